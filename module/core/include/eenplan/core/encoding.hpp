@@ -1,0 +1,26 @@
+// Byte encodings used on the wire and in pseudonyms: base64 (RFC 4648 §4), lower-case
+// base32 without padding (RFC 4648 §6, for short pseudonyms), and hex.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace eenplan {
+
+using Bytes = std::vector<std::uint8_t>;
+
+std::string base64_encode(std::span<const std::uint8_t> bytes);
+std::optional<Bytes> base64_decode(std::string_view text);
+std::string base32_encode(std::span<const std::uint8_t> bytes);
+std::string hex_encode(std::span<const std::uint8_t> bytes);
+std::optional<Bytes> hex_decode(std::string_view text);
+
+inline std::span<const std::uint8_t> as_bytes(std::string_view text) {
+    return {reinterpret_cast<const std::uint8_t*>(text.data()), text.size()};
+}
+
+}  // namespace eenplan
