@@ -11,6 +11,14 @@ foreach(_backend IN LISTS SOCI_FIND_COMPONENTS)
   endif()
 endforeach()
 
+# The backend headers include their client library's headers.
+if("postgresql" IN_LIST SOCI_FIND_COMPONENTS)
+  find_package(PostgreSQL REQUIRED)
+endif()
+if("sqlite3" IN_LIST SOCI_FIND_COMPONENTS)
+  find_package(SQLite3 REQUIRED)
+endif()
+
 include(FindPackageHandleStandardArgs)
 find_package_handle_standard_args(SOCI REQUIRED_VARS ${_soci_required} HANDLE_COMPONENTS)
 
@@ -25,6 +33,11 @@ if(SOCI_FOUND AND NOT TARGET SOCI::core)
       set_target_properties(SOCI::${_backend} PROPERTIES
         IMPORTED_LOCATION "${SOCI_${_backend}_LIBRARY}"
         INTERFACE_LINK_LIBRARIES SOCI::core)
+      if(_backend STREQUAL "postgresql")
+        set_property(TARGET SOCI::postgresql APPEND PROPERTY INTERFACE_LINK_LIBRARIES PostgreSQL::PostgreSQL)
+      elseif(_backend STREQUAL "sqlite3")
+        set_property(TARGET SOCI::sqlite3 APPEND PROPERTY INTERFACE_LINK_LIBRARIES SQLite::SQLite3)
+      endif()
     endif()
   endforeach()
 endif()

@@ -1,0 +1,174 @@
+#include "app/service_application.hpp"
+
+#include <iostream>
+
+#include <Poco/AutoPtr.h>
+#include <Poco/ConsoleChannel.h>
+#include <Poco/FileChannel.h>
+#include <Poco/FormattingChannel.h>
+#include <Poco/Net/Context.h>
+#include <Poco/Net/HTTPServer.h>
+#include <Poco/Net/SSLManager.h>
+#include <Poco/Net/SecureServerSocket.h>
+#include <Poco/Net/ServerSocket.h>
+#include <Poco/Util/HelpFormatter.h>
+#include <Poco/Util/IntValidator.h>
+
+#include "config/config.hpp"
+#include "http/router.hpp"
+#include "identity/hub_pseudonymiser.hpp"
+#include "ingest/ingest_pipeline.hpp"
+#include "observability/json_log_formatter.hpp"
+#include "observability/metrics.hpp"
+#include "store/database.hpp"
+#include "store/signal_store.hpp"
+
+namespace eenplan::service {
+namespace {
+
+using Poco::Util::Option;
+
+void print_problems(const std::string& file, const Problems& problems) {
+    std::cerr << "eenplan-service: the configuration " << file << " is not valid:\n";
+    for (const Problem& p : problems) {
+        std::cerr << "  " << (p.pointer.empty() ? "(document)" : p.pointer) << ": " << p.detail << "\n";
+    }
+}
+
+Poco::Logger& setup_logging(const LoggingConfig& logging) {
+    Poco::AutoPtr<Poco::Channel> sink;
+    if (logging.file) {
+        Poco::AutoPtr<Poco::FileChannel> file(new Poco::FileChannel(*logging.file));
+        file->setProperty("rotation", "100 M");
+        file->setProperty("archive", "timestamp");
+        file->setProperty("purgeCount", "10");
+        file->setProperty("flush", "true");
+        sink = file;
+    } else {
+        sink = new Poco::ConsoleChannel;
+    }
+    Poco::AutoPtr<Poco::FormattingChannel> channel(new Poco::FormattingChannel(new JsonLogFormatter, sink));
+    Poco::Logger& root = Poco::Logger::root();
+    root.setChannel(channel);
+    root.setLevel(logging.level);
+    return Poco::Logger::get("eenplan");
+}
+
+Poco::Net::ServerSocket make_socket(const ListenConfig& listen) {
+    const Poco::Net::SocketAddress address(listen.address, listen.port);
+    if (!listen.tls) return Poco::Net::ServerSocket(address);
+    Poco::Net::Context::Params params;
+    params.privateKeyFile = listen.tls->private_key;
+    params.certificateFile = listen.tls->certificate;
+    params.verificationMode = Poco::Net::Context::VERIFY_NONE;  // clients authenticate by signature
+    params.cipherList = "HIGH:!aNULL:!MD5:!RC4:!3DES";
+    Poco::Net::Context::Ptr context = new Poco::Net::Context(Poco::Net::Context::TLS_SERVER_USE, params);
+    context->requireMinimumProtocol(Poco::Net::Context::PROTO_TLSV1_2);
+    return Poco::Net::SecureServerSocket(address, 64, context);
+}
+
+}  // namespace
+
+void ServiceApplication::defineOptions(Poco::Util::OptionSet& options) {
+    ServerApplication::defineOptions(options);
+    options.addOption(Option("help", "h", "show the options and exit")
+                          .callback(Poco::Util::OptionCallback<ServiceApplication>(this, &ServiceApplication::handle_help)));
+    options.addOption(Option("config", "c", "the YAML configuration file (see deploy/config/eenplan.example.yaml)")
+                          .argument("file")
+                          .callback(Poco::Util::OptionCallback<ServiceApplication>(this, &ServiceApplication::handle_config)));
+    options.addOption(Option("check-config", "", "validate the configuration and key files, then exit")
+                          .callback(Poco::Util::OptionCallback<ServiceApplication>(this, &ServiceApplication::handle_flag)));
+    options.addOption(Option("migrate", "", "apply the database migrations, then exit")
+                          .callback(Poco::Util::OptionCallback<ServiceApplication>(this, &ServiceApplication::handle_flag)));
+}
+
+void ServiceApplication::handle_help(const std::string&, const std::string&) {
+    help_requested_ = true;
+    Poco::Util::HelpFormatter formatter(options());
+    formatter.setCommand(commandName());
+    formatter.setUsage("--config <file> [--check-config | --migrate]");
+    formatter.setHeader("eenplan-service: receives signed signals from school and municipal systems, "
+                        "pseudonymises them and stores them durably.");
+    formatter.format(std::cout);
+    stopOptionsProcessing();
+}
+
+void ServiceApplication::handle_config(const std::string&, const std::string& value) { config_path_ = value; }
+
+void ServiceApplication::handle_flag(const std::string& name, const std::string&) {
+    if (name == "check-config") check_only_ = true;
+    if (name == "migrate") migrate_only_ = true;
+}
+
+int ServiceApplication::main(const std::vector<std::string>&) {
+    if (help_requested_) return EXIT_OK;
+    if (config_path_.empty()) {
+        std::cerr << "eenplan-service: --config <file> is required (--help lists the options)\n";
+        return EXIT_USAGE;
+    }
+    auto config = load_config(config_path_);
+    if (!config) {
+        print_problems(config_path_, config.problems());
+        return EXIT_CONFIG;
+    }
+    auto pseudonymiser = HubPseudonymiser::from_config(config->pseudonym_keys);
+    if (!pseudonymiser) {
+        print_problems(config_path_, pseudonymiser.problems());
+        return EXIT_CONFIG;
+    }
+    if (check_only_) {
+        std::cout << "eenplan-service: " << config_path_ << " is valid\n";
+        return EXIT_OK;
+    }
+
+    Poco::Logger& logger = setup_logging(config->logging);
+    try {
+        Database database(config->database);
+        const int applied = database.migrate();
+        Poco::Message migrated("eenplan", "migrations applied", Poco::Message::PRIO_INFORMATION);
+        migrated.set("event", "store.migrated");
+        migrated.set("count", std::to_string(applied));
+        logger.log(migrated);
+        if (migrate_only_) return EXIT_OK;
+
+        SignalStore signals(database);
+        Metrics metrics;
+        IngestPipeline ingest(config.value(), signals, pseudonymiser.value());
+        ServiceContext context{config.value(), database, ingest, metrics, logger};
+
+        if (config->listen.tls) Poco::Net::initializeSSL();
+        auto* params = new Poco::Net::HTTPServerParams;
+        params->setMaxThreads(config->listen.threads);
+        params->setMaxQueued(256);
+        params->setKeepAlive(true);
+        Poco::Net::HTTPServer server(new Router(context), make_socket(config->listen), params);
+        server.start();
+
+        Poco::Message listening("eenplan", "listening", Poco::Message::PRIO_NOTICE);
+        listening.set("event", "service.listening");
+        listening.set("port", std::to_string(server.port()));
+        listening.set("version", EENPLAN_VERSION);
+        logger.log(listening);
+
+        waitForTerminationRequest();
+        server.stopAll(false);
+        Poco::Message stopped("eenplan", "stopped", Poco::Message::PRIO_NOTICE);
+        stopped.set("event", "service.stopped");
+        logger.log(stopped);
+    } catch (const StoreUnavailable& error) {
+        Poco::Message failed("eenplan", "cannot start: the database is unavailable", Poco::Message::PRIO_FATAL);
+        failed.set("event", "service.failed");
+        failed.set("error", error.what());
+        logger.log(failed);
+        return EXIT_UNAVAILABLE;
+    } catch (const Poco::Exception& error) {
+        Poco::Message failed("eenplan", "cannot start", Poco::Message::PRIO_FATAL);
+        failed.set("event", "service.failed");
+        failed.set("error", error.displayText());
+        logger.log(failed);
+        return EXIT_SOFTWARE;
+    }
+    return EXIT_OK;
+}
+
+}  // namespace eenplan::service

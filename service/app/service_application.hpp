@@ -1,0 +1,28 @@
+// eenplan-service: the Poco ServerApplication. Reads the configuration, applies migrations,
+// starts the HTTP(S) server and waits for a termination request. A bad configuration stops it
+// before anything listens, with the file, the JSON Pointer and a sentence.
+#pragma once
+
+#include <string>
+
+#include <Poco/Util/ServerApplication.h>
+
+namespace eenplan::service {
+
+class ServiceApplication : public Poco::Util::ServerApplication {
+protected:
+    void defineOptions(Poco::Util::OptionSet& options) override;
+    int main(const std::vector<std::string>& args) override;
+
+private:
+    void handle_help(const std::string& name, const std::string& value);
+    void handle_config(const std::string& name, const std::string& value);
+    void handle_flag(const std::string& name, const std::string& value);
+
+    bool help_requested_ = false;
+    bool check_only_ = false;
+    bool migrate_only_ = false;
+    std::string config_path_;
+};
+
+}  // namespace eenplan::service

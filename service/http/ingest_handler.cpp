@@ -1,0 +1,122 @@
+#include "http/ingest_handler.hpp"
+
+#include <chrono>
+
+#include <Poco/JSON/Object.h>
+#include <Poco/Message.h>
+#include <Poco/String.h>
+#include <Poco/Timestamp.h>
+
+#include "http/problem.hpp"
+
+namespace eenplan::service {
+namespace {
+
+using Status = Poco::Net::HTTPResponse::HTTPStatus;
+
+bool is_json(const std::string& content_type) {
+    const std::string media = Poco::toLower(Poco::trim(content_type.substr(0, content_type.find(';'))));
+    return media == "application/json";
+}
+
+// Reads at most `limit` + 1 bytes, so an oversized chunked body is noticed without reading it all.
+std::string read_body(std::istream& in, std::size_t limit) {
+    std::string body(limit + 1, '\0');
+    in.read(body.data(), static_cast<std::streamsize>(body.size()));
+    body.resize(static_cast<std::size_t>(in.gcount()));
+    return body;
+}
+
+const char* outcome_name(IngestStatus status) {
+    switch (status) {
+        case IngestStatus::accepted: return "accepted";
+        case IngestStatus::duplicate: return "duplicate";
+        case IngestStatus::unknown_source: return "unknown_source";
+        case IngestStatus::unauthorised: return "unauthorised";
+        case IngestStatus::malformed: return "malformed";
+        case IngestStatus::invalid: return "invalid";
+    }
+    return "unknown";
+}
+
+}  // namespace
+
+void IngestHandler::handle(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response) {
+    const auto started = std::chrono::steady_clock::now();
+    const std::size_t limit = context_.config.ingest.max_body_bytes;
+
+    auto refuse_unread = [&](Status status, const char* type, const char* title, std::string detail) {
+        // The body stays unread, so this connection cannot carry another request.
+        response.setKeepAlive(false);
+        send_problem(response, {status, type, title, std::move(detail), {}});
+    };
+    if (request.getContentLength64() != Poco::Net::HTTPMessage::UNKNOWN_CONTENT_LENGTH &&
+        static_cast<std::uint64_t>(request.getContentLength64()) > limit) {
+        return refuse_unread(Status::HTTP_REQUEST_ENTITY_TOO_LARGE, "body-too-large", "The body is too large",
+                             "a signal may be at most " + std::to_string(limit) + " bytes");
+    }
+    if (!is_json(request.getContentType())) {
+        return refuse_unread(Status::HTTP_UNSUPPORTEDMEDIATYPE, "unsupported-media-type",
+                             "Unsupported media type", "signals must be sent as application/json");
+    }
+    const std::string body = read_body(request.stream(), limit);
+    if (body.size() > limit) {
+        return refuse_unread(Status::HTTP_REQUEST_ENTITY_TOO_LARGE, "body-too-large", "The body is too large",
+                             "a signal may be at most " + std::to_string(limit) + " bytes");
+    }
+
+    const std::string id = request.get("webhook-id", "");
+    const std::string timestamp = request.get("webhook-timestamp", "");
+    const std::string signature = request.get("webhook-signature", "");
+    const IngestOutcome outcome = context_.ingest.ingest(
+        {source_id_, {id, timestamp, signature}, body, Poco::Timestamp().epochMicroseconds()});
+
+    Poco::Message log("ingest", "", Poco::Message::PRIO_INFORMATION);
+    log.set("source_id", source_id_);
+    log.set("outcome", outcome_name(outcome.status));
+    switch (outcome.status) {
+        case IngestStatus::accepted:
+        case IngestStatus::duplicate: {
+            const bool fresh = outcome.status == IngestStatus::accepted;
+            response.setStatusAndReason(fresh ? Status::HTTP_ACCEPTED : Status::HTTP_OK);
+            response.setContentType("application/json");
+            response.set("X-Correlation-ID", outcome.ids->correlation_id);
+            Poco::JSON::Object body_out(Poco::JSON_PRESERVE_KEY_ORDER);
+            body_out.set("signal_id", outcome.ids->signal_id);
+            body_out.set("correlation_id", outcome.ids->correlation_id);
+            body_out.stringify(response.send());
+            log.setText(fresh ? "signal stored" : "duplicate signal acknowledged");
+            log.set("event", fresh ? "signal.stored" : "signal.duplicate");
+            log.set("signal_id", outcome.ids->signal_id);
+            log.set("correlation_id", outcome.ids->correlation_id);
+            if (!outcome.signal_type.empty()) log.set("signal_type", outcome.signal_type);
+            break;
+        }
+        case IngestStatus::unknown_source:
+            send_problem(response, {Status::HTTP_NOT_FOUND, "unknown-source", "Unknown source", outcome.detail, {}});
+            break;
+        case IngestStatus::unauthorised:
+            send_problem(response, {Status::HTTP_UNAUTHORIZED, "invalid-signature",
+                                    "The signature could not be verified", outcome.detail, {}});
+            break;
+        case IngestStatus::malformed:
+            send_problem(response, {Status::HTTP_BAD_REQUEST, "malformed-json", "Malformed JSON", outcome.detail, {}});
+            break;
+        case IngestStatus::invalid:
+            send_problem(response, {Status::HTTP_UNPROCESSABLE_ENTITY, "invalid-signal", "The signal is not valid",
+                                    outcome.detail, outcome.problems});
+            break;
+    }
+    if (outcome.status != IngestStatus::accepted && outcome.status != IngestStatus::duplicate) {
+        log.setText("signal rejected");
+        log.set("event", "signal.rejected");
+        log.setPriority(Poco::Message::PRIO_NOTICE);
+    }
+    const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - started;
+    log.set("status", std::to_string(static_cast<int>(response.getStatus())));
+    log.set("duration_ms", std::to_string(elapsed.count() * 1000.0));
+    context_.logger.log(log);
+    context_.metrics.observe_ingest(outcome_name(outcome.status), elapsed.count());
+}
+
+}  // namespace eenplan::service

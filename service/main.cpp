@@ -1,0 +1,4 @@
+// eenplan-service entry point.
+#include "app/service_application.hpp"
+
+POCO_SERVER_MAIN(eenplan::service::ServiceApplication)

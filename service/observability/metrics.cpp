@@ -1,0 +1,43 @@
+#include "observability/metrics.hpp"
+
+#include <prometheus/text_serializer.h>
+
+namespace eenplan::service {
+namespace {
+
+// From 0.5 ms to 5 s: ingest is one durable write, so most answers land in the low milliseconds.
+const prometheus::Histogram::BucketBoundaries latency_buckets{
+    0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5};
+
+}  // namespace
+
+Metrics::Metrics()
+    : registry_(std::make_shared<prometheus::Registry>()),
+      requests_(prometheus::BuildCounter()
+                    .Name("eenplan_http_requests_total")
+                    .Help("HTTP requests by route pattern, method and status code")
+                    .Register(*registry_)),
+      request_duration_(prometheus::BuildHistogram()
+                            .Name("eenplan_http_request_duration_seconds")
+                            .Help("Time to answer an HTTP request, by route pattern")
+                            .Register(*registry_)),
+      ingest_duration_(prometheus::BuildHistogram()
+                           .Name("eenplan_ingest_duration_seconds")
+                           .Help("Time from a signal's arrival to its answer, by outcome")
+                           .Register(*registry_)) {}
+
+void Metrics::observe_request(const std::string& route, const std::string& method, int status,
+                              double seconds) {
+    requests_.Add({{"route", route}, {"method", method}, {"status", std::to_string(status)}}).Increment();
+    request_duration_.Add({{"route", route}}, latency_buckets).Observe(seconds);
+}
+
+void Metrics::observe_ingest(const std::string& outcome, double seconds) {
+    ingest_duration_.Add({{"outcome", outcome}}, latency_buckets).Observe(seconds);
+}
+
+std::string Metrics::render() const {
+    return prometheus::TextSerializer().Serialize(registry_->Collect());
+}
+
+}  // namespace eenplan::service

@@ -1,0 +1,32 @@
+// Prometheus metrics through prometheus-cpp's registry; served as text by the /metrics handler.
+// Labels are route patterns and status codes only: never a path, an id or a pseudonym.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include <prometheus/counter.h>
+#include <prometheus/family.h>
+#include <prometheus/histogram.h>
+#include <prometheus/registry.h>
+
+namespace eenplan::service {
+
+class Metrics {
+public:
+    Metrics();
+
+    void observe_request(const std::string& route, const std::string& method, int status, double seconds);
+    void observe_ingest(const std::string& outcome, double seconds);
+
+    // The Prometheus text exposition format, version 0.0.4.
+    [[nodiscard]] std::string render() const;
+
+private:
+    std::shared_ptr<prometheus::Registry> registry_;
+    prometheus::Family<prometheus::Counter>& requests_;
+    prometheus::Family<prometheus::Histogram>& request_duration_;
+    prometheus::Family<prometheus::Histogram>& ingest_duration_;
+};
+
+}  // namespace eenplan::service

@@ -1,0 +1,136 @@
+#include "store/database.hpp"
+
+#include <Poco/Timestamp.h>
+#include <soci/postgresql/soci-postgresql.h>
+#include <soci/sqlite3/soci-sqlite3.h>
+#include <sqlite3.h>
+
+#include "store/migrations.hpp"
+
+namespace eenplan::service {
+namespace {
+
+// Any constant will do; it only has to be the same for every eenplan instance on one database.
+constexpr long long migration_lock_key = 0x65656e706c616e;  // "eenplan"
+
+const soci::backend_factory& factory(Backend backend) {
+    return backend == Backend::postgresql ? *soci::factory_postgresql() : *soci::factory_sqlite3();
+}
+
+}  // namespace
+
+Database::Database(const DatabaseConfig& config)
+    : backend_(config.backend),
+      pool_size_(static_cast<std::size_t>(config.pool_size)),
+      pool_(std::make_unique<soci::connection_pool>(pool_size_)) {
+    try {
+        for (std::size_t i = 0; i < pool_size_; ++i) {
+            soci::session& session = pool_->at(i);
+            session.open(factory(backend_), config.connection);
+            configure(session);
+        }
+    } catch (const soci::soci_error& error) {
+        throw StoreUnavailable(std::string("cannot open the database: ") + error.what());
+    }
+}
+
+Database::~Database() = default;
+
+void Database::configure(soci::session& session) {
+    if (backend_ == Backend::sqlite) {
+        // WAL lets readers run beside the writer; synchronous=FULL makes a commit durable before
+        // the 202 goes out, even on power loss. busy_timeout queues writers instead of failing.
+        session << "PRAGMA journal_mode=WAL";
+        session << "PRAGMA synchronous=FULL";
+        session << "PRAGMA busy_timeout=10000";
+        session << "PRAGMA foreign_keys=ON";
+    }
+}
+
+void Database::recover_or_throw(soci::session& session, const soci::soci_error& error) {
+    if (backend_ == Backend::sqlite) {
+        if (const auto* sqlite_error = dynamic_cast<const soci::sqlite3_soci_error*>(&error)) {
+            const int code = sqlite_error->result();
+            if (code == SQLITE_BUSY || code == SQLITE_LOCKED) {
+                throw StoreUnavailable("the database is busy");
+            }
+        }
+        throw;  // NOLINT: rethrow the SQL error being handled by the caller
+    }
+    if (session.is_connected() && error.get_error_category() != soci::soci_error::connection_error) {
+        throw;  // NOLINT
+    }
+    try {
+        session.reconnect();
+        configure(session);
+    } catch (const soci::soci_error& again) {
+        throw StoreUnavailable(std::string("database unavailable: ") + again.what());
+    }
+}
+
+int Database::migrate() {
+    return with_session([&](soci::session& sql) {
+        auto lock = [&] {
+            if (backend_ == Backend::postgresql) {
+                // Serialises start-up of several instances; released at commit.
+                sql << "SELECT pg_advisory_xact_lock(" << migration_lock_key << ")";
+            }
+        };
+        {
+            soci::transaction tx(sql);
+            lock();
+            sql << "CREATE TABLE IF NOT EXISTS schema_migrations ("
+                   "version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at_us BIGINT NOT NULL)";
+            tx.commit();
+        }
+        int applied = 0;
+        for (const Migration& migration : embedded_migrations()) {
+            soci::transaction tx(sql);
+            lock();
+            int present = 0;
+            sql << "SELECT COUNT(*) FROM schema_migrations WHERE version = :v",
+                soci::use(migration.version), soci::into(present);
+            if (present != 0) {
+                tx.rollback();
+                continue;
+            }
+            for (const std::string& statement : migration.statements) sql << statement;
+            const long long now_us = Poco::Timestamp().epochMicroseconds();
+            sql << "INSERT INTO schema_migrations (version, name, applied_at_us) VALUES (:v, :n, :t)",
+                soci::use(migration.version), soci::use(migration.name), soci::use(now_us);
+            tx.commit();
+            ++applied;
+        }
+        return applied;
+    });
+}
+
+bool Database::ready() {
+    try {
+        return with_session([&](soci::session& sql) {
+            int latest = 0;
+            soci::indicator ind = soci::i_null;
+            sql << "SELECT MAX(version) FROM schema_migrations", soci::into(latest, ind);
+            const int wanted = embedded_migrations().empty() ? 0 : embedded_migrations().back().version;
+            return ind == soci::i_ok && latest == wanted;
+        });
+    } catch (const std::exception&) {
+        return false;
+    }
+}
+
+std::vector<std::string> Database::table_names() {
+    return with_session([&](soci::session& sql) {
+        std::vector<std::string> names(100);
+        if (backend_ == Backend::postgresql) {
+            sql << "SELECT table_name FROM information_schema.tables "
+                   "WHERE table_schema = current_schema() ORDER BY table_name",
+                soci::into(names);
+        } else {
+            sql << "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name", soci::into(names);
+        }
+        return names;
+    });
+}
+
+}  // namespace eenplan::service
