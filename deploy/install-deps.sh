@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Installs what eenplan needs from Debian 12's packages. Idempotent: apt runs only when something
+# is missing. Usage: deploy/install-deps.sh [--test]   (--test adds what the test suite needs)
+set -euo pipefail
+
+packages=(
+  g++ cmake ninja-build pkg-config ca-certificates openssl curl sqlite3
+  libssl-dev                      # TLS, HMAC, AES-GCM, elliptic curves
+  libpoco-dev                     # HTTP(S) server and client, JSON, JWT, Util (options, logging)
+  libsoci-dev libboost-dev        # database access; Debian's SOCI headers include Boost
+  libpq-dev libsqlite3-dev        # the PostgreSQL and SQLite client libraries behind SOCI
+  libvalijson-dev                 # JSON Schema (draft-07) validation
+  libyaml-cpp-dev                 # the YAML configuration file
+  prometheus-cpp-dev              # metrics registry and text exposition
+)
+if [[ "${1:-}" == "--test" ]]; then
+  packages+=(
+    catch2                        # unit and integration tests (v2)
+    libbenchmark-dev              # Google Benchmark
+    postgresql-15                 # a real PostgreSQL server for the tests (initdb, pg_ctl)
+    wrk                           # HTTP load generator for the ingest benchmark
+    util-linux                    # runuser, to start PostgreSQL as a non-root user
+  )
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "installing: ${missing[*]}"
+  sudo=""; [[ $(id -u) -ne 0 ]] && sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi

@@ -1,0 +1,46 @@
+// Start-up: a bad configuration stops the service before it listens, naming the file, the JSON
+// Pointer and what is wrong; --check-config validates without starting.
+#include <catch2/catch.hpp>
+
+#include <fstream>
+
+#include "support/service_process.hpp"
+
+using namespace eenplan::testing;
+
+SCENARIO("the service refuses to start half-configured", "[config]") {
+    TempDir dir;
+    const auto config = dir.path() / "bad.yaml";
+    {
+        std::ofstream out(config);
+        out << "listen: {address: 127.0.0.1, port: 0}\n"
+               "database: {backend: sqlite, connection: \"db=x.db\"}\n"
+               "keys: {pseudonym_keys: [{version: 1, file: missing.key}]}\n"
+               "sources: [{id: school-a, secrets: [whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw]}]\n";
+    }
+    WHEN("a key file is missing") {
+        const auto [code, stderr_text] = run_service_once(config, "");
+        THEN("it exits with EX_CONFIG and says which file and where in the configuration") {
+            CHECK(code == 78);
+            CHECK_THAT(stderr_text, Catch::Contains(config.string()));
+            CHECK_THAT(stderr_text, Catch::Contains("/keys/pseudonym_keys/0/file"));
+            CHECK_THAT(stderr_text, Catch::Contains("cannot be read"));
+            CHECK_FALSE(std::filesystem::exists(dir.path() / "x.db"));
+        }
+    }
+    WHEN("the key exists") {
+        std::ofstream(dir.path() / "missing.key") << std::string(64, 'a') << "\n";
+        THEN("--check-config passes without creating the database") {
+            const auto [code, stderr_text] = run_service_once(config, "--check-config");
+            CHECK(code == 0);
+            CHECK_FALSE(std::filesystem::exists(dir.path() / "x.db"));
+        }
+        THEN("a key shorter than 32 bytes is refused") {
+            std::ofstream(dir.path() / "missing.key") << "abcd\n";
+            const auto [code, stderr_text] = run_service_once(config, "--check-config");
+            CHECK(code == 78);
+            CHECK_THAT(stderr_text, Catch::Contains("at least 32 bytes"));
+            CHECK(stderr_text.find("abcd") == std::string::npos);
+        }
+    }
+}

@@ -1,0 +1,176 @@
+#include "support/service_process.hpp"
+
+#include <chrono>
+#include <csignal>
+#include <cstdlib>
+#include <fstream>
+#include <regex>
+#include <sstream>
+#include <stdexcept>
+#include <thread>
+
+#include <Poco/Net/HTTPClientSession.h>
+#include <Poco/Net/HTTPRequest.h>
+#include <Poco/Net/HTTPResponse.h>
+#include <Poco/Pipe.h>
+#include <Poco/PipeStream.h>
+#include <Poco/StreamCopier.h>
+#include <sys/wait.h>
+
+#include "eenplan/core/standard_webhooks.hpp"
+
+namespace eenplan::testing {
+namespace {
+
+std::string read_file(const std::filesystem::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream out;
+    out << in.rdbuf();
+    return out.str();
+}
+
+void write_file(const std::filesystem::path& path, const std::string& text) {
+    std::ofstream out(path);
+    out << text;
+}
+
+void run_or_throw(const std::string& command) {
+    if (std::system(command.c_str()) != 0) throw std::runtime_error("failed: " + command);
+}
+
+}  // namespace
+
+TempDir::TempDir() {
+    std::string pattern = (std::filesystem::temp_directory_path() / "eenplan-test.XXXXXX").string();
+    if (mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
+    path_ = pattern;
+}
+
+TempDir::~TempDir() {
+    std::error_code ignored;
+    std::filesystem::remove_all(path_, ignored);
+}
+
+Bytes TestSource::secret_bytes(std::size_t i) const { return webhooks::parse_secret(secrets.at(i)).value(); }
+
+const TestSource& school_a() {
+    static const TestSource source{"school-a", {"whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"}};
+    return source;
+}
+
+const TestSource& school_b() {
+    static const TestSource source{"school-b", {"whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD"}};
+    return source;
+}
+
+std::string service_binary() {
+    const char* path = std::getenv("EENPLAN_SERVICE_BINARY");
+    if (path == nullptr) throw std::runtime_error("EENPLAN_SERVICE_BINARY is not set: run the tests through ctest");
+    return path;
+}
+
+ServiceProcess::ServiceProcess(const TestStore& store, const std::filesystem::path& dir, ServiceOptions options)
+    : dir_(dir), config_file_(dir / "eenplan.yaml"), log_file_(dir / "service.log"), tls_(options.tls) {
+    run_or_throw("openssl rand -hex 32 > '" + (dir / "hub-v1.key").string() + "'");
+    std::ostringstream yaml;
+    yaml << "listen:\n  address: 127.0.0.1\n  port: 0\n  threads: 16\n";
+    if (tls_) {
+        run_or_throw("openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1 -subj /CN=localhost "
+                     "-addext subjectAltName=DNS:localhost,IP:127.0.0.1 -keyout '" + (dir / "tls.key").string() +
+                     "' -out '" + (dir / "tls.crt").string() + "' 2>/dev/null");
+        yaml << "  tls:\n    certificate: tls.crt\n    private_key: tls.key\n";
+    }
+    yaml << "database:\n  backend: " << store.backend() << "\n  connection: \"" << store.connection()
+         << "\"\n  pool_size: " << options.pool_size << "\n";
+    yaml << "keys:\n  pseudonym_keys:\n    - version: 1\n      file: hub-v1.key\n";
+    yaml << "logging:\n  level: information\n  file: service.log\n";
+    yaml << "sources:\n";
+    for (const TestSource& source : options.sources) {
+        yaml << "  - id: " << source.id << "\n    secrets:\n";
+        for (const std::string& secret : source.secrets) yaml << "      - \"" << secret << "\"\n";
+    }
+    write_file(config_file_, yaml.str());
+    start();
+}
+
+ServiceProcess::~ServiceProcess() {
+    try {
+        stop();
+    } catch (...) {
+    }
+}
+
+void ServiceProcess::start() {
+    const auto log_size_before = std::filesystem::exists(log_file_) ? std::filesystem::file_size(log_file_) : 0;
+    process_ = std::make_unique<Poco::ProcessHandle>(
+        Poco::Process::launch(service_binary(), {"--config", config_file_.string()}, dir_.string()));
+    static const std::regex listening(R"re("event":"service.listening","port":"(\d+)")re");
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    while (std::chrono::steady_clock::now() < deadline) {
+        const std::string log = log_text();
+        std::smatch match;
+        const std::string fresh = log.size() > log_size_before ? log.substr(log_size_before) : "";
+        if (std::regex_search(fresh, match, listening)) {
+            port_ = std::stoi(match[1]);
+            return;
+        }
+        if (!Poco::Process::isRunning(*process_)) {
+            throw std::runtime_error("eenplan-service exited during start-up; log:\n" + fresh);
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    throw std::runtime_error("eenplan-service did not start listening within 30 s");
+}
+
+void ServiceProcess::stop() {
+    if (!process_) return;
+    if (Poco::Process::isRunning(*process_)) Poco::Process::requestTermination(process_->id());
+    process_->wait();
+    process_.reset();
+}
+
+void ServiceProcess::kill_hard() {
+    if (!process_) return;
+    ::kill(process_->id(), SIGKILL);
+    process_->wait();
+    process_.reset();
+}
+
+std::string ServiceProcess::base_url() const {
+    return std::string(tls_ ? "https" : "http") + "://127.0.0.1:" + std::to_string(port_);
+}
+
+std::string ServiceProcess::signals_url(const std::string& source_id) const {
+    return base_url() + "/v1/sources/" + source_id + "/signals";
+}
+
+std::string ServiceProcess::log_text() const { return read_file(log_file_); }
+
+std::optional<std::string> ServiceProcess::ca_file() const {
+    if (!tls_) return std::nullopt;
+    return (dir_ / "tls.crt").string();
+}
+
+HttpAnswer ServiceProcess::get(const std::string& path) const {
+    Poco::Net::HTTPClientSession session("127.0.0.1", static_cast<Poco::UInt16>(port_));
+    Poco::Net::HTTPRequest request(Poco::Net::HTTPRequest::HTTP_GET, path, Poco::Net::HTTPMessage::HTTP_1_1);
+    session.sendRequest(request);
+    Poco::Net::HTTPResponse response;
+    std::istream& in = session.receiveResponse(response);
+    HttpAnswer answer{static_cast<int>(response.getStatus()), response.getContentType(), {}};
+    Poco::StreamCopier::copyToString(in, answer.body);
+    return answer;
+}
+
+std::pair<int, std::string> run_service_once(const std::filesystem::path& config, const std::string& extra) {
+    Poco::Pipe err;
+    std::vector<std::string> args{"--config", config.string()};
+    if (!extra.empty()) args.push_back(extra);
+    Poco::ProcessHandle handle = Poco::Process::launch(service_binary(), args, nullptr, nullptr, &err);
+    Poco::PipeInputStream stream(err);
+    std::string text;
+    Poco::StreamCopier::copyToString(stream, text);
+    return {handle.wait(), text};
+}
+
+}  // namespace eenplan::testing

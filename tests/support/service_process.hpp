@@ -1,0 +1,90 @@
+// The real eenplan-service binary, started for a test with a generated configuration on a
+// TestStore, on an ephemeral loopback port read back from its JSON log.
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <Poco/Process.h>
+
+#include "eenplan/core/encoding.hpp"
+#include "support/test_store.hpp"
+
+namespace eenplan::testing {
+
+// A temporary directory removed with everything in it at the end of its scope.
+class TempDir {
+public:
+    TempDir();
+    ~TempDir();
+    TempDir(const TempDir&) = delete;
+    TempDir& operator=(const TempDir&) = delete;
+    [[nodiscard]] const std::filesystem::path& path() const { return path_; }
+
+private:
+    std::filesystem::path path_;
+};
+
+struct TestSource {
+    std::string id;
+    std::vector<std::string> secrets;  // "whsec_..." as configured
+
+    [[nodiscard]] Bytes secret_bytes(std::size_t i = 0) const;
+};
+
+// Two schools with fixed secrets; school_a's is the Standard Webhooks specification's example.
+const TestSource& school_a();
+const TestSource& school_b();
+
+struct ServiceOptions {
+    std::vector<TestSource> sources{school_a(), school_b()};
+    bool tls = false;
+    int pool_size = 8;
+};
+
+struct HttpAnswer {
+    int status = 0;
+    std::string content_type;
+    std::string body;
+};
+
+class ServiceProcess {
+public:
+    ServiceProcess(const TestStore& store, const std::filesystem::path& dir, ServiceOptions options = {});
+    ~ServiceProcess();
+    ServiceProcess(const ServiceProcess&) = delete;
+    ServiceProcess& operator=(const ServiceProcess&) = delete;
+
+    void start();
+    void stop();       // SIGTERM, and wait
+    void kill_hard();  // SIGKILL: no chance to flush or clean up
+
+    [[nodiscard]] int port() const { return port_; }
+    [[nodiscard]] std::string base_url() const;
+    [[nodiscard]] std::string signals_url(const std::string& source_id) const;
+    [[nodiscard]] const std::filesystem::path& log_file() const { return log_file_; }
+    [[nodiscard]] std::string log_text() const;
+    [[nodiscard]] std::optional<std::string> ca_file() const;
+    [[nodiscard]] const std::filesystem::path& config_file() const { return config_file_; }
+
+    [[nodiscard]] HttpAnswer get(const std::string& path) const;
+
+private:
+    std::filesystem::path dir_;
+    std::filesystem::path config_file_;
+    std::filesystem::path log_file_;
+    bool tls_;
+    std::unique_ptr<Poco::ProcessHandle> process_;
+    int port_ = 0;
+};
+
+// The path of the eenplan-service binary (set by ctest).
+std::string service_binary();
+
+// Runs `eenplan-service --config <file> [extra]` to completion: its exit code and stderr.
+std::pair<int, std::string> run_service_once(const std::filesystem::path& config, const std::string& extra);
+
+}  // namespace eenplan::testing

@@ -1,0 +1,82 @@
+// Configuration: parsed once, validated against its schema, refused with pointers and sentences.
+#include <catch2/catch.hpp>
+
+#include "config/config.hpp"
+
+using namespace eenplan;
+using namespace eenplan::service;
+
+namespace {
+const std::string valid = R"(
+listen: {address: 127.0.0.1, port: 8080}
+database: {backend: sqlite, connection: "db=data/eenplan.db"}
+keys: {pseudonym_keys: [{version: 1, file: keys/v1.key}, {version: 2, file: /abs/v2.key}]}
+sources:
+  - id: school-a
+    secrets: [whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw, "whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD"]
+)";
+
+std::vector<std::string> pointers(const Problems& problems) {
+    std::vector<std::string> out;
+    for (const auto& p : problems) out.push_back(p.pointer);
+    return out;
+}
+}  // namespace
+
+SCENARIO("a valid configuration becomes a typed value", "[config]") {
+    const auto config = parse_config(valid, "/etc/eenplan");
+    REQUIRE(config.ok());
+    CHECK(config->listen.port == 8080);
+    CHECK_FALSE(config->listen.tls.has_value());
+    CHECK(config->database.backend == Backend::sqlite);
+    CHECK(config->database.connection == "db=/etc/eenplan/data/eenplan.db");
+    CHECK(config->pseudonym_keys.at(0).path == "/etc/eenplan/keys/v1.key");
+    CHECK(config->pseudonym_keys.at(1).path == "/abs/v2.key");
+    CHECK(config->sources.at(0).secrets.size() == 2);
+    CHECK(config->ingest.max_body_bytes == 1024 * 1024);
+    CHECK(config->ingest.timestamp_tolerance_seconds == 300);
+}
+
+SCENARIO("a bad configuration is refused with every problem located", "[config]") {
+    const auto config = parse_config(R"(
+listen: {address: 0.0.0.0, port: 70000}
+database: {backend: oracle, connection: x}
+keys: {pseudonym_keys: []}
+sources: [{id: School A, secrets: [nope]}]
+surprise: true
+)", "/etc");
+    REQUIRE_FALSE(config.ok());
+    using Catch::Matchers::VectorContains;
+    const auto at = pointers(config.problems());
+    CHECK_THAT(at, VectorContains(std::string("/listen/port")));
+    CHECK_THAT(at, VectorContains(std::string("/database/backend")));
+    CHECK_THAT(at, VectorContains(std::string("/keys/pseudonym_keys")));
+    CHECK_THAT(at, VectorContains(std::string("/sources/0/id")));
+    CHECK_THAT(at, VectorContains(std::string("/sources/0/secrets/0")));
+    CHECK_THAT(at, VectorContains(std::string("")));  // the unknown top-level key
+}
+
+SCENARIO("plain HTTP is only allowed on loopback", "[config]") {
+    std::string exposed = valid;
+    exposed.replace(exposed.find("127.0.0.1"), 9, "0.0.0.0");
+    const auto config = parse_config(exposed, "/etc");
+    REQUIRE_FALSE(config.ok());
+    CHECK(config.problems().at(0).pointer == "/listen/tls");
+}
+
+SCENARIO("secrets and duplicates are checked beyond the schema", "[config]") {
+    std::string doubled = valid + "  - id: school-a\n    secrets: [whsec_c2hvcnQ=]\n";
+    const auto config = parse_config(doubled, "/etc");
+    REQUIRE_FALSE(config.ok());
+    const auto at = pointers(config.problems());
+    using Catch::Matchers::VectorContains;
+    CHECK_THAT(at, VectorContains(std::string("/sources/1/id")));
+    CHECK_THAT(at, VectorContains(std::string("/sources/1/secrets/0")));
+    for (const auto& p : config.problems()) CHECK(p.detail.find("c2hvcnQ") == std::string::npos);
+}
+
+SCENARIO("YAML that does not parse names its line", "[config]") {
+    const auto config = parse_config("listen: {address: [\n", "/etc");
+    REQUIRE_FALSE(config.ok());
+    CHECK_THAT(config.problems().at(0).detail, Catch::Contains("line"));
+}
