@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# The main job: install what is needed, build eenplan-service, start it over HTTPS on loopback with
+# the embedded SQLite store, let two simulated schools send signed signals through it, and show
+# what the hub stored. EENPLAN_DEMO_PORT picks the port (default 8443); KEEP_RUNNING=1 leaves the
+# service running afterwards.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+build="$root/build-demo"
+work="$build/run"
+port="${EENPLAN_DEMO_PORT:-8443}"
+
+bash "$root/deploy/install-deps.sh"
+cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release \
+  -DEENPLAN_BUILD_TESTS=OFF -DEENPLAN_BUILD_BENCHMARKS=OFF >/dev/null
+cmake --build "$build" --target eenplan-service eenplan-school-sim
+
+rm -rf "$work" && mkdir -p "$work/keys" "$work/tls" && chmod 700 "$work"
+cd "$work"
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 30 -subj "/CN=localhost" \
+  -addext "subjectAltName=DNS:localhost,IP:127.0.0.1" -keyout tls/server.key -out tls/server.crt 2>/dev/null
+openssl rand -hex 32 > keys/hub-pseudonym-v1.key
+secret_a="whsec_$(openssl rand -base64 32)"
+secret_b="whsec_$(openssl rand -base64 32)"
+cat > eenplan.yaml <<YAML
+listen:
+  address: 127.0.0.1
+  port: $port
+  tls: {certificate: tls/server.crt, private_key: tls/server.key}
+database: {backend: sqlite, connection: "db=eenplan.db"}
+keys:
+  pseudonym_keys: [{version: 1, file: keys/hub-pseudonym-v1.key}]
+logging: {level: information, file: service.log}
+sources:
+  - {id: obs-de-regenboog, name: "OBS De Regenboog, Den Haag (ParnasSys)", secrets: ["$secret_a"]}
+  - {id: cbs-het-kompas, name: "CBS Het Kompas, Rijswijk (Magister)", secrets: ["$secret_b"]}
+YAML
+chmod 600 eenplan.yaml
+
+"$build/service/eenplan-service" --config eenplan.yaml &
+service_pid=$!
+cleanup() { [[ "${KEEP_RUNNING:-0}" == 1 ]] || kill "$service_pid" 2>/dev/null || true; }
+trap cleanup EXIT
+for _ in $(seq 100); do
+  curl -sf --cacert tls/server.crt "https://127.0.0.1:$port/readyz" >/dev/null && break
+  kill -0 "$service_pid" 2>/dev/null || { echo "eenplan-service did not start:"; cat service.log; exit 1; }
+  sleep 0.1
+done
+echo "== eenplan-service is ready on https://127.0.0.1:$port (SQLite store: $work/eenplan.db)"
+echo
+echo "== Two schools send signed signals (pupils shown redacted)"
+"$build/integration/simulators/eenplan-school-sim" --url "https://127.0.0.1:$port" --ca tls/server.crt --pupils 3 \
+  --school "obs-de-regenboog:12AB:GM0518:$secret_a" --school "cbs-het-kompas:34CD:GM0603:$secret_b"
+echo
+echo "== What the hub stored: signals per source and type"
+sqlite3 -column -header eenplan.db \
+  "SELECT source_id, type, COUNT(*) AS signals, COUNT(DISTINCT subject_pseudonym) AS pupils
+   FROM signals GROUP BY source_id, type ORDER BY source_id, type"
+echo
+echo "== One stored signal: the pupil is a hub pseudonym, never the BSN"
+sqlite3 eenplan.db "SELECT envelope FROM signals WHERE type = 'absence.reported' LIMIT 1"
+echo
+echo "== A log line (JSON, no personal data)"
+grep '"event":"signal.stored"' service.log | tail -1
+echo
+echo "== Metrics (excerpt of https://127.0.0.1:$port/metrics)"
+curl -s --cacert tls/server.crt "https://127.0.0.1:$port/metrics" | grep -E '^eenplan_http_requests_total|^eenplan_ingest_duration_seconds_count'
+if [[ "${KEEP_RUNNING:-0}" == 1 ]]; then
+  echo; echo "eenplan-service keeps running as pid $service_pid; stop it with: kill $service_pid"
+fi
