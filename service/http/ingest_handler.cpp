@@ -1,5 +1,6 @@
 #include "http/ingest_handler.hpp"
 
+#include <array>
 #include <chrono>
 
 #include <Poco/JSON/Object.h>
@@ -27,6 +28,17 @@ std::string read_body(std::istream& in, std::size_t limit) {
     return body;
 }
 
+// Reads and drops up to `bound` more bytes of a body that is refused, so that a client still
+// sending it receives the answer instead of a connection reset. Beyond the bound the connection
+// is closed with the rest unread: a sender of more than that gets no courtesy.
+void drain(std::istream& in, std::size_t bound) {
+    std::array<char, 64 * 1024> sink{};
+    std::size_t drained = 0;
+    while (drained < bound && in.read(sink.data(), sink.size())) drained += sink.size();
+}
+
+constexpr std::size_t drain_bound = 8 * 1024 * 1024;
+
 const char* outcome_name(IngestStatus status) {
     switch (status) {
         case IngestStatus::accepted: return "accepted";
@@ -46,7 +58,8 @@ void IngestHandler::handle(Poco::Net::HTTPServerRequest& request, Poco::Net::HTT
     const std::size_t limit = context_.config.ingest.max_body_bytes;
 
     auto refuse_unread = [&](Status status, const char* type, const char* title, std::string detail) {
-        // The body stays unread, so this connection cannot carry another request.
+        // The body may be partly unread, so this connection cannot carry another request.
+        drain(request.stream(), drain_bound);
         response.setKeepAlive(false);
         send_problem(response, {status, type, title, std::move(detail), {}});
     };
