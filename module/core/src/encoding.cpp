@@ -43,6 +43,27 @@ std::string base32_encode(std::span<const std::uint8_t> bytes) {
     return out;
 }
 
+std::optional<Bytes> base32_decode(std::string_view text) {
+    Bytes out;
+    out.reserve(text.size() * 5 / 8);
+    std::uint32_t buffer = 0;
+    int bits = 0;
+    for (char c : text) {
+        int value = -1;
+        if (c >= 'a' && c <= 'z') value = c - 'a';
+        if (c >= '2' && c <= '7') value = c - '2' + 26;
+        if (value < 0) return std::nullopt;
+        buffer = (buffer << 5) | static_cast<std::uint32_t>(value);
+        bits += 5;
+        if (bits >= 8) {
+            out.push_back(static_cast<std::uint8_t>(buffer >> (bits - 8)));
+            bits -= 8;
+        }
+    }
+    if ((buffer & ((1U << bits) - 1)) != 0) return std::nullopt;
+    return out;
+}
+
 std::string hex_encode(std::span<const std::uint8_t> bytes) {
     static constexpr char digits[] = "0123456789abcdef";
     std::string out;

@@ -16,6 +16,8 @@ using Bytes = std::vector<std::uint8_t>;
 std::string base64_encode(std::span<const std::uint8_t> bytes);
 std::optional<Bytes> base64_decode(std::string_view text);
 std::string base32_encode(std::span<const std::uint8_t> bytes);
+// Lower-case, unpadded, as base32_encode writes it; trailing bits that do not fill a byte must be 0.
+std::optional<Bytes> base32_decode(std::string_view text);
 std::string hex_encode(std::span<const std::uint8_t> bytes);
 std::optional<Bytes> hex_decode(std::string_view text);
 
