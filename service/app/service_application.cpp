@@ -14,9 +14,12 @@
 #include <Poco/Util/HelpFormatter.h>
 #include <Poco/Util/IntValidator.h>
 
+#include "app/progress_bar.hpp"
 #include "config/config.hpp"
 #include "http/router.hpp"
 #include "identity/hub_pseudonymiser.hpp"
+#include "identity/key_files.hpp"
+#include "identity/repseudonymise_job.hpp"
 #include "ingest/ingest_pipeline.hpp"
 #include "observability/json_log_formatter.hpp"
 #include "observability/metrics.hpp"
@@ -54,6 +57,18 @@ Poco::Logger& setup_logging(const LoggingConfig& logging) {
     return Poco::Logger::get("eenplan");
 }
 
+Result<HubPseudonymiser> load_pseudonymiser(const Config& config) {
+    auto ring = load_key_ring(config.pseudonym_keys);
+    if (!ring) return ring.problems();
+    std::optional<PolymorphicMasterKeys> master;
+    if (config.polymorphic_master_key) {
+        auto keys = load_master_keys(*config.polymorphic_master_key);
+        if (!keys) return keys.problems();
+        master = std::move(keys).value();
+    }
+    return HubPseudonymiser(std::move(ring).value(), std::move(master));
+}
+
 Poco::Net::ServerSocket make_socket(const ListenConfig& listen) {
     const Poco::Net::SocketAddress address(listen.address, listen.port);
     if (!listen.tls) return Poco::Net::ServerSocket(address);
@@ -80,6 +95,9 @@ void ServiceApplication::defineOptions(Poco::Util::OptionSet& options) {
                           .callback(Poco::Util::OptionCallback<ServiceApplication>(this, &ServiceApplication::handle_flag)));
     options.addOption(Option("migrate", "", "apply the database migrations, then exit")
                           .callback(Poco::Util::OptionCallback<ServiceApplication>(this, &ServiceApplication::handle_flag)));
+    options.addOption(Option("repseudonymise", "",
+                             "move every stored pseudonym to the current key version (after a rotation), then exit")
+                          .callback(Poco::Util::OptionCallback<ServiceApplication>(this, &ServiceApplication::handle_flag)));
 }
 
 void ServiceApplication::handle_help(const std::string&, const std::string&) {
@@ -98,6 +116,7 @@ void ServiceApplication::handle_config(const std::string&, const std::string& va
 void ServiceApplication::handle_flag(const std::string& name, const std::string&) {
     if (name == "check-config") check_only_ = true;
     if (name == "migrate") migrate_only_ = true;
+    if (name == "repseudonymise") repseudonymise_ = true;
 }
 
 int ServiceApplication::main(const std::vector<std::string>&) {
@@ -111,7 +130,7 @@ int ServiceApplication::main(const std::vector<std::string>&) {
         print_problems(config_path_, config.problems());
         return EXIT_CONFIG;
     }
-    auto pseudonymiser = HubPseudonymiser::from_config(config->pseudonym_keys);
+    auto pseudonymiser = load_pseudonymiser(config.value());
     if (!pseudonymiser) {
         print_problems(config_path_, pseudonymiser.problems());
         return EXIT_CONFIG;
@@ -130,6 +149,22 @@ int ServiceApplication::main(const std::vector<std::string>&) {
         migrated.set("count", std::to_string(applied));
         logger.log(migrated);
         if (migrate_only_) return EXIT_OK;
+        if (repseudonymise_) {
+            ProgressBar bar("re-pseudonymising");
+            const auto counts = repseudonymise(database, pseudonymiser.value(), [&](const RepseudonymiseCounts& c) {
+                bar.update(c.migrated + c.failed, c.to_migrate);
+            });
+            bar.finish();
+            std::cout << "re-pseudonymised to key version " << pseudonymiser->ring().current().version() << ": "
+                      << counts.migrated << " migrated, " << counts.failed << " failed, of " << counts.to_migrate
+                      << " on older versions\n";
+            Poco::Message done("eenplan", "re-pseudonymisation finished", Poco::Message::PRIO_NOTICE);
+            done.set("event", "identity.repseudonymised");
+            done.set("count", std::to_string(counts.migrated));
+            done.set("version", std::to_string(pseudonymiser->ring().current().version()));
+            logger.log(done);
+            return counts.failed == 0 ? EXIT_OK : EXIT_DATAERR;
+        }
 
         SignalStore signals(database);
         Metrics metrics;

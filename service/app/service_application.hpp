@@ -22,6 +22,7 @@ private:
     bool help_requested_ = false;
     bool check_only_ = false;
     bool migrate_only_ = false;
+    bool repseudonymise_ = false;
     std::string config_path_;
 };
 

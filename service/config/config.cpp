@@ -81,6 +81,10 @@ Result<Config> parse_config(const std::string& yaml_text, const std::string& bas
         config.pseudonym_keys.push_back({version, resolve(keys[i]["file"].as<std::string>(), base_dir)});
     }
 
+    if (const YAML::Node master = root["keys"]["polymorphic_master_key"]) {
+        config.polymorphic_master_key = resolve(master.as<std::string>(), base_dir);
+    }
+
     if (const YAML::Node logging = root["logging"]) {
         config.logging.level = get_or(logging, "level", config.logging.level);
         if (logging["file"]) config.logging.file = resolve(logging["file"].as<std::string>(), base_dir);

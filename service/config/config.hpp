@@ -56,6 +56,7 @@ struct Config {
     ListenConfig listen;
     DatabaseConfig database;
     std::vector<KeyFile> pseudonym_keys;
+    std::optional<std::string> polymorphic_master_key;  // path of the master key file
     LoggingConfig logging;
     IngestConfig ingest;
     std::vector<SourceConfig> sources;

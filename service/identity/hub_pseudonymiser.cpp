@@ -1,54 +1,45 @@
 #include "identity/hub_pseudonymiser.hpp"
 
-#include <algorithm>
-#include <fstream>
-#include <sstream>
-#include <stdexcept>
-
-#include <openssl/crypto.h>
+#include "eenplan/core/keyed_pseudonym.hpp"
+#include "eenplan/core/keyed_pseudonymiser.hpp"
 
 namespace eenplan::service {
+namespace {
 
-Result<VersionedKey> load_key_file(const KeyFile& file) {
-    std::ifstream in(file.path);
-    if (!in) return Problem{"", "key file " + file.path + " cannot be read"};
-    std::ostringstream buffer;
-    buffer << in.rdbuf();
-    std::string text = buffer.str();
-    const auto first = text.find_first_not_of(" \t\r\n");
-    const auto last = text.find_last_not_of(" \t\r\n");
-    auto bytes = first == std::string::npos ? std::nullopt
-                                            : hex_decode(std::string_view(text).substr(first, last - first + 1));
-    OPENSSL_cleanse(text.data(), text.size());
-    if (!bytes || bytes->size() < 32) {
-        return Problem{"", "key file " + file.path + " must hold at least 32 bytes as hex"};
-    }
-    return VersionedKey(file.version, std::move(*bytes));
+// The identity kind under which a polymorphic pseudonym is keyed; never a person number's kind,
+// so the two forms cannot collide.
+constexpr std::string_view polymorphic_kind = "ppd";
+
+}  // namespace
+
+HubPseudonymiser::HubPseudonymiser(KeyRing ring, std::optional<PolymorphicMasterKeys> master)
+    : ring_(std::move(ring)), master_(std::move(master)) {
+    if (master_) hub_key_ = RecipientKey::issue(*master_, hub_domain);
 }
 
-HubPseudonymiser::HubPseudonymiser(std::vector<VersionedKey> keys) : keys_(std::move(keys)) {
-    if (keys_.empty()) throw std::invalid_argument("at least one pseudonym key is needed");
-    current_ = &*std::max_element(keys_.begin(), keys_.end(),
-                                  [](const auto& a, const auto& b) { return a.version() < b.version(); });
-}
-
-Result<HubPseudonymiser> HubPseudonymiser::from_config(const std::vector<KeyFile>& files) {
-    std::vector<VersionedKey> keys;
-    Problems problems;
-    for (std::size_t i = 0; i < files.size(); ++i) {
-        auto key = load_key_file(files[i]);
-        if (key) {
-            keys.push_back(std::move(key).value());
-        } else {
-            problems.push_back({"/keys/pseudonym_keys/" + std::to_string(i) + "/file", key.problems()[0].detail});
+Result<HubPseudonym> HubPseudonymiser::pseudonymise(const Subject& subject) const {
+    if (const auto* number = std::get_if<PersonNumber>(&subject)) {
+        const std::string kind(to_string(number->kind()));
+        if (!master_) {
+            return HubPseudonym{kind, chained_keyed_pseudonym(ring_, hub_domain, kind, number->digits_for_keyed_use())};
         }
+        const std::string domain_pseudonym = direct_pseudonym(*master_, hub_domain, *number);
+        return HubPseudonym{kind, chained_keyed_pseudonym(ring_, hub_domain, polymorphic_kind, domain_pseudonym)};
     }
-    if (!problems.empty()) return problems;
-    return HubPseudonymiser(std::move(keys));
+    const auto& ciphertext = std::get<PolymorphicCiphertext>(subject);
+    if (!master_) {
+        return Problem{"/subject/polymorphic", "this hub is not configured for polymorphic identities"};
+    }
+    auto transcrypted = reshuffle_rekey_for(*master_, ciphertext, hub_domain);
+    if (!transcrypted) return Problem{"/subject/polymorphic", "is not encrypted under this hub's public key"};
+    auto domain_pseudonym = decrypt(*hub_key_, transcrypted.value());
+    if (!domain_pseudonym) return Problem{"/subject/polymorphic", "cannot be opened by this hub"};
+    return HubPseudonym{"polymorphic",
+                        chained_keyed_pseudonym(ring_, hub_domain, polymorphic_kind, domain_pseudonym.value())};
 }
 
-std::string HubPseudonymiser::pseudonymise(const PersonNumber& number) const {
-    return keyed_pseudonym(*current_, hub_domain, number);
+Result<std::string> HubPseudonymiser::advance(std::string_view stored) const {
+    return advance_keyed_pseudonym(ring_, stored);
 }
 
 }  // namespace eenplan::service

@@ -1,32 +1,52 @@
-// The hub's own pseudonyms for linking signals: keyed pseudonyms in the "hub" domain under the
-// current (highest) key version. Keys come from files named in the configuration and never enter
-// the database.
+// The hub's own pseudonym of a pupil, used to link signals: a versioned keyed pseudonym
+// ("kp1:<version>:...") in the "hub" domain.
+//
+// Without polymorphic keys it is taken over the person number itself. With them, it is taken over
+// the hub-domain polymorphic pseudonym s_hub·H(number), so that a signal that arrives with a plain
+// BSN and one that arrives encrypted at the source (subject.polymorphic) link to the same pupil
+// while the hub never sees the number of the second.
+//
+// Key versions chain (see keyed_pseudonymiser.hpp): the value under version v+1 is made from the
+// value under version v, so stored pseudonyms can be moved to a new key without any number.
 #pragma once
 
+#include <optional>
 #include <string>
-#include <vector>
+#include <variant>
 
-#include "config/config.hpp"
-#include "eenplan/core/keyed_pseudonym.hpp"
+#include "eenplan/core/key_ring.hpp"
+#include "eenplan/core/person_number.hpp"
+#include "eenplan/core/polymorphic.hpp"
 
 namespace eenplan::service {
 
-// Reads a key file: at least 32 bytes as hex (e.g. `openssl rand -hex 32`), surrounding white
-// space ignored. Problems name the file, never its contents.
-Result<VersionedKey> load_key_file(const KeyFile& file);
+// What a signal says about whom it concerns, before pseudonymisation.
+using Subject = std::variant<PersonNumber, PolymorphicCiphertext>;
+
+struct HubPseudonym {
+    std::string kind;       // "bsn", "onderwijsnummer" or "polymorphic": how it arrived
+    std::string pseudonym;  // "kp1:<version>:..."
+};
 
 class HubPseudonymiser {
 public:
-    explicit HubPseudonymiser(std::vector<VersionedKey> keys);
-    // Loads every configured key file; problems point into the configuration.
-    static Result<HubPseudonymiser> from_config(const std::vector<KeyFile>& files);
+    HubPseudonymiser(KeyRing ring, std::optional<PolymorphicMasterKeys> master);
 
-    [[nodiscard]] std::string pseudonymise(const PersonNumber& number) const;
-    [[nodiscard]] std::uint32_t current_version() const { return current_->version(); }
+    [[nodiscard]] bool accepts_polymorphic() const noexcept { return master_.has_value(); }
+
+    // Fails only for a polymorphic subject this hub cannot open (no master keys, or encrypted
+    // under another public key); the problem points at /subject/polymorphic.
+    [[nodiscard]] Result<HubPseudonym> pseudonymise(const Subject& subject) const;
+
+    // The same pupil's value under the next key version, made from the stored value alone.
+    [[nodiscard]] Result<std::string> advance(std::string_view stored) const;
+
+    [[nodiscard]] const KeyRing& ring() const noexcept { return ring_; }
 
 private:
-    std::vector<VersionedKey> keys_;
-    const VersionedKey* current_;
+    KeyRing ring_;
+    std::optional<PolymorphicMasterKeys> master_;
+    std::optional<RecipientKey> hub_key_;
 };
 
 }  // namespace eenplan::service

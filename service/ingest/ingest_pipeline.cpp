@@ -7,6 +7,7 @@
 #include <Poco/UUIDGenerator.h>
 
 #include "eenplan/core/person_number.hpp"
+#include "eenplan/core/polymorphic.hpp"
 #include "eenplan/core/signal.hpp"
 #include "validation/json_schema.hpp"
 
@@ -21,15 +22,24 @@ std::string to_json(const Poco::JSON::Object::Ptr& object) {
     return out.str();
 }
 
-// The subject's number and kind, checked with the 11-proef. The schema allows exactly one key.
-Result<PersonNumber> read_subject(const Poco::JSON::Object& subject) {
+// The subject as sent: a person number checked with the 11-proef, or a polymorphic ciphertext
+// whose points are checked to lie on the curve. The schema allows exactly one key.
+Result<Subject> read_subject(const Poco::JSON::Object& subject) {
     for (const PersonNumberKind kind : {PersonNumberKind::bsn, PersonNumberKind::onderwijsnummer}) {
         const std::string key(to_string(kind));
         if (subject.has(key)) {
-            return PersonNumber::parse(kind, subject.getValue<std::string>(key), "/subject/" + key);
+            auto number = PersonNumber::parse(kind, subject.getValue<std::string>(key), "/subject/" + key);
+            if (!number) return number.problems();
+            return Subject(std::move(number).value());
         }
     }
-    return Problem{"/subject", "must hold a bsn or an onderwijsnummer"};
+    if (subject.has("polymorphic")) {
+        auto ciphertext = PolymorphicCiphertext::parse(subject.getValue<std::string>("polymorphic"),
+                                                       "/subject/polymorphic");
+        if (!ciphertext) return ciphertext.problems();
+        return Subject(std::move(ciphertext).value());
+    }
+    return Problem{"/subject", "must hold a bsn, an onderwijsnummer or a polymorphic identity"};
 }
 
 }  // namespace
@@ -77,7 +87,9 @@ IngestOutcome IngestPipeline::ingest(const IngestRequest& request) const {
 
     const auto signal = document.extract<Poco::JSON::Object::Ptr>();
     const auto subject = read_subject(*signal->getObject("subject"));
-    if (!subject) return {IngestStatus::invalid, {}, "the subject is not a valid person number", subject.problems(), {}};
+    if (!subject) return {IngestStatus::invalid, {}, "the subject is not a valid identity", subject.problems(), {}};
+    const auto pseudonym = pseudonymiser_.pseudonymise(subject.value());
+    if (!pseudonym) return {IngestStatus::invalid, {}, "the subject cannot be pseudonymised", pseudonym.problems(), {}};
 
     const auto data = signal->getObject("data");
     const auto type = signal->getValue<std::string>("type");
@@ -95,17 +107,14 @@ IngestOutcome IngestPipeline::ingest(const IngestRequest& request) const {
     row.type = type;
     row.occurred_at = signal->getValue<std::string>("occurred_at");
     row.received_at_us = request.now_us;
-    row.subject_kind = std::string(to_string(subject->kind()));
-    row.subject_pseudonym = pseudonymiser_.pseudonymise(subject.value());
+    row.subject_kind = pseudonym->kind;
+    row.subject_pseudonym = pseudonym->pseudonym;
 
-    // What is stored is the canonical envelope with the number replaced by its pseudonym.
+    // What is stored is the canonical envelope without its subject: the pupil is only in the
+    // subject_pseudonym column, so re-pseudonymisation rewrites one column and no JSON.
     Poco::JSON::Object::Ptr stored = new Poco::JSON::Object;
     stored->set("type", type);
     stored->set("occurred_at", row.occurred_at);
-    Poco::JSON::Object::Ptr stored_subject = new Poco::JSON::Object;
-    stored_subject->set("kind", row.subject_kind);
-    stored_subject->set("pseudonym", row.subject_pseudonym);
-    stored->set("subject", stored_subject);
     if (const auto school = signal->getObject("school")) {
         row.school_brin = school->getValue<std::string>("brin");
         row.school_gemeentecode = school->getValue<std::string>("gemeentecode");

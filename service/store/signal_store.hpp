@@ -26,7 +26,7 @@ struct NewSignal {
     std::string subject_pseudonym;
     std::optional<std::string> school_brin;
     std::optional<std::string> school_gemeentecode;
-    std::string envelope;  // canonical JSON with the subject replaced by its pseudonym
+    std::string envelope;  // canonical JSON without the subject, which is only in subject_pseudonym
 };
 
 struct InsertOutcome {

@@ -35,6 +35,19 @@ SCENARIO("the service refuses to start half-configured", "[config]") {
             CHECK(code == 0);
             CHECK_FALSE(std::filesystem::exists(dir.path() / "x.db"));
         }
+        THEN("a gap in the key versions is refused, since pseudonyms chain from one to the next") {
+            std::ofstream(dir.path() / "v3.key") << std::string(64, 'b') << "\n";
+            std::string text;
+            {
+                std::ifstream in(config);
+                text.assign(std::istreambuf_iterator<char>(in), {});
+            }
+            text.replace(text.find("file: missing.key}"), 18, "file: missing.key}, {version: 3, file: v3.key}");
+            std::ofstream(config) << text;
+            const auto [code, output] = run_service_once(config, "--check-config");
+            CHECK(code == 78);
+            CHECK_THAT(output, Catch::Contains("2 is missing"));
+        }
         THEN("a key shorter than 32 bytes is refused") {
             std::ofstream(dir.path() / "missing.key") << "abcd\n";
             const auto [code, stderr_text] = run_service_once(config, "--check-config");

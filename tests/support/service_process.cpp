@@ -34,11 +34,17 @@ void write_file(const std::filesystem::path& path, const std::string& text) {
     out << text;
 }
 
-void run_or_throw(const std::string& command) {
-    if (std::system(command.c_str()) != 0) throw std::runtime_error("failed: " + command);
-}
-
 }  // namespace
+
+std::string run_command(const std::string& command) {
+    FILE* pipe = popen(command.c_str(), "r");
+    if (pipe == nullptr) throw std::runtime_error("cannot run: " + command);
+    std::string out;
+    char buffer[4096];
+    while (std::size_t n = fread(buffer, 1, sizeof buffer, pipe)) out.append(buffer, n);
+    if (pclose(pipe) != 0) throw std::runtime_error("failed: " + command);
+    return out;
+}
 
 TempDir::TempDir() {
     std::string pattern = (std::filesystem::temp_directory_path() / "eenplan-test.XXXXXX").string();
@@ -63,6 +69,12 @@ const TestSource& school_b() {
     return source;
 }
 
+std::string keys_binary() {
+    const char* path = std::getenv("EENPLAN_KEYS_BINARY");
+    if (path == nullptr) throw std::runtime_error("EENPLAN_KEYS_BINARY is not set: run the tests through ctest");
+    return path;
+}
+
 std::string service_binary() {
     const char* path = std::getenv("EENPLAN_SERVICE_BINARY");
     if (path == nullptr) throw std::runtime_error("EENPLAN_SERVICE_BINARY is not set: run the tests through ctest");
@@ -70,27 +82,54 @@ std::string service_binary() {
 }
 
 ServiceProcess::ServiceProcess(const TestStore& store, const std::filesystem::path& dir, ServiceOptions options)
-    : dir_(dir), config_file_(dir / "eenplan.yaml"), log_file_(dir / "service.log"), tls_(options.tls) {
-    run_or_throw("openssl rand -hex 32 > '" + (dir / "hub-v1.key").string() + "'");
+    : dir_(dir), config_file_(dir / "eenplan.yaml"), log_file_(dir / "service.log"), tls_(options.tls),
+      options_(std::move(options)), store_backend_(store.backend()), store_connection_(store.connection()) {
+    for (int v = 1; v <= options_.key_versions; ++v) {
+        run_command("openssl rand -hex 32 > '" + (dir_ / ("hub-v" + std::to_string(v) + ".key")).string() + "'");
+    }
+    if (tls_) {
+        run_command("openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1 -subj /CN=localhost "
+                    "-addext subjectAltName=DNS:localhost,IP:127.0.0.1 -keyout '" + (dir_ / "tls.key").string() +
+                    "' -out '" + (dir_ / "tls.crt").string() + "' 2>/dev/null");
+    }
+    if (options_.polymorphic) {
+        public_key_ = run_command("'" + keys_binary() + "' generate '" + (dir_ / "master.yaml").string() + "'");
+        while (!public_key_.empty() && public_key_.back() == '\n') public_key_.pop_back();
+    }
+    write_config();
+    start();
+}
+
+void ServiceProcess::write_config() const {
     std::ostringstream yaml;
     yaml << "listen:\n  address: 127.0.0.1\n  port: 0\n  threads: 16\n";
-    if (tls_) {
-        run_or_throw("openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1 -subj /CN=localhost "
-                     "-addext subjectAltName=DNS:localhost,IP:127.0.0.1 -keyout '" + (dir / "tls.key").string() +
-                     "' -out '" + (dir / "tls.crt").string() + "' 2>/dev/null");
-        yaml << "  tls:\n    certificate: tls.crt\n    private_key: tls.key\n";
+    if (tls_) yaml << "  tls:\n    certificate: tls.crt\n    private_key: tls.key\n";
+    yaml << "database:\n  backend: " << store_backend_ << "\n  connection: \"" << store_connection_
+         << "\"\n  pool_size: " << options_.pool_size << "\n";
+    yaml << "keys:\n  pseudonym_keys:\n";
+    for (int v = 1; v <= options_.key_versions; ++v) {
+        yaml << "    - {version: " << v << ", file: hub-v" << v << ".key}\n";
     }
-    yaml << "database:\n  backend: " << store.backend() << "\n  connection: \"" << store.connection()
-         << "\"\n  pool_size: " << options.pool_size << "\n";
-    yaml << "keys:\n  pseudonym_keys:\n    - version: 1\n      file: hub-v1.key\n";
+    if (options_.polymorphic) yaml << "  polymorphic_master_key: master.yaml\n";
     yaml << "logging:\n  level: information\n  file: service.log\n";
     yaml << "sources:\n";
-    for (const TestSource& source : options.sources) {
+    for (const TestSource& source : options_.sources) {
         yaml << "  - id: " << source.id << "\n    secrets:\n";
         for (const std::string& secret : source.secrets) yaml << "      - \"" << secret << "\"\n";
     }
     write_file(config_file_, yaml.str());
-    start();
+}
+
+void ServiceProcess::add_key_version() {
+    ++options_.key_versions;
+    run_command("openssl rand -hex 32 > '" +
+                (dir_ / ("hub-v" + std::to_string(options_.key_versions) + ".key")).string() + "'");
+    write_config();
+}
+
+std::string ServiceProcess::polymorphic_public_key() const {
+    if (public_key_.empty()) throw std::logic_error("the service was not started with polymorphic keys");
+    return public_key_;
 }
 
 ServiceProcess::~ServiceProcess() {
@@ -166,7 +205,7 @@ std::pair<int, std::string> run_service_once(const std::filesystem::path& config
     Poco::Pipe err;
     std::vector<std::string> args{"--config", config.string()};
     if (!extra.empty()) args.push_back(extra);
-    Poco::ProcessHandle handle = Poco::Process::launch(service_binary(), args, nullptr, nullptr, &err);
+    Poco::ProcessHandle handle = Poco::Process::launch(service_binary(), args, nullptr, &err, &err);
     Poco::PipeInputStream stream(err);
     std::string text;
     Poco::StreamCopier::copyToString(stream, text);

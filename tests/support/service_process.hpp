@@ -43,6 +43,8 @@ struct ServiceOptions {
     std::vector<TestSource> sources{school_a(), school_b()};
     bool tls = false;
     int pool_size = 8;
+    bool polymorphic = false;  // generate master keys with eenplan-keys and configure them
+    int key_versions = 1;      // hub pseudonym key versions 1..n; n is current
 };
 
 struct HttpAnswer {
@@ -62,6 +64,12 @@ public:
     void stop();       // SIGTERM, and wait
     void kill_hard();  // SIGKILL: no chance to flush or clean up
 
+    // Rotation: adds pseudonym key version n+1 (a new random key) to the configuration. Takes
+    // effect at the next start().
+    void add_key_version();
+    // The hex public key sources encrypt under (options.polymorphic only).
+    [[nodiscard]] std::string polymorphic_public_key() const;
+
     [[nodiscard]] int port() const { return port_; }
     [[nodiscard]] std::string base_url() const;
     [[nodiscard]] std::string signals_url(const std::string& source_id) const;
@@ -73,18 +81,29 @@ public:
     [[nodiscard]] HttpAnswer get(const std::string& path) const;
 
 private:
+    void write_config() const;
+
     std::filesystem::path dir_;
     std::filesystem::path config_file_;
     std::filesystem::path log_file_;
     bool tls_;
+    ServiceOptions options_;
+    std::string store_backend_;
+    std::string store_connection_;
+    std::string public_key_;
     std::unique_ptr<Poco::ProcessHandle> process_;
     int port_ = 0;
 };
 
-// The path of the eenplan-service binary (set by ctest).
+// The paths of the eenplan-service and eenplan-keys binaries (set by ctest).
 std::string service_binary();
+std::string keys_binary();
 
-// Runs `eenplan-service --config <file> [extra]` to completion: its exit code and stderr.
+// Runs a command line; its standard output, or an exception when it fails.
+std::string run_command(const std::string& command);
+
+// Runs `eenplan-service --config <file> [extra]` to completion: its exit code and its standard
+// output and error together.
 std::pair<int, std::string> run_service_once(const std::filesystem::path& config, const std::string& extra);
 
 }  // namespace eenplan::testing

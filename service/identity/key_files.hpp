@@ -1,0 +1,25 @@
+// Reading key material from the files the configuration names. Keys never enter the database;
+// problems name the file, never its contents.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "config/config.hpp"
+#include "eenplan/core/key_ring.hpp"
+#include "eenplan/core/polymorphic.hpp"
+
+namespace eenplan::service {
+
+// A key file holds at least 32 bytes as hex (e.g. `openssl rand -hex 32`); white space is ignored.
+Result<VersionedKey> load_key_file(const KeyFile& file);
+
+// Every configured pseudonym key; the highest version is current. Problems point into the config.
+Result<KeyRing> load_key_ring(const std::vector<KeyFile>& files);
+
+// The polymorphic master keys: a YAML file with `y`, `reshuffle_secret` and `rekey_secret` as hex,
+// as written by `eenplan-keys generate`.
+Result<PolymorphicMasterKeys> load_master_keys(const std::string& path);
+std::string master_keys_yaml(const Bytes& y, const Bytes& reshuffle_secret, const Bytes& rekey_secret);
+
+}  // namespace eenplan::service

@@ -1,0 +1,97 @@
+// eenplan-keys: the key server's tool for polymorphic pseudonyms.
+//   eenplan-keys generate <master.yaml>                 new master keys (0600); prints the public key
+//   eenplan-keys public-key <master.yaml>               the public key sources encrypt under (hex)
+//   eenplan-keys recipient-key <master.yaml> <domain>   a recipient's decryption key for its domain (hex)
+//   eenplan-keys encrypt <public-key-hex> bsn|onderwijsnummer   reads the number on stdin, prints pp1:...
+// The number is read from standard input so that it stays out of shell history and process lists.
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include <openssl/crypto.h>
+#include <openssl/rand.h>
+
+#include "eenplan/core/p256.hpp"
+#include "eenplan/core/polymorphic.hpp"
+#include "identity/key_files.hpp"
+
+namespace {
+
+using namespace eenplan;
+
+int usage() {
+    std::cerr << "usage:\n"
+                 "  eenplan-keys generate <master.yaml>\n"
+                 "  eenplan-keys public-key <master.yaml>\n"
+                 "  eenplan-keys recipient-key <master.yaml> <domain>\n"
+                 "  eenplan-keys encrypt <public-key-hex> bsn|onderwijsnummer   (number on stdin)\n";
+    return 64;
+}
+
+int fail(const std::string& what, const Problems& problems) {
+    std::cerr << "eenplan-keys: " << what << ": " << (problems.empty() ? "" : problems[0].detail) << "\n";
+    return 1;
+}
+
+int generate(const std::string& path) {
+    Bytes reshuffle(32);
+    Bytes rekey(32);
+    if (RAND_bytes(reshuffle.data(), 32) != 1 || RAND_bytes(rekey.data(), 32) != 1) {
+        std::cerr << "eenplan-keys: no randomness\n";
+        return 1;
+    }
+    const Bytes y = p256::Scalar::random().to_bytes();
+    auto keys = PolymorphicMasterKeys::from_bytes(y, reshuffle, rekey);
+    if (!keys) return fail("generate", keys.problems());
+    std::string text = service::master_keys_yaml(y, reshuffle, rekey);
+    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL, 0600);
+    if (fd < 0) {
+        std::cerr << "eenplan-keys: cannot create " << path << " (it must not exist yet)\n";
+        return 1;
+    }
+    const bool written = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
+    ::close(fd);
+    OPENSSL_cleanse(text.data(), text.size());
+    if (!written) return 1;
+    std::cout << hex_encode(keys->public_key().to_bytes()) << "\n";
+    return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    const std::vector<std::string> args(argv + 1, argv + argc);
+    if (args.empty()) return usage();
+    const std::string& command = args[0];
+    if (command == "generate" && args.size() == 2) return generate(args[1]);
+    if ((command == "public-key" && args.size() == 2) || (command == "recipient-key" && args.size() == 3)) {
+        auto master = service::load_master_keys(args[1]);
+        if (!master) return fail(args[1], master.problems());
+        if (command == "public-key") {
+            std::cout << hex_encode(master->public_key().to_bytes()) << "\n";
+        } else {
+            std::cout << hex_encode(RecipientKey::issue(master.value(), args[2]).to_bytes()) << "\n";
+        }
+        return 0;
+    }
+    if (command == "encrypt" && args.size() == 3) {
+        const auto key_bytes = hex_decode(args[1]);
+        if (!key_bytes) return fail("public key", {Problem{"", "must be hex"}});
+        auto key = PolymorphicPublicKey::from_bytes(*key_bytes, "");
+        if (!key) return fail("public key", key.problems());
+        if (args[2] != "bsn" && args[2] != "onderwijsnummer") return usage();
+        std::string digits;
+        std::getline(std::cin, digits);
+        auto number = PersonNumber::parse(args[2] == "bsn" ? PersonNumberKind::bsn : PersonNumberKind::onderwijsnummer,
+                                          digits, "stdin");
+        OPENSSL_cleanse(digits.data(), digits.size());
+        if (!number) return fail("number", number.problems());
+        std::cout << encrypt_at_source(key.value(), number.value()).to_string() << "\n";
+        return 0;
+    }
+    return usage();
+}
