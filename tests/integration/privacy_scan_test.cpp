@@ -5,6 +5,7 @@
 #include <Poco/Timestamp.h>
 
 #include "eenplan/core/encoding.hpp"
+#include "eenplan/core/polymorphic.hpp"
 #include "outbound/webhook_sender.hpp"
 #include "support/service_process.hpp"
 #include "synthetic_people.hpp"
@@ -28,9 +29,14 @@ std::vector<std::string> renderings(const std::string& digits) {
 }  // namespace
 
 SCENARIO("no person number that was sent is found anywhere", "[ingest][identity][privacy]") {
+    // Once with keyed pseudonyms only, once with polymorphic keys and a subject encrypted at source.
+    const bool polymorphic = GENERATE(false, true);
+    INFO("polymorphic keys: " << polymorphic);
     TempDir dir;
     TestStore store(dir.path());
-    ServiceProcess service(store, dir.path());
+    ServiceOptions options;
+    options.polymorphic = polymorphic;
+    ServiceProcess service(store, dir.path(), options);
     eenplan::integration::WebhookSender sender({service.signals_url("school-a"), std::nullopt, std::chrono::seconds(10)});
     const auto secret = school_a().secret_bytes();
     const std::int64_t now = Poco::Timestamp().epochTime();
@@ -54,6 +60,17 @@ SCENARIO("no person number that was sent is found anywhere", "[ingest][identity]
     REQUIRE(post("msg_o", R"({"type":"enrolment.ended","occurred_at":"2026-10-01T08:00:00Z","subject":{"onderwijsnummer":")" +
                               onr + R"("},"school":{"brin":"34CD","gemeentecode":"GM0603"},)"
                                     R"("data":{"end_date":"2026-10-01","reason":"verhuizing"}})") == 202);
+    if (polymorphic) {
+        const std::string encrypted = eenplan::simulators::synthetic_bsn(200);
+        sent.push_back(encrypted);
+        auto key = eenplan::PolymorphicPublicKey::from_bytes(
+                       eenplan::hex_decode(service.polymorphic_public_key()).value(), "").value();
+        const auto ciphertext = eenplan::encrypt_at_source(
+            key, eenplan::PersonNumber::parse(eenplan::PersonNumberKind::bsn, encrypted, "").value());
+        REQUIRE(post("msg_pp", R"({"type":"enrolment.started","occurred_at":"2026-08-24T08:00:00Z","subject":{"polymorphic":")" +
+                                   ciphertext.to_string() +
+                                   R"("},"school":{"brin":"12AB","gemeentecode":"GM0518"},"data":{"start_date":"2026-08-24"}})") == 202);
+    }
     // Refused signals must not leave their numbers behind either.
     sent.push_back("123456789");
     CHECK(post("msg_bad", R"({"type":"absence.reported","occurred_at":"2026-11-20T08:30:00Z","subject":{"bsn":"123456789"},)"
