@@ -12,13 +12,15 @@ port="${EENPLAN_DEMO_PORT:-8443}"
 bash "$root/deploy/install-deps.sh"
 cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release \
   -DEENPLAN_BUILD_TESTS=OFF -DEENPLAN_BUILD_BENCHMARKS=OFF >/dev/null
-cmake --build "$build" --target eenplan-service eenplan-school-sim
+cmake --build "$build" --target eenplan-service eenplan-school-sim eenplan-keys
 
 rm -rf "$work" && mkdir -p "$work/keys" "$work/tls" && chmod 700 "$work"
 cd "$work"
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 30 -subj "/CN=localhost" \
   -addext "subjectAltName=DNS:localhost,IP:127.0.0.1" -keyout tls/server.key -out tls/server.crt 2>/dev/null
 openssl rand -hex 32 > keys/hub-pseudonym-v1.key
+# The polymorphic master keys; the printed public key is all a school needs to pseudonymise at source.
+public_key=$("$build/service/eenplan-keys" generate keys/polymorphic-master.yaml)
 secret_a="whsec_$(openssl rand -base64 32)"
 secret_b="whsec_$(openssl rand -base64 32)"
 cat > eenplan.yaml <<YAML
@@ -29,6 +31,7 @@ listen:
 database: {backend: sqlite, connection: "db=eenplan.db"}
 keys:
   pseudonym_keys: [{version: 1, file: keys/hub-pseudonym-v1.key}]
+  polymorphic_master_key: keys/polymorphic-master.yaml
 logging: {level: information, file: service.log}
 sources:
   - {id: obs-de-regenboog, name: "OBS De Regenboog, Den Haag (ParnasSys)", secrets: ["$secret_a"]}
@@ -47,16 +50,23 @@ for _ in $(seq 100); do
 done
 echo "== eenplan-service is ready on https://127.0.0.1:$port (SQLite store: $work/eenplan.db)"
 echo
-echo "== Two schools send signed signals (pupils shown redacted)"
+echo "== Two schools send signed signals (pupils shown redacted; \"(pp)\": the school sends only a"
+echo "   polymorphic encryption of the BSN, made at the school under the hub's public key)"
 "$build/integration/simulators/eenplan-school-sim" --url "https://127.0.0.1:$port" --ca tls/server.crt --pupils 3 \
-  --school "obs-de-regenboog:12AB:GM0518:$secret_a" --school "cbs-het-kompas:34CD:GM0603:$secret_b"
+  --school "obs-de-regenboog:12AB:GM0518:$secret_a" --school "cbs-het-kompas:34CD:GM0603:$secret_b:$public_key"
 echo
 echo "== What the hub stored: signals per source and type"
 sqlite3 -column -header eenplan.db \
   "SELECT source_id, type, COUNT(*) AS signals, COUNT(DISTINCT subject_pseudonym) AS pupils
    FROM signals GROUP BY source_id, type ORDER BY source_id, type"
 echo
-echo "== One stored signal: the pupil is a hub pseudonym, never the BSN"
+echo "== One pupil seen by both schools, once as a plain BSN and once encrypted at source: one hub pseudonym"
+sqlite3 -column -header eenplan.db \
+  "SELECT subject_pseudonym AS hub_pseudonym, GROUP_CONCAT(DISTINCT source_id) AS sources,
+          GROUP_CONCAT(DISTINCT subject_kind) AS arrived_as, COUNT(*) AS signals
+   FROM signals GROUP BY subject_pseudonym HAVING COUNT(DISTINCT source_id) > 1"
+echo
+echo "== One stored signal: no subject in it; the pupil is only the hub pseudonym in its own column"
 sqlite3 eenplan.db "SELECT envelope FROM signals WHERE type = 'absence.reported' LIMIT 1"
 echo
 echo "== A log line (JSON, no personal data)"

@@ -1,5 +1,7 @@
 // eenplan-school-sim: plays one or more schools' administration systems (LAS) sending signed
 // signals to the hub: enrolments, then weeks of absence for some pupils, one explained by illness.
+// A school given with a public key pseudonymises at source: it sends subject.polymorphic, a fresh
+// encryption of the BSN per signal, instead of the BSN itself.
 #include <ctime>
 #include <iomanip>
 #include <iostream>
@@ -16,6 +18,7 @@
 #include <Poco/UUIDGenerator.h>
 
 #include "eenplan/core/person_number.hpp"
+#include "eenplan/core/polymorphic.hpp"
 #include "eenplan/core/standard_webhooks.hpp"
 #include "outbound/webhook_sender.hpp"
 #include "synthetic_people.hpp"
@@ -29,6 +32,7 @@ struct School {
     std::string brin;
     std::string gemeentecode;
     eenplan::Bytes secret;
+    std::optional<eenplan::PolymorphicPublicKey> public_key;  // set: pseudonymise at source
 };
 
 std::string date_plus_days(std::time_t base, int days) {
@@ -40,13 +44,17 @@ std::string date_plus_days(std::time_t base, int days) {
     return buffer;
 }
 
-std::string signal_json(const std::string& type, const std::string& bsn, const School& school,
+std::string signal_json(const std::string& type, const eenplan::PersonNumber& pupil, const School& school,
                         Poco::JSON::Object::Ptr data, const std::string& occurred_at) {
     Poco::JSON::Object signal;
     signal.set("type", type);
     signal.set("occurred_at", occurred_at);
     Poco::JSON::Object::Ptr subject = new Poco::JSON::Object;
-    subject->set("bsn", bsn);
+    if (school.public_key) {
+        subject->set("polymorphic", eenplan::encrypt_at_source(*school.public_key, pupil).to_string());
+    } else {
+        subject->set("bsn", std::string(pupil.digits_for_keyed_use()));
+    }
     signal.set("subject", subject);
     Poco::JSON::Object::Ptr school_ref = new Poco::JSON::Object;
     school_ref->set("brin", school.brin);
@@ -68,7 +76,9 @@ protected:
                               .argument("url").callback(Poco::Util::OptionCallback<SchoolSimulator>(this, &SchoolSimulator::on_option)));
         options.addOption(Option("ca", "", "PEM certificate to trust for https").argument("file").callback(
             Poco::Util::OptionCallback<SchoolSimulator>(this, &SchoolSimulator::on_option)));
-        options.addOption(Option("school", "s", "a school as source-id:BRIN:gemeentecode:whsec_secret (repeatable)")
+        options.addOption(Option("school", "s",
+                                 "a school as source-id:BRIN:gemeentecode:whsec_secret[:public-key-hex] (repeatable); "
+                                 "with the hub's public key the school pseudonymises at source")
                               .required(true).repeatable(true).argument("school")
                               .callback(Poco::Util::OptionCallback<SchoolSimulator>(this, &SchoolSimulator::on_option)));
         options.addOption(Option("pupils", "p", "pupils per school (default 3)").argument("n").callback(
@@ -91,10 +101,19 @@ protected:
             pupils_ = std::stoi(value);
         } else if (name == "school") {
             Poco::StringTokenizer parts(value, ":");
-            if (parts.count() != 4) throw Poco::InvalidArgumentException("--school wants source-id:BRIN:gemeentecode:secret");
+            if (parts.count() != 4 && parts.count() != 5) {
+                throw Poco::InvalidArgumentException("--school wants source-id:BRIN:gemeentecode:secret[:public-key]");
+            }
             auto secret = eenplan::webhooks::parse_secret(parts[3]);
             if (!secret) throw Poco::InvalidArgumentException("--school: " + secret.problems()[0].detail);
-            schools_.push_back({parts[0], parts[1], parts[2], secret.value()});
+            std::optional<eenplan::PolymorphicPublicKey> key;
+            if (parts.count() == 5) {
+                const auto bytes = eenplan::hex_decode(parts[4]);
+                auto parsed = eenplan::PolymorphicPublicKey::from_bytes(bytes.value_or(eenplan::Bytes{}), "");
+                if (!parsed) throw Poco::InvalidArgumentException("--school: the public key is not a P-256 point");
+                key = std::move(parsed).value();
+            }
+            schools_.push_back({parts[0], parts[1], parts[2], secret.value(), std::move(key)});
         }
     }
 
@@ -106,16 +125,20 @@ protected:
         int failures = 0;
         std::uint32_t pupil_number = 0;
 
-        std::cout << std::left << std::setw(20) << "school" << std::setw(15) << "pupil" << std::setw(19)
+        std::cout << std::left << std::setw(20) << "school" << std::setw(20) << "pupil" << std::setw(19)
                   << "signal" << std::setw(8) << "answer" << "signal_id\n";
         for (const School& school : schools_) {
             eenplan::integration::WebhookSender sender(
                 {url_ + "/v1/sources/" + school.source_id + "/signals", ca_, std::chrono::seconds(10)});
             for (int p = 0; p < pupils_; ++p, ++pupil_number) {
-                const std::string bsn = eenplan::simulators::synthetic_bsn(pupil_number);
-                const auto shown = eenplan::PersonNumber::parse(eenplan::PersonNumberKind::bsn, bsn, "").value().to_string();
+                // Pupil 0 of the second school also attended the first: the hub must link them.
+                const std::uint32_t who = (p == 0 && &school != &schools_.front()) ? 0 : pupil_number;
+                const auto pupil = eenplan::PersonNumber::parse(eenplan::PersonNumberKind::bsn,
+                                                                eenplan::simulators::synthetic_bsn(who), "")
+                                       .value();
+                const std::string shown = pupil.to_string() + (school.public_key ? " (pp)" : "");
                 auto send = [&](const std::string& type, Poco::JSON::Object::Ptr data, const std::string& occurred) {
-                    const std::string body = signal_json(type, bsn, school, data, occurred);
+                    const std::string body = signal_json(type, pupil, school, data, occurred);
                     const std::string id = "msg_" + Poco::UUIDGenerator::defaultGenerator().createRandom().toString();
                     const auto response = sender.post(id, Poco::Timestamp().epochTime(), body, school.secret);
                     std::string signal_id = "-";
@@ -125,7 +148,7 @@ protected:
                         ++failures;
                         signal_id = response.body;
                     }
-                    std::cout << std::setw(20) << school.source_id << std::setw(15) << shown << std::setw(19) << type
+                    std::cout << std::setw(20) << school.source_id << std::setw(20) << shown << std::setw(19) << type
                               << std::setw(8) << response.status << signal_id << "\n";
                 };
                 Poco::JSON::Object::Ptr enrol = new Poco::JSON::Object;

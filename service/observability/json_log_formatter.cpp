@@ -33,8 +33,10 @@ void JsonLogFormatter::format(const Poco::Message& message, std::string& text) {
     line.set("level", level_name(message.getPriority()));
     line.set("logger", message.getSource());
     line.set("msg", redact_person_numbers(message.getText()));
-    for (const char* field : log_fields) {
-        if (message.has(field)) line.set(field, redact_person_numbers(message.get(field)));
+    for (const LogField& field : log_fields) {
+        if (!message.has(field.name)) continue;
+        const std::string& value = message.get(field.name);
+        line.set(field.name, field.outside_input ? redact_person_numbers(value) : value);
     }
     std::ostringstream out;
     line.stringify(out);
