@@ -1,18 +1,17 @@
 #include "http/health_handlers.hpp"
 
 #include "http/problem.hpp"
+#include "http/response.hpp"
 
 namespace eenplan::service {
 
 void HealthHandler::handle(Poco::Net::HTTPServerRequest&, Poco::Net::HTTPServerResponse& response) {
-    response.setContentType("application/json");
-    response.send() << R"({"status":"up"})";
+    send_body(response, "application/json", R"({"status":"up"})");
 }
 
 void ReadyHandler::handle(Poco::Net::HTTPServerRequest&, Poco::Net::HTTPServerResponse& response) {
     if (context_.database.ready()) {
-        response.setContentType("application/json");
-        response.send() << R"({"status":"ready"})";
+        send_body(response, "application/json", R"({"status":"ready"})");
         return;
     }
     response.set("Retry-After", "5");
@@ -21,8 +20,7 @@ void ReadyHandler::handle(Poco::Net::HTTPServerRequest&, Poco::Net::HTTPServerRe
 }
 
 void MetricsHandler::handle(Poco::Net::HTTPServerRequest&, Poco::Net::HTTPServerResponse& response) {
-    response.setContentType("text/plain; version=0.0.4; charset=utf-8");
-    response.send() << context_.metrics.render();
+    send_body(response, "text/plain; version=0.0.4; charset=utf-8", context_.metrics.render());
 }
 
 }  // namespace eenplan::service

@@ -2,6 +2,7 @@
 
 #include <array>
 #include <chrono>
+#include <sstream>
 
 #include <Poco/JSON/Object.h>
 #include <Poco/Message.h>
@@ -9,6 +10,7 @@
 #include <Poco/Timestamp.h>
 
 #include "http/problem.hpp"
+#include "http/response.hpp"
 
 namespace eenplan::service {
 namespace {
@@ -92,12 +94,13 @@ void IngestHandler::handle(Poco::Net::HTTPServerRequest& request, Poco::Net::HTT
         case IngestStatus::duplicate: {
             const bool fresh = outcome.status == IngestStatus::accepted;
             response.setStatusAndReason(fresh ? Status::HTTP_ACCEPTED : Status::HTTP_OK);
-            response.setContentType("application/json");
             response.set("X-Correlation-ID", outcome.ids->correlation_id);
             Poco::JSON::Object body_out(Poco::JSON_PRESERVE_KEY_ORDER);
             body_out.set("signal_id", outcome.ids->signal_id);
             body_out.set("correlation_id", outcome.ids->correlation_id);
-            body_out.stringify(response.send());
+            std::ostringstream text;
+            body_out.stringify(text);
+            send_body(response, "application/json", text.str());
             log.setText(fresh ? "signal stored" : "duplicate signal acknowledged");
             log.set("event", fresh ? "signal.stored" : "signal.duplicate");
             log.set("signal_id", outcome.ids->signal_id);

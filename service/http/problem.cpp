@@ -3,7 +3,10 @@
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
 
+#include <sstream>
+
 #include "eenplan/core/redaction.hpp"
+#include "http/response.hpp"
 
 namespace eenplan::service {
 
@@ -24,8 +27,9 @@ void send_problem(Poco::Net::HTTPServerResponse& response, const ProblemDetails&
         body.set("errors", errors);
     }
     response.setStatusAndReason(problem.status);
-    response.setContentType("application/problem+json");
-    body.stringify(response.send());
+    std::ostringstream text;
+    body.stringify(text);
+    send_body(response, "application/problem+json", text.str());
 }
 
 }  // namespace eenplan::service

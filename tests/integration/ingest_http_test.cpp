@@ -67,6 +67,9 @@ SCENARIO_METHOD(Fixture, "a signed signal is stored once and acknowledged", "[in
             CHECK(ids->getValue<std::string>("signal_id").size() == 36);
             CHECK(first.headers.at("x-correlation-id") == ids->getValue<std::string>("correlation_id"));
             CHECK(store.count("signals") == 1);
+            // A sized body keeps the connection open for the sender's next signal.
+            CHECK(first.headers.at("content-length") == std::to_string(first.body.size()));
+            CHECK((first.headers.count("connection") == 0 || first.headers.at("connection") != "close"));
         }
         AND_WHEN("the same webhook-id is sent again") {
             const auto again = send("msg_once", absence(bsn));
