@@ -1,3 +1,4 @@
+#include "support/files.hpp"
 #include "support/service_process.hpp"
 
 #include <chrono>
@@ -20,22 +21,6 @@
 #include "eenplan/core/standard_webhooks.hpp"
 
 namespace eenplan::testing {
-namespace {
-
-std::string read_file(const std::filesystem::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream out;
-    out << in.rdbuf();
-    return out.str();
-}
-
-void write_file(const std::filesystem::path& path, const std::string& text) {
-    std::ofstream out(path);
-    out << text;
-}
-
-}  // namespace
-
 std::string run_command(const std::string& command) {
     FILE* pipe = popen(command.c_str(), "r");
     if (pipe == nullptr) throw std::runtime_error("cannot run: " + command);

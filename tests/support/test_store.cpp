@@ -1,3 +1,4 @@
+#include "support/files.hpp"
 #include "support/test_store.hpp"
 
 #include <cstdlib>
@@ -11,13 +12,6 @@
 
 namespace eenplan::testing {
 namespace {
-
-std::string read_file(const std::filesystem::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream out;
-    out << in.rdbuf();
-    return out.str();
-}
 
 std::string postgres_admin_connection() {
     const char* file = std::getenv("EENPLAN_TEST_PG_FILE");
