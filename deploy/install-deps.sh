@@ -33,3 +33,12 @@ if ((${#missing[@]})); then
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
+
+# The Node-RED plugin (module/) and its tests need Node.js (>= 18) with npm and its headers. A
+# machine that already has them (e.g. from NodeSource) keeps its own; otherwise Debian's.
+if [[ "${1:-}" == "--test" ]] && ! { command -v node && command -v npm; } >/dev/null 2>&1; then
+  echo "installing: nodejs npm"
+  sudo=""; [[ $(id -u) -ne 0 ]] && sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends nodejs npm libnode-dev >/dev/null
+fi

@@ -1,0 +1,24 @@
+#!/usr/bin/env node
+// `npm install` of this package: builds nodes' native addon (build/Release/eenplan.node) from
+// core/ and node/ with CMake, against the Node.js headers installed with Node (no download).
+// Skipped when EENPLAN_ADDON points at an addon built elsewhere (the repository's CMake build).
+'use strict';
+const { spawnSync } = require('node:child_process');
+const path = require('node:path');
+
+if (process.env.EENPLAN_ADDON) {
+  console.log(`eenplan: using the addon at ${process.env.EENPLAN_ADDON}`);
+  process.exit(0);
+}
+const root = path.resolve(__dirname, '..');
+const build = path.join(root, 'build');
+const run = (args) => {
+  const result = spawnSync('cmake', args, { cwd: root, stdio: 'inherit' });
+  if (result.error) {
+    console.error(`eenplan: cannot run cmake (${result.error.message}); install cmake, g++ and libssl-dev`);
+    process.exit(1);
+  }
+  if (result.status !== 0) process.exit(result.status);
+};
+run(['-S', root, '-B', build, '-DCMAKE_BUILD_TYPE=Release']);
+run(['--build', build, '--parallel']);
