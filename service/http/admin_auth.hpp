@@ -1,0 +1,44 @@
+// Authentication of the admin API: "Authorization: Bearer <JWT>", HS256 under the secret from
+// admin.jwt_secret_file, with "exp" in the future, a "sub" (who acts, recorded with every
+// decision) and a "roles" claim. Reading records needs "admin" or "privacy_officer"; changing
+// them (decisions, merges) needs "admin".
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <variant>
+
+
+#include "eenplan/core/result.hpp"
+
+namespace eenplan::service {
+
+enum class AdminAccess { read, write };
+
+struct AdminIdentity {
+    std::string subject;
+};
+
+struct AdminRefusal {
+    int status;          // 401 (who are you?) or 403 (not allowed)
+    std::string detail;  // one sentence, nothing from the token
+};
+
+class AdminAuth {
+public:
+    // Without a secret every request is refused.
+    explicit AdminAuth(std::optional<std::string> secret) : secret_(std::move(secret)) {}
+
+    // Reads the secret file (at least 32 bytes, white space trimmed); problems point at the config.
+    static Result<AdminAuth> from_file(const std::optional<std::string>& path);
+
+    // The caller, or why not. now_s is Unix seconds.
+    [[nodiscard]] std::variant<AdminIdentity, AdminRefusal> authenticate(const std::string& authorization,
+                                                                         AdminAccess access, std::int64_t now_s) const;
+
+private:
+    std::optional<std::string> secret_;
+};
+
+}  // namespace eenplan::service

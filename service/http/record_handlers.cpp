@@ -1,0 +1,182 @@
+#include "http/record_handlers.hpp"
+
+#include <regex>
+#include <sstream>
+
+#include <Poco/DateTimeFormat.h>
+#include <Poco/DateTimeFormatter.h>
+#include <Poco/JSON/Parser.h>
+#include <Poco/Message.h>
+#include <Poco/Timestamp.h>
+#include <Poco/URI.h>
+
+#include "http/problem.hpp"
+#include "http/response.hpp"
+#include "validation/json_schema.hpp"
+
+namespace eenplan::service {
+namespace {
+
+using Status = Poco::Net::HTTPResponse::HTTPStatus;
+
+constexpr std::size_t max_admin_body = 64 * 1024;
+
+std::string query_value(const Poco::Net::HTTPServerRequest& request, const std::string& name, std::string fallback) {
+    for (const auto& [key, value] : Poco::URI(request.getURI()).getQueryParameters()) {
+        if (key == name) return value;
+    }
+    return fallback;
+}
+
+void send_not_found(Poco::Net::HTTPServerResponse& response, const std::string& detail) {
+    send_problem(response, {Status::HTTP_NOT_FOUND, "not-found", "Not found", detail, {}});
+}
+
+void send_outcome_problem(Poco::Net::HTTPServerResponse& response, const AdminOutcome& outcome) {
+    if (outcome.status == AdminStatus::not_found) return send_not_found(response, outcome.detail);
+    send_problem(response, {Status::HTTP_CONFLICT, "record-conflict", "The records do not allow this",
+                            outcome.detail, outcome.problems});
+}
+
+void log_change(ServiceContext& context, const char* event, const AdminOutcome& outcome) {
+    Poco::Message message("record", event, Poco::Message::PRIO_NOTICE);
+    message.set("event", event);
+    if (!outcome.merge_id.empty()) message.set("merge_id", outcome.merge_id);
+    if (!outcome.pupil_id.empty()) message.set("pupil_id", outcome.pupil_id);
+    context.logger.log(message);
+}
+
+Poco::JSON::Object::Ptr outcome_body(const AdminOutcome& outcome) {
+    Poco::JSON::Object::Ptr body = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+    if (!outcome.merge_id.empty()) body->set("merge_id", outcome.merge_id);
+    body->set("pupil_id", outcome.pupil_id);
+    return body;
+}
+
+Actor actor_of(const AdminIdentity& identity) {
+    return {identity.subject, Poco::Timestamp().epochMicroseconds()};
+}
+
+}  // namespace
+
+void AdminHandler::handle(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response) {
+    const auto result = context_.auth.authenticate(request.get("Authorization", ""), access_,
+                                                   Poco::Timestamp().epochTime());
+    if (const auto* refusal = std::get_if<AdminRefusal>(&result)) {
+        if (refusal->status == 401) {
+            response.set("WWW-Authenticate", "Bearer realm=\"eenplan-admin\"");
+            send_problem(response, {Status::HTTP_UNAUTHORIZED, "unauthenticated", "Authentication required",
+                                    refusal->detail, {}});
+        } else {
+            send_problem(response, {Status::HTTP_FORBIDDEN, "forbidden", "Not allowed", refusal->detail, {}});
+        }
+        return;
+    }
+    actor_ = std::get<AdminIdentity>(result);
+    serve(request, response);
+}
+
+Poco::JSON::Object::Ptr AdminHandler::read_body(Poco::Net::HTTPServerRequest& request,
+                                                Poco::Net::HTTPServerResponse& response, const char* schema) {
+    std::string body(max_admin_body + 1, '\0');
+    request.stream().read(body.data(), static_cast<std::streamsize>(body.size()));
+    body.resize(static_cast<std::size_t>(request.stream().gcount()));
+    if (body.size() > max_admin_body) {
+        response.setKeepAlive(false);
+        send_problem(response, {Status::HTTP_REQUEST_ENTITY_TOO_LARGE, "body-too-large", "The body is too large",
+                                "a request may be at most 65536 bytes", {}});
+        return nullptr;
+    }
+    Poco::Dynamic::Var document;
+    try {
+        document = Poco::JSON::Parser().parse(body);
+    } catch (const Poco::Exception&) {
+        send_problem(response, {Status::HTTP_BAD_REQUEST, "malformed-json", "Malformed JSON", "the body is not valid JSON", {}});
+        return nullptr;
+    }
+    Problems problems = JsonSchema::embedded(schema).validate(document);
+    for (Problem& p : problems) {
+        // The validator places a missing property at its parent; point at the property itself.
+        static const std::regex missing(R"(^Missing required property '([a-z_]+)'\.$)");
+        std::smatch match;
+        if (std::regex_match(p.detail, match, missing)) {
+            p.pointer += "/" + match[1].str();
+            p.detail = "is required";
+        }
+    }
+    if (!problems.empty()) {
+        send_problem(response, {Status::HTTP_UNPROCESSABLE_ENTITY, "invalid-request", "The request is not valid",
+                                "the body does not match its schema", std::move(problems)});
+        return nullptr;
+    }
+    return document.extract<Poco::JSON::Object::Ptr>();
+}
+
+void AdminHandler::send_json(Poco::Net::HTTPServerResponse& response, const Poco::JSON::Object::Ptr& body,
+                             Poco::Net::HTTPResponse::HTTPStatus status) {
+    response.setStatusAndReason(status);
+    response.set("Cache-Control", "no-store");
+    std::ostringstream text;
+    body->stringify(text);
+    send_body(response, "application/json", text.str());
+}
+
+void PupilHandler::serve(Poco::Net::HTTPServerRequest&, Poco::Net::HTTPServerResponse& response) {
+    const auto record = context_.views.pupil(id_);
+    if (!record) return send_not_found(response, "no pupil with this id");
+    send_json(response, record);
+}
+
+void PupilMergeHandler::serve(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response) {
+    const auto body = read_body(request, response, "api/merge_request.schema.json");
+    if (!body) return;
+    const auto outcome = context_.records.merge(id_, body->getValue<std::string>("with"),
+                                                body->getValue<std::string>("reason"), actor_of(actor_));
+    if (outcome.status != AdminStatus::done) return send_outcome_problem(response, outcome);
+    log_change(context_, "record.merged", outcome);
+    send_json(response, outcome_body(outcome), Status::HTTP_CREATED);
+}
+
+void MergeUndoHandler::serve(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response) {
+    const auto body = read_body(request, response, "api/undo_request.schema.json");
+    if (!body) return;
+    const auto outcome = context_.records.undo_merge(id_, body->getValue<std::string>("reason"), actor_of(actor_));
+    if (outcome.status != AdminStatus::done) return send_outcome_problem(response, outcome);
+    log_change(context_, "record.unmerged", outcome);
+    send_json(response, outcome_body(outcome));
+}
+
+void FamilyHandler::serve(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response) {
+    static const std::regex date(R"(^\d{4}-\d{2}-\d{2}$)");
+    const std::string today = Poco::DateTimeFormatter::format(Poco::Timestamp(), "%Y-%m-%d");
+    const std::string on = query_value(request, "on", today);
+    if (!std::regex_match(on, date)) {
+        return send_problem(response, {Status::HTTP_BAD_REQUEST, "invalid-request", "The request is not valid",
+                                       "the query parameter on must be a date", {Problem{"/on", "must be YYYY-MM-DD"}}});
+    }
+    const auto record = context_.views.family(id_, on);
+    if (!record) return send_not_found(response, "no family with this id");
+    send_json(response, record);
+}
+
+void LinkReviewsHandler::serve(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response) {
+    const std::string status = query_value(request, "status", "open");
+    if (status != "open" && status != "matched" && status != "rejected" && status != "all") {
+        return send_problem(response, {Status::HTTP_BAD_REQUEST, "invalid-request", "The request is not valid",
+                                       "unknown review status",
+                                       {Problem{"/status", "must be open, matched, rejected or all"}}});
+    }
+    send_json(response, context_.views.reviews(status));
+}
+
+void LinkReviewDecisionHandler::serve(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response) {
+    const auto body = read_body(request, response, "api/review_decision.schema.json");
+    if (!body) return;
+    const auto outcome = context_.records.decide_review(id_, body->getValue<std::string>("decision"),
+                                                        body->getValue<std::string>("reason"), actor_of(actor_));
+    if (outcome.status != AdminStatus::done) return send_outcome_problem(response, outcome);
+    log_change(context_, "record.review_decided", outcome);
+    send_json(response, outcome_body(outcome));
+}
+
+}  // namespace eenplan::service

@@ -1,0 +1,27 @@
+// Stores a signal and files it on its pupil and family records in one transaction, so a signal
+// acknowledged with 202 is always linked, and a failure leaves neither. The decisions are the
+// core's (eenplan/core/record/); this class fetches what they need and writes what they decide.
+#pragma once
+
+#include <cstdint>
+
+#include "config/config.hpp"
+#include "record/record_input.hpp"
+#include "store/database.hpp"
+#include "store/signal_store.hpp"
+
+namespace eenplan::service {
+
+class RecordKeeper {
+public:
+    RecordKeeper(Database& database, const LinkageConfig& linkage) : database_(database), linkage_(linkage) {}
+
+    // Commits before returning. A duplicate (source, webhook-id) changes nothing.
+    InsertOutcome record(const NewSignal& signal, const RecordInput& input, std::int64_t now_us);
+
+private:
+    Database& database_;
+    const LinkageConfig& linkage_;
+};
+
+}  // namespace eenplan::service
