@@ -1,0 +1,63 @@
+// The routeboek engine: a pure function of (routeboek, family plan, event, today) → decisions, with
+// the plan updated in place. No clock, no I/O: the service calls it on every signal and on a
+// durable daily schedule (a clock tick), stores the plan and writes each task to the outbox in
+// the same transaction. Every decision names the rule that fired and the reason.
+//
+// What the rules do (the routeboek says which apply where, with which terms):
+//   - prevention patterns before the escalation mark → a light task for the school's support team
+//   - N weeks of consecutive absence (illness not counted), or long partial attendance with the
+//     MDO asking for advice → the escalation starts: the tasks of `on_escalation` (the school's
+//     lasting duty of care — continuity of education —, an MDO, leerplicht of the woongemeente)
+//   - mdo.held with escalate → the next step on the woongemeente's ladder: a task to register the
+//     case at that table with the desk and channel of that municipality, information tasks for
+//     whom it must notify; a table with a deadline counts from the first date of worrying absence
+//   - concern.raised by a professional who disagrees with the MDO, within the eigen-team window →
+//     a task to that professional's own team/manager
+//   - table.outcome unresolved → the next step; advice with a casusregisseur → a task for them;
+//     resolved → the case goes back to the MDO
+//   - youthcare.ended refused / insufficient cooperation → the local team considers the
+//     jeugdbeschermingstafel of the woongemeente
+//   - open tasks near their due date → one reminder; attendance back for the configured days →
+//     de-escalation, the continuity task closes
+//   - person.moved → youth-care and leerplicht tasks are handed over to the new woongemeente
+//   - overrides (skip a step, choose another table, extend the terms), always with a reason
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "eenplan/core/result.hpp"
+#include "eenplan/core/routeboek/plan.hpp"
+#include "eenplan/core/routeboek/routeboek.hpp"
+
+namespace eenplan::routeboek {
+
+class Engine {
+public:
+    explicit Engine(const Routeboek& routeboek) : routeboek_(routeboek) {}
+
+    // Applies one event. Refuses (and leaves the plan untouched) an override without a reason or
+    // naming a table the family's municipality does not have.
+    Result<std::vector<Decision>> apply(PlanState& plan, const Event& event, Day today) const;
+
+    // The next day on which a tick could change something (a due date, a reminder, a trigger
+    // date, de-escalation), for the service's durable schedule; nullopt when nothing is pending.
+    [[nodiscard]] std::optional<Day> next_check(const PlanState& plan, Day today) const;
+
+    [[nodiscard]] const Routeboek& routeboek() const noexcept { return routeboek_; }
+
+private:
+    const Routeboek& routeboek_;
+};
+
+// The consecutive run of absence of one pupil that includes `today` (or ended at most bridge
+// days before it): its first day and how many of its days count (not of the excluded kinds).
+struct AbsenceRun {
+    Day first_counted;
+    int counted_days = 0;
+    Day last_day;
+};
+std::optional<AbsenceRun> current_absence_run(const std::vector<AbsencePeriod>& absences, std::string_view pupil,
+                                              Day today, const ConsecutiveAbsenceTrigger& trigger);
+
+}  // namespace eenplan::routeboek

@@ -1,0 +1,153 @@
+// One plan per family ("één gezin, één plan"): what the engine knows and has decided. The plan is
+// owned by the school through the MDO; tables advise and may appoint a casusregisseur, they do
+// not take the case over. The service stores a PlanState per family (as JSON, plan_codec.hpp) and
+// hands it to the engine with each event.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "eenplan/core/routeboek/calendar.hpp"
+
+namespace eenplan::routeboek {
+
+struct PupilInPlan {
+    std::string pupil;  // hub pupil id
+    std::string school_brin;
+    std::string school_gemeentecode;
+};
+
+struct AbsencePeriod {
+    std::string pupil;
+    Day from;
+    std::optional<Day> to;  // open: still absent
+    std::string kind;       // ongeoorloofd, geoorloofd, ziekte
+    double hours = 0;
+};
+
+struct PartialAttendance {
+    std::string pupil;
+    Day from;
+    std::optional<Day> to;
+    int approaches = 0;
+};
+
+struct Task {
+    std::string id;         // "<family>/<n>": stable, the idempotency key of its delivery
+    std::string type;
+    std::string title;
+    std::string recipient;  // organisation id, or "school:<BRIN>"
+    std::string pupil;
+    std::string table;      // for table steps
+    std::string rule;       // the rule that made it
+    Day created;
+    Day due;
+    bool reminded = false;
+};
+
+enum class OverrideKind { skip_step, choose_table, extend_term };
+
+struct Override {
+    OverrideKind kind = OverrideKind::extend_term;
+    std::string table;  // choose_table
+    int days = 0;       // extend_term
+    std::string reason; // mandatory: a guideline, not a rule, but deviations are explained
+    std::string by;
+    Day at;
+    bool used = false;  // skip_step and choose_table apply to the next escalation only
+};
+
+struct TimelineEntry {
+    Day at;
+    std::string kind;   // signal, task, escalate, reminder, de_escalate, handover, close_task, override
+    std::string rule;   // the rule that fired, or the signal type
+    std::string reason; // one sentence
+    std::string ref;    // task id, table id or signal id
+};
+
+struct PlanState {
+    std::string family_id;
+    std::string woongemeente;
+    std::vector<PupilInPlan> pupils;
+    std::vector<AbsencePeriod> absences;
+    std::vector<PartialAttendance> partial;
+    bool mdo_requested_advice = false;
+
+    // The escalation, once started.
+    std::optional<Day> escalated_since;
+    std::optional<Day> first_worrying;   // first date of worrying absence: the terms count from it
+    std::string escalated_pupil;
+    int ladder_position = -1;            // -1: at the MDO; otherwise index into the municipality's ladder
+    std::string table;                   // the table the case is at, if any
+    std::string casusregisseur;          // organisation id
+    bool youthcare_active = false;
+    std::vector<std::string> goals;      // the MDO's goals, as codes (mdo.held data.goals)
+
+    std::vector<std::string> fired;      // keys of prevention rules already fired (rule|pupil|window)
+    std::vector<Task> open_tasks;
+    std::vector<Override> overrides;
+    std::vector<TimelineEntry> timeline;
+    std::uint64_t next_task = 1;
+    std::optional<Day> evaluated_until;  // the last day a clock tick was applied for
+
+    [[nodiscard]] const PupilInPlan* pupil(std::string_view id) const;
+};
+
+// A signal as the engine needs it: its type and the few fields the rules read.
+struct SignalEvent {
+    std::string type;  // absence.reported, attendance.partial, mdo.held, case.registered, table.outcome,
+                       // youthcare.started, youthcare.ended, concern.raised, person.moved, enrolment.*
+    std::string signal_id;
+    std::string pupil;
+    Day on;            // the day it happened
+    std::string school_brin;
+    std::string school_gemeentecode;
+    // absence.reported / attendance.partial
+    std::string absence_kind;
+    std::optional<Day> from;
+    std::optional<Day> to;
+    double hours = 0;
+    int approaches = 0;
+    // mdo.held
+    bool escalate = false;
+    std::vector<std::string> dissent;  // organisations that disagree with not escalating
+    std::vector<std::string> goals;    // the plan's goals as codes
+    // case.registered / table.outcome
+    std::string table;
+    std::string outcome;               // resolved, advice, unresolved
+    std::string casusregisseur;
+    // youthcare.ended
+    std::string reason;                // completed, refused, insufficient_cooperation, ...
+    // concern.raised
+    std::string raised_by;             // organisation id
+    bool disagrees_with_mdo = false;
+    // person.moved
+    std::string gemeentecode;
+};
+
+struct TickEvent {
+    Day today;
+};
+
+struct OverrideEvent {
+    Override override_;
+};
+
+using Event = std::variant<SignalEvent, TickEvent, OverrideEvent>;
+
+enum class DecisionKind { task, escalate, reminder, de_escalate, handover, close_task, override };
+std::string_view to_string(DecisionKind kind);
+
+struct Decision {
+    DecisionKind kind;
+    std::string rule;    // "haaglanden-po/escalation/consecutive_absence", ...
+    std::string reason;  // one sentence, no personal data
+    std::string table;
+    std::optional<Task> task;           // task, reminder, close_task, handover (the task as it is now)
+    std::string previous_recipient;     // handover
+};
+
+}  // namespace eenplan::routeboek

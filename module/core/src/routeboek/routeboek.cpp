@@ -1,0 +1,39 @@
+#include "eenplan/core/routeboek/plan.hpp"
+#include "eenplan/core/routeboek/routeboek.hpp"
+
+#include <algorithm>
+
+namespace eenplan::routeboek {
+namespace {
+
+template <typename T>
+const T* find_by(const std::vector<T>& items, std::string_view key, std::string T::*field) {
+    const auto it = std::find_if(items.begin(), items.end(), [&](const T& item) { return item.*field == key; });
+    return it == items.end() ? nullptr : &*it;
+}
+
+}  // namespace
+
+const Municipality* Routeboek::municipality(std::string_view code) const {
+    return find_by(municipalities, code, &Municipality::code);
+}
+const Table* Routeboek::table(std::string_view table_id) const { return find_by(tables, table_id, &Table::id); }
+const Organisation* Routeboek::organisation(std::string_view organisation_id) const {
+    return find_by(organisations, organisation_id, &Organisation::id);
+}
+const PupilInPlan* PlanState::pupil(std::string_view pupil_id) const { return find_by(pupils, pupil_id, &PupilInPlan::pupil); }
+
+std::string_view to_string(DecisionKind kind) {
+    switch (kind) {
+        case DecisionKind::task: return "task";
+        case DecisionKind::escalate: return "escalate";
+        case DecisionKind::reminder: return "reminder";
+        case DecisionKind::de_escalate: return "de_escalate";
+        case DecisionKind::handover: return "handover";
+        case DecisionKind::close_task: return "close_task";
+        case DecisionKind::override: return "override";
+    }
+    return "task";
+}
+
+}  // namespace eenplan::routeboek

@@ -1,0 +1,195 @@
+#include "plan/plan_codec.hpp"
+
+#include "plan/json_fields.hpp"
+
+#include <sstream>
+
+#include <Poco/JSON/Array.h>
+#include <Poco/JSON/Object.h>
+#include <Poco/JSON/Parser.h>
+
+namespace eenplan::service {
+namespace {
+
+using namespace eenplan::routeboek;
+using Poco::JSON::Array;
+using Poco::JSON::Object;
+
+std::string day(const std::optional<Day>& d) { return d ? format_day(*d) : std::string(); }
+
+const auto day_of = json_fields::day;
+const auto str = json_fields::text;
+
+template <typename T, typename Fn>
+Array::Ptr array_of(const std::vector<T>& items, Fn&& fn) {
+    Array::Ptr out = new Array;
+    for (const T& item : items) out->add(fn(item));
+    return out;
+}
+
+template <typename Fn>
+void each(const Object::Ptr& o, const char* key, Fn&& fn) {
+    if (!o->has(key)) return;
+    const Array::Ptr items = o->getArray(key);
+    for (std::size_t i = 0; i < items->size(); ++i) fn(items->getObject(static_cast<unsigned>(i)));
+}
+
+std::string_view override_kind(OverrideKind kind) {
+    switch (kind) {
+        case OverrideKind::skip_step: return "skip_step";
+        case OverrideKind::choose_table: return "choose_table";
+        case OverrideKind::extend_term: return "extend_term";
+    }
+    return "extend_term";
+}
+
+}  // namespace
+
+Object::Ptr task_json(const Task& t) {
+    Object::Ptr o = new Object;
+    o->set("id", t.id);
+    o->set("type", t.type);
+    o->set("title", t.title);
+    o->set("recipient", t.recipient);
+    o->set("pupil", t.pupil);
+    if (!t.table.empty()) o->set("table", t.table);
+    o->set("rule", t.rule);
+    o->set("created", format_day(t.created));
+    o->set("due", format_day(t.due));
+    o->set("reminded", t.reminded);
+    return o;
+}
+
+
+std::string encode_plan(const PlanState& plan) {
+    Object::Ptr o = new Object;
+    o->set("family_id", plan.family_id);
+    o->set("woongemeente", plan.woongemeente);
+    o->set("pupils", array_of(plan.pupils, [](const PupilInPlan& p) {
+               Object::Ptr j = new Object;
+               j->set("pupil", p.pupil);
+               j->set("school_brin", p.school_brin);
+               j->set("school_gemeentecode", p.school_gemeentecode);
+               return j;
+           }));
+    o->set("absences", array_of(plan.absences, [](const AbsencePeriod& a) {
+               Object::Ptr j = new Object;
+               j->set("pupil", a.pupil);
+               j->set("from", format_day(a.from));
+               if (a.to) j->set("to", format_day(*a.to));
+               j->set("kind", a.kind);
+               j->set("hours", a.hours);
+               return j;
+           }));
+    o->set("partial", array_of(plan.partial, [](const PartialAttendance& p) {
+               Object::Ptr j = new Object;
+               j->set("pupil", p.pupil);
+               j->set("from", format_day(p.from));
+               if (p.to) j->set("to", format_day(*p.to));
+               j->set("approaches", p.approaches);
+               return j;
+           }));
+    if (plan.escalated_since) o->set("escalated_since", day(plan.escalated_since));
+    if (plan.first_worrying) o->set("first_worrying", day(plan.first_worrying));
+    o->set("escalated_pupil", plan.escalated_pupil);
+    o->set("ladder_position", plan.ladder_position);
+    o->set("table", plan.table);
+    o->set("casusregisseur", plan.casusregisseur);
+    o->set("youthcare_active", plan.youthcare_active);
+    o->set("goals", array_of(plan.goals, [](const std::string& g) { return g; }));
+    o->set("fired", array_of(plan.fired, [](const std::string& f) { return f; }));
+    o->set("open_tasks", array_of(plan.open_tasks, task_json));
+    o->set("overrides", array_of(plan.overrides, [](const Override& v) {
+               Object::Ptr j = new Object;
+               j->set("kind", std::string(override_kind(v.kind)));
+               if (!v.table.empty()) j->set("table", v.table);
+               if (v.days) j->set("days", v.days);
+               j->set("reason", v.reason);
+               j->set("by", v.by);
+               j->set("at", format_day(v.at));
+               j->set("used", v.used);
+               return j;
+           }));
+    o->set("timeline", array_of(plan.timeline, [](const TimelineEntry& e) {
+               Object::Ptr j = new Object;
+               j->set("at", format_day(e.at));
+               j->set("kind", e.kind);
+               j->set("rule", e.rule);
+               j->set("reason", e.reason);
+               if (!e.ref.empty()) j->set("ref", e.ref);
+               return j;
+           }));
+    o->set("next_task", plan.next_task);
+    if (plan.evaluated_until) o->set("evaluated_until", day(plan.evaluated_until));
+    std::ostringstream out;
+    o->stringify(out);
+    return out.str();
+}
+
+Result<PlanState> decode_plan(const std::string& json) {
+    Object::Ptr o;
+    try {
+        Poco::JSON::Parser parser;
+        o = parser.parse(json).extract<Object::Ptr>();
+    } catch (const Poco::Exception&) {
+        return Problem{"", "the stored plan is not valid JSON"};
+    }
+    PlanState plan;
+    plan.family_id = str(o, "family_id");
+    plan.woongemeente = str(o, "woongemeente");
+    each(o, "pupils", [&](const Object::Ptr& j) {
+        plan.pupils.push_back({str(j, "pupil"), str(j, "school_brin"), str(j, "school_gemeentecode")});
+    });
+    each(o, "absences", [&](const Object::Ptr& j) {
+        plan.absences.push_back({str(j, "pupil"), day_of(j, "from").value_or(Day{}), day_of(j, "to"), str(j, "kind"),
+                                 j->optValue<double>("hours", 0)});
+    });
+    each(o, "partial", [&](const Object::Ptr& j) {
+        plan.partial.push_back({str(j, "pupil"), day_of(j, "from").value_or(Day{}), day_of(j, "to"), j->optValue<int>("approaches", 0)});
+    });
+    plan.escalated_since = day_of(o, "escalated_since");
+    plan.first_worrying = day_of(o, "first_worrying");
+    plan.escalated_pupil = str(o, "escalated_pupil");
+    plan.ladder_position = o->optValue<int>("ladder_position", -1);
+    plan.table = str(o, "table");
+    plan.casusregisseur = str(o, "casusregisseur");
+    plan.youthcare_active = o->optValue<bool>("youthcare_active", false);
+    plan.goals = json_fields::texts(o, "goals");
+    plan.fired = json_fields::texts(o, "fired");
+    each(o, "open_tasks", [&](const Object::Ptr& j) {
+        Task t;
+        t.id = str(j, "id");
+        t.type = str(j, "type");
+        t.title = str(j, "title");
+        t.recipient = str(j, "recipient");
+        t.pupil = str(j, "pupil");
+        t.table = str(j, "table");
+        t.rule = str(j, "rule");
+        t.created = day_of(j, "created").value_or(Day{});
+        t.due = day_of(j, "due").value_or(Day{});
+        t.reminded = j->optValue<bool>("reminded", false);
+        plan.open_tasks.push_back(std::move(t));
+    });
+    each(o, "overrides", [&](const Object::Ptr& j) {
+        Override v;
+        const std::string kind = str(j, "kind");
+        v.kind = kind == "skip_step" ? OverrideKind::skip_step
+                 : kind == "choose_table" ? OverrideKind::choose_table
+                                          : OverrideKind::extend_term;
+        v.table = str(j, "table");
+        v.days = j->optValue<int>("days", 0);
+        v.reason = str(j, "reason");
+        v.by = str(j, "by");
+        v.at = day_of(j, "at").value_or(Day{});
+        v.used = j->optValue<bool>("used", false);
+        plan.overrides.push_back(std::move(v));
+    });
+    each(o, "timeline", [&](const Object::Ptr& j) {
+        plan.timeline.push_back({day_of(j, "at").value_or(Day{}), str(j, "kind"), str(j, "rule"), str(j, "reason"), str(j, "ref")});
+    });
+    plan.next_task = o->optValue<std::uint64_t>("next_task", 1);
+    plan.evaluated_until = day_of(o, "evaluated_until");
+    return plan;
+}
+
+}  // namespace eenplan::service

@@ -1,0 +1,219 @@
+#include "plan/plan_keeper.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <chrono>
+
+#include "plan/plan_codec.hpp"
+#include "plan/plan_store.hpp"
+#include "plan/signal_events.hpp"
+#include "record/pupil_store.hpp"
+#include "record/write_transaction.hpp"
+
+namespace eenplan::service {
+namespace {
+
+using namespace eenplan::routeboek;
+
+// One structured log line of the plan side; the fields are ids and rule names, never personal data.
+void log_event(Poco::Logger& logger, Poco::Message::Priority priority, const char* text, const char* event,
+               std::initializer_list<std::pair<const char*, std::string>> fields) {
+    Poco::Message message("plan", text, priority);
+    message.set("event", event);
+    for (const auto& [name, value] : fields) message.set(name, value);
+    logger.log(message);
+}
+
+// The outbox recipient of a routeboek recipient: organisations by their id, a school by its BRIN
+// ("school:12AB" → "school-12ab").
+std::string outbox_recipient(const std::string& recipient) {
+    if (!recipient.starts_with("school:")) return recipient;
+    std::string id = "school-" + recipient.substr(7);
+    std::transform(id.begin(), id.end(), id.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return id;
+}
+
+}  // namespace
+
+Day today_utc() { return std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now()); }
+
+PlanKeeper::PlanKeeper(Database& database, const Routeboek& routeboek, const TaskOutbox* outbox, Poco::Logger& logger)
+    : database_(database), engine_(routeboek), outbox_(outbox), logger_(logger) {}
+
+PlanKeeper::~PlanKeeper() { stop(); }
+
+// Writes the decisions of one application: the plan, each decision, and a delivery for every new
+// or handed-over task. Runs inside the caller's transaction.
+static void record_outcome(soci::session& sql, Backend backend, const Engine& engine, const TaskOutbox* outbox,
+                           Poco::Logger& logger, PlanState& plan, bool existed, const std::vector<Decision>& decisions,
+                           const PlanContext& context, const std::string& decided_by, Day today,
+                           std::int64_t now_us) {
+    for (const Decision& decision : decisions) {
+        std::optional<std::string> delivery_id;
+        const bool deliver = decision.task && (decision.kind == DecisionKind::task || decision.kind == DecisionKind::handover);
+        if (deliver && outbox && !context.pupil_pseudonym.empty()) {
+            const Task& task = *decision.task;
+            delivery::TaskDraft draft{task.type,
+                                      outbox_recipient(task.recipient),
+                                      context.pupil_pseudonym,
+                                      format_day(task.due),
+                                      decision.rule + ": " + decision.reason,
+                                      "/v1/plans/" + plan.family_id + "#" + task.id,
+                                      context.correlation_id};
+            auto enqueued = outbox->enqueue(sql, draft, decided_by, now_us);
+            if (enqueued) {
+                delivery_id = enqueued.value().delivery_id;
+            } else {
+                log_event(logger, Poco::Message::PRIO_WARNING, "task decided but not queued for delivery",
+                          "plan.task_not_queued",
+                          {{"family_id", plan.family_id}, {"task_id", task.id}, {"recipient_id", draft.recipient_id},
+                           {"error", enqueued.problems().front().pointer + " " + enqueued.problems().front().detail}});
+            }
+        }
+        insert_decision(sql, plan.family_id, decision, today, context.signal_id, delivery_id, decided_by, now_us);
+        log_event(logger, Poco::Message::PRIO_INFORMATION, "plan decision", "plan.decision",
+                  {{"family_id", plan.family_id}, {"kind", std::string(to_string(decision.kind))}, {"rule", decision.rule},
+                   {"task_id", decision.task ? decision.task->id : std::string()}, {"correlation_id", context.correlation_id}});
+    }
+    save_plan(sql, backend, plan, engine.routeboek().id, engine.next_check(plan, today), existed, now_us);
+}
+
+int PlanKeeper::apply_pending_signals(Day today, int max, std::int64_t now_us) {
+    const std::vector<std::string> pending = database_.with_session(
+        [&](soci::session& sql) { return unplanned_signals(sql, max); });
+    int applied = 0;
+    for (const std::string& signal_id : pending) {
+        const bool done = database_.with_session([&](soci::session& sql) {
+            return in_write_transaction(sql, database_.backend(), [&]() -> bool {
+                auto claimed = claim_signal(sql, database_.backend(), signal_id);
+                if (!claimed) return false;  // another instance applied it
+                if (claimed->signal.pupil_id.empty()) {
+                    mark_planned(sql, signal_id, now_us);
+                    return true;
+                }
+                PlanContext context = plan_context(sql, claimed->signal.pupil_id, today);
+                context.signal_id = signal_id;
+                context.correlation_id = claimed->correlation_id;
+                claimed->signal.pupil_id = context.pupil_id;
+                auto loaded = load_plan(sql, database_.backend(), context.family_id, true);
+                const bool existed = loaded.has_value();
+                if (!loaded && !context.family_id.starts_with("pupil-")) {
+                    // The pupil had a plan of its own before a household named its family: the
+                    // family's plan continues it (its row is written below, the old one is gone).
+                    loaded = adopt_pupil_plan(sql, database_.backend(), "pupil-" + context.pupil_id, context.family_id);
+                }
+                PlanState plan = loaded ? std::move(*loaded) : PlanState{};
+                plan.family_id = context.family_id;
+                auto event = to_event(claimed->signal);
+                std::vector<Decision> decisions = refresh_residence(
+                    engine_, plan, context, event ? event.value().school_gemeentecode : std::string(), today);
+                if (event) {
+                    auto result = engine_.apply(plan, event.value(), today);
+                    decisions.insert(decisions.end(), result.value().begin(), result.value().end());
+                } else {
+                    log_event(logger_, Poco::Message::PRIO_WARNING, "stored signal cannot be read by the engine",
+                              "plan.signal_unreadable", {{"signal_id", signal_id}});
+                }
+                record_outcome(sql, database_.backend(), engine_, outbox_, logger_, plan, existed, decisions, context,
+                               "routeboek", today, now_us);
+                mark_planned(sql, signal_id, now_us);
+                return true;
+            });
+        });
+        if (done) ++applied;
+    }
+    return applied;
+}
+
+int PlanKeeper::apply_due(Day today, int max, std::int64_t now_us) {
+    const std::vector<std::string> due = database_.with_session(
+        [&](soci::session& sql) { return due_plans(sql, today, max); });
+    int ticked = 0;
+    for (const std::string& family_id : due) {
+        const bool done = database_.with_session([&](soci::session& sql) {
+            return in_write_transaction(sql, database_.backend(), [&]() -> bool {
+                auto loaded = load_plan(sql, database_.backend(), family_id, true);
+                if (!loaded || !plan_is_due(sql, family_id, today)) return false;
+                PlanState plan = std::move(*loaded);
+                PlanContext context = plan_context_of_plan(sql, plan, today);
+                std::vector<Decision> decisions = refresh_residence(engine_, plan, context, {}, today);
+                auto result = engine_.apply(plan, TickEvent{today}, today);
+                decisions.insert(decisions.end(), result.value().begin(), result.value().end());
+                record_outcome(sql, database_.backend(), engine_, outbox_, logger_, plan, true, decisions, context,
+                               "routeboek", today, now_us);
+                return true;
+            });
+        });
+        if (done) ++ticked;
+    }
+    return ticked;
+}
+
+Result<std::vector<Decision>> PlanKeeper::override_plan(const std::string& family_id, const Override& deviation,
+                                                        Day today, std::int64_t now_us) {
+    return database_.with_session([&](soci::session& sql) {
+        return in_write_transaction(sql, database_.backend(), [&]() -> Result<std::vector<Decision>> {
+            auto loaded = load_plan(sql, database_.backend(), family_id, true);
+            if (!loaded) return Problem{"/", "there is no plan for this family"};
+            PlanState plan = std::move(*loaded);
+            auto result = engine_.apply(plan, OverrideEvent{deviation}, today);
+            if (!result) return result.problems();
+            PlanContext context = plan_context_of_plan(sql, plan, today);
+            record_outcome(sql, database_.backend(), engine_, outbox_, logger_, plan, true, result.value(), context,
+                           deviation.by, today, now_us);
+            return result.value();
+        });
+    });
+}
+
+std::optional<PlanState> PlanKeeper::plan(const std::string& family_id) {
+    return database_.with_session(
+        [&](soci::session& sql) { return load_plan(sql, database_.backend(), family_id, false); });
+}
+
+void PlanKeeper::start() {
+    stopping_ = false;
+    thread_ = std::thread([this] { run(); });
+}
+
+void PlanKeeper::stop() {
+    stopping_ = true;
+    wake();
+    if (thread_.joinable()) thread_.join();
+}
+
+void PlanKeeper::wake() {
+    {
+        std::lock_guard lock(mutex_);
+        woken_ = true;
+    }
+    wakeup_.notify_one();
+}
+
+void PlanKeeper::run() {
+    auto last_schedule = std::chrono::steady_clock::now() - std::chrono::hours(1);
+    while (!stopping_) {
+        const auto now_us = std::chrono::duration_cast<std::chrono::microseconds>(
+                                std::chrono::system_clock::now().time_since_epoch())
+                                .count();
+        try {
+            while (!stopping_ && apply_pending_signals(today_utc(), 200, now_us) > 0) {
+            }
+            if (std::chrono::steady_clock::now() - last_schedule >= std::chrono::minutes(1)) {
+                while (!stopping_ && apply_due(today_utc(), 500, now_us) > 0) {
+                }
+                last_schedule = std::chrono::steady_clock::now();
+            }
+        } catch (const std::exception& error) {
+            // The database went away or a plan could not be written: nothing was committed for
+            // the failing family; try again on the next round.
+            log_event(logger_, Poco::Message::PRIO_ERROR, "plan worker round failed", "plan.worker_error",
+                      {{"error", dynamic_cast<const StoreUnavailable*>(&error) ? "store unavailable" : "plan not applied"}});
+        }
+        std::unique_lock lock(mutex_);
+        wakeup_.wait_for(lock, std::chrono::seconds(1), [this] { return woken_ || stopping_.load(); });
+        woken_ = false;
+    }
+}
+
+}  // namespace eenplan::service

@@ -1,0 +1,72 @@
+// Runs the routeboek engine for the service: on every stored signal (oldest first, each once) and
+// on the durable schedule (plans whose next_check day has come), one family at a time, each in a
+// transaction that reads the plan, applies the engine, writes the plan and its decisions, and
+// queues the tasks in the outbox. A crash leaves either all of it or none; the signal stays
+// unplanned and is applied after the restart. Several instances may run: on PostgreSQL the
+// signal row and the plan row are locked, and a conflict runs the transaction again.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <Poco/Logger.h>
+
+#include "eenplan/core/result.hpp"
+#include "eenplan/core/routeboek/engine.hpp"
+#include "outbox/task_outbox.hpp"
+#include "store/database.hpp"
+
+namespace eenplan::service {
+
+class PlanKeeper {
+public:
+    PlanKeeper(Database& database, const routeboek::Routeboek& routeboek, const TaskOutbox* outbox,
+               Poco::Logger& logger);
+    ~PlanKeeper();
+    PlanKeeper(const PlanKeeper&) = delete;
+    PlanKeeper& operator=(const PlanKeeper&) = delete;
+
+    // Applies up to `max` signals the engine has not seen, oldest first; returns how many.
+    int apply_pending_signals(routeboek::Day today, int max, std::int64_t now_us);
+    // Gives every plan whose next_check is on or before `today` its clock tick; returns how many.
+    int apply_due(routeboek::Day today, int max, std::int64_t now_us);
+    // A professional's deviation, with its reason. Problems: "/" when there is no such plan, or
+    // the engine's refusal (/reason, /table, /days).
+    Result<std::vector<routeboek::Decision>> override_plan(const std::string& family_id,
+                                                           const routeboek::Override& deviation,
+                                                           routeboek::Day today, std::int64_t now_us);
+    std::optional<routeboek::PlanState> plan(const std::string& family_id);
+
+    // The background worker: pending signals every second, the schedule every minute. Also runs
+    // both once at start, so plans due while the service was down are handled first.
+    void start();
+    void stop();
+    // Wakes the worker now (after ingest stored a signal).
+    void wake();
+
+    [[nodiscard]] const routeboek::Engine& engine() const noexcept { return engine_; }
+
+private:
+    void run();
+
+    Database& database_;
+    routeboek::Engine engine_;
+    const TaskOutbox* outbox_;
+    Poco::Logger& logger_;
+    std::thread thread_;
+    std::mutex mutex_;
+    std::condition_variable wakeup_;
+    bool woken_ = false;
+    std::atomic<bool> stopping_{false};
+};
+
+// Today's date in UTC from the system clock: the only clock read of the plan side.
+routeboek::Day today_utc();
+
+}  // namespace eenplan::service

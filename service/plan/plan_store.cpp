@@ -1,0 +1,201 @@
+#include "plan/plan_store.hpp"
+
+#include "eenplan/core/record/residence.hpp"
+#include "plan/plan_codec.hpp"
+#include "record/family_store.hpp"
+#include "record/pupil_store.hpp"
+
+namespace eenplan::service {
+namespace {
+
+using namespace eenplan::routeboek;
+
+std::string first_pseudonym(soci::session& sql, const std::vector<std::string>& nodes) {
+    for (const std::string& node : nodes) {
+        std::string pseudonym;
+        soci::indicator ind = soci::i_null;
+        sql << "SELECT pseudonym FROM pupil_identifiers WHERE pupil_id = :p ORDER BY added_at_us, pseudonym LIMIT 1",
+            soci::use(node), soci::into(pseudonym, ind);
+        if (sql.got_data() && ind == soci::i_ok) return pseudonym;
+    }
+    return {};
+}
+
+std::optional<std::string> woongemeente_of(soci::session& sql, const std::string& family_root, Day today) {
+    const auto children = records::family_children(sql, family_root);
+    const auto history = record::residence_history(records::residence_events(sql, family_root, children.pseudonyms));
+    return record::responsible_municipality(history, format_day(today));
+}
+
+PlanContext context_for(soci::session& sql, const std::string& root, const std::optional<std::string>& family,
+                        Day today) {
+    PlanContext context;
+    context.pupil_id = root;
+    context.pupil_pseudonym = first_pseudonym(sql, records::record_nodes(sql, root));
+    if (family) {
+        context.family_id = records::family_root(sql, *family);
+        context.woongemeente = woongemeente_of(sql, context.family_id, today);
+    } else {
+        context.family_id = "pupil-" + root;
+    }
+    return context;
+}
+
+}  // namespace
+
+PlanContext plan_context(soci::session& sql, const std::string& pupil_id, Day today) {
+    const std::string root = records::root_of(sql, pupil_id);
+    return context_for(sql, root, records::family_of_record(sql, records::record_nodes(sql, root)), today);
+}
+
+PlanContext plan_context_of_plan(soci::session& sql, const PlanState& plan, Day today) {
+    const std::string pupil = !plan.escalated_pupil.empty() ? plan.escalated_pupil
+                              : !plan.pupils.empty()        ? plan.pupils.front().pupil
+                                                            : std::string();
+    const std::string root = pupil.empty() ? pupil : records::root_of(sql, pupil);
+    std::optional<std::string> family;
+    if (!plan.family_id.starts_with("pupil-")) family = plan.family_id;
+    PlanContext context = context_for(sql, root, family, today);
+    context.family_id = plan.family_id;
+    return context;
+}
+
+std::vector<Decision> refresh_residence(const Engine& engine, PlanState& plan, const PlanContext& context,
+                                        const std::string& school_gemeentecode, Day today) {
+    const std::string known = context.woongemeente.value_or("");
+    if (plan.woongemeente.empty()) {
+        plan.woongemeente = !known.empty() ? known : school_gemeentecode;
+        if (!plan.woongemeente.empty()) {
+            plan.timeline.push_back({today, "signal", engine.routeboek().id + "/grensverkeer/woongemeente",
+                                     known.empty() ? "woongemeente not yet known; the school's municipality is assumed"
+                                                   : "woongemeente from the municipality's registration",
+                                     plan.woongemeente});
+        }
+        return {};
+    }
+    if (known.empty() || known == plan.woongemeente) return {};
+    SignalEvent move;
+    move.type = "person.moved";
+    move.on = today;
+    move.gemeentecode = known;
+    return engine.apply(plan, move, today).value();
+}
+
+std::optional<PlanState> load_plan(soci::session& sql, Backend backend, const std::string& family_id, bool for_update) {
+    std::string state;
+    soci::indicator ind = soci::i_null;
+    const std::string lock = for_update && backend == Backend::postgresql ? " FOR UPDATE" : "";
+    sql << "SELECT state FROM plans WHERE family_id = :f" + lock, soci::use(family_id), soci::into(state, ind);
+    if (!sql.got_data() || ind != soci::i_ok) return std::nullopt;
+    auto plan = decode_plan(state);
+    if (!plan) throw std::runtime_error("a stored plan cannot be read");
+    return std::move(plan).value();
+}
+
+std::optional<PlanState> adopt_pupil_plan(soci::session& sql, Backend backend, const std::string& pupil_plan_id,
+                                          const std::string& family_id) {
+    auto plan = load_plan(sql, backend, pupil_plan_id, true);
+    if (!plan) return std::nullopt;
+    plan->family_id = family_id;
+    sql << "DELETE FROM plans WHERE family_id = :f", soci::use(pupil_plan_id);
+    sql << "UPDATE plan_decisions SET family_id = :n WHERE family_id = :o", soci::use(family_id), soci::use(pupil_plan_id);
+    return plan;
+}
+
+void save_plan(soci::session& sql, Backend, const PlanState& plan, const std::string& routeboek_id,
+               std::optional<Day> next_check, bool existed, std::int64_t now_us) {
+    const std::string state = encode_plan(plan);
+    const std::string escalated = plan.escalated_since ? format_day(*plan.escalated_since) : std::string();
+    const std::string next = next_check ? format_day(*next_check) : std::string();
+    soci::indicator escalated_ind = escalated.empty() ? soci::i_null : soci::i_ok;
+    soci::indicator table_ind = plan.table.empty() ? soci::i_null : soci::i_ok;
+    soci::indicator next_ind = next.empty() ? soci::i_null : soci::i_ok;
+    const long long now = now_us;
+    if (existed) {
+        sql << "UPDATE plans SET routeboek_id = :r, state = :s, escalated_since = :e, table_id = :t, next_check = :n, "
+               "updated_at_us = :u WHERE family_id = :f",
+            soci::use(routeboek_id), soci::use(state), soci::use(escalated, escalated_ind), soci::use(plan.table, table_ind),
+            soci::use(next, next_ind), soci::use(now), soci::use(plan.family_id);
+    } else {
+        // Two instances creating the same family's first plan: the second hits the primary key and
+        // its transaction runs again, now finding the plan (write_transaction.hpp).
+        sql << "INSERT INTO plans (family_id, routeboek_id, state, escalated_since, table_id, next_check, updated_at_us) "
+               "VALUES (:f, :r, :s, :e, :t, :n, :u)",
+            soci::use(plan.family_id), soci::use(routeboek_id), soci::use(state), soci::use(escalated, escalated_ind),
+            soci::use(plan.table, table_ind), soci::use(next, next_ind), soci::use(now);
+    }
+}
+
+void insert_decision(soci::session& sql, const std::string& family_id, const Decision& decision, Day today,
+                     const std::string& signal_id, const std::optional<std::string>& delivery_id,
+                     const std::string& decided_by, std::int64_t now_us) {
+    const std::string id = records::new_id();
+    const std::string kind(to_string(decision.kind));
+    const std::string on = format_day(today);
+    const std::string task_id = decision.task ? decision.task->id : std::string();
+    const std::string recipient = decision.task ? decision.task->recipient : std::string();
+    const std::string due = decision.task ? format_day(decision.task->due) : std::string();
+    const std::string delivery = delivery_id.value_or("");
+    auto null_if_empty = [](const std::string& s) { return s.empty() ? soci::i_null : soci::i_ok; };
+    soci::indicator table_ind = null_if_empty(decision.table);
+    soci::indicator task_ind = null_if_empty(task_id);
+    soci::indicator recipient_ind = null_if_empty(recipient);
+    soci::indicator due_ind = null_if_empty(due);
+    soci::indicator signal_ind = null_if_empty(signal_id);
+    soci::indicator delivery_ind = null_if_empty(delivery);
+    const long long now = now_us;
+    sql << "INSERT INTO plan_decisions (decision_id, family_id, decided_on, kind, rule, reason, table_id, task_id, "
+           "recipient, due_date, signal_id, delivery_id, decided_by, decided_at_us) "
+           "VALUES (:id, :f, :on, :k, :r, :why, :t, :task, :rc, :due, :s, :d, :by, :at)",
+        soci::use(id), soci::use(family_id), soci::use(on), soci::use(kind), soci::use(decision.rule),
+        soci::use(decision.reason), soci::use(decision.table, table_ind), soci::use(task_id, task_ind),
+        soci::use(recipient, recipient_ind), soci::use(due, due_ind), soci::use(signal_id, signal_ind),
+        soci::use(delivery, delivery_ind), soci::use(decided_by), soci::use(now);
+}
+
+std::vector<std::string> unplanned_signals(soci::session& sql, int max) {
+    soci::rowset<std::string> rows =
+        (sql.prepare << "SELECT signal_id FROM signals WHERE planned_at_us IS NULL ORDER BY received_at_us, signal_id "
+                        "LIMIT :n",
+         soci::use(max));
+    return {rows.begin(), rows.end()};
+}
+
+std::optional<ClaimedSignal> claim_signal(soci::session& sql, Backend backend, const std::string& signal_id) {
+    const std::string lock = backend == Backend::postgresql ? " FOR UPDATE SKIP LOCKED" : "";
+    ClaimedSignal claimed;
+    claimed.signal.signal_id = signal_id;
+    sql << "SELECT type, envelope, correlation_id FROM signals WHERE signal_id = :s AND planned_at_us IS NULL" + lock,
+        soci::use(signal_id), soci::into(claimed.signal.type), soci::into(claimed.signal.envelope),
+        soci::into(claimed.correlation_id);
+    if (!sql.got_data()) return std::nullopt;
+    std::string pupil;
+    soci::indicator ind = soci::i_null;
+    sql << "SELECT pupil_id FROM signal_links WHERE signal_id = :s", soci::use(signal_id), soci::into(pupil, ind);
+    if (sql.got_data() && ind == soci::i_ok) claimed.signal.pupil_id = pupil;
+    return claimed;
+}
+
+void mark_planned(soci::session& sql, const std::string& signal_id, std::int64_t now_us) {
+    const long long now = now_us;
+    sql << "UPDATE signals SET planned_at_us = :t WHERE signal_id = :s", soci::use(now), soci::use(signal_id);
+}
+
+std::vector<std::string> due_plans(soci::session& sql, Day today, int max) {
+    const std::string day = format_day(today);
+    soci::rowset<std::string> rows =
+        (sql.prepare << "SELECT family_id FROM plans WHERE next_check IS NOT NULL AND next_check <= :d "
+                        "ORDER BY next_check, family_id LIMIT :n",
+         soci::use(day), soci::use(max));
+    return {rows.begin(), rows.end()};
+}
+
+bool plan_is_due(soci::session& sql, const std::string& family_id, Day today) {
+    const std::string day = format_day(today);
+    int due = 0;
+    sql << "SELECT COUNT(*) FROM plans WHERE family_id = :f AND next_check IS NOT NULL AND next_check <= :d",
+        soci::use(family_id), soci::use(day), soci::into(due);
+    return due > 0;
+}
+
+}  // namespace eenplan::service

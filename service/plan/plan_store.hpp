@@ -1,0 +1,63 @@
+// The SQL of plans, on a session inside a transaction the caller holds: the plan rows, their
+// decisions, the unplanned signals, and what a plan needs to know of the pupil and family records
+// (the family of a pupil, a hub pseudonym to address tasks with, the woongemeente).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <soci/soci.h>
+
+#include "config/config.hpp"
+#include "eenplan/core/routeboek/engine.hpp"
+#include "plan/signal_events.hpp"
+
+namespace eenplan::service {
+
+// What applying an event to a family's plan needs from the records.
+struct PlanContext {
+    std::string family_id;        // the family, or "pupil-<id>" for a pupil no household names yet
+    std::string pupil_id;         // the root pupil record
+    std::string pupil_pseudonym;  // a hub pseudonym of that pupil, to address its tasks
+    std::optional<std::string> woongemeente;  // from household registrations and moves
+    std::string signal_id;
+    std::string correlation_id;
+};
+
+PlanContext plan_context(soci::session& sql, const std::string& pupil_id, routeboek::Day today);
+PlanContext plan_context_of_plan(soci::session& sql, const routeboek::PlanState& plan, routeboek::Day today);
+
+// Brings the plan's woongemeente up to date with the records before an event: the first time it
+// is set (from the records, else the school's municipality), later a change is a move, which the
+// engine turns into handovers. `school_gemeentecode` is the fallback.
+std::vector<routeboek::Decision> refresh_residence(const routeboek::Engine& engine, routeboek::PlanState& plan,
+                                                   const PlanContext& context, const std::string& school_gemeentecode,
+                                                   routeboek::Day today);
+
+std::optional<routeboek::PlanState> load_plan(soci::session& sql, Backend backend, const std::string& family_id,
+                                              bool for_update);
+// Moves the plan of a pupil without a family to its family: returns it with the family's id, and
+// removes the old row (its decisions follow); nullopt when there is none.
+std::optional<routeboek::PlanState> adopt_pupil_plan(soci::session& sql, Backend backend, const std::string& pupil_plan_id,
+                                                     const std::string& family_id);
+void save_plan(soci::session& sql, Backend backend, const routeboek::PlanState& plan, const std::string& routeboek_id,
+               std::optional<routeboek::Day> next_check, bool existed, std::int64_t now_us);
+void insert_decision(soci::session& sql, const std::string& family_id, const routeboek::Decision& decision,
+                     routeboek::Day today, const std::string& signal_id, const std::optional<std::string>& delivery_id,
+                     const std::string& decided_by, std::int64_t now_us);
+
+std::vector<std::string> unplanned_signals(soci::session& sql, int max);
+struct ClaimedSignal {
+    StoredSignal signal;
+    std::string correlation_id;
+};
+// The signal if it is still unplanned (locked on PostgreSQL, skipped when another instance holds it).
+std::optional<ClaimedSignal> claim_signal(soci::session& sql, Backend backend, const std::string& signal_id);
+void mark_planned(soci::session& sql, const std::string& signal_id, std::int64_t now_us);
+
+std::vector<std::string> due_plans(soci::session& sql, routeboek::Day today, int max);
+bool plan_is_due(soci::session& sql, const std::string& family_id, routeboek::Day today);
+
+}  // namespace eenplan::service

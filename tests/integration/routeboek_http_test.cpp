@@ -1,0 +1,223 @@
+// The routeboek engine in the real service, on SQLite and PostgreSQL: dated signal sequences from
+// simulated schools and municipalities become one plan per family, tasks in the outbox, and
+// deliveries to the simulated municipality's ZGW Zaken API and the school's webhook.
+#include <catch2/catch.hpp>
+
+#include <chrono>
+
+#include "delivery_fixture.hpp"
+#include "eenplan/core/routeboek/calendar.hpp"
+#include "record_fixture.hpp"
+#include "support/files.hpp"
+
+using namespace eenplan;
+using namespace eenplan::testing;
+
+namespace {
+
+std::string day_offset(int days) {
+    const auto today = std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now());
+    return routeboek::format_day(routeboek::add_days(today, days));
+}
+
+std::string absence(const std::string& subject, const std::string& kind, int from_days_ago, const std::string& brin = "12AB",
+                    const std::string& gemeente = "GM0518") {
+    return R"({"type":"absence.reported","occurred_at":")" + day_offset(0) + R"(T08:00:00Z","subject":)" + subject +
+           R"(,"school":{"brin":")" + brin + R"(","gemeentecode":")" + gemeente + R"("},"data":{"absence_kind":")" + kind +
+           R"(","from":")" + day_offset(-from_days_ago) + R"("}})";
+}
+
+std::string mdo_held(const std::string& subject, bool escalate, const std::string& brin = "12AB") {
+    return R"({"type":"mdo.held","occurred_at":")" + day_offset(0) + R"(T14:00:00Z","subject":)" + subject +
+           R"(,"school":{"brin":")" + brin + R"(","gemeentecode":"GM0518"},"data":{"escalate":)" +
+           (escalate ? "true" : "false") + R"(,"outcome":")" + (escalate ? "escalate" : "plan_made") +
+           R"(","goals":["terug_naar_school","jeugdhulp"]}})";
+}
+
+// A hub with the Haaglanden routeboek, the sources of a school and a municipality, and three
+// delivery recipients: the school (webhook), Rijswijk's and Den Haag's leerplicht (ZGW Zaken API).
+struct RouteboekHub {
+    TempDir dir;
+    TestStore store{dir.path()};
+    SimulatorProcess receiver{EENPLAN_WEBHOOK_RECEIVER, {"--secret", receiver_secret}};
+    SimulatorProcess zgw{EENPLAN_ZGW_SIM, {"--secret", zgw_secret, "--client-id", "eenplan"}};
+    ServiceProcess service{store, dir.path(), options()};
+    std::string admin = admin_token("ib@school.example", {"admin"});
+    int sent = 0;
+
+    ServiceOptions options() const {
+        ServiceOptions o;
+        o.sources = {school_a(), municipality()};
+        const std::string hook = "http://127.0.0.1:" + std::to_string(receiver.port()) + "/eenplan/tasks";
+        const std::string api = "http://127.0.0.1:" + std::to_string(zgw.port());
+        auto zaken = [&](const std::string& id, const std::string& name) {
+            return "  - id: " + id + "\n    name: " + name + "\n    connector: zgw\n    url: " + api + "/zaken/api/v1\n"
+                   "    timeout_ms: 2000\n    retry: {schedule_seconds: [1, 1, 1], max_age_seconds: 120}\n"
+                   "    zgw:\n      client_id: eenplan\n      secret: " + std::string(zgw_secret) + "\n"
+                   "      zaaktype: " + api + "/catalogi/api/v1/zaaktypen/0d4b9c52-4d13-4b8e-9d73-0ea1ea1f6a11\n"
+                   "      statustype: " + api + "/catalogi/api/v1/statustypen/7f2c3b0e-0d7a-4a57-a1b4-5b6c6f0a3f52\n"
+                   "      bronorganisatie: \"002220647\"\n      verantwoordelijke_organisatie: \"001234565\"\n";
+        };
+        o.extra_config = "routeboek: " + shipped_routeboek_path() + "\n" +
+                         "delivery:\n  dispatcher_threads: 2\n  poll_interval_ms: 50\n"
+                         "recipients:\n"
+                         "  - id: school-12ab\n    name: OBS De Regenboog\n    connector: webhook\n    url: " + hook +
+                         "\n    secret: \"" + receiver_secret + "\"\n    timeout_ms: 2000\n" +
+                         zaken("gm0603-leerplicht", "Gemeente Rijswijk, leerplicht") +
+                         zaken("gm0518-leerplicht", "Gemeente Den Haag, leerplicht");
+        return o;
+    }
+
+    std::string accept(const TestSource& source, const std::string& body) {
+        integration::WebhookSender sender({service.signals_url(source.id), std::nullopt, std::chrono::seconds(10)});
+        const auto r = sender.post("msg_rb_" + std::to_string(++sent), Poco::Timestamp().epochTime(), body, source.secret_bytes());
+        INFO(r.body);
+        REQUIRE(r.status == 202);
+        return parse_object(r.body)->getValue<std::string>("signal_id");
+    }
+
+    // The family plan of the pupil a signal landed on, once the plan worker has applied it.
+    Poco::JSON::Object::Ptr plan_after(const std::string& signal_id) {
+        std::string family;
+        REQUIRE(eventually([&] {
+            auto sql = store.session();
+            long long planned = 0;
+            soci::indicator ind = soci::i_null;
+            *sql << "SELECT planned_at_us FROM signals WHERE signal_id = :s", soci::use(signal_id), soci::into(planned, ind);
+            return ind == soci::i_ok;
+        }, 20));
+        auto sql = store.session();
+        std::string pupil;
+        *sql << "SELECT pupil_id FROM signal_links WHERE signal_id = :s", soci::use(signal_id), soci::into(pupil);
+        soci::indicator ind = soci::i_null;
+        *sql << "SELECT family_id FROM pupils WHERE pupil_id = :p", soci::use(pupil), soci::into(family, ind);
+        if (ind != soci::i_ok) family = "pupil-" + pupil;
+        const auto answer = service.request("GET", "/v1/plans/" + family, "", admin);
+        INFO(answer.body);
+        REQUIRE(answer.status == 200);
+        return parse_object(answer.body);
+    }
+
+    static const Poco::JSON::Object::Ptr action(const Poco::JSON::Object::Ptr& plan, const std::string& type) {
+        const auto actions = plan->getArray("actions");
+        for (std::size_t i = 0; i < actions->size(); ++i) {
+            const auto a = actions->getObject(static_cast<unsigned>(i));
+            if (a->getValue<std::string>("type") == type) return a;
+        }
+        return nullptr;
+    }
+
+    HttpAnswer zgw_get(const std::string& path) const {
+        return http_call(zgw.port(), "GET", path, "",
+                         {{"Authorization", "Bearer " + integration::zgw_token("eenplan", zgw_secret, Poco::Timestamp().epochTime())}});
+    }
+};
+
+}  // namespace
+
+SCENARIO("a thuiszitter living in Rijswijk at a Den Haag school: the zaak goes to Rijswijk", "[routeboek][delivery]") {
+    RouteboekHub hub;
+    const std::string bsn = simulators::synthetic_bsn(501);
+    hub.accept(municipality(), household({{"child", bsn_subject(bsn)}}, "GM0603", day_offset(-400)));
+    const std::string signal = hub.accept(school_a(), absence(bsn_subject(bsn), "ongeoorloofd", 30));
+    const auto plan = hub.plan_after(signal);
+
+    CHECK(plan->getValue<std::string>("woongemeente") == "GM0603");
+    CHECK(plan->getObject("escalation")->getValue<std::string>("stage") == "mdo");
+    CHECK(plan->getObject("escalation")->getValue<std::string>("first_worrying_absence") == day_offset(-30));
+    REQUIRE(RouteboekHub::action(plan, "school.continuity_of_education"));
+    CHECK(RouteboekHub::action(plan, "school.continuity_of_education")->getValue<std::string>("recipient") == "school:12AB");
+    CHECK(RouteboekHub::action(plan, "leerplicht.zorgwekkend_verzuim")->getValue<std::string>("recipient") == "gm0603-leerplicht");
+    CHECK(plan->getValue<std::string>("owner") == "school:12AB");
+
+    // The leerplicht task is a zaak at Rijswijk, with only the minimal data; the school's duty of
+    // care arrives at its own webhook.
+    const bool zaak_made = eventually([&] { return parse_object(hub.zgw_get("/zaken/api/v1/zaken").body)->getValue<int>("count") == 1; }, 30);
+    INFO(hub.service.request("GET", "/v1/deliveries", "", hub.admin).body);
+    INFO(hub.service.log_text());
+    REQUIRE(zaak_made);
+    const std::string zaken = hub.zgw_get("/zaken/api/v1/zaken").body;
+    CHECK(zaken.find("002220647") != std::string::npos);
+    CHECK(zaken.find(bsn) == std::string::npos);
+    REQUIRE(eventually([&] { return parse_object(http_call(hub.receiver.port(), "GET", "/stats").body)->getValue<long long>("accepted") >= 1; }, 30));
+
+    // Den Haag's leerplicht, the school's municipality, gets nothing.
+    auto sql = hub.store.session();
+    int for_den_haag = 0;
+    *sql << "SELECT COUNT(*) FROM tasks WHERE recipient_id = 'gm0518-leerplicht'", soci::into(for_den_haag);
+    CHECK(for_den_haag == 0);
+    int decisions = 0;
+    *sql << "SELECT COUNT(*) FROM plan_decisions WHERE rule = 'haaglanden-po/escalation/consecutive_absence'", soci::into(decisions);
+    CHECK(decisions >= 1);
+
+    // The MDO escalates: Rijswijk's ladder starts at the adviestafel, not Den Haag's management afstemming.
+    const std::string mdo = hub.accept(school_a(), mdo_held(bsn_subject(bsn), true));
+    const auto escalated = hub.plan_after(mdo);
+    CHECK(escalated->getObject("escalation")->getValue<std::string>("table") == "adviestafel");
+    CHECK(escalated->getArray("goals")->size() == 2);
+}
+
+SCENARIO("illness-explained absence does not escalate", "[routeboek]") {
+    RouteboekHub hub;
+    const std::string bsn = simulators::synthetic_bsn(502);
+    hub.accept(municipality(), household({{"child", bsn_subject(bsn)}}, "GM0518", day_offset(-400)));
+    const auto plan = hub.plan_after(hub.accept(school_a(), absence(bsn_subject(bsn), "ziekte", 40)));
+    CHECK(plan->getObject("escalation")->getValue<std::string>("stage") == "none");
+    CHECK(plan->getArray("actions")->size() == 0);
+}
+
+SCENARIO("overrides through the API: a reason is required and the path changes", "[routeboek]") {
+    RouteboekHub hub;
+    const std::string bsn = simulators::synthetic_bsn(503);
+    hub.accept(municipality(), household({{"child", bsn_subject(bsn)}}, "GM0518", day_offset(-400)));
+    const auto plan = hub.plan_after(hub.accept(school_a(), absence(bsn_subject(bsn), "ongeoorloofd", 35)));
+    const std::string family = plan->getValue<std::string>("family_id");
+    const std::string path = "/v1/plans/" + family + "/overrides";
+
+    CHECK(hub.service.request("POST", path, R"({"kind":"skip_step"})", hub.admin).status == 422);  // no reason
+    const auto doorbraak = hub.service.request("POST", path, R"({"kind":"choose_table","table":"doorbraaktafel","reason":"directors are stuck"})", hub.admin);
+    CHECK(doorbraak.status == 422);
+    CHECK(doorbraak.content_type.find("application/problem+json") != std::string::npos);
+    CHECK(hub.service.request("POST", path, R"({"kind":"skip_step","reason":"x y z"})",
+                              admin_token("reader@eenplan", {"privacy_officer"})).status == 403);
+
+    const auto skipped = hub.service.request("POST", path,
+                                             R"({"kind":"skip_step","reason":"de financiële vraag is al door het bestuur beslist"})", hub.admin);
+    INFO(skipped.body);
+    CHECK(skipped.status == 201);
+    const auto after = hub.plan_after(hub.accept(school_a(), mdo_held(bsn_subject(bsn), true)));
+    CHECK(after->getObject("escalation")->getValue<std::string>("table") == "adviestafel");  // management afstemming skipped
+    const std::string timeline = [&] { std::ostringstream out; after->getArray("timeline")->stringify(out); return out.str(); }();
+    CHECK(timeline.find("de financiële vraag is al door het bestuur beslist") != std::string::npos);
+    CHECK(after->getArray("overrides")->size() == 1);
+}
+
+SCENARIO("deadlines survive a restart: the schedule is in the database", "[routeboek]") {
+    RouteboekHub hub;
+    const std::string bsn = simulators::synthetic_bsn(504);
+    hub.accept(municipality(), household({{"child", bsn_subject(bsn)}}, "GM0518", day_offset(-400)));
+    const auto plan = hub.plan_after(hub.accept(school_a(), absence(bsn_subject(bsn), "ongeoorloofd", 29)));
+    const std::string family = plan->getValue<std::string>("family_id");
+
+    hub.service.kill_hard();
+    {
+        // As if the service had been down for a while: the plan was due yesterday.
+        auto sql = hub.store.session();
+        const std::string yesterday = day_offset(-1);
+        std::string next;
+        *sql << "SELECT next_check FROM plans WHERE family_id = :f", soci::use(family), soci::into(next);
+        CHECK(next == day_offset(1));
+        *sql << "UPDATE plans SET next_check = :d WHERE family_id = :f", soci::use(yesterday), soci::use(family);
+    }
+    hub.service.start();
+    REQUIRE(eventually([&] {
+        auto sql = hub.store.session();
+        std::string next;
+        *sql << "SELECT next_check FROM plans WHERE family_id = :f", soci::use(family), soci::into(next);
+        return next == day_offset(1);
+    }, 30));
+    auto sql = hub.store.session();
+    std::string state;
+    *sql << "SELECT state FROM plans WHERE family_id = :f", soci::use(family), soci::into(state);
+    CHECK(parse_object(state)->getValue<std::string>("evaluated_until") == day_offset(0));
+}
