@@ -10,8 +10,13 @@ const { sendProblem } = require('./lib/problem');
 
 const maxBodyBytes = 1024 * 1024;
 
+// The raw bytes of a delivery are what the signature covers. Node-RED mounts its admin app (which
+// parses JSON bodies) in front of the HTTP-node app, so by the time a route of ours runs the body
+// may be consumed and re-serialised. As Node-RED's own http-in node does for its raw routes, a
+// middleware at the top of the root app reads the body of our paths first and marks it parsed.
+const rawPaths = new Set();
+
 function readBody(req) {
-  if (Buffer.isBuffer(req.body)) return Promise.resolve(req.body);
   return new Promise((resolve, reject) => {
     const chunks = [];
     let length = 0;
@@ -27,6 +32,41 @@ function readBody(req) {
     req.on('end', () => resolve(Buffer.concat(chunks)));
     req.on('error', reject);
   });
+}
+
+function rootApp(app) {
+  return app.parent === undefined ? app : rootApp(app.parent);
+}
+
+function installRawCapture(RED) {
+  if (typeof RED.httpNode !== 'function') return;
+  const root = rootApp(RED.httpNode);
+  if (root.eenplanRawCapture) return;
+  root.eenplanRawCapture = true;
+  const capture = (req, res, next) => {
+    if (req.method !== 'POST' || !rawPaths.has(new URL(req.url, 'http://localhost').pathname)) return next();
+    readBody(req).then((body) => {
+      req.eenplanRawBody = body;
+      req._body = true;  // body parsers behind this one leave it alone
+      next();
+    }, (error) => {
+      req.eenplanRawBodyError = error;
+      req._body = true;
+      next();
+    });
+  };
+  root.use(capture);
+  const stack = root._router ? root._router.stack : [];
+  const index = stack.findIndex((layer) => layer.handle === capture);
+  if (index > 0) stack.unshift(stack.splice(index, 1)[0]);
+}
+
+function rawBody(req) {
+  if (req.eenplanRawBodyError) return Promise.reject(req.eenplanRawBodyError);
+  if (Buffer.isBuffer(req.eenplanRawBody)) return Promise.resolve(req.eenplanRawBody);
+  // Read by something else already: the bytes the signature covers are gone.
+  if (req.readableEnded) return Promise.reject(Object.assign(new Error('the body was consumed before it could be verified'), { status: 500 }));
+  return readBody(req);
 }
 
 module.exports = function (RED) {
@@ -56,7 +96,7 @@ module.exports = function (RED) {
     async function handle(req, res) {
       let body;
       try {
-        body = await readBody(req);
+        body = await rawBody(req);
       } catch (error) {
         refuse(res, error.status || 400, 'Unreadable body', error.message);
         return;
@@ -95,10 +135,14 @@ module.exports = function (RED) {
       });
     }
 
+    const fullPath = ((RED.settings.httpNodeRoot || '/') + path).replace(/\/{2,}/g, '/');
+    rawPaths.add(fullPath);
+    installRawCapture(RED);
     const handler = (req, res) => { handle(req, res).catch((error) => { node.error(error); sendProblem(res, 500, 'Internal error', 'the task could not be handled'); }); };
     RED.httpNode.post(path, handler);
 
     node.on('close', (removed, closed) => {
+      rawPaths.delete(fullPath);
       const stack = RED.httpNode._router ? RED.httpNode._router.stack : [];
       for (let i = stack.length - 1; i >= 0; i -= 1) {
         const route = stack[i].route;

@@ -6,6 +6,7 @@ const assert = require('node:assert/strict');
 const { execFileSync, spawn } = require('node:child_process');
 const crypto = require('node:crypto');
 const fs = require('node:fs');
+const http = require('node:http');
 const net = require('node:net');
 const os = require('node:os');
 const path = require('node:path');
@@ -15,6 +16,16 @@ const { bsns } = require('./support');
 
 const moduleDir = path.join(__dirname, '..');
 const exampleFlow = path.join(moduleDir, 'examples', 'school-nightly-absences.json');
+const municipalityFlow = path.join(moduleDir, 'examples', 'municipality-tasks.json');
+const taskSecret = 'whsec_' + crypto.randomBytes(32).toString('base64');
+const adminSecret = crypto.randomBytes(32).toString('hex');
+
+// An admin bearer token for the hub's API: HS256 JWT with sub, roles and exp.
+function adminToken() {
+  const part = (o) => Buffer.from(JSON.stringify(o)).toString('base64url');
+  const unsigned = part({ alg: 'HS256', typ: 'JWT' }) + '.' + part({ sub: 'beheer@gemeente.example', roles: ['admin'], exp: Math.floor(Date.now() / 1000) + 600 });
+  return unsigned + '.' + crypto.createHmac('sha256', adminSecret).update(unsigned).digest('base64url');
+}
 const secretA = 'whsec_' + crypto.randomBytes(32).toString('base64');
 const secretB = 'whsec_' + crypto.randomBytes(32).toString('base64');
 
@@ -50,11 +61,28 @@ describe('the example school flow against the real service [nodered][ingest]', f
   let nodeRed;
   let hubUrl;
   let publicKey;
+  let uiPort;
+  let caseSystem;
+  const caseItems = [];
+  let nodeRedOutput = '';
 
   before(async function () {
     if (!serviceBinary || !keysBinary) this.skip();
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'eenplan-nodered-'));
     fs.writeFileSync(path.join(dir, 'hub-v1.key'), crypto.randomBytes(32).toString('hex'));
+    fs.writeFileSync(path.join(dir, 'admin.secret'), adminSecret, { mode: 0o600 });
+    uiPort = await freePort();
+    // The municipality's case system, behind its Node-RED: records what the flow creates.
+    caseSystem = http.createServer((req, res) => {
+      let body = '';
+      req.on('data', (c) => { body += c; });
+      req.on('end', () => {
+        caseItems.push({ headers: req.headers, body: JSON.parse(body) });
+        res.writeHead(201, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ id: `case-${caseItems.length}` }));
+      });
+    });
+    await new Promise((r) => caseSystem.listen(0, '127.0.0.1', r));
     publicKey = execFileSync(keysBinary, ['generate', path.join(dir, 'master.yaml')], { encoding: 'utf8' }).trim();
     fs.writeFileSync(path.join(dir, 'eenplan.yaml'), [
       'listen: {address: 127.0.0.1, port: 0}',
@@ -63,6 +91,10 @@ describe('the example school flow against the real service [nodered][ingest]', f
       '  pseudonym_keys: [{version: 1, file: hub-v1.key}]',
       '  polymorphic_master_key: master.yaml',
       'logging: {level: information, file: service.log}',
+      'admin: {jwt_secret_file: admin.secret}',
+      'delivery: {poll_interval_ms: 50}',
+      'recipients:',
+      `  - {id: gm1916, name: "Leidschendam-Voorburg (Node-RED)", connector: nodered, url: "http://127.0.0.1:${uiPort}/eenplan/tasks", secret: "${taskSecret}", timeout_ms: 2000}`,
       'sources:',
       `  - {id: obs-de-regenboog, secrets: ["${secretA}"]}`,
       `  - {id: leerplicht-gm0518, secrets: ["${secretB}"]}`,
@@ -83,6 +115,7 @@ describe('the example school flow against the real service [nodered][ingest]', f
         await new Promise((r) => child.once('exit', r));
       }
     }
+    if (caseSystem) caseSystem.close();
     if (dir) fs.rmSync(dir, { recursive: true, force: true });
   });
 
@@ -93,8 +126,13 @@ describe('the example school flow against the real service [nodered][ingest]', f
     fs.mkdirSync(path.join(userDir, 'node_modules', '@eenplan'), { recursive: true });
     fs.symlinkSync(moduleDir, path.join(userDir, 'node_modules', '@eenplan', 'node-red-eenplan'));
     fs.writeFileSync(path.join(userDir, 'package.json'), JSON.stringify({ name: 'school-node-red', private: true, dependencies: { '@eenplan/node-red-eenplan': '*' } }));
-    fs.copyFileSync(exampleFlow, path.join(userDir, 'flows.json'));
-    fs.writeFileSync(path.join(userDir, 'flows_cred.json'), JSON.stringify({ a1f0c0de00000002: { secret: secretA } }));
+    // Both shipped example flows: the school's nightly sync and the municipality's task intake.
+    const flows = [...JSON.parse(fs.readFileSync(exampleFlow, 'utf8')), ...JSON.parse(fs.readFileSync(municipalityFlow, 'utf8'))];
+    fs.writeFileSync(path.join(userDir, 'flows.json'), JSON.stringify(flows));
+    fs.writeFileSync(path.join(userDir, 'flows_cred.json'), JSON.stringify({
+      a1f0c0de00000002: { secret: secretA },
+      b2e0c0de00000002: { taskSecret },
+    }));
     fs.writeFileSync(path.join(userDir, 'settings.js'),
       "module.exports = { flowFile: 'flows.json', credentialSecret: false, uiHost: '127.0.0.1', logging: { console: { level: 'info' } } };\n");
     const exportFile = path.join(dir, 'verzuim.csv');
@@ -105,15 +143,17 @@ describe('the example school flow against the real service [nodered][ingest]', f
       '9003;123456789;09-11-2026;;Ongeoorloofd verzuim;4',
     ].join('\n'));
 
-    const uiPort = await freePort();
     let output = '';
     nodeRed = spawn(process.execPath, [require.resolve('node-red/red.js'), '--userDir', userDir, '--port', String(uiPort), '--settings', path.join(userDir, 'settings.js')], {
       cwd: userDir,
-      env: { ...process.env, EENPLAN_HUB_URL: hubUrl, EENPLAN_SOURCE_ID: 'obs-de-regenboog', EENPLAN_HUB_PUBLIC_KEY: publicKey, EENPLAN_LAS_EXPORT: exportFile },
+      env: {
+        ...process.env, EENPLAN_HUB_URL: hubUrl, EENPLAN_SOURCE_ID: 'obs-de-regenboog', EENPLAN_HUB_PUBLIC_KEY: publicKey,
+        EENPLAN_LAS_EXPORT: exportFile, CASE_SYSTEM_URL: `http://127.0.0.1:${caseSystem.address().port}/items`,
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    nodeRed.stdout.on('data', (d) => { output += d; });
-    nodeRed.stderr.on('data', (d) => { output += d; });
+    nodeRed.stdout.on('data', (d) => { output += d; nodeRedOutput += d; });
+    nodeRed.stderr.on('data', (d) => { output += d; nodeRedOutput += d; });
     await waitFor('Node-RED to start the flows', () => output.includes('Started flows') || (nodeRed.exitCode !== null && Promise.reject(new Error(output))));
     assert.doesNotMatch(output, /eenplan.*(error|not found)/i);
 
@@ -150,5 +190,35 @@ describe('the example school flow against the real service [nodered][ingest]', f
       assert.ok(!hubBytes.includes(number), 'a number of the export reached the hub');
       assert.ok(!hubBytes.includes(Buffer.from(number).toString('base64')), 'a number of the export reached the hub');
     }
+  });
+
+  it('delivers a hub task into the municipality\'s case system through the task-in flow, once', async () => {
+    const db = path.join(dir, 'eenplan.db');
+    const [{ subject_pseudonym: pupil }] = JSON.parse(sql(db, "SELECT subject_pseudonym FROM signals WHERE webhook_id = 'las_12AB_9001'"));
+    const created = await request(`${hubUrl}/v1/tasks`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${adminToken()}` },
+      body: JSON.stringify({ type: 'adviestafel.aanmelden', recipient: 'gm1916', pupil, due_date: '2026-12-14', reason: 'vier weken verzuim', reference: 'plan/e2e/adviestafel' }),
+    });
+    assert.equal(created.status, 201, created.body);
+    const deliveryId = JSON.parse(created.body).delivery_id;
+    const item = await waitFor('the case item', () => caseItems[0], 30000).catch(async (error) => {
+      const answer = await request(`${hubUrl}/v1/deliveries/${deliveryId}`, { headers: { authorization: `Bearer ${adminToken()}` } });
+      throw new Error(`${error.message}; delivery: ${answer.body}; node-red: ${nodeRedOutput.slice(-2000)}`);
+    });
+    assert.equal(item.body.title, 'eenplan: adviestafel.aanmelden');
+    assert.equal(item.body.due, '2026-12-14');
+    assert.equal(item.body.source.reference, 'plan/e2e/adviestafel');
+    // The municipality's own pseudonym of the pupil, not the hub's; the delivery id is the idempotency key.
+    assert.match(item.body.subject_pseudonym, /^kp1:/);
+    assert.notEqual(item.body.subject_pseudonym, pupil);
+    assert.equal(item.headers['idempotency-key'], JSON.parse(created.body).delivery_id);
+    const delivered = await waitFor('the delivery to be marked delivered', async () => {
+      const answer = await request(`${hubUrl}/v1/deliveries/${JSON.parse(created.body).delivery_id}`, { headers: { authorization: `Bearer ${adminToken()}` } });
+      return JSON.parse(answer.body).state === 'delivered' && answer;
+    });
+    assert.ok(delivered);
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(caseItems.length, 1);
   });
 });
