@@ -1,0 +1,34 @@
+#include "inbound/las_parnassys.hpp"
+
+namespace eenplan::inbound {
+
+Result<std::string> map_parnassys(const std::string& body, const SchoolDefaults& defaults, const std::string& received_at) {
+    auto payload = parse_payload(body);
+    if (!payload) return payload.problems();
+    const auto& p = payload.value();
+    Problems problems;
+    const auto subject = person_subject(text_at(p, {"leerling", "bsn"}), text_at(p, {"leerling", "onderwijsnummer"}));
+    if (subject->size() == 0) problems.push_back({"/leerling", "has neither a bsn nor an onderwijsnummer"});
+    auto school = school_ref(text_at(p, {"school", "brinnummer"}), defaults, "/school/brinnummer");
+    if (!school) problems.insert(problems.end(), school.problems().begin(), school.problems().end());
+    const auto from = to_iso_date(text_at(p, {"verzuim", "datumVan"}).value_or(""));
+    if (!from) problems.push_back({"/verzuim/datumVan", "is missing or not a date"});
+    const auto kind = absence_kind(text_at(p, {"verzuim", "soort"}).value_or(""), std::nullopt);
+    if (!kind) problems.push_back({"/verzuim/soort", "is not a kind of absence this mapping knows"});
+    const auto to_text = text_at(p, {"verzuim", "datumTot"});
+    const auto to = to_text ? to_iso_date(*to_text) : std::nullopt;
+    if (to_text && !to) problems.push_back({"/verzuim/datumTot", "is not a date"});
+    if (!problems.empty()) return problems;
+
+    Poco::JSON::Object::Ptr data = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+    data->set("absence_kind", *kind);
+    data->set("from", *from);
+    if (to) data->set("to", *to);
+    if (const auto verzuim = p->getObject("verzuim"); verzuim->has("aantalUren") && !verzuim->isNull("aantalUren")) {
+        data->set("hours", verzuim->get("aantalUren").convert<double>());
+    }
+    return envelope("absence.reported", text_at(p, {"geregistreerdOp"}).value_or(received_at), subject, school.value(),
+                    data);
+}
+
+}  // namespace eenplan::inbound

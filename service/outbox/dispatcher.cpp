@@ -1,0 +1,221 @@
+#include "outbox/dispatcher.hpp"
+
+#include <chrono>
+
+#include <Poco/Message.h>
+#include <Poco/Timestamp.h>
+
+#include "outbound/webhook_connector.hpp"
+#include "outbound/zgw_connector.hpp"
+#include "outbox/task_outbox.hpp"
+
+namespace eenplan::service {
+namespace {
+
+std::int64_t now_us() { return Poco::Timestamp().epochMicroseconds(); }
+
+// splitmix64: a small per-thread generator for the jitter draw; no need for a shared engine.
+double next_unit(std::uint64_t& state) {
+    std::uint64_t z = (state += 0x9e3779b97f4a7c15ULL);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    z ^= z >> 31;
+    return static_cast<double>(z >> 11) / static_cast<double>(1ULL << 53);
+}
+
+// Whether an answer says the receiver is unwell (for the breaker), as opposed to alive but
+// refusing this one task.
+bool receiver_failing(int status) { return status == 0 || status == 408 || status == 429 || status >= 500; }
+
+const char* outcome_word(delivery::NextKind kind) {
+    switch (kind) {
+        case delivery::NextKind::delivered: return "delivered";
+        case delivery::NextKind::retry: return "retry";
+        case delivery::NextKind::dead_letter: return "dead";
+    }
+    return "retry";
+}
+
+}  // namespace
+
+std::unique_ptr<integration::Connector> make_connector(const RecipientConfig& r) {
+    const std::chrono::milliseconds timeout(r.timeout_ms);
+    if (r.connector == ConnectorKind::zgw) {
+        const ZgwRecipientConfig& z = *r.zgw;
+        return std::make_unique<integration::ZgwZakenConnector>(integration::ZgwEndpoint{
+            r.url, z.client_id, z.secret, z.zaaktype, z.statustype, z.bronorganisatie, z.verantwoordelijke_organisatie,
+            r.ca_file, timeout});
+    }
+    return std::make_unique<integration::WebhookConnector>(integration::WebhookEndpoint{r.url, r.secret, r.ca_file, timeout});
+}
+
+Dispatcher::Dispatcher(const Config& config, OutboxStore& store, Metrics& metrics, Poco::Logger& logger)
+    : config_(config), store_(store), metrics_(metrics), logger_(logger) {
+    for (const RecipientConfig& r : config.recipients) {
+        auto recipient = std::make_unique<Recipient>();
+        recipient->config = &r;
+        recipient->policy.schedule.clear();
+        for (int s : r.retry_schedule_seconds) recipient->policy.schedule.emplace_back(s);
+        recipient->policy.max_age = std::chrono::seconds(r.max_age_seconds);
+        recipient->breaker = delivery::CircuitBreaker(
+            {config.delivery.breaker_failure_threshold, std::chrono::seconds(config.delivery.breaker_open_seconds)});
+        recipients_.emplace(r.id, std::move(recipient));
+    }
+}
+
+Dispatcher::~Dispatcher() { stop(); }
+
+void Dispatcher::start() {
+    if (!config_.delivery.enabled || config_.recipients.empty() || !threads_.empty()) return;
+    stopping_ = false;
+    const auto seed = static_cast<unsigned>(now_us());
+    for (int i = 0; i < config_.delivery.dispatcher_threads; ++i) {
+        threads_.emplace_back([this, seed, i] { run(seed + static_cast<unsigned>(i) * 7919U); });
+    }
+}
+
+void Dispatcher::stop() {
+    {
+        std::lock_guard lock(wake_mutex_);
+        stopping_ = true;
+        ++wake_generation_;
+    }
+    wake_.notify_all();
+    for (std::thread& t : threads_) t.join();
+    threads_.clear();
+}
+
+void Dispatcher::wake() {
+    {
+        std::lock_guard lock(wake_mutex_);
+        ++wake_generation_;
+    }
+    wake_.notify_all();
+}
+
+void Dispatcher::run(unsigned seed) {
+    Connectors connectors;
+    std::uint64_t random_state = seed;
+    const auto poll = std::chrono::milliseconds(config_.delivery.poll_interval_ms);
+    while (!stopping_) {
+        std::uint64_t generation = 0;
+        {
+            std::lock_guard lock(wake_mutex_);
+            generation = wake_generation_;
+        }
+        std::size_t claimed = 0;
+        try {
+            claimed = dispatch_batch(connectors, random_state);
+        } catch (const std::exception& error) {
+            // The database went away; what was claimed becomes due again when its lease ends.
+            Poco::Message message("delivery", "dispatcher could not reach the store", Poco::Message::PRIO_WARNING);
+            message.set("event", "delivery.store_unavailable");
+            message.set("error", error.what());
+            logger_.log(message);
+        }
+        if (claimed == static_cast<std::size_t>(config_.delivery.batch_size)) continue;  // more may be due
+        std::unique_lock lock(wake_mutex_);
+        wake_.wait_for(lock, poll, [&] { return stopping_ || wake_generation_ != generation; });
+    }
+}
+
+std::size_t Dispatcher::dispatch_batch(Connectors& connectors, std::uint64_t& random_state) {
+    const std::int64_t start = now_us();
+    const std::int64_t lease_until = start + static_cast<std::int64_t>(config_.delivery.lease_seconds) * 1'000'000;
+    std::string token;
+    const auto batch = store_.claim(config_.delivery.batch_size, start, lease_until, token);
+    if (batch.empty()) return 0;
+    std::vector<DeliveryOutcome> outcomes;
+    outcomes.reserve(batch.size());
+    for (const ClaimedDelivery& claimed : batch) {
+        const auto it = recipients_.find(claimed.recipient_id);
+        if (it == recipients_.end()) {
+            // Not configured here (any more): leave it to an instance that knows the recipient, or
+            // to an admin; look again after the lease.
+            DeliveryOutcome deferred;
+            deferred.delivery_id = claimed.delivery_id;
+            deferred.attempted = false;
+            deferred.next_attempt_at_us = lease_until;
+            outcomes.push_back(std::move(deferred));
+            continue;
+        }
+        outcomes.push_back(deliver(claimed, *it->second, connectors, random_state));
+    }
+    store_.record(outcomes, token, now_us());
+    return batch.size();
+}
+
+DeliveryOutcome Dispatcher::deliver(const ClaimedDelivery& claimed, Recipient& recipient, Connectors& connectors,
+                                    std::uint64_t& random_state) {
+    DeliveryOutcome out;
+    out.delivery_id = claimed.delivery_id;
+    out.correlation_id = claimed.correlation_id;
+    const std::int64_t started = now_us();
+    {
+        std::lock_guard lock(recipient.mutex);
+        if (!recipient.breaker.allow(started)) {
+            out.attempted = false;
+            out.next_attempt_at_us = recipient.breaker.retry_at(started);
+            metrics_.observe_delivery(recipient.config->id, "deferred", 0.0);
+            return out;
+        }
+    }
+    auto& connector = connectors[claimed.recipient_id];
+    if (!connector) connector = make_connector(*recipient.config);
+
+    const auto t0 = std::chrono::steady_clock::now();
+    const integration::ConnectorAnswer answer =
+        connector->deliver({claimed.delivery_id, claimed.payload, claimed.correlation_id, started / 1'000'000});
+    const auto latency = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - t0);
+    const std::int64_t finished = now_us();
+    {
+        std::lock_guard lock(recipient.mutex);
+        if (receiver_failing(answer.status)) {
+            recipient.breaker.record_failure(finished);
+        } else {
+            recipient.breaker.record_success(finished);
+        }
+    }
+    const delivery::NextStep step =
+        delivery::next_step(recipient.policy, claimed.schedule_attempts + 1, claimed.schedule_started_at_us, finished,
+                            {answer.status, answer.retry_after}, next_unit(random_state));
+    out.attempt = claimed.attempts + 1;
+    out.started_at_us = started;
+    out.latency_us = latency.count();
+    out.status = answer.status;
+    out.outcome = outcome_word(step.kind);
+    out.external_reference = answer.external_reference;
+    switch (step.kind) {
+        case delivery::NextKind::delivered:
+            out.state = "delivered";
+            out.next_attempt_at_us = finished;
+            break;
+        case delivery::NextKind::retry:
+            out.state = "pending";
+            out.error = answer.error;
+            out.next_attempt_at_us = step.next_attempt_at_us;
+            break;
+        case delivery::NextKind::dead_letter:
+            out.state = "dead";
+            out.error = answer.error.empty() ? step.reason : answer.error + "; " + step.reason;
+            out.next_attempt_at_us = finished;
+            break;
+    }
+
+    Poco::Message message("delivery", out.state == "delivered" ? "task delivered" : "task delivery failed",
+                          out.state == "dead" ? Poco::Message::PRIO_WARNING : Poco::Message::PRIO_INFORMATION);
+    message.set("event", std::string("delivery.") + out.outcome);
+    message.set("delivery_id", claimed.delivery_id);
+    message.set("task_id", claimed.task_id);
+    message.set("recipient_id", claimed.recipient_id);
+    message.set("correlation_id", claimed.correlation_id);
+    message.set("attempt", std::to_string(out.attempt));
+    message.set("status", std::to_string(answer.status));
+    message.set("latency_ms", std::to_string(static_cast<double>(out.latency_us) / 1000.0));
+    if (!out.error.empty()) message.set("error", out.error);
+    logger_.log(message);
+    metrics_.observe_delivery(claimed.recipient_id, out.outcome, static_cast<double>(out.latency_us) / 1e6);
+    return out;
+}
+
+}  // namespace eenplan::service

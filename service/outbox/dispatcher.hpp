@@ -1,0 +1,74 @@
+// The outbox dispatcher: worker threads that claim due deliveries in batches, deliver each through
+// its recipient's connector over a keep-alive connection of their own, and record the outcomes of
+// a batch in one transaction. Several instances may run on one PostgreSQL database; on SQLite one
+// instance dispatches. A circuit breaker per recipient (shared by this instance's threads) holds
+// back deliveries to a receiver that keeps failing, so it does not slow the others down.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <Poco/Logger.h>
+
+#include "config/config.hpp"
+#include "eenplan/core/delivery/circuit_breaker.hpp"
+#include "eenplan/core/delivery/retry_schedule.hpp"
+#include "observability/metrics.hpp"
+#include "outbox/outbox_store.hpp"
+
+namespace eenplan::integration {
+class Connector;
+}
+
+namespace eenplan::service {
+
+class Dispatcher {
+public:
+    Dispatcher(const Config& config, OutboxStore& store, Metrics& metrics, Poco::Logger& logger);
+    ~Dispatcher();
+    Dispatcher(const Dispatcher&) = delete;
+    Dispatcher& operator=(const Dispatcher&) = delete;
+
+    void start();
+    // Lets every thread finish the batch in hand and record it, then joins them.
+    void stop();
+    // Something was queued: look now instead of at the next poll.
+    void wake();
+
+private:
+    struct Recipient {
+        const RecipientConfig* config;
+        delivery::RetryPolicy policy;
+        std::mutex mutex;
+        delivery::CircuitBreaker breaker;
+    };
+    using Connectors = std::map<std::string, std::unique_ptr<integration::Connector>>;
+
+    void run(unsigned seed);
+    // One claimed batch: returns how many deliveries it claimed.
+    std::size_t dispatch_batch(Connectors& connectors, std::uint64_t& random_state);
+    DeliveryOutcome deliver(const ClaimedDelivery& claimed, Recipient& recipient, Connectors& connectors,
+                            std::uint64_t& random_state);
+
+    const Config& config_;
+    OutboxStore& store_;
+    Metrics& metrics_;
+    Poco::Logger& logger_;
+    std::map<std::string, std::unique_ptr<Recipient>> recipients_;
+    std::vector<std::thread> threads_;
+    std::atomic<bool> stopping_{false};
+    std::mutex wake_mutex_;
+    std::condition_variable wake_;
+    std::uint64_t wake_generation_ = 0;
+};
+
+// One connector for one recipient, for one thread.
+std::unique_ptr<integration::Connector> make_connector(const RecipientConfig& recipient);
+
+}  // namespace eenplan::service

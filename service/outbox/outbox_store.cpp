@@ -1,0 +1,352 @@
+#include "outbox/outbox_store.hpp"
+
+#include <Poco/UUIDGenerator.h>
+
+#include "record/write_transaction.hpp"
+
+namespace eenplan::service {
+namespace {
+
+constexpr const char* delivery_columns =
+    "delivery_id, task_id, recipient_id, connector, state, correlation_id, attempts, next_attempt_at_us, "
+    "created_at_us, updated_at_us, last_status, last_error, external_reference";
+
+// Integer columns come back as int or long long depending on the backend and declared type.
+long long integer_at(const soci::row& row, std::size_t i) {
+    switch (row.get_properties(i).get_data_type()) {
+        case soci::dt_integer: return row.get<int>(i);
+        case soci::dt_long_long: return row.get<long long>(i);
+        case soci::dt_unsigned_long_long: return static_cast<long long>(row.get<unsigned long long>(i));
+        case soci::dt_double: return static_cast<long long>(row.get<double>(i));
+        default: return std::stoll(row.get<std::string>(i));
+    }
+}
+
+std::optional<std::string> optional_text(const soci::row& row, std::size_t i) {
+    if (row.get_indicator(i) == soci::i_null) return std::nullopt;
+    return row.get<std::string>(i);
+}
+
+DeliveryView view_of(const soci::row& row) {
+    DeliveryView v;
+    v.delivery_id = row.get<std::string>(0);
+    v.task_id = row.get<std::string>(1);
+    v.recipient_id = row.get<std::string>(2);
+    v.connector = row.get<std::string>(3);
+    v.state = row.get<std::string>(4);
+    v.correlation_id = row.get<std::string>(5);
+    v.attempts = static_cast<int>(integer_at(row, 6));
+    v.next_attempt_at_us = integer_at(row, 7);
+    v.created_at_us = integer_at(row, 8);
+    v.updated_at_us = integer_at(row, 9);
+    if (row.get_indicator(10) != soci::i_null) v.last_status = static_cast<int>(integer_at(row, 10));
+    v.last_error = optional_text(row, 11);
+    v.external_reference = optional_text(row, 12);
+    return v;
+}
+
+// A PostgreSQL array literal of text values, for one bound parameter that carries a whole batch
+// (unnest() turns it back into rows): every element quoted, '"' and '\\' escaped; nullopt is NULL.
+std::string pg_text_array(const std::vector<std::optional<std::string>>& values) {
+    std::string out = "{";
+    for (std::size_t i = 0; i < values.size(); ++i) {
+        if (i > 0) out += ',';
+        if (!values[i]) {
+            out += "NULL";
+            continue;
+        }
+        out += '"';
+        for (char c : *values[i]) {
+            if (c == '"' || c == '\\') out += '\\';
+            out += c;
+        }
+        out += '"';
+    }
+    return out + "}";
+}
+
+template <typename Number>
+std::string pg_number_array(const std::vector<Number>& values) {
+    std::string out = "{";
+    for (std::size_t i = 0; i < values.size(); ++i) out += (i > 0 ? "," : "") + std::to_string(values[i]);
+    return out + "}";
+}
+
+}  // namespace
+
+void OutboxStore::insert(soci::session& sql, const TaskRow& t, const DeliveryRow& d) {
+    const long long created = t.created_at_us;
+    sql << "INSERT INTO tasks (task_id, type, recipient_id, subject_pseudonym, due_date, reason, reference, "
+           "correlation_id, created_by, created_at_us) VALUES (:id, :type, :rcp, :subj, :due, :reason, :ref, "
+           ":corr, :by, :at)",
+        soci::use(t.task_id), soci::use(t.type), soci::use(t.recipient_id), soci::use(t.subject_pseudonym),
+        soci::use(t.due_date), soci::use(t.reason), soci::use(t.reference), soci::use(t.correlation_id),
+        soci::use(t.created_by), soci::use(created);
+    const long long at = d.created_at_us;
+    sql << "INSERT INTO deliveries (delivery_id, task_id, recipient_id, connector, payload, state, attempts, "
+           "schedule_attempts, schedule_started_at_us, next_attempt_at_us, correlation_id, created_at_us, "
+           "updated_at_us) VALUES (:id, :task, :rcp, :conn, :payload, 'pending', 0, 0, :s, :n, :corr, :c, :u)",
+        soci::use(d.delivery_id), soci::use(d.task_id), soci::use(d.recipient_id), soci::use(d.connector),
+        soci::use(d.payload), soci::use(at), soci::use(at), soci::use(d.correlation_id), soci::use(at),
+        soci::use(at);
+}
+
+namespace {
+
+// One round trip per batch: rows another dispatcher is claiming right now are passed over
+// rather than waited for (SKIP LOCKED), and the claimed ones come back from the UPDATE.
+std::vector<ClaimedDelivery> claim_postgresql(soci::session& sql, int limit, std::int64_t now_us,
+                                              std::int64_t lease_until_us, const std::string& token) {
+    const auto n = static_cast<std::size_t>(limit);
+    std::vector<std::string> ids(n), tasks(n), recipients(n), payloads(n), correlations(n);
+    std::vector<int> attempts(n), schedule_attempts(n);
+    std::vector<long long> started(n);
+    const long long lease = lease_until_us;
+    const long long now = now_us;
+    sql << "UPDATE deliveries SET next_attempt_at_us = :lease, claim_token = :tok WHERE delivery_id IN ("
+           "SELECT delivery_id FROM deliveries WHERE state = 'pending' AND next_attempt_at_us <= :now "
+           "ORDER BY next_attempt_at_us LIMIT :lim FOR UPDATE SKIP LOCKED) "
+           "RETURNING delivery_id, task_id, recipient_id, payload, correlation_id, attempts, schedule_attempts, "
+           "schedule_started_at_us",
+        soci::use(lease), soci::use(token), soci::use(now), soci::use(limit), soci::into(ids), soci::into(tasks),
+        soci::into(recipients), soci::into(payloads), soci::into(correlations), soci::into(attempts),
+        soci::into(schedule_attempts), soci::into(started);
+    std::vector<ClaimedDelivery> claimed;
+    claimed.reserve(ids.size());
+    for (std::size_t i = 0; i < ids.size(); ++i) {
+        claimed.push_back({ids[i], tasks[i], recipients[i], payloads[i], correlations[i], attempts[i],
+                           schedule_attempts[i], started[i]});
+    }
+    return claimed;
+}
+
+}  // namespace
+
+std::vector<ClaimedDelivery> OutboxStore::claim(int limit, std::int64_t now_us, std::int64_t lease_until_us,
+                                                std::string& token) {
+    token = Poco::UUIDGenerator::defaultGenerator().createRandom().toString();
+    const Backend backend = database_.backend();
+    return database_.with_session([&](soci::session& sql) {
+        // PostgreSQL: one autocommitted statement. SQLite: a read without a transaction first, so an
+        // idle dispatcher takes no write lock.
+        if (backend == Backend::postgresql) return claim_postgresql(sql, limit, now_us, lease_until_us, token);
+        std::string any;
+        const long long due = now_us;
+        sql << "SELECT delivery_id FROM deliveries WHERE state = 'pending' AND next_attempt_at_us <= :now LIMIT 1",
+            soci::use(due), soci::into(any);
+        if (!sql.got_data()) return std::vector<ClaimedDelivery>{};
+        return in_write_transaction(sql, backend, [&] {
+            const auto n = static_cast<std::size_t>(limit);
+            std::vector<std::string> ids(n), tasks(n), recipients(n), payloads(n), correlations(n);
+            std::vector<int> attempts(n), schedule_attempts(n);
+            std::vector<long long> started(n);
+            const long long now = now_us;
+            const int lim = limit;
+            // SQLite: BEGIN IMMEDIATE already holds the one write lock, so select, then mark.
+            sql << "SELECT delivery_id, task_id, recipient_id, payload, correlation_id, attempts, schedule_attempts, "
+                   "schedule_started_at_us FROM deliveries WHERE state = 'pending' AND next_attempt_at_us <= :now "
+                   "ORDER BY next_attempt_at_us LIMIT :lim", soci::use(now), soci::use(lim), soci::into(ids), soci::into(tasks), soci::into(recipients),
+                soci::into(payloads), soci::into(correlations), soci::into(attempts), soci::into(schedule_attempts),
+                soci::into(started);
+            std::vector<ClaimedDelivery> claimed;
+            if (ids.empty()) return claimed;
+            std::vector<long long> leases(ids.size(), lease_until_us);
+            std::vector<std::string> tokens(ids.size(), token);
+            sql << "UPDATE deliveries SET next_attempt_at_us = :lease, claim_token = :tok WHERE delivery_id = :id",
+                soci::use(leases), soci::use(tokens), soci::use(ids);
+            claimed.reserve(ids.size());
+            for (std::size_t i = 0; i < ids.size(); ++i) {
+                claimed.push_back({ids[i], tasks[i], recipients[i], payloads[i], correlations[i], attempts[i],
+                                   schedule_attempts[i], started[i]});
+            }
+            return claimed;
+        });
+    });
+}
+
+void OutboxStore::record(const std::vector<DeliveryOutcome>& outcomes, const std::string& token, std::int64_t now_us) {
+    if (outcomes.empty()) return;
+    // Columns of the two bulk updates and the attempt rows.
+    std::vector<std::string> a_ids, a_states, a_tokens, a_outcomes, a_instances, a_corr;
+    std::vector<long long> a_next, a_now, a_started, a_latency;
+    std::vector<int> a_status, a_attempt;
+    std::vector<std::string> a_errors, a_refs;
+    std::vector<soci::indicator> a_error_ind, a_ref_ind;
+    std::vector<std::string> d_ids, d_tokens;
+    std::vector<long long> d_next, d_now;
+    for (const DeliveryOutcome& o : outcomes) {
+        if (!o.attempted) {
+            d_ids.push_back(o.delivery_id);
+            d_tokens.push_back(token);
+            d_next.push_back(o.next_attempt_at_us);
+            d_now.push_back(now_us);
+            continue;
+        }
+        a_ids.push_back(o.delivery_id);
+        a_states.push_back(o.state);
+        a_tokens.push_back(token);
+        a_outcomes.push_back(o.outcome);
+        a_instances.push_back(instance_id_);
+        a_corr.push_back(o.correlation_id);
+        a_next.push_back(o.next_attempt_at_us);
+        a_now.push_back(now_us);
+        a_started.push_back(o.started_at_us);
+        a_latency.push_back(o.latency_us);
+        a_status.push_back(o.status);
+        a_attempt.push_back(o.attempt);
+        a_errors.push_back(o.error);
+        a_error_ind.push_back(o.error.empty() ? soci::i_null : soci::i_ok);
+        a_refs.push_back(o.external_reference.value_or(""));
+        a_ref_ind.push_back(o.external_reference ? soci::i_ok : soci::i_null);
+    }
+    const Backend backend = database_.backend();
+    database_.with_session([&](soci::session& sql) {
+        in_write_transaction(sql, backend, [&] {
+            if (backend == Backend::postgresql && !a_ids.empty()) {
+                // The whole batch in two statements: each column travels as one array parameter.
+                std::vector<std::optional<std::string>> ids(a_ids.begin(), a_ids.end());
+                std::vector<std::optional<std::string>> states(a_states.begin(), a_states.end());
+                std::vector<std::optional<std::string>> outcomes_text(a_outcomes.begin(), a_outcomes.end());
+                std::vector<std::optional<std::string>> correlations(a_corr.begin(), a_corr.end());
+                std::vector<std::optional<std::string>> errors, refs;
+                for (std::size_t i = 0; i < a_ids.size(); ++i) {
+                    errors.push_back(a_error_ind[i] == soci::i_ok ? std::optional(a_errors[i]) : std::nullopt);
+                    refs.push_back(a_ref_ind[i] == soci::i_ok ? std::optional(a_refs[i]) : std::nullopt);
+                }
+                const std::string ids_a = pg_text_array(ids), states_a = pg_text_array(states),
+                                  next_a = pg_number_array(a_next), status_a = pg_number_array(a_status),
+                                  errors_a = pg_text_array(errors), refs_a = pg_text_array(refs),
+                                  attempt_a = pg_number_array(a_attempt), started_a = pg_number_array(a_started),
+                                  latency_a = pg_number_array(a_latency), outcomes_a = pg_text_array(outcomes_text),
+                                  corr_a = pg_text_array(correlations);
+                const long long now = now_us;
+                sql << "UPDATE deliveries AS d SET state = u.state, attempts = d.attempts + 1, "
+                       "schedule_attempts = d.schedule_attempts + 1, next_attempt_at_us = u.next, claim_token = NULL, "
+                       "last_status = u.status, last_error = u.error, "
+                       "external_reference = COALESCE(u.ref, d.external_reference), updated_at_us = :now "
+                       "FROM unnest(CAST(:ids AS text[]), CAST(:states AS text[]), CAST(:nexts AS bigint[]), "
+                       "CAST(:statuses AS integer[]), CAST(:errors AS text[]), CAST(:refs AS text[])) "
+                       "AS u(id, state, next, status, error, ref) "
+                       "WHERE d.delivery_id = u.id AND d.claim_token = :tok",
+                    soci::use(now), soci::use(ids_a), soci::use(states_a), soci::use(next_a), soci::use(status_a),
+                    soci::use(errors_a), soci::use(refs_a), soci::use(token);
+                const std::string instance = instance_id_;
+                sql << "INSERT INTO delivery_attempts (delivery_id, attempt, started_at_us, latency_us, status, "
+                       "outcome, error, instance_id, correlation_id) "
+                       "SELECT u.id, u.attempt, u.started, u.latency, u.status, u.outcome, u.error, :inst, u.corr "
+                       "FROM unnest(CAST(:ids AS text[]), CAST(:attempts AS integer[]), CAST(:started AS bigint[]), "
+                       "CAST(:latency AS bigint[]), CAST(:statuses AS integer[]), CAST(:outcomes AS text[]), "
+                       "CAST(:errors AS text[]), CAST(:corr AS text[])) "
+                       "AS u(id, attempt, started, latency, status, outcome, error, corr)",
+                    soci::use(instance), soci::use(ids_a), soci::use(attempt_a), soci::use(started_a),
+                    soci::use(latency_a), soci::use(status_a), soci::use(outcomes_a), soci::use(errors_a),
+                    soci::use(corr_a);
+            } else if (!a_ids.empty()) {
+                sql << "UPDATE deliveries SET state = :state, attempts = attempts + 1, "
+                       "schedule_attempts = schedule_attempts + 1, next_attempt_at_us = :next, claim_token = NULL, "
+                       "last_status = :status, last_error = :error, "
+                       "external_reference = COALESCE(:ref, external_reference), updated_at_us = :now "
+                       "WHERE delivery_id = :id AND claim_token = :tok",
+                    soci::use(a_states), soci::use(a_next), soci::use(a_status), soci::use(a_errors, a_error_ind),
+                    soci::use(a_refs, a_ref_ind), soci::use(a_now), soci::use(a_ids), soci::use(a_tokens);
+                std::vector<std::string> errors = a_errors;
+                std::vector<soci::indicator> error_ind = a_error_ind;
+                sql << "INSERT INTO delivery_attempts (delivery_id, attempt, started_at_us, latency_us, status, "
+                       "outcome, error, instance_id, correlation_id) VALUES (:id, :n, :start, :lat, :status, :outcome, "
+                       ":error, :inst, :corr)",
+                    soci::use(a_ids), soci::use(a_attempt), soci::use(a_started), soci::use(a_latency),
+                    soci::use(a_status), soci::use(a_outcomes), soci::use(errors, error_ind), soci::use(a_instances),
+                    soci::use(a_corr);
+            }
+            if (!d_ids.empty()) {
+                sql << "UPDATE deliveries SET next_attempt_at_us = :next, claim_token = NULL, updated_at_us = :now "
+                       "WHERE delivery_id = :id AND claim_token = :tok",
+                    soci::use(d_next), soci::use(d_now), soci::use(d_ids), soci::use(d_tokens);
+            }
+        });
+    });
+}
+
+std::vector<DeliveryView> OutboxStore::list(const std::string& state, int limit) {
+    return database_.with_session([&](soci::session& sql) {
+        std::vector<DeliveryView> out;
+        const std::string base = std::string("SELECT ") + delivery_columns + " FROM deliveries ";
+        const std::string order = " ORDER BY created_at_us DESC, delivery_id LIMIT :lim";
+        if (state == "all") {
+            soci::rowset<soci::row> rows = (sql.prepare << base + order, soci::use(limit));
+            for (const soci::row& row : rows) out.push_back(view_of(row));
+        } else {
+            soci::rowset<soci::row> rows = (sql.prepare << base + "WHERE state = :state" + order, soci::use(state),
+                                            soci::use(limit));
+            for (const soci::row& row : rows) out.push_back(view_of(row));
+        }
+        return out;
+    });
+}
+
+std::optional<DeliveryView> OutboxStore::find(const std::string& delivery_id) {
+    return database_.with_session([&](soci::session& sql) -> std::optional<DeliveryView> {
+        soci::rowset<soci::row> rows = (sql.prepare << std::string("SELECT ") + delivery_columns +
+                                                           " FROM deliveries WHERE delivery_id = :id",
+                                        soci::use(delivery_id));
+        for (const soci::row& row : rows) return view_of(row);
+        return std::nullopt;
+    });
+}
+
+std::vector<AttemptView> OutboxStore::attempts(const std::string& delivery_id) {
+    return database_.with_session([&](soci::session& sql) {
+        std::vector<AttemptView> out;
+        soci::rowset<soci::row> rows =
+            (sql.prepare << "SELECT attempt, started_at_us, latency_us, status, outcome, instance_id, error "
+                            "FROM delivery_attempts WHERE delivery_id = :id ORDER BY attempt, started_at_us",
+             soci::use(delivery_id));
+        for (const soci::row& row : rows) {
+            AttemptView a;
+            a.attempt = static_cast<int>(integer_at(row, 0));
+            a.started_at_us = integer_at(row, 1);
+            a.latency_us = integer_at(row, 2);
+            a.status = static_cast<int>(integer_at(row, 3));
+            a.outcome = row.get<std::string>(4);
+            a.instance_id = row.get<std::string>(5);
+            a.error = optional_text(row, 6);
+            out.push_back(std::move(a));
+        }
+        return out;
+    });
+}
+
+ChangeOutcome OutboxStore::retry(const std::string& delivery_id, std::int64_t now_us) {
+    const long long now = now_us;
+    return database_.with_session([&](soci::session& sql) {
+        return in_write_transaction(sql, database_.backend(), [&] {
+            std::string state;
+            sql << "SELECT state FROM deliveries WHERE delivery_id = :id", soci::use(delivery_id), soci::into(state);
+            if (!sql.got_data()) return ChangeOutcome::not_found;
+            if (state != "dead" && state != "pending") return ChangeOutcome::conflict;
+            sql << "UPDATE deliveries SET state = 'pending', schedule_attempts = 0, schedule_started_at_us = :now, "
+                   "next_attempt_at_us = :now2, claim_token = NULL, updated_at_us = :now3 WHERE delivery_id = :id",
+                soci::use(now), soci::use(now), soci::use(now), soci::use(delivery_id);
+            return ChangeOutcome::done;
+        });
+    });
+}
+
+ChangeOutcome OutboxStore::cancel(const std::string& delivery_id, std::int64_t now_us) {
+    const long long now = now_us;
+    return database_.with_session([&](soci::session& sql) {
+        return in_write_transaction(sql, database_.backend(), [&] {
+            std::string state;
+            sql << "SELECT state FROM deliveries WHERE delivery_id = :id", soci::use(delivery_id), soci::into(state);
+            if (!sql.got_data()) return ChangeOutcome::not_found;
+            if (state == "cancelled") return ChangeOutcome::done;
+            if (state == "delivered") return ChangeOutcome::conflict;
+            sql << "UPDATE deliveries SET state = 'cancelled', claim_token = NULL, updated_at_us = :now "
+                   "WHERE delivery_id = :id",
+                soci::use(now), soci::use(delivery_id);
+            return ChangeOutcome::done;
+        });
+    });
+}
+
+}  // namespace eenplan::service

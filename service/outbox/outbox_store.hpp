@@ -1,0 +1,120 @@
+// OutboxStore: the tasks, deliveries and delivery_attempts tables (schemas/sql/0003_outbox.sql).
+// Writing a task happens on the caller's session inside the caller's transaction; claiming and
+// recording outcomes are the dispatcher's; listing, retrying and cancelling the admin API's.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "store/database.hpp"
+
+namespace eenplan::service {
+
+struct TaskRow {
+    std::string task_id;
+    std::string type;
+    std::string recipient_id;
+    std::string subject_pseudonym;  // hub pseudonym
+    std::string due_date;
+    std::string reason;
+    std::string reference;
+    std::string correlation_id;
+    std::string created_by;
+    std::int64_t created_at_us = 0;
+};
+
+struct DeliveryRow {
+    std::string delivery_id;
+    std::string task_id;
+    std::string recipient_id;
+    std::string connector;
+    std::string payload;
+    std::string correlation_id;
+    std::int64_t created_at_us = 0;
+};
+
+// A delivery a dispatcher holds the lease of.
+struct ClaimedDelivery {
+    std::string delivery_id;
+    std::string task_id;
+    std::string recipient_id;
+    std::string payload;
+    std::string correlation_id;
+    int attempts = 0;            // made so far, in all
+    int schedule_attempts = 0;   // made since the schedule (re)started
+    std::int64_t schedule_started_at_us = 0;
+};
+
+// What became of one claimed delivery. `attempted` false: no attempt was made (the circuit was
+// open), the delivery is only moved to next_attempt_at_us.
+struct DeliveryOutcome {
+    std::string delivery_id;
+    std::string correlation_id;
+    bool attempted = true;
+    int attempt = 0;  // its number, for the attempt row
+    std::int64_t started_at_us = 0;
+    std::int64_t latency_us = 0;
+    int status = 0;
+    std::string error;
+    std::string state;  // pending, delivered, dead
+    std::string outcome;  // delivered, retry, dead (the attempt row)
+    std::int64_t next_attempt_at_us = 0;
+    std::optional<std::string> external_reference;
+};
+
+struct DeliveryView {
+    std::string delivery_id, task_id, recipient_id, connector, state, correlation_id;
+    int attempts = 0;
+    std::int64_t next_attempt_at_us = 0, created_at_us = 0, updated_at_us = 0;
+    std::optional<int> last_status;
+    std::optional<std::string> last_error, external_reference;
+};
+
+struct AttemptView {
+    int attempt = 0;
+    std::int64_t started_at_us = 0, latency_us = 0;
+    int status = 0;
+    std::string outcome, instance_id;
+    std::optional<std::string> error;
+};
+
+enum class ChangeOutcome { done, not_found, conflict };
+
+class OutboxStore {
+public:
+    OutboxStore(Database& database, std::string instance_id)
+        : database_(database), instance_id_(std::move(instance_id)) {}
+
+    // Inside the caller's transaction.
+    static void insert(soci::session& sql, const TaskRow& task, const DeliveryRow& delivery);
+
+    // Claims up to `limit` pending deliveries due at `now_us` until `lease_until_us` under a fresh
+    // token (returned in `token`). On PostgreSQL rows another instance is claiming are skipped
+    // (FOR UPDATE SKIP LOCKED), so several dispatchers never claim one delivery at once.
+    std::vector<ClaimedDelivery> claim(int limit, std::int64_t now_us, std::int64_t lease_until_us,
+                                       std::string& token);
+    // Records a batch's outcomes in one transaction. A delivery whose lease was lost meanwhile
+    // (claimed again after its lease ran out, or cancelled) keeps the newer state; its attempt is
+    // still logged.
+    void record(const std::vector<DeliveryOutcome>& outcomes, const std::string& token, std::int64_t now_us);
+
+    // Admin API. state "all" lists every state; newest first.
+    std::vector<DeliveryView> list(const std::string& state, int limit);
+    std::optional<DeliveryView> find(const std::string& delivery_id);
+    std::vector<AttemptView> attempts(const std::string& delivery_id);
+    // A dead or pending delivery is due now with a fresh schedule; delivered and cancelled ones
+    // cannot be retried.
+    ChangeOutcome retry(const std::string& delivery_id, std::int64_t now_us);
+    // A pending or dead delivery is cancelled; a delivered one cannot be.
+    ChangeOutcome cancel(const std::string& delivery_id, std::int64_t now_us);
+
+    [[nodiscard]] const std::string& instance_id() const { return instance_id_; }
+
+private:
+    Database& database_;
+    std::string instance_id_;
+};
+
+}  // namespace eenplan::service

@@ -1,0 +1,63 @@
+#include "outbox/task_outbox.hpp"
+
+#include <Poco/UUIDGenerator.h>
+
+#include "eenplan/core/policy/sharing_policy.hpp"
+#include "outbound/task_json.hpp"
+#include "outbox/outbox_store.hpp"
+#include "record/write_transaction.hpp"
+
+namespace eenplan::service {
+namespace {
+
+std::string new_uuid() { return Poco::UUIDGenerator::defaultGenerator().createRandom().toString(); }
+
+}  // namespace
+
+const char* connector_name(ConnectorKind kind) {
+    switch (kind) {
+        case ConnectorKind::webhook: return "webhook";
+        case ConnectorKind::nodered: return "nodered";
+        case ConnectorKind::zgw: return "zgw";
+    }
+    return "webhook";
+}
+
+TaskOutbox::TaskOutbox(const Config& config, const VersionedKey& pseudonym_key)
+    : config_(config), key_(pseudonym_key) {}
+
+Result<EnqueuedTask> TaskOutbox::enqueue(soci::session& sql, const delivery::TaskDraft& draft,
+                                         const std::string& created_by, std::int64_t now_us,
+                                         const std::string& stable_id) const {
+    const RecipientConfig* recipient = nullptr;
+    for (const RecipientConfig& r : config_.recipients) {
+        if (r.id == draft.recipient_id) recipient = &r;
+    }
+    if (recipient == nullptr) return Problem{"/recipient", "is not a recipient configured on this hub"};
+    if (!stable_id.empty()) {
+        std::string delivery_id;
+        sql << "SELECT delivery_id FROM deliveries WHERE task_id = :t", soci::use(stable_id), soci::into(delivery_id);
+        if (sql.got_data()) return EnqueuedTask{stable_id, delivery_id};
+    }
+    const std::string task_id = stable_id.empty() ? new_uuid() : stable_id;
+    auto shared = policy::share_task(draft, task_id, key_);
+    if (!shared) return shared.problems();
+
+    const TaskRow task{task_id,         draft.type,   draft.recipient_id, draft.pupil_pseudonym,
+                       draft.due_date,  draft.reason, draft.reference,    draft.correlation_id,
+                       created_by,      now_us};
+    const DeliveryRow delivery{new_uuid(), task_id, recipient->id, connector_name(recipient->connector),
+                               integration::task_to_json(shared.value()), draft.correlation_id, now_us};
+    OutboxStore::insert(sql, task, delivery);
+    return EnqueuedTask{task_id, delivery.delivery_id};
+}
+
+Result<EnqueuedTask> TaskOutbox::create(Database& database, const delivery::TaskDraft& draft,
+                                        const std::string& created_by, std::int64_t now_us) const {
+    return database.with_session([&](soci::session& sql) {
+        return in_write_transaction(sql, database.backend(),
+                                    [&] { return enqueue(sql, draft, created_by, now_us); });
+    });
+}
+
+}  // namespace eenplan::service

@@ -1,0 +1,49 @@
+// Where decisions become tasks: TaskOutbox::enqueue passes a draft through the sharing policy
+// (eenplan/core/policy/sharing_policy.hpp) and writes the task and its delivery on the caller's
+// session, inside the caller's transaction, so a task exists exactly when the decision that caused
+// it was committed. The dispatcher (outbox/dispatcher.hpp) delivers it afterwards.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "config/config.hpp"
+#include "eenplan/core/delivery/task.hpp"
+#include "eenplan/core/keyed_pseudonymiser.hpp"
+#include "eenplan/core/result.hpp"
+#include "store/database.hpp"
+
+namespace eenplan::service {
+
+struct EnqueuedTask {
+    std::string task_id;
+    std::string delivery_id;  // also the webhook-id every attempt carries
+};
+
+class TaskOutbox {
+public:
+    // `pseudonym_key`: the hub's current pseudonym key, from which recipient pseudonyms derive.
+    TaskOutbox(const Config& config, const VersionedKey& pseudonym_key);
+
+    // The one call a decision needs, on its own session and inside its own transaction.
+    // `created_by` is who decided: an admin's subject, or "routeboek". Problems point into the
+    // draft (/type, /recipient, /pupil, /due_date, /reference) and never repeat a value.
+    // `task_id`: a stable id from the decision (e.g. "<family>/<n>"), or empty for a new one. A
+    // task id already queued is not queued again: its first delivery is returned. Two instances
+    // queuing one id at once: the second hits the primary key and its transaction must run again
+    // (in_write_transaction in record/write_transaction.hpp does), after which it finds the first.
+    Result<EnqueuedTask> enqueue(soci::session& sql, const delivery::TaskDraft& draft, const std::string& created_by,
+                                 std::int64_t now_us, const std::string& task_id = {}) const;
+
+    // enqueue() in a transaction of its own, for a task created by hand (POST /v1/tasks).
+    Result<EnqueuedTask> create(Database& database, const delivery::TaskDraft& draft, const std::string& created_by,
+                                std::int64_t now_us) const;
+
+private:
+    const Config& config_;
+    KeyedPseudonymiser key_;
+};
+
+const char* connector_name(ConnectorKind kind);
+
+}  // namespace eenplan::service
