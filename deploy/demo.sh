@@ -33,6 +33,7 @@ keys:
   pseudonym_keys: [{version: 1, file: keys/hub-pseudonym-v1.key}]
   polymorphic_master_key: keys/polymorphic-master.yaml
 logging: {level: information, file: service.log}
+routeboek: $root/deploy/config/routeboek-haaglanden-po.yaml
 sources:
   - {id: obs-de-regenboog, name: "OBS De Regenboog, Den Haag (ParnasSys)", secrets: ["$secret_a"]}
   - {id: cbs-het-kompas, name: "CBS Het Kompas, Rijswijk (Magister)", secrets: ["$secret_b"]}
@@ -68,6 +69,21 @@ sqlite3 -column -header eenplan.db \
 echo
 echo "== One stored signal: no subject in it; the pupil is only the hub pseudonym in its own column"
 sqlite3 eenplan.db "SELECT envelope FROM signals WHERE type = 'absence.reported' LIMIT 1"
+echo
+echo "== The routeboek engine: one plan per family. The pupil both schools report has missed four weeks"
+echo "   without explanation: the escalation starts (the school's duty of care, an MDO, leerplicht);"
+echo "   the other absent pupil was ill, which does not count. No household is registered yet, so the"
+echo "   plan is the pupil's own and the school's municipality stands in for the woongemeente."
+for _ in $(seq 100); do
+  [[ $(sqlite3 eenplan.db "SELECT COUNT(*) FROM signals WHERE planned_at_us IS NULL") == 0 ]] && break
+  sleep 0.1
+done
+sqlite3 -column -header eenplan.db \
+  "SELECT substr(family_id, 1, 14) AS plan, escalated_since, next_check FROM plans WHERE escalated_since IS NOT NULL"
+echo
+sqlite3 -column -header eenplan.db \
+  "SELECT substr(family_id, 1, 14) AS plan, kind, replace(rule, 'haaglanden-po/', '') AS rule, recipient, due_date
+   FROM plan_decisions WHERE kind IN ('escalate', 'task') ORDER BY decided_at_us"
 echo
 echo "== A log line (JSON, no personal data)"
 grep '"event":"signal.stored"' service.log | tail -1

@@ -13,9 +13,11 @@
 #include <Poco/Net/ServerSocket.h>
 #include <Poco/Util/HelpFormatter.h>
 #include <Poco/Util/IntValidator.h>
+#include <Poco/UUIDGenerator.h>
 
 #include "app/progress_bar.hpp"
 #include "config/config.hpp"
+#include "http/admin_auth.hpp"
 #include "http/router.hpp"
 #include "identity/hub_pseudonymiser.hpp"
 #include "identity/key_files.hpp"
@@ -23,6 +25,12 @@
 #include "ingest/ingest_pipeline.hpp"
 #include "observability/json_log_formatter.hpp"
 #include "observability/metrics.hpp"
+#include "outbox/delivery_services.hpp"
+#include "plan/plan_keeper.hpp"
+#include "record/record_admin.hpp"
+#include "record/record_keeper.hpp"
+#include "record/record_views.hpp"
+#include "routeboek/routeboek_loader.hpp"
 #include "store/database.hpp"
 #include "store/signal_store.hpp"
 
@@ -135,6 +143,30 @@ int ServiceApplication::main(const std::vector<std::string>&) {
         print_problems(config_path_, pseudonymiser.problems());
         return EXIT_CONFIG;
     }
+    std::optional<linkage::RecordEncoder> encoder;
+    if (config->linkage.key) {
+        auto key = load_key_file(*config->linkage.key);
+        if (!key) {
+            print_problems(config_path_, {Problem{"/keys/linkage_key/file", key.problems()[0].detail}});
+            return EXIT_CONFIG;
+        }
+        encoder.emplace(key.value());
+    }
+    auto auth = AdminAuth::from_file(config->admin.jwt_secret_file);
+    if (!auth) {
+        print_problems(config_path_, auth.problems());
+        return EXIT_CONFIG;
+    }
+    // The routeboek is checked whole before anything starts: no half-configured plans.
+    std::optional<routeboek::Routeboek> routeboek;
+    if (config->routeboek) {
+        auto loaded = load_routeboek(*config->routeboek);
+        if (!loaded) {
+            print_problems(*config->routeboek, loaded.problems());
+            return EXIT_CONFIG;
+        }
+        routeboek = std::move(loaded).value();
+    }
     if (check_only_) {
         std::cout << "eenplan-service: " << config_path_ << " is valid\n";
         return EXIT_OK;
@@ -168,10 +200,28 @@ int ServiceApplication::main(const std::vector<std::string>&) {
 
         SignalStore signals(database);
         Metrics metrics;
-        IngestPipeline ingest(config.value(), signals, pseudonymiser.value());
-        ServiceContext context{config.value(), database, ingest, metrics, logger};
+        RecordKeeper keeper(database, config->linkage);
+        IngestPipeline ingest(config.value(), signals, pseudonymiser.value(), keeper, encoder ? &*encoder : nullptr);
+        RecordViews views(database);
+        RecordAdmin records(database);
+        // The outbox: tasks queued in the deciding transaction, delivered by this instance's dispatcher.
+        OutboxStore outbox_store(database, Poco::UUIDGenerator::defaultGenerator().createRandom().toString());
+        TaskOutbox outbox(config.value(), pseudonymiser->ring().current());
+        Dispatcher dispatcher(config.value(), outbox_store, metrics, logger);
+        DeliveryServices delivery{outbox, outbox_store, dispatcher};
+        ServiceContext context{config.value(), database, ingest, metrics, logger, views, records, auth.value(), &delivery};
+        std::optional<PlanKeeper> plans;
+        if (routeboek) {
+            plans.emplace(database, *routeboek, &outbox, logger);
+            context.plans = &*plans;
+        }
 
-        if (config->listen.tls) Poco::Net::initializeSSL();
+        bool https_recipient = false;
+        for (const RecipientConfig& r : config->recipients) https_recipient = https_recipient || r.url.starts_with("https");
+        for (const SourceConfig& source : config->sources) {
+            https_recipient = https_recipient || (source.notifications && source.notifications->zaken_api.starts_with("https"));
+        }
+        if (config->listen.tls || https_recipient) Poco::Net::initializeSSL();
         auto* params = new Poco::Net::HTTPServerParams;
         params->setMaxThreads(config->listen.threads);
         params->setMaxQueued(256);
@@ -184,9 +234,13 @@ int ServiceApplication::main(const std::vector<std::string>&) {
         listening.set("port", std::to_string(server.port()));
         listening.set("version", EENPLAN_VERSION);
         logger.log(listening);
+        dispatcher.start();
+        if (plans) plans->start();
 
         waitForTerminationRequest();
         server.stopAll(false);
+        if (plans) plans->stop();
+        dispatcher.stop();
         Poco::Message stopped("eenplan", "stopped", Poco::Message::PRIO_NOTICE);
         stopped.set("event", "service.stopped");
         logger.log(stopped);

@@ -24,6 +24,63 @@ T get_or(const YAML::Node& node, const char* key, T fallback) {
     return node[key] ? node[key].as<T>() : fallback;
 }
 
+// delivery: and recipients: (docs/delivery.md).
+void parse_delivery(const YAML::Node& root, const std::string& base_dir, Config& config, Problems& problems) {
+    if (const YAML::Node delivery = root["delivery"]) {
+        DeliveryConfig& d = config.delivery;
+        d.enabled = get_or(delivery, "enabled", d.enabled);
+        d.dispatcher_threads = get_or(delivery, "dispatcher_threads", d.dispatcher_threads);
+        d.batch_size = get_or(delivery, "batch_size", d.batch_size);
+        d.poll_interval_ms = get_or(delivery, "poll_interval_ms", d.poll_interval_ms);
+        d.lease_seconds = get_or(delivery, "lease_seconds", d.lease_seconds);
+        if (const YAML::Node breaker = delivery["circuit_breaker"]) {
+            d.breaker_failure_threshold = get_or(breaker, "failure_threshold", d.breaker_failure_threshold);
+            d.breaker_open_seconds = get_or(breaker, "open_seconds", d.breaker_open_seconds);
+        }
+    }
+    const YAML::Node recipients = root["recipients"];
+    for (std::size_t i = 0; recipients && i < recipients.size(); ++i) {
+        const YAML::Node node = recipients[i];
+        const std::string pointer = "/recipients/" + std::to_string(i);
+        RecipientConfig r;
+        r.id = node["id"].as<std::string>();
+        r.name = get_or(node, "name", r.id);
+        const std::string kind = node["connector"].as<std::string>();
+        r.connector = kind == "zgw" ? ConnectorKind::zgw : kind == "nodered" ? ConnectorKind::nodered : ConnectorKind::webhook;
+        r.url = node["url"].as<std::string>();
+        if (node["ca_file"]) r.ca_file = resolve(node["ca_file"].as<std::string>(), base_dir);
+        r.timeout_ms = get_or(node, "timeout_ms", r.timeout_ms);
+        if (const YAML::Node retry = node["retry"]) {
+            if (retry["schedule_seconds"]) r.retry_schedule_seconds = retry["schedule_seconds"].as<std::vector<int>>();
+            r.max_age_seconds = get_or(retry, "max_age_seconds", r.max_age_seconds);
+        }
+        for (const RecipientConfig& seen : config.recipients) {
+            if (seen.id == r.id) problems.push_back({pointer + "/id", "repeats recipient id " + r.id});
+        }
+        if (r.connector == ConnectorKind::zgw) {
+            const YAML::Node z = node["zgw"];
+            if (!z) {
+                problems.push_back({pointer + "/zgw", "is required for the zgw connector"});
+            } else {
+                r.zgw = ZgwRecipientConfig{z["client_id"].as<std::string>(), z["secret"].as<std::string>(),
+                                           z["zaaktype"].as<std::string>(), z["statustype"].as<std::string>(),
+                                           z["bronorganisatie"].as<std::string>(),
+                                           z["verantwoordelijke_organisatie"].as<std::string>()};
+            }
+        } else if (!node["secret"]) {
+            problems.push_back({pointer + "/secret", "is required for the webhook and nodered connectors"});
+        } else {
+            auto secret = webhooks::parse_secret(node["secret"].as<std::string>());
+            if (secret) {
+                r.secret = std::move(secret).value();
+            } else {
+                problems.push_back({pointer + "/secret", secret.problems()[0].detail});
+            }
+        }
+        config.recipients.push_back(std::move(r));
+    }
+}
+
 }  // namespace
 
 Result<Config> parse_config(const std::string& yaml_text, const std::string& base_dir) {
@@ -85,6 +142,22 @@ Result<Config> parse_config(const std::string& yaml_text, const std::string& bas
         config.polymorphic_master_key = resolve(master.as<std::string>(), base_dir);
     }
 
+    if (const YAML::Node linkage_key = root["keys"]["linkage_key"]) {
+        config.linkage.key = KeyFile{linkage_key["version"].as<std::uint32_t>(),
+                                     resolve(linkage_key["file"].as<std::string>(), base_dir)};
+    }
+    if (const YAML::Node linkage = root["linkage"]) {
+        config.linkage.match_threshold = get_or(linkage, "match_threshold", config.linkage.match_threshold);
+        config.linkage.possible_threshold = get_or(linkage, "possible_threshold", config.linkage.possible_threshold);
+        if (config.linkage.possible_threshold > config.linkage.match_threshold) {
+            problems.push_back({"/linkage/possible_threshold", "must not exceed /linkage/match_threshold"});
+        }
+    }
+    if (const YAML::Node admin = root["admin"]) {
+        config.admin.jwt_secret_file = resolve(admin["jwt_secret_file"].as<std::string>(), base_dir);
+    }
+    if (const YAML::Node routeboek = root["routeboek"]) config.routeboek = resolve(routeboek.as<std::string>(), base_dir);
+
     if (const YAML::Node logging = root["logging"]) {
         config.logging.level = get_or(logging, "level", config.logging.level);
         if (logging["file"]) config.logging.file = resolve(logging["file"].as<std::string>(), base_dir);
@@ -114,8 +187,22 @@ Result<Config> parse_config(const std::string& yaml_text, const std::string& bas
                 problems.push_back({pointer + "/secrets/" + std::to_string(j), secret.problems()[0].detail});
             }
         }
+        if (const YAML::Node school = sources[i]["school"]) {
+            source.school_brin = school["brin"].as<std::string>();
+            source.school_gemeentecode = school["gemeentecode"].as<std::string>();
+        }
+        if (const YAML::Node n = sources[i]["notifications"]) {
+            NotificationsConfig notifications{n["authorization"].as<std::string>(), n["zaken_api"].as<std::string>(),
+                                              n["client_id"].as<std::string>(), n["secret"].as<std::string>(), {}};
+            for (const YAML::Node& z : n["zaaktypes"]) {
+                notifications.zaaktypes[z["zaaktype"].as<std::string>()] = z["provider"].as<std::string>();
+            }
+            source.notifications = std::move(notifications);
+        }
         config.sources.push_back(std::move(source));
     }
+
+    parse_delivery(root, base_dir, config, problems);
 
     if (!problems.empty()) return problems;
     return config;

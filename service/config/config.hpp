@@ -2,11 +2,13 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "eenplan/core/encoding.hpp"
+#include "eenplan/core/linkage/classification.hpp"
 #include "eenplan/core/result.hpp"
 
 namespace eenplan::service {
@@ -46,10 +48,71 @@ struct IngestConfig {
     std::int64_t timestamp_tolerance_seconds = 300;
 };
 
+struct LinkageConfig {
+    std::optional<KeyFile> key;  // CLK and blocking key; attribute linkage is off without it
+    // Defaults: the thresholds tuned on the synthetic population (docs/benchmarks/linkage.md).
+    double match_threshold = linkage::Thresholds{}.match;
+    double possible_threshold = linkage::Thresholds{}.possible;
+};
+
+struct AdminConfig {
+    std::optional<std::string> jwt_secret_file;  // the admin API refuses everything without it
+};
+
+// A source that is a municipality's Zaken API: the Authorization value its Notificaties API sends
+// for our abonnement, and how to read a zaak's rollen (JWT-ZGW) for the zaaktypes we follow.
+struct NotificationsConfig {
+    std::string authorization;
+    std::string zaken_api;  // resourceUrls must start with this
+    std::string client_id;
+    std::string secret;
+    std::map<std::string, std::string> zaaktypes;  // zaaktype URL -> provider of support.started
+};
+
 struct SourceConfig {
     std::string id;
     std::string name;
     std::vector<Bytes> secrets;  // decoded "whsec_" secrets; any of them may sign
+    // Inbound adapters (integration/inbound/): the school a LAS export comes from, and the
+    // Authorization value a ZGW Notificaties API sends for this source's abonnement.
+    std::optional<std::string> school_brin;
+    std::optional<std::string> school_gemeentecode;
+    std::optional<NotificationsConfig> notifications;
+};
+
+// Outbound: one organisation that receives tasks, and how (docs/delivery.md).
+enum class ConnectorKind { webhook, nodered, zgw };
+
+struct ZgwRecipientConfig {
+    std::string client_id;
+    std::string secret;                          // JWT-ZGW HS256 secret
+    std::string zaaktype;                        // URL of the zaaktype in the Catalogi API
+    std::string statustype;                      // URL of the first statustype
+    std::string bronorganisatie;                 // RSIN of the hub's organisation
+    std::string verantwoordelijke_organisatie;   // RSIN of the responsible municipality
+};
+
+struct RecipientConfig {
+    std::string id;
+    std::string name;
+    ConnectorKind connector = ConnectorKind::webhook;
+    std::string url;                       // webhook/Node-RED endpoint, or the Zaken API root
+    Bytes secret;                          // webhook/Node-RED: the "whsec_" task secret, decoded
+    std::optional<std::string> ca_file;
+    int timeout_ms = 5000;
+    std::vector<int> retry_schedule_seconds{5, 300, 1800, 7200, 18000, 36000, 36000};
+    std::int64_t max_age_seconds = 48 * 3600;
+    std::optional<ZgwRecipientConfig> zgw;
+};
+
+struct DeliveryConfig {
+    bool enabled = true;           // false: tasks are queued but this instance sends nothing
+    int dispatcher_threads = 4;
+    int batch_size = 50;
+    int poll_interval_ms = 200;
+    int lease_seconds = 120;       // a claimed delivery is due again after this if its claimer died
+    int breaker_failure_threshold = 5;
+    int breaker_open_seconds = 30;
 };
 
 struct Config {
@@ -59,7 +122,12 @@ struct Config {
     std::optional<std::string> polymorphic_master_key;  // path of the master key file
     LoggingConfig logging;
     IngestConfig ingest;
+    LinkageConfig linkage;
+    AdminConfig admin;
+    std::optional<std::string> routeboek;  // path of the routeboek file; no plans without it
     std::vector<SourceConfig> sources;
+    DeliveryConfig delivery;
+    std::vector<RecipientConfig> recipients;
 };
 
 // Reads and validates a YAML configuration file. Relative file paths inside it are resolved

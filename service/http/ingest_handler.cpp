@@ -10,6 +10,7 @@
 #include <Poco/Timestamp.h>
 
 #include "http/problem.hpp"
+#include "plan/plan_keeper.hpp"
 #include "http/response.hpp"
 
 namespace eenplan::service {
@@ -101,6 +102,7 @@ void IngestHandler::handle(Poco::Net::HTTPServerRequest& request, Poco::Net::HTT
             std::ostringstream text;
             body_out.stringify(text);
             send_body(response, "application/json", text.str());
+            if (fresh && context_.plans) context_.plans->wake();  // the plan worker applies it now
             log.setText(fresh ? "signal stored" : "duplicate signal acknowledged");
             log.set("event", fresh ? "signal.stored" : "signal.duplicate");
             log.set("signal_id", outcome.ids->signal_id);

@@ -4,11 +4,17 @@
 #include <Poco/Logger.h>
 
 #include "config/config.hpp"
+#include "http/admin_auth.hpp"
 #include "ingest/ingest_pipeline.hpp"
 #include "observability/metrics.hpp"
+#include "record/record_admin.hpp"
+#include "record/record_views.hpp"
 #include "store/database.hpp"
 
 namespace eenplan::service {
+
+struct DeliveryServices;  // outbox/delivery_services.hpp
+class PlanKeeper;        // plan/plan_keeper.hpp
 
 struct ServiceContext {
     const Config& config;
@@ -16,6 +22,11 @@ struct ServiceContext {
     const IngestPipeline& ingest;
     Metrics& metrics;
     Poco::Logger& logger;
+    RecordViews& views;
+    RecordAdmin& records;
+    const AdminAuth& auth;
+    DeliveryServices* delivery;  // the outbox, its store and the dispatcher
+    PlanKeeper* plans = nullptr;  // the routeboek engine's plans; null without a routeboek
 };
 
 }  // namespace eenplan::service

@@ -14,6 +14,10 @@ struct PseudonymColumn {
 };
 constexpr PseudonymColumn pseudonym_columns[] = {
     {"signals", "signal_id", "subject_pseudonym"},
+    {"pupil_identifiers", "pseudonym", "pseudonym"},
+    {"family_parents", "pseudonym", "pseudonym"},
+    {"person_moves", "signal_id || pseudonym", "pseudonym"},
+    {"tasks", "task_id", "subject_pseudonym"},
 };
 
 }  // namespace
@@ -28,7 +32,7 @@ RepseudonymiseCounts repseudonymise(Database& database, const HubPseudonymiser& 
         const std::string column = c.column;
         database.with_session([&](soci::session& sql) {
             long long n = 0;
-            sql << "SELECT COUNT(*) FROM " + table + " WHERE " + column + " NOT LIKE :p", soci::use(current_prefix),
+            sql << "SELECT COUNT(*) FROM " + table + " WHERE " + column + " NOT LIKE :p AND " + column + " <> ''", soci::use(current_prefix),
                 soci::into(n);
             counts.to_migrate += n;
         });
@@ -45,7 +49,7 @@ RepseudonymiseCounts repseudonymise(Database& database, const HubPseudonymiser& 
             std::vector<std::string> values(static_cast<std::size_t>(batch_size));
             const bool more = database.with_session([&](soci::session& sql) {
                 sql << "SELECT " + key + ", " + column + " FROM " + table + " WHERE " + column +
-                           " NOT LIKE :p AND " + key + " > :last ORDER BY " + key + " LIMIT :n",
+                           " NOT LIKE :p AND " + column + " <> '' AND " + key + " > :last ORDER BY " + key + " LIMIT :n",
                     soci::use(current_prefix), soci::use(last_key), soci::use(batch_size), soci::into(keys),
                     soci::into(values);
                 if (keys.empty()) return false;

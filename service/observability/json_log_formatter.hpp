@@ -19,7 +19,9 @@ inline constexpr LogField log_fields[] = {
     {"event", false},     {"correlation_id", false}, {"signal_id", false}, {"source_id", true},
     {"signal_type", false}, {"route", false},        {"method", false},    {"status", false},
     {"duration_ms", false}, {"outcome", false},      {"port", false},      {"version", false},
-    {"count", false},     {"error", true}};
+    {"count", false},     {"error", true},
+    {"delivery_id", false}, {"task_id", false},      {"recipient_id", false}, {"attempt", false},
+    {"latency_ms", false}, {"family_id", false},   {"rule", false},      {"kind", false}};
 
 class JsonLogFormatter : public Poco::Formatter {
 public:

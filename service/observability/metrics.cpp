@@ -24,7 +24,15 @@ Metrics::Metrics()
       ingest_duration_(prometheus::BuildHistogram()
                            .Name("eenplan_ingest_duration_seconds")
                            .Help("Time from a signal's arrival to its answer, by outcome")
-                           .Register(*registry_)) {}
+                           .Register(*registry_)),
+      deliveries_(prometheus::BuildCounter()
+                      .Name("eenplan_deliveries_total")
+                      .Help("Task delivery attempts by recipient id and outcome (delivered, retry, dead, deferred)")
+                      .Register(*registry_)),
+      delivery_duration_(prometheus::BuildHistogram()
+                             .Name("eenplan_delivery_duration_seconds")
+                             .Help("Time of one task delivery attempt, by recipient id")
+                             .Register(*registry_)) {}
 
 void Metrics::observe_request(const std::string& route, const std::string& method, int status,
                               double seconds) {
@@ -34,6 +42,11 @@ void Metrics::observe_request(const std::string& route, const std::string& metho
 
 void Metrics::observe_ingest(const std::string& outcome, double seconds) {
     ingest_duration_.Add({{"outcome", outcome}}, latency_buckets).Observe(seconds);
+}
+
+void Metrics::observe_delivery(const std::string& recipient, const std::string& outcome, double seconds) {
+    deliveries_.Add({{"recipient", recipient}, {"outcome", outcome}}).Increment();
+    if (outcome != "deferred") delivery_duration_.Add({{"recipient", recipient}}, latency_buckets).Observe(seconds);
 }
 
 std::string Metrics::render() const {

@@ -18,6 +18,8 @@ public:
 
     void observe_request(const std::string& route, const std::string& method, int status, double seconds);
     void observe_ingest(const std::string& outcome, double seconds);
+    // One task delivery attempt (or deferral, with 0 s) by recipient id and outcome.
+    void observe_delivery(const std::string& recipient, const std::string& outcome, double seconds);
 
     // The Prometheus text exposition format, version 0.0.4.
     [[nodiscard]] std::string render() const;
@@ -27,6 +29,8 @@ private:
     prometheus::Family<prometheus::Counter>& requests_;
     prometheus::Family<prometheus::Histogram>& request_duration_;
     prometheus::Family<prometheus::Histogram>& ingest_duration_;
+    prometheus::Family<prometheus::Counter>& deliveries_;
+    prometheus::Family<prometheus::Histogram>& delivery_duration_;
 };
 
 }  // namespace eenplan::service

@@ -53,14 +53,19 @@ static void record_outcome(soci::session& sql, Backend backend, const Engine& en
         const bool deliver = decision.task && (decision.kind == DecisionKind::task || decision.kind == DecisionKind::handover);
         if (deliver && outbox && !context.pupil_pseudonym.empty()) {
             const Task& task = *decision.task;
+            // What leaves the hub names neither the family nor the plan's own task id: those are the
+            // same for every organisation and would let two of them join their data. The task gets
+            // an id of its own, which is also its reference back to the hub (tasks.task_id; the
+            // decision row below ties it to the plan).
+            const std::string task_id = records::new_id();
             delivery::TaskDraft draft{task.type,
                                       outbox_recipient(task.recipient),
                                       context.pupil_pseudonym,
                                       format_day(task.due),
                                       decision.rule + ": " + decision.reason,
-                                      "/v1/plans/" + plan.family_id + "#" + task.id,
+                                      "eenplan:task:" + task_id,
                                       context.correlation_id};
-            auto enqueued = outbox->enqueue(sql, draft, decided_by, now_us);
+            auto enqueued = outbox->enqueue(sql, draft, decided_by, now_us, task_id);
             if (enqueued) {
                 delivery_id = enqueued.value().delivery_id;
             } else {

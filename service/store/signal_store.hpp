@@ -34,6 +34,10 @@ struct InsertOutcome {
     SignalIds ids;  // of the row that is stored now
 };
 
+// Inserts on a session the caller holds, inside its transaction: record-keeping files the signal
+// on its pupil in the same transaction (record/record_keeper.hpp).
+InsertOutcome insert_signal(soci::session& sql, const NewSignal& signal);
+
 class SignalStore {
 public:
     explicit SignalStore(Database& database) : database_(database) {}

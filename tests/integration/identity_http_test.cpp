@@ -115,7 +115,8 @@ SCENARIO("key rotation and re-pseudonymisation keep pupils linked", "[identity]"
         const auto [code, output] = run_service_once(service.config_file(), "--repseudonymise");
         INFO(output);
         REQUIRE(code == 0);
-        CHECK_THAT(output, Catch::Contains("4 migrated, 0 failed, of 4 on older versions"));
+        // Four signals and the two pupils' identifiers in their records.
+        CHECK_THAT(output, Catch::Contains("6 migrated, 0 failed, of 6 on older versions"));
         const auto after = stored_subjects(store);
         THEN("every stored value is on version 2, and the pupils are still told apart and linked") {
             for (const auto& [kind, pseudonym] : after) CHECK(pseudonym.starts_with("kp1:2:"));
@@ -129,6 +130,7 @@ SCENARIO("key rotation and re-pseudonymisation keep pupils linked", "[identity]"
             REQUIRE(send("msg_after", bsn).status == 202);
             const auto latest = stored_subjects(store);
             CHECK(latest.back().second == after[0].second);
+            CHECK(store.count("pupils") == 2);  // and on the pupil's existing record
         }
         AND_THEN("running the job again finds nothing to do") {
             const auto [again_code, again] = run_service_once(service.config_file(), "--repseudonymise");

@@ -4,6 +4,7 @@
 
 #include <fstream>
 
+#include "support/files.hpp"
 #include "support/service_process.hpp"
 
 using namespace eenplan::testing;
@@ -57,3 +58,35 @@ SCENARIO("the service refuses to start half-configured", "[config]") {
         }
     }
 }
+
+SCENARIO("a wrong routeboek stops the service before it starts", "[config][routeboek]") {
+    TempDir dir;
+    std::ofstream(dir.path() / "hub.key") << std::string(64, 'a') << "\n";
+    // The shipped routeboek with the doorbraaktafel put on Den Haag's ladder, which has no
+    // registration for it there.
+    std::string routeboek = read_file(shipped_routeboek_path());
+    const std::string ladder = "ladder: [management_afstemming, adviestafel, directeurenniveau]";
+    REQUIRE(routeboek.find(ladder) != std::string::npos);
+    routeboek.replace(routeboek.find(ladder), ladder.size(), "ladder: [management_afstemming, adviestafel, doorbraaktafel]");
+    write_file(dir.path() / "routeboek.yaml", routeboek);
+    const auto config = dir.path() / "eenplan.yaml";
+    write_file(config, "listen: {address: 127.0.0.1, port: 0}\n"
+                       "database: {backend: sqlite, connection: \"db=x.db\"}\n"
+                       "keys: {pseudonym_keys: [{version: 1, file: hub.key}]}\n"
+                       "routeboek: routeboek.yaml\n"
+                       "sources: [{id: school-a, secrets: [whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw]}]\n");
+
+    const auto [code, output] = run_service_once(config, "");
+    CHECK(code == 78);
+    CHECK_THAT(output, Catch::Contains((dir.path() / "routeboek.yaml").string()));
+    CHECK_THAT(output, Catch::Contains("/municipalities/0/ladder/2"));
+    CHECK_THAT(output, Catch::Contains("no registration for GM0518"));
+    CHECK_FALSE(std::filesystem::exists(dir.path() / "x.db"));
+
+    WHEN("the shipped routeboek is used as it is") {
+        write_file(dir.path() / "routeboek.yaml", read_file(shipped_routeboek_path()));
+        const auto [ok, text] = run_service_once(config, "--check-config");
+        CHECK(ok == 0);
+    }
+}
+

@@ -1,6 +1,7 @@
-// Whole-file reads and writes for the test support code.
+// Whole-file reads and writes for the test support code, and the repository's own files.
 #pragma once
 
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -18,6 +19,16 @@ inline std::string read_file(const std::filesystem::path& path) {
 inline void write_file(const std::filesystem::path& path, const std::string& text) {
     std::ofstream out(path, std::ios::binary);
     out << text;
+}
+
+// A file of the source tree (ctest sets EENPLAN_SOURCE_DIR), e.g. "deploy/config/...".
+inline std::filesystem::path source_file(const std::string& relative) {
+    const char* dir = std::getenv("EENPLAN_SOURCE_DIR");
+    return std::filesystem::path(dir ? dir : ".") / relative;
+}
+
+inline std::string shipped_routeboek_path() {
+    return source_file("deploy/config/routeboek-haaglanden-po.yaml").string();
 }
 
 }  // namespace eenplan::testing

@@ -10,12 +10,16 @@
 #include <stdexcept>
 #include <thread>
 
+#include <Poco/JSON/Array.h>
+#include <Poco/JWT/Signer.h>
+#include <Poco/JWT/Token.h>
 #include <Poco/Net/HTTPClientSession.h>
 #include <Poco/Net/HTTPRequest.h>
 #include <Poco/Net/HTTPResponse.h>
 #include <Poco/Pipe.h>
 #include <Poco/PipeStream.h>
 #include <Poco/StreamCopier.h>
+#include <Poco/Timestamp.h>
 #include <sys/wait.h>
 
 #include "eenplan/core/standard_webhooks.hpp"
@@ -81,6 +85,8 @@ ServiceProcess::ServiceProcess(const TestStore& store, const std::filesystem::pa
         public_key_ = run_command("'" + keys_binary() + "' generate '" + (dir_ / "master.yaml").string() + "'");
         while (!public_key_.empty() && public_key_.back() == '\n') public_key_.pop_back();
     }
+    if (options_.linkage) write_file(dir_ / "linkage-v1.key", std::string(test_linkage_key_hex) + "\n");
+    if (options_.admin) write_file(dir_ / "admin-jwt.secret", std::string(test_admin_secret) + "\n");
     write_config();
     start();
 }
@@ -96,12 +102,16 @@ void ServiceProcess::write_config() const {
         yaml << "    - {version: " << v << ", file: hub-v" << v << ".key}\n";
     }
     if (options_.polymorphic) yaml << "  polymorphic_master_key: master.yaml\n";
+    if (options_.linkage) yaml << "  linkage_key: {version: 1, file: linkage-v1.key}\n";
+    if (options_.admin) yaml << "admin:\n  jwt_secret_file: admin-jwt.secret\n";
     yaml << "logging:\n  level: information\n  file: service.log\n";
     yaml << "sources:\n";
     for (const TestSource& source : options_.sources) {
         yaml << "  - id: " << source.id << "\n    secrets:\n";
         for (const std::string& secret : source.secrets) yaml << "      - \"" << secret << "\"\n";
+        yaml << options_.source_extra;
     }
+    yaml << options_.extra_config;
     write_file(config_file_, yaml.str());
 }
 
@@ -184,6 +194,37 @@ HttpAnswer ServiceProcess::get(const std::string& path) const {
     HttpAnswer answer{static_cast<int>(response.getStatus()), response.getContentType(), {}};
     Poco::StreamCopier::copyToString(in, answer.body);
     return answer;
+}
+
+HttpAnswer ServiceProcess::request(const std::string& method, const std::string& path, const std::string& body,
+                                   const std::string& token) const {
+    Poco::Net::HTTPClientSession session("127.0.0.1", static_cast<Poco::UInt16>(port_));
+    Poco::Net::HTTPRequest request(method, path, Poco::Net::HTTPMessage::HTTP_1_1);
+    if (!token.empty()) request.set("Authorization", "Bearer " + token);
+    if (!body.empty() || method == Poco::Net::HTTPRequest::HTTP_POST) {
+        request.setContentType("application/json");
+        request.setContentLength(static_cast<std::streamsize>(body.size()));
+    }
+    session.sendRequest(request) << body;
+    Poco::Net::HTTPResponse response;
+    std::istream& in = session.receiveResponse(response);
+    HttpAnswer answer{static_cast<int>(response.getStatus()), response.getContentType(), {}};
+    Poco::StreamCopier::copyToString(in, answer.body);
+    return answer;
+}
+
+std::string admin_token(const std::string& subject, const std::vector<std::string>& roles, int ttl_seconds,
+                        const std::string& secret) {
+    Poco::JWT::Token token;
+    token.setType("JWT");
+    token.setSubject(subject);
+    Poco::JSON::Array::Ptr list = new Poco::JSON::Array;
+    for (const std::string& role : roles) list->add(role);
+    token.payload().set("roles", list);
+    token.setIssuedAt(Poco::Timestamp());
+    token.setExpiration(Poco::Timestamp() + static_cast<Poco::Timestamp::TimeDiff>(ttl_seconds) * 1'000'000);
+    Poco::JWT::Signer signer(secret);
+    return signer.sign(token, Poco::JWT::Signer::ALGO_HS256);
 }
 
 std::pair<int, std::string> run_service_once(const std::filesystem::path& config, const std::string& extra) {

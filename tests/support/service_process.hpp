@@ -45,7 +45,20 @@ struct ServiceOptions {
     int pool_size = 8;
     bool polymorphic = false;  // generate master keys with eenplan-keys and configure them
     int key_versions = 1;      // hub pseudonym key versions 1..n; n is current
+    bool linkage = true;       // configure a linkage key (a fixed one, so scores repeat across runs)
+    bool admin = true;         // configure the admin API's JWT secret (admin_secret())
+    std::string extra_config;  // YAML appended to the generated file (delivery:, recipients:, ...)
+    std::string source_extra;  // YAML appended under every source (e.g. school:, notifications:)
 };
+
+// The fixed linkage key the tests configure, and the admin API's JWT secret.
+inline constexpr const char* test_linkage_key_hex =
+    "0707070707070707070707070707070707070707070707070707070707070707";
+inline constexpr const char* test_admin_secret = "test-admin-secret-of-at-least-32-characters";
+
+// An HS256 JWT for the admin API. `ttl_seconds` negative makes it expired already.
+std::string admin_token(const std::string& subject, const std::vector<std::string>& roles, int ttl_seconds = 600,
+                        const std::string& secret = test_admin_secret);
 
 struct HttpAnswer {
     int status = 0;
@@ -79,6 +92,9 @@ public:
     [[nodiscard]] const std::filesystem::path& config_file() const { return config_file_; }
 
     [[nodiscard]] HttpAnswer get(const std::string& path) const;
+    // Any method, with an optional JSON body and an optional "Authorization: Bearer" token.
+    [[nodiscard]] HttpAnswer request(const std::string& method, const std::string& path, const std::string& body = "",
+                                     const std::string& token = "") const;
 
 private:
     void write_config() const;

@@ -80,3 +80,19 @@ SCENARIO("YAML that does not parse names its line", "[config]") {
     REQUIRE_FALSE(config.ok());
     CHECK_THAT(config.problems().at(0).detail, Catch::Contains("line"));
 }
+
+SCENARIO("linkage and admin settings are read and checked", "[config][record]") {
+    const auto config = parse_config(valid + R"(
+linkage: {match_threshold: 0.9, possible_threshold: 0.7}
+admin: {jwt_secret_file: keys/admin.secret}
+)", "/etc/eenplan");
+    REQUIRE(config.ok());
+    CHECK(config->linkage.match_threshold == Approx(0.9));
+    CHECK(config->linkage.possible_threshold == Approx(0.7));
+    CHECK_FALSE(config->linkage.key.has_value());
+    CHECK(config->admin.jwt_secret_file == "/etc/eenplan/keys/admin.secret");
+
+    const auto inverted = parse_config(valid + "linkage: {match_threshold: 0.6, possible_threshold: 0.7}\n", "/etc/eenplan");
+    REQUIRE_FALSE(inverted.ok());
+    CHECK(pointers(inverted.problems()) == std::vector<std::string>{"/linkage/possible_threshold"});
+}

@@ -6,10 +6,13 @@
 namespace eenplan {
 namespace {
 
-constexpr std::array<std::pair<SignalType, std::string_view>, 3> names{{
+constexpr std::array<std::pair<SignalType, std::string_view>, 6> names{{
     {SignalType::enrolment_started, "enrolment.started"},
     {SignalType::enrolment_ended, "enrolment.ended"},
     {SignalType::absence_reported, "absence.reported"},
+    {SignalType::support_started, "support.started"},
+    {SignalType::household_composition, "household.composition"},
+    {SignalType::person_moved, "person.moved"},
 }};
 
 }  // namespace

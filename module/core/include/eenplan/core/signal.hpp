@@ -15,6 +15,9 @@ enum class SignalType {
     enrolment_started,  // inschrijving
     enrolment_ended,    // uitschrijving
     absence_reported,   // verzuimmelding: ongeoorloofd, geoorloofd or ziekte
+    support_started,    // a youth team, JGZ, SMW or leerplicht starts supporting the pupil
+    household_composition,  // the municipality's view of a household: parents and children
+    person_moved,       // a new woongemeente from a date on
 };
 
 std::optional<SignalType> parse_signal_type(std::string_view text);
