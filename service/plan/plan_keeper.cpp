@@ -88,44 +88,53 @@ int PlanKeeper::apply_pending_signals(Day today, int max, std::int64_t now_us) {
         [&](soci::session& sql) { return unplanned_signals(sql, max); });
     int applied = 0;
     for (const std::string& signal_id : pending) {
-        const bool done = database_.with_session([&](soci::session& sql) {
-            return in_write_transaction(sql, database_.backend(), [&]() -> bool {
-                auto claimed = claim_signal(sql, database_.backend(), signal_id);
-                if (!claimed) return false;  // another instance applied it
-                if (claimed->signal.pupil_id.empty()) {
+        try {
+            const bool done = database_.with_session([&](soci::session& sql) {
+                return in_write_transaction(sql, database_.backend(), [&]() -> bool {
+                    auto claimed = claim_signal(sql, database_.backend(), signal_id);
+                    if (!claimed) return false;  // another instance applied it
+                    if (claimed->signal.pupil_id.empty()) {
+                        mark_planned(sql, signal_id, now_us);
+                        return true;
+                    }
+                    PlanContext context = plan_context(sql, claimed->signal.pupil_id, today);
+                    context.signal_id = signal_id;
+                    context.correlation_id = claimed->correlation_id;
+                    claimed->signal.pupil_id = context.pupil_id;
+                    auto loaded = load_plan(sql, database_.backend(), context.family_id, true);
+                    const bool existed = loaded.has_value();
+                    if (!loaded && !context.family_id.starts_with("pupil-")) {
+                        // The pupil had a plan of its own before a household named its family: the
+                        // family's plan continues it (its row is written below, the old one is gone).
+                        loaded = adopt_pupil_plan(sql, database_.backend(), "pupil-" + context.pupil_id, context.family_id);
+                    }
+                    PlanState plan = loaded ? std::move(*loaded) : PlanState{};
+                    plan.family_id = context.family_id;
+                    auto event = to_event(claimed->signal);
+                    std::vector<Decision> decisions = refresh_residence(
+                        engine_, plan, context, event ? event.value().school_gemeentecode : std::string(), today);
+                    if (event) {
+                        auto result = engine_.apply(plan, event.value(), today);
+                        decisions.insert(decisions.end(), result.value().begin(), result.value().end());
+                    } else {
+                        log_event(logger_, Poco::Message::PRIO_WARNING, "stored signal cannot be read by the engine",
+                                  "plan.signal_unreadable", {{"signal_id", signal_id}});
+                    }
+                    record_outcome(sql, database_.backend(), engine_, outbox_, logger_, plan, existed, decisions, context,
+                                   "routeboek", today, now_us);
                     mark_planned(sql, signal_id, now_us);
                     return true;
-                }
-                PlanContext context = plan_context(sql, claimed->signal.pupil_id, today);
-                context.signal_id = signal_id;
-                context.correlation_id = claimed->correlation_id;
-                claimed->signal.pupil_id = context.pupil_id;
-                auto loaded = load_plan(sql, database_.backend(), context.family_id, true);
-                const bool existed = loaded.has_value();
-                if (!loaded && !context.family_id.starts_with("pupil-")) {
-                    // The pupil had a plan of its own before a household named its family: the
-                    // family's plan continues it (its row is written below, the old one is gone).
-                    loaded = adopt_pupil_plan(sql, database_.backend(), "pupil-" + context.pupil_id, context.family_id);
-                }
-                PlanState plan = loaded ? std::move(*loaded) : PlanState{};
-                plan.family_id = context.family_id;
-                auto event = to_event(claimed->signal);
-                std::vector<Decision> decisions = refresh_residence(
-                    engine_, plan, context, event ? event.value().school_gemeentecode : std::string(), today);
-                if (event) {
-                    auto result = engine_.apply(plan, event.value(), today);
-                    decisions.insert(decisions.end(), result.value().begin(), result.value().end());
-                } else {
-                    log_event(logger_, Poco::Message::PRIO_WARNING, "stored signal cannot be read by the engine",
-                              "plan.signal_unreadable", {{"signal_id", signal_id}});
-                }
-                record_outcome(sql, database_.backend(), engine_, outbox_, logger_, plan, existed, decisions, context,
-                               "routeboek", today, now_us);
-                mark_planned(sql, signal_id, now_us);
-                return true;
+                });
             });
-        });
-        if (done) ++applied;
+            if (done) ++applied;
+        } catch (const StoreUnavailable&) {
+            throw;
+        } catch (const std::exception&) {
+            // Nothing of this signal was committed; it stays unplanned and is tried again next
+            // round. The signals after it go on: one bad signal must not hold up every family.
+            log_event(logger_, Poco::Message::PRIO_ERROR, "signal not applied to its plan", "plan.signal_failed",
+                      {{"signal_id", signal_id}});
+        }
     }
     return applied;
 }
@@ -135,21 +144,27 @@ int PlanKeeper::apply_due(Day today, int max, std::int64_t now_us) {
         [&](soci::session& sql) { return due_plans(sql, today, max); });
     int ticked = 0;
     for (const std::string& family_id : due) {
-        const bool done = database_.with_session([&](soci::session& sql) {
-            return in_write_transaction(sql, database_.backend(), [&]() -> bool {
-                auto loaded = load_plan(sql, database_.backend(), family_id, true);
-                if (!loaded || !plan_is_due(sql, family_id, today)) return false;
-                PlanState plan = std::move(*loaded);
-                PlanContext context = plan_context_of_plan(sql, plan, today);
-                std::vector<Decision> decisions = refresh_residence(engine_, plan, context, {}, today);
-                auto result = engine_.apply(plan, TickEvent{today}, today);
-                decisions.insert(decisions.end(), result.value().begin(), result.value().end());
-                record_outcome(sql, database_.backend(), engine_, outbox_, logger_, plan, true, decisions, context,
-                               "routeboek", today, now_us);
-                return true;
+        try {
+            const bool done = database_.with_session([&](soci::session& sql) {
+                return in_write_transaction(sql, database_.backend(), [&]() -> bool {
+                    auto loaded = load_plan(sql, database_.backend(), family_id, true);
+                    if (!loaded || !plan_is_due(sql, family_id, today)) return false;
+                    PlanState plan = std::move(*loaded);
+                    PlanContext context = plan_context_of_plan(sql, plan, today);
+                    std::vector<Decision> decisions = refresh_residence(engine_, plan, context, {}, today);
+                    auto result = engine_.apply(plan, TickEvent{today}, today);
+                    decisions.insert(decisions.end(), result.value().begin(), result.value().end());
+                    record_outcome(sql, database_.backend(), engine_, outbox_, logger_, plan, true, decisions, context,
+                                   "routeboek", today, now_us);
+                    return true;
+                });
             });
-        });
-        if (done) ++ticked;
+            if (done) ++ticked;
+        } catch (const StoreUnavailable&) {
+            throw;
+        } catch (const std::exception&) {
+            log_event(logger_, Poco::Message::PRIO_ERROR, "plan not ticked", "plan.tick_failed", {{"family_id", family_id}});
+        }
     }
     return ticked;
 }
@@ -202,23 +217,23 @@ void PlanKeeper::run() {
                                 std::chrono::system_clock::now().time_since_epoch())
                                 .count();
         try {
-            while (!stopping_ && apply_pending_signals(today_utc(), 200, now_us) > 0) {
-            }
-            if (std::chrono::steady_clock::now() - last_schedule >= std::chrono::minutes(1)) {
-                while (!stopping_ && apply_due(today_utc(), 500, now_us) > 0) {
+                while (!stopping_ && apply_pending_signals(today_utc(), 200, now_us) > 0) {
                 }
-                last_schedule = std::chrono::steady_clock::now();
+                if (std::chrono::steady_clock::now() - last_schedule >= std::chrono::minutes(1)) {
+                    while (!stopping_ && apply_due(today_utc(), 500, now_us) > 0) {
+                    }
+                    last_schedule = std::chrono::steady_clock::now();
+                }
+            } catch (const std::exception& error) {
+                // The database went away or a plan could not be written: nothing was committed for
+                // the failing family; try again on the next round.
+                log_event(logger_, Poco::Message::PRIO_ERROR, "plan worker round failed", "plan.worker_error",
+                          {{"error", dynamic_cast<const StoreUnavailable*>(&error) ? "store unavailable" : "plan not applied"}});
             }
-        } catch (const std::exception& error) {
-            // The database went away or a plan could not be written: nothing was committed for
-            // the failing family; try again on the next round.
-            log_event(logger_, Poco::Message::PRIO_ERROR, "plan worker round failed", "plan.worker_error",
-                      {{"error", dynamic_cast<const StoreUnavailable*>(&error) ? "store unavailable" : "plan not applied"}});
+            std::unique_lock lock(mutex_);
+            wakeup_.wait_for(lock, std::chrono::seconds(1), [this] { return woken_ || stopping_.load(); });
+            woken_ = false;
         }
-        std::unique_lock lock(mutex_);
-        wakeup_.wait_for(lock, std::chrono::seconds(1), [this] { return woken_ || stopping_.load(); });
-        woken_ = false;
     }
-}
 
-}  // namespace eenplan::service
+    }  // namespace eenplan::service
