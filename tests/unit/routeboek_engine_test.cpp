@@ -303,6 +303,9 @@ SCENARIO("partial attendance with several approaches escalates when the MDO asks
     f.mdo("2026-10-20", true);
     CHECK(f.count(DecisionKind::escalate, "escalation/partial_attendance") == 1);
     CHECK(f.plan.table == "adviestafel");
+    f.days("2026-10-21", "2026-12-01");
+    CHECK(f.plan.escalated_since);  // still not fully taking part: no de-escalation
+    CHECK(f.open_task("school.continuity_of_education"));
 }
 
 SCENARIO("the adviestafel appoints a casusregisseur; a resolved case returns to the MDO; attendance ends it", "[routeboek]") {

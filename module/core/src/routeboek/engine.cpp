@@ -460,10 +460,13 @@ void Step::de_escalation() {
     const int quiet = rb_.de_escalate_after_attendance_days;
     const std::string& pupil = plan_.escalated_pupil;
     std::optional<Day> last_absent;
+    auto absent_until = [&](Day end) { last_absent = last_absent ? std::max(*last_absent, end) : end; };
     for (const AbsencePeriod& p : plan_.absences) {
-        if (p.pupil != pupil) continue;
-        const Day end = p.to.value_or(today_);
-        last_absent = last_absent ? std::max(*last_absent, end) : end;
+        if (p.pupil == pupil) absent_until(p.to.value_or(today_));
+    }
+    // Not fully taking part counts as not back: partial attendance keeps the escalation open.
+    for (const PartialAttendance& p : plan_.partial) {
+        if (p.pupil == pupil) absent_until(p.to.value_or(today_));
     }
     // Back at school for `quiet` days after the escalation started: the escalation ends.
     const Day back_since = last_absent ? add_days(*last_absent, 1) : *plan_.escalated_since;
