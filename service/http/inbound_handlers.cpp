@@ -10,6 +10,7 @@
 #include <Poco/Timestamp.h>
 #include <Poco/URI.h>
 
+#include "http/ingest_handler.hpp"
 #include "http/problem.hpp"
 #include "http/response.hpp"
 #include "inbound/brp_mutation.hpp"
@@ -48,49 +49,13 @@ std::optional<std::string> read_body(Poco::Net::HTTPServerRequest& request, Poco
 
 std::string now_iso() { return Poco::DateTimeFormatter::format(Poco::Timestamp(), "%Y-%m-%dT%H:%M:%SZ"); }
 
-// The pipeline's outcome as the ingest endpoint answers it.
+// The pipeline's outcome, answered as the ingest endpoint answers it.
 void answer(ServiceContext& context, const std::string& source_id, const char* adapter, const IngestOutcome& outcome,
             Poco::Net::HTTPServerResponse& response) {
     Poco::Message log("ingest", "", Poco::Message::PRIO_INFORMATION);
     log.set("source_id", source_id);
     log.set("route", adapter);
-    switch (outcome.status) {
-        case IngestStatus::accepted:
-        case IngestStatus::duplicate: {
-            const bool fresh = outcome.status == IngestStatus::accepted;
-            response.setStatusAndReason(fresh ? Status::HTTP_ACCEPTED : Status::HTTP_OK);
-            response.set("X-Correlation-ID", outcome.ids->correlation_id);
-            Poco::JSON::Object body(Poco::JSON_PRESERVE_KEY_ORDER);
-            body.set("signal_id", outcome.ids->signal_id);
-            body.set("correlation_id", outcome.ids->correlation_id);
-            std::ostringstream text;
-            body.stringify(text);
-            send_body(response, "application/json", text.str());
-            log.setText(fresh ? "signal stored" : "duplicate signal acknowledged");
-            log.set("event", fresh ? "signal.stored" : "signal.duplicate");
-            log.set("signal_id", outcome.ids->signal_id);
-            log.set("correlation_id", outcome.ids->correlation_id);
-            if (!outcome.signal_type.empty()) log.set("signal_type", outcome.signal_type);
-            break;
-        }
-        case IngestStatus::unknown_source:
-            send_problem(response, {Status::HTTP_NOT_FOUND, "unknown-source", "Unknown source", outcome.detail, {}});
-            break;
-        case IngestStatus::unauthorised:
-            send_problem(response, {Status::HTTP_UNAUTHORIZED, "invalid-signature", "The signature could not be verified",
-                                    outcome.detail, {}});
-            break;
-        case IngestStatus::malformed:
-        case IngestStatus::invalid:
-            send_problem(response, {Status::HTTP_UNPROCESSABLE_ENTITY, "invalid-signal", "The signal is not valid",
-                                    "the mapped signal is not valid: " + outcome.detail, outcome.problems});
-            break;
-    }
-    if (outcome.status != IngestStatus::accepted && outcome.status != IngestStatus::duplicate) {
-        log.setText("signal rejected");
-        log.set("event", "signal.rejected");
-    }
-    log.set("status", std::to_string(static_cast<int>(response.getStatus())));
+    answer_ingest(context, outcome, SignalOrigin::mapped, response, log);
     context.logger.log(log);
 }
 

@@ -56,6 +56,55 @@ const char* outcome_name(IngestStatus status) {
 
 }  // namespace
 
+void answer_ingest(ServiceContext& context, const IngestOutcome& outcome, SignalOrigin origin,
+                   Poco::Net::HTTPServerResponse& response, Poco::Message& log) {
+    switch (outcome.status) {
+        case IngestStatus::accepted:
+        case IngestStatus::duplicate: {
+            const bool fresh = outcome.status == IngestStatus::accepted;
+            response.setStatusAndReason(fresh ? Status::HTTP_ACCEPTED : Status::HTTP_OK);
+            response.set("X-Correlation-ID", outcome.ids->correlation_id);
+            Poco::JSON::Object body_out(Poco::JSON_PRESERVE_KEY_ORDER);
+            body_out.set("signal_id", outcome.ids->signal_id);
+            body_out.set("correlation_id", outcome.ids->correlation_id);
+            std::ostringstream text;
+            body_out.stringify(text);
+            send_body(response, "application/json", text.str());
+            if (fresh && context.plans) context.plans->wake();  // the plan worker applies it now
+            log.setText(fresh ? "signal stored" : "duplicate signal acknowledged");
+            log.set("event", fresh ? "signal.stored" : "signal.duplicate");
+            log.set("signal_id", outcome.ids->signal_id);
+            log.set("correlation_id", outcome.ids->correlation_id);
+            if (!outcome.signal_type.empty()) log.set("signal_type", outcome.signal_type);
+            break;
+        }
+        case IngestStatus::unknown_source:
+            send_problem(response, {Status::HTTP_NOT_FOUND, "unknown-source", "Unknown source", outcome.detail, {}});
+            break;
+        case IngestStatus::unauthorised:
+            send_problem(response, {Status::HTTP_UNAUTHORIZED, "invalid-signature",
+                                    "The signature could not be verified", outcome.detail, {}});
+            break;
+        case IngestStatus::malformed:
+            if (origin == SignalOrigin::sent) {
+                send_problem(response, {Status::HTTP_BAD_REQUEST, "malformed-json", "Malformed JSON", outcome.detail, {}});
+                break;
+            }
+            [[fallthrough]];
+        case IngestStatus::invalid:
+            send_problem(response, {Status::HTTP_UNPROCESSABLE_ENTITY, "invalid-signal", "The signal is not valid",
+                                    origin == SignalOrigin::mapped ? "the mapped signal is not valid: " + outcome.detail
+                                                                   : outcome.detail,
+                                    outcome.problems});
+            break;
+    }
+    if (outcome.status != IngestStatus::accepted && outcome.status != IngestStatus::duplicate) {
+        log.setText("signal rejected");
+        log.set("event", "signal.rejected");
+    }
+    log.set("status", std::to_string(static_cast<int>(response.getStatus())));
+}
+
 void IngestHandler::handle(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response) {
     const auto started = std::chrono::steady_clock::now();
     const std::size_t limit = context_.config.ingest.max_body_bytes;
@@ -90,48 +139,11 @@ void IngestHandler::handle(Poco::Net::HTTPServerRequest& request, Poco::Net::HTT
     Poco::Message log("ingest", "", Poco::Message::PRIO_INFORMATION);
     log.set("source_id", source_id_);
     log.set("outcome", outcome_name(outcome.status));
-    switch (outcome.status) {
-        case IngestStatus::accepted:
-        case IngestStatus::duplicate: {
-            const bool fresh = outcome.status == IngestStatus::accepted;
-            response.setStatusAndReason(fresh ? Status::HTTP_ACCEPTED : Status::HTTP_OK);
-            response.set("X-Correlation-ID", outcome.ids->correlation_id);
-            Poco::JSON::Object body_out(Poco::JSON_PRESERVE_KEY_ORDER);
-            body_out.set("signal_id", outcome.ids->signal_id);
-            body_out.set("correlation_id", outcome.ids->correlation_id);
-            std::ostringstream text;
-            body_out.stringify(text);
-            send_body(response, "application/json", text.str());
-            if (fresh && context_.plans) context_.plans->wake();  // the plan worker applies it now
-            log.setText(fresh ? "signal stored" : "duplicate signal acknowledged");
-            log.set("event", fresh ? "signal.stored" : "signal.duplicate");
-            log.set("signal_id", outcome.ids->signal_id);
-            log.set("correlation_id", outcome.ids->correlation_id);
-            if (!outcome.signal_type.empty()) log.set("signal_type", outcome.signal_type);
-            break;
-        }
-        case IngestStatus::unknown_source:
-            send_problem(response, {Status::HTTP_NOT_FOUND, "unknown-source", "Unknown source", outcome.detail, {}});
-            break;
-        case IngestStatus::unauthorised:
-            send_problem(response, {Status::HTTP_UNAUTHORIZED, "invalid-signature",
-                                    "The signature could not be verified", outcome.detail, {}});
-            break;
-        case IngestStatus::malformed:
-            send_problem(response, {Status::HTTP_BAD_REQUEST, "malformed-json", "Malformed JSON", outcome.detail, {}});
-            break;
-        case IngestStatus::invalid:
-            send_problem(response, {Status::HTTP_UNPROCESSABLE_ENTITY, "invalid-signal", "The signal is not valid",
-                                    outcome.detail, outcome.problems});
-            break;
-    }
+    answer_ingest(context_, outcome, SignalOrigin::sent, response, log);
     if (outcome.status != IngestStatus::accepted && outcome.status != IngestStatus::duplicate) {
-        log.setText("signal rejected");
-        log.set("event", "signal.rejected");
         log.setPriority(Poco::Message::PRIO_NOTICE);
     }
     const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - started;
-    log.set("status", std::to_string(static_cast<int>(response.getStatus())));
     log.set("duration_ms", std::to_string(elapsed.count() * 1000.0));
     context_.logger.log(log);
     context_.metrics.observe_ingest(outcome_name(outcome.status), elapsed.count());

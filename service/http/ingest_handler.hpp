@@ -1,9 +1,21 @@
 // POST /v1/sources/{sourceId}/signals: a signed signal from a school or municipal system.
 #pragma once
 
+#include <Poco/Message.h>
+
 #include "http/route_handler.hpp"
+#include "ingest/ingest_pipeline.hpp"
 
 namespace eenplan::service {
+
+// Where a signal came from: sent as a canonical envelope, or mapped by an inbound adapter from a
+// vendor's payload (then the hub made the JSON, and an invalid result is the mapping's fault).
+enum class SignalOrigin { sent, mapped };
+
+// The answer to a pipeline outcome, shared by the ingest endpoint and the inbound adapters: 202 or
+// 200 with the ids, or the problem; wakes the plan worker for a new signal, and fills the log line.
+void answer_ingest(ServiceContext& context, const IngestOutcome& outcome, SignalOrigin origin,
+                   Poco::Net::HTTPServerResponse& response, Poco::Message& log);
 
 class IngestHandler : public RouteHandler {
 public:
