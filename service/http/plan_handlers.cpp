@@ -93,28 +93,10 @@ Object::Ptr plan_view(const PlanState& plan, const Routeboek& rb) {
     }
     o->set("participants", participants);
     Array::Ptr overrides = new Array;
-    for (const Override& v : plan.overrides) {
-        Object::Ptr j = new Object;
-        j->set("kind", v.kind == OverrideKind::skip_step ? "skip_step"
-                       : v.kind == OverrideKind::choose_table ? "choose_table" : "extend_term");
-        if (!v.table.empty()) j->set("table", v.table);
-        if (v.days) j->set("days", v.days);
-        j->set("reason", v.reason);
-        j->set("by", v.by);
-        j->set("at", format_day(v.at));
-        overrides->add(j);
-    }
+    for (const Override& v : plan.overrides) overrides->add(override_json(v));
     o->set("overrides", overrides);
     Array::Ptr timeline = new Array;
-    for (const TimelineEntry& e : plan.timeline) {
-        Object::Ptr j = new Object;
-        j->set("at", format_day(e.at));
-        j->set("kind", e.kind);
-        j->set("rule", e.rule);
-        j->set("reason", e.reason);
-        if (!e.ref.empty()) j->set("ref", e.ref);
-        timeline->add(j);
-    }
+    for (const TimelineEntry& e : plan.timeline) timeline->add(timeline_entry_json(e));
     o->set("timeline", timeline);
     return o;
 }
@@ -134,9 +116,7 @@ void PlanOverrideHandler::serve(Poco::Net::HTTPServerRequest& request, Poco::Net
     if (!context_.plans) return no_plan(response, "no routeboek is configured, so there are no plans");
     Override deviation;
     const std::string kind = body->getValue<std::string>("kind");
-    deviation.kind = kind == "skip_step" ? OverrideKind::skip_step
-                     : kind == "choose_table" ? OverrideKind::choose_table
-                                              : OverrideKind::extend_term;
+    deviation.kind = *parse_override_kind(kind);  // the schema admits only the three kinds
     deviation.table = body->optValue<std::string>("table", "");
     deviation.days = body->optValue<int>("days", 0);
     deviation.reason = body->getValue<std::string>("reason");

@@ -34,15 +34,6 @@ void each(const Object::Ptr& o, const char* key, Fn&& fn) {
     for (std::size_t i = 0; i < items->size(); ++i) fn(items->getObject(static_cast<unsigned>(i)));
 }
 
-std::string_view override_kind(OverrideKind kind) {
-    switch (kind) {
-        case OverrideKind::skip_step: return "skip_step";
-        case OverrideKind::choose_table: return "choose_table";
-        case OverrideKind::extend_term: return "extend_term";
-    }
-    return "extend_term";
-}
-
 }  // namespace
 
 Object::Ptr task_json(const Task& t) {
@@ -57,6 +48,28 @@ Object::Ptr task_json(const Task& t) {
     o->set("created", format_day(t.created));
     o->set("due", format_day(t.due));
     o->set("reminded", t.reminded);
+    return o;
+}
+
+Object::Ptr override_json(const Override& v) {
+    Object::Ptr o = new Object;
+    o->set("kind", std::string(to_string(v.kind)));
+    if (!v.table.empty()) o->set("table", v.table);
+    if (v.days) o->set("days", v.days);
+    o->set("reason", v.reason);
+    o->set("by", v.by);
+    o->set("at", format_day(v.at));
+    o->set("used", v.used);
+    return o;
+}
+
+Object::Ptr timeline_entry_json(const TimelineEntry& e) {
+    Object::Ptr o = new Object;
+    o->set("at", format_day(e.at));
+    o->set("kind", e.kind);
+    o->set("rule", e.rule);
+    o->set("reason", e.reason);
+    if (!e.ref.empty()) o->set("ref", e.ref);
     return o;
 }
 
@@ -99,26 +112,8 @@ std::string encode_plan(const PlanState& plan) {
     o->set("goals", array_of(plan.goals, [](const std::string& g) { return g; }));
     o->set("fired", array_of(plan.fired, [](const std::string& f) { return f; }));
     o->set("open_tasks", array_of(plan.open_tasks, task_json));
-    o->set("overrides", array_of(plan.overrides, [](const Override& v) {
-               Object::Ptr j = new Object;
-               j->set("kind", std::string(override_kind(v.kind)));
-               if (!v.table.empty()) j->set("table", v.table);
-               if (v.days) j->set("days", v.days);
-               j->set("reason", v.reason);
-               j->set("by", v.by);
-               j->set("at", format_day(v.at));
-               j->set("used", v.used);
-               return j;
-           }));
-    o->set("timeline", array_of(plan.timeline, [](const TimelineEntry& e) {
-               Object::Ptr j = new Object;
-               j->set("at", format_day(e.at));
-               j->set("kind", e.kind);
-               j->set("rule", e.rule);
-               j->set("reason", e.reason);
-               if (!e.ref.empty()) j->set("ref", e.ref);
-               return j;
-           }));
+    o->set("overrides", array_of(plan.overrides, override_json));
+    o->set("timeline", array_of(plan.timeline, timeline_entry_json));
     o->set("next_task", plan.next_task);
     if (plan.evaluated_until) o->set("evaluated_until", day(plan.evaluated_until));
     std::ostringstream out;
@@ -172,10 +167,7 @@ Result<PlanState> decode_plan(const std::string& json) {
     });
     each(o, "overrides", [&](const Object::Ptr& j) {
         Override v;
-        const std::string kind = str(j, "kind");
-        v.kind = kind == "skip_step" ? OverrideKind::skip_step
-                 : kind == "choose_table" ? OverrideKind::choose_table
-                                          : OverrideKind::extend_term;
+        v.kind = parse_override_kind(str(j, "kind")).value_or(OverrideKind::extend_term);
         v.table = str(j, "table");
         v.days = j->optValue<int>("days", 0);
         v.reason = str(j, "reason");

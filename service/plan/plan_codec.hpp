@@ -14,7 +14,10 @@ namespace eenplan::service {
 
 std::string encode_plan(const routeboek::PlanState& plan);
 Result<routeboek::PlanState> decode_plan(const std::string& json);
-// One task as the plan stores it; the plan API shows tasks in the same form.
+// A task, an override and a timeline entry as the plan stores them; the plan API shows them in
+// the same form.
 Poco::JSON::Object::Ptr task_json(const routeboek::Task& task);
+Poco::JSON::Object::Ptr override_json(const routeboek::Override& deviation);
+Poco::JSON::Object::Ptr timeline_entry_json(const routeboek::TimelineEntry& entry);
 
 }  // namespace eenplan::service

@@ -44,7 +44,7 @@ PlanKeeper::~PlanKeeper() { stop(); }
 
 // Writes the decisions of one application: the plan, each decision, and a delivery for every new
 // or handed-over task. Runs inside the caller's transaction.
-static void record_outcome(soci::session& sql, Backend backend, const Engine& engine, const TaskOutbox* outbox,
+static void record_outcome(soci::session& sql, const Engine& engine, const TaskOutbox* outbox,
                            Poco::Logger& logger, PlanState& plan, bool existed, const std::vector<Decision>& decisions,
                            const PlanContext& context, const std::string& decided_by, Day today,
                            std::int64_t now_us) {
@@ -80,7 +80,7 @@ static void record_outcome(soci::session& sql, Backend backend, const Engine& en
                   {{"family_id", plan.family_id}, {"kind", std::string(to_string(decision.kind))}, {"rule", decision.rule},
                    {"task_id", decision.task ? decision.task->id : std::string()}, {"correlation_id", context.correlation_id}});
     }
-    save_plan(sql, backend, plan, engine.routeboek().id, engine.next_check(plan, today), existed, now_us);
+    save_plan(sql, plan, engine.routeboek().id, engine.next_check(plan, today), existed, now_us);
 }
 
 int PlanKeeper::apply_pending_signals(Day today, int max, std::int64_t now_us) {
@@ -120,7 +120,7 @@ int PlanKeeper::apply_pending_signals(Day today, int max, std::int64_t now_us) {
                         log_event(logger_, Poco::Message::PRIO_WARNING, "stored signal cannot be read by the engine",
                                   "plan.signal_unreadable", {{"signal_id", signal_id}});
                     }
-                    record_outcome(sql, database_.backend(), engine_, outbox_, logger_, plan, existed, decisions, context,
+                    record_outcome(sql, engine_, outbox_, logger_, plan, existed, decisions, context,
                                    "routeboek", today, now_us);
                     mark_planned(sql, signal_id, now_us);
                     return true;
@@ -154,7 +154,7 @@ int PlanKeeper::apply_due(Day today, int max, std::int64_t now_us) {
                     std::vector<Decision> decisions = refresh_residence(engine_, plan, context, {}, today);
                     auto result = engine_.apply(plan, TickEvent{today}, today);
                     decisions.insert(decisions.end(), result.value().begin(), result.value().end());
-                    record_outcome(sql, database_.backend(), engine_, outbox_, logger_, plan, true, decisions, context,
+                    record_outcome(sql, engine_, outbox_, logger_, plan, true, decisions, context,
                                    "routeboek", today, now_us);
                     return true;
                 });
@@ -179,7 +179,7 @@ Result<std::vector<Decision>> PlanKeeper::override_plan(const std::string& famil
             auto result = engine_.apply(plan, OverrideEvent{deviation}, today);
             if (!result) return result.problems();
             PlanContext context = plan_context_of_plan(sql, plan, today);
-            record_outcome(sql, database_.backend(), engine_, outbox_, logger_, plan, true, result.value(), context,
+            record_outcome(sql, engine_, outbox_, logger_, plan, true, result.value(), context,
                            deviation.by, today, now_us);
             return result.value();
         });

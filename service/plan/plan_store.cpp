@@ -102,7 +102,7 @@ std::optional<PlanState> adopt_pupil_plan(soci::session& sql, Backend backend, c
     return plan;
 }
 
-void save_plan(soci::session& sql, Backend, const PlanState& plan, const std::string& routeboek_id,
+void save_plan(soci::session& sql, const PlanState& plan, const std::string& routeboek_id,
                std::optional<Day> next_check, bool existed, std::int64_t now_us) {
     const std::string state = encode_plan(plan);
     const std::string escalated = plan.escalated_since ? format_day(*plan.escalated_since) : std::string();

@@ -23,6 +23,22 @@ const Organisation* Routeboek::organisation(std::string_view organisation_id) co
 }
 const PupilInPlan* PlanState::pupil(std::string_view pupil_id) const { return find_by(pupils, pupil_id, &PupilInPlan::pupil); }
 
+std::string_view to_string(OverrideKind kind) {
+    switch (kind) {
+        case OverrideKind::skip_step: return "skip_step";
+        case OverrideKind::choose_table: return "choose_table";
+        case OverrideKind::extend_term: return "extend_term";
+    }
+    return "extend_term";
+}
+
+std::optional<OverrideKind> parse_override_kind(std::string_view text) {
+    for (const OverrideKind kind : {OverrideKind::skip_step, OverrideKind::choose_table, OverrideKind::extend_term}) {
+        if (to_string(kind) == text) return kind;
+    }
+    return std::nullopt;
+}
+
 std::string_view to_string(DecisionKind kind) {
     switch (kind) {
         case DecisionKind::task: return "task";

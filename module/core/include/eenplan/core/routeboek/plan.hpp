@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -49,6 +50,9 @@ struct Task {
 };
 
 enum class OverrideKind { skip_step, choose_table, extend_term };
+std::string_view to_string(OverrideKind kind);
+// "skip_step", "choose_table" or "extend_term"; nullopt for anything else.
+std::optional<OverrideKind> parse_override_kind(std::string_view text);
 
 struct Override {
     OverrideKind kind = OverrideKind::extend_term;
