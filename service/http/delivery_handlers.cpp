@@ -129,7 +129,7 @@ void DeliveryHandler::serve(Poco::Net::HTTPServerRequest&, Poco::Net::HTTPServer
     OutboxStore& store = services(context_).store;
     const auto found = store.find(id_);
     if (!found) {
-        return send_problem(response, {Status::HTTP_NOT_FOUND, "not-found", "Not found", "no delivery with this id", {}});
+        return send_not_found(response, "no delivery with this id");
     }
     auto out = delivery_json(*found);
     Poco::JSON::Array::Ptr attempts = new Poco::JSON::Array;
@@ -153,7 +153,7 @@ void DeliveryActionHandler::serve(Poco::Net::HTTPServerRequest&, Poco::Net::HTTP
     const std::int64_t now = Poco::Timestamp().epochMicroseconds();
     const ChangeOutcome outcome = action_ == "retry" ? delivery.store.retry(id_, now) : delivery.store.cancel(id_, now);
     if (outcome == ChangeOutcome::not_found) {
-        return send_problem(response, {Status::HTTP_NOT_FOUND, "not-found", "Not found", "no delivery with this id", {}});
+        return send_not_found(response, "no delivery with this id");
     }
     if (outcome == ChangeOutcome::conflict) {
         return send_problem(response, {Status::HTTP_CONFLICT, "delivery-conflict", "The delivery does not allow this",

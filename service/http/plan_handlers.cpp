@@ -18,10 +18,6 @@ using Poco::JSON::Array;
 using Poco::JSON::Object;
 using Status = Poco::Net::HTTPResponse::HTTPStatus;
 
-void no_plan(Poco::Net::HTTPServerResponse& response, const std::string& detail) {
-    send_problem(response, {Status::HTTP_NOT_FOUND, "not-found", "Not found", detail, {}});
-}
-
 Object::Ptr decision_view(const Decision& d) {
     Object::Ptr o = new Object;
     o->set("kind", std::string(to_string(d.kind)));
@@ -104,16 +100,16 @@ Object::Ptr plan_view(const PlanState& plan, const Routeboek& rb) {
 }  // namespace
 
 void PlanHandler::serve(Poco::Net::HTTPServerRequest&, Poco::Net::HTTPServerResponse& response) {
-    if (!context_.plans) return no_plan(response, "no routeboek is configured, so there are no plans");
+    if (!context_.plans) return send_not_found(response, "no routeboek is configured, so there are no plans");
     const auto plan = context_.plans->plan(id_);
-    if (!plan) return no_plan(response, "no plan for this family");
+    if (!plan) return send_not_found(response, "no plan for this family");
     send_json(response, plan_view(*plan, context_.plans->engine().routeboek()));
 }
 
 void PlanOverrideHandler::serve(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response) {
     const auto body = read_body(request, response, "api/plan_override.schema.json");
     if (!body) return;
-    if (!context_.plans) return no_plan(response, "no routeboek is configured, so there are no plans");
+    if (!context_.plans) return send_not_found(response, "no routeboek is configured, so there are no plans");
     Override deviation;
     const std::string kind = body->getValue<std::string>("kind");
     deviation.kind = *parse_override_kind(kind);  // the schema admits only the three kinds
@@ -125,7 +121,7 @@ void PlanOverrideHandler::serve(Poco::Net::HTTPServerRequest& request, Poco::Net
                             std::chrono::system_clock::now().time_since_epoch()).count();
     const auto result = context_.plans->override_plan(id_, deviation, today_utc(), now_us);
     if (!result) {
-        if (result.problems().front().pointer == "/") return no_plan(response, "no plan for this family");
+        if (result.problems().front().pointer == "/") return send_not_found(response, "no plan for this family");
         return send_problem(response, {Status::HTTP_UNPROCESSABLE_ENTITY, "override-refused",
                                        "The deviation cannot be applied", result.problems().front().detail,
                                        result.problems()});

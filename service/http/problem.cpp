@@ -32,4 +32,8 @@ void send_problem(Poco::Net::HTTPServerResponse& response, const ProblemDetails&
     send_body(response, "application/problem+json", text.str());
 }
 
+void send_not_found(Poco::Net::HTTPServerResponse& response, const std::string& detail) {
+    send_problem(response, {Poco::Net::HTTPResponse::HTTP_NOT_FOUND, "not-found", "Not found", detail, {}});
+}
+
 }  // namespace eenplan::service

@@ -19,5 +19,7 @@ struct ProblemDetails {
 };
 
 void send_problem(Poco::Net::HTTPServerResponse& response, const ProblemDetails& problem);
+// 404 "not-found" with a sentence saying what was not found.
+void send_not_found(Poco::Net::HTTPServerResponse& response, const std::string& detail);
 
 }  // namespace eenplan::service

@@ -28,10 +28,6 @@ std::string query_value(const Poco::Net::HTTPServerRequest& request, const std::
     return fallback;
 }
 
-void send_not_found(Poco::Net::HTTPServerResponse& response, const std::string& detail) {
-    send_problem(response, {Status::HTTP_NOT_FOUND, "not-found", "Not found", detail, {}});
-}
-
 void send_outcome_problem(Poco::Net::HTTPServerResponse& response, const AdminOutcome& outcome) {
     if (outcome.status == AdminStatus::not_found) return send_not_found(response, outcome.detail);
     send_problem(response, {Status::HTTP_CONFLICT, "record-conflict", "The records do not allow this",

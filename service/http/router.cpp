@@ -25,8 +25,7 @@ protected:
     void handle(Poco::Net::HTTPServerRequest&, Poco::Net::HTTPServerResponse& response) override {
         response.setKeepAlive(false);
         if (allow_.empty()) {
-            send_problem(response, {Poco::Net::HTTPResponse::HTTP_NOT_FOUND, "not-found", "Not found",
-                                    "no resource at this path", {}});
+            send_not_found(response, "no resource at this path");
             return;
         }
         response.set("Allow", allow_);
