@@ -32,7 +32,7 @@ function needed(file) {
 }
 
 function cmake(args) {
-  const result = spawnSync('cmake', args, { cwd: repo, stdio: 'inherit' });
+  const result = spawnSync('cmake', args, { cwd: repo, stdio: ['ignore', process.stderr, process.stderr] });
   if (result.error || result.status !== 0) {
     throw new Error(`eenplan prepack: cmake ${args.join(' ')} failed${result.error ? `: ${result.error.message}` : ''}`);
   }
@@ -59,7 +59,7 @@ if (process.platform === 'linux' && process.arch === 'x64' && libc === 'glibc') 
     throw new Error(`eenplan prepack: ${built} needs ${foreign.join(', ')}; a prebuilt may need only glibc ` +
       '(build with -DEENPLAN_NODE_STATIC=ON)');
   }
-  console.log(`eenplan prepack: ${path.relative(moduleDir, target)} (${fs.statSync(target).size} bytes)`);
+  console.error(`eenplan prepack: ${path.relative(moduleDir, target)} (${fs.statSync(target).size} bytes)`);
 } else {
-  console.log(`eenplan prepack: no prebuilt made on ${process.platform}-${process.arch}; keeping prebuilds/ as it is`);
+  console.error(`eenplan prepack: no prebuilt made on ${process.platform}-${process.arch}; keeping prebuilds/ as it is`);
 }
