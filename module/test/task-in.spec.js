@@ -186,4 +186,31 @@ describe('the replay guard of eenplan-task-in [nodered]', () => {
     afterRestart.add('msg_b', now + 50 * 3600 * 1000);
     assert.deepEqual(Object.keys(stores.file.seenWebhookIds), ['msg_b']);
   });
+
+  it('keeps them across a restart in Node-RED\'s own file context store', async () => {
+    const fs = require('node:fs');
+    const os = require('node:os');
+    const path = require('node:path');
+    const localfilesystem = require(require.resolve('@node-red/runtime/lib/nodes/context/localfilesystem', { paths: [require.resolve('node-red')] }));
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'eenplan-context-'));
+    // The node's context as Node-RED builds it over a store: scope "<node id>:<flow id>".
+    const contextOn = (store) => ({
+      get: (key) => store.get('in:f1', key),
+      set: (key, value) => store.set('in:f1', key, value),
+    });
+    try {
+      const before = localfilesystem({ dir, flushInterval: 0 });
+      await before.open();
+      new ReplayGuard(contextOn(before), 'file').add('msg_persisted');
+      await before.close();
+      const after = localfilesystem({ dir, flushInterval: 0 });
+      await after.open();
+      const guard = new ReplayGuard(contextOn(after), 'file');
+      assert.equal(guard.has('msg_persisted'), true, 'the id did not survive the restart');
+      assert.equal(guard.has('msg_persisted', Date.now() + hubMaxRetryAgeMs), true);
+      await after.close();
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
