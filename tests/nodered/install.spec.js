@@ -259,6 +259,26 @@ describe('the packed module installed without a compiler into a real Node-RED [n
     assert.ok(!exported.text.includes(secret), 'the signal secret is in the exported flow');
   });
 
+  it('builds from source only where no prebuilt fits, and says what that needs', () => {
+    const installed = path.join(dir, 'user-npm', 'node_modules', ...pkg.name.split('/'));
+    assert.ok(fs.existsSync(installed), 'the npm install step failed');
+    const copy = path.join(dir, 'package-copy');
+    fs.cpSync(installed, copy, { recursive: true });
+    const fits = run(path.join(bin, 'node'), [path.join(copy, 'scripts', 'install.js')], { env });
+    assert.equal(fits.status, 0, fits.stderr);
+    assert.match(fits.stdout, /using prebuilds\/linux-x64\/node\.napi\.glibc\.node/);
+    // As on a platform without a prebuilt: the source build is tried, and without cmake it fails
+    // with the reason, not a stack trace.
+    fs.rmSync(path.join(copy, 'prebuilds'), { recursive: true });
+    const none = run(path.join(bin, 'node'), [path.join(copy, 'scripts', 'install.js')], { env });
+    assert.notEqual(none.status, 0);
+    assert.match(none.stdout, /no prebuilt addon for linux-x64; building it from source/);
+    assert.match(none.stderr, /cannot run cmake .*install cmake, g\+\+ and libssl-dev/);
+    const load = run(path.join(bin, 'node'), ['-e', `require(${JSON.stringify(path.join(copy, 'nodes', 'lib', 'native.js'))})`], { env });
+    assert.notEqual(load.status, 0);
+    assert.match(load.stderr, /no native addon for linux-x64 [\s\S]*builds one from source, which needs cmake/);
+  });
+
   it('installs through the palette manager the way the editor uploads a tarball', async () => {
     assert.ok(tarball, 'the pack step failed');
     const userDir = path.join(dir, 'user-palette');
