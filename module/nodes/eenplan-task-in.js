@@ -4,10 +4,11 @@
 // retry must not create a second item) and emitted as msg for the flow to create the item in the
 // organisation's own system.
 // Acknowledgement ("ack"):
-//   flow       (default) the HTTP answer waits until an eenplan-task-done node says the task is
+//   flow       (the editor's default) the HTTP answer waits until an eenplan-task-done node says the task is
 //              taken (202) or must come again (503); no answer within the ack timeout is a 503
 //              with Retry-After, so the hub retries and a failing flow loses nothing.
-//   immediate  202 as soon as the delivery is verified, before the flow has acted.
+//   immediate  202 as soon as the delivery is verified, before the flow has acted (also for a
+//              node saved before this property existed).
 // Taken ids are remembered for the hub's maximum retry age (48 h) in the chosen context store.
 'use strict';
 const native = require('./lib/native');
@@ -83,7 +84,13 @@ module.exports = function (RED) {
     const hub = RED.nodes.getNode(config.hub);
     const path = config.url && config.url.startsWith('/') ? config.url : `/${config.url || 'eenplan/tasks'}`;
     const tolerance = Number(config.tolerance) || 300;
-    const ackMode = config.ack === 'immediate' ? 'immediate' : 'flow';
+    // A node saved before 0.2.0 has no ack property: it keeps acknowledging at once (its flow has
+    // no task done node, so waiting would refuse every delivery), with a warning.
+    const ackMode = config.ack === 'flow' ? 'flow' : 'immediate';
+    if (config.ack === undefined) {
+      node.warn('eenplan-task-in acknowledges each task before the flow has acted; add an eenplan-task-done node ' +
+        'and choose "when eenplan-task-done says the task is taken" so a failing flow loses no task');
+    }
     const ackTimeoutMs = Math.max(0.1, Number(config.ackTimeout) || 4) * 1000;
     let guard;
     try {

@@ -46,6 +46,18 @@ describe('eenplan-task-in [nodered]', () => {
     assert.equal(emitted[0].eenplan.webhookId, 'msg_1');
   });
 
+  it('acknowledges at once, with a warning, for a node saved before the ack property existed', async () => {
+    await helper.unload();
+    await helper.load(nodes, [
+      { id: 'hub', type: 'eenplan-hub', url: 'http://127.0.0.1:9', sourceId: 'gm0603' },
+      { id: 'in', type: 'eenplan-task-in', hub: 'hub', url: '/eenplan/tasks', tolerance: 300, wires: [['out']] },
+      { id: 'out', type: 'helper' },
+    ], { hub: { taskSecret } });
+    assert.ok(helper.getNode('in').warn.calledWithMatch(/add an eenplan-task-done node/));
+    const answer = await post(JSON.stringify(task), { id: 'msg_legacy' });
+    assert.equal(answer.status, 202);
+  });
+
   it('refuses a bad signature, a tampered body and a replay outside the tolerance', async () => {
     const body = JSON.stringify(task);
     const wrongKey = await post(body, { secret: otherSecret });
