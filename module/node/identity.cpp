@@ -8,7 +8,6 @@
 #include <vector>
 
 #include "eenplan/core/keyed_pseudonymiser.hpp"
-#include "eenplan/core/p256.hpp"
 #include "eenplan/core/person_number.hpp"
 #include "eenplan/core/polymorphic.hpp"
 #include "napi_helpers.hpp"
@@ -140,7 +139,6 @@ public:
     static Napi::Function define(Napi::Env env) {
         return DefineClass(env, "PolymorphicEncrypter",
                            {InstanceMethod<&PolymorphicEncrypterWrap::encrypt>("encrypt"),
-                            InstanceMethod<&PolymorphicEncrypterWrap::encrypt_with_nonce>("encryptWithNonce"),
                             InstanceMethod<&PolymorphicEncrypterWrap::encrypt_batch>("encryptBatch")});
     }
 
@@ -160,18 +158,6 @@ private:
         if (!number) return problems_result(info.Env(), number.problems());
         Napi::Object out = Napi::Object::New(info.Env());
         out.Set("ciphertext", encrypt_at_source(key_, number.value()).to_string());
-        return out;
-    }
-
-    // With a caller-chosen nonce r: only for checking test vectors, never for real numbers.
-    Napi::Value encrypt_with_nonce(const Napi::CallbackInfo& info) {
-        const auto number = parse_number(string_arg(info, 0, "kind"), string_arg(info, 1, "number"));
-        if (!number) return problems_result(info.Env(), number.problems());
-        const Bytes r_bytes = key_arg(info, 2, "nonce");
-        auto r = p256::Scalar::from_bytes(r_bytes, "/nonce");
-        if (!r) throw Napi::RangeError::New(info.Env(), "nonce: " + r.problems().front().detail);
-        Napi::Object out = Napi::Object::New(info.Env());
-        out.Set("ciphertext", encrypt_at_source(key_, number.value(), r.value()).to_string());
         return out;
     }
 

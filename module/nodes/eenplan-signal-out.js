@@ -26,6 +26,7 @@ module.exports = function (RED) {
 
     const status = (fill, text) => node.status({ fill, shape: fill === 'green' ? 'dot' : 'ring', text });
     if (!hub) status('red', 'no eenplan-hub configured');
+    else status('grey', `ready: ${hub.url || 'no hub URL'}`);
 
     const wait = (ms) => new Promise((resolve, reject) => {
       const timer = setTimeout(() => { timers.delete(timer); resolve(); }, ms);

@@ -1,10 +1,18 @@
 // eenplan-task-in: the HTTP endpoint to which the hub delivers tasks for this organisation. Each
 // delivery is verified natively (Standard Webhooks signature under the task secret, timestamp
 // within the tolerance), deduplicated on its webhook-id (the hub retries under the same id, so a
-// retry must not create a second item), acknowledged with 202, and emitted as msg for the flow to
-// create the item in the organisation's own system.
+// retry must not create a second item) and emitted as msg for the flow to create the item in the
+// organisation's own system.
+// Acknowledgement ("ack"):
+//   flow       (the editor's default) the HTTP answer waits until an eenplan-task-done node says the task is
+//              taken (202) or must come again (503); no answer within the ack timeout is a 503
+//              with Retry-After, so the hub retries and a failing flow loses nothing.
+//   immediate  202 as soon as the delivery is verified, before the flow has acted (also for a
+//              node saved before this property existed).
+// Taken ids are remembered for the hub's maximum retry age (48 h) in the chosen context store.
 'use strict';
 const native = require('./lib/native');
+const acks = require('./lib/acks');
 const { ReplayGuard } = require('./lib/replay-guard');
 const { sendProblem } = require('./lib/problem');
 
@@ -76,9 +84,25 @@ module.exports = function (RED) {
     const hub = RED.nodes.getNode(config.hub);
     const path = config.url && config.url.startsWith('/') ? config.url : `/${config.url || 'eenplan/tasks'}`;
     const tolerance = Number(config.tolerance) || 300;
-    const guard = new ReplayGuard(node.context(), tolerance);
+    // A node saved before 0.2.0 has no ack property: it keeps acknowledging at once (its flow has
+    // no task done node, so waiting would refuse every delivery), with a warning.
+    const ackMode = config.ack === 'flow' ? 'flow' : 'immediate';
+    if (config.ack === undefined) {
+      node.warn('eenplan-task-in acknowledges each task before the flow has acted; add an eenplan-task-done node ' +
+        'and choose "when eenplan-task-done says the task is taken" so a failing flow loses no task');
+    }
+    const ackTimeoutMs = Math.max(0.1, Number(config.ackTimeout) || 4) * 1000;
+    let guard;
+    try {
+      guard = new ReplayGuard(node.context(), config.store);
+    } catch (error) {
+      node.error(`eenplan-task-in: context store ${config.store}: ${error.message}`);
+      guard = new ReplayGuard(node.context());
+    }
     let received = 0;
+    let taken = 0;
     let refused = 0;
+    let last = '';
 
     if (!hub || hub.taskSecrets.length === 0) {
       node.status({ fill: 'red', shape: 'ring', text: 'no task secret on the eenplan-hub' });
@@ -87,10 +111,21 @@ module.exports = function (RED) {
       node.status({ fill: 'grey', shape: 'ring', text: `listening on ${path}` });
     }
 
+    const showStatus = (fill) => node.status({
+      fill, shape: fill === 'green' ? 'dot' : 'ring',
+      text: `${received} received, ${taken} taken, ${refused} refused${last ? ` (last: ${last})` : ''}`,
+    });
+
     const refuse = (res, status, title, detail) => {
       refused += 1;
-      node.status({ fill: 'yellow', shape: 'ring', text: `${received} received, ${refused} refused: ${title}` });
+      last = title;
+      showStatus('yellow');
       sendProblem(res, status, title, detail);
+    };
+
+    const accept = (id) => {
+      guard.add(id);
+      taken += 1;
     };
 
     async function handle(req, res) {
@@ -112,9 +147,16 @@ module.exports = function (RED) {
         return;
       }
       if (guard.has(id)) {
-        // Already accepted: acknowledge again so the hub stops retrying, but emit nothing.
-        node.status({ fill: 'green', shape: 'dot', text: `${received} received (last: a repeat, ignored)` });
+        // Taken already: acknowledge again so the hub stops retrying, but emit nothing.
+        last = 'a repeat, ignored';
+        showStatus('green');
         res.status(200).json({ status: 'duplicate', webhook_id: id });
+        return;
+      }
+      if (acks.isHeld(id)) {
+        // The flow is still working on the first arrival of this id.
+        res.set('retry-after', String(Math.ceil(ackTimeoutMs / 1000)));
+        sendProblem(res, 503, 'Task in progress', 'this delivery is still being handled; try again later');
         return;
       }
       let task;
@@ -124,15 +166,43 @@ module.exports = function (RED) {
         refuse(res, 400, 'Malformed task', 'the body is not valid JSON');
         return;
       }
-      guard.add(id);
       received += 1;
-      res.status(202).json({ status: 'accepted', webhook_id: id });
-      node.status({ fill: 'green', shape: 'dot', text: `${received} received, ${refused} refused` });
-      node.send({
+      const msg = {
         payload: task,
         topic: task && task.type,
         eenplan: { webhookId: id, timestamp: Number(req.get('webhook-timestamp')) },
+      };
+      if (ackMode === 'immediate') {
+        accept(id);
+        res.status(202).json({ status: 'accepted', webhook_id: id });
+        last = 'accepted';
+        showStatus('green');
+        node.send(msg);
+        return;
+      }
+      const timer = setTimeout(() => acks.answer(id, 'timeout'), ackTimeoutMs);
+      acks.hold(id, {
+        owner: node,
+        answer(outcome, detail) {
+          clearTimeout(timer);
+          if (outcome === 'taken') {
+            accept(id);
+            last = 'taken';
+            showStatus('green');
+            res.status(202).json({ status: 'accepted', webhook_id: id });
+            return;
+          }
+          last = outcome === 'timeout' ? 'no eenplan-task-done in time' : `to be retried${detail ? `: ${detail}` : ''}`;
+          showStatus('yellow');
+          res.set('retry-after', '60');
+          sendProblem(res, 503, 'Task not taken', outcome === 'timeout'
+            ? `the flow did not confirm the task within ${ackTimeoutMs / 1000} s; it will come again`
+            : 'the flow could not take the task now; it will come again');
+        },
       });
+      last = 'waiting for the flow';
+      showStatus('blue');
+      node.send(msg);
     }
 
     const fullPath = ((RED.settings.httpNodeRoot || '/') + path).replace(/\/{2,}/g, '/');
@@ -142,6 +212,7 @@ module.exports = function (RED) {
     RED.httpNode.post(path, handler);
 
     node.on('close', (removed, closed) => {
+      acks.releaseOwner(node);
       rawPaths.delete(fullPath);
       const stack = RED.httpNode._router ? RED.httpNode._router.stack : [];
       for (let i = stack.length - 1; i >= 0; i -= 1) {

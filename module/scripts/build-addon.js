@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-// `npm install` of this package: builds nodes' native addon (build/Release/eenplan.node) from
-// core/ and node/ with CMake, against the Node.js headers installed with Node (no download).
-// Skipped when EENPLAN_ADDON points at an addon built elsewhere (the repository's CMake build).
+// The source build of the native addon (build/Release/eenplan.node, where the loader looks
+// first) from core/ and node/ with CMake, against the Node.js headers installed with Node (no
+// download). scripts/install.js runs it only when no prebuilt binary fits this machine.
 'use strict';
 const { spawnSync } = require('node:child_process');
 const path = require('node:path');
@@ -15,10 +15,10 @@ const build = path.join(root, 'build');
 const run = (args) => {
   const result = spawnSync('cmake', args, { cwd: root, stdio: 'inherit' });
   if (result.error) {
-    console.error(`eenplan: cannot run cmake (${result.error.message}); install cmake, g++ and libssl-dev`);
+    console.error(`eenplan: cannot run cmake (${result.error.message}); install cmake, g++ and libssl-dev (no prebuilt addon fits ${process.platform}-${process.arch})`);
     process.exit(1);
   }
   if (result.status !== 0) process.exit(result.status);
 };
-run(['-S', root, '-B', build, '-DCMAKE_BUILD_TYPE=Release']);
-run(['--build', build, '--parallel']);
+run(['-S', root, '-B', build, '-DCMAKE_BUILD_TYPE=Release', '-DEENPLAN_NODE_STATIC=OFF']);
+run(['--build', build, '--parallel', '--target', 'eenplan_node']);

@@ -12,7 +12,7 @@ const os = require('node:os');
 const path = require('node:path');
 const native = require('../nodes/lib/native');
 const { request } = require('../nodes/lib/http');
-const { bsns } = require('./support');
+const { bsns, helper, nodes } = require('./support');
 
 const moduleDir = path.join(__dirname, '..');
 const exampleFlow = path.join(moduleDir, 'examples', 'school-nightly-absences.json');
@@ -65,6 +65,7 @@ describe('the example school flow against the real service [nodered][ingest]', f
   let caseSystem;
   const caseItems = [];
   let nodeRedOutput = '';
+  let deliveredId;
 
   before(async function () {
     if (!serviceBinary || !keysBinary) this.skip();
@@ -202,6 +203,7 @@ describe('the example school flow against the real service [nodered][ingest]', f
     });
     assert.equal(created.status, 201, created.body);
     const deliveryId = JSON.parse(created.body).delivery_id;
+    deliveredId = deliveryId;
     const item = await waitFor('the case item', () => caseItems[0], 30000).catch(async (error) => {
       const answer = await request(`${hubUrl}/v1/deliveries/${deliveryId}`, { headers: { authorization: `Bearer ${adminToken()}` } });
       throw new Error(`${error.message}; delivery: ${answer.body}; node-red: ${nodeRedOutput.slice(-2000)}`);
@@ -220,5 +222,39 @@ describe('the example school flow against the real service [nodered][ingest]', f
     assert.ok(delivered);
     await new Promise((r) => setTimeout(r, 300));
     assert.equal(caseItems.length, 1);
+  });
+
+  it('shows the delivery\'s state and the plans to a hub-state node with an admin token', async function () {
+    if (!deliveredId) this.skip();
+    await helper.load(nodes, [
+      { id: 'f1', type: 'tab' },
+      { id: 'hub', type: 'eenplan-hub', url: hubUrl, sourceId: 'gm1916' },
+      { id: 'hs1', z: 'f1', type: 'eenplan-hub-state', hub: 'hub', kind: 'delivery', itemId: '', wires: [['out']] },
+      { id: 'hs2', z: 'f1', type: 'eenplan-hub-state', hub: 'hub', kind: 'deliveries', state: 'delivered', limit: 10, wires: [['out']] },
+      { id: 'hs3', z: 'f1', type: 'eenplan-hub-state', hub: 'hub', kind: 'plan', itemId: 'no-such-family', wires: [['out']] },
+      { id: 'out', z: 'f1', type: 'helper' },
+      { id: 'catcher', z: 'f1', type: 'catch', scope: null, uncaught: false, wires: [['caught']] },
+      { id: 'caught', z: 'f1', type: 'helper' },
+    ], { hs1: { token: adminToken() }, hs2: { token: adminToken() }, hs3: { token: adminToken() } });
+    try {
+      const out = [];
+      const caught = [];
+      helper.getNode('out').on('input', (msg) => out.push(msg));
+      helper.getNode('caught').on('input', (msg) => caught.push(msg));
+      helper.getNode('hs1').receive({ payload: deliveredId });
+      helper.getNode('hs2').receive({});
+      helper.getNode('hs3').receive({});
+      await waitFor('three answers', () => out.length + caught.length >= 3, 10000);
+      const one = out.find((msg) => msg.payload && msg.payload.delivery_id === deliveredId);
+      assert.ok(one, JSON.stringify(out.map((m) => m.payload)));
+      assert.equal(one.payload.state, 'delivered');
+      const list = out.find((msg) => msg.payload && Array.isArray(msg.payload.deliveries));
+      assert.ok(list.payload.deliveries.some((d) => d.delivery_id === deliveredId));
+      assert.equal(caught.length, 1);
+      assert.equal(caught[0].statusCode, 404);
+      assert.match(caught[0].error.message, /no such plan/);
+    } finally {
+      await helper.unload();
+    }
   });
 });

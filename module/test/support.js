@@ -18,6 +18,8 @@ const nodes = [
   require('../nodes/eenplan-signal-out'),
   require('../nodes/eenplan-task-in'),
   require('../nodes/eenplan-las-import'),
+  require('../nodes/eenplan-task-done'),
+  require('../nodes/eenplan-hub-state'),
 ];
 
 const vectors = require(path.join(__dirname, '..', '..', 'tests', 'vectors', 'identity.json'));

@@ -1,22 +1,26 @@
-// Loads the native addon (eenplan.node) once. EENPLAN_ADDON names a build of it explicitly (the
-// repository's CMake build does so in its tests); otherwise the one `npm install` built here.
+// Loads the native addon (eenplan.node) once, by the node-gyp-build convention that native npm
+// packages share: a source build in build/Release/ if one was made, else the prebuilt binary in
+// prebuilds/<platform>-<arch>/ whose tags (napi, glibc/musl, armv7) fit this machine, e.g.
+//   prebuilds/linux-x64/node.napi.glibc.node      (in the package; built by the repository's CMake)
+//   prebuilds/linux-arm64/node.napi.glibc.node    (release build, Raspberry Pi OS 64-bit)
+//   prebuilds/win32-x64/node.napi.node            (release build, Windows)
+// Node-API's stable ABI makes one binary per platform serve every supported Node version.
+// EENPLAN_ADDON names a build explicitly (the repository's ctest sets it).
 'use strict';
-const fs = require('node:fs');
 const path = require('node:path');
 
-const candidates = [
-  process.env.EENPLAN_ADDON,
-  path.join(__dirname, '..', '..', 'build', 'Release', 'eenplan.node'),
-].filter(Boolean);
+const root = path.join(__dirname, '..', '..');
 
 function load() {
-  for (const file of candidates) {
-    if (fs.existsSync(file)) return require(file);
+  if (process.env.EENPLAN_ADDON) return require(process.env.EENPLAN_ADDON);
+  try {
+    return require('node-gyp-build')(root);
+  } catch (error) {
+    throw new Error(
+      `eenplan: no native addon for ${process.platform}-${process.arch} (${error.message}). ` +
+        'The package ships prebuilt binaries for linux-x64 (glibc); elsewhere `npm install` builds one ' +
+        'from source, which needs cmake, a C++20 compiler and the OpenSSL 3 headers (Debian: cmake g++ libssl-dev).');
   }
-  throw new Error(
-    'eenplan: the native addon eenplan.node was not found (looked in ' + candidates.join(', ') + '). ' +
-      'Run `npm install` in the package folder (it needs cmake, g++ and libssl-dev), ' +
-      'or set EENPLAN_ADDON to a built eenplan.node.');
 }
 
 module.exports = load();

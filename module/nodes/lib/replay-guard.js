@@ -1,14 +1,21 @@
-// Remembers the webhook-ids of accepted deliveries for twice the timestamp tolerance. That is
-// enough: a delivery older than the tolerance is refused on its signed timestamp anyway, so an id
-// only has to be remembered while its timestamp could still pass. The ids live in the node's
-// context, so a Node-RED with a persistent context store keeps them across a restart.
+// Remembers the webhook-ids of deliveries the flow has taken, so that a retry of one (the hub
+// retries a delivery under the same id for up to 48 hours, with a fresh signed timestamp each
+// time) is acknowledged again without reaching the flow twice. The ids are kept for the hub's
+// maximum retry age plus a margin, in the node's context under a chosen context store: with a
+// persistent store (Node-RED's contextStorage, e.g. localfilesystem) they survive a restart.
 'use strict';
 
+// The hub's RetryPolicy::max_age (module/core/include/eenplan/core/delivery/retry_schedule.hpp).
+const hubMaxRetryAgeMs = 48 * 3600 * 1000;
+const keepMs = hubMaxRetryAgeMs + 3600 * 1000;
+const key = 'seenWebhookIds';
+
 class ReplayGuard {
-  constructor(context, toleranceSeconds) {
+  constructor(context, store) {
     this.context = context;
-    this.keepMs = 2 * toleranceSeconds * 1000;
-    this.seen = context.get('seenWebhookIds') || {};
+    this.store = store || undefined;
+    this.keepMs = keepMs;
+    this.seen = { ...(context.get(key, this.store) || {}) };
   }
 
   has(id, nowMs = Date.now()) {
@@ -19,7 +26,7 @@ class ReplayGuard {
   add(id, nowMs = Date.now()) {
     this.seen[id] = nowMs + this.keepMs;
     this.prune(nowMs);
-    this.context.set('seenWebhookIds', this.seen);
+    this.context.set(key, this.seen, this.store);
   }
 
   prune(nowMs = Date.now()) {
@@ -29,4 +36,4 @@ class ReplayGuard {
   }
 }
 
-module.exports = { ReplayGuard };
+module.exports = { ReplayGuard, hubMaxRetryAgeMs, keepMs };

@@ -1,6 +1,6 @@
 // The canonical signal schema (schemas/signals/signal.schema.json), compiled once with Ajv, so
 // that a flow learns what is wrong before anything leaves the organisation. The packaged module
-// carries a copy in schemas/ (scripts/copy-schemas.js at `npm pack`); in the repository it reads
+// carries a copy in schemas/ (scripts/prepack.js at `npm pack`); in the repository it reads
 // the original.
 'use strict';
 const fs = require('node:fs');
