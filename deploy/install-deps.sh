@@ -10,6 +10,7 @@ packages=(
   libsoci-dev libboost-dev        # database access; Debian's SOCI headers include Boost
   libpq-dev libsqlite3-dev        # the PostgreSQL and SQLite client libraries behind SOCI
   libvalijson-dev                 # JSON Schema (draft-07) validation
+  libre2-dev                      # linear-time regexes for schema "pattern" (std::regex recurses per character)
   libyaml-cpp-dev                 # the YAML configuration file
   prometheus-cpp-dev              # metrics registry and text exposition
 )
@@ -20,6 +21,7 @@ if [[ "${1:-}" == "--test" ]]; then
     postgresql-15                 # a real PostgreSQL server for the tests (initdb, pg_ctl)
     wrk                           # HTTP load generator for the ingest benchmark
     util-linux                    # runuser, to start PostgreSQL as a non-root user
+    clang-14 libclang-rt-14-dev   # libFuzzer targets (tests/fuzz, EENPLAN_BUILD_FUZZERS)
   )
 fi
 

@@ -2,24 +2,19 @@
 
 #include <algorithm>
 #include <cctype>
-#include <regex>
 #include <sstream>
 
 #include <Poco/JSON/Parser.h>
 
+#include "eenplan/core/date_time.hpp"
+#include "eenplan/core/json_bounds.hpp"
+
 namespace eenplan::inbound {
 
 std::optional<std::string> to_iso_date(std::string_view text) {
-    static const std::regex iso(R"(^(\d{4})-(\d{2})-(\d{2})([T ].*)?$)");
-    static const std::regex dutch(R"(^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$)");
-    const std::string value(text);
-    std::smatch m;
-    if (std::regex_match(value, m, iso)) return m[1].str() + "-" + m[2].str() + "-" + m[3].str();
-    if (std::regex_match(value, m, dutch)) {
-        auto pad = [](const std::string& s) { return s.size() == 1 ? "0" + s : s; };
-        return m[3].str() + "-" + pad(m[2].str()) + "-" + pad(m[1].str());
-    }
-    return std::nullopt;
+    const auto day = date_time::parse_vendor_date(text);
+    if (!day) return std::nullopt;
+    return date_time::format_full_date(*day);
 }
 
 std::optional<std::string> absence_kind(std::string_view reason, std::optional<bool> authorised) {
@@ -70,6 +65,7 @@ std::optional<std::string> text_at(const Poco::JSON::Object::Ptr& root, std::ini
 }
 
 Result<Poco::JSON::Object::Ptr> parse_payload(const std::string& body) {
+    if (const auto exceeded = json_bounds::check(body)) return Problem{"", *exceeded};
     try {
         auto value = Poco::JSON::Parser().parse(body);
         if (value.type() != typeid(Poco::JSON::Object::Ptr)) return Problem{"", "must be a JSON object"};

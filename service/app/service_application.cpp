@@ -247,7 +247,7 @@ int ServiceApplication::main(const std::vector<std::string>&) {
     } catch (const StoreUnavailable& error) {
         Poco::Message failed("eenplan", "cannot start: the database is unavailable", Poco::Message::PRIO_FATAL);
         failed.set("event", "service.failed");
-        failed.set("error", error.what());
+        failed.set("error", loggable_error(error));
         logger.log(failed);
         return EXIT_UNAVAILABLE;
     } catch (const Poco::Exception& error) {

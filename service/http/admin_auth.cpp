@@ -3,11 +3,17 @@
 #include <fstream>
 #include <sstream>
 
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+
 #include <Poco/JSON/Array.h>
-#include <Poco/JWT/JWTException.h>
-#include <Poco/JWT/Signer.h>
-#include <Poco/JWT/Token.h>
+#include <Poco/JSON/Object.h>
+#include <Poco/JSON/Parser.h>
 #include <Poco/String.h>
+
+#include "eenplan/core/encoding.hpp"
+#include "eenplan/core/json_bounds.hpp"
 
 namespace eenplan::service {
 
@@ -22,6 +28,61 @@ Result<AdminAuth> AdminAuth::from_file(const std::optional<std::string>& path) {
     return AdminAuth(std::move(secret));
 }
 
+namespace {
+
+constexpr std::size_t max_token_size = 8192;
+
+std::optional<std::string> base64url_decode(std::string_view text) {
+    std::string standard(text);
+    for (char& c : standard) {
+        if (c == '-') c = '+';
+        else if (c == '_') c = '/';
+        else if (c == '+' || c == '/' || c == '=') return std::nullopt;
+    }
+    while (standard.size() % 4 != 0) standard += '=';
+    const auto bytes = base64_decode(standard);
+    // Only the canonical encoding: unused low bits must be zero, so one token has one spelling.
+    if (!bytes || base64_encode(*bytes) != standard) return std::nullopt;
+    return std::string(bytes->begin(), bytes->end());
+}
+
+Poco::JSON::Object::Ptr json_object(const std::string& text) {
+    if (json_bounds::check(text)) return nullptr;
+    try {
+        const auto value = Poco::JSON::Parser().parse(text);
+        if (value.type() != typeid(Poco::JSON::Object::Ptr)) return nullptr;
+        return value.extract<Poco::JSON::Object::Ptr>();
+    } catch (const Poco::Exception&) {
+        return nullptr;
+    }
+}
+
+// A NumericDate claim (RFC 7519 section 2): a JSON number, whole seconds.
+std::optional<std::int64_t> numeric_date(const Poco::JSON::Object& claims, const std::string& name) {
+    const auto value = claims.get(name);
+    if (value.isEmpty() || !value.isNumeric() || value.isString()) return std::nullopt;
+    try {
+        const double seconds = value.convert<double>();
+        if (!(seconds >= 0 && seconds < 1e15)) return std::nullopt;
+        return static_cast<std::int64_t>(seconds);
+    } catch (const Poco::Exception&) {
+        return std::nullopt;
+    }
+}
+
+bool names_audience(const Poco::JSON::Object& claims, const std::string& audience) {
+    const auto value = claims.get("aud");
+    if (value.isString()) return value.extract<std::string>() == audience;
+    if (value.type() == typeid(Poco::JSON::Array::Ptr)) {
+        for (const auto& item : *value.extract<Poco::JSON::Array::Ptr>()) {
+            if (item.isString() && item.extract<std::string>() == audience) return true;
+        }
+    }
+    return false;
+}
+
+}  // namespace
+
 std::variant<AdminIdentity, AdminRefusal> AdminAuth::authenticate(const std::string& authorization,
                                                                   AdminAccess access, std::int64_t now_s) const {
     if (!secret_) return AdminRefusal{401, "this hub has no admin credentials configured"};
@@ -29,25 +90,58 @@ std::variant<AdminIdentity, AdminRefusal> AdminAuth::authenticate(const std::str
     if (authorization.size() <= scheme.size() || Poco::icompare(authorization.substr(0, scheme.size()), scheme) != 0) {
         return AdminRefusal{401, "an Authorization: Bearer token is required"};
     }
-    Poco::JWT::Token token;
-    try {
-        Poco::JWT::Signer signer(*secret_);  // HS256 only: the signer's default algorithm set
-        if (!signer.tryVerify(Poco::trim(authorization.substr(scheme.size())), token)) {
-            return AdminRefusal{401, "the token's signature is not valid"};
-        }
-    } catch (const Poco::Exception&) {
+    const std::string text = Poco::trim(authorization.substr(scheme.size()));
+    const auto first_dot = text.find('.');
+    const auto second_dot = first_dot == std::string::npos ? std::string::npos : text.find('.', first_dot + 1);
+    if (text.size() > max_token_size || second_dot == std::string::npos || text.find('.', second_dot + 1) != std::string::npos) {
         return AdminRefusal{401, "the token is malformed"};
     }
-    const auto expires = token.getExpiration().epochTime();
-    if (expires == 0) return AdminRefusal{401, "the token has no expiry (exp)"};
-    if (expires <= now_s) return AdminRefusal{401, "the token has expired"};
-    if (token.getSubject().empty()) return AdminRefusal{401, "the token names no subject (sub)"};
+    const std::string_view signed_part = std::string_view(text).substr(0, second_dot);
+    const auto header = base64url_decode(std::string_view(text).substr(0, first_dot));
+    const auto payload = base64url_decode(std::string_view(text).substr(first_dot + 1, second_dot - first_dot - 1));
+    const auto signature = base64url_decode(std::string_view(text).substr(second_dot + 1));
+    if (!header || !payload || !signature) return AdminRefusal{401, "the token is malformed"};
+    const auto header_json = json_object(*header);
+    if (!header_json || header_json->optValue<std::string>("alg", "") != "HS256") {
+        return AdminRefusal{401, "the token is not an HS256 JWT"};
+    }
+
+    // HMAC-SHA256 over "header.payload", compared in constant time (RFC 7515 section 5.2).
+    unsigned char mac[EVP_MAX_MD_SIZE];
+    unsigned int mac_size = 0;
+    if (HMAC(EVP_sha256(), secret_->data(), static_cast<int>(secret_->size()),
+             reinterpret_cast<const unsigned char*>(signed_part.data()), signed_part.size(), mac, &mac_size) == nullptr) {
+        return AdminRefusal{401, "the token's signature is not valid"};
+    }
+    if (signature->size() != mac_size || CRYPTO_memcmp(signature->data(), mac, mac_size) != 0) {
+        return AdminRefusal{401, "the token's signature is not valid"};
+    }
+
+    const auto claims = json_object(*payload);
+    if (!claims) return AdminRefusal{401, "the token is malformed"};
+    if (!claims->get("iss").isString() || claims->getValue<std::string>("iss") != rules_.issuer) {
+        return AdminRefusal{401, "the token's issuer (iss) is not the expected one"};
+    }
+    if (!names_audience(*claims, rules_.audience)) {
+        return AdminRefusal{401, "the token is not meant for this API (aud)"};
+    }
+    if (!claims->has("exp")) return AdminRefusal{401, "the token has no expiry (exp)"};
+    const auto expires = numeric_date(*claims, "exp");
+    if (!expires) return AdminRefusal{401, "the token's expiry (exp) is not a number of seconds"};
+    if (*expires <= now_s) return AdminRefusal{401, "the token has expired"};
+    if (*expires - now_s > rules_.max_lifetime_s) return AdminRefusal{401, "the token lives longer than this hub accepts"};
+    if (claims->has("nbf")) {
+        const auto not_before = numeric_date(*claims, "nbf");
+        if (!not_before) return AdminRefusal{401, "the token's nbf is not a number of seconds"};
+        if (*not_before > now_s + rules_.leeway_s) return AdminRefusal{401, "the token is not valid yet (nbf)"};
+    }
+    const std::string subject = claims->get("sub").isString() ? claims->getValue<std::string>("sub") : std::string();
+    if (subject.empty()) return AdminRefusal{401, "the token names no subject (sub)"};
 
     bool admin = false;
     bool privacy_officer = false;
-    const auto& payload = token.payload();
-    if (payload.isArray("roles")) {
-        const auto roles = payload.getArray("roles");
+    if (claims->isArray("roles")) {
+        const auto roles = claims->getArray("roles");
         for (std::size_t i = 0; i < roles->size(); ++i) {
             const std::string role = roles->get(static_cast<unsigned>(i)).toString();
             admin = admin || role == "admin";
@@ -58,7 +152,7 @@ std::variant<AdminIdentity, AdminRefusal> AdminAuth::authenticate(const std::str
     if (access == AdminAccess::read && !admin && !privacy_officer) {
         return AdminRefusal{403, "this needs the admin or privacy_officer role"};
     }
-    return AdminIdentity{token.getSubject()};
+    return AdminIdentity{subject};
 }
 
 }  // namespace eenplan::service

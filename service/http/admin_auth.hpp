@@ -1,6 +1,8 @@
 // Authentication of the admin API: "Authorization: Bearer <JWT>", HS256 under the secret from
-// admin.jwt_secret_file, with "exp" in the future, a "sub" (who acts, recorded with every
-// decision) and a "roles" claim. Reading records needs "admin" or "privacy_officer"; changing
+// admin.jwt_secret_file (RFC 7519, checked here rather than by Poco::JWT, whose signature
+// comparison is not constant-time): "iss" and "aud" as expected, a numeric "exp" in the future
+// and at most max_lifetime_s away, "nbf" (if present) not in the future, a "sub" (who acts,
+// recorded with every decision) and a "roles" claim. Reading records needs "admin" or "privacy_officer"; changing
 // them (decisions, merges) needs "admin".
 #pragma once
 
@@ -8,7 +10,6 @@
 #include <optional>
 #include <string>
 #include <variant>
-
 
 #include "eenplan/core/result.hpp"
 
@@ -25,10 +26,19 @@ struct AdminRefusal {
     std::string detail;  // one sentence, nothing from the token
 };
 
+// What a token must say besides its signature.
+struct AdminTokenRules {
+    std::string issuer = "eenplan";          // "iss"
+    std::string audience = "eenplan-admin";  // "aud": this string, or an array holding it
+    std::int64_t max_lifetime_s = 12 * 3600; // "exp" at most this far from now
+    std::int64_t leeway_s = 60;              // clock skew allowed for "nbf"
+};
+
 class AdminAuth {
 public:
     // Without a secret every request is refused.
-    explicit AdminAuth(std::optional<std::string> secret) : secret_(std::move(secret)) {}
+    explicit AdminAuth(std::optional<std::string> secret, AdminTokenRules rules = {})
+        : secret_(std::move(secret)), rules_(std::move(rules)) {}
 
     // Reads the secret file (at least 32 bytes, white space trimmed); problems point at the config.
     static Result<AdminAuth> from_file(const std::optional<std::string>& path);
@@ -39,6 +49,7 @@ public:
 
 private:
     std::optional<std::string> secret_;
+    AdminTokenRules rules_;
 };
 
 }  // namespace eenplan::service

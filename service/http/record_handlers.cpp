@@ -1,6 +1,5 @@
 #include "http/record_handlers.hpp"
 
-#include <regex>
 #include <sstream>
 
 #include <Poco/DateTimeFormat.h>
@@ -10,6 +9,8 @@
 #include <Poco/Timestamp.h>
 #include <Poco/URI.h>
 
+#include "eenplan/core/date_time.hpp"
+#include "eenplan/core/json_bounds.hpp"
 #include "http/problem.hpp"
 #include "http/response.hpp"
 #include "validation/json_schema.hpp"
@@ -83,6 +84,10 @@ Poco::JSON::Object::Ptr AdminHandler::read_body(Poco::Net::HTTPServerRequest& re
                                 "a request may be at most 65536 bytes", {}});
         return nullptr;
     }
+    if (const auto exceeded = json_bounds::check(body)) {
+        send_problem(response, {Status::HTTP_BAD_REQUEST, "malformed-json", "Malformed JSON", *exceeded, {}});
+        return nullptr;
+    }
     Poco::Dynamic::Var document;
     try {
         document = Poco::JSON::Parser().parse(body);
@@ -93,10 +98,11 @@ Poco::JSON::Object::Ptr AdminHandler::read_body(Poco::Net::HTTPServerRequest& re
     Problems problems = JsonSchema::embedded(schema).validate(document);
     for (Problem& p : problems) {
         // The validator places a missing property at its parent; point at the property itself.
-        static const std::regex missing(R"(^Missing required property '([a-z_]+)'\.$)");
-        std::smatch match;
-        if (std::regex_match(p.detail, match, missing)) {
-            p.pointer += "/" + match[1].str();
+        constexpr std::string_view prefix = "Missing required property '";
+        constexpr std::string_view suffix = "'.";
+        const std::string_view detail = p.detail;
+        if (detail.size() > prefix.size() + suffix.size() && detail.starts_with(prefix) && detail.ends_with(suffix)) {
+            p.pointer += "/" + std::string(detail.substr(prefix.size(), detail.size() - prefix.size() - suffix.size()));
             p.detail = "is required";
         }
     }
@@ -143,10 +149,9 @@ void MergeUndoHandler::serve(Poco::Net::HTTPServerRequest& request, Poco::Net::H
 }
 
 void FamilyHandler::serve(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response) {
-    static const std::regex date(R"(^\d{4}-\d{2}-\d{2}$)");
     const std::string today = Poco::DateTimeFormatter::format(Poco::Timestamp(), "%Y-%m-%d");
     const std::string on = query_value(request, "on", today);
-    if (!std::regex_match(on, date)) {
+    if (!date_time::parse_full_date(on)) {
         return send_problem(response, {Status::HTTP_BAD_REQUEST, "invalid-request", "The request is not valid",
                                        "the query parameter on must be a date", {Problem{"/on", "must be YYYY-MM-DD"}}});
     }

@@ -5,6 +5,7 @@
 #include <Poco/Message.h>
 
 #include "http/problem.hpp"
+#include "store/database.hpp"
 
 namespace eenplan::service {
 
@@ -17,7 +18,7 @@ void RouteHandler::handleRequest(Poco::Net::HTTPServerRequest& request,
         Poco::Message message("http", "store unavailable", Poco::Message::PRIO_WARNING);
         message.set("event", "store.unavailable");
         message.set("route", route_);
-        message.set("error", error.what());
+        message.set("error", loggable_error(error));
         context_.logger.log(message);
         if (!response.sent()) {
             response.set("Retry-After", "5");
@@ -29,7 +30,7 @@ void RouteHandler::handleRequest(Poco::Net::HTTPServerRequest& request,
         Poco::Message message("http", "request failed", Poco::Message::PRIO_ERROR);
         message.set("event", "request.failed");
         message.set("route", route_);
-        message.set("error", error.what());
+        message.set("error", loggable_error(error));
         context_.logger.log(message);
         if (!response.sent()) {
             send_problem(response, {Poco::Net::HTTPResponse::HTTP_INTERNAL_SERVER_ERROR, "internal-error",

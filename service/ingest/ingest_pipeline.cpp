@@ -6,6 +6,7 @@
 #include <Poco/JSON/Parser.h>
 #include <Poco/UUIDGenerator.h>
 
+#include "eenplan/core/json_bounds.hpp"
 #include "eenplan/core/person_number.hpp"
 #include "eenplan/core/polymorphic.hpp"
 #include "eenplan/core/record/pupil_linking.hpp"
@@ -139,6 +140,10 @@ IngestOutcome IngestPipeline::ingest(const IngestRequest& request) const {
         return {IngestStatus::duplicate, std::move(ids), "this webhook-id was received before", {}, {}};
     }
 
+    // Bounds before the parser: depth, string and number sizes, UTF-8, no NUL (core/json_bounds).
+    if (const auto exceeded = json_bounds::check(request.body)) {
+        return {IngestStatus::malformed, {}, *exceeded, {}, {}};
+    }
     Poco::Dynamic::Var document;
     try {
         Poco::JSON::Parser parser;

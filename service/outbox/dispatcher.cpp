@@ -8,6 +8,7 @@
 #include "outbound/webhook_connector.hpp"
 #include "outbound/zgw_connector.hpp"
 #include "outbox/task_outbox.hpp"
+#include "store/database.hpp"
 
 namespace eenplan::service {
 namespace {
@@ -110,7 +111,7 @@ void Dispatcher::run(unsigned seed) {
             // The database went away; what was claimed becomes due again when its lease ends.
             Poco::Message message("delivery", "dispatcher could not reach the store", Poco::Message::PRIO_WARNING);
             message.set("event", "delivery.store_unavailable");
-            message.set("error", error.what());
+            message.set("error", loggable_error(error));
             logger_.log(message);
         }
         if (claimed == static_cast<std::size_t>(config_.delivery.batch_size)) continue;  // more may be due

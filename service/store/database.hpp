@@ -19,6 +19,11 @@ public:
     using std::runtime_error::runtime_error;
 };
 
+// What of a failure may be logged. SOCI 4.0.3 appends the SQL statement and every bound value to
+// its messages ("... while executing \"INSERT ...\" with :1=..."): pseudonyms, envelopes, CLKs.
+// A SOCI error is therefore told by its category only; any other exception by its what().
+std::string loggable_error(const std::exception& error);
+
 class Database {
 public:
     // Opens every pooled connection; throws StoreUnavailable when the database cannot be reached.
@@ -42,7 +47,7 @@ public:
         try {
             return fn(session);
         } catch (const soci::soci_error& error) {
-            throw StoreUnavailable(std::string("database unavailable: ") + error.what());
+            throw StoreUnavailable("database unavailable: " + loggable_error(error));
         }
     }
 

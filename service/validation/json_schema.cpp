@@ -6,12 +6,19 @@
 #include <stdexcept>
 #include <string>
 
+#include <Poco/JSON/Array.h>
+#include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
+#include <re2/re2.h>
 #include <valijson/adapters/poco_json_adapter.hpp>
+#include <valijson/constraint_builder.hpp>
+#include <valijson/constraints/concrete_constraints.hpp>
 #include <valijson/schema.hpp>
 #include <valijson/schema_parser.hpp>
+#include <valijson/validation_results.hpp>
 #include <valijson/validator.hpp>
 
+#include "eenplan/core/date_time.hpp"
 #include "validation/embedded_files.hpp"
 
 namespace eenplan::service {
@@ -47,6 +54,143 @@ bool is_summary(const std::string& description) {
            (description.starts_with("Failed to validate item #") && description.ends_with(" in array."));
 }
 
+// valijson 1.0 evaluates "pattern", "patternProperties" and the "date", "time" and "date-time"
+// formats with std::regex, which in libstdc++ recurses once per character of the input: one long
+// string from a sender overflows the stack and kills the service. So, at schema load, "pattern"
+// and "format" are renamed to keywords of our own, checked by RE2 (linear time, no recursion) and
+// by the hand-written RFC 3339 parsers of core; "patternProperties" is refused.
+constexpr const char* pattern_keyword = "x-eenplan-pattern";
+constexpr const char* format_keyword = "x-eenplan-format";
+
+// Keywords whose value is a schema, an array of schemas or a map of name -> schema (draft-07).
+bool holds_schema(const std::string& keyword) {
+    static const char* const keywords[] = {"items", "additionalItems", "additionalProperties", "contains",
+                                           "propertyNames", "if", "then", "else", "not", "allOf", "anyOf",
+                                           "oneOf", "properties", "definitions", "$defs", "dependencies"};
+    return std::any_of(std::begin(keywords), std::end(keywords), [&](const char* k) { return keyword == k; });
+}
+bool holds_schema_map(const std::string& keyword) {
+    return keyword == "properties" || keyword == "definitions" || keyword == "$defs" || keyword == "dependencies";
+}
+
+void rewrite_schema(Poco::JSON::Object::Ptr schema);
+
+void rewrite_value(const Poco::Dynamic::Var& value, bool is_map) {
+    if (value.type() == typeid(Poco::JSON::Array::Ptr)) {
+        for (const auto& item : *value.extract<Poco::JSON::Array::Ptr>()) rewrite_value(item, false);
+    } else if (value.type() == typeid(Poco::JSON::Object::Ptr)) {
+        const auto object = value.extract<Poco::JSON::Object::Ptr>();
+        if (!is_map) return rewrite_schema(object);
+        for (const auto& [name, member] : *object) rewrite_value(member, false);
+    }
+}
+
+void rewrite_schema(Poco::JSON::Object::Ptr schema) {
+    if (schema->has("patternProperties")) {
+        throw std::runtime_error("schema keyword patternProperties is not supported (it would need std::regex)");
+    }
+    if (schema->has("pattern")) {
+        const auto pattern = schema->get("pattern");
+        schema->remove("pattern");
+        schema->set(pattern_keyword, pattern);
+    }
+    if (schema->has("format")) {
+        const auto format = schema->get("format");
+        schema->remove("format");
+        schema->set(format_keyword, format);
+    }
+    for (const auto& [keyword, value] : *schema) {
+        if (holds_schema(keyword)) rewrite_value(value, holds_schema_map(keyword));
+    }
+}
+
+void report(valijson::ValidationResults* results, const std::vector<std::string>& context, const std::string& text) {
+    if (results) results->pushError(context, text);
+}
+
+class PatternConstraint final : public valijson::constraints::PolyConstraint {
+public:
+    PatternConstraint(std::shared_ptr<const re2::RE2> regex, std::string source)
+        : regex_(std::move(regex)), source_(std::move(source)) {}
+
+    bool validate(const valijson::adapters::Adapter& target, const std::vector<std::string>& context,
+                  valijson::ValidationResults* results) const override {
+        if (!target.isString()) return true;
+        if (re2::RE2::PartialMatch(target.asString(), *regex_)) return true;
+        report(results, context, "does not match the pattern " + source_);
+        return false;
+    }
+
+private:
+    valijson::constraints::Constraint* cloneInto(void* memory) const override {
+        return new (memory) PatternConstraint(*this);
+    }
+    size_t sizeOf() const override { return sizeof(PatternConstraint); }
+
+    std::shared_ptr<const re2::RE2> regex_;
+    std::string source_;
+};
+
+class FormatConstraint final : public valijson::constraints::PolyConstraint {
+public:
+    enum class Kind { date, time, date_time };
+    explicit FormatConstraint(Kind kind) : kind_(kind) {}
+
+    bool validate(const valijson::adapters::Adapter& target, const std::vector<std::string>& context,
+                  valijson::ValidationResults* results) const override {
+        if (!target.isString()) return true;
+        const std::string text = target.asString();
+        switch (kind_) {
+            case Kind::date:
+                if (date_time::parse_full_date(text)) return true;
+                report(results, context, "must be a date (RFC 3339 full-date, YYYY-MM-DD)");
+                return false;
+            case Kind::time:
+                if (date_time::is_full_time(text)) return true;
+                report(results, context, "must be a time (RFC 3339 full-time)");
+                return false;
+            case Kind::date_time:
+                if (date_time::is_date_time(text)) return true;
+                report(results, context, "must be a date-time (RFC 3339)");
+                return false;
+        }
+        return false;
+    }
+
+private:
+    valijson::constraints::Constraint* cloneInto(void* memory) const override {
+        return new (memory) FormatConstraint(*this);
+    }
+    size_t sizeOf() const override { return sizeof(FormatConstraint); }
+
+    Kind kind_;
+};
+
+class PatternBuilder final : public valijson::ConstraintBuilder {
+public:
+    valijson::constraints::Constraint* make(const valijson::adapters::Adapter& value) const override {
+        std::string source;
+        if (!value.getString(source)) throw std::runtime_error("schema keyword pattern must be a string");
+        re2::RE2::Options options;
+        options.set_log_errors(false);
+        auto regex = std::make_shared<const re2::RE2>(source, options);
+        if (!regex->ok()) throw std::runtime_error("schema pattern " + source + " is not a valid RE2 expression");
+        return new PatternConstraint(std::move(regex), source);
+    }
+};
+
+class FormatBuilder final : public valijson::ConstraintBuilder {
+public:
+    valijson::constraints::Constraint* make(const valijson::adapters::Adapter& value) const override {
+        std::string format;
+        if (!value.getString(format)) throw std::runtime_error("schema keyword format must be a string");
+        if (format == "date") return new FormatConstraint(FormatConstraint::Kind::date);
+        if (format == "time") return new FormatConstraint(FormatConstraint::Kind::time);
+        if (format == "date-time") return new FormatConstraint(FormatConstraint::Kind::date_time);
+        throw std::runtime_error("schema format " + format + " is not supported");
+    }
+};
+
 template <typename Adapter>
 Problems run(const valijson::Schema& schema, const Adapter& adapter) {
     valijson::Validator validator(valijson::Validator::kStrongTypes);
@@ -73,7 +217,10 @@ struct JsonSchema::Impl {
 JsonSchema::JsonSchema(std::string_view schema_json) : impl_(std::make_unique<Impl>()) {
     Poco::JSON::Parser parser;
     const Poco::Dynamic::Var document = parser.parse(std::string(schema_json));
+    rewrite_value(document, false);
     valijson::SchemaParser schema_parser(valijson::SchemaParser::kDraft7);
+    schema_parser.addConstraintBuilder(pattern_keyword, new PatternBuilder);
+    schema_parser.addConstraintBuilder(format_keyword, new FormatBuilder);
     schema_parser.populateSchema(valijson::adapters::PocoJsonAdapter(document), impl_->schema);
 }
 

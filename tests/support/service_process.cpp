@@ -218,6 +218,8 @@ std::string admin_token(const std::string& subject, const std::vector<std::strin
     Poco::JWT::Token token;
     token.setType("JWT");
     token.setSubject(subject);
+    token.setIssuer("eenplan");
+    token.setAudience("eenplan-admin");
     Poco::JSON::Array::Ptr list = new Poco::JSON::Array;
     for (const std::string& role : roles) list->add(role);
     token.payload().set("roles", list);

@@ -1,5 +1,6 @@
 #include "eenplan/core/standard_webhooks.hpp"
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 #include <openssl/crypto.h>
@@ -79,8 +80,11 @@ Verification verify(std::span<const Bytes> secrets, const Headers& headers, std:
     const auto* end = headers.timestamp.data() + headers.timestamp.size();
     auto [ptr, ec] = std::from_chars(headers.timestamp.data(), end, timestamp);
     if (ec != std::errc{} || ptr != end) return {false, Rejection::bad_timestamp};
-    const std::int64_t skew = now_seconds - timestamp;
-    if (skew > tolerance_seconds || -skew > tolerance_seconds) {
+    // Compared without subtracting the sender's value: now - INT64_MIN would overflow. The
+    // receiver's own figures are clamped so that now +- tolerance cannot overflow either.
+    const std::int64_t now = std::clamp<std::int64_t>(now_seconds, -(std::int64_t{1} << 60), std::int64_t{1} << 60);
+    const std::int64_t tolerance = std::clamp<std::int64_t>(tolerance_seconds, 0, std::int64_t{1} << 40);
+    if (timestamp < now - tolerance || timestamp > now + tolerance) {
         return {false, Rejection::timestamp_out_of_tolerance};
     }
 
