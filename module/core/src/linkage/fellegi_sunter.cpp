@@ -22,7 +22,7 @@ std::array<FieldModel, field_count> FellegiSunterParameters::default_fields() {
         /* family_name */ {{0.94, 0.02, 0.035, 0.001, 0}, {0.72, 0.055, 0.04, 0.90, 0}},
         /* given_first */ {{0.925, 0.018, 0.05, 1e-4, 0}, {0.32, 0.0057, 0.064, 0.61, 0}},
         /* given_rest  */ {{0.97, 0.01, 0.01, 0.01, 0}, {0.021, 0.0027, 0.14, 0.84, 0}},
-        /* birth_date  */ {{0.98, 0.018, 0.002, 1e-4, 0}, {0.0027, 0.03, 0.039, 0.93, 0}},
+        /* birth_date  */ {{0.98, 0.007, 0.0114, 1e-4, 0}, {0.0027, 0.00058, 0.068, 0.93, 0}},
         /* postcode    */ {{0.94, 0.01, 0, 0.058, 0}, {0.1175, 0.04, 0, 0.232, 0}},
     }};
 }
@@ -38,7 +38,7 @@ FellegiSunterScore score(const FieldComparison& comparison, const FellegiSunterP
         const auto l = static_cast<std::size_t>(w.level);
         const double m = std::max(p.fields[f].m[l], 1e-4), u = std::max(p.fields[f].u[l], 1e-4);
         w.weight = std::log2(m / u);
-        if (w.level == Level::agree && counts.total > 0) {
+        if (w.level == Level::agree && counts.total > 0 && counts.total >= p.tf_min_total) {
             double expected = 0;
             std::uint64_t count = 0;
             if (static_cast<Field>(f) == Field::family_name) {

@@ -213,8 +213,8 @@ FieldComparison compare(const FieldEncoding& q, const FieldEncoding& c) noexcept
         out.levels[date] = Level::disagree;
         for (std::size_t i = 0; i < 8; ++i) {
             if (q.date_digit_masked[i] == c.date_digit_masked[i]) {
-                out.levels[date] = Level::near;
-                out.similarity[date] = 0.5F;
+                out.levels[date] = Level::partial;
+                out.similarity[date] = 0.25F;
                 out.date_pattern = "digit";
                 break;
             }

@@ -94,9 +94,11 @@ enum class Field : std::uint8_t { family_name, given_first, given_rest, birth_da
 inline constexpr std::size_t field_count = 5;
 std::string_view to_string(Field field);
 
-// agree: equal value; near: a small error (name Dice >= 0.8; date day/month swapped or one digit
-// off; postcode same PC4); partial: a larger one (name Dice >= 0.4; date with exactly one of
-// year, month, day wrong); disagree; missing: either side lacks the field (weight 0).
+// agree: equal value; near: a small error (name Dice >= 0.8; date with day and month swapped;
+// postcode same PC4); partial: a larger one (name Dice >= 0.4; date one digit off, or exactly one
+// of year, month, day wrong); disagree; missing: either side lacks the field (weight 0). A date
+// one digit off is "partial", not "near": among siblings and namesakes it is common (born on the
+// 4th and the 14th), a swap is not.
 enum class Level : std::uint8_t { agree, near, partial, disagree, missing };
 inline constexpr std::size_t level_count = 5;
 std::string_view to_string(Level level);
