@@ -159,9 +159,10 @@ Result<Config> parse_config(const std::string& yaml_text, const std::string& bas
             p.margin = get_or(fs, "margin", p.margin);
             p.tf_cap = get_or(fs, "tf_cap", p.tf_cap);
             if (p.review > p.link) problems.push_back({"/linkage/fellegi_sunter/review", "must not exceed /linkage/fellegi_sunter/link"});
-            for (std::size_t f = 0; f < linkage::field_count; ++f) {
+            const YAML::Node fields = fs["fields"];
+            for (std::size_t f = 0; fields && f < linkage::field_count; ++f) {
                 const std::string name(linkage::to_string(static_cast<linkage::Field>(f)));
-                const YAML::Node field = fs["fields"][name];
+                const YAML::Node field = fields[name];
                 if (!field) continue;
                 for (const char* which : {"m", "u"}) {
                     const YAML::Node values = field[which];
