@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <stdexcept>
 
 #include "synthetic_people.hpp"
@@ -149,9 +150,55 @@ std::string feminine(Origin origin, std::string_view core) {
     return out;
 }
 
-std::string given_names(Random& random, const OriginNames& names, Sex sex) {
+// Like pick(), with the weights of the first three (the most common) names times `boost`: Dutch
+// name statistics have a few very common names and a long tail.
+template <typename T>
+const T& pick_common(Random& random, std::span<const T> items, std::uint32_t boost) {
+    std::uint64_t total = 0;
+    for (std::size_t i = 0; i < items.size(); ++i) total += items[i].weight * (i < 3 ? boost : 1U);
+    std::uint64_t r = below(random, total);
+    for (std::size_t i = 0; i < items.size(); ++i) {
+        const std::uint64_t w = items[i].weight * (i < 3 ? boost : 1U);
+        if (r < w) return items[i];
+        r -= w;
+    }
+    return items.back();
+}
+
+// Spellings of one name that sources write differently (transliterated from Arabic, Turkish,
+// Amharic, ...); a source may write any of its group.
+constexpr std::array<std::array<std::string_view, 4>, 14> transliterations = {{
+    {"Mohammed", "Mohamed", "Muhammad", "Mohammad"},
+    {"Youssef", "Yusuf", "Yousef", "Youssef"},
+    {"Ibrahim", "Ebrahim", "Ibrahim", "Ibrahim"},
+    {"Fatima", "Fatma", "Fatimah", "Fatima"},
+    {"Hamza", "Hamzah", "Hamza", "Hamza"},
+    {"Yassin", "Yassine", "Yasin", "Yassin"},
+    {"Ayoub", "Ayub", "Ayoub", "Ayoub"},
+    {"Aisha", "Aicha", "Aïcha", "Aisha"},
+    {"Khadija", "Khadidja", "Khadija", "Khadija"},
+    {"Meryem", "Maryam", "Mariam", "Meryem"},
+    {"Mustafa", "Mustapha", "Moustafa", "Mustafa"},
+    {"Ahmed", "Ahmad", "Ahmet", "Ahmed"},
+    {"Hassan", "Hasan", "Hassan", "Hassan"},
+    {"Omar", "Umar", "Omar", "Omar"},
+}};
+
+// Another spelling of `name`, or empty when it has none.
+std::string_view transliterate(std::string_view name, Random& random) {
+    for (const auto& group : transliterations) {
+        if (std::find(group.begin(), group.end(), name) == group.end()) continue;
+        for (int attempt = 0; attempt < 8; ++attempt) {
+            const std::string_view other = group[below(random, group.size())];
+            if (other != name) return other;
+        }
+    }
+    return {};
+}
+
+std::string given_names(Random& random, const OriginNames& names, Sex sex, std::uint32_t boost = 1) {
     const auto list = sex == Sex::male ? names.boys : names.girls;
-    std::string out(pick(random, list).name);
+    std::string out(pick_common(random, list, boost).name);
     unsigned extra = 0;
     if (names.origin == Origin::dutch) {
         extra = pick_value(random, {{0, 25}, {1, 45}, {2, 25}, {3, 5}});
@@ -363,7 +410,18 @@ private:
             while (previous.postcode == family.address.postcode) previous = random_address(random_, *before);
             family.previous_address = std::move(previous);
         }
-        const WeightedFamilyName& surname = pick(random_, names.family);
+        const WeightedFamilyName& surname = pick_common(random_, names.family, p_.common_name_boost);
+        // A namesake family: same family name and region as an earlier family, and a child with
+        // the same first given name (born another year, other middle names).
+        std::optional<Pupil> model;
+        if (p_.namesakes > 0 && !population_.families.empty() && chance(random_, p_.namesakes)) {
+            const Family& other = population_.families[below(random_, population_.families.size())];
+            if (other.origin == names.origin && other.origin != Origin::polish &&
+                municipality_of_postcode(other.address.postcode) != nullptr) {
+                model = population_.pupils[other.children.front()];
+                family.address = random_address(random_, *municipality_of_postcode(other.address.postcode));
+            }
+        }
 
         // Children: the youngest is 4 to 18, each older sibling 1 to 4 years older (or a twin).
         const auto children = pick_value(random_, {{1, 30}, {2, 42}, {3, 20}, {4, 8}});
@@ -373,7 +431,7 @@ private:
         std::vector<std::int64_t> ages;
         for (unsigned i = 0; i < children && age < 18 * year; ++i) {
             ages.push_back(age);
-            if (!chance(random_, 0.03)) age += between(random_, year, 4 * year);
+            if (!chance(random_, p_.twins)) age += between(random_, year, 4 * year);
         }
         std::string previous_first_name;
         std::int64_t previous_birth = -1;
@@ -382,15 +440,21 @@ private:
             pupil.id = static_cast<std::uint32_t>(population_.pupils.size());
             pupil.family = family.id;
             pupil.sex = chance(random_, 0.51) ? Sex::male : Sex::female;
+            if (model && pupil.id == population_.pupils.size() && family.children.empty()) pupil.sex = model->sex;
             const std::int64_t birth = today_ - a;
             for (;;) {  // twins get different first names
-                pupil.given_names = given_names(random_, names, pupil.sex);
+                pupil.given_names = given_names(random_, names, pupil.sex, p_.common_name_boost);
+                if (model && family.children.empty()) {
+                    const std::string rest = pupil.given_names.substr(std::min(pupil.given_names.size(), pupil.given_names.find(' ')));
+                    pupil.given_names = first_word(model->given_names) + rest;
+                }
                 if (birth != previous_birth || first_word(pupil.given_names) != previous_first_name) break;
             }
             previous_first_name = first_word(pupil.given_names);
             previous_birth = birth;
-            pupil.family_prefix = std::string(surname.prefix);
-            pupil.family_name = pupil.sex == Sex::female ? feminine(names.origin, surname.core) : std::string(surname.core);
+            pupil.family_prefix = model ? model->family_prefix : std::string(surname.prefix);
+            pupil.family_name = model ? model->family_name
+                                      : pupil.sex == Sex::female ? feminine(names.origin, surname.core) : std::string(surname.core);
             pupil.birth_date = iso_date(civil_from_days(birth));
             pupil.sector = years_between(civil_from_days(birth), today_civil_) < 12 ? Sector::primary : Sector::secondary;
             if (chance(random_, p_.no_number)) {
@@ -448,6 +512,14 @@ private:
         if (given.find(' ') != std::string::npos && chance(random_, p_.first_name_only)) {
             given = first_word(given);
             o.distortions |= first_name_only;
+        }
+        if (p_.transliteration > 0 && chance(random_, p_.transliteration)) {
+            const std::string first = first_word(given);
+            const std::string_view other = transliterate(first, random_);
+            if (!other.empty()) {
+                given = std::string(other) + given.substr(first.size());
+                o.distortions |= transliterated;
+            }
         }
         if (chance(random_, p_.typo)) {
             const auto edits = pick_value(random_, {{1, 70}, {2, 20}, {3, 10}});
@@ -561,5 +633,17 @@ private:
 }  // namespace
 
 Population generate_population(const PopulationParameters& parameters) { return Generator(parameters).run(); }
+
+PopulationParameters harder_population(std::uint64_t seed, std::uint32_t pupils) {
+    PopulationParameters p;
+    p.seed = seed;
+    p.pupils = pupils;
+    p.common_name_boost = 6;
+    p.namesakes = 0.03;
+    p.twins = 0.05;
+    p.moved = 0.12;
+    p.transliteration = 0.30;
+    return p;
+}
 
 }  // namespace eenplan::simulators

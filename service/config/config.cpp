@@ -152,6 +152,29 @@ Result<Config> parse_config(const std::string& yaml_text, const std::string& bas
         if (config.linkage.possible_threshold > config.linkage.match_threshold) {
             problems.push_back({"/linkage/possible_threshold", "must not exceed /linkage/match_threshold"});
         }
+        if (const YAML::Node fs = linkage["fellegi_sunter"]) {
+            linkage::FellegiSunterParameters& p = config.linkage.fellegi_sunter;
+            p.link = get_or(fs, "link", p.link);
+            p.review = get_or(fs, "review", p.review);
+            p.margin = get_or(fs, "margin", p.margin);
+            p.tf_cap = get_or(fs, "tf_cap", p.tf_cap);
+            if (p.review > p.link) problems.push_back({"/linkage/fellegi_sunter/review", "must not exceed /linkage/fellegi_sunter/link"});
+            const YAML::Node fields = fs["fields"];
+            for (std::size_t f = 0; fields && f < linkage::field_count; ++f) {
+                const std::string name(linkage::to_string(static_cast<linkage::Field>(f)));
+                const YAML::Node field = fields[name];
+                if (!field) continue;
+                for (const char* which : {"m", "u"}) {
+                    const YAML::Node values = field[which];
+                    if (!values || !values.IsSequence() || values.size() != 4) {
+                        problems.push_back({"/linkage/fellegi_sunter/fields/" + name + "/" + which, "needs four probabilities"});
+                        continue;
+                    }
+                    auto& target = which[0] == 'm' ? p.fields[f].m : p.fields[f].u;
+                    for (std::size_t l = 0; l < 4; ++l) target[l] = values[l].as<double>();
+                }
+            }
+        }
     }
     if (const YAML::Node admin = root["admin"]) {
         config.admin.jwt_secret_file = resolve(admin["jwt_secret_file"].as<std::string>(), base_dir);

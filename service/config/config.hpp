@@ -9,6 +9,7 @@
 
 #include "eenplan/core/encoding.hpp"
 #include "eenplan/core/linkage/classification.hpp"
+#include "eenplan/core/linkage/fellegi_sunter.hpp"
 #include "eenplan/core/result.hpp"
 
 namespace eenplan::service {
@@ -53,6 +54,9 @@ struct LinkageConfig {
     // Defaults: the thresholds tuned on the synthetic population (docs/benchmarks/linkage.md).
     double match_threshold = linkage::Thresholds{}.match;
     double possible_threshold = linkage::Thresholds{}.possible;
+    // Field-level decision (linkage/fellegi_sunter.hpp): `linkage.fellegi_sunter.{link, review,
+    // margin}` in bits, m and u per field and level under `linkage.fellegi_sunter.fields`.
+    linkage::FellegiSunterParameters fellegi_sunter;
 };
 
 struct AdminConfig {

@@ -126,9 +126,25 @@ void store_encoding(soci::session& sql, const std::string& signal_id, const std:
     const long long now = now_us;
     const int version = static_cast<int>(encoding.key_version);
     const std::string clk = clk_to_hex(encoding.record.clk);
-    sql << "INSERT INTO linkage_encodings (signal_id, pupil_id, key_version, clk, recorded_at_us) "
-           "VALUES (:s, :p, :v, :c, :t)",
-        soci::use(signal_id), soci::use(pupil_id), soci::use(version), soci::use(clk), soci::use(now);
+    const linkage::FieldEncoding& fields = encoding.record.fields;
+    const bool has_fields = fields.present();
+    const std::string fields_hex = has_fields ? linkage::to_hex(fields) : std::string();
+    soci::indicator fields_indicator = has_fields ? soci::i_ok : soci::i_null;
+    sql << "INSERT INTO linkage_encodings (signal_id, pupil_id, key_version, clk, fields, recorded_at_us) "
+           "VALUES (:s, :p, :v, :c, :f, :t)",
+        soci::use(signal_id), soci::use(pupil_id), soci::use(version), soci::use(clk),
+        soci::use(fields_hex, fields_indicator), soci::use(now);
+    if (has_fields) {
+        auto count = [&](int field, linkage::FieldToken token) {
+            const auto t = static_cast<long long>(token);
+            sql << "INSERT INTO linkage_token_counts (key_version, field, token, seen) VALUES (:v, :f, :t, 1) "
+                   "ON CONFLICT (key_version, field, token) DO UPDATE SET seen = linkage_token_counts.seen + 1",
+                soci::use(version), soci::use(field), soci::use(t);
+        };
+        count(0, 0);
+        if (fields.family_token != 0) count(1, fields.family_token);
+        if (fields.given_first_token != 0) count(2, fields.given_first_token);
+    }
     for (std::size_t pass = 0; pass < linkage::blocking_passes; ++pass) {
         if (!encoding.record.blocks.has(pass)) continue;
         const int p = static_cast<int>(pass);
@@ -136,6 +152,24 @@ void store_encoding(soci::session& sql, const std::string& signal_id, const std:
         sql << "INSERT INTO linkage_blocks (block_pass, block_key, signal_id) VALUES (:p, :k, :s)", soci::use(p),
             soci::use(key), soci::use(signal_id);
     }
+}
+
+linkage::TermCounts term_counts(soci::session& sql, const linkage::FieldEncoding& query, std::uint32_t key_version) {
+    linkage::TermCounts counts;
+    const int version = static_cast<int>(key_version);
+    auto read = [&](int field, linkage::FieldToken token) -> std::uint64_t {
+        if (field != 0 && token == 0) return 0;
+        const auto t = static_cast<long long>(token);
+        long long seen = 0;
+        soci::indicator indicator = soci::i_null;
+        sql << "SELECT seen FROM linkage_token_counts WHERE key_version = :v AND field = :f AND token = :t",
+            soci::use(version), soci::use(field), soci::use(t), soci::into(seen, indicator);
+        return sql.got_data() && indicator == soci::i_ok && seen > 0 ? static_cast<std::uint64_t>(seen) : 0;
+    };
+    counts.total = read(0, 0);
+    counts.family = read(1, query.family_token);
+    counts.given_first = read(2, query.given_first_token);
+    return counts;
 }
 
 std::vector<StoredEncoding> candidate_encodings(soci::session& sql, const linkage::BlockingKeys& blocks,
@@ -147,7 +181,7 @@ std::vector<StoredEncoding> candidate_encodings(soci::session& sql, const linkag
         const int p = static_cast<int>(pass);
         const auto key = static_cast<long long>(blocks.keys[pass]);
         soci::rowset<soci::row> rows =
-            (sql.prepare << "SELECT e.signal_id, e.pupil_id, e.clk FROM linkage_blocks b "
+            (sql.prepare << "SELECT e.signal_id, e.pupil_id, e.clk, e.fields FROM linkage_blocks b "
                             "JOIN linkage_encodings e ON e.signal_id = b.signal_id "
                             "WHERE b.block_pass = :p AND b.block_key = :k AND e.key_version = :v",
              soci::use(p), soci::use(key), soci::use(version));
@@ -157,7 +191,9 @@ std::vector<StoredEncoding> candidate_encodings(soci::session& sql, const linkag
             if (it == found.end()) {
                 auto clk = clk_from_hex(row.get<std::string>(2));
                 if (!clk) continue;
-                it = found.emplace(signal_id, StoredEncoding{signal_id, row.get<std::string>(1), *clk, 0}).first;
+                std::optional<linkage::FieldEncoding> fields;
+                if (row.get_indicator(3) == soci::i_ok) fields = linkage::field_encoding_from_hex(row.get<std::string>(3));
+                it = found.emplace(signal_id, StoredEncoding{signal_id, row.get<std::string>(1), *clk, 0, fields}).first;
             }
             it->second.passes = static_cast<std::uint8_t>(it->second.passes | (1U << pass));
         }

@@ -50,10 +50,15 @@ struct StoredEncoding {
     std::string pupil_id;
     linkage::Clk clk;
     std::uint8_t passes = 0;  // blocking passes that proposed it
+    std::optional<linkage::FieldEncoding> fields;  // none for encodings stored before field-level encodings
 };
 // Stored encodings under this key version that share a blocking key with `blocks`.
 std::vector<StoredEncoding> candidate_encodings(soci::session& sql, const linkage::BlockingKeys& blocks,
                                                 std::uint32_t key_version);
+
+// How often the query's keyed family-name and first-given-name tokens occur among the stored
+// encodings of this key version (linkage_token_counts, kept by store_encoding).
+linkage::TermCounts term_counts(soci::session& sql, const linkage::FieldEncoding& query, std::uint32_t key_version);
 
 std::string clk_to_hex(const linkage::Clk& clk);
 std::optional<linkage::Clk> clk_from_hex(const std::string& hex);

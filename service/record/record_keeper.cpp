@@ -1,6 +1,7 @@
 #include "record/record_keeper.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <sstream>
 
 #include <Poco/JSON/Array.h>
@@ -33,6 +34,23 @@ std::string evidence_json(const linkage::Evidence& e) {
     o.set("key_version", static_cast<int>(e.key_version));
     o.set("candidates", static_cast<int>(e.candidates));
     o.set("blocking_passes", static_cast<int>(e.blocking_passes));
+    if (!e.fields.empty()) {
+        // Per field of the best candidate: how it compared and what it weighed; no value.
+        o.set("model", "fellegi_sunter");
+        if (e.runner_up <= record::no_runner_up) o.set("runner_up", Poco::Dynamic::Var());
+        Poco::JSON::Array::Ptr fields = new Poco::JSON::Array;
+        for (const linkage::FieldEvidence& f : e.fields) {
+            Poco::JSON::Object::Ptr field = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+            field->set("field", std::string(f.field));
+            field->set("level", std::string(f.level));
+            if (!f.pattern.empty()) field->set("pattern", std::string(f.pattern));
+            field->set("weight", std::round(f.weight * 100) / 100);
+            field->set("tf_adjustment", std::round(f.tf_adjustment * 100) / 100);
+            field->set("similarity", std::round(f.similarity * 1000) / 1000);
+            fields->add(field);
+        }
+        o.set("fields", fields);
+    }
     return to_json(o);
 }
 
@@ -113,17 +131,36 @@ public:
         for (const long long key : keys) lock_for_transaction(sql_, backend_, key);
 
         const auto candidates = candidate_encodings(sql_, encoding.record.blocks, encoding.key_version);
-        std::vector<record::ScoredEncoding> scored;
+        // Field-level encodings are compared per field (Fellegi–Sunter); encodings stored before
+        // them only by CLK and Dice, which can open a review but never link on its own.
+        std::vector<record::ScoredEncoding> by_fields, by_clk;
         std::map<std::string, std::string> roots;
+        const linkage::TermCounts counts = encoding.record.fields.present()
+                                               ? term_counts(sql_, encoding.record.fields, encoding.key_version)
+                                               : linkage::TermCounts{};
         for (const StoredEncoding& c : candidates) {
             auto root = roots.find(c.pupil_id);
             if (root == roots.end()) root = roots.emplace(c.pupil_id, root_of(sql_, c.pupil_id)).first;
-            scored.push_back({c.pupil_id, root->second, linkage::dice(encoding.record.clk, c.clk), c.passes});
+            if (c.fields && encoding.record.fields.present()) {
+                const linkage::FellegiSunterScore s =
+                    linkage::score(linkage::compare(encoding.record.fields, *c.fields), linkage_.fellegi_sunter, counts);
+                by_fields.push_back({c.pupil_id, root->second, s.weight, c.passes, linkage::field_evidence(s)});
+            } else {
+                by_clk.push_back({c.pupil_id, root->second, linkage::dice(encoding.record.clk, c.clk), c.passes, {}});
+            }
         }
         const linkage::Thresholds thresholds{linkage_.match_threshold, linkage_.possible_threshold,
                                              linkage::Thresholds{}.ambiguity_margin};
-        const record::ProbabilisticLink link =
-            record::decide_probabilistic_link(scored, thresholds, encoding.key_version);
+        record::ProbabilisticLink link =
+            record::decide_field_level_link(by_fields, linkage_.fellegi_sunter, encoding.key_version);
+        if (link.decision == linkage::Decision::no_match && !by_clk.empty()) {
+            record::ProbabilisticLink legacy = record::decide_probabilistic_link(by_clk, thresholds, encoding.key_version);
+            if (legacy.decision != linkage::Decision::no_match) {
+                legacy.decision = linkage::Decision::possible_match;
+                legacy.evidence.rule = std::string(linkage::pprl_rule_prefix) + "possible_without_fields";
+                link = std::move(legacy);
+            }
+        }
         const std::string evidence = evidence_json(link.evidence);
         std::string pupil;
         if (link.decision == linkage::Decision::match) {

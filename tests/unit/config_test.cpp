@@ -96,3 +96,30 @@ admin: {jwt_secret_file: keys/admin.secret}
     REQUIRE_FALSE(inverted.ok());
     CHECK(pointers(inverted.problems()) == std::vector<std::string>{"/linkage/possible_threshold"});
 }
+
+SCENARIO("the field-level linkage weights can be set", "[config][record]") {
+    const auto config = parse_config(valid + R"(
+linkage:
+  fellegi_sunter:
+    link: 11.5
+    review: 2.5
+    margin: 3
+    fields:
+      postcode: {m: [0.9, 0.02, 0, 0.08], u: [0.2, 0.05, 0, 0.75]}
+)", "/etc/eenplan");
+    REQUIRE(config.ok());
+    const auto& fs = config->linkage.fellegi_sunter;
+    CHECK(fs.link == Approx(11.5));
+    CHECK(fs.review == Approx(2.5));
+    CHECK(fs.margin == Approx(3));
+    CHECK(fs.fields[4].m[0] == Approx(0.9));
+    CHECK(fs.fields[4].u[3] == Approx(0.75));
+    CHECK(fs.fields[0].m[0] == Approx(eenplan::linkage::FellegiSunterParameters{}.fields[0].m[0]));  // default kept
+
+    const auto inverted = parse_config(valid + "linkage: {fellegi_sunter: {link: 2, review: 5}}\n", "/etc/eenplan");
+    REQUIRE_FALSE(inverted.ok());
+    CHECK(pointers(inverted.problems()) == std::vector<std::string>{"/linkage/fellegi_sunter/review"});
+    const auto short_m = parse_config(valid + "linkage: {fellegi_sunter: {fields: {birth_date: {m: [1], u: [1, 1, 1, 1]}}}}\n", "/etc/eenplan");
+    REQUIRE_FALSE(short_m.ok());
+    CHECK_THAT(pointers(short_m.problems()).front(), Catch::StartsWith("/linkage/fellegi_sunter/fields"));
+}

@@ -61,7 +61,7 @@ SCENARIO("Dice scores per record give match, possible match or no match", "[reco
         }
     }
     WHEN("one record scores high with two encodings") {
-        const std::vector<ScoredEncoding> s{{"A1", "A", 0.95, 1}, {"A2", "A", 0.91, 2}, {"B", "B", 0.40, 1}};
+        const std::vector<ScoredEncoding> s{{"A1", "A", 0.95, 1, {}}, {"A2", "A", 0.91, 2, {}}, {"B", "B", 0.40, 1, {}}};
         const auto link = decide_probabilistic_link(s, t, 1);
         THEN("its own second spelling does not make it ambiguous") {
             CHECK(link.decision == Decision::match);
@@ -73,11 +73,11 @@ SCENARIO("Dice scores per record give match, possible match or no match", "[reco
         }
     }
     WHEN("two records score almost the same (twins)") {
-        const std::vector<ScoredEncoding> s{{"A", "A", 0.92, 1}, {"B", "B", 0.91, 1}};
+        const std::vector<ScoredEncoding> s{{"A", "A", 0.92, 1, {}}, {"B", "B", 0.91, 1, {}}};
         THEN("it is only a possible match") { CHECK(decide_probabilistic_link(s, t, 1).decision == Decision::possible_match); }
     }
     WHEN("the best score lies between the thresholds") {
-        const std::vector<ScoredEncoding> s{{"A", "A", 0.72, 1}};
+        const std::vector<ScoredEncoding> s{{"A", "A", 0.72, 1, {}}};
         const auto link = decide_probabilistic_link(s, t, 1);
         THEN("it goes to review with the candidate") {
             CHECK(link.decision == Decision::possible_match);
@@ -85,7 +85,7 @@ SCENARIO("Dice scores per record give match, possible match or no match", "[reco
         }
     }
     WHEN("the best score is below possible") {
-        const std::vector<ScoredEncoding> s{{"A", "A", 0.5, 1}};
+        const std::vector<ScoredEncoding> s{{"A", "A", 0.5, 1, {}}};
         const auto link = decide_probabilistic_link(s, t, 1);
         THEN("no match and no record") {
             CHECK(link.decision == Decision::no_match);

@@ -7,18 +7,21 @@
 namespace eenplan::linkage {
 
 RecordEncoder::RecordEncoder(const VersionedKey& key, ClkParameters parameters)
-    : clk_(key, parameters), blocking_(key) {}
+    : clk_(key, parameters), blocking_(key), fields_(key) {}
 
 EncodedRecord RecordEncoder::encode(const LinkageAttributes& attributes) const { return encode_normalised(normalise(attributes)); }
 
 EncodedRecord RecordEncoder::encode_normalised(const NormalisedAttributes& attributes) const {
-    return {clk_.encode(attributes), blocking_.keys(attributes)};
+    return {clk_.encode(attributes), blocking_.keys(attributes), fields_.encode(attributes)};
 }
 
 std::uint32_t LinkageIndex::add(const EncodedRecord& record) {
     const auto index = static_cast<std::uint32_t>(clks_.size());
     clks_.push_back(record.clk);
     blocks_.push_back(record.blocks);
+    fields_.push_back(record.fields);
+    if (record.fields.family_token != 0) ++family_counts_[record.fields.family_token];
+    if (record.fields.given_first_token != 0) ++given_counts_[record.fields.given_first_token];
     for (std::size_t pass = 0; pass < blocking_passes; ++pass) {
         if (record.blocks.has(pass)) index_[pass][record.blocks.keys[pass]].push_back(index);
     }
@@ -62,6 +65,62 @@ LinkResult LinkageIndex::link(const EncodedRecord& query, const Thresholds& thre
     result.evidence.key_version = key_version_;
     result.evidence.candidates = static_cast<std::uint32_t>(found.size());
     if (best != found.size()) {
+        const BlockingKeys& theirs = blocks_[found[best]];
+        for (std::size_t pass = 0; pass < blocking_passes; ++pass) {
+            if (query.blocks.has(pass) && theirs.has(pass) && query.blocks.keys[pass] == theirs.keys[pass]) {
+                result.evidence.blocking_passes = static_cast<std::uint8_t>(result.evidence.blocking_passes | (1U << pass));
+            }
+        }
+        if (result.decision != Decision::no_match) result.record = found[best];
+    }
+    return result;
+}
+
+std::vector<FieldEvidence> field_evidence(const FellegiSunterScore& score) {
+    std::vector<FieldEvidence> out;
+    out.reserve(field_count);
+    for (std::size_t f = 0; f < field_count; ++f) {
+        const FieldWeight& w = score.fields[f];
+        out.push_back({to_string(static_cast<Field>(f)), to_string(w.level), w.pattern, w.weight, w.tf_adjustment,
+                       w.similarity});
+    }
+    return out;
+}
+
+TermCounts LinkageIndex::term_counts(const FieldEncoding& query) const {
+    TermCounts counts;
+    counts.total = fields_.size();
+    if (const auto f = family_counts_.find(query.family_token); f != family_counts_.end()) counts.family = f->second;
+    if (const auto g = given_counts_.find(query.given_first_token); g != given_counts_.end()) counts.given_first = g->second;
+    return counts;
+}
+
+LinkResult LinkageIndex::link(const EncodedRecord& query, const FellegiSunterParameters& parameters) const {
+    thread_local std::vector<std::uint32_t> found;
+    candidates(query.blocks, found);
+    const TermCounts counts = term_counts(query.fields);
+    std::size_t best = found.size();
+    FellegiSunterScore best_score;
+    double runner_up = -1e9;
+    for (std::size_t i = 0; i < found.size(); ++i) {
+        const FellegiSunterScore s = score(compare(query.fields, fields_[found[i]]), parameters, counts);
+        if (best == found.size() || s.weight > best_score.weight) {
+            if (best != found.size()) runner_up = std::max(runner_up, best_score.weight);
+            best_score = s;
+            best = i;
+        } else {
+            runner_up = std::max(runner_up, s.weight);
+        }
+    }
+    LinkResult result;
+    Classification c = classify_weight(best == found.size() ? -1e9 : best_score.weight, runner_up, parameters);
+    if (found.empty()) c.evidence.rule = std::string(fs_rule_prefix) + "no_candidates";
+    result.decision = c.decision;
+    result.evidence = std::move(c.evidence);
+    result.evidence.key_version = key_version_;
+    result.evidence.candidates = static_cast<std::uint32_t>(found.size());
+    if (best != found.size()) {
+        result.evidence.fields = field_evidence(best_score);
         const BlockingKeys& theirs = blocks_[found[best]];
         for (std::size_t pass = 0; pass < blocking_passes; ++pass) {
             if (query.blocks.has(pass) && theirs.has(pass) && query.blocks.keys[pass] == theirs.keys[pass]) {

@@ -50,21 +50,23 @@ LinkPlan plan_deterministic_link(std::span<const IdentifierSighting> sightings) 
     return plan;
 }
 
-ProbabilisticLink decide_probabilistic_link(std::span<const ScoredEncoding> scored,
-                                            const linkage::Thresholds& thresholds, std::uint32_t key_version) {
+namespace {
+
+template <typename Classify>
+ProbabilisticLink decide(std::span<const ScoredEncoding> scored, std::uint32_t key_version, double none,
+                         std::string_view rule_prefix, Classify classify) {
     struct Best {
-        double score = -1;
-        std::uint8_t passes = 0;
-        const std::string* pupil = nullptr;
+        double score = 0;
+        const ScoredEncoding* encoding = nullptr;
     };
     std::map<std::string, Best> per_record;
     for (const ScoredEncoding& s : scored) {
         Best& best = per_record[s.root];
-        if (s.score > best.score) best = {s.score, s.blocking_passes, &s.pupil};
+        if (best.encoding == nullptr || s.score > best.score) best = {s.score, &s};
     }
     const std::string* best_record = nullptr;
     Best best;
-    double runner_up = 0;
+    double runner_up = none;
     for (const auto& [record, b] : per_record) {
         if (best_record == nullptr || b.score > best.score) {
             if (best_record != nullptr) runner_up = std::max(runner_up, best.score);
@@ -74,23 +76,40 @@ ProbabilisticLink decide_probabilistic_link(std::span<const ScoredEncoding> scor
             runner_up = std::max(runner_up, b.score);
         }
     }
-    const double best_score = best_record ? best.score : 0.0;
-    linkage::Classification c = linkage::classify(best_score, runner_up, thresholds);
+    const double best_score = best_record ? best.score : none;
+    linkage::Classification c = classify(best_score, runner_up);
     ProbabilisticLink link;
     link.decision = c.decision;
     link.evidence = std::move(c.evidence);
     link.evidence.key_version = key_version;
     link.evidence.candidates = static_cast<std::uint32_t>(per_record.size());
     if (best_record == nullptr) {
-        link.evidence.rule = std::string(linkage::pprl_rule_prefix) + "no_candidates";
+        link.evidence.rule = std::string(rule_prefix) + "no_candidates";
         return link;
     }
-    link.evidence.blocking_passes = best.passes;
+    link.evidence.blocking_passes = best.encoding->blocking_passes;
+    link.evidence.fields = best.encoding->fields;
     if (link.decision != linkage::Decision::no_match) {
-        link.pupil = *best.pupil;
+        link.pupil = best.encoding->pupil;
         link.root = *best_record;
     }
     return link;
+}
+
+}  // namespace
+
+ProbabilisticLink decide_probabilistic_link(std::span<const ScoredEncoding> scored,
+                                            const linkage::Thresholds& thresholds, std::uint32_t key_version) {
+    return decide(scored, key_version, 0.0, linkage::pprl_rule_prefix,
+                  [&](double best, double runner_up) { return linkage::classify(best, runner_up, thresholds); });
+}
+
+ProbabilisticLink decide_field_level_link(std::span<const ScoredEncoding> scored,
+                                          const linkage::FellegiSunterParameters& parameters, std::uint32_t key_version) {
+    // No runner-up: a weight far below any threshold (the evidence shows it as none).
+    return decide(scored, key_version, no_runner_up, linkage::fs_rule_prefix, [&](double best, double runner_up) {
+        return linkage::classify_weight(best, runner_up, parameters);
+    });
 }
 
 }  // namespace eenplan::record

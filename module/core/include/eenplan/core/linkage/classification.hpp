@@ -13,6 +13,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace eenplan::linkage {
 
@@ -25,6 +26,19 @@ struct Thresholds {
     double ambiguity_margin = 0.03;
 };
 
+// One field of the best candidate under the Fellegi–Sunter decision (fellegi_sunter.hpp): how it
+// compared and what it weighed. Names of fields and levels only, never a value.
+struct FieldEvidence {
+    std::string_view field;    // "family_name", "first_given_name", "other_given_names", "birth_date", "postcode"
+    std::string_view level;    // "agree", "near", "partial", "disagree", "missing"
+    std::string_view pattern;  // birth date near/partial: "swapped", "digit", "year", "month", "day"
+    double weight = 0;         // bits
+    double tf_adjustment = 0;  // bits of `weight` from the value's frequency
+    double similarity = 0;     // Dice of the keyed field filters for names
+
+    friend bool operator==(const FieldEvidence&, const FieldEvidence&) = default;
+};
+
 // Why a link was made (or not), kept with the link so that it can be explained and undone.
 struct Evidence {
     std::string rule;            // "pprl.clk_dice.v1/match", ".../possible", ".../ambiguous", ".../no_match", ".../no_candidates"
@@ -35,6 +49,7 @@ struct Evidence {
     std::uint32_t key_version = 0;     // key of the CLKs and blocking keys
     std::uint32_t candidates = 0;      // records compared after blocking
     std::uint8_t blocking_passes = 0;  // passes (bit p = pass p) that proposed the best candidate
+    std::vector<FieldEvidence> fields;  // Fellegi–Sunter only: per field of the best candidate
 
     friend bool operator==(const Evidence&, const Evidence&) = default;
 };

@@ -15,13 +15,22 @@
 #include "eenplan/core/linkage/blocking.hpp"
 #include "eenplan/core/linkage/classification.hpp"
 #include "eenplan/core/linkage/clk.hpp"
+#include "eenplan/core/linkage/fellegi_sunter.hpp"
+#include "eenplan/core/linkage/field_encoding.hpp"
 
 namespace eenplan::linkage {
 
+// What is stored of a record's attributes: the record-level CLK (kept so that encodings stored
+// before field-level encodings existed stay comparable), the blocking keys, and the field-level
+// encodings the Fellegi–Sunter decision compares.
 struct EncodedRecord {
     Clk clk;
     BlockingKeys blocks;
+    FieldEncoding fields;
 };
+
+// The per-field evidence of a Fellegi–Sunter score, for Evidence::fields.
+std::vector<FieldEvidence> field_evidence(const FellegiSunterScore& score);
 
 // CLK and blocking keys from one master key (their sub-keys are derived with different labels).
 class RecordEncoder {
@@ -35,6 +44,7 @@ public:
 private:
     ClkEncoder clk_;
     BlockingKeyer blocking_;
+    FieldEncoder fields_;
 };
 
 struct LinkResult {
@@ -55,12 +65,21 @@ public:
     // Sorted, distinct indices of the records sharing at least one blocking key with `blocks`.
     void candidates(const BlockingKeys& blocks, std::vector<std::uint32_t>& out) const;
     // Safe to call from several threads while nothing is added.
+    // Record-level CLK and Dice (the decision before field-level encodings).
     [[nodiscard]] LinkResult link(const EncodedRecord& query, const Thresholds& thresholds) const;
+    // Field-level comparison and the Fellegi–Sunter decision, term frequencies from this index.
+    [[nodiscard]] LinkResult link(const EncodedRecord& query, const FellegiSunterParameters& parameters) const;
+    [[nodiscard]] std::span<const FieldEncoding> fields() const noexcept { return fields_; }
+    // How often the query's keyed family name and first given name occur in the index.
+    [[nodiscard]] TermCounts term_counts(const FieldEncoding& query) const;
 
 private:
     std::uint32_t key_version_;
     std::vector<Clk> clks_;
     std::vector<BlockingKeys> blocks_;
+    std::vector<FieldEncoding> fields_;
+    std::unordered_map<FieldToken, std::uint32_t> family_counts_;
+    std::unordered_map<FieldToken, std::uint32_t> given_counts_;
     std::array<std::unordered_map<std::uint64_t, std::vector<std::uint32_t>>, blocking_passes> index_;
 };
 

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "eenplan/core/linkage/classification.hpp"
+#include "eenplan/core/linkage/fellegi_sunter.hpp"
 
 namespace eenplan::record {
 
@@ -50,8 +51,9 @@ LinkPlan plan_deterministic_link(std::span<const IdentifierSighting> sightings);
 struct ScoredEncoding {
     std::string pupil;  // the record the encoding belongs to
     std::string root;   // the record `pupil` belongs to now (after merges)
-    double score = 0;
+    double score = 0;                  // Dice, or the Fellegi–Sunter weight in bits
     std::uint8_t blocking_passes = 0;  // passes that proposed it
+    std::vector<linkage::FieldEvidence> fields;  // Fellegi–Sunter: per field
 };
 
 struct ProbabilisticLink {
@@ -65,5 +67,10 @@ struct ProbabilisticLink {
 // best score), so two spellings of one child do not make its own match look ambiguous.
 ProbabilisticLink decide_probabilistic_link(std::span<const ScoredEncoding> scored,
                                             const linkage::Thresholds& thresholds, std::uint32_t key_version);
+inline constexpr double no_runner_up = -1e9;
+// The same on Fellegi–Sunter weights of field-level encodings (scores in bits, `fields` kept as
+// the evidence of the best record).
+ProbabilisticLink decide_field_level_link(std::span<const ScoredEncoding> scored,
+                                          const linkage::FellegiSunterParameters& parameters, std::uint32_t key_version);
 
 }  // namespace eenplan::record
