@@ -45,11 +45,11 @@ std::optional<std::string> gemeentecode(std::string_view text) {
     return "GM" + std::string(4 - digits.size(), '0') + digits;
 }
 
-CanonicalRequest canonical_request(const std::string& type, const std::string& occurred_at,
+CanonicalRequest canonical_request(SignalType type, const std::string& occurred_at,
                                    const Poco::JSON::Object::Ptr& subject, const Poco::JSON::Object::Ptr& school,
                                    const Poco::JSON::Object::Ptr& data) {
     CanonicalRequest o = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
-    o->set("type", type);
+    o->set("type", std::string(to_string(type)));
     o->set("occurred_at", occurred_at);
     if (subject) o->set("subject", subject);
     if (school) o->set("school", school);

@@ -10,6 +10,7 @@
 #include <Poco/JSON/Object.h>
 
 #include "eenplan/core/result.hpp"
+#include "eenplan/core/signal.hpp"
 
 namespace eenplan::inbound {
 
@@ -33,7 +34,7 @@ std::optional<std::string> gemeentecode(std::string_view text);
 // validates it like any sent signal and reads it with the one signal codec, without a round trip
 // through text.
 using CanonicalRequest = Poco::JSON::Object::Ptr;
-CanonicalRequest canonical_request(const std::string& type, const std::string& occurred_at,
+CanonicalRequest canonical_request(SignalType type, const std::string& occurred_at,
                                    const Poco::JSON::Object::Ptr& subject, const Poco::JSON::Object::Ptr& school,
                                    const Poco::JSON::Object::Ptr& data);
 

@@ -31,7 +31,7 @@ Result<CanonicalRequest> map_magister(const std::string& body, const SchoolDefau
     if (const auto absentie = p->getObject("Absentie"); absentie->has("Lesuren") && !absentie->isNull("Lesuren")) {
         data->set("hours", absentie->get("Lesuren").convert<double>());
     }
-    return canonical_request("absence.reported", text_at(p, {"Tijdstip"}).value_or(received_at), subject, school.value(), data);
+    return canonical_request(SignalType::absence_reported, text_at(p, {"Tijdstip"}).value_or(received_at), subject, school.value(), data);
 }
 
 }  // namespace eenplan::inbound

@@ -27,7 +27,7 @@ Result<CanonicalRequest> map_parnassys(const std::string& body, const SchoolDefa
     if (const auto verzuim = p->getObject("verzuim"); verzuim->has("aantalUren") && !verzuim->isNull("aantalUren")) {
         data->set("hours", verzuim->get("aantalUren").convert<double>());
     }
-    return canonical_request("absence.reported", text_at(p, {"geregistreerdOp"}).value_or(received_at), subject, school.value(),
+    return canonical_request(SignalType::absence_reported, text_at(p, {"geregistreerdOp"}).value_or(received_at), subject, school.value(),
                     data);
 }
 

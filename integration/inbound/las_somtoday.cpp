@@ -29,7 +29,7 @@ Result<CanonicalRequest> map_somtoday(const std::string& body, const SchoolDefau
     data->set("from", *from);
     if (to) data->set("to", *to);
     if (p->has("lesuren") && !p->isNull("lesuren")) data->set("hours", p->get("lesuren").convert<double>());
-    return canonical_request("absence.reported", text_at(p, {"aangemaaktOp"}).value_or(received_at), subject, school.value(), data);
+    return canonical_request(SignalType::absence_reported, text_at(p, {"aangemaaktOp"}).value_or(received_at), subject, school.value(), data);
 }
 
 }  // namespace eenplan::inbound
