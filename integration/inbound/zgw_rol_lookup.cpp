@@ -1,7 +1,6 @@
 #include "inbound/zgw_rol_lookup.hpp"
 
 #include <algorithm>
-#include <array>
 #include <memory>
 
 #include <Poco/Exception.h>
@@ -113,13 +112,17 @@ RolReply ZakenApiRolLookup::fetch(const CheckedResourceUrl& url, const ZakenApi&
         if (response.hasContentLength() && response.getContentLength64() > static_cast<std::int64_t>(max_body_)) {
             return {RolReply::Status::unavailable, {}, "the rol is larger than this hub reads"};
         }
+        // Byte by byte from the stream's buffer: a read from the socket happens only when the buffer
+        // is empty, and then waits at most until the deadline, so a Zaken API that trickles its
+        // answer cannot stretch the fetch past it.
         RolReply reply{RolReply::Status::ok, {}, {}};
-        std::array<char, 4096> chunk{};
-        while (in) {
+        std::streambuf* buffer = in.rdbuf();
+        for (;;) {
             if (Clock::now() >= deadline) return timed_out;
-            session->socket().setReceiveTimeout(remaining());
-            in.read(chunk.data(), chunk.size());
-            reply.body.append(chunk.data(), static_cast<std::size_t>(in.gcount()));
+            if (buffer->in_avail() <= 0) session->socket().setReceiveTimeout(remaining());
+            const auto c = buffer->sbumpc();
+            if (c == std::char_traits<char>::eof()) break;
+            reply.body.push_back(static_cast<char>(c));
             if (reply.body.size() > max_body_) return {RolReply::Status::unavailable, {}, "the rol is larger than this hub reads"};
         }
         return reply;
