@@ -14,7 +14,7 @@ std::optional<std::string> role_of(const std::string& rol) {
 
 }  // namespace
 
-Result<std::string> map_brp_mutation(const std::string& body, const std::string& received_at) {
+Result<CanonicalRequest> map_brp_mutation(const std::string& body, const std::string& received_at) {
     auto payload = parse_payload(body);
     if (!payload) return payload.problems();
     const auto& p = payload.value();
@@ -33,7 +33,7 @@ Result<std::string> map_brp_mutation(const std::string& body, const std::string&
         if (!problems.empty()) return problems;
         data->set("gemeentecode", *gemeente);
         data->set("date", *date);
-        return envelope("person.moved", occurred_at, subject, nullptr, data);
+        return canonical_request(SignalType::person_moved, occurred_at, subject, nullptr, data);
     }
     if (mutatie == "huishouden") {
         const auto peildatum = to_iso_date(text_at(p, {"peildatum"}).value_or(""));
@@ -58,7 +58,7 @@ Result<std::string> map_brp_mutation(const std::string& body, const std::string&
         data->set("gemeentecode", *gemeente);
         data->set("members", members);
         // The household is registered from occurred_at's date on (see the schema).
-        return envelope("household.composition", *peildatum + "T00:00:00Z", nullptr, nullptr, data);
+        return canonical_request(SignalType::household_composition, *peildatum + "T00:00:00Z", nullptr, nullptr, data);
     }
     problems.push_back({"/mutatie", "must be verhuizing or huishouden"});
     return problems;

@@ -15,6 +15,6 @@
 
 namespace eenplan::inbound {
 
-Result<std::string> map_brp_mutation(const std::string& body, const std::string& received_at);
+Result<CanonicalRequest> map_brp_mutation(const std::string& body, const std::string& received_at);
 
 }  // namespace eenplan::inbound

@@ -40,17 +40,16 @@ std::optional<std::string> gemeentecode(std::string_view text) {
     return "GM" + std::string(4 - digits.size(), '0') + digits;
 }
 
-std::string envelope(const std::string& type, const std::string& occurred_at, const Poco::JSON::Object::Ptr& subject,
-                     const Poco::JSON::Object::Ptr& school, const Poco::JSON::Object::Ptr& data) {
-    Poco::JSON::Object o(Poco::JSON_PRESERVE_KEY_ORDER);
-    o.set("type", type);
-    o.set("occurred_at", occurred_at);
-    if (subject) o.set("subject", subject);
-    if (school) o.set("school", school);
-    o.set("data", data);
-    std::ostringstream out;
-    o.stringify(out);
-    return out.str();
+CanonicalRequest canonical_request(SignalType type, const std::string& occurred_at,
+                                   const Poco::JSON::Object::Ptr& subject, const Poco::JSON::Object::Ptr& school,
+                                   const Poco::JSON::Object::Ptr& data) {
+    CanonicalRequest o = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+    o->set("type", std::string(to_string(type)));
+    o->set("occurred_at", occurred_at);
+    if (subject) o->set("subject", subject);
+    if (school) o->set("school", school);
+    o->set("data", data);
+    return o;
 }
 
 std::optional<std::string> text_at(const Poco::JSON::Object::Ptr& root, std::initializer_list<const char*> path) {

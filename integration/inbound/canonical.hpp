@@ -1,4 +1,4 @@
-// Shared pieces of the inbound mappers: building the canonical signal envelope
+// Shared pieces of the inbound mappers: building the canonical signal request
 // (schemas/signals/signal.schema.json) and reading the date and absence notations vendors use.
 // The ingest pipeline validates the result like any signal, so a mapper only has to translate.
 #pragma once
@@ -10,6 +10,7 @@
 #include <Poco/JSON/Object.h>
 
 #include "eenplan/core/result.hpp"
+#include "eenplan/core/signal.hpp"
 
 namespace eenplan::inbound {
 
@@ -29,9 +30,13 @@ std::optional<std::string> absence_kind(std::string_view reason, std::optional<b
 // "GM0603", "0603", "603" -> "GM0603".
 std::optional<std::string> gemeentecode(std::string_view text);
 
-// The canonical envelope as JSON text.
-std::string envelope(const std::string& type, const std::string& occurred_at, const Poco::JSON::Object::Ptr& subject,
-                     const Poco::JSON::Object::Ptr& school, const Poco::JSON::Object::Ptr& data);
+// The canonical signal request (what a source would have sent), as an object: the pipeline
+// validates it like any sent signal and reads it with the one signal codec, without a round trip
+// through text.
+using CanonicalRequest = Poco::JSON::Object::Ptr;
+CanonicalRequest canonical_request(SignalType type, const std::string& occurred_at,
+                                   const Poco::JSON::Object::Ptr& subject, const Poco::JSON::Object::Ptr& school,
+                                   const Poco::JSON::Object::Ptr& data);
 
 // A value at a path of object keys, as text, or nullopt when any step is missing or null.
 std::optional<std::string> text_at(const Poco::JSON::Object::Ptr& root, std::initializer_list<const char*> path);

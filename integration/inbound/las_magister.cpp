@@ -2,7 +2,7 @@
 
 namespace eenplan::inbound {
 
-Result<std::string> map_magister(const std::string& body, const SchoolDefaults& defaults, const std::string& received_at) {
+Result<CanonicalRequest> map_magister(const std::string& body, const SchoolDefaults& defaults, const std::string& received_at) {
     auto payload = parse_payload(body);
     if (!payload) return payload.problems();
     const auto& p = payload.value();
@@ -31,7 +31,7 @@ Result<std::string> map_magister(const std::string& body, const SchoolDefaults& 
     if (const auto absentie = p->getObject("Absentie"); absentie->has("Lesuren") && !absentie->isNull("Lesuren")) {
         data->set("hours", absentie->get("Lesuren").convert<double>());
     }
-    return envelope("absence.reported", text_at(p, {"Tijdstip"}).value_or(received_at), subject, school.value(), data);
+    return canonical_request(SignalType::absence_reported, text_at(p, {"Tijdstip"}).value_or(received_at), subject, school.value(), data);
 }
 
 }  // namespace eenplan::inbound

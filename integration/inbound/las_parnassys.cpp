@@ -2,7 +2,7 @@
 
 namespace eenplan::inbound {
 
-Result<std::string> map_parnassys(const std::string& body, const SchoolDefaults& defaults, const std::string& received_at) {
+Result<CanonicalRequest> map_parnassys(const std::string& body, const SchoolDefaults& defaults, const std::string& received_at) {
     auto payload = parse_payload(body);
     if (!payload) return payload.problems();
     const auto& p = payload.value();
@@ -27,7 +27,7 @@ Result<std::string> map_parnassys(const std::string& body, const SchoolDefaults&
     if (const auto verzuim = p->getObject("verzuim"); verzuim->has("aantalUren") && !verzuim->isNull("aantalUren")) {
         data->set("hours", verzuim->get("aantalUren").convert<double>());
     }
-    return envelope("absence.reported", text_at(p, {"geregistreerdOp"}).value_or(received_at), subject, school.value(),
+    return canonical_request(SignalType::absence_reported, text_at(p, {"geregistreerdOp"}).value_or(received_at), subject, school.value(),
                     data);
 }
 

@@ -14,6 +14,6 @@
 
 namespace eenplan::inbound {
 
-Result<std::string> map_parnassys(const std::string& body, const SchoolDefaults& school, const std::string& received_at);
+Result<CanonicalRequest> map_parnassys(const std::string& body, const SchoolDefaults& school, const std::string& received_at);
 
 }  // namespace eenplan::inbound

@@ -2,7 +2,7 @@
 
 namespace eenplan::inbound {
 
-Result<std::string> map_somtoday(const std::string& body, const SchoolDefaults& defaults, const std::string& received_at) {
+Result<CanonicalRequest> map_somtoday(const std::string& body, const SchoolDefaults& defaults, const std::string& received_at) {
     auto payload = parse_payload(body);
     if (!payload) return payload.problems();
     const auto& p = payload.value();
@@ -29,7 +29,7 @@ Result<std::string> map_somtoday(const std::string& body, const SchoolDefaults& 
     data->set("from", *from);
     if (to) data->set("to", *to);
     if (p->has("lesuren") && !p->isNull("lesuren")) data->set("hours", p->get("lesuren").convert<double>());
-    return envelope("absence.reported", text_at(p, {"aangemaaktOp"}).value_or(received_at), subject, school.value(), data);
+    return canonical_request(SignalType::absence_reported, text_at(p, {"aangemaaktOp"}).value_or(received_at), subject, school.value(), data);
 }
 
 }  // namespace eenplan::inbound

@@ -13,6 +13,6 @@
 
 namespace eenplan::inbound {
 
-Result<std::string> map_somtoday(const std::string& body, const SchoolDefaults& school, const std::string& received_at);
+Result<CanonicalRequest> map_somtoday(const std::string& body, const SchoolDefaults& school, const std::string& received_at);
 
 }  // namespace eenplan::inbound

@@ -43,7 +43,7 @@ std::optional<std::string> youth_care_provider(const Notification& n, const std:
     return provider->second;
 }
 
-Result<std::string> map_youth_care_rol(const Notification& n, const std::string& rol_body, const std::string& provider) {
+Result<CanonicalRequest> map_youth_care_rol(const Notification& n, const std::string& rol_body, const std::string& provider) {
     auto rol = parse_payload(rol_body);
     if (!rol) return Problem{"/resourceUrl", "the rol it names is not JSON"};
     const auto& r = rol.value();
@@ -59,7 +59,7 @@ Result<std::string> map_youth_care_rol(const Notification& n, const std::string&
     Poco::JSON::Object::Ptr data = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
     data->set("start_date", *date);
     data->set("provider", provider);
-    return envelope("support.started", n.aanmaakdatum, subject, nullptr, data);
+    return canonical_request(SignalType::support_started, n.aanmaakdatum, subject, nullptr, data);
 }
 
 }  // namespace eenplan::inbound

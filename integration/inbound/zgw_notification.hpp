@@ -27,6 +27,6 @@ Result<Notification> parse_notification(const std::string& body);
 std::optional<std::string> youth_care_provider(const Notification& n, const std::map<std::string, std::string>& zaaktypes);
 
 // The canonical support.started signal from the notification and the fetched rol (JSON).
-Result<std::string> map_youth_care_rol(const Notification& n, const std::string& rol_body, const std::string& provider);
+Result<CanonicalRequest> map_youth_care_rol(const Notification& n, const std::string& rol_body, const std::string& provider);
 
 }  // namespace eenplan::inbound

@@ -1,5 +1,6 @@
 #include "app/service_application.hpp"
 
+#include <chrono>
 #include <iostream>
 
 #include <Poco/AutoPtr.h>
@@ -26,6 +27,9 @@
 #include "observability/json_log_formatter.hpp"
 #include "observability/metrics.hpp"
 #include "outbox/delivery_services.hpp"
+#include "inbound/bounded_rol_lookup.hpp"
+#include "inbound/zgw_rol_lookup.hpp"
+#include "ingest/authenticator.hpp"
 #include "plan/plan_keeper.hpp"
 #include "record/record_admin.hpp"
 #include "record/record_keeper.hpp"
@@ -201,7 +205,14 @@ int ServiceApplication::main(const std::vector<std::string>&) {
         SignalStore signals(database);
         Metrics metrics;
         RecordKeeper keeper(database, config->linkage);
-        IngestPipeline ingest(config.value(), signals, pseudonymiser.value(), keeper, encoder ? &*encoder : nullptr);
+        // "signal stored": the pipeline publishes it, the plan worker (below) subscribes.
+        SignalStoredPublisher stored_signals;
+        IngestPipeline ingest(signals, pseudonymiser.value(), keeper, encoder ? &*encoder : nullptr, stored_signals);
+        const Authenticator authenticator(config.value());
+        // The Zaken API behind ZGW notifications: at most 4 lookups at once, 16 waiting, each
+        // done within 5 s, so notifications cannot tie up the HTTP workers.
+        const inbound::ZakenApiRolLookup zaken_api(std::chrono::seconds(5), 64 * 1024);
+        const inbound::BoundedRolLookup rol_lookup(zaken_api, 4, 16, std::chrono::seconds(6));
         RecordViews views(database);
         RecordAdmin records(database);
         // The outbox: tasks queued in the deciding transaction, delivered by this instance's dispatcher.
@@ -210,10 +221,13 @@ int ServiceApplication::main(const std::vector<std::string>&) {
         Dispatcher dispatcher(config.value(), outbox_store, metrics, logger);
         DeliveryServices delivery{outbox, outbox_store, dispatcher};
         ServiceContext context{config.value(), database, ingest, metrics, logger, views, records, auth.value(), &delivery};
+        context.authenticator = &authenticator;
+        context.rol_lookup = &rol_lookup;
         std::optional<PlanKeeper> plans;
         if (routeboek) {
             plans.emplace(database, *routeboek, &outbox, logger);
             context.plans = &*plans;
+            stored_signals.subscribe(*plans);  // before the server takes its first request
         }
 
         bool https_recipient = false;

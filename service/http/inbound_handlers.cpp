@@ -2,13 +2,11 @@
 
 #include <sstream>
 
-#include <openssl/crypto.h>
 #include <Poco/DateTimeFormatter.h>
 #include <Poco/JSON/Object.h>
 #include <Poco/Message.h>
 #include <Poco/String.h>
 #include <Poco/Timestamp.h>
-#include <Poco/URI.h>
 
 #include "http/ingest_handler.hpp"
 #include "http/problem.hpp"
@@ -18,8 +16,8 @@
 #include "inbound/las_parnassys.hpp"
 #include "inbound/las_somtoday.hpp"
 #include "inbound/zgw_notification.hpp"
-#include "outbound/http_client.hpp"
-#include "outbound/zgw_token.hpp"
+#include "inbound/zgw_rol_lookup.hpp"
+#include "ingest/authenticator.hpp"
 
 namespace eenplan::service {
 namespace {
@@ -27,13 +25,6 @@ namespace {
 using Status = Poco::Net::HTTPResponse::HTTPStatus;
 
 constexpr std::size_t max_adapter_body = 1024 * 1024;
-
-const SourceConfig* find_source(const Config& config, const std::string& id) {
-    for (const SourceConfig& s : config.sources) {
-        if (s.id == id) return &s;
-    }
-    return nullptr;
-}
 
 // The whole body, or nullopt after a 413 was sent.
 std::optional<std::string> read_body(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response) {
@@ -55,7 +46,7 @@ void answer(ServiceContext& context, const std::string& source_id, const char* a
     Poco::Message log("ingest", "", Poco::Message::PRIO_INFORMATION);
     log.set("source_id", source_id);
     log.set("route", adapter);
-    answer_ingest(context, outcome, SignalOrigin::mapped, response, log);
+    answer_ingest(outcome, SignalOrigin::mapped, response, log);
     context.logger.log(log);
 }
 
@@ -71,7 +62,7 @@ bool SignedAdapterHandler::known(const std::string& adapter) {
 }
 
 void SignedAdapterHandler::handle(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response) {
-    const SourceConfig* source = find_source(context_.config, source_id_);
+    const SourceConfig* source = context_.authenticator->find_source(source_id_);
     if (source == nullptr) {
         return send_problem(response, {Status::HTTP_NOT_FOUND, "unknown-source", "Unknown source",
                                        "no source with this id is configured", {}});
@@ -82,37 +73,37 @@ void SignedAdapterHandler::handle(Poco::Net::HTTPServerRequest& request, Poco::N
     const std::string timestamp = request.get("webhook-timestamp", "");
     const std::string signature = request.get("webhook-signature", "");
     const std::int64_t now_us = Poco::Timestamp().epochMicroseconds();
-    const auto verification = webhooks::verify(source->secrets, {id, timestamp, signature}, *body, now_us / 1'000'000,
-                                               context_.config.ingest.timestamp_tolerance_seconds);
-    if (!verification.accepted) {
-        return send_problem(response, {Status::HTTP_UNAUTHORIZED, "invalid-signature",
-                                       "The signature could not be verified",
-                                       std::string(webhooks::describe(verification.rejection)), {}});
+    // The adapter's signature is the request's one HMAC check; the pipeline takes its result.
+    const Authentication authentication =
+        context_.authenticator->standard_webhooks(source_id_, {id, timestamp, signature}, *body, now_us / 1'000'000);
+    if (const auto* refusal = std::get_if<AuthRefusal>(&authentication)) {
+        return answer(context_, source_id_, route_.c_str(), refused_outcome(*refusal), response);
     }
+    const auto& authenticated = std::get<AuthenticatedSource>(authentication);
     const inbound::SchoolDefaults school{source->school_brin, source->school_gemeentecode};
-    Result<std::string> mapped = adapter_ == "parnassys" ? inbound::map_parnassys(*body, school, now_iso())
-                                 : adapter_ == "magister" ? inbound::map_magister(*body, school, now_iso())
-                                 : adapter_ == "somtoday" ? inbound::map_somtoday(*body, school, now_iso())
-                                                          : inbound::map_brp_mutation(*body, now_iso());
+    Result<inbound::CanonicalRequest> mapped =
+        adapter_ == "parnassys"  ? inbound::map_parnassys(*body, school, now_iso())
+        : adapter_ == "magister" ? inbound::map_magister(*body, school, now_iso())
+        : adapter_ == "somtoday" ? inbound::map_somtoday(*body, school, now_iso())
+                                 : inbound::map_brp_mutation(*body, now_iso());
     if (!mapped) return refuse_mapping(response, mapped.problems());
-    IngestRequest ingest{source->id, {id, timestamp, signature}, mapped.value(), now_us, true};
-    answer(context_, source->id, route_.c_str(), context_.ingest.ingest(ingest), response);
+    answer(context_, source->id, route_.c_str(),
+           context_.ingest.ingest(authenticated, authenticated.webhook_id(), mapped.value(), now_us), response);
 }
 
 void ZgwNotificationHandler::handle(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response) {
-    const SourceConfig* source = find_source(context_.config, source_id_);
-    if (source == nullptr || !source->notifications) {
-        return send_problem(response, {Status::HTTP_NOT_FOUND, "unknown-source", "Unknown source",
-                                       "no source with this id takes ZGW notifications", {}});
-    }
-    const NotificationsConfig& config = *source->notifications;
-    const std::string authorization = request.get("Authorization", "");
-    if (authorization.size() != config.authorization.size() ||
-        CRYPTO_memcmp(authorization.data(), config.authorization.data(), authorization.size()) != 0) {
+    const Authentication authentication =
+        context_.authenticator->notification_token(source_id_, request.get("Authorization", ""));
+    if (const auto* refusal = std::get_if<AuthRefusal>(&authentication)) {
+        if (refusal->kind == AuthRefusal::Kind::unknown_source) {
+            return send_problem(response, {Status::HTTP_NOT_FOUND, "unknown-source", "Unknown source", refusal->detail, {}});
+        }
         response.set("WWW-Authenticate", "Bearer realm=\"eenplan-notifications\"");
         return send_problem(response, {Status::HTTP_UNAUTHORIZED, "unauthenticated", "Authentication required",
-                                       "the Authorization header is not the one registered for this abonnement", {}});
+                                       refusal->detail, {}});
     }
+    const auto& authenticated = std::get<AuthenticatedSource>(authentication);
+    const NotificationsConfig& config = *authenticated.source().notifications;
     const auto body = read_body(request, response);
     if (!body) return;
     const auto notification = inbound::parse_notification(*body);
@@ -125,28 +116,23 @@ void ZgwNotificationHandler::handle(Poco::Net::HTTPServerRequest& request, Poco:
         response.send();
         return;
     }
-    const std::string& rol_url = notification->resource_url;
-    if (!rol_url.starts_with(config.zaken_api)) {
-        return refuse_mapping(response, {Problem{"/resourceUrl", "is not in the Zaken API configured for this source"}});
-    }
+    // The hub sends its Zaken API token to this URL: parsed and checked, never a prefix match.
+    const auto rol_url = inbound::check_resource_url(notification->resource_url, config.zaken_api);
+    if (!rol_url) return refuse_mapping(response, rol_url.problems());
     const std::int64_t now_us = Poco::Timestamp().epochMicroseconds();
-    integration::KeepAliveClient client(rol_url, std::nullopt, std::chrono::seconds(10));
-    const auto rol = client.send("GET", Poco::URI(rol_url).getPathAndQuery(),
-                                 {{"authorization", "Bearer " + integration::zgw_token(config.client_id, config.secret,
-                                                                                        now_us / 1'000'000)},
-                                  {"accept", "application/json"}},
-                                 "");
-    if (rol.status != 200) {
+    const auto rol = context_.rol_lookup->fetch(rol_url.value(), {config.zaken_api, config.client_id, config.secret},
+                                                now_us / 1'000'000);
+    if (rol.status != inbound::RolReply::Status::ok) {
         // 502: the Notificaties API retries, and by then the Zaken API may answer.
         return send_problem(response, {Status::HTTP_BAD_GATEWAY, "source-unavailable", "The Zaken API did not answer",
-                                       "the rol could not be read (" + std::to_string(rol.status) + ")", {}});
+                                       rol.detail, {}});
     }
     const auto mapped = inbound::map_youth_care_rol(notification.value(), rol.body, *provider);
     if (!mapped) return refuse_mapping(response, mapped.problems());
     // One signal per created rol: its URL is the idempotency key of a repeated notification.
-    const std::string webhook_id = "zgw:" + notification->actie + ":" + rol_url;
-    IngestRequest ingest{source->id, {webhook_id, "", ""}, mapped.value(), now_us, true};
-    answer(context_, source->id, route_.c_str(), context_.ingest.ingest(ingest), response);
+    const std::string idempotency_key = "zgw:" + notification->actie + ":" + notification->resource_url;
+    answer(context_, authenticated.id(), route_.c_str(),
+           context_.ingest.ingest(authenticated, idempotency_key, mapped.value(), now_us), response);
 }
 
 }  // namespace eenplan::service

@@ -10,7 +10,7 @@
 #include <Poco/Timestamp.h>
 
 #include "http/problem.hpp"
-#include "plan/plan_keeper.hpp"
+#include "ingest/authenticator.hpp"
 #include "http/response.hpp"
 
 namespace eenplan::service {
@@ -56,7 +56,12 @@ const char* outcome_name(IngestStatus status) {
 
 }  // namespace
 
-void answer_ingest(ServiceContext& context, const IngestOutcome& outcome, SignalOrigin origin,
+IngestOutcome refused_outcome(const AuthRefusal& refusal) {
+    return {refusal.kind == AuthRefusal::Kind::unknown_source ? IngestStatus::unknown_source : IngestStatus::unauthorised,
+            {}, refusal.detail, {}, {}};
+}
+
+void answer_ingest(const IngestOutcome& outcome, SignalOrigin origin,
                    Poco::Net::HTTPServerResponse& response, Poco::Message& log) {
     switch (outcome.status) {
         case IngestStatus::accepted:
@@ -70,7 +75,6 @@ void answer_ingest(ServiceContext& context, const IngestOutcome& outcome, Signal
             std::ostringstream text;
             body_out.stringify(text);
             send_body(response, "application/json", text.str());
-            if (fresh && context.plans) context.plans->wake();  // the plan worker applies it now
             log.setText(fresh ? "signal stored" : "duplicate signal acknowledged");
             log.set("event", fresh ? "signal.stored" : "signal.duplicate");
             log.set("signal_id", outcome.ids->signal_id);
@@ -133,13 +137,19 @@ void IngestHandler::handle(Poco::Net::HTTPServerRequest& request, Poco::Net::HTT
     const std::string id = request.get("webhook-id", "");
     const std::string timestamp = request.get("webhook-timestamp", "");
     const std::string signature = request.get("webhook-signature", "");
-    const IngestOutcome outcome = context_.ingest.ingest(
-        {source_id_, {id, timestamp, signature}, body, Poco::Timestamp().epochMicroseconds()});
+    const std::int64_t now_us = Poco::Timestamp().epochMicroseconds();
+    // Authentication is its own step: the pipeline only takes an authenticated source.
+    const Authentication authentication =
+        context_.authenticator->standard_webhooks(source_id_, {id, timestamp, signature}, body, now_us / 1'000'000);
+    const IngestOutcome outcome =
+        std::holds_alternative<AuthRefusal>(authentication)
+            ? refused_outcome(std::get<AuthRefusal>(authentication))
+            : context_.ingest.ingest(std::get<AuthenticatedSource>(authentication), body, now_us);
 
     Poco::Message log("ingest", "", Poco::Message::PRIO_INFORMATION);
     log.set("source_id", source_id_);
     log.set("outcome", outcome_name(outcome.status));
-    answer_ingest(context_, outcome, SignalOrigin::sent, response, log);
+    answer_ingest(outcome, SignalOrigin::sent, response, log);
     if (outcome.status != IngestStatus::accepted && outcome.status != IngestStatus::duplicate) {
         log.setPriority(Poco::Message::PRIO_NOTICE);
     }

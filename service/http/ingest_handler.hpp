@@ -4,6 +4,7 @@
 #include <Poco/Message.h>
 
 #include "http/route_handler.hpp"
+#include "ingest/authenticator.hpp"
 #include "ingest/ingest_pipeline.hpp"
 
 namespace eenplan::service {
@@ -12,9 +13,12 @@ namespace eenplan::service {
 // vendor's payload (then the hub made the JSON, and an invalid result is the mapping's fault).
 enum class SignalOrigin { sent, mapped };
 
+// The outcome answered for a request the authentication step refused (404 or 401).
+IngestOutcome refused_outcome(const AuthRefusal& refusal);
+
 // The answer to a pipeline outcome, shared by the ingest endpoint and the inbound adapters: 202 or
-// 200 with the ids, or the problem; wakes the plan worker for a new signal, and fills the log line.
-void answer_ingest(ServiceContext& context, const IngestOutcome& outcome, SignalOrigin origin,
+// 200 with the ids, or the problem, and fills the log line.
+void answer_ingest(const IngestOutcome& outcome, SignalOrigin origin,
                    Poco::Net::HTTPServerResponse& response, Poco::Message& log);
 
 class IngestHandler : public RouteHandler {

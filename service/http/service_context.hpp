@@ -11,9 +11,14 @@
 #include "record/record_views.hpp"
 #include "store/database.hpp"
 
+namespace eenplan::inbound {
+class RolLookup;  // inbound/zgw_rol_lookup.hpp
+}
+
 namespace eenplan::service {
 
 struct DeliveryServices;  // outbox/delivery_services.hpp
+class Authenticator;     // ingest/authenticator.hpp
 class PlanKeeper;        // plan/plan_keeper.hpp
 
 struct ServiceContext {
@@ -27,6 +32,8 @@ struct ServiceContext {
     const AdminAuth& auth;
     DeliveryServices* delivery;  // the outbox, its store and the dispatcher
     PlanKeeper* plans = nullptr;  // the routeboek engine's plans; null without a routeboek
+    const Authenticator* authenticator = nullptr;     // who sent a request, before the pipeline
+    const inbound::RolLookup* rol_lookup = nullptr;   // the Zaken API behind ZGW notifications
 };
 
 }  // namespace eenplan::service

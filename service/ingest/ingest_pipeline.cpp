@@ -1,7 +1,5 @@
 #include "ingest/ingest_pipeline.hpp"
 
-#include <sstream>
-
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
 #include <Poco/UUIDGenerator.h>
@@ -10,6 +8,7 @@
 #include "eenplan/core/person_number.hpp"
 #include "eenplan/core/polymorphic.hpp"
 #include "eenplan/core/record/pupil_linking.hpp"
+#include "codec/signal_json.hpp"
 #include "eenplan/core/signal.hpp"
 #include "ingest/subject_reader.hpp"
 #include "validation/json_schema.hpp"
@@ -18,12 +17,6 @@ namespace eenplan::service {
 namespace {
 
 std::string new_uuid() { return Poco::UUIDGenerator::defaultGenerator().createRandom().toString(); }
-
-std::string to_json(const Poco::JSON::Object::Ptr& object) {
-    std::ostringstream out;
-    object->stringify(out);
-    return out.str();
-}
 
 // How the subject arrived, for the subject_kind column: its identifier kinds joined by "+", or
 // "attributes" or "household" when it carried no identifier.
@@ -45,9 +38,9 @@ std::string primary_pseudonym(const RecordInput& input) {
 
 }  // namespace
 
-IngestPipeline::IngestPipeline(const Config& config, SignalStore& store, const HubPseudonymiser& pseudonymiser,
-                               RecordKeeper& records, const linkage::RecordEncoder* encoder)
-    : config_(config), store_(store), pseudonymiser_(pseudonymiser), records_(records), encoder_(encoder) {}
+IngestPipeline::IngestPipeline(SignalStore& store, const HubPseudonymiser& pseudonymiser, RecordKeeper& records,
+                               const linkage::RecordEncoder* encoder, const SignalStoredPublisher& events)
+    : store_(store), pseudonymiser_(pseudonymiser), records_(records), encoder_(encoder), events_(events) {}
 
 Result<std::vector<HubPseudonym>> IngestPipeline::pseudonymise_identities(const Poco::JSON::Object& subject,
                                                                           const std::string& pointer) const {
@@ -71,11 +64,10 @@ Result<std::vector<HubPseudonym>> IngestPipeline::pseudonymise_identities(const 
     return out;
 }
 
-Result<RecordInput> IngestPipeline::record_input(const Poco::JSON::Object& signal, const std::string& type) const {
+Result<RecordInput> IngestPipeline::record_input(const Poco::JSON::Object& request, const Signal& signal) const {
     RecordInput input;
     Problems problems;
-    const auto data = signal.getObject("data");
-    if (const auto subject = signal.getObject("subject")) {
+    if (const auto subject = request.getObject("subject")) {
         auto identifiers = pseudonymise_identities(*subject, "/subject");
         if (identifiers) {
             input.identifiers = std::move(identifiers).value();
@@ -91,11 +83,11 @@ Result<RecordInput> IngestPipeline::record_input(const Poco::JSON::Object& signa
             wipe(*attributes);  // encoded; the attributes themselves are never stored
         }
     }
-    if (type == "household.composition") {
+    if (const auto* composition = std::get_if<HouseholdComposition>(&signal.data)) {
         Household household;
-        household.gemeentecode = data->getValue<std::string>("gemeentecode");
-        household.from_date = signal.getValue<std::string>("occurred_at").substr(0, 10);
-        const auto members = data->getArray("members");
+        household.gemeentecode = composition->gemeentecode;
+        household.from_date = signal.occurred_at.substr(0, 10);
+        const auto members = request.getObject("data")->getArray("members");
         for (std::size_t i = 0; i < members->size(); ++i) {
             const auto member = members->getObject(static_cast<unsigned>(i));
             const std::string pointer = "/data/members/" + std::to_string(i) + "/subject";
@@ -107,8 +99,8 @@ Result<RecordInput> IngestPipeline::record_input(const Poco::JSON::Object& signa
             household.members.push_back({member->getValue<std::string>("role"), std::move(identifiers).value()});
         }
         input.household = std::move(household);
-    } else if (type == "person.moved") {
-        input.move = Move{data->getValue<std::string>("gemeentecode"), data->getValue<std::string>("date")};
+    } else if (const auto* move = std::get_if<PersonMoved>(&signal.data)) {
+        input.move = Move{move->gemeentecode, routeboek::format_day(move->date)};
         if (problems.empty() && input.identifiers.empty()) {
             problems.push_back({"/subject", "a move needs an identifier of the person who moved"});
         }
@@ -117,92 +109,73 @@ Result<RecordInput> IngestPipeline::record_input(const Poco::JSON::Object& signa
     return input;
 }
 
-const SourceConfig* IngestPipeline::find_source(std::string_view id) const {
-    for (const SourceConfig& source : config_.sources) {
-        if (source.id == id) return &source;
-    }
-    return nullptr;
-}
-
-IngestOutcome IngestPipeline::ingest(const IngestRequest& request) const {
-    const SourceConfig* source = find_source(request.source_id);
-    if (!source) return {IngestStatus::unknown_source, {}, "no source with this id is configured", {}, {}};
-
-    const auto verification = webhooks::verify(source->secrets, request.headers, request.body,
-                                               request.now_us / 1'000'000,
-                                               config_.ingest.timestamp_tolerance_seconds);
-    if (!verification.accepted && !request.authenticated_by_adapter) {
-        return {IngestStatus::unauthorised, {}, std::string(webhooks::describe(verification.rejection)), {}, {}};
-    }
-
-    const std::string webhook_id(request.headers.id);
-    if (auto ids = store_.find(source->id, webhook_id)) {
+IngestOutcome IngestPipeline::ingest(const AuthenticatedSource& source, std::string_view body,
+                                     std::int64_t now_us) const {
+    if (auto ids = store_.find(source.id(), source.webhook_id())) {
         return {IngestStatus::duplicate, std::move(ids), "this webhook-id was received before", {}, {}};
     }
 
     // Bounds before the parser: depth, string and number sizes, UTF-8, no NUL (core/json_bounds).
-    if (const auto exceeded = json_bounds::check(request.body)) {
+    if (const auto exceeded = json_bounds::check(body)) {
         return {IngestStatus::malformed, {}, *exceeded, {}, {}};
     }
     Poco::Dynamic::Var document;
     try {
         Poco::JSON::Parser parser;
-        document = parser.parse(std::string(request.body));
+        document = parser.parse(std::string(body));
     } catch (const Poco::Exception&) {
         // The parser's message may quote the body; say only that it is not JSON.
         return {IngestStatus::malformed, {}, "the body is not valid JSON", {}, {}};
     }
+    return validate_and_store(source, source.webhook_id(), document, now_us);
+}
 
+IngestOutcome IngestPipeline::ingest(const AuthenticatedSource& source, const std::string& idempotency_key,
+                                     const Poco::JSON::Object::Ptr& request, std::int64_t now_us) const {
+    if (auto ids = store_.find(source.id(), idempotency_key)) {
+        return {IngestStatus::duplicate, std::move(ids), "this webhook-id was received before", {}, {}};
+    }
+    return validate_and_store(source, idempotency_key, Poco::Dynamic::Var(request), now_us);
+}
+
+IngestOutcome IngestPipeline::validate_and_store(const AuthenticatedSource& source, const std::string& webhook_id,
+                                                 const Poco::Dynamic::Var& document, std::int64_t now_us) const {
     Problems problems = JsonSchema::embedded("signals/signal.schema.json").validate(document);
     if (!problems.empty()) {
         return {IngestStatus::invalid, {}, "the signal does not match its schema", std::move(problems), {}};
     }
 
-    const auto signal = document.extract<Poco::JSON::Object::Ptr>();
-    const auto data = signal->getObject("data");
-    const auto type = signal->getValue<std::string>("type");
-    const auto input = record_input(*signal, type);
+    const auto request_object = document.extract<Poco::JSON::Object::Ptr>();
+    auto signal = signal_json::from_request(*request_object);
+    if (!signal) return {IngestStatus::invalid, {}, "the signal is not valid", signal.problems(), {}};
+    const std::string type(to_string(signal->type()));
+    const auto input = record_input(*request_object, signal.value());
     if (!input) return {IngestStatus::invalid, {}, "the subject is not a valid identity", input.problems(), {}};
-    if (parse_signal_type(type) == SignalType::absence_reported) {
-        std::optional<std::string> to;
-        if (data->has("to")) to = data->getValue<std::string>("to");
-        problems = check_absence_period(data->getValue<std::string>("from"), to);
-        if (!problems.empty()) return {IngestStatus::invalid, {}, "the absence period is not valid", std::move(problems), {}};
-    }
 
     NewSignal row;
-    row.source_id = source->id;
+    row.source_id = source.id();
     row.webhook_id = webhook_id;
     row.ids = {new_uuid(), new_uuid()};
     row.type = type;
-    row.occurred_at = signal->getValue<std::string>("occurred_at");
-    row.received_at_us = request.now_us;
+    row.occurred_at = signal->occurred_at;
+    row.received_at_us = now_us;
     row.subject_kind = subject_kind(input.value());
     row.subject_pseudonym = primary_pseudonym(input.value());
 
-    // What is stored is the canonical envelope without its subject: the pupil is only in the
-    // subject_pseudonym column and the record tables, so re-pseudonymisation rewrites columns and
-    // no JSON. A household's members are pseudonyms in family_parents and pupil_identifiers, so
-    // its stored data keeps only the municipality.
-    Poco::JSON::Object::Ptr stored = new Poco::JSON::Object;
-    stored->set("type", type);
-    stored->set("occurred_at", row.occurred_at);
-    if (const auto school = signal->getObject("school")) {
-        row.school_brin = school->getValue<std::string>("brin");
-        row.school_gemeentecode = school->getValue<std::string>("gemeentecode");
-        stored->set("school", school);
+    // What is stored is the codec's envelope of the typed signal, without its subject: the pupil
+    // is only in the subject_pseudonym column and the record tables, so re-pseudonymisation
+    // rewrites columns and no JSON. A household's members are pseudonyms in family_parents and
+    // pupil_identifiers, so its stored data keeps only the municipality and their count.
+    if (signal->school) {
+        row.school_brin = signal->school->brin;
+        row.school_gemeentecode = signal->school->gemeentecode;
     }
-    if (input->household) {
-        Poco::JSON::Object::Ptr household = new Poco::JSON::Object;
-        household->set("gemeentecode", input->household->gemeentecode);
-        household->set("members", static_cast<int>(input->household->members.size()));
-        stored->set("data", household);
-    } else {
-        stored->set("data", data);
-    }
-    row.envelope = to_json(stored);
+    row.envelope = signal_json::to_envelope_text(signal.value());
 
-    auto outcome = records_.record(row, input.value(), request.now_us);
+    auto outcome = records_.record(row, input.value(), now_us);
+    if (outcome.inserted) {
+        events_.publish({outcome.ids.signal_id, outcome.ids.correlation_id, source.id(), signal->type()});
+    }
     return {outcome.inserted ? IngestStatus::accepted : IngestStatus::duplicate, std::move(outcome.ids),
             {}, {}, type};
 }

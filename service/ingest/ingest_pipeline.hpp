@@ -1,7 +1,7 @@
-// The ingest pipeline, free of HTTP: verify the signature, deduplicate, parse, validate,
-// pseudonymise (and encode linkage attributes), then store the signal and file it on its pupil and
-// family records in one transaction (record/record_keeper.hpp). The HTTP handler maps its outcome
-// to a response.
+// The ingest pipeline, free of HTTP, for an authenticated source (ingest/authenticator.hpp):
+// deduplicate, parse, validate into the typed signal (codec/signal_json.hpp), pseudonymise (and encode linkage attributes), then store the signal and file it on its pupil and
+// family records in one transaction (record/record_keeper.hpp), and publish "signal stored". The
+// HTTP handler maps its outcome to a response.
 #pragma once
 
 #include <cstdint>
@@ -12,30 +12,23 @@
 #include <Poco/JSON/Object.h>
 
 #include "config/config.hpp"
+#include "eenplan/core/signal.hpp"
 #include "eenplan/core/standard_webhooks.hpp"
 #include "eenplan/core/linkage/linkage_index.hpp"
 #include "identity/hub_pseudonymiser.hpp"
+#include "ingest/authenticator.hpp"
+#include "ingest/signal_stored.hpp"
 #include "record/record_input.hpp"
 #include "record/record_keeper.hpp"
 #include "store/signal_store.hpp"
 
 namespace eenplan::service {
 
-struct IngestRequest {
-    std::string_view source_id;
-    webhooks::Headers headers;
-    std::string_view body;
-    std::int64_t now_us;
-    // Set by an inbound adapter (integration/inbound/) that authenticated the vendor's own
-    // request and mapped it to this canonical body; headers.id still deduplicates.
-    bool authenticated_by_adapter = false;
-};
-
 enum class IngestStatus {
     accepted,        // stored now
     duplicate,       // this webhook-id from this source was stored before
-    unknown_source,
-    unauthorised,    // signature or timestamp rejected
+    unknown_source,  // answered by the authentication step, never by the pipeline
+    unauthorised,    // signature, timestamp or token rejected: likewise
     malformed,       // not JSON
     invalid,         // schema or domain rules violated
 };
@@ -51,25 +44,34 @@ struct IngestOutcome {
 class IngestPipeline {
 public:
     // `encoder` is null when no linkage key is configured: subject.attributes are then refused.
-    IngestPipeline(const Config& config, SignalStore& store, const HubPseudonymiser& pseudonymiser,
-                   RecordKeeper& records, const linkage::RecordEncoder* encoder);
+    IngestPipeline(SignalStore& store, const HubPseudonymiser& pseudonymiser, RecordKeeper& records,
+                   const linkage::RecordEncoder* encoder, const SignalStoredPublisher& events);
 
-    // Throws StoreUnavailable when the database cannot take the signal now.
-    IngestOutcome ingest(const IngestRequest& request) const;
+    // A signal as its source sent it: the body is the canonical envelope as JSON text, and the
+    // verified webhook-id deduplicates. Throws StoreUnavailable when the database cannot take the
+    // signal now.
+    IngestOutcome ingest(const AuthenticatedSource& source, std::string_view body, std::int64_t now_us) const;
+
+    // A canonical request an inbound adapter mapped from a vendor's payload; it is validated
+    // exactly as a sent one. `idempotency_key` deduplicates (the webhook-id, or for a ZGW
+    // notification the rol it names).
+    IngestOutcome ingest(const AuthenticatedSource& source, const std::string& idempotency_key,
+                         const Poco::JSON::Object::Ptr& request, std::int64_t now_us) const;
 
 private:
-    const SourceConfig* find_source(std::string_view id) const;
+    IngestOutcome validate_and_store(const AuthenticatedSource& source, const std::string& idempotency_key,
+                                     const Poco::Dynamic::Var& document, std::int64_t now_us) const;
     // Pseudonymises every identifier of one subject; problems point under `pointer`.
     Result<std::vector<HubPseudonym>> pseudonymise_identities(const Poco::JSON::Object& subject,
                                                               const std::string& pointer) const;
     // The subject, household or move of a schema-valid signal, pseudonymised and encoded.
-    Result<RecordInput> record_input(const Poco::JSON::Object& signal, const std::string& type) const;
+    Result<RecordInput> record_input(const Poco::JSON::Object& request, const Signal& signal) const;
 
-    const Config& config_;
     SignalStore& store_;
     const HubPseudonymiser& pseudonymiser_;
     RecordKeeper& records_;
     const linkage::RecordEncoder* encoder_;
+    const SignalStoredPublisher& events_;
 };
 
 }  // namespace eenplan::service

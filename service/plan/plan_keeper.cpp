@@ -112,7 +112,7 @@ int PlanKeeper::apply_pending_signals(Day today, int max, std::int64_t now_us) {
                     plan.family_id = context.family_id;
                     auto event = to_event(claimed->signal);
                     std::vector<Decision> decisions = refresh_residence(
-                        engine_, plan, context, event ? event.value().school_gemeentecode : std::string(), today);
+                        engine_, plan, context, event && event->signal.school ? event->signal.school->gemeentecode : std::string(), today);
                     if (event) {
                         auto result = engine_.apply(plan, event.value(), today);
                         decisions.insert(decisions.end(), result.value().begin(), result.value().end());

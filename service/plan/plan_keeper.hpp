@@ -19,12 +19,13 @@
 
 #include "eenplan/core/result.hpp"
 #include "eenplan/core/routeboek/engine.hpp"
+#include "ingest/signal_stored.hpp"
 #include "outbox/task_outbox.hpp"
 #include "store/database.hpp"
 
 namespace eenplan::service {
 
-class PlanKeeper {
+class PlanKeeper final : public SignalStoredSubscriber {
 public:
     PlanKeeper(Database& database, const routeboek::Routeboek& routeboek, const TaskOutbox* outbox,
                Poco::Logger& logger);
@@ -49,6 +50,8 @@ public:
     void stop();
     // Wakes the worker now (after ingest stored a signal).
     void wake();
+    // "signal stored": the new signal is applied now rather than on the next round.
+    void signal_stored(const SignalStored&) noexcept override { wake(); }
 
     [[nodiscard]] const routeboek::Engine& engine() const noexcept { return engine_; }
 

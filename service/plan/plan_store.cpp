@@ -75,9 +75,8 @@ std::vector<Decision> refresh_residence(const Engine& engine, PlanState& plan, c
     }
     if (known.empty() || known == plan.woongemeente) return {};
     SignalEvent move;
-    move.type = "person.moved";
     move.on = today;
-    move.gemeentecode = known;
+    move.signal = Signal{format_day(today) + "T00:00:00Z", std::nullopt, PersonMoved{known, today}};
     return engine.apply(plan, move, today).value();
 }
 
@@ -165,9 +164,8 @@ std::optional<ClaimedSignal> claim_signal(soci::session& sql, Backend backend, c
     const std::string lock = backend == Backend::postgresql ? " FOR UPDATE SKIP LOCKED" : "";
     ClaimedSignal claimed;
     claimed.signal.signal_id = signal_id;
-    sql << "SELECT type, envelope, correlation_id FROM signals WHERE signal_id = :s AND planned_at_us IS NULL" + lock,
-        soci::use(signal_id), soci::into(claimed.signal.type), soci::into(claimed.signal.envelope),
-        soci::into(claimed.correlation_id);
+    sql << "SELECT envelope, correlation_id FROM signals WHERE signal_id = :s AND planned_at_us IS NULL" + lock,
+        soci::use(signal_id), soci::into(claimed.signal.envelope), soci::into(claimed.correlation_id);
     if (!sql.got_data()) return std::nullopt;
     std::string pupil;
     soci::indicator ind = soci::i_null;

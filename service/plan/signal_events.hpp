@@ -1,4 +1,5 @@
-// A stored signal (its type and the envelope without subject) as the routeboek engine's event.
+// A stored signal (the envelope the ingest pipeline stored, without subject) as the routeboek
+// engine's event, read with the one signal codec (integration/codec/signal_json.hpp).
 #pragma once
 
 #include <string>
@@ -10,8 +11,7 @@ namespace eenplan::service {
 
 struct StoredSignal {
     std::string signal_id;
-    std::string type;
-    std::string envelope;  // {"type", "occurred_at", "school", "data"}
+    std::string envelope;  // {"type", "occurred_at", "school", "data"} as signal_json wrote it
     std::string pupil_id;  // the root pupil record, empty when the signal is about no pupil
 };
 

@@ -32,31 +32,28 @@ std::vector<PlanState> population(const Engine& engine, int families, Day today)
         }
         const auto roll = random() % 100;
         const std::string& pupil = plan.pupils.front().pupil;
-        auto signal = [&](std::string type, Day on) {
+        auto signal = [&](SignalData data, Day on) {
             SignalEvent s;
-            s.type = std::move(type);
             s.pupil = pupil;
             s.on = on;
+            s.signal = Signal{format_day(on) + "T08:00:00Z", std::nullopt, std::move(data)};
             return s;
         };
         if (roll < 20) {  // a few short unauthorised absences in the last weeks
             for (int a = 0; a < 1 + static_cast<int>(random() % 4); ++a) {
-                SignalEvent s = signal("absence.reported", add_days(today, -3 - 7 * a));
-                s.absence_kind = "ongeoorloofd";
-                s.from = s.on;
-                s.to = s.on;
-                s.hours = 5;
+                const Day on = add_days(today, -3 - 7 * a);
+                SignalEvent s = signal(AbsenceReported{"ongeoorloofd", on, on, 5.0}, on);
                 (void)engine.apply(plan, s, s.on);
             }
         } else if (roll < 30) {  // long absence: escalated, some at a table
-            SignalEvent s = signal("absence.reported", add_days(today, -60));
-            s.absence_kind = roll < 23 ? "ziekte" : "ongeoorloofd";
-            s.from = s.on;
+            const Day on = add_days(today, -60);
+            SignalEvent s = signal(AbsenceReported{roll < 23 ? "ziekte" : "ongeoorloofd", on, std::nullopt, std::nullopt}, on);
             (void)engine.apply(plan, s, s.on);
             for (Day d = add_days(today, -59); d < today; d += std::chrono::days(7)) (void)engine.apply(plan, TickEvent{d}, d);
             if (roll < 27) {
-                SignalEvent mdo = signal("mdo.held", add_days(today, -20));
-                mdo.escalate = true;
+                MdoHeld held;
+                held.escalate = true;
+                SignalEvent mdo = signal(held, add_days(today, -20));
                 (void)engine.apply(plan, mdo, mdo.on);
             }
         }
@@ -101,15 +98,16 @@ void BM_SignalOnEscalatedFamily(benchmark::State& state) {
     plan.woongemeente = "GM0603";
     plan.pupils.push_back({"p", "12AB", "GM0518"});
     SignalEvent absence;
-    absence.type = "absence.reported";
     absence.pupil = "p";
-    absence.absence_kind = "ongeoorloofd";
-    absence.from = add_days(today, -40);
+    absence.on = today;
+    absence.signal = Signal{"2026-11-23T08:00:00Z", std::nullopt,
+                            AbsenceReported{"ongeoorloofd", add_days(today, -40), std::nullopt, std::nullopt}};
     (void)engine.apply(plan, absence, today);
     SignalEvent partial;
-    partial.type = "attendance.partial";
     partial.pupil = "p";
-    partial.from = add_days(today, -10);
+    partial.on = today;
+    partial.signal = Signal{"2026-11-23T08:00:00Z", std::nullopt,
+                            AttendancePartial{add_days(today, -10), std::nullopt, 0, std::nullopt}};
     for (auto _ : state) {
         PlanState copy = plan;
         benchmark::DoNotOptimize(engine.apply(copy, partial, today));

@@ -84,6 +84,14 @@ SCENARIO_METHOD(InboundHub, "LAS payloads of three vendors become the same pseud
         eenplan::integration::WebhookSender wrong({service.base_url() + "/v1/sources/school-a/las/magister", std::nullopt,
                                                    std::chrono::seconds(10)});
         CHECK(wrong.post("x1", Poco::Timestamp().epochTime(), payloads[1].second, school_b().secret_bytes()).status == 401);
+        // Authentication comes before everything else: a wrong signature is refused even when the
+        // payload could not be mapped, and a stored webhook-id does not answer 200 with its ids.
+        CHECK(wrong.post("x5", Poco::Timestamp().epochTime(), R"({"Leerling":{"Stamnummer":"1"}})",
+                         school_b().secret_bytes()).status == 401);
+        const auto replayed = wrong.post("las_magister", Poco::Timestamp().epochTime(), payloads[1].second,
+                                         school_b().secret_bytes());
+        CHECK(replayed.status == 401);
+        CHECK(replayed.body.find("signal_id") == std::string::npos);
         CHECK(post("/v1/sources/school-a/las/esis", "x2", payloads[1].second).status == 404);
         const auto unmappable = post("/v1/sources/school-a/las/magister", "x3", R"({"Leerling":{"Stamnummer":"1"}})");
         CHECK(unmappable.status == 422);
@@ -142,6 +150,27 @@ SCENARIO_METHOD(InboundHub, "a youth-care zaak's notification becomes support.st
                         {{"Authorization", "Token wrong-wrong-wrong-wrong-wrong!!"}}).status == 401);
         CHECK(http_call(service.port(), "POST", "/v1/sources/school-b/zgw-notifications", other,
                         {{"Authorization", notification_auth}}).status == 204);
+        CHECK(store.count("signals") == 2);
+    }
+
+    THEN("a rol URL outside the configured Zaken API is refused before anything is fetched") {
+        const std::string api = zgw.url("/zaken/api/v1");
+        const std::string host_port = api.substr(0, api.find("/zaken"));  // http://127.0.0.1:<port>
+        const std::string port = host_port.substr(host_port.rfind(':'));
+        for (const std::string& url : {"http://127.0.0.1.evil.tld" + port + "/zaken/api/v1/rollen/1",
+                                       "http://evil@" + host_port.substr(7) + "/zaken/api/v1/rollen/1",
+                                       api + "/../../_control", api + "/rollen/1?x=1\\r\\nHost: evil"}) {
+            INFO(url);
+            const std::string refused = R"({"kanaal":"zaken","hoofdObject":")" + zaak_url +
+                                        R"(","resource":"rol","resourceUrl":")" + url +
+                                        R"(","actie":"create","aanmaakdatum":"2026-11-23T10:00:00Z","kenmerken":{"zaaktype":")" +
+                                        zaaktype() + R"("}})";
+            const auto answer = http_call(service.port(), "POST", "/v1/sources/school-b/zgw-notifications", refused,
+                                          {{"Authorization", notification_auth}});
+            CHECK(answer.status == 422);
+            CHECK(answer.body.find("/resourceUrl") != std::string::npos);
+            CHECK(answer.body.find("evil") == std::string::npos);
+        }
         CHECK(store.count("signals") == 2);
     }
 }

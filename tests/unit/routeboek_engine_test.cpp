@@ -40,36 +40,31 @@ struct Family {
         decisions.insert(decisions.end(), result.value().begin(), result.value().end());
         return result.value();
     }
-    SignalEvent signal(std::string type, const char* on) {
+    SignalEvent signal(SignalData data, const char* on) {
         SignalEvent s;
-        s.type = std::move(type);
         s.pupil = "pupil-1";
         s.on = day(on);
         s.signal_id = "sig-" + std::to_string(decisions.size());
+        s.signal = Signal{std::string(on) + "T08:00:00Z", std::nullopt, std::move(data)};
         return s;
     }
     void absence(const char* from, const char* to, const char* kind, const char* reported) {
-        SignalEvent s = signal("absence.reported", reported);
-        s.absence_kind = kind;
-        s.from = day(from);
-        if (to) s.to = day(to);
-        apply(s, day(reported));
+        AbsenceReported a{kind, day(from), std::nullopt, std::nullopt};
+        if (to) a.to = day(to);
+        apply(signal(a, reported), day(reported));
     }
     // Daily ticks from `from` to `to`, as the service's schedule would run them.
     void days(const char* from, const char* to) {
         for (Day d = day(from); d <= day(to); d += std::chrono::days(1)) apply(TickEvent{d}, d);
     }
     void mdo(const char* on, bool escalate) {
-        SignalEvent s = signal("mdo.held", on);
-        s.escalate = escalate;
-        apply(s, day(on));
+        MdoHeld m;
+        m.escalate = escalate;
+        apply(signal(m, on), day(on));
     }
     void outcome(const char* on, const char* table, const char* result, const char* regisseur = "") {
-        SignalEvent s = signal("table.outcome", on);
-        s.table = table;
-        s.outcome = result;
-        s.casusregisseur = regisseur;
-        apply(s, day(on));
+        TableOutcome o{table, result, std::string(regisseur)};
+        apply(signal(o, on), day(on));
     }
     [[nodiscard]] const Task* open_task(std::string_view type) const {
         const auto it = std::find_if(plan.open_tasks.begin(), plan.open_tasks.end(),
@@ -199,8 +194,7 @@ SCENARIO("grensverkeer: a pupil living in Rijswijk at a Den Haag school", "[rout
     f.mdo("2026-10-06", true);
     CHECK(f.plan.table == "adviestafel");  // Rijswijk's ladder, not Den Haag's management afstemming
 
-    SignalEvent refused = f.signal("youthcare.ended", "2026-10-20");
-    refused.reason = "refused";
+    SignalEvent refused = f.signal(YouthcareEnded{day("2026-10-20"), "refused"}, "2026-10-20");
     f.apply(refused, day("2026-10-20"));
     const Task* jbt = f.open_task("jeugdbescherming.consider_registration");
     REQUIRE(jbt);
@@ -215,8 +209,7 @@ SCENARIO("a move hands the open tasks to the new woongemeente", "[routeboek]") {
     f.outcome("2026-10-20", "management_afstemming", "unresolved");
     REQUIRE(f.plan.table == "adviestafel");
 
-    SignalEvent move = f.signal("person.moved", "2026-11-01");
-    move.gemeentecode = "GM0603";
+    SignalEvent move = f.signal(PersonMoved{"GM0603", day("2026-11-01")}, "2026-11-01");
     f.apply(move, day("2026-11-01"));
     CHECK(f.plan.woongemeente == "GM0603");
     CHECK(f.open_task("leerplicht.zorgwekkend_verzuim")->recipient == "gm0603-leerplicht");
@@ -229,9 +222,7 @@ SCENARIO("eigen team/manager when a professional disagrees, between 4 and 8 week
     Family f("GM1916");
     f.absence("2026-09-07", nullptr, "ongeoorloofd", "2026-09-07");
     f.days("2026-09-08", "2026-10-05");
-    SignalEvent concern = f.signal("concern.raised", "2026-10-12");
-    concern.raised_by = "gm1916-wijz";
-    concern.disagrees_with_mdo = true;
+    SignalEvent concern = f.signal(ConcernRaised{"gm1916-wijz", "verzuim", true}, "2026-10-12");
     f.apply(concern, day("2026-10-12"));
     const Task* task = f.open_task("eigen_team.consult");
     REQUIRE(task);
@@ -278,17 +269,13 @@ SCENARIO("prevention before the four-week mark", "[routeboek]") {
     f.absence("2026-09-24", "2026-09-24", "ongeoorloofd", "2026-09-24");
     CHECK(f.count(DecisionKind::task, "prevention/repeated_short_unauthorised") == 1);  // once per window
 
-    SignalEvent hours = f.signal("absence.reported", "2026-09-25");
-    hours.absence_kind = "ongeoorloofd";
-    hours.from = day("2026-09-25");
-    hours.to = day("2026-09-25");
-    hours.hours = 17;
+    SignalEvent hours =
+        f.signal(AbsenceReported{"ongeoorloofd", day("2026-09-25"), day("2026-09-25"), 17.0}, "2026-09-25");
     f.apply(hours, day("2026-09-25"));
     CHECK(f.open_task("leerplicht.verzuimmelding")->recipient == "gm0518-leerplicht");
 
     Family c("GM0603");
-    SignalEvent concern = c.signal("concern.raised", "2026-09-10");
-    concern.raised_by = "gm0603-jeugdteam";
+    SignalEvent concern = c.signal(ConcernRaised{"gm0603-jeugdteam", "welzijn", std::nullopt}, "2026-09-10");
     c.apply(concern, day("2026-09-10"));
     CHECK(c.open_task("school.support_team.concern"));
     CHECK_FALSE(c.plan.escalated_since);
@@ -296,9 +283,7 @@ SCENARIO("prevention before the four-week mark", "[routeboek]") {
 
 SCENARIO("partial attendance with several approaches escalates when the MDO asks for advice", "[routeboek]") {
     Family f("GM0603");
-    SignalEvent partial = f.signal("attendance.partial", "2026-09-01");
-    partial.from = day("2026-09-01");
-    partial.approaches = 3;
+    SignalEvent partial = f.signal(AttendancePartial{day("2026-09-01"), std::nullopt, 3, std::nullopt}, "2026-09-01");
     f.apply(partial, day("2026-09-01"));
     f.mdo("2026-10-20", true);
     CHECK(f.count(DecisionKind::escalate, "escalation/partial_attendance") == 1);

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "eenplan/core/routeboek/calendar.hpp"
+#include "eenplan/core/signal.hpp"
 
 namespace eenplan::routeboek {
 
@@ -100,36 +101,13 @@ struct PlanState {
     [[nodiscard]] const PupilInPlan* pupil(std::string_view id) const;
 };
 
-// A signal as the engine needs it: its type and the few fields the rules read.
+// A stored signal as the engine sees it: the typed signal, which stored signal it is, and the
+// pupil record it was filed on (empty when it is about no pupil, e.g. a household).
 struct SignalEvent {
-    std::string type;  // absence.reported, attendance.partial, mdo.held, case.registered, table.outcome,
-                       // youthcare.started, youthcare.ended, concern.raised, person.moved, enrolment.*
     std::string signal_id;
     std::string pupil;
-    Day on;            // the day it happened
-    std::string school_brin;
-    std::string school_gemeentecode;
-    // absence.reported / attendance.partial
-    std::string absence_kind;
-    std::optional<Day> from;
-    std::optional<Day> to;
-    double hours = 0;
-    int approaches = 0;
-    // mdo.held
-    bool escalate = false;
-    std::vector<std::string> dissent;  // organisations that disagree with not escalating
-    std::vector<std::string> goals;    // the plan's goals as codes
-    // case.registered / table.outcome
-    std::string table;
-    std::string outcome;               // resolved, advice, unresolved
-    std::string casusregisseur;
-    // youthcare.ended
-    std::string reason;                // completed, refused, insufficient_cooperation, ...
-    // concern.raised
-    std::string raised_by;             // organisation id
-    bool disagrees_with_mdo = false;
-    // person.moved
-    std::string gemeentecode;
+    Day on;  // the day it happened (the date of occurred_at)
+    Signal signal;
 };
 
 struct TickEvent {

@@ -1,0 +1,159 @@
+// The escalation mark and its end: absence and partial attendance as the plan records them,
+// N weeks of consecutive absence (illness not counted) or long partial attendance start the
+// escalation; attendance back for the configured days ends it.
+#include "routeboek/step.hpp"
+
+namespace eenplan::routeboek {
+namespace {
+
+bool covers(const AbsencePeriod& period, Day day, Day today) {
+    return period.from <= day && day <= period.to.value_or(today);
+}
+
+}  // namespace
+
+namespace detail {
+
+void Step::on(const AbsenceReported& absence, const SignalEvent& event) {
+    // A source reports an open period and later closes it: the same pupil, start and kind.
+    const double hours = absence.hours.value_or(0);
+    auto it = std::find_if(plan_.absences.begin(), plan_.absences.end(), [&](const AbsencePeriod& p) {
+        return p.pupil == event.pupil && p.from == absence.from && p.kind == absence.absence_kind;
+    });
+    if (it != plan_.absences.end()) {
+        it->to = absence.to;
+        it->hours = hours;
+    } else {
+        plan_.absences.push_back({event.pupil, absence.from, absence.to, absence.absence_kind, hours});
+    }
+}
+
+void Step::on(const AttendancePartial& partial, const SignalEvent& event) {
+    auto it = std::find_if(plan_.partial.begin(), plan_.partial.end(), [&](const PartialAttendance& p) {
+        return p.pupil == event.pupil && p.from == partial.from;
+    });
+    if (it != plan_.partial.end()) {
+        it->to = partial.to;
+        it->approaches = partial.approaches;
+    } else {
+        plan_.partial.push_back({event.pupil, partial.from, partial.to, partial.approaches});
+    }
+}
+
+void Step::escalation_triggers() {
+    if (escalated() || !rb_.consecutive_absence) return;
+    for (const PupilInPlan& pupil : plan_.pupils) {
+        const auto run = current_absence_run(plan_.absences, pupil.pupil, today_, *rb_.consecutive_absence);
+        if (!run || run->counted_days < rb_.consecutive_absence->weeks * 7) continue;
+        start_escalation(pupil.pupil, run->first_counted, rule("escalation/" + rb_.consecutive_absence->id),
+                         std::to_string(rb_.consecutive_absence->weeks) +
+                             " weeks of consecutive absence not explained by illness");
+        break;
+    }
+}
+
+bool Step::partial_trigger_met(const std::string& pupil) const {
+    if (!rb_.partial_attendance) return false;
+    const auto& trigger = *rb_.partial_attendance;
+    return std::any_of(plan_.partial.begin(), plan_.partial.end(), [&](const PartialAttendance& p) {
+        return p.pupil == pupil && (!p.to || *p.to >= today_) &&
+               days_between(p.from, today_) >= trigger.min_weeks * 7 && p.approaches >= trigger.min_approaches;
+    });
+}
+
+void Step::start_escalation(const std::string& pupil, Day first_worrying, const std::string& rule,
+                            const std::string& reason) {
+    plan_.escalated_since = today_;
+    plan_.first_worrying = first_worrying;
+    plan_.escalated_pupil = pupil;
+    plan_.ladder_position = -1;
+    plan_.table.clear();
+    decide(DecisionKind::escalate, rule, reason, "mdo");
+    for (const TaskTemplate& tmpl : rb_.on_escalation) {
+        open(tmpl, pupil, rule, tmpl.title, add_days(today_, tmpl.due_days));
+    }
+}
+
+void Step::de_escalation() {
+    if (!escalated()) return;
+    const int quiet = rb_.de_escalate_after_attendance_days;
+    const std::string& pupil = plan_.escalated_pupil;
+    std::optional<Day> last_absent;
+    auto absent_until = [&](Day end) { last_absent = last_absent ? std::max(*last_absent, end) : end; };
+    for (const AbsencePeriod& p : plan_.absences) {
+        if (p.pupil == pupil) absent_until(p.to.value_or(today_));
+    }
+    // Not fully taking part counts as not back: partial attendance keeps the escalation open.
+    for (const PartialAttendance& p : plan_.partial) {
+        if (p.pupil == pupil) absent_until(p.to.value_or(today_));
+    }
+    // Back at school for `quiet` days after the escalation started: the escalation ends.
+    const Day back_since = last_absent ? add_days(*last_absent, 1) : *plan_.escalated_since;
+    if (days_between(std::max(back_since, *plan_.escalated_since), today_) < quiet) return;
+    const std::string r = rule("de_escalation/attendance_resumed");
+    const std::vector<std::string> escalation_types = [&] {
+        std::vector<std::string> types{"table.register", "table.notify"};
+        for (const TaskTemplate& t : rb_.on_escalation) types.push_back(t.type);
+        return types;
+    }();
+    close_tasks([&](const Task& task) { return contains(escalation_types, task.type); }, r,
+                "the pupil is back at school");
+    plan_.escalated_since.reset();
+    plan_.first_worrying.reset();
+    plan_.escalated_pupil.clear();
+    plan_.ladder_position = -1;
+    plan_.table.clear();
+    decide(DecisionKind::de_escalate, r, "the pupil has attended for " + std::to_string(quiet) + " days");
+}
+
+}  // namespace detail
+
+std::optional<AbsenceRun> current_absence_run(const std::vector<AbsencePeriod>& absences, std::string_view pupil,
+                                              Day today, const ConsecutiveAbsenceTrigger& trigger) {
+    std::vector<const AbsencePeriod*> periods;
+    for (const AbsencePeriod& p : absences) {
+        if (p.pupil == pupil && p.from <= today) periods.push_back(&p);
+    }
+    if (periods.empty()) return std::nullopt;
+    std::sort(periods.begin(), periods.end(), [](const auto* a, const auto* b) { return a->from < b->from; });
+
+    // Merge into runs, bridging short gaps; keep the run that reaches today (within the bridge).
+    Day run_start = periods.front()->from;
+    Day run_end = std::min(periods.front()->to.value_or(today), today);
+    for (std::size_t i = 1; i < periods.size(); ++i) {
+        const Day start = periods[i]->from;
+        const Day end = std::min(periods[i]->to.value_or(today), today);
+        if (days_between(run_end, start) <= trigger.bridge_days + 1) {
+            run_end = std::max(run_end, end);
+        } else {
+            run_start = start;
+            run_end = end;
+        }
+    }
+    if (days_between(run_end, today) > trigger.bridge_days) return std::nullopt;
+
+    // The run lasts from its first counted day to today, or to its last day plus the bridge when
+    // it ended before today (a weekend, a report not yet in): four school weeks of absence, Monday
+    // to Friday, make 28 days on the Sunday. Days covered only by a kind that does not count
+    // (illness) are not counted; gaps inside the run are.
+    const Day end = std::min(today, add_days(run_end, trigger.bridge_days));
+    AbsenceRun run{run_start, 0, run_end};
+    bool first = true;
+    for (Day day = run_start; day <= end; day += std::chrono::days(1)) {
+        bool counting = false;
+        bool excluded = false;
+        for (const AbsencePeriod* p : periods) {
+            if (!covers(*p, day, today)) continue;
+            if (detail::contains(trigger.not_counting, p->kind)) excluded = true;
+            else counting = true;
+        }
+        if (first && (!counting || excluded)) continue;  // the count starts at the first unexplained day
+        if (first) run.first_counted = day;
+        first = false;
+        if (!excluded) ++run.counted_days;
+    }
+    if (first) return std::nullopt;
+    return run;
+}
+
+}  // namespace eenplan::routeboek

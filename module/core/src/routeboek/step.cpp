@@ -1,0 +1,73 @@
+// The Step's shared pieces: dispatch on the signal's type, the daily evaluation, and making and
+// closing tasks.
+#include "routeboek/step.hpp"
+
+#include <variant>
+
+namespace eenplan::routeboek::detail {
+
+void Step::signal(const SignalEvent& event) {
+    update_pupil(event);
+    note("signal", std::string(to_string(event.signal.type())), "signal received", event.signal_id);
+    std::visit([&](const auto& data) { on(data, event); }, event.signal.data);
+}
+
+void Step::evaluate() {
+    escalation_triggers();
+    prevention();
+    reminders();
+    de_escalation();
+}
+
+std::string Step::resolve(RecipientRole role, const std::string& organisation, const std::string& pupil,
+                          const std::string& raiser) const {
+    const Municipality* m = municipality();
+    switch (role) {
+        case RecipientRole::school: {
+            const PupilInPlan* p = plan_.pupil(pupil);
+            if (!p && !plan_.pupils.empty()) p = &plan_.pupils.front();
+            return p && !p->school_brin.empty() ? "school:" + p->school_brin : std::string();
+        }
+        case RecipientRole::local_team: return m ? m->local_team : std::string();
+        case RecipientRole::leerplicht: return m ? m->leerplicht : std::string();
+        case RecipientRole::organisation: return organisation;
+        case RecipientRole::raiser: return raiser;
+        case RecipientRole::casusregisseur: return plan_.casusregisseur;
+    }
+    return {};
+}
+
+void Step::open(const TaskTemplate& tmpl, const std::string& pupil, const std::string& rule,
+                const std::string& reason, Day due, const std::string& table, const std::string& raiser) {
+    Task task;
+    task.recipient = resolve(tmpl.recipient, tmpl.organisation, pupil, raiser);
+    if (task.recipient.empty()) {
+        note("task", rule, "no recipient for " + tmpl.type + " in this municipality; no task made", table);
+        return;
+    }
+    task.id = plan_.family_id + "/" + std::to_string(plan_.next_task++);
+    task.type = tmpl.type;
+    task.title = tmpl.title;
+    task.pupil = pupil;
+    task.table = table;
+    task.rule = rule;
+    task.created = today_;
+    task.due = std::max(due, today_);
+    plan_.open_tasks.push_back(task);
+    decide(DecisionKind::task, rule, reason, table, task);
+}
+
+void Step::update_pupil(const SignalEvent& event) {
+    if (event.pupil.empty()) return;
+    const SchoolRef school = event.signal.school.value_or(SchoolRef{});
+    auto it = std::find_if(plan_.pupils.begin(), plan_.pupils.end(),
+                           [&](const PupilInPlan& p) { return p.pupil == event.pupil; });
+    if (it == plan_.pupils.end()) {
+        plan_.pupils.push_back({event.pupil, school.brin, school.gemeentecode});
+    } else if (!school.brin.empty()) {
+        it->school_brin = school.brin;
+        it->school_gemeentecode = school.gemeentecode;
+    }
+}
+
+}  // namespace eenplan::routeboek::detail
