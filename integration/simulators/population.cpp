@@ -410,7 +410,14 @@ private:
             while (previous.postcode == family.address.postcode) previous = random_address(random_, *before);
             family.previous_address = std::move(previous);
         }
-        const WeightedFamilyName& surname = pick_common(random_, names.family, p_.common_name_boost);
+        const WeightedFamilyName& listed = pick_common(random_, names.family, p_.common_name_boost);
+        std::string tail_prefix, tail_core;
+        WeightedFamilyName tail{};
+        if (p_.surname_tail > 0 && chance(random_, p_.surname_tail)) {
+            long_tail_surname(names.origin, tail_prefix, tail_core);
+            tail = {tail_prefix, tail_core, 1};
+        }
+        const WeightedFamilyName& surname = tail_core.empty() ? listed : tail;
         // A namesake family: same family name and region as an earlier family, and a child with
         // the same first given name (born another year, other middle names).
         std::optional<Pupil> model;
@@ -488,6 +495,48 @@ private:
             population_.parents.push_back(std::move(parent));
         }
         population_.families.push_back(std::move(family));
+    }
+
+    // A surname from the long tail: most people carry a name that few others have (the Meertens
+    // Instituut's family-name database has ~300 000 names for 17 million people). Composed from
+    // parts typical of the origin ("Hoog" + "kamp", "Kara" + "taş", "El " + "Bouz" + "iani").
+    void long_tail_surname(Origin origin, std::string& prefix, std::string& core) {
+        static constexpr std::string_view dutch_roots[] = {
+            "Hoog", "Groen", "Berg", "Veld", "Dijk", "Wijk", "Brink", "Kamp", "Hout", "Bosch", "Mol", "Kooi",
+            "Zand", "Steen", "Beek", "Water", "Heuvel", "Linde", "Eik", "Wit", "Zwart", "Rood", "Klein", "Groot",
+            "Oost", "West", "Noord", "Zuid", "Mulder", "Smit", "Kuip", "Bakel", "Haver", "Riet", "Vos", "Haan",
+            "Boom", "Rade", "Hulst", "Loo", "Ter", "Wester", "Ooster", "Mieren", "Wolf", "Hage", "Lange", "Hof"};
+        static constexpr std::string_view dutch_suffixes[] = {
+            "man", "stra", "ink", "ema", "huis", "kamp", "dorp", "sma", "ing", "ers", "mans", "meijer",
+            "hof", "veld", "broek", "horst", "berg", "land", "beek", "wijk", "boom", "sen", "ens", "er", "hout"};
+        static constexpr std::string_view dutch_prefixes[] = {"", "", "", "", "", "van", "van", "de", "van der", "van de", "ter"};
+        static constexpr std::string_view turkish_roots[] = {
+            "Kara", "Ak", "Demir", "Yıl", "Öz", "Çelik", "Ay", "Er", "Kurt", "Şahin", "Tek", "Gül", "Taş", "Bal",
+            "Can", "Sarı", "Koç", "Yıldız", "Doğan", "Aslan", "Tunç", "Bay", "Uçar", "Alp"};
+        static constexpr std::string_view turkish_suffixes[] = {"", "oğlu", "er", "kaya", "türk", "can", "soy", "taş", "dağ", "han", "gül", "ay"};
+        static constexpr std::string_view maghreb_roots[] = {
+            "Amran", "Idriss", "Haddad", "Oual", "Bakkal", "Tahir", "Alaou", "Azzouz", "Mansour", "Chaouk",
+            "Bouz", "Harr", "Khattab", "Moussa", "Ouahab", "Sadd", "Tounss", "Zeroual", "Hamdaou", "Bouch"};
+        static constexpr std::string_view maghreb_suffixes[] = {"i", "iani", "ati", "ouni", "ari", "i", "aoui", "ane"};
+        static constexpr std::string_view maghreb_prefixes[] = {"", "", "El", "Ben", "Ait"};
+        auto any = [&](auto& list) { return std::string(list[below(random_, std::size(list))]); };
+        switch (origin) {
+            case Origin::dutch:
+            case Origin::surinamese:
+                prefix = any(dutch_prefixes);
+                core = any(dutch_roots) + any(dutch_suffixes);
+                break;
+            case Origin::turkish:
+                core = any(turkish_roots) + any(turkish_suffixes);
+                if (core.size() < 4) core += "oğlu";
+                break;
+            case Origin::moroccan:
+                prefix = any(maghreb_prefixes);
+                core = any(maghreb_roots) + any(maghreb_suffixes);
+                break;
+            default:
+                break;  // Polish and other origins keep their lists
+        }
     }
 
     // A record as the source writes it; `registry` is the clean reference record.
@@ -643,6 +692,7 @@ PopulationParameters harder_population(std::uint64_t seed, std::uint32_t pupils)
     p.twins = 0.05;
     p.moved = 0.12;
     p.transliteration = 0.30;
+    p.surname_tail = 0.5;
     return p;
 }
 

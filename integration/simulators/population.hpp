@@ -148,10 +148,13 @@ struct PopulationParameters {
                                            // their first child with the same first given name
     double twins = 0.03;                   // share of sibling pairs that are twins
     double transliteration = 0;            // per observation, where the first given name has variants
+    double surname_tail = 0;               // families with a surname from the long tail (composed)
 };
 
-// The population of issue 20: a few very common names (boost 6), 3 % namesake families, 5 %
-// twins, 12 % of families moved, transliterations in 30 % of observations where the name has them.
+// The population of issue 20: a few very common names (weights of the three most common per list
+// times 6), a long tail of composed surnames for half the Dutch, Surinamese, Turkish and Moroccan
+// families, 3 % namesake families (same surname and first given name, same region), 5 % twins,
+// 12 % of families moved, transliterations in 30 % of observations where the name has them.
 PopulationParameters harder_population(std::uint64_t seed, std::uint32_t pupils);
 
 struct Population {

@@ -207,9 +207,9 @@ SCENARIO_METHOD(RecordFixture, "signals without a number link on attributes, and
                 CHECK_THAT(text, Catch::Contains(R"("weight":)"));
                 for (const char* plain : {"Berg", "berg", "Zoey", "zoey", "2014-02-27", "2611"}) CHECK_THAT(text, !Catch::Contains(plain));
             }
-            // A Fellegi–Sunter weight in bits, between the review (3) and link (10) thresholds.
+            // A Fellegi–Sunter weight in bits, between the review (3) and link (9) thresholds.
             CHECK(review->getValue<double>("score") >= 3.0);
-            CHECK(review->getValue<double>("score") < 10.0);
+            CHECK(review->getValue<double>("score") < 9.0);
             const std::string review_id = review->getValue<std::string>("review_id");
             AND_WHEN("an admin decides it is a match") {
                 const auto decided = post("/v1/link-reviews/" + review_id + "/decision",

@@ -19,10 +19,10 @@ std::array<FieldModel, field_count> FellegiSunterParameters::default_fields() {
     //   - the postcode weighs less than its estimate (agree +3, disagree -2 bits instead of
     //     +8.8/-4.1): siblings share it, and a family that moved must still link.
     return {{
-        /* family_name */ {{0.94, 0.02, 0.035, 0.001, 0}, {0.72, 0.055, 0.04, 0.90, 0}},
+        /* family_name */ {{0.93, 0.03, 0.041, 0.001, 0}, {0.50, 0.044, 0.12, 0.90, 0}},
         /* given_first */ {{0.925, 0.018, 0.05, 1e-4, 0}, {0.32, 0.0057, 0.064, 0.61, 0}},
         /* given_rest  */ {{0.97, 0.01, 0.01, 0.01, 0}, {0.021, 0.0027, 0.14, 0.84, 0}},
-        /* birth_date  */ {{0.98, 0.007, 0.0114, 1e-4, 0}, {0.0027, 0.00058, 0.068, 0.93, 0}},
+        /* birth_date  */ {{0.98, 0.007, 0.0100, 1e-4, 0}, {0.0049, 0.0005, 0.065, 0.93, 0}},
         /* postcode    */ {{0.94, 0.01, 0, 0.058, 0}, {0.1175, 0.04, 0, 0.232, 0}},
     }};
 }

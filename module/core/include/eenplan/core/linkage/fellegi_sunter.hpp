@@ -32,12 +32,12 @@ struct FellegiSunterParameters {
     std::array<FieldModel, field_count> fields = default_fields();
     // Expected frequency of an agreeing value (sum of squared value shares on the population):
     // the frequency at which the term-frequency adjustment is zero.
-    double family_expected_frequency = 0.022;
+    double family_expected_frequency = 0.006;
     double given_expected_frequency = 0.016;
     double tf_cap = 5.0;          // bits the adjustment may add or take away
     std::uint64_t tf_min_total = 1000;  // no adjustment until the hub holds this many encodings
                                         // (a handful of records says nothing about frequencies)
-    double link = 10.0;           // weights (bits)
+    double link = 9.0;            // weights (bits)
     double review = 3.0;
     double margin = 2.0;          // best must lead the runner-up by this much to link
 
