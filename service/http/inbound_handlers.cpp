@@ -90,10 +90,17 @@ void SignedAdapterHandler::handle(Poco::Net::HTTPServerRequest& request, Poco::N
                                        std::string(webhooks::describe(verification.rejection)), {}});
     }
     const inbound::SchoolDefaults school{source->school_brin, source->school_gemeentecode};
-    Result<std::string> mapped = adapter_ == "parnassys" ? inbound::map_parnassys(*body, school, now_iso())
-                                 : adapter_ == "magister" ? inbound::map_magister(*body, school, now_iso())
-                                 : adapter_ == "somtoday" ? inbound::map_somtoday(*body, school, now_iso())
-                                                          : inbound::map_brp_mutation(*body, now_iso());
+    // A mapper that meets a value of the wrong type (an object where a number belongs) may throw
+    // from Poco's conversions; that is the sender's input, so a 422, not a 500.
+    Result<std::string> mapped = Problem{"", "the payload could not be mapped"};
+    try {
+        mapped = adapter_ == "parnassys"  ? inbound::map_parnassys(*body, school, now_iso())
+                 : adapter_ == "magister" ? inbound::map_magister(*body, school, now_iso())
+                 : adapter_ == "somtoday" ? inbound::map_somtoday(*body, school, now_iso())
+                                          : inbound::map_brp_mutation(*body, now_iso());
+    } catch (const Poco::Exception&) {
+        return refuse_mapping(response, {Problem{"", "a value has a type the mapping cannot read"}});
+    }
     if (!mapped) return refuse_mapping(response, mapped.problems());
     IngestRequest ingest{source->id, {id, timestamp, signature}, mapped.value(), now_us, true};
     answer(context_, source->id, route_.c_str(), context_.ingest.ingest(ingest), response);
@@ -115,7 +122,12 @@ void ZgwNotificationHandler::handle(Poco::Net::HTTPServerRequest& request, Poco:
     }
     const auto body = read_body(request, response);
     if (!body) return;
-    const auto notification = inbound::parse_notification(*body);
+    Result<inbound::Notification> notification = Problem{"", "the notification could not be read"};
+    try {
+        notification = inbound::parse_notification(*body);
+    } catch (const Poco::Exception&) {
+        return refuse_mapping(response, {Problem{"", "a value has a type the notification cannot have"}});
+    }
     if (!notification) return refuse_mapping(response, notification.problems());
     const auto provider = inbound::youth_care_provider(notification.value(), config.zaaktypes);
     if (!provider) {
