@@ -66,6 +66,19 @@ SCENARIO("the signal schema checks formats and patterns without std::regex", "[s
     CHECK_FALSE(problems(brin).empty());
 }
 
+SCENARIO("invalid UTF-8 never reaches valijson's string length checks", "[security][config]") {
+    // Found by config_fuzz: valijson's u8_strlen indexes a table by an unchecked lead byte.
+    const JsonSchema schema(R"({"properties":{"a":{"type":"string","minLength":1,"maxLength":8}}})");
+    Poco::JSON::Object::Ptr document = new Poco::JSON::Object;
+    document->set("a", std::string("\xf8\x88\x80\x80\x80"));
+    const auto problems = schema.validate(document);
+    REQUIRE(problems.size() == 1);
+    CHECK(problems.front().pointer == "/a");
+    CHECK(problems.front().detail == "is not valid UTF-8");
+    CHECK(jb::is_utf8("zoë"));
+    CHECK_FALSE(jb::is_utf8("\xc0\xaf"));
+}
+
 SCENARIO("schemas with patternProperties or unknown formats are refused at load", "[security][ingest]") {
     CHECK_THROWS(JsonSchema(R"({"type":"object","patternProperties":{"^a":{"type":"string"}}})"));
     CHECK_THROWS(JsonSchema(R"({"properties":{"a":{"type":"string","format":"email"}}})"));
