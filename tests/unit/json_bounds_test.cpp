@@ -12,6 +12,7 @@
 #include <Poco/JSON/Parser.h>
 
 #include "eenplan/core/json_bounds.hpp"
+#include "config/config.hpp"
 #include "validation/json_schema.hpp"
 
 namespace jb = eenplan::json_bounds;
@@ -116,4 +117,11 @@ SCENARIO("every string field of the signal schema has a maxLength", "[security][
     unbounded_strings(Poco::JSON::Parser().parse(in), "", unbounded);
     INFO(Catch::Detail::stringify(unbounded));
     CHECK(unbounded.empty());
+}
+
+SCENARIO("a YAML map key that is itself a map or sequence is refused, not thrown", "[security][config]") {
+    // Found by config_fuzz: yaml_to_json's as<std::string>() threw past parse_config.
+    const auto config = eenplan::service::parse_config(" [1, {b: c} :]\n", "/nonexistent");
+    CHECK_FALSE(config.ok());
+    CHECK_FALSE(eenplan::service::parse_config("{[1]: x, {a: b}: y}\n", "/nonexistent").ok());
 }
