@@ -36,3 +36,11 @@ cmake --build "$root/build-asan" -j "$jobs"
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:strict_string_checks=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 (cd "$root/build-asan" && ctest --output-on-failure -j "$jobs" "$@")
+
+# libFuzzer targets (tests/fuzz) under clang-14 with ASan+UBSan, each for a short smoke run from its
+# seed corpus; the long campaign is tests/fuzz/campaign.sh.
+echo "== pass 3: libFuzzer smoke run (clang-14)"
+CC=clang-14 CXX=clang++-14 cmake -S "$root" -B "$root/build-fuzz" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+  -DEENPLAN_BUILD_FUZZERS=ON -DEENPLAN_BUILD_TESTS=OFF -DEENPLAN_BUILD_BENCHMARKS=OFF -DEENPLAN_FUZZ_SECONDS=10 >/dev/null
+cmake --build "$root/build-fuzz" -j "$jobs"
+(cd "$root/build-fuzz" && ctest -L fuzz --output-on-failure -j "$jobs")

@@ -81,11 +81,17 @@ void SignedAdapterHandler::handle(Poco::Net::HTTPServerRequest& request, Poco::N
     }
     const auto& authenticated = std::get<AuthenticatedSource>(authentication);
     const inbound::SchoolDefaults school{source->school_brin, source->school_gemeentecode};
-    Result<inbound::CanonicalRequest> mapped =
-        adapter_ == "parnassys"  ? inbound::map_parnassys(*body, school, now_iso())
-        : adapter_ == "magister" ? inbound::map_magister(*body, school, now_iso())
-        : adapter_ == "somtoday" ? inbound::map_somtoday(*body, school, now_iso())
-                                 : inbound::map_brp_mutation(*body, now_iso());
+    // A mapper that meets a value of the wrong type (an object where a number belongs) may throw
+    // from Poco's conversions; that is the sender's input, so a 422, not a 500.
+    Result<inbound::CanonicalRequest> mapped = Problem{"", "the payload could not be mapped"};
+    try {
+        mapped = adapter_ == "parnassys"  ? inbound::map_parnassys(*body, school, now_iso())
+                 : adapter_ == "magister" ? inbound::map_magister(*body, school, now_iso())
+                 : adapter_ == "somtoday" ? inbound::map_somtoday(*body, school, now_iso())
+                                          : inbound::map_brp_mutation(*body, now_iso());
+    } catch (const Poco::Exception&) {
+        return refuse_mapping(response, {Problem{"", "a value has a type the mapping cannot read"}});
+    }
     if (!mapped) return refuse_mapping(response, mapped.problems());
     answer(context_, source->id, route_.c_str(),
            context_.ingest.ingest(authenticated, authenticated.webhook_id(), mapped.value(), now_us), response);
@@ -106,7 +112,12 @@ void ZgwNotificationHandler::handle(Poco::Net::HTTPServerRequest& request, Poco:
     const NotificationsConfig& config = *authenticated.source().notifications;
     const auto body = read_body(request, response);
     if (!body) return;
-    const auto notification = inbound::parse_notification(*body);
+    Result<inbound::Notification> notification = Problem{"", "the notification could not be read"};
+    try {
+        notification = inbound::parse_notification(*body);
+    } catch (const Poco::Exception&) {
+        return refuse_mapping(response, {Problem{"", "a value has a type the notification cannot have"}});
+    }
     if (!notification) return refuse_mapping(response, notification.problems());
     const auto provider = inbound::youth_care_provider(notification.value(), config.zaaktypes);
     if (!provider) {

@@ -19,6 +19,7 @@
 #include <valijson/validator.hpp>
 
 #include "eenplan/core/date_time.hpp"
+#include "eenplan/core/json_bounds.hpp"
 #include "validation/embedded_files.hpp"
 
 namespace eenplan::service {
@@ -191,6 +192,28 @@ public:
     }
 };
 
+// valijson's minLength/maxLength count characters with a UTF-8 decoder that indexes a table by
+// the lead byte unchecked: invalid UTF-8 reads out of bounds (found by config_fuzz). Documents
+// that did not pass the bounds pre-pass (YAML configuration) are checked here first.
+void invalid_utf8(const Poco::Dynamic::Var& node, const std::string& pointer, Problems& problems) {
+    if (node.type() == typeid(Poco::JSON::Object::Ptr)) {
+        for (const auto& [key, value] : *node.extract<Poco::JSON::Object::Ptr>()) {
+            if (!json_bounds::is_utf8(key)) {
+                problems.push_back({pointer, "has a member name that is not valid UTF-8"});
+                continue;
+            }
+            invalid_utf8(value, pointer + "/" + key, problems);
+        }
+    } else if (node.type() == typeid(Poco::JSON::Array::Ptr)) {
+        const auto array = node.extract<Poco::JSON::Array::Ptr>();
+        for (std::size_t i = 0; i < array->size(); ++i) {
+            invalid_utf8(array->get(static_cast<unsigned>(i)), pointer + "/" + std::to_string(i), problems);
+        }
+    } else if (node.isString() && !json_bounds::is_utf8(node.extract<std::string>())) {
+        problems.push_back({pointer, "is not valid UTF-8"});
+    }
+}
+
 template <typename Adapter>
 Problems run(const valijson::Schema& schema, const Adapter& adapter) {
     valijson::Validator validator(valijson::Validator::kStrongTypes);
@@ -229,6 +252,9 @@ JsonSchema::JsonSchema(JsonSchema&&) noexcept = default;
 JsonSchema& JsonSchema::operator=(JsonSchema&&) noexcept = default;
 
 Problems JsonSchema::validate(const Poco::Dynamic::Var& document) const {
+    Problems problems;
+    invalid_utf8(document, "", problems);
+    if (!problems.empty()) return problems;
     return run(impl_->schema, valijson::adapters::PocoJsonAdapter(document));
 }
 

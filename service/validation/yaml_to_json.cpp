@@ -27,7 +27,13 @@ Poco::Dynamic::Var yaml_to_json(const YAML::Node& node) {
     switch (node.Type()) {
         case YAML::NodeType::Map: {
             Poco::JSON::Object::Ptr object = new Poco::JSON::Object;
-            for (const auto& entry : node) object->set(entry.first.as<std::string>(), yaml_to_json(entry.second));
+            for (const auto& entry : node) {
+                // A key that is itself a map or sequence ("{[1]: x}") cannot be a JSON name;
+                // its YAML text stands in, for the schema to refuse (found by config_fuzz:
+                // as<std::string>() threw past every caller).
+                const std::string key = entry.first.IsScalar() ? entry.first.Scalar() : YAML::Dump(entry.first);
+                object->set(key, yaml_to_json(entry.second));
+            }
             return object;
         }
         case YAML::NodeType::Sequence: {

@@ -12,6 +12,7 @@
 #include <Poco/JSON/Parser.h>
 
 #include "eenplan/core/json_bounds.hpp"
+#include "config/config.hpp"
 #include "validation/json_schema.hpp"
 
 namespace jb = eenplan::json_bounds;
@@ -66,6 +67,19 @@ SCENARIO("the signal schema checks formats and patterns without std::regex", "[s
     CHECK_FALSE(problems(brin).empty());
 }
 
+SCENARIO("invalid UTF-8 never reaches valijson's string length checks", "[security][config]") {
+    // Found by config_fuzz: valijson's u8_strlen indexes a table by an unchecked lead byte.
+    const JsonSchema schema(R"({"properties":{"a":{"type":"string","minLength":1,"maxLength":8}}})");
+    Poco::JSON::Object::Ptr document = new Poco::JSON::Object;
+    document->set("a", std::string("\xf8\x88\x80\x80\x80"));
+    const auto problems = schema.validate(document);
+    REQUIRE(problems.size() == 1);
+    CHECK(problems.front().pointer == "/a");
+    CHECK(problems.front().detail == "is not valid UTF-8");
+    CHECK(jb::is_utf8("zoë"));
+    CHECK_FALSE(jb::is_utf8("\xc0\xaf"));
+}
+
 SCENARIO("schemas with patternProperties or unknown formats are refused at load", "[security][ingest]") {
     CHECK_THROWS(JsonSchema(R"({"type":"object","patternProperties":{"^a":{"type":"string"}}})"));
     CHECK_THROWS(JsonSchema(R"({"properties":{"a":{"type":"string","format":"email"}}})"));
@@ -103,4 +117,11 @@ SCENARIO("every string field of the signal schema has a maxLength", "[security][
     unbounded_strings(Poco::JSON::Parser().parse(in), "", unbounded);
     INFO(Catch::Detail::stringify(unbounded));
     CHECK(unbounded.empty());
+}
+
+SCENARIO("a YAML map key that is itself a map or sequence is refused, not thrown", "[security][config]") {
+    // Found by config_fuzz: yaml_to_json's as<std::string>() threw past parse_config.
+    const auto config = eenplan::service::parse_config(" [1, {b: c} :]\n", "/nonexistent");
+    CHECK_FALSE(config.ok());
+    CHECK_FALSE(eenplan::service::parse_config("{[1]: x, {a: b}: y}\n", "/nonexistent").ok());
 }

@@ -41,6 +41,15 @@ bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; 
 
 }  // namespace
 
+bool is_utf8(std::string_view text) {
+    for (std::size_t i = 0; i < text.size();) {
+        const std::size_t length = utf8_sequence(text, i);
+        if (length == 0) return false;
+        i += length;
+    }
+    return true;
+}
+
 std::optional<std::string> check(std::string_view json, const Limits& limits) {
     std::size_t depth = 0;
     // The keys seen in each open object (raw, as sent), or nullopt for an open array: RFC 8259

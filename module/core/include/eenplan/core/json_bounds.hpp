@@ -22,4 +22,7 @@ struct Limits {
 // it keeps them all. Not a JSON parser: syntax errors beyond these bounds are the parser's.
 std::optional<std::string> check(std::string_view json, const Limits& limits = {});
 
+// Well-formed UTF-8 (RFC 3629: no overlong forms, no surrogates, nothing above U+10FFFF).
+bool is_utf8(std::string_view text);
+
 }  // namespace eenplan::json_bounds
