@@ -209,7 +209,8 @@ int ServiceApplication::main(const std::vector<std::string>&) {
         TaskOutbox outbox(config.value(), pseudonymiser->ring().current());
         Dispatcher dispatcher(config.value(), outbox_store, metrics, logger);
         DeliveryServices delivery{outbox, outbox_store, dispatcher};
-        ServiceContext context{config.value(), database, ingest, metrics, logger, views, records, auth.value(), &delivery};
+        ServiceContext context{config.value(), database, [&database] { return database.ready(); }, ingest, metrics,
+                               logger, views, records, auth.value(), &delivery};
         std::optional<PlanKeeper> plans;
         if (routeboek) {
             plans.emplace(database, *routeboek, &outbox, logger);

@@ -17,9 +17,11 @@
 #include "identity/hub_pseudonymiser.hpp"
 #include "record/record_input.hpp"
 #include "record/record_keeper.hpp"
-#include "store/signal_store.hpp"
+#include "common/store_types.hpp"
 
 namespace eenplan::service {
+
+class SignalStore;  // store/signal_store.hpp
 
 struct IngestRequest {
     std::string_view source_id;

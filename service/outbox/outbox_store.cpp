@@ -1,8 +1,9 @@
 #include "outbox/outbox_store.hpp"
+#include "store/database.hpp"
 
 #include <Poco/UUIDGenerator.h>
 
-#include "record/write_transaction.hpp"
+#include "store/write_transaction.hpp"
 
 namespace eenplan::service {
 namespace {

@@ -20,7 +20,7 @@
 #include "eenplan/core/result.hpp"
 #include "eenplan/core/routeboek/engine.hpp"
 #include "outbox/task_outbox.hpp"
-#include "store/database.hpp"
+#include "common/store_types.hpp"
 
 namespace eenplan::service {
 

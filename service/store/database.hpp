@@ -9,15 +9,10 @@
 
 #include <soci/soci.h>
 
+#include "common/store_types.hpp"
 #include "config/config.hpp"
 
 namespace eenplan::service {
-
-// The database cannot be reached or is too busy right now; the caller may retry later.
-class StoreUnavailable : public std::runtime_error {
-public:
-    using std::runtime_error::runtime_error;
-};
 
 class Database {
 public:
