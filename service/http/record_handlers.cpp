@@ -11,6 +11,7 @@
 #include <Poco/URI.h>
 
 #include "http/problem.hpp"
+#include "http/request_body.hpp"
 #include "http/response.hpp"
 #include "validation/json_schema.hpp"
 
@@ -74,10 +75,8 @@ void AdminHandler::handle(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTP
 
 Poco::JSON::Object::Ptr AdminHandler::read_body(Poco::Net::HTTPServerRequest& request,
                                                 Poco::Net::HTTPServerResponse& response, const char* schema) {
-    std::string body(max_admin_body + 1, '\0');
-    request.stream().read(body.data(), static_cast<std::streamsize>(body.size()));
-    body.resize(static_cast<std::size_t>(request.stream().gcount()));
-    if (body.size() > max_admin_body) {
+    const std::optional<std::string> body = service::read_body(request, max_admin_body);
+    if (!body) {
         response.setKeepAlive(false);
         send_problem(response, {Status::HTTP_REQUEST_ENTITY_TOO_LARGE, "body-too-large", "The body is too large",
                                 "a request may be at most 65536 bytes", {}});
@@ -85,7 +84,7 @@ Poco::JSON::Object::Ptr AdminHandler::read_body(Poco::Net::HTTPServerRequest& re
     }
     Poco::Dynamic::Var document;
     try {
-        document = Poco::JSON::Parser().parse(body);
+        document = Poco::JSON::Parser().parse(*body);
     } catch (const Poco::Exception&) {
         send_problem(response, {Status::HTTP_BAD_REQUEST, "malformed-json", "Malformed JSON", "the body is not valid JSON", {}});
         return nullptr;

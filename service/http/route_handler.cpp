@@ -5,6 +5,7 @@
 #include <Poco/Message.h>
 
 #include "http/problem.hpp"
+#include "http/request_body.hpp"
 
 namespace eenplan::service {
 
@@ -35,6 +36,11 @@ void RouteHandler::handleRequest(Poco::Net::HTTPServerRequest& request,
             send_problem(response, {Poco::Net::HTTPResponse::HTTP_INTERNAL_SERVER_ERROR, "internal-error",
                                     "Internal error", "the request could not be completed", {}});
         }
+    }
+    try {
+        finish_body(request, response);
+    } catch (const std::exception&) {
+        response.setKeepAlive(false);  // the connection broke while draining: nothing more on it
     }
     const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - started;
     context_.metrics.observe_request(route_, request.getMethod(), static_cast<int>(response.getStatus()),
