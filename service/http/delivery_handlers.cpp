@@ -104,7 +104,7 @@ void TaskCreateHandler::serve(Poco::Net::HTTPServerRequest& request, Poco::Net::
 void DeliveriesHandler::serve(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response) {
     const std::string state = query_value(request, "state", "all");
     if (state != "pending" && state != "delivered" && state != "dead" && state != "cancelled" && state != "all") {
-        return send_problem(response, {Status::HTTP_BAD_REQUEST, "invalid-request", "The request is not valid",
+        return send_problem(response, {Status::HTTP_BAD_REQUEST, "invalid-query", "The query is not valid",
                                        "unknown delivery state",
                                        {Problem{"/state", "must be pending, delivered, dead, cancelled or all"}}});
     }
@@ -115,7 +115,7 @@ void DeliveriesHandler::serve(Poco::Net::HTTPServerRequest& request, Poco::Net::
         limit = 0;
     }
     if (limit < 1 || limit > 1000) {
-        return send_problem(response, {Status::HTTP_BAD_REQUEST, "invalid-request", "The request is not valid",
+        return send_problem(response, {Status::HTTP_BAD_REQUEST, "invalid-query", "The query is not valid",
                                        "limit out of range", {Problem{"/limit", "must be 1 to 1000"}}});
     }
     Poco::JSON::Array::Ptr list = new Poco::JSON::Array;

@@ -146,7 +146,7 @@ void FamilyHandler::serve(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTP
     const std::string today = Poco::DateTimeFormatter::format(Poco::Timestamp(), "%Y-%m-%d");
     const std::string on = query_value(request, "on", today);
     if (!std::regex_match(on, date)) {
-        return send_problem(response, {Status::HTTP_BAD_REQUEST, "invalid-request", "The request is not valid",
+        return send_problem(response, {Status::HTTP_BAD_REQUEST, "invalid-query", "The query is not valid",
                                        "the query parameter on must be a date", {Problem{"/on", "must be YYYY-MM-DD"}}});
     }
     const auto record = context_.views.family(id_, on);
@@ -157,7 +157,7 @@ void FamilyHandler::serve(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTP
 void LinkReviewsHandler::serve(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response) {
     const std::string status = query_value(request, "status", "open");
     if (status != "open" && status != "matched" && status != "rejected" && status != "all") {
-        return send_problem(response, {Status::HTTP_BAD_REQUEST, "invalid-request", "The request is not valid",
+        return send_problem(response, {Status::HTTP_BAD_REQUEST, "invalid-query", "The query is not valid",
                                        "unknown review status",
                                        {Problem{"/status", "must be open, matched, rejected or all"}}});
     }

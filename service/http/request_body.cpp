@@ -27,7 +27,7 @@ void finish_body(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerRes
     const bool small = bodiless || (request.hasContentLength() && request.getContentLength64() >= 0 &&
                                     static_cast<std::size_t>(request.getContentLength64()) <= drain_limit);
     if (in.good() && (small || request.getChunkedTransferEncoding())) {
-        std::array<char, 16 * 1024> sink{};
+        std::array<char, std::size_t{16} * 1024> sink{};
         std::size_t drained = 0;
         while (drained <= drain_limit) {
             in.read(sink.data(), static_cast<std::streamsize>(sink.size()));

@@ -20,6 +20,6 @@ std::optional<std::string> read_body(Poco::Net::HTTPServerRequest& request, std:
 // (at most `drain_limit` bytes, so the connection can carry the next request), otherwise the
 // connection is closed ("Connection: close" when the answer was not sent yet).
 void finish_body(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response,
-                 std::size_t drain_limit = 64 * 1024);
+                 std::size_t drain_limit = std::size_t{64} * 1024);
 
 }  // namespace eenplan::service
