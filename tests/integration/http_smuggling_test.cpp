@@ -85,7 +85,6 @@ SCENARIO("a request hidden in the body of a refused request is never executed", 
     TempDir dir;
     TestStore store(dir.path());
     ServiceProcess service(store, dir.path());
-    service.start();
 
     GIVEN("the hidden request, sent on its own, is executed (the check can see smuggling)") {
         const std::string received = exchange(service.port(), hidden_signal_request("control-1"));
