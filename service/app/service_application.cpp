@@ -13,9 +13,9 @@
 #include <Poco/Net/ServerSocket.h>
 #include <Poco/Util/HelpFormatter.h>
 #include <Poco/Util/IntValidator.h>
-#include <Poco/UUIDGenerator.h>
 
 #include "app/progress_bar.hpp"
+#include "common/ids.hpp"
 #include "config/config.hpp"
 #include "http/admin_auth.hpp"
 #include "http/router.hpp"
@@ -205,7 +205,7 @@ int ServiceApplication::main(const std::vector<std::string>&) {
         RecordViews views(database);
         RecordAdmin records(database);
         // The outbox: tasks queued in the deciding transaction, delivered by this instance's dispatcher.
-        OutboxStore outbox_store(database, Poco::UUIDGenerator::defaultGenerator().createRandom().toString());
+        OutboxStore outbox_store(database, new_uuid());
         TaskOutbox outbox(config.value(), pseudonymiser->ring().current());
         Dispatcher dispatcher(config.value(), outbox_store, metrics, logger);
         DeliveryServices delivery{outbox, outbox_store, dispatcher};

@@ -1,10 +1,10 @@
 #include "http/delivery_handlers.hpp"
+#include "common/ids.hpp"
 
 #include <Poco/JSON/Array.h>
 #include <Poco/Message.h>
 #include <Poco/Timestamp.h>
 #include <Poco/URI.h>
-#include <Poco/UUIDGenerator.h>
 
 #include "http/problem.hpp"
 #include "outbox/delivery_services.hpp"
@@ -77,7 +77,7 @@ void TaskCreateHandler::serve(Poco::Net::HTTPServerRequest& request, Poco::Net::
     draft.due_date = body->getValue<std::string>("due_date");
     draft.reason = body->getValue<std::string>("reason");
     draft.reference = body->getValue<std::string>("reference");
-    draft.correlation_id = Poco::UUIDGenerator::defaultGenerator().createRandom().toString();
+    draft.correlation_id = new_uuid();
     if (has_long_digit_run(draft.reference)) {
         return send_problem(response, {Status::HTTP_UNPROCESSABLE_ENTITY, "invalid-task", "The task is not valid",
                                        "the task cannot be sent as it is",

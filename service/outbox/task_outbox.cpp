@@ -1,7 +1,7 @@
 #include "outbox/task_outbox.hpp"
 #include "store/database.hpp"
+#include "common/ids.hpp"
 
-#include <Poco/UUIDGenerator.h>
 
 #include "eenplan/core/policy/sharing_policy.hpp"
 #include "outbound/task_json.hpp"
@@ -9,11 +9,6 @@
 #include "store/write_transaction.hpp"
 
 namespace eenplan::service {
-namespace {
-
-std::string new_uuid() { return Poco::UUIDGenerator::defaultGenerator().createRandom().toString(); }
-
-}  // namespace
 
 const char* connector_name(ConnectorKind kind) {
     switch (kind) {
