@@ -14,9 +14,9 @@
 #include <Poco/Net/ServerSocket.h>
 #include <Poco/Util/HelpFormatter.h>
 #include <Poco/Util/IntValidator.h>
-#include <Poco/UUIDGenerator.h>
 
 #include "app/progress_bar.hpp"
+#include "common/ids.hpp"
 #include "config/config.hpp"
 #include "http/admin_auth.hpp"
 #include "http/router.hpp"
@@ -216,11 +216,12 @@ int ServiceApplication::main(const std::vector<std::string>&) {
         RecordViews views(database);
         RecordAdmin records(database);
         // The outbox: tasks queued in the deciding transaction, delivered by this instance's dispatcher.
-        OutboxStore outbox_store(database, Poco::UUIDGenerator::defaultGenerator().createRandom().toString());
+        OutboxStore outbox_store(database, new_uuid());
         TaskOutbox outbox(config.value(), pseudonymiser->ring().current());
         Dispatcher dispatcher(config.value(), outbox_store, metrics, logger);
         DeliveryServices delivery{outbox, outbox_store, dispatcher};
-        ServiceContext context{config.value(), database, ingest, metrics, logger, views, records, auth.value(), &delivery};
+        ServiceContext context{config.value(), database, [&database] { return database.ready(); }, ingest, metrics,
+                               logger, views, records, auth.value(), &delivery};
         context.authenticator = &authenticator;
         context.rol_lookup = &rol_lookup;
         std::optional<PlanKeeper> plans;

@@ -240,4 +240,11 @@ Result<Config> load_config(const std::string& path) {
     return parse_config(text.str(), dir);
 }
 
+const SourceConfig* find_source(const Config& config, std::string_view id) {
+    for (const SourceConfig& source : config.sources) {
+        if (source.id == id) return &source;
+    }
+    return nullptr;
+}
+
 }  // namespace eenplan::service

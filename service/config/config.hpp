@@ -5,6 +5,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "eenplan/core/encoding.hpp"
@@ -136,6 +137,10 @@ struct Config {
 
 // Reads and validates a YAML configuration file. Relative file paths inside it are resolved
 // against the file's own directory. Problems carry a JSON Pointer into the file and a sentence.
+// The configured source with this id, or null: the one lookup the ingest endpoint and the inbound
+// adapters share.
+const SourceConfig* find_source(const Config& config, std::string_view id);
+
 Result<Config> load_config(const std::string& path);
 Result<Config> parse_config(const std::string& yaml_text, const std::string& base_dir);
 

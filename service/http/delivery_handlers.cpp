@@ -1,10 +1,10 @@
 #include "http/delivery_handlers.hpp"
+#include "common/ids.hpp"
 
 #include <Poco/JSON/Array.h>
 #include <Poco/Message.h>
 #include <Poco/Timestamp.h>
 #include <Poco/URI.h>
-#include <Poco/UUIDGenerator.h>
 
 #include "http/problem.hpp"
 #include "outbox/delivery_services.hpp"
@@ -77,7 +77,7 @@ void TaskCreateHandler::serve(Poco::Net::HTTPServerRequest& request, Poco::Net::
     draft.due_date = body->getValue<std::string>("due_date");
     draft.reason = body->getValue<std::string>("reason");
     draft.reference = body->getValue<std::string>("reference");
-    draft.correlation_id = Poco::UUIDGenerator::defaultGenerator().createRandom().toString();
+    draft.correlation_id = new_uuid();
     if (has_long_digit_run(draft.reference)) {
         return send_problem(response, {Status::HTTP_UNPROCESSABLE_ENTITY, "invalid-task", "The task is not valid",
                                        "the task cannot be sent as it is",
@@ -104,7 +104,7 @@ void TaskCreateHandler::serve(Poco::Net::HTTPServerRequest& request, Poco::Net::
 void DeliveriesHandler::serve(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response) {
     const std::string state = query_value(request, "state", "all");
     if (state != "pending" && state != "delivered" && state != "dead" && state != "cancelled" && state != "all") {
-        return send_problem(response, {Status::HTTP_BAD_REQUEST, "invalid-request", "The request is not valid",
+        return send_problem(response, {Status::HTTP_BAD_REQUEST, "invalid-query", "The query is not valid",
                                        "unknown delivery state",
                                        {Problem{"/state", "must be pending, delivered, dead, cancelled or all"}}});
     }
@@ -115,7 +115,7 @@ void DeliveriesHandler::serve(Poco::Net::HTTPServerRequest& request, Poco::Net::
         limit = 0;
     }
     if (limit < 1 || limit > 1000) {
-        return send_problem(response, {Status::HTTP_BAD_REQUEST, "invalid-request", "The request is not valid",
+        return send_problem(response, {Status::HTTP_BAD_REQUEST, "invalid-query", "The query is not valid",
                                        "limit out of range", {Problem{"/limit", "must be 1 to 1000"}}});
     }
     Poco::JSON::Array::Ptr list = new Poco::JSON::Array;

@@ -12,7 +12,7 @@ namespace eenplan::service {
 // POST /v1/tasks  {"type", "recipient", "pupil", "due_date", "reason", "reference"}
 class TaskCreateHandler : public AdminHandler {
 public:
-    explicit TaskCreateHandler(ServiceContext& context) : AdminHandler(context, "/v1/tasks", AdminAccess::write) {}
+    explicit TaskCreateHandler(ServiceContext& context) : AdminHandler(context, AdminAccess::write) {}
 
 protected:
     void serve(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response) override;
@@ -22,7 +22,7 @@ protected:
 class DeliveriesHandler : public AdminHandler {
 public:
     explicit DeliveriesHandler(ServiceContext& context)
-        : AdminHandler(context, "/v1/deliveries", AdminAccess::read) {}
+        : AdminHandler(context, AdminAccess::read) {}
 
 protected:
     void serve(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response) override;
@@ -32,7 +32,7 @@ protected:
 class DeliveryHandler : public AdminHandler {
 public:
     DeliveryHandler(ServiceContext& context, std::string id)
-        : AdminHandler(context, "/v1/deliveries/{deliveryId}", AdminAccess::read), id_(std::move(id)) {}
+        : AdminHandler(context, AdminAccess::read), id_(std::move(id)) {}
 
 protected:
     void serve(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response) override;
@@ -45,7 +45,7 @@ private:
 class DeliveryActionHandler : public AdminHandler {
 public:
     DeliveryActionHandler(ServiceContext& context, std::string id, std::string action)
-        : AdminHandler(context, "/v1/deliveries/{deliveryId}/" + action, AdminAccess::write),
+        : AdminHandler(context, AdminAccess::write),
           id_(std::move(id)), action_(std::move(action)) {}
 
 protected:

@@ -10,7 +10,7 @@ void HealthHandler::handle(Poco::Net::HTTPServerRequest&, Poco::Net::HTTPServerR
 }
 
 void ReadyHandler::handle(Poco::Net::HTTPServerRequest&, Poco::Net::HTTPServerResponse& response) {
-    if (context_.database.ready()) {
+    if (context_.store_ready()) {
         send_body(response, "application/json", R"({"status":"ready"})");
         return;
     }

@@ -8,7 +8,7 @@ namespace eenplan::service {
 
 class HealthHandler : public RouteHandler {
 public:
-    explicit HealthHandler(ServiceContext& context) : RouteHandler(context, "/healthz") {}
+    explicit HealthHandler(ServiceContext& context) : RouteHandler(context) {}
 
 protected:
     void handle(Poco::Net::HTTPServerRequest&, Poco::Net::HTTPServerResponse& response) override;
@@ -16,7 +16,7 @@ protected:
 
 class ReadyHandler : public RouteHandler {
 public:
-    explicit ReadyHandler(ServiceContext& context) : RouteHandler(context, "/readyz") {}
+    explicit ReadyHandler(ServiceContext& context) : RouteHandler(context) {}
 
 protected:
     void handle(Poco::Net::HTTPServerRequest&, Poco::Net::HTTPServerResponse& response) override;
@@ -24,7 +24,7 @@ protected:
 
 class MetricsHandler : public RouteHandler {
 public:
-    explicit MetricsHandler(ServiceContext& context) : RouteHandler(context, "/metrics") {}
+    explicit MetricsHandler(ServiceContext& context) : RouteHandler(context) {}
 
 protected:
     void handle(Poco::Net::HTTPServerRequest&, Poco::Net::HTTPServerResponse& response) override;

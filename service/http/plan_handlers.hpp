@@ -12,7 +12,7 @@ namespace eenplan::service {
 class PlanHandler : public AdminHandler {
 public:
     PlanHandler(ServiceContext& context, std::string id)
-        : AdminHandler(context, "/v1/plans/{familyId}", AdminAccess::read), id_(std::move(id)) {}
+        : AdminHandler(context, AdminAccess::read), id_(std::move(id)) {}
 
 protected:
     void serve(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response) override;
@@ -25,7 +25,7 @@ private:
 class PlanOverrideHandler : public AdminHandler {
 public:
     PlanOverrideHandler(ServiceContext& context, std::string id)
-        : AdminHandler(context, "/v1/plans/{familyId}/overrides", AdminAccess::write), id_(std::move(id)) {}
+        : AdminHandler(context, AdminAccess::write), id_(std::move(id)) {}
 
 protected:
     void serve(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response) override;

@@ -12,6 +12,7 @@
 #include "eenplan/core/date_time.hpp"
 #include "eenplan/core/json_bounds.hpp"
 #include "http/problem.hpp"
+#include "http/request_body.hpp"
 #include "http/response.hpp"
 #include "validation/json_schema.hpp"
 
@@ -75,22 +76,20 @@ void AdminHandler::handle(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTP
 
 Poco::JSON::Object::Ptr AdminHandler::read_body(Poco::Net::HTTPServerRequest& request,
                                                 Poco::Net::HTTPServerResponse& response, const char* schema) {
-    std::string body(max_admin_body + 1, '\0');
-    request.stream().read(body.data(), static_cast<std::streamsize>(body.size()));
-    body.resize(static_cast<std::size_t>(request.stream().gcount()));
-    if (body.size() > max_admin_body) {
+    const std::optional<std::string> body = service::read_body(request, max_admin_body);
+    if (!body) {
         response.setKeepAlive(false);
         send_problem(response, {Status::HTTP_REQUEST_ENTITY_TOO_LARGE, "body-too-large", "The body is too large",
                                 "a request may be at most 65536 bytes", {}});
         return nullptr;
     }
-    if (const auto exceeded = json_bounds::check(body)) {
+    if (const auto exceeded = json_bounds::check(*body)) {
         send_problem(response, {Status::HTTP_BAD_REQUEST, "malformed-json", "Malformed JSON", *exceeded, {}});
         return nullptr;
     }
     Poco::Dynamic::Var document;
     try {
-        document = Poco::JSON::Parser().parse(body);
+        document = Poco::JSON::Parser().parse(*body);
     } catch (const Poco::Exception&) {
         send_problem(response, {Status::HTTP_BAD_REQUEST, "malformed-json", "Malformed JSON", "the body is not valid JSON", {}});
         return nullptr;
@@ -152,7 +151,7 @@ void FamilyHandler::serve(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTP
     const std::string today = Poco::DateTimeFormatter::format(Poco::Timestamp(), "%Y-%m-%d");
     const std::string on = query_value(request, "on", today);
     if (!date_time::parse_full_date(on)) {
-        return send_problem(response, {Status::HTTP_BAD_REQUEST, "invalid-request", "The request is not valid",
+        return send_problem(response, {Status::HTTP_BAD_REQUEST, "invalid-query", "The query is not valid",
                                        "the query parameter on must be a date", {Problem{"/on", "must be YYYY-MM-DD"}}});
     }
     const auto record = context_.views.family(id_, on);
@@ -163,7 +162,7 @@ void FamilyHandler::serve(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTP
 void LinkReviewsHandler::serve(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response) {
     const std::string status = query_value(request, "status", "open");
     if (status != "open" && status != "matched" && status != "rejected" && status != "all") {
-        return send_problem(response, {Status::HTTP_BAD_REQUEST, "invalid-request", "The request is not valid",
+        return send_problem(response, {Status::HTTP_BAD_REQUEST, "invalid-query", "The query is not valid",
                                        "unknown review status",
                                        {Problem{"/status", "must be open, matched, rejected or all"}}});
     }

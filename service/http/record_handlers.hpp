@@ -15,8 +15,7 @@ namespace eenplan::service {
 // Authenticates, then serves. Subclasses read `actor_` for who acts.
 class AdminHandler : public RouteHandler {
 public:
-    AdminHandler(ServiceContext& context, std::string route, AdminAccess access)
-        : RouteHandler(context, std::move(route)), access_(access) {}
+    AdminHandler(ServiceContext& context, AdminAccess access) : RouteHandler(context), access_(access) {}
 
 protected:
     void handle(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response) final;
@@ -38,7 +37,7 @@ private:
 class PupilHandler : public AdminHandler {
 public:
     PupilHandler(ServiceContext& context, std::string id)
-        : AdminHandler(context, "/v1/pupils/{pupilId}", AdminAccess::read), id_(std::move(id)) {}
+        : AdminHandler(context, AdminAccess::read), id_(std::move(id)) {}
 
 protected:
     void serve(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response) override;
@@ -51,7 +50,7 @@ private:
 class PupilMergeHandler : public AdminHandler {
 public:
     PupilMergeHandler(ServiceContext& context, std::string id)
-        : AdminHandler(context, "/v1/pupils/{pupilId}/merge", AdminAccess::write), id_(std::move(id)) {}
+        : AdminHandler(context, AdminAccess::write), id_(std::move(id)) {}
 
 protected:
     void serve(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response) override;
@@ -64,7 +63,7 @@ private:
 class MergeUndoHandler : public AdminHandler {
 public:
     MergeUndoHandler(ServiceContext& context, std::string id)
-        : AdminHandler(context, "/v1/merges/{mergeId}/undo", AdminAccess::write), id_(std::move(id)) {}
+        : AdminHandler(context, AdminAccess::write), id_(std::move(id)) {}
 
 protected:
     void serve(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response) override;
@@ -77,7 +76,7 @@ private:
 class FamilyHandler : public AdminHandler {
 public:
     FamilyHandler(ServiceContext& context, std::string id)
-        : AdminHandler(context, "/v1/families/{familyId}", AdminAccess::read), id_(std::move(id)) {}
+        : AdminHandler(context, AdminAccess::read), id_(std::move(id)) {}
 
 protected:
     void serve(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response) override;
@@ -90,7 +89,7 @@ private:
 class LinkReviewsHandler : public AdminHandler {
 public:
     explicit LinkReviewsHandler(ServiceContext& context)
-        : AdminHandler(context, "/v1/link-reviews", AdminAccess::read) {}
+        : AdminHandler(context, AdminAccess::read) {}
 
 protected:
     void serve(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response) override;
@@ -100,7 +99,7 @@ protected:
 class LinkReviewDecisionHandler : public AdminHandler {
 public:
     LinkReviewDecisionHandler(ServiceContext& context, std::string id)
-        : AdminHandler(context, "/v1/link-reviews/{reviewId}/decision", AdminAccess::write), id_(std::move(id)) {}
+        : AdminHandler(context, AdminAccess::write), id_(std::move(id)) {}
 
 protected:
     void serve(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response) override;

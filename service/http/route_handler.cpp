@@ -4,8 +4,10 @@
 
 #include <Poco/Message.h>
 
+#include "common/log_event.hpp"
+#include "common/store_types.hpp"
 #include "http/problem.hpp"
-#include "store/database.hpp"
+#include "http/request_body.hpp"
 
 namespace eenplan::service {
 
@@ -15,11 +17,8 @@ void RouteHandler::handleRequest(Poco::Net::HTTPServerRequest& request,
     try {
         handle(request, response);
     } catch (const StoreUnavailable& error) {
-        Poco::Message message("http", "store unavailable", Poco::Message::PRIO_WARNING);
-        message.set("event", "store.unavailable");
-        message.set("route", route_);
-        message.set("error", loggable_error(error));
-        context_.logger.log(message);
+        log_event(context_.logger, Poco::Message::PRIO_WARNING, "http", "store.unavailable", "store unavailable",
+                  {{"route", route_}, {"error", loggable_error(error)}});
         if (!response.sent()) {
             response.set("Retry-After", "5");
             send_problem(response, {Poco::Net::HTTPResponse::HTTP_SERVICE_UNAVAILABLE, "store-unavailable",
@@ -27,15 +26,17 @@ void RouteHandler::handleRequest(Poco::Net::HTTPServerRequest& request,
                                     "nothing was stored; send the same request again later", {}});
         }
     } catch (const std::exception& error) {
-        Poco::Message message("http", "request failed", Poco::Message::PRIO_ERROR);
-        message.set("event", "request.failed");
-        message.set("route", route_);
-        message.set("error", loggable_error(error));
-        context_.logger.log(message);
+        log_event(context_.logger, Poco::Message::PRIO_ERROR, "http", "request.failed", "request failed",
+                  {{"route", route_}, {"error", loggable_error(error)}});
         if (!response.sent()) {
             send_problem(response, {Poco::Net::HTTPResponse::HTTP_INTERNAL_SERVER_ERROR, "internal-error",
                                     "Internal error", "the request could not be completed", {}});
         }
+    }
+    try {
+        finish_body(request, response);
+    } catch (const std::exception&) {
+        response.setKeepAlive(false);  // the connection broke while draining: nothing more on it
     }
     const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - started;
     context_.metrics.observe_request(route_, request.getMethod(), static_cast<int>(response.getStatus()),

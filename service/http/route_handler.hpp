@@ -14,8 +14,12 @@ namespace eenplan::service {
 
 class RouteHandler : public Poco::Net::HTTPRequestHandler {
 public:
-    RouteHandler(ServiceContext& context, std::string route)
+    // `route` labels the request in the metrics and logs; the router replaces it with the pattern
+    // of the route it matched (http/routes.cpp), so handlers need not name it.
+    explicit RouteHandler(ServiceContext& context, std::string route = {})
         : context_(context), route_(std::move(route)) {}
+
+    void set_route(std::string route) { route_ = std::move(route); }
 
     void handleRequest(Poco::Net::HTTPServerRequest& request,
                        Poco::Net::HTTPServerResponse& response) final;
@@ -25,7 +29,7 @@ protected:
                         Poco::Net::HTTPServerResponse& response) = 0;
 
     ServiceContext& context_;
-    const std::string route_;
+    std::string route_;
 };
 
 }  // namespace eenplan::service

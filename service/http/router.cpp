@@ -4,13 +4,9 @@
 
 #include <Poco/URI.h>
 
-#include "http/delivery_handlers.hpp"
-#include "http/health_handlers.hpp"
-#include "http/inbound_handlers.hpp"
-#include "http/ingest_handler.hpp"
 #include "http/problem.hpp"
-#include "http/plan_handlers.hpp"
-#include "http/record_handlers.hpp"
+#include "http/route_handler.hpp"
+#include "http/routes.hpp"
 
 namespace eenplan::service {
 namespace {
@@ -47,70 +43,20 @@ Poco::Net::HTTPRequestHandler* Router::createRequestHandler(const Poco::Net::HTT
         return new FallbackHandler(context_, "");
     }
     const std::string& method = request.getMethod();
-    auto only = [&](const char* allowed, auto make) -> Poco::Net::HTTPRequestHandler* {
-        if (method == allowed) return make();
-        return new FallbackHandler(context_, allowed);
-    };
-
-    if (segments.size() == 1) {
-        if (segments[0] == "healthz") return only("GET", [&] { return new HealthHandler(context_); });
-        if (segments[0] == "readyz") return only("GET", [&] { return new ReadyHandler(context_); });
-        if (segments[0] == "metrics") return only("GET", [&] { return new MetricsHandler(context_); });
+    std::vector<std::string> params;
+    std::string allow;  // the methods the path takes, when not this one
+    for (const Route& route : routes()) {
+        if (!match_pattern(route.pattern, segments, params)) continue;
+        if (method != route.method) {
+            if (allow.find(route.method) == std::string::npos) allow += (allow.empty() ? "" : ", ") + std::string(route.method);
+            continue;
+        }
+        RouteHandler* handler = route.make(context_, params);
+        if (handler == nullptr) return new FallbackHandler(context_, "");
+        handler->set_route(route.pattern);
+        return handler;
     }
-    if (segments.size() == 4 && segments[0] == "v1" && segments[1] == "sources" && segments[3] == "signals") {
-        return only("POST", [&] { return new IngestHandler(context_, segments[2]); });
-    }
-    if (segments.size() >= 4 && segments[0] == "v1" && segments[1] == "sources") {
-        if (segments.size() == 5 && segments[3] == "las" && SignedAdapterHandler::known(segments[4]) && segments[4] != "brp") {
-            return only("POST", [&] { return new SignedAdapterHandler(context_, segments[2], segments[4]); });
-        }
-        if (segments.size() == 4 && segments[3] == "brp") {
-            return only("POST", [&] { return new SignedAdapterHandler(context_, segments[2], "brp"); });
-        }
-        if (segments.size() == 4 && segments[3] == "zgw-notifications") {
-            return only("POST", [&] { return new ZgwNotificationHandler(context_, segments[2]); });
-        }
-    }
-    if (segments.size() >= 2 && segments[0] == "v1") {
-        const std::string& kind = segments[1];
-        if (segments.size() == 2 && kind == "link-reviews") {
-            return only("GET", [&] { return new LinkReviewsHandler(context_); });
-        }
-        if (segments.size() == 3 && kind == "pupils") {
-            return only("GET", [&] { return new PupilHandler(context_, segments[2]); });
-        }
-        if (segments.size() == 3 && kind == "families") {
-            return only("GET", [&] { return new FamilyHandler(context_, segments[2]); });
-        }
-        if (segments.size() == 4 && kind == "pupils" && segments[3] == "merge") {
-            return only("POST", [&] { return new PupilMergeHandler(context_, segments[2]); });
-        }
-        if (segments.size() == 4 && kind == "merges" && segments[3] == "undo") {
-            return only("POST", [&] { return new MergeUndoHandler(context_, segments[2]); });
-        }
-        if (segments.size() == 4 && kind == "link-reviews" && segments[3] == "decision") {
-            return only("POST", [&] { return new LinkReviewDecisionHandler(context_, segments[2]); });
-        }
-        if (segments.size() == 3 && kind == "plans") {
-            return only("GET", [&] { return new PlanHandler(context_, segments[2]); });
-        }
-        if (segments.size() == 4 && kind == "plans" && segments[3] == "overrides") {
-            return only("POST", [&] { return new PlanOverrideHandler(context_, segments[2]); });
-        }
-        if (segments.size() == 2 && kind == "tasks") {
-            return only("POST", [&] { return new TaskCreateHandler(context_); });
-        }
-        if (segments.size() == 2 && kind == "deliveries") {
-            return only("GET", [&] { return new DeliveriesHandler(context_); });
-        }
-        if (segments.size() == 3 && kind == "deliveries") {
-            return only("GET", [&] { return new DeliveryHandler(context_, segments[2]); });
-        }
-        if (segments.size() == 4 && kind == "deliveries" && (segments[3] == "retry" || segments[3] == "cancel")) {
-            return only("POST", [&] { return new DeliveryActionHandler(context_, segments[2], segments[3]); });
-        }
-    }
-    return new FallbackHandler(context_, "");
+    return new FallbackHandler(context_, allow);
 }
 
 }  // namespace eenplan::service

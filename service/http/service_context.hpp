@@ -1,15 +1,17 @@
 // What the HTTP handlers may reach: built once at start-up by the application, outlives the server.
 #pragma once
 
+#include <functional>
+
 #include <Poco/Logger.h>
 
+#include "common/store_types.hpp"
 #include "config/config.hpp"
 #include "http/admin_auth.hpp"
 #include "ingest/ingest_pipeline.hpp"
 #include "observability/metrics.hpp"
 #include "record/record_admin.hpp"
 #include "record/record_views.hpp"
-#include "store/database.hpp"
 
 namespace eenplan::inbound {
 class RolLookup;  // inbound/zgw_rol_lookup.hpp
@@ -23,7 +25,8 @@ class PlanKeeper;        // plan/plan_keeper.hpp
 
 struct ServiceContext {
     const Config& config;
-    Database& database;
+    Database& database;  // only passed on: the HTTP room runs no SQL (it cannot include store/)
+    std::function<bool()> store_ready;  // the database answers and every migration is applied
     const IngestPipeline& ingest;
     Metrics& metrics;
     Poco::Logger& logger;

@@ -1,4 +1,5 @@
 #include "identity/repseudonymise_job.hpp"
+#include "store/database.hpp"
 
 #include <string>
 #include <vector>

@@ -8,7 +8,7 @@
 #include <functional>
 
 #include "identity/hub_pseudonymiser.hpp"
-#include "store/database.hpp"
+#include "common/store_types.hpp"
 
 namespace eenplan::service {
 

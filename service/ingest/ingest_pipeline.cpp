@@ -1,4 +1,5 @@
 #include "ingest/ingest_pipeline.hpp"
+#include "store/signal_store.hpp"
 
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>

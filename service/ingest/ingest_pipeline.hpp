@@ -20,9 +20,11 @@
 #include "ingest/signal_stored.hpp"
 #include "record/record_input.hpp"
 #include "record/record_keeper.hpp"
-#include "store/signal_store.hpp"
+#include "common/store_types.hpp"
 
 namespace eenplan::service {
+
+class SignalStore;  // store/signal_store.hpp
 
 enum class IngestStatus {
     accepted,        // stored now

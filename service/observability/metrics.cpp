@@ -1,5 +1,7 @@
 #include "observability/metrics.hpp"
 
+#include <array>
+
 #include <prometheus/text_serializer.h>
 
 namespace eenplan::service {
@@ -34,9 +36,19 @@ Metrics::Metrics()
                              .Help("Time of one task delivery attempt, by recipient id")
                              .Register(*registry_)) {}
 
+std::string Metrics::method_label(std::string_view method) {
+    static constexpr std::array<std::string_view, 8> known{"GET",    "HEAD",    "POST",  "PUT",
+                                                           "DELETE", "OPTIONS", "PATCH", "TRACE"};
+    for (std::string_view k : known) {
+        if (method == k) return std::string(k);
+    }
+    return "other";
+}
+
 void Metrics::observe_request(const std::string& route, const std::string& method, int status,
                               double seconds) {
-    requests_.Add({{"route", route}, {"method", method}, {"status", std::to_string(status)}}).Increment();
+    requests_.Add({{"route", route}, {"method", method_label(method)}, {"status", std::to_string(status)}})
+        .Increment();
     request_duration_.Add({{"route", route}}, latency_buckets).Observe(seconds);
 }
 

@@ -4,6 +4,7 @@
 
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include <prometheus/counter.h>
 #include <prometheus/family.h>
@@ -16,7 +17,10 @@ class Metrics {
 public:
     Metrics();
 
+    // `method` is recorded as method_label(method): the label takes a fixed set of values, so a
+    // client cannot grow the series or put bytes that are not UTF-8 into the exposition.
     void observe_request(const std::string& route, const std::string& method, int status, double seconds);
+    [[nodiscard]] static std::string method_label(std::string_view method);
     void observe_ingest(const std::string& outcome, double seconds);
     // One task delivery attempt (or deferral, with 0 s) by recipient id and outcome.
     void observe_delivery(const std::string& recipient, const std::string& outcome, double seconds);

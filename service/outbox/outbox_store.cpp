@@ -1,8 +1,9 @@
 #include "outbox/outbox_store.hpp"
+#include "store/database.hpp"
+#include "common/ids.hpp"
 
-#include <Poco/UUIDGenerator.h>
 
-#include "record/write_transaction.hpp"
+#include "store/write_transaction.hpp"
 
 namespace eenplan::service {
 namespace {
@@ -124,7 +125,7 @@ std::vector<ClaimedDelivery> claim_postgresql(soci::session& sql, int limit, std
 
 std::vector<ClaimedDelivery> OutboxStore::claim(int limit, std::int64_t now_us, std::int64_t lease_until_us,
                                                 std::string& token) {
-    token = Poco::UUIDGenerator::defaultGenerator().createRandom().toString();
+    token = new_uuid();
     const Backend backend = database_.backend();
     return database_.with_session([&](soci::session& sql) {
         // PostgreSQL: one autocommitted statement. SQLite: a read without a transaction first, so an

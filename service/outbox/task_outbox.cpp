@@ -1,18 +1,14 @@
 #include "outbox/task_outbox.hpp"
+#include "store/database.hpp"
+#include "common/ids.hpp"
 
-#include <Poco/UUIDGenerator.h>
 
 #include "eenplan/core/policy/sharing_policy.hpp"
 #include "outbound/task_json.hpp"
 #include "outbox/outbox_store.hpp"
-#include "record/write_transaction.hpp"
+#include "store/write_transaction.hpp"
 
 namespace eenplan::service {
-namespace {
-
-std::string new_uuid() { return Poco::UUIDGenerator::defaultGenerator().createRandom().toString(); }
-
-}  // namespace
 
 const char* connector_name(ConnectorKind kind) {
     switch (kind) {

@@ -11,7 +11,7 @@
 #include "eenplan/core/delivery/task.hpp"
 #include "eenplan/core/keyed_pseudonymiser.hpp"
 #include "eenplan/core/result.hpp"
-#include "store/database.hpp"
+#include "common/store_types.hpp"
 
 namespace eenplan::service {
 
@@ -31,7 +31,7 @@ public:
     // `task_id`: a stable id from the decision (e.g. "<family>/<n>"), or empty for a new one. A
     // task id already queued is not queued again: its first delivery is returned. Two instances
     // queuing one id at once: the second hits the primary key and its transaction must run again
-    // (in_write_transaction in record/write_transaction.hpp does), after which it finds the first.
+    // (in_write_transaction in store/write_transaction.hpp does), after which it finds the first.
     Result<EnqueuedTask> enqueue(soci::session& sql, const delivery::TaskDraft& draft, const std::string& created_by,
                                  std::int64_t now_us, const std::string& task_id = {}) const;
 

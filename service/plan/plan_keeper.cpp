@@ -1,4 +1,5 @@
 #include "plan/plan_keeper.hpp"
+#include "store/database.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -8,7 +9,7 @@
 #include "plan/plan_store.hpp"
 #include "plan/signal_events.hpp"
 #include "record/pupil_store.hpp"
-#include "record/write_transaction.hpp"
+#include "store/write_transaction.hpp"
 
 namespace eenplan::service {
 namespace {

@@ -21,7 +21,7 @@
 #include "eenplan/core/routeboek/engine.hpp"
 #include "ingest/signal_stored.hpp"
 #include "outbox/task_outbox.hpp"
-#include "store/database.hpp"
+#include "common/store_types.hpp"
 
 namespace eenplan::service {
 

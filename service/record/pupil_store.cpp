@@ -1,16 +1,16 @@
 #include "record/pupil_store.hpp"
+#include "common/ids.hpp"
 
 #include <map>
 #include <stdexcept>
 
-#include <Poco/UUIDGenerator.h>
 
 #include "eenplan/core/encoding.hpp"
 #include "eenplan/core/record/merges.hpp"
 
 namespace eenplan::service::records {
 
-std::string new_id() { return Poco::UUIDGenerator::defaultGenerator().createRandom().toString(); }
+std::string new_id() { return new_uuid(); }
 
 std::optional<std::string> identifier_owner(soci::session& sql, const std::string& pseudonym) {
     std::string owner;

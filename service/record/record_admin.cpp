@@ -1,8 +1,9 @@
 #include "record/record_admin.hpp"
+#include "store/database.hpp"
 
 #include "eenplan/core/record/merges.hpp"
 #include "record/pupil_store.hpp"
-#include "record/write_transaction.hpp"
+#include "store/write_transaction.hpp"
 
 namespace eenplan::service {
 namespace {

@@ -8,7 +8,7 @@
 #include <string>
 
 #include "eenplan/core/result.hpp"
-#include "store/database.hpp"
+#include "common/store_types.hpp"
 
 namespace eenplan::service {
 

@@ -1,4 +1,6 @@
 #include "record/record_keeper.hpp"
+#include "store/signal_store.hpp"
+#include "store/database.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -11,7 +13,7 @@
 #include "eenplan/core/record/pupil_linking.hpp"
 #include "record/family_store.hpp"
 #include "record/pupil_store.hpp"
-#include "record/write_transaction.hpp"
+#include "store/write_transaction.hpp"
 
 namespace eenplan::service {
 namespace {

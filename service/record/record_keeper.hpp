@@ -7,10 +7,12 @@
 
 #include "config/config.hpp"
 #include "record/record_input.hpp"
-#include "store/database.hpp"
-#include "store/signal_store.hpp"
+#include "common/store_types.hpp"
 
 namespace eenplan::service {
+
+struct NewSignal;      // store/signal_store.hpp
+struct InsertOutcome;  // store/signal_store.hpp
 
 class RecordKeeper {
 public:

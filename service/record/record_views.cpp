@@ -1,4 +1,5 @@
 #include "record/record_views.hpp"
+#include "store/database.hpp"
 
 #include <algorithm>
 

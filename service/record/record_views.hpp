@@ -7,7 +7,7 @@
 
 #include <Poco/JSON/Object.h>
 
-#include "store/database.hpp"
+#include "common/store_types.hpp"
 
 namespace eenplan::service {
 

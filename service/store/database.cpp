@@ -19,22 +19,6 @@ const soci::backend_factory& factory(Backend backend) {
 
 }  // namespace
 
-std::string loggable_error(const std::exception& error) {
-    const auto* soci_error = dynamic_cast<const soci::soci_error*>(&error);
-    if (soci_error == nullptr) return error.what();
-    switch (soci_error->get_error_category()) {
-        case soci::soci_error::connection_error: return "database error: connection";
-        case soci::soci_error::invalid_statement: return "database error: invalid statement";
-        case soci::soci_error::no_privilege: return "database error: no privilege";
-        case soci::soci_error::no_data: return "database error: no data";
-        case soci::soci_error::constraint_violation: return "database error: constraint violation";
-        case soci::soci_error::unknown_transaction_state: return "database error: unknown transaction state";
-        case soci::soci_error::system_error: return "database error: system error";
-        case soci::soci_error::unknown: break;
-    }
-    return "database error";
-}
-
 Database::Database(const DatabaseConfig& config)
     : backend_(config.backend),
       pool_size_(static_cast<std::size_t>(config.pool_size)),

@@ -9,20 +9,10 @@
 
 #include <soci/soci.h>
 
+#include "common/store_types.hpp"
 #include "config/config.hpp"
 
 namespace eenplan::service {
-
-// The database cannot be reached or is too busy right now; the caller may retry later.
-class StoreUnavailable : public std::runtime_error {
-public:
-    using std::runtime_error::runtime_error;
-};
-
-// What of a failure may be logged. SOCI 4.0.3 appends the SQL statement and every bound value to
-// its messages ("... while executing \"INSERT ...\" with :1=..."): pseudonyms, envelopes, CLKs.
-// A SOCI error is therefore told by its category only; any other exception by its what().
-std::string loggable_error(const std::exception& error);
 
 class Database {
 public:

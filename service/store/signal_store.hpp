@@ -6,14 +6,10 @@
 #include <optional>
 #include <string>
 
+#include "common/store_types.hpp"
 #include "store/database.hpp"
 
 namespace eenplan::service {
-
-struct SignalIds {
-    std::string signal_id;
-    std::string correlation_id;
-};
 
 struct NewSignal {
     std::string source_id;

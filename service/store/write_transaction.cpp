@@ -1,4 +1,4 @@
-#include "record/write_transaction.hpp"
+#include "store/write_transaction.hpp"
 
 #include <soci/postgresql/soci-postgresql.h>
 

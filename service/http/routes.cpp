@@ -1,0 +1,86 @@
+#include "http/routes.hpp"
+
+#include <algorithm>
+#include <string_view>
+
+#include "http/delivery_handlers.hpp"
+#include "http/health_handlers.hpp"
+#include "http/inbound_handlers.hpp"
+#include "http/ingest_handler.hpp"
+#include "http/plan_handlers.hpp"
+#include "http/record_handlers.hpp"
+
+namespace eenplan::service {
+namespace {
+
+using Params = std::vector<std::string>;
+
+const Route table[] = {
+    {"GET", "/healthz", Access::open, [](ServiceContext& c, const Params&) -> RouteHandler* { return new HealthHandler(c); }},
+    {"GET", "/readyz", Access::open, [](ServiceContext& c, const Params&) -> RouteHandler* { return new ReadyHandler(c); }},
+    {"GET", "/metrics", Access::open, [](ServiceContext& c, const Params&) -> RouteHandler* { return new MetricsHandler(c); }},
+    {"POST", "/v1/sources/{sourceId}/signals", Access::source,
+     [](ServiceContext& c, const Params& p) -> RouteHandler* { return new IngestHandler(c, p[0]); }},
+    {"POST", "/v1/sources/{sourceId}/las/{vendor}", Access::source,
+     [](ServiceContext& c, const Params& p) -> RouteHandler* {
+         if (!SignedAdapterHandler::known(p[1]) || p[1] == "brp") return nullptr;
+         return new SignedAdapterHandler(c, p[0], p[1]);
+     }},
+    {"POST", "/v1/sources/{sourceId}/brp", Access::source,
+     [](ServiceContext& c, const Params& p) -> RouteHandler* { return new SignedAdapterHandler(c, p[0], "brp"); }},
+    {"POST", "/v1/sources/{sourceId}/zgw-notifications", Access::source,
+     [](ServiceContext& c, const Params& p) -> RouteHandler* { return new ZgwNotificationHandler(c, p[0]); }},
+    {"GET", "/v1/link-reviews", Access::admin_read,
+     [](ServiceContext& c, const Params&) -> RouteHandler* { return new LinkReviewsHandler(c); }},
+    {"POST", "/v1/link-reviews/{reviewId}/decision", Access::admin_write,
+     [](ServiceContext& c, const Params& p) -> RouteHandler* { return new LinkReviewDecisionHandler(c, p[0]); }},
+    {"GET", "/v1/pupils/{pupilId}", Access::admin_read,
+     [](ServiceContext& c, const Params& p) -> RouteHandler* { return new PupilHandler(c, p[0]); }},
+    {"POST", "/v1/pupils/{pupilId}/merge", Access::admin_write,
+     [](ServiceContext& c, const Params& p) -> RouteHandler* { return new PupilMergeHandler(c, p[0]); }},
+    {"POST", "/v1/merges/{mergeId}/undo", Access::admin_write,
+     [](ServiceContext& c, const Params& p) -> RouteHandler* { return new MergeUndoHandler(c, p[0]); }},
+    {"GET", "/v1/families/{familyId}", Access::admin_read,
+     [](ServiceContext& c, const Params& p) -> RouteHandler* { return new FamilyHandler(c, p[0]); }},
+    {"GET", "/v1/plans/{familyId}", Access::admin_read,
+     [](ServiceContext& c, const Params& p) -> RouteHandler* { return new PlanHandler(c, p[0]); }},
+    {"POST", "/v1/plans/{familyId}/overrides", Access::admin_write,
+     [](ServiceContext& c, const Params& p) -> RouteHandler* { return new PlanOverrideHandler(c, p[0]); }},
+    {"POST", "/v1/tasks", Access::admin_write,
+     [](ServiceContext& c, const Params&) -> RouteHandler* { return new TaskCreateHandler(c); }},
+    {"GET", "/v1/deliveries", Access::admin_read,
+     [](ServiceContext& c, const Params&) -> RouteHandler* { return new DeliveriesHandler(c); }},
+    {"GET", "/v1/deliveries/{deliveryId}", Access::admin_read,
+     [](ServiceContext& c, const Params& p) -> RouteHandler* { return new DeliveryHandler(c, p[0]); }},
+    {"POST", "/v1/deliveries/{deliveryId}/retry", Access::admin_write,
+     [](ServiceContext& c, const Params& p) -> RouteHandler* { return new DeliveryActionHandler(c, p[0], "retry"); }},
+    {"POST", "/v1/deliveries/{deliveryId}/cancel", Access::admin_write,
+     [](ServiceContext& c, const Params& p) -> RouteHandler* { return new DeliveryActionHandler(c, p[0], "cancel"); }},
+};
+
+}  // namespace
+
+std::span<const Route> routes() { return table; }
+
+bool match_pattern(const std::string& pattern, const std::vector<std::string>& segments,
+                   std::vector<std::string>& params) {
+    params.clear();
+    std::size_t index = 0;
+    std::size_t at = 1;  // after the leading '/'
+    while (at <= pattern.size()) {
+        const std::size_t end = std::min(pattern.find('/', at), pattern.size());
+        const std::string_view part(pattern.data() + at, end - at);
+        if (index >= segments.size()) return false;
+        const std::string& segment = segments[index++];
+        if (part.starts_with('{') && part.ends_with('}')) {
+            if (segment.empty()) return false;
+            params.push_back(segment);
+        } else if (part != segment) {
+            return false;
+        }
+        at = end + 1;
+    }
+    return index == segments.size();
+}
+
+}  // namespace eenplan::service
