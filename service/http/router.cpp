@@ -97,6 +97,12 @@ Poco::Net::HTTPRequestHandler* Router::createRequestHandler(const Poco::Net::HTT
         if (segments.size() == 4 && kind == "plans" && segments[3] == "overrides") {
             return only("POST", [&] { return new PlanOverrideHandler(context_, segments[2]); });
         }
+        if (segments.size() == 2 && kind == "parked") {
+            return only("GET", [&] { return new ParkedHandler(context_); });
+        }
+        if (segments.size() == 3 && kind == "parked" && segments[2] == "retry") {
+            return only("POST", [&] { return new ParkedRetryHandler(context_); });
+        }
         if (segments.size() == 2 && kind == "tasks") {
             return only("POST", [&] { return new TaskCreateHandler(context_); });
         }
