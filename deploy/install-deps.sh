@@ -20,6 +20,7 @@ if [[ "${1:-}" == "--test" ]]; then
     postgresql-15                 # a real PostgreSQL server for the tests (initdb, pg_ctl)
     wrk                           # HTTP load generator for the ingest benchmark
     util-linux                    # runuser, to start PostgreSQL as a non-root user
+    python3                       # the fault harness's signed load generator (tests/faults/load.py)
   )
 fi
 
