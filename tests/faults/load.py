@@ -2,7 +2,8 @@
 """Sustained signed load for the fault harness: POST /v1/sources/<source>/signals with distinct,
 Standard-Webhooks-signed signals from N threads, each signal an ongeoorloofd absence of 30 days
 for a new synthetic pupil (so the routeboek plans it and queues a task). Every answer is written
-to <out> as "<webhook-id> <status>" (status 0: no answer, the connection failed). Runs until
+to <out> as "<webhook-id> <status>" (status 0: no answer, the connection failed; "503ra": a 503
+with Retry-After). Runs until
 <stop-file> exists. The port is re-read from <port-file> on each connection failure, so a
 restarted service (new port) is found again.
   load.py <port-file> <source> <whsec-secret> <out> <stop-file> [threads]"""
@@ -43,7 +44,8 @@ def send(conn, webhook_id, payload):
                   "webhook-signature": "v1," + sig})
     r = conn.getresponse()
     r.read()
-    return r.status
+    # A 503 that says when to come back is written as "503ra".
+    return f"{r.status}ra" if r.status == 503 and r.getheader("Retry-After") else r.status
 
 
 def port():
