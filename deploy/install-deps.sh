@@ -22,6 +22,7 @@ if [[ "${1:-}" == "--test" ]]; then
     wrk                           # HTTP load generator for the ingest benchmark
     util-linux                    # runuser, to start PostgreSQL as a non-root user
     clang-14 libclang-rt-14-dev   # libFuzzer targets (tests/fuzz, EENPLAN_BUILD_FUZZERS)
+    python3                       # the fault harness's signed load generator (tests/faults/load.py)
   )
 fi
 

@@ -227,6 +227,7 @@ int ServiceApplication::main(const std::vector<std::string>&) {
         std::optional<PlanKeeper> plans;
         if (routeboek) {
             plans.emplace(database, *routeboek, &outbox, logger);
+            plans->set_metrics(&metrics);
             context.plans = &*plans;
             stored_signals.subscribe(*plans);  // before the server takes its first request
         }

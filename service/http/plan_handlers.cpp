@@ -138,4 +138,29 @@ void PlanOverrideHandler::serve(Poco::Net::HTTPServerRequest& request, Poco::Net
     send_json(response, out, Status::HTTP_CREATED);
 }
 
+void ParkedHandler::serve(Poco::Net::HTTPServerRequest&, Poco::Net::HTTPServerResponse& response) {
+    Object::Ptr out = new Object;
+    Array::Ptr signals = new Array;
+    Array::Ptr plans = new Array;
+    if (context_.plans) {
+        for (const ParkedItem& item : context_.plans->parked(500)) {
+            Object::Ptr o = new Object;
+            o->set(item.kind == ParkedKind::signal ? "signal_id" : "family_id", item.id);
+            o->set("attempts", item.attempts);
+            o->set("parked_at_us", static_cast<Poco::Int64>(item.parked_at_us));
+            (item.kind == ParkedKind::signal ? signals : plans)->add(o);
+        }
+    }
+    out->set("signals", signals);
+    out->set("plans", plans);
+    send_json(response, out);
+}
+
+void ParkedRetryHandler::serve(Poco::Net::HTTPServerRequest&, Poco::Net::HTTPServerResponse& response) {
+    if (!context_.plans) return send_not_found(response, "no routeboek is configured, so there are no plans");
+    Object::Ptr out = new Object;
+    out->set("retried", context_.plans->retry_parked());
+    send_json(response, out);
+}
+
 }  // namespace eenplan::service

@@ -34,4 +34,23 @@ private:
     std::string id_;
 };
 
+// GET /v1/parked: signals and plans the plan worker parked after repeated failures.
+class ParkedHandler : public AdminHandler {
+public:
+    explicit ParkedHandler(ServiceContext& context) : AdminHandler(context, AdminAccess::read) {}
+
+protected:
+    void serve(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response) override;
+};
+
+// POST /v1/parked/retry: every parked signal and plan is tried again (attempts from zero).
+class ParkedRetryHandler : public AdminHandler {
+public:
+    explicit ParkedRetryHandler(ServiceContext& context)
+        : AdminHandler(context, AdminAccess::write) {}
+
+protected:
+    void serve(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response) override;
+};
+
 }  // namespace eenplan::service

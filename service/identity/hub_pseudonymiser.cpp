@@ -1,5 +1,8 @@
 #include "identity/hub_pseudonymiser.hpp"
 
+#include <algorithm>
+#include <stdexcept>
+
 #include "eenplan/core/keyed_pseudonym.hpp"
 #include "eenplan/core/keyed_pseudonymiser.hpp"
 
@@ -9,6 +12,22 @@ namespace {
 // The identity kind under which a polymorphic pseudonym is keyed; never a person number's kind,
 // so the two forms cannot collide.
 constexpr std::string_view polymorphic_kind = "ppd";
+
+// The identity's value under every version of the ring, first to current, by the chain of
+// keyed_pseudonymiser.hpp; the current one is the pseudonym, the others go in `earlier`.
+HubPseudonym chained(const KeyRing& ring, std::string kind, std::string_view pseudonym_kind, std::string_view identity) {
+    auto versions = ring.versions();
+    std::sort(versions.begin(), versions.end());
+    std::string value = KeyedPseudonymiser(*ring.find(versions.front())).pseudonym(hub_domain, pseudonym_kind, identity);
+    std::vector<std::string> earlier;
+    for (std::size_t i = 1; i < versions.size() && versions[i] <= ring.current().version(); ++i) {
+        auto next = KeyedPseudonymiser(*ring.find(versions[i])).advance(value);
+        if (!next) throw std::logic_error("a pseudonym key ring must hold every version up to its current one");
+        earlier.insert(earlier.begin(), std::move(value));
+        value = std::move(next).value();
+    }
+    return HubPseudonym{std::move(kind), std::move(value), std::move(earlier)};
+}
 
 }  // namespace
 
@@ -21,10 +40,10 @@ Result<HubPseudonym> HubPseudonymiser::pseudonymise(const Subject& subject) cons
     if (const auto* number = std::get_if<PersonNumber>(&subject)) {
         const std::string kind(to_string(number->kind()));
         if (!master_) {
-            return HubPseudonym{kind, chained_keyed_pseudonym(ring_, hub_domain, kind, number->digits_for_keyed_use())};
+            return chained(ring_, kind, kind, number->digits_for_keyed_use());
         }
         const std::string domain_pseudonym = direct_pseudonym(*master_, hub_domain, *number);
-        return HubPseudonym{kind, chained_keyed_pseudonym(ring_, hub_domain, polymorphic_kind, domain_pseudonym)};
+        return chained(ring_, kind, polymorphic_kind, domain_pseudonym);
     }
     const auto& ciphertext = std::get<PolymorphicCiphertext>(subject);
     if (!master_) {
@@ -34,8 +53,7 @@ Result<HubPseudonym> HubPseudonymiser::pseudonymise(const Subject& subject) cons
     if (!transcrypted) return Problem{"/subject/polymorphic", "is not encrypted under this hub's public key"};
     auto domain_pseudonym = decrypt(*hub_key_, transcrypted.value());
     if (!domain_pseudonym) return Problem{"/subject/polymorphic", "cannot be opened by this hub"};
-    return HubPseudonym{"polymorphic",
-                        chained_keyed_pseudonym(ring_, hub_domain, polymorphic_kind, domain_pseudonym.value())};
+    return chained(ring_, "polymorphic", polymorphic_kind, domain_pseudonym.value());
 }
 
 Result<std::string> HubPseudonymiser::advance(std::string_view stored) const {

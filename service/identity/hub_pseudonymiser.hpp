@@ -10,6 +10,8 @@
 // value under version v, so stored pseudonyms can be moved to a new key without any number.
 #pragma once
 
+#include <vector>
+
 #include <optional>
 #include <string>
 #include <variant>
@@ -26,6 +28,9 @@ using Subject = std::variant<PersonNumber, PolymorphicCiphertext>;
 struct HubPseudonym {
     std::string kind;       // "bsn", "onderwijsnummer" or "polymorphic": how it arrived
     std::string pseudonym;  // "kp1:<version>:..."
+    // The same identity under the ring's older versions, newest first: stored values not yet
+    // moved by --repseudonymise still carry one of these, and lookups must find them.
+    std::vector<std::string> earlier;
 };
 
 class HubPseudonymiser {

@@ -61,6 +61,21 @@ RepseudonymiseCounts repseudonymise(Database& database, const HubPseudonymiser& 
                         ++counts.failed;
                         continue;
                     }
+                    if (key == column) {
+                        // Keyed by the pseudonym itself: a record made while the job ran (a new
+                        // signal about the same pupil) may hold the new value already. The old row
+                        // is then the same identifier of the same pupil, and goes.
+                        long long present = 0;
+                        sql << "SELECT COUNT(*) FROM " + table + " WHERE " + column + " = :new", soci::use(next.value()),
+                            soci::into(present);
+                        if (present > 0) {
+                            soci::statement drop = (sql.prepare << "DELETE FROM " + table + " WHERE " + column + " = :old",
+                                                    soci::use(values[i]));
+                            drop.execute(true);
+                            counts.migrated += drop.get_affected_rows();
+                            continue;
+                        }
+                    }
                     soci::statement update = (sql.prepare << "UPDATE " + table + " SET " + column + " = :new WHERE " +
                                                                  key + " = :k AND " + column + " = :old",
                                               soci::use(next.value()), soci::use(keys[i]), soci::use(values[i]));

@@ -34,7 +34,25 @@ Metrics::Metrics()
       delivery_duration_(prometheus::BuildHistogram()
                              .Name("eenplan_delivery_duration_seconds")
                              .Help("Time of one task delivery attempt, by recipient id")
-                             .Register(*registry_)) {}
+                             .Register(*registry_)),
+      plan_failures_(prometheus::BuildCounter()
+                         .Name("eenplan_plan_failures_total")
+                         .Help("Signals the plan worker could not apply and plans it could not tick, by kind")
+                         .Register(*registry_)),
+      plan_parked_(prometheus::BuildCounter()
+                       .Name("eenplan_plan_parked_total")
+                       .Help("Signals and plans parked after repeated failures (until POST /v1/parked/retry), by kind")
+                       .Register(*registry_)) {
+    for (const char* kind : {"signal", "plan"}) {
+        plan_failures_.Add({{"kind", kind}});
+        plan_parked_.Add({{"kind", kind}});
+    }
+}
+
+void Metrics::observe_plan_failure(const std::string& kind, bool parked) {
+    plan_failures_.Add({{"kind", kind}}).Increment();
+    if (parked) plan_parked_.Add({{"kind", kind}}).Increment();
+}
 
 std::string Metrics::method_label(std::string_view method) {
     static constexpr std::array<std::string_view, 8> known{"GET",    "HEAD",    "POST",  "PUT",
@@ -58,7 +76,7 @@ void Metrics::observe_ingest(const std::string& outcome, double seconds) {
 
 void Metrics::observe_delivery(const std::string& recipient, const std::string& outcome, double seconds) {
     deliveries_.Add({{"recipient", recipient}, {"outcome", outcome}}).Increment();
-    if (outcome != "deferred") delivery_duration_.Add({{"recipient", recipient}}, latency_buckets).Observe(seconds);
+    if (outcome != "deferred" && outcome != "lease_lost") delivery_duration_.Add({{"recipient", recipient}}, latency_buckets).Observe(seconds);
 }
 
 std::string Metrics::render() const {

@@ -25,6 +25,10 @@ public:
     // One task delivery attempt (or deferral, with 0 s) by recipient id and outcome.
     void observe_delivery(const std::string& recipient, const std::string& outcome, double seconds);
 
+    // The plan worker failed to apply a signal or tick a plan (kind "signal" or "plan"); `parked`
+    // when that failure parked it.
+    void observe_plan_failure(const std::string& kind, bool parked);
+
     // The Prometheus text exposition format, version 0.0.4.
     [[nodiscard]] std::string render() const;
 
@@ -35,6 +39,8 @@ private:
     prometheus::Family<prometheus::Histogram>& ingest_duration_;
     prometheus::Family<prometheus::Counter>& deliveries_;
     prometheus::Family<prometheus::Histogram>& delivery_duration_;
+    prometheus::Family<prometheus::Counter>& plan_failures_;
+    prometheus::Family<prometheus::Counter>& plan_parked_;
 };
 
 }  // namespace eenplan::service

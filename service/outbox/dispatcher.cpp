@@ -122,13 +122,27 @@ void Dispatcher::run(unsigned seed) {
 
 std::size_t Dispatcher::dispatch_batch(Connectors& connectors, std::uint64_t& random_state) {
     const std::int64_t start = now_us();
-    const std::int64_t lease_until = start + static_cast<std::int64_t>(config_.delivery.lease_seconds) * 1'000'000;
+    const auto lease = static_cast<std::int64_t>(config_.delivery.lease_seconds) * 1'000'000;
+    const std::int64_t lease_until = start + lease;
     std::string token;
     const auto batch = store_.claim(config_.delivery.batch_size, start, lease_until, token);
     if (batch.empty()) return 0;
-    std::vector<DeliveryOutcome> outcomes;
-    outcomes.reserve(batch.size());
+    // Deliveries that were not sent (unknown recipient, open circuit) are only moved; they are
+    // recorded together at the end. Each sent one gets a lease of its own just before it is sent
+    // and its outcome is recorded right after, so neither the rows still waiting in the batch nor
+    // the ones already sent depend on how long the whole batch takes: a row whose claim ran out
+    // while it waited may be claimed by another dispatcher, and then this one leaves it alone.
+    std::vector<DeliveryOutcome> moved;
     for (const ClaimedDelivery& claimed : batch) {
+        if (stopping_) {
+            // Shutting down: hand the rest back at once instead of after the lease.
+            DeliveryOutcome back;
+            back.delivery_id = claimed.delivery_id;
+            back.attempted = false;
+            back.next_attempt_at_us = now_us();
+            moved.push_back(std::move(back));
+            continue;
+        }
         const auto it = recipients_.find(claimed.recipient_id);
         if (it == recipients_.end()) {
             // Not configured here (any more): leave it to an instance that knows the recipient, or
@@ -137,17 +151,22 @@ std::size_t Dispatcher::dispatch_batch(Connectors& connectors, std::uint64_t& ra
             deferred.delivery_id = claimed.delivery_id;
             deferred.attempted = false;
             deferred.next_attempt_at_us = lease_until;
-            outcomes.push_back(std::move(deferred));
+            moved.push_back(std::move(deferred));
             continue;
         }
-        outcomes.push_back(deliver(claimed, *it->second, connectors, random_state));
+        DeliveryOutcome outcome = deliver(claimed, token, lease, *it->second, connectors, random_state);
+        if (!outcome.attempted) {
+            if (!outcome.delivery_id.empty()) moved.push_back(std::move(outcome));
+            continue;
+        }
+        store_.record({outcome}, token, now_us());
     }
-    store_.record(outcomes, token, now_us());
+    store_.record(moved, token, now_us());
     return batch.size();
 }
 
-DeliveryOutcome Dispatcher::deliver(const ClaimedDelivery& claimed, Recipient& recipient, Connectors& connectors,
-                                    std::uint64_t& random_state) {
+DeliveryOutcome Dispatcher::deliver(const ClaimedDelivery& claimed, const std::string& token, std::int64_t lease,
+                                    Recipient& recipient, Connectors& connectors, std::uint64_t& random_state) {
     DeliveryOutcome out;
     out.delivery_id = claimed.delivery_id;
     out.correlation_id = claimed.correlation_id;
@@ -160,6 +179,18 @@ DeliveryOutcome Dispatcher::deliver(const ClaimedDelivery& claimed, Recipient& r
             metrics_.observe_delivery(recipient.config->id, "deferred", 0.0);
             return out;
         }
+    }
+    if (!store_.renew(claimed.delivery_id, token, now_us() + lease)) {
+        // Its claim ran out while it waited in the batch and another dispatcher has it now (or an
+        // admin cancelled it): not ours to send. Nothing to record either.
+        Poco::Message message("delivery", "lease lost before sending", Poco::Message::PRIO_INFORMATION);
+        message.set("event", "delivery.lease_lost");
+        message.set("delivery_id", claimed.delivery_id);
+        logger_.log(message);
+        metrics_.observe_delivery(recipient.config->id, "lease_lost", 0.0);
+        out.attempted = false;
+        out.delivery_id.clear();
+        return out;
     }
     auto& connector = connectors[claimed.recipient_id];
     if (!connector) connector = make_connector(*recipient.config);

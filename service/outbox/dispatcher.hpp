@@ -1,6 +1,6 @@
 // The outbox dispatcher: worker threads that claim due deliveries in batches, deliver each through
-// its recipient's connector over a keep-alive connection of their own, and record the outcomes of
-// a batch in one transaction. Several instances may run on one PostgreSQL database; on SQLite one
+// its recipient's connector over a keep-alive connection of their own under a lease renewed just
+// before the send, and record each outcome right after it. Several instances may run on one PostgreSQL database; on SQLite one
 // instance dispatches. A circuit breaker per recipient (shared by this instance's threads) holds
 // back deliveries to a receiver that keeps failing, so it does not slow the others down.
 #pragma once
@@ -36,7 +36,8 @@ public:
     Dispatcher& operator=(const Dispatcher&) = delete;
 
     void start();
-    // Lets every thread finish the batch in hand and record it, then joins them.
+    // Lets every thread finish the send in hand and record it, hands the rest of its batch back
+    // (due at once), then joins them.
     void stop();
     // Something was queued: look now instead of at the next poll.
     void wake();
@@ -53,8 +54,10 @@ private:
     void run(unsigned seed);
     // One claimed batch: returns how many deliveries it claimed.
     std::size_t dispatch_batch(Connectors& connectors, std::uint64_t& random_state);
-    DeliveryOutcome deliver(const ClaimedDelivery& claimed, Recipient& recipient, Connectors& connectors,
-                            std::uint64_t& random_state);
+    // Renews the delivery's lease (`lease` microseconds from now) and sends it. An outcome with
+    // attempted false and an empty delivery_id: the lease was lost, nothing to record.
+    DeliveryOutcome deliver(const ClaimedDelivery& claimed, const std::string& token, std::int64_t lease,
+                            Recipient& recipient, Connectors& connectors, std::uint64_t& random_state);
 
     const Config& config_;
     OutboxStore& store_;

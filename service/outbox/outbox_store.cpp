@@ -165,6 +165,19 @@ std::vector<ClaimedDelivery> OutboxStore::claim(int limit, std::int64_t now_us, 
     });
 }
 
+bool OutboxStore::renew(const std::string& delivery_id, const std::string& token, std::int64_t lease_until_us) {
+    const long long lease = lease_until_us;
+    return database_.with_session([&](soci::session& sql) {
+        // One autocommitted statement on both backends; on PostgreSQL the row lock it takes makes a
+        // concurrent claim skip the row (SKIP LOCKED), and a claim that came first changed the token.
+        soci::statement st = (sql.prepare << "UPDATE deliveries SET next_attempt_at_us = :lease "
+                                             "WHERE delivery_id = :id AND claim_token = :tok AND state = 'pending'",
+                              soci::use(lease), soci::use(delivery_id), soci::use(token));
+        st.execute(true);
+        return st.get_affected_rows() == 1;
+    });
+}
+
 void OutboxStore::record(const std::vector<DeliveryOutcome>& outcomes, const std::string& token, std::int64_t now_us) {
     if (outcomes.empty()) return;
     // Columns of the two bulk updates and the attempt rows.

@@ -95,6 +95,11 @@ public:
     // (FOR UPDATE SKIP LOCKED), so several dispatchers never claim one delivery at once.
     std::vector<ClaimedDelivery> claim(int limit, std::int64_t now_us, std::int64_t lease_until_us,
                                        std::string& token);
+    // Extends the lease of one claimed delivery to `lease_until_us`, just before it is sent, so a
+    // delivery late in a long batch is never sent under a lease that has already run out. False
+    // when the lease was lost meanwhile (claimed again by another dispatcher, cancelled,
+    // delivered): the caller must not send it.
+    bool renew(const std::string& delivery_id, const std::string& token, std::int64_t lease_until_us);
     // Records a batch's outcomes in one transaction. A delivery whose lease was lost meanwhile
     // (claimed again after its lease ran out, or cancelled) keeps the newer state; its attempt is
     // still logged.

@@ -132,9 +132,11 @@ int PlanKeeper::apply_pending_signals(Day today, int max, std::int64_t now_us) {
             throw;
         } catch (const std::exception&) {
             // Nothing of this signal was committed; it stays unplanned and is tried again next
-            // round. The signals after it go on: one bad signal must not hold up every family.
+            // round, until it is parked. The signals after it go on: one bad signal must not hold
+            // up every family.
             log_event(logger_, Poco::Message::PRIO_ERROR, "signal not applied to its plan", "plan.signal_failed",
                       {{"signal_id", signal_id}});
+            note_failure(ParkedKind::signal, signal_id, now_us);
         }
     }
     return applied;
@@ -157,6 +159,7 @@ int PlanKeeper::apply_due(Day today, int max, std::int64_t now_us) {
                     decisions.insert(decisions.end(), result.value().begin(), result.value().end());
                     record_outcome(sql, engine_, outbox_, logger_, plan, true, decisions, context,
                                    "routeboek", today, now_us);
+                    clear_failures(sql, ParkedKind::plan, family_id);
                     return true;
                 });
             });
@@ -165,6 +168,7 @@ int PlanKeeper::apply_due(Day today, int max, std::int64_t now_us) {
             throw;
         } catch (const std::exception&) {
             log_event(logger_, Poco::Message::PRIO_ERROR, "plan not ticked", "plan.tick_failed", {{"family_id", family_id}});
+            note_failure(ParkedKind::plan, family_id, now_us);
         }
     }
     return ticked;
@@ -185,6 +189,39 @@ Result<std::vector<Decision>> PlanKeeper::override_plan(const std::string& famil
             return result.value();
         });
     });
+}
+
+void PlanKeeper::note_failure(ParkedKind kind, const std::string& id, std::int64_t now_us) {
+    const char* kind_text = kind == ParkedKind::signal ? "signal" : "plan";
+    bool parked = false;
+    try {
+        parked = database_.with_session([&](soci::session& sql) {
+            return in_write_transaction(sql, database_.backend(),
+                                        [&] { return count_failure(sql, kind, id, max_attempts, now_us); });
+        });
+    } catch (const std::exception&) {
+        // Not counted this time (the store is unwell); the next failure is.
+        log_event(logger_, Poco::Message::PRIO_WARNING, "failure not counted", "plan.failure_not_counted",
+                  {{"kind", kind_text}});
+        return;
+    }
+    if (metrics_ != nullptr) metrics_->observe_plan_failure(kind_text, parked);
+    if (parked) {
+        log_event(logger_, Poco::Message::PRIO_WARNING, "parked after repeated failures; retry with POST /v1/parked/retry",
+                  "plan.parked", {{"kind", kind_text}, {kind == ParkedKind::signal ? "signal_id" : "family_id", id}});
+    }
+}
+
+std::vector<ParkedItem> PlanKeeper::parked(int max) {
+    return database_.with_session([&](soci::session& sql) { return parked_items(sql, max); });
+}
+
+int PlanKeeper::retry_parked() {
+    const int retried = database_.with_session([&](soci::session& sql) {
+        return in_write_transaction(sql, database_.backend(), [&] { return service::retry_parked(sql); });
+    });
+    wake();
+    return retried;
 }
 
 std::optional<PlanState> PlanKeeper::plan(const std::string& family_id) {

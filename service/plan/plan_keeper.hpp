@@ -20,7 +20,9 @@
 #include "eenplan/core/result.hpp"
 #include "eenplan/core/routeboek/engine.hpp"
 #include "ingest/signal_stored.hpp"
+#include "observability/metrics.hpp"
 #include "outbox/task_outbox.hpp"
+#include "plan/plan_store.hpp"
 #include "common/store_types.hpp"
 
 namespace eenplan::service {
@@ -55,13 +57,22 @@ public:
 
     [[nodiscard]] const routeboek::Engine& engine() const noexcept { return engine_; }
 
+    // Failures: a signal or plan that failed `max_attempts` times is parked (passed over) until
+    // an admin retries it; counted in the metrics when set.
+    static constexpr int max_attempts = 5;
+    void set_metrics(Metrics* metrics) { metrics_ = metrics; }
+    std::vector<ParkedItem> parked(int max);
+    int retry_parked();
+
 private:
     void run();
+    void note_failure(ParkedKind kind, const std::string& id, std::int64_t now_us);
 
     Database& database_;
     routeboek::Engine engine_;
     const TaskOutbox* outbox_;
     Poco::Logger& logger_;
+    Metrics* metrics_ = nullptr;
     std::thread thread_;
     std::mutex mutex_;
     std::condition_variable wakeup_;

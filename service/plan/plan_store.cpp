@@ -154,7 +154,8 @@ void insert_decision(soci::session& sql, const std::string& family_id, const Dec
 
 std::vector<std::string> unplanned_signals(soci::session& sql, int max) {
     soci::rowset<std::string> rows =
-        (sql.prepare << "SELECT signal_id FROM signals WHERE planned_at_us IS NULL ORDER BY received_at_us, signal_id "
+        (sql.prepare << "SELECT signal_id FROM signals WHERE planned_at_us IS NULL AND plan_parked_at_us IS NULL "
+                        "ORDER BY received_at_us, signal_id "
                         "LIMIT :n",
          soci::use(max));
     return {rows.begin(), rows.end()};
@@ -182,7 +183,7 @@ void mark_planned(soci::session& sql, const std::string& signal_id, std::int64_t
 std::vector<std::string> due_plans(soci::session& sql, Day today, int max) {
     const std::string day = format_day(today);
     soci::rowset<std::string> rows =
-        (sql.prepare << "SELECT family_id FROM plans WHERE next_check IS NOT NULL AND next_check <= :d "
+        (sql.prepare << "SELECT family_id FROM plans WHERE next_check IS NOT NULL AND next_check <= :d AND parked_at_us IS NULL "
                         "ORDER BY next_check, family_id LIMIT :n",
          soci::use(day), soci::use(max));
     return {rows.begin(), rows.end()};
@@ -194,6 +195,73 @@ bool plan_is_due(soci::session& sql, const std::string& family_id, Day today) {
     sql << "SELECT COUNT(*) FROM plans WHERE family_id = :f AND next_check IS NOT NULL AND next_check <= :d",
         soci::use(family_id), soci::use(day), soci::into(due);
     return due > 0;
+}
+
+bool count_failure(soci::session& sql, ParkedKind kind, const std::string& id, int max_attempts, std::int64_t now_us) {
+    const long long now = now_us;
+    const bool signal = kind == ParkedKind::signal;
+    const std::string table = signal ? "signals" : "plans";
+    const std::string key = signal ? "signal_id" : "family_id";
+    const std::string attempts = signal ? "plan_attempts" : "tick_attempts";
+    const std::string parked = signal ? "plan_parked_at_us" : "parked_at_us";
+    sql << "UPDATE " + table + " SET " + attempts + " = " + attempts + " + 1, " + parked + " = CASE WHEN " + attempts +
+               " + 1 >= :max THEN CAST(:now AS BIGINT) ELSE NULL END WHERE " + key + " = :id",
+        soci::use(max_attempts), soci::use(now), soci::use(id);
+    soci::indicator ind = soci::i_null;
+    long long at = 0;
+    sql << "SELECT " + parked + " FROM " + table + " WHERE " + key + " = :id", soci::use(id), soci::into(at, ind);
+    return sql.got_data() && ind == soci::i_ok;
+}
+
+void clear_failures(soci::session& sql, ParkedKind kind, const std::string& id) {
+    if (kind == ParkedKind::signal) {
+        sql << "UPDATE signals SET plan_attempts = 0, plan_parked_at_us = NULL WHERE signal_id = :id AND plan_attempts > 0",
+            soci::use(id);
+    } else {
+        sql << "UPDATE plans SET tick_attempts = 0, parked_at_us = NULL WHERE family_id = :id AND tick_attempts > 0",
+            soci::use(id);
+    }
+}
+
+std::vector<ParkedItem> parked_items(soci::session& sql, int max) {
+    std::vector<ParkedItem> out;
+    {
+        soci::rowset<soci::row> rows =
+            (sql.prepare << "SELECT signal_id, plan_attempts, plan_parked_at_us FROM signals WHERE planned_at_us IS NULL "
+                            "AND plan_parked_at_us IS NOT NULL ORDER BY plan_parked_at_us, signal_id LIMIT :n",
+             soci::use(max));
+        for (const soci::row& row : rows) {
+            ParkedItem item{ParkedKind::signal, row.get<std::string>(0), 0, 0};
+            item.attempts = row.get_properties(1).get_data_type() == soci::dt_integer ? row.get<int>(1)
+                                                                                      : static_cast<int>(row.get<long long>(1));
+            item.parked_at_us = row.get_properties(2).get_data_type() == soci::dt_integer ? row.get<int>(2)
+                                                                                          : row.get<long long>(2);
+            out.push_back(std::move(item));
+        }
+    }
+    soci::rowset<soci::row> rows =
+        (sql.prepare << "SELECT family_id, tick_attempts, parked_at_us FROM plans WHERE parked_at_us IS NOT NULL "
+                        "ORDER BY parked_at_us, family_id LIMIT :n",
+         soci::use(max));
+    for (const soci::row& row : rows) {
+        ParkedItem item{ParkedKind::plan, row.get<std::string>(0), 0, 0};
+        item.attempts = row.get_properties(1).get_data_type() == soci::dt_integer ? row.get<int>(1)
+                                                                                  : static_cast<int>(row.get<long long>(1));
+        item.parked_at_us = row.get_properties(2).get_data_type() == soci::dt_integer ? row.get<int>(2)
+                                                                                      : row.get<long long>(2);
+        out.push_back(std::move(item));
+    }
+    return out;
+}
+
+int retry_parked(soci::session& sql) {
+    long long signals = 0, plans = 0;
+    sql << "SELECT COUNT(*) FROM signals WHERE plan_parked_at_us IS NOT NULL AND planned_at_us IS NULL", soci::into(signals);
+    sql << "SELECT COUNT(*) FROM plans WHERE parked_at_us IS NOT NULL", soci::into(plans);
+    sql << "UPDATE signals SET plan_attempts = 0, plan_parked_at_us = NULL "
+           "WHERE plan_parked_at_us IS NOT NULL AND planned_at_us IS NULL";
+    sql << "UPDATE plans SET tick_attempts = 0, parked_at_us = NULL WHERE parked_at_us IS NOT NULL";
+    return static_cast<int>(signals + plans);
 }
 
 }  // namespace eenplan::service

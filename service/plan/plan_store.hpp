@@ -60,4 +60,21 @@ void mark_planned(soci::session& sql, const std::string& signal_id, std::int64_t
 std::vector<std::string> due_plans(soci::session& sql, routeboek::Day today, int max);
 bool plan_is_due(soci::session& sql, const std::string& family_id, routeboek::Day today);
 
+// Failing signals and plans: counted, and parked after `max_attempts` failures so the worker
+// passes them over until an admin retries them.
+enum class ParkedKind { signal, plan };
+struct ParkedItem {
+    ParkedKind kind;
+    std::string id;  // signal_id or family_id
+    int attempts = 0;
+    std::int64_t parked_at_us = 0;
+};
+// Counts one failed application (in a transaction of its own); true when it is parked now.
+bool count_failure(soci::session& sql, ParkedKind kind, const std::string& id, int max_attempts, std::int64_t now_us);
+// After a successful application: the count starts again.
+void clear_failures(soci::session& sql, ParkedKind kind, const std::string& id);
+std::vector<ParkedItem> parked_items(soci::session& sql, int max);
+// Un-parks every parked signal and plan (attempts from zero); returns how many.
+int retry_parked(soci::session& sql);
+
 }  // namespace eenplan::service

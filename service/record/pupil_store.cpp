@@ -19,6 +19,15 @@ std::optional<std::string> identifier_owner(soci::session& sql, const std::strin
     return owner;
 }
 
+std::optional<std::string> identifier_owner(soci::session& sql, const std::string& pseudonym,
+                                            const std::vector<std::string>& earlier) {
+    if (auto owner = identifier_owner(sql, pseudonym)) return owner;
+    for (const std::string& value : earlier) {
+        if (auto owner = identifier_owner(sql, value)) return owner;
+    }
+    return std::nullopt;
+}
+
 bool pupil_exists(soci::session& sql, const std::string& pupil_id) {
     int n = 0;
     sql << "SELECT COUNT(*) FROM pupils WHERE pupil_id = :id", soci::use(pupil_id), soci::into(n);

@@ -17,6 +17,10 @@ namespace eenplan::service::records {
 std::string new_id();
 
 std::optional<std::string> identifier_owner(soci::session& sql, const std::string& pseudonym);
+// The same, trying the value under older key versions too (newest first), as long as
+// --repseudonymise has not moved every stored value to the current one.
+std::optional<std::string> identifier_owner(soci::session& sql, const std::string& pseudonym,
+                                            const std::vector<std::string>& earlier);
 bool pupil_exists(soci::session& sql, const std::string& pupil_id);
 // The record `pupil_id` belongs to now, following merges.
 std::string root_of(soci::session& sql, const std::string& pupil_id);

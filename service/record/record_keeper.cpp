@@ -74,7 +74,7 @@ public:
     std::optional<LinkedPupil> link_identifiers(const std::vector<HubPseudonym>& identifiers, bool create) {
         std::vector<record::IdentifierSighting> sightings;
         for (const HubPseudonym& id : identifiers) {
-            record::IdentifierSighting s{id.kind, id.pseudonym, identifier_owner(sql_, id.pseudonym), std::nullopt};
+            record::IdentifierSighting s{id.kind, id.pseudonym, identifier_owner(sql_, id.pseudonym, id.earlier), std::nullopt};
             if (s.known_on) s.known_root = root_of(sql_, *s.known_on);
             sightings.push_back(std::move(s));
         }

@@ -1,5 +1,8 @@
 #include "store/database.hpp"
 
+#include <chrono>
+#include <thread>
+
 #include <Poco/Timestamp.h>
 #include <soci/postgresql/soci-postgresql.h>
 #include <soci/sqlite3/soci-sqlite3.h>
@@ -40,9 +43,23 @@ void Database::configure(soci::session& session) {
     if (backend_ == Backend::sqlite) {
         // WAL lets readers run beside the writer; synchronous=FULL makes a commit durable before
         // the 202 goes out, even on power loss. busy_timeout queues writers instead of failing.
-        session << "PRAGMA journal_mode=WAL";
-        session << "PRAGMA synchronous=FULL";
+        // busy_timeout comes first, so that switching to WAL (which needs the lock a process that
+        // is just exiting, or a writer, may still hold) waits like any writer instead of failing
+        // start-up; a busy answer that comes back anyway (SQLite does not always call the busy
+        // handler for this one) is retried up to the same 10 s.
         session << "PRAGMA busy_timeout=10000";
+        const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+        for (;;) {
+            try {
+                session << "PRAGMA journal_mode=WAL";
+                break;
+            } catch (const soci::sqlite3_soci_error& error) {
+                const bool busy = error.result() == SQLITE_BUSY || error.result() == SQLITE_LOCKED;
+                if (!busy || std::chrono::steady_clock::now() >= deadline) throw;
+                std::this_thread::sleep_for(std::chrono::milliseconds(50));
+            }
+        }
+        session << "PRAGMA synchronous=FULL";
         session << "PRAGMA foreign_keys=ON";
     }
 }

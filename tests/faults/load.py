@@ -1,0 +1,84 @@
+#!/usr/bin/env python3
+"""Sustained signed load for the fault harness: POST /v1/sources/<source>/signals with distinct,
+Standard-Webhooks-signed signals from N threads, each signal an ongeoorloofd absence of 30 days
+for a new synthetic pupil (so the routeboek plans it and queues a task). Every answer is written
+to <out> as "<webhook-id> <status>" (status 0: no answer, the connection failed; "503ra": a 503
+with Retry-After). Runs until
+<stop-file> exists. The port is re-read from <port-file> on each connection failure, so a
+restarted service (new port) is found again.
+  load.py <port-file> <source> <whsec-secret> <out> <stop-file> [threads]"""
+import base64, datetime, hashlib, hmac, http.client, os, sys, threading, time
+
+port_file, source, secret, out_path, stop_file = sys.argv[1:6]
+threads = int(sys.argv[6]) if len(sys.argv) > 6 else 4
+key = base64.b64decode(secret.removeprefix("whsec_"))
+run = f"{int(time.time())}-{os.getpid()}"
+today = datetime.date.today()
+lock = threading.Lock()
+out = open(out_path, "a", buffering=1)
+
+
+def bsn(n):
+    # A nine-digit number passing the elfproef, from a counter.
+    base = 100000000 + n * 7
+    while True:
+        d = [int(c) for c in f"{base:09d}"]
+        if (sum(d[i] * (9 - i) for i in range(8)) - d[8]) % 11 == 0:
+            return f"{base:09d}"
+        base += 1
+
+
+def body(n):
+    subject = '{"bsn":"%s"}' % bsn(n)
+    return ('{"type":"absence.reported","occurred_at":"%sT08:00:00Z","subject":%s,'
+            '"school":{"brin":"12AB","gemeentecode":"GM0518"},'
+            '"data":{"absence_kind":"ongeoorloofd","from":"%s"}}') % (
+        today.isoformat(), subject, (today - datetime.timedelta(days=30)).isoformat())
+
+
+def send(conn, webhook_id, payload):
+    ts = str(int(time.time()))
+    sig = base64.b64encode(hmac.new(key, f"{webhook_id}.{ts}.{payload}".encode(), hashlib.sha256).digest()).decode()
+    conn.request("POST", f"/v1/sources/{source}/signals", payload.encode(),
+                 {"content-type": "application/json", "webhook-id": webhook_id, "webhook-timestamp": ts,
+                  "webhook-signature": "v1," + sig})
+    r = conn.getresponse()
+    r.read()
+    # A 503 that says when to come back is written as "503ra".
+    return f"{r.status}ra" if r.status == 503 and r.getheader("Retry-After") else r.status
+
+
+def port():
+    try:
+        return int(open(port_file).read().strip())
+    except (OSError, ValueError):
+        return 0
+
+
+def worker(t):
+    n = t
+    conn = None
+    while not os.path.exists(stop_file):
+        webhook_id = f"msg_fault_{run}_{n}"
+        status = 0
+        try:
+            if conn is None:
+                p = port()
+                if p == 0:
+                    time.sleep(0.05)
+                    continue
+                conn = http.client.HTTPConnection("127.0.0.1", p, timeout=10)
+            status = send(conn, webhook_id, body(n))
+        except (OSError, http.client.HTTPException):
+            conn = None
+            time.sleep(0.02)
+        with lock:
+            out.write(f"{webhook_id} {status}\n")
+        n += threads
+
+
+ts = [threading.Thread(target=worker, args=(t,)) for t in range(threads)]
+for t in ts:
+    t.start()
+for t in ts:
+    t.join()

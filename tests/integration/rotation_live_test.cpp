@@ -1,0 +1,48 @@
+// Key rotation beside a running service: between the restart on a new pseudonym key and the end
+// of --repseudonymise, a known pupil's new signal must land on its existing record (lookups try
+// the older key versions too), and the job must then not collide with what was written meanwhile.
+#include <catch2/catch.hpp>
+
+#include <Poco/Timestamp.h>
+
+#include "outbound/webhook_sender.hpp"
+#include "support/service_process.hpp"
+#include "synthetic_people.hpp"
+
+using namespace eenplan::testing;
+
+SCENARIO("a pupil signalled between rotation and re-pseudonymisation keeps one record", "[identity][faults]") {
+    TempDir dir;
+    TestStore store(dir.path());
+    ServiceProcess service(store, dir.path());
+    const std::string bsn = eenplan::simulators::synthetic_bsn(41);
+    auto send = [&](const std::string& id) {
+        eenplan::integration::WebhookSender sender({service.signals_url("school-a"), std::nullopt, std::chrono::seconds(10)});
+        const std::string body = R"({"type":"enrolment.started","occurred_at":"2026-08-24T08:00:00Z","subject":{"bsn":")" +
+                                 bsn + R"("},"school":{"brin":"12AB","gemeentecode":"GM0518"},"data":{"start_date":"2026-08-24"}})";
+        return sender.post(id, Poco::Timestamp().epochTime(), body, school_a().secret_bytes()).status;
+    };
+    REQUIRE(send("msg_before_rotation") == 202);
+    REQUIRE(store.count("pupils") == 1);
+
+    WHEN("the service restarts on a second key version and the pupil is signalled before the job runs") {
+        service.stop();
+        service.add_key_version();
+        service.start();
+        REQUIRE(send("msg_after_rotation") == 202);
+        THEN("the signal lands on the pupil's existing record") {
+            CHECK(store.count("pupils") == 1);
+            AND_WHEN("the job runs") {
+                const auto [code, output] = run_service_once(service.config_file(), "--repseudonymise");
+                INFO(output);
+                THEN("it completes without failures, and the pupil still has one record, found by the new value") {
+                    CHECK(code == 0);
+                    CHECK_THAT(output, Catch::Contains("0 failed"));
+                    CHECK(store.count("pupils") == 1);
+                    REQUIRE(send("msg_after_job") == 202);
+                    CHECK(store.count("pupils") == 1);
+                }
+            }
+        }
+    }
+}
