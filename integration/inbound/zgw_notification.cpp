@@ -59,7 +59,7 @@ Result<CanonicalRequest> map_youth_care_rol(const Notification& n, const std::st
     Poco::JSON::Object::Ptr data = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
     data->set("start_date", *date);
     data->set("provider", provider);
-    return canonical_request(SignalType::support_started, n.aanmaakdatum, subject, nullptr, data);
+    return canonical_request(SignalType::youthcare_started, n.aanmaakdatum, subject, nullptr, data);
 }
 
 }  // namespace eenplan::inbound

@@ -2,7 +2,7 @@
 // resourceUrl, actie, aanmaakdatum, kenmerken) turned into signals. The one case mapped today:
 // a youth-care decision registered as a zaak of a configured zaaktype gets its child as a rol
 // (kanaal "zaken", resource "rol", actie "create"); the hub fetches that rol from the Zaken API
-// for the child's BSN (betrokkeneIdentificatie.inpBsn) and records support.started with the
+// for the child's BSN (betrokkeneIdentificatie.inpBsn) and records youthcare.started with the
 // configured provider from the notification's date. Other notifications are acknowledged and
 // ignored.
 #pragma once
@@ -26,7 +26,7 @@ Result<Notification> parse_notification(const std::string& body);
 // configured zaaktypes (zaaktype URL -> provider); nullopt for every other notification.
 std::optional<std::string> youth_care_provider(const Notification& n, const std::map<std::string, std::string>& zaaktypes);
 
-// The canonical support.started signal from the notification and the fetched rol (JSON).
+// The canonical youthcare.started signal from the notification and the fetched rol (JSON).
 Result<CanonicalRequest> map_youth_care_rol(const Notification& n, const std::string& rol_body, const std::string& provider);
 
 }  // namespace eenplan::inbound

@@ -2,6 +2,8 @@
 
 #include <chrono>
 #include <iostream>
+#include <memory>
+#include <optional>
 
 #include <Poco/AutoPtr.h>
 #include <Poco/ConsoleChannel.h>
@@ -35,6 +37,7 @@
 #include "record/record_keeper.hpp"
 #include "record/record_views.hpp"
 #include "routeboek/routeboek_loader.hpp"
+#include "routeboek/school_calendar_loader.hpp"
 #include "store/database.hpp"
 #include "store/signal_store.hpp"
 
@@ -48,6 +51,19 @@ void print_problems(const std::string& file, const Problems& problems) {
     for (const Problem& p : problems) {
         std::cerr << "  " << (p.pointer.empty() ? "(document)" : p.pointer) << ": " << p.detail << "\n";
     }
+}
+
+// The school calendar, checked whole before anything starts like the routeboek: nullopt when it is
+// not valid (the problems are printed), a null pointer when none is configured.
+std::optional<std::unique_ptr<routeboek::SchoolCalendar>> load_configured_school_calendar(
+    const std::optional<std::string>& path) {
+    if (!path) return std::unique_ptr<routeboek::SchoolCalendar>();
+    auto loaded = load_school_calendar(*path);
+    if (!loaded) {
+        print_problems(*path, loaded.problems());
+        return std::nullopt;
+    }
+    return std::make_unique<routeboek::SchoolCalendar>(std::move(loaded).value());
 }
 
 Poco::Logger& setup_logging(const LoggingConfig& logging) {
@@ -171,6 +187,8 @@ int ServiceApplication::main(const std::vector<std::string>&) {
         }
         routeboek = std::move(loaded).value();
     }
+    auto calendar = load_configured_school_calendar(config->school_calendar);
+    if (!calendar) return EXIT_CONFIG;
     if (check_only_) {
         std::cout << "eenplan-service: " << config_path_ << " is valid\n";
         return EXIT_OK;
@@ -226,7 +244,7 @@ int ServiceApplication::main(const std::vector<std::string>&) {
         context.rol_lookup = &rol_lookup;
         std::optional<PlanKeeper> plans;
         if (routeboek) {
-            plans.emplace(database, *routeboek, &outbox, logger);
+            plans.emplace(database, *routeboek, &outbox, logger, calendar->get());
             plans->set_metrics(&metrics);
             context.plans = &*plans;
             stored_signals.subscribe(*plans);  // before the server takes its first request

@@ -180,6 +180,7 @@ Result<Config> parse_config(const std::string& yaml_text, const std::string& bas
         config.admin.jwt_secret_file = resolve(admin["jwt_secret_file"].as<std::string>(), base_dir);
     }
     if (const YAML::Node routeboek = root["routeboek"]) config.routeboek = resolve(routeboek.as<std::string>(), base_dir);
+    if (const YAML::Node c = root["school_calendar"]) config.school_calendar = resolve(c.as<std::string>(), base_dir);
 
     if (const YAML::Node logging = root["logging"]) {
         config.logging.level = get_or(logging, "level", config.logging.level);

@@ -130,6 +130,7 @@ struct Config {
     LinkageConfig linkage;
     AdminConfig admin;
     std::optional<std::string> routeboek;  // path of the routeboek file; no plans without it
+    std::optional<std::string> school_calendar;  // path of the school calendar; without it calendar days
     std::vector<SourceConfig> sources;
     DeliveryConfig delivery;
     std::vector<RecipientConfig> recipients;

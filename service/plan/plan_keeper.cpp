@@ -36,10 +36,13 @@ std::string outbox_recipient(const std::string& recipient) {
 
 }  // namespace
 
-Day today_utc() { return std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now()); }
+Day today_dutch() {
+    return routeboek::dutch_day(std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()));
+}
 
-PlanKeeper::PlanKeeper(Database& database, const Routeboek& routeboek, const TaskOutbox* outbox, Poco::Logger& logger)
-    : database_(database), engine_(routeboek), outbox_(outbox), logger_(logger) {}
+PlanKeeper::PlanKeeper(Database& database, const Routeboek& routeboek, const TaskOutbox* outbox, Poco::Logger& logger,
+                       const routeboek::SchoolCalendar* calendar)
+    : database_(database), engine_(routeboek, calendar), outbox_(outbox), logger_(logger) {}
 
 PlanKeeper::~PlanKeeper() { stop(); }
 
@@ -104,13 +107,12 @@ int PlanKeeper::apply_pending_signals(Day today, int max, std::int64_t now_us) {
                     claimed->signal.pupil_id = context.pupil_id;
                     auto loaded = load_plan(sql, database_.backend(), context.family_id, true);
                     const bool existed = loaded.has_value();
-                    if (!loaded && !context.family_id.starts_with("pupil-")) {
-                        // The pupil had a plan of its own before a household named its family: the
-                        // family's plan continues it (its row is written below, the old one is gone).
-                        loaded = adopt_pupil_plan(sql, database_.backend(), "pupil-" + context.pupil_id, context.family_id);
-                    }
                     PlanState plan = loaded ? std::move(*loaded) : PlanState{};
                     plan.family_id = context.family_id;
+                    // Children that had a plan of their own before a household named their family:
+                    // the family's plan takes each of them over, not only the first (their rows go,
+                    // their decisions follow; the family's row is written below).
+                    adopt_sibling_plans(sql, database_.backend(), context.family_id, plan);
                     auto event = to_event(claimed->signal);
                     std::vector<Decision> decisions = refresh_residence(
                         engine_, plan, context, event && event->signal.school ? event->signal.school->gemeentecode : std::string(), today);
@@ -255,10 +257,10 @@ void PlanKeeper::run() {
                                 std::chrono::system_clock::now().time_since_epoch())
                                 .count();
         try {
-                while (!stopping_ && apply_pending_signals(today_utc(), 200, now_us) > 0) {
+                while (!stopping_ && apply_pending_signals(today_dutch(), 200, now_us) > 0) {
                 }
                 if (std::chrono::steady_clock::now() - last_schedule >= std::chrono::minutes(1)) {
-                    while (!stopping_ && apply_due(today_utc(), 500, now_us) > 0) {
+                    while (!stopping_ && apply_due(today_dutch(), 500, now_us) > 0) {
                     }
                     last_schedule = std::chrono::steady_clock::now();
                 }

@@ -30,7 +30,7 @@ namespace eenplan::service {
 class PlanKeeper final : public SignalStoredSubscriber {
 public:
     PlanKeeper(Database& database, const routeboek::Routeboek& routeboek, const TaskOutbox* outbox,
-               Poco::Logger& logger);
+               Poco::Logger& logger, const routeboek::SchoolCalendar* calendar = nullptr);
     ~PlanKeeper();
     PlanKeeper(const PlanKeeper&) = delete;
     PlanKeeper& operator=(const PlanKeeper&) = delete;
@@ -80,7 +80,9 @@ private:
     std::atomic<bool> stopping_{false};
 };
 
-// Today's date in UTC from the system clock: the only clock read of the plan side.
-routeboek::Day today_utc();
+// Today's Dutch date (Europe/Amsterdam) from the system clock: the only clock read of the plan side.
+routeboek::Day today_dutch();
+// The old name, kept for callers outside the plan room: it returns the Dutch date too.
+inline routeboek::Day today_utc() { return today_dutch(); }
 
 }  // namespace eenplan::service

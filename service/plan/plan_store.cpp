@@ -101,6 +101,18 @@ std::optional<PlanState> adopt_pupil_plan(soci::session& sql, Backend backend, c
     return plan;
 }
 
+int adopt_sibling_plans(soci::session& sql, Backend backend, const std::string& family_id, PlanState& plan) {
+    if (family_id.starts_with("pupil-")) return 0;
+    int adopted = 0;
+    for (const std::string& child : records::family_children(sql, family_id).roots) {
+        auto sibling = adopt_pupil_plan(sql, backend, "pupil-" + child, family_id);
+        if (!sibling) continue;
+        adopt_plan(plan, std::move(*sibling));
+        ++adopted;
+    }
+    return adopted;
+}
+
 void save_plan(soci::session& sql, const PlanState& plan, const std::string& routeboek_id,
                std::optional<Day> next_check, bool existed, std::int64_t now_us) {
     const std::string state = encode_plan(plan);

@@ -42,6 +42,9 @@ std::optional<routeboek::PlanState> load_plan(soci::session& sql, Backend backen
 // removes the old row (its decisions follow); nullopt when there is none.
 std::optional<routeboek::PlanState> adopt_pupil_plan(soci::session& sql, Backend backend, const std::string& pupil_plan_id,
                                                      const std::string& family_id);
+// Every child of the family whose plan still runs under its own id ("pupil-<root>") joins the
+// family's plan (routeboek::adopt_plan: both timelines, their decisions follow); the number adopted.
+int adopt_sibling_plans(soci::session& sql, Backend backend, const std::string& family_id, routeboek::PlanState& plan);
 void save_plan(soci::session& sql, const routeboek::PlanState& plan, const std::string& routeboek_id,
                std::optional<routeboek::Day> next_check, bool existed, std::int64_t now_us);
 void insert_decision(soci::session& sql, const std::string& family_id, const routeboek::Decision& decision,

@@ -115,7 +115,7 @@ SCENARIO_METHOD(InboundHub, "a BRP move becomes person.moved", "[ingest]") {
     CHECK(stored("envelope", "brp_1").find("GM0603") != std::string::npos);
 }
 
-SCENARIO_METHOD(InboundHub, "a youth-care zaak's notification becomes support.started for the child", "[ingest]") {
+SCENARIO_METHOD(InboundHub, "a youth-care zaak's notification becomes youthcare.started for the child", "[ingest]") {
     const std::string bsn = eenplan::simulators::synthetic_bsn(32);
     REQUIRE(http_call(zgw.port(), "POST", "/_control",
                       R"({"notify_url":")" + service.base_url() + R"(/v1/sources/school-b/zgw-notifications","notify_auth":")" +
@@ -139,7 +139,7 @@ SCENARIO_METHOD(InboundHub, "a youth-care zaak's notification becomes support.st
 
     REQUIRE(eventually([&] { return store.count("signals") == 2; }, 30));
     const std::string id = "zgw:create:" + rol_url;
-    CHECK(stored("type", id) == "support.started");
+    CHECK(stored("type", id) == "youthcare.started");
     CHECK(stored("subject_pseudonym", id) == stored("subject_pseudonym", "las_child"));
     CHECK(stored("envelope", id).find("jeugdteam") != std::string::npos);
 

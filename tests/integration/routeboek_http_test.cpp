@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include <chrono>
+#include <sstream>
 
 #include "delivery_fixture.hpp"
 #include "eenplan/core/routeboek/calendar.hpp"
@@ -16,7 +17,8 @@ using namespace eenplan::testing;
 namespace {
 
 std::string day_offset(int days) {
-    const auto today = std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now());
+    // The plan worker's today is the Dutch date.
+    const auto today = routeboek::dutch_day(std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()));
     return routeboek::format_day(routeboek::add_days(today, days));
 }
 
@@ -220,4 +222,42 @@ SCENARIO("deadlines survive a restart: the schedule is in the database", "[route
     std::string state;
     *sql << "SELECT state FROM plans WHERE family_id = :f", soci::use(family), soci::into(state);
     CHECK(parse_object(state)->getValue<std::string>("evaluated_until") == day_offset(0));
+}
+
+SCENARIO("two siblings with plans of their own merge into one family plan with both timelines", "[routeboek]") {
+    RouteboekHub hub;
+    const std::string a = simulators::synthetic_bsn(511);
+    const std::string b = simulators::synthetic_bsn(512);
+    GIVEN("each sibling has a plan of its own before any household names the family") {
+        const std::string signal_a = hub.accept(school_a(), absence(bsn_subject(a), "ongeoorloofd", 3));
+        const std::string signal_b = hub.accept(school_a(), absence(bsn_subject(b), "ongeoorloofd", 2));
+        const auto plan_a = hub.plan_after(signal_a);
+        const auto plan_b = hub.plan_after(signal_b);
+        REQUIRE(plan_a->getValue<std::string>("family_id").starts_with("pupil-"));
+        REQUIRE(plan_b->getValue<std::string>("family_id").starts_with("pupil-"));
+        REQUIRE(plan_a->getValue<std::string>("family_id") != plan_b->getValue<std::string>("family_id"));
+        WHEN("the household signal names both children and a new signal arrives for one of them") {
+            hub.accept(municipality(), household({{"child", bsn_subject(a)}, {"child", bsn_subject(b)}}, "GM0518",
+                                                 day_offset(-400)));
+            const auto family = hub.plan_after(hub.accept(school_a(), absence(bsn_subject(a), "geoorloofd", 0)));
+            THEN("one family plan holds both pupils and both timelines; the sibling plans are gone") {
+                CHECK_FALSE(family->getValue<std::string>("family_id").starts_with("pupil-"));
+                CHECK(family->getArray("pupils")->size() == 2);
+                const std::string timeline = [&] {
+                    std::ostringstream out;
+                    family->getArray("timeline")->stringify(out);
+                    return out.str();
+                }();
+                CHECK(timeline.find(signal_a) != std::string::npos);
+                CHECK(timeline.find(signal_b) != std::string::npos);
+                auto sql = hub.store.session();
+                int plans = 0;
+                *sql << "SELECT COUNT(*) FROM plans", soci::into(plans);
+                CHECK(plans == 1);
+                int orphaned = 0;
+                *sql << "SELECT COUNT(*) FROM plan_decisions WHERE family_id LIKE 'pupil-%'", soci::into(orphaned);
+                CHECK(orphaned == 0);
+            }
+        }
+    }
 }

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "routeboek/routeboek_loader.hpp"
+#include "routeboek/school_calendar_loader.hpp"
 #include "support/files.hpp"
 
 namespace eenplan::testing {
@@ -20,6 +21,20 @@ inline const routeboek::Routeboek& shipped_routeboek() {
         return std::move(loaded).value();
     }();
     return rb;
+}
+
+// The school calendar the repository ships (deploy/config/schoolvakanties-2026-2028.yaml).
+inline const routeboek::SchoolCalendar& shipped_school_calendar() {
+    static const routeboek::SchoolCalendar calendar = [] {
+        const std::string path = source_file("deploy/config/schoolvakanties-2026-2028.yaml").string();
+        auto loaded = service::load_school_calendar(path);
+        if (!loaded) {
+            throw std::runtime_error(path + ": " + loaded.problems().front().pointer + " " +
+                                     loaded.problems().front().detail);
+        }
+        return std::move(loaded).value();
+    }();
+    return calendar;
 }
 
 }  // namespace eenplan::testing

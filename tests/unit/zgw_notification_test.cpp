@@ -1,4 +1,4 @@
-// ZGW Notificaties API callbacks -> support.started for a youth-care zaak's child.
+// ZGW Notificaties API callbacks -> youthcare.started for a youth-care zaak's child.
 #include "inbound/zgw_notification.hpp"
 #include "inbound_test_support.hpp"
 
@@ -16,7 +16,7 @@ std::string notification(const std::string& resource, const std::string& type) {
 }
 }  // namespace
 
-SCENARIO("a rol on a youth-care zaak becomes support.started for the child", "[ingest]") {
+SCENARIO("a rol on a youth-care zaak becomes youthcare.started for the child", "[ingest]") {
     const auto n = parse_notification(notification("rol", zaaktype));
     REQUIRE(n.ok());
     const auto provider = youth_care_provider(n.value(), zaaktypes);
@@ -27,7 +27,7 @@ SCENARIO("a rol on a youth-care zaak becomes support.started for the child", "[i
                                       *provider);
     REQUIRE(m.ok());
     const auto signal = valid_signal(m.value());
-    CHECK(signal->getValue<std::string>("type") == "support.started");
+    CHECK(signal->getValue<std::string>("type") == "youthcare.started");
     CHECK(signal->getObject("subject")->getValue<std::string>("bsn") == "999990019");
     CHECK(signal->getObject("data")->getValue<std::string>("start_date") == "2026-11-23");
     CHECK(signal->getObject("data")->getValue<std::string>("provider") == "jeugdteam");

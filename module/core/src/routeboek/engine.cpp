@@ -11,21 +11,35 @@ Result<std::vector<Decision>> Engine::apply(PlanState& plan, const Event& event,
     if (const auto* override_event = std::get_if<OverrideEvent>(&event)) {
         // Only an override can be refused: work on a copy so a refusal leaves the plan as it was.
         PlanState working = plan;
-        detail::Step step(routeboek_, working, today, decisions);
+        detail::Step step(routeboek_, working, today, decisions, calendar_);
         auto accepted = step.override_(override_event->override_);
         if (!accepted) return accepted.problems();
         step.evaluate();
         plan = std::move(working);
         return decisions;
     }
-    detail::Step step(routeboek_, plan, today, decisions);
+    detail::Step step(routeboek_, plan, today, decisions, calendar_);
     if (const auto* signal = std::get_if<SignalEvent>(&event)) {
         step.signal(*signal);
     } else {
         plan.evaluated_until = today;
+        prune(plan, today);
     }
     step.evaluate();
     return decisions;
+}
+
+void prune(PlanState& plan, Day today) {
+    // Closed periods that ended more than a school year ago can no longer start, extend or end a
+    // run, a prevention window or an escalation: the plan does not keep them forever.
+    const Day horizon = add_days(today, -365);
+    std::erase_if(plan.absences, [&](const AbsencePeriod& p) { return p.to && *p.to < horizon; });
+    std::erase_if(plan.partial, [&](const PartialAttendance& p) { return p.to && *p.to < horizon; });
+    // Prevention marks are named by the first day of their window ("<rule>|<pupil>|YYYY-MM-DD").
+    std::erase_if(plan.fired, [&](const std::string& key) {
+        const auto day = key.size() >= 10 ? parse_day(std::string_view(key).substr(key.size() - 10)) : std::nullopt;
+        return day && *day < horizon;
+    });
 }
 
 std::optional<Day> Engine::next_check(const PlanState& plan, Day today) const {

@@ -42,12 +42,23 @@ void Step::on(const AttendancePartial& partial, const SignalEvent& event) {
 
 void Step::escalation_triggers() {
     if (escalated() || !rb_.consecutive_absence) return;
+    const auto& trigger = *rb_.consecutive_absence;
     for (const PupilInPlan& pupil : plan_.pupils) {
-        const auto run = current_absence_run(plan_.absences, pupil.pupil, today_, *rb_.consecutive_absence);
-        if (!run || run->counted_days < rb_.consecutive_absence->weeks * 7) continue;
-        start_escalation(pupil.pupil, run->first_counted, rule("escalation/" + rb_.consecutive_absence->id),
-                         std::to_string(rb_.consecutive_absence->weeks) +
-                             " weeks of consecutive absence not explained by illness");
+        if (calendar_) {
+            // Four school weeks are twenty school days.
+            const auto run = current_absence_run_in_school_days(plan_.absences, pupil.pupil, today_, trigger,
+                                                                *calendar_, pupil.school_brin,
+                                                                pupil.school_gemeentecode);
+            if (!run || run->counted_days < trigger.weeks * 5) continue;
+            start_escalation(pupil.pupil, run->first_counted, rule("escalation/" + trigger.id),
+                             std::to_string(trigger.weeks) + " school weeks (" + std::to_string(trigger.weeks * 5) +
+                                 " school days) of consecutive absence not explained by illness");
+            break;
+        }
+        const auto run = current_absence_run(plan_.absences, pupil.pupil, today_, trigger);
+        if (!run || run->counted_days < trigger.weeks * 7) continue;
+        start_escalation(pupil.pupil, run->first_counted, rule("escalation/" + trigger.id),
+                         std::to_string(trigger.weeks) + " weeks of consecutive absence not explained by illness");
         break;
     }
 }
@@ -153,6 +164,52 @@ std::optional<AbsenceRun> current_absence_run(const std::vector<AbsencePeriod>& 
         if (!excluded) ++run.counted_days;
     }
     if (first) return std::nullopt;
+    return run;
+}
+
+std::optional<AbsenceRun> current_absence_run_in_school_days(const std::vector<AbsencePeriod>& absences,
+                                                             std::string_view pupil, Day today,
+                                                             const ConsecutiveAbsenceTrigger& trigger,
+                                                             const SchoolCalendar& calendar, std::string_view brin,
+                                                             std::string_view gemeentecode) {
+    std::vector<const AbsencePeriod*> periods;
+    Day earliest = today;
+    for (const AbsencePeriod& p : absences) {
+        if (p.pupil == pupil && p.from <= today) {
+            periods.push_back(&p);
+            earliest = std::min(earliest, p.from);
+        }
+    }
+    if (periods.empty()) return std::nullopt;
+    // 0: no absence, 1: only a kind that does not count, 2: counting absence.
+    auto state = [&](Day day) {
+        int s = 0;
+        for (const AbsencePeriod* p : periods) {
+            if (!covers(*p, day, today)) continue;
+            if (detail::contains(trigger.not_counting, p->kind)) s = std::max(s, 1);
+            else return 2;
+        }
+        return s;
+    };
+    std::optional<AbsenceRun> run;
+    bool first_school_day = true;
+    for (Day day = today; day >= earliest; day -= std::chrono::days(1)) {
+        if (!calendar.is_school_day(day, brin, gemeentecode)) continue;
+        const int s = state(day);
+        if (s == 0) {
+            // Today's absence may not be reported yet: an open day at the end does not break the run.
+            if (first_school_day && day == today) {
+                first_school_day = false;
+                continue;
+            }
+            break;
+        }
+        first_school_day = false;
+        if (s == 1) continue;
+        if (!run) run = AbsenceRun{day, 0, day};
+        run->first_counted = day;
+        ++run->counted_days;
+    }
     return run;
 }
 

@@ -53,6 +53,12 @@ void Step::open(const TaskTemplate& tmpl, const std::string& pupil, const std::s
     task.rule = rule;
     task.created = today_;
     task.due = std::max(due, today_);
+    if (calendar_) {
+        // A due date on a holiday, weekend or study day moves to the next school day.
+        const PupilInPlan* p = plan_.pupil(pupil);
+        if (!p && !plan_.pupils.empty()) p = &plan_.pupils.front();
+        if (p) task.due = calendar_->school_day_on_or_after(task.due, p->school_brin, p->school_gemeentecode);
+    }
     plan_.open_tasks.push_back(task);
     decide(DecisionKind::task, rule, reason, table, task);
 }

@@ -21,8 +21,9 @@ inline bool contains(const std::vector<std::string>& list, std::string_view valu
 // The routeboek, the plan, today, and the decisions so far.
 class Step {
 public:
-    Step(const Routeboek& routeboek, PlanState& plan, Day today, std::vector<Decision>& out)
-        : rb_(routeboek), plan_(plan), today_(today), out_(out) {}
+    Step(const Routeboek& routeboek, PlanState& plan, Day today, std::vector<Decision>& out,
+         const SchoolCalendar* calendar = nullptr)
+        : rb_(routeboek), plan_(plan), today_(today), out_(out), calendar_(calendar) {}
 
     // A signal: files it on the plan and dispatches on its type (std::visit: every type has a
     // handler, or this does not compile).
@@ -109,6 +110,7 @@ private:
     PlanState& plan_;
     Day today_;
     std::vector<Decision>& out_;
+    const SchoolCalendar* calendar_;
 };
 
 }  // namespace eenplan::routeboek::detail

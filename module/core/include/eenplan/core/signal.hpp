@@ -170,8 +170,8 @@ struct Signal {
     SignalData data;
 
     [[nodiscard]] SignalType type() const noexcept { return static_cast<SignalType>(data.index()); }
-    // The calendar day of occurred_at; nullopt when it is not a date-time.
-    [[nodiscard]] std::optional<Day> occurred_on() const { return routeboek::parse_day(occurred_at); }
+    // The Dutch calendar day (Europe/Amsterdam) of occurred_at; nullopt when it is not a date-time.
+    [[nodiscard]] std::optional<Day> occurred_on() const { return routeboek::parse_dutch_day(occurred_at); }
 
     friend bool operator==(const Signal&, const Signal&) = default;
 };

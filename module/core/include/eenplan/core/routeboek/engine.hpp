@@ -29,12 +29,17 @@
 #include "eenplan/core/result.hpp"
 #include "eenplan/core/routeboek/plan.hpp"
 #include "eenplan/core/routeboek/routeboek.hpp"
+#include "eenplan/core/routeboek/school_calendar.hpp"
 
 namespace eenplan::routeboek {
 
 class Engine {
 public:
-    explicit Engine(const Routeboek& routeboek) : routeboek_(routeboek) {}
+    // With a school calendar, absence and terms are counted in school days (N weeks = 5N school
+    // days; holidays, weekends and study days neither break nor extend a run) and due dates that
+    // fall on a day off move to the next school day. Without one, calendar days as before.
+    explicit Engine(const Routeboek& routeboek, const SchoolCalendar* calendar = nullptr)
+        : routeboek_(routeboek), calendar_(calendar) {}
 
     // Applies one event. Refuses (and leaves the plan untouched) an override without a reason or
     // naming a table the family's municipality does not have.
@@ -45,10 +50,16 @@ public:
     [[nodiscard]] std::optional<Day> next_check(const PlanState& plan, Day today) const;
 
     [[nodiscard]] const Routeboek& routeboek() const noexcept { return routeboek_; }
+    [[nodiscard]] const SchoolCalendar* calendar() const noexcept { return calendar_; }
 
 private:
     const Routeboek& routeboek_;
+    const SchoolCalendar* calendar_;
 };
+
+// Drops absence and partial-attendance periods that ended more than a school year (365 days) before
+// today; every clock tick does this, so a plan's JSON does not grow forever.
+void prune(PlanState& plan, Day today);
 
 // The consecutive run of absence of one pupil that includes `today` (or ended at most bridge
 // days before it): its first day and how many of its days count (not of the excluded kinds).
@@ -59,5 +70,16 @@ struct AbsenceRun {
 };
 std::optional<AbsenceRun> current_absence_run(const std::vector<AbsencePeriod>& absences, std::string_view pupil,
                                               Day today, const ConsecutiveAbsenceTrigger& trigger);
+
+// The same in school days of the pupil's school: walking back from the last school day up to
+// today, every school day covered by absence of a counting kind counts, a school day covered only
+// by a kind that does not count (illness) neither counts nor breaks the run, a school day without
+// absence ends it (today itself may still be unreported); days off are passed over. counted_days
+// is in school days.
+std::optional<AbsenceRun> current_absence_run_in_school_days(const std::vector<AbsencePeriod>& absences,
+                                                             std::string_view pupil, Day today,
+                                                             const ConsecutiveAbsenceTrigger& trigger,
+                                                             const SchoolCalendar& calendar, std::string_view brin,
+                                                             std::string_view gemeentecode);
 
 }  // namespace eenplan::routeboek

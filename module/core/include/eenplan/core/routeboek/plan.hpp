@@ -132,4 +132,11 @@ struct Decision {
     std::string previous_recipient;     // handover
 };
 
+// A sibling's plan of its own joins its family's plan (the household signal named the family after
+// both pupils had plans): pupils, absences, partial attendance, open tasks, overrides and prevention
+// marks are united, both timelines kept in date order (each entry of the adopted plan says where it
+// came from), the escalation kept if either plan had one (the family's first), youth care if
+// either had it. Task ids stay as they were; the family's next id is past both.
+void adopt_plan(PlanState& family, PlanState adopted);
+
 }  // namespace eenplan::routeboek
