@@ -42,5 +42,5 @@ export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 echo "== pass 3: libFuzzer smoke run (clang-14)"
 CC=clang-14 CXX=clang++-14 cmake -S "$root" -B "$root/build-fuzz" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DEENPLAN_BUILD_FUZZERS=ON -DEENPLAN_BUILD_TESTS=OFF -DEENPLAN_BUILD_BENCHMARKS=OFF -DEENPLAN_FUZZ_SECONDS=10 >/dev/null
-cmake --build "$root/build-fuzz" -j "$jobs"
+cmake --build "$root/build-fuzz" -j "$jobs" --target eenplan_fuzzers
 (cd "$root/build-fuzz" && ctest -L fuzz --output-on-failure -j "$jobs")
