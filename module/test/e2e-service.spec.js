@@ -20,10 +20,10 @@ const municipalityFlow = path.join(moduleDir, 'examples', 'municipality-tasks.js
 const taskSecret = 'whsec_' + crypto.randomBytes(32).toString('base64');
 const adminSecret = crypto.randomBytes(32).toString('hex');
 
-// An admin bearer token for the hub's API: HS256 JWT with sub, roles and exp.
+// An admin bearer token for the hub's API: HS256 JWT with iss, aud, sub, roles and exp.
 function adminToken() {
   const part = (o) => Buffer.from(JSON.stringify(o)).toString('base64url');
-  const unsigned = part({ alg: 'HS256', typ: 'JWT' }) + '.' + part({ sub: 'beheer@gemeente.example', roles: ['admin'], exp: Math.floor(Date.now() / 1000) + 600 });
+  const unsigned = part({ alg: 'HS256', typ: 'JWT' }) + '.' + part({ iss: 'eenplan', aud: 'eenplan-admin', sub: 'beheer@gemeente.example', roles: ['admin'], exp: Math.floor(Date.now() / 1000) + 600 });
   return unsigned + '.' + crypto.createHmac('sha256', adminSecret).update(unsigned).digest('base64url');
 }
 const secretA = 'whsec_' + crypto.randomBytes(32).toString('base64');
