@@ -10,6 +10,7 @@
 
 #include "http/ingest_handler.hpp"
 #include "http/problem.hpp"
+#include "http/request_body.hpp"
 #include "http/response.hpp"
 #include "inbound/brp_mutation.hpp"
 #include "inbound/las_magister.hpp"
@@ -24,18 +25,16 @@ namespace {
 
 using Status = Poco::Net::HTTPResponse::HTTPStatus;
 
-constexpr std::size_t max_adapter_body = 1024 * 1024;
-
-// The whole body, or nullopt after a 413 was sent.
-std::optional<std::string> read_body(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response) {
-    std::string body(max_adapter_body + 1, '\0');
-    request.stream().read(body.data(), static_cast<std::streamsize>(body.size()));
-    body.resize(static_cast<std::size_t>(request.stream().gcount()));
-    if (body.size() <= max_adapter_body) return body;
-    response.setKeepAlive(false);
-    send_problem(response, {Status::HTTP_REQUEST_ENTITY_TOO_LARGE, "body-too-large", "The body is too large",
-                            "a payload may be at most 1048576 bytes", {}});
-    return std::nullopt;
+// The whole payload, at most ingest.max_body_bytes like a signal, or nullopt after a 413 was sent.
+std::optional<std::string> read_payload(const ServiceContext& context, Poco::Net::HTTPServerRequest& request,
+                                        Poco::Net::HTTPServerResponse& response) {
+    const std::size_t limit = context.config.ingest.max_body_bytes;
+    auto body = read_body(request, limit);
+    if (!body) {
+        send_problem(response, ProblemType::body_too_large,
+                     "a payload may be at most " + std::to_string(limit) + " bytes");
+    }
+    return body;
 }
 
 std::string now_iso() { return Poco::DateTimeFormatter::format(Poco::Timestamp(), "%Y-%m-%dT%H:%M:%SZ"); }
@@ -67,7 +66,7 @@ void SignedAdapterHandler::handle(Poco::Net::HTTPServerRequest& request, Poco::N
         return send_problem(response, {Status::HTTP_NOT_FOUND, "unknown-source", "Unknown source",
                                        "no source with this id is configured", {}});
     }
-    const auto body = read_body(request, response);
+    const auto body = read_payload(context_, request, response);
     if (!body) return;
     const std::string id = request.get("webhook-id", "");
     const std::string timestamp = request.get("webhook-timestamp", "");
@@ -110,7 +109,7 @@ void ZgwNotificationHandler::handle(Poco::Net::HTTPServerRequest& request, Poco:
     }
     const auto& authenticated = std::get<AuthenticatedSource>(authentication);
     const NotificationsConfig& config = *authenticated.source().notifications;
-    const auto body = read_body(request, response);
+    const auto body = read_payload(context_, request, response);
     if (!body) return;
     Result<inbound::Notification> notification = Problem{"", "the notification could not be read"};
     try {

@@ -10,6 +10,7 @@
 #include <Poco/Timestamp.h>
 
 #include "http/problem.hpp"
+#include "http/request_body.hpp"
 #include "ingest/authenticator.hpp"
 #include "http/response.hpp"
 
@@ -21,14 +22,6 @@ using Status = Poco::Net::HTTPResponse::HTTPStatus;
 bool is_json(const std::string& content_type) {
     const std::string media = Poco::toLower(Poco::trim(content_type.substr(0, content_type.find(';'))));
     return media == "application/json";
-}
-
-// Reads at most `limit` + 1 bytes, so an oversized chunked body is noticed without reading it all.
-std::string read_body(std::istream& in, std::size_t limit) {
-    std::string body(limit + 1, '\0');
-    in.read(body.data(), static_cast<std::streamsize>(body.size()));
-    body.resize(static_cast<std::size_t>(in.gcount()));
-    return body;
 }
 
 // Reads and drops up to `bound` more bytes of a body that is refused, so that a client still
@@ -128,11 +121,12 @@ void IngestHandler::handle(Poco::Net::HTTPServerRequest& request, Poco::Net::HTT
         return refuse_unread(Status::HTTP_UNSUPPORTEDMEDIATYPE, "unsupported-media-type",
                              "Unsupported media type", "signals must be sent as application/json");
     }
-    const std::string body = read_body(request.stream(), limit);
-    if (body.size() > limit) {
+    const std::optional<std::string> read = read_body(request, limit);
+    if (!read) {
         return refuse_unread(Status::HTTP_REQUEST_ENTITY_TOO_LARGE, "body-too-large", "The body is too large",
                              "a signal may be at most " + std::to_string(limit) + " bytes");
     }
+    const std::string& body = *read;
 
     const std::string id = request.get("webhook-id", "");
     const std::string timestamp = request.get("webhook-timestamp", "");

@@ -4,12 +4,7 @@
 
 namespace eenplan::service {
 
-const SourceConfig* Authenticator::find_source(std::string_view id) const {
-    for (const SourceConfig& source : config_.sources) {
-        if (source.id == id) return &source;
-    }
-    return nullptr;
-}
+const SourceConfig* Authenticator::find_source(std::string_view id) const { return service::find_source(config_, id); }
 
 Authentication Authenticator::standard_webhooks(std::string_view source_id, const webhooks::Headers& headers,
                                                 std::string_view body, std::int64_t now_seconds) const {

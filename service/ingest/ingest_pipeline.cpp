@@ -1,9 +1,10 @@
 #include "ingest/ingest_pipeline.hpp"
+
+#include "common/ids.hpp"
 #include "store/signal_store.hpp"
 
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
-#include <Poco/UUIDGenerator.h>
 
 #include "eenplan/core/json_bounds.hpp"
 #include "eenplan/core/person_number.hpp"
@@ -17,7 +18,6 @@
 namespace eenplan::service {
 namespace {
 
-std::string new_uuid() { return Poco::UUIDGenerator::defaultGenerator().createRandom().toString(); }
 
 // How the subject arrived, for the subject_kind column: its identifier kinds joined by "+", or
 // "attributes" or "household" when it carried no identifier.
