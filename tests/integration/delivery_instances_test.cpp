@@ -7,28 +7,11 @@
 #include <Poco/UUIDGenerator.h>
 
 #include "delivery_fixture.hpp"
-#include "outbox/outbox_store.hpp"
+#include "outbox_fill.hpp"
 
 using namespace eenplan::testing;
 
 namespace {
-
-void fill_outbox(const TestStore& store, int tasks) {
-    auto sql = store.session();
-    const std::int64_t now = Poco::Timestamp().epochMicroseconds();
-    auto& uuids = Poco::UUIDGenerator::defaultGenerator();
-    soci::transaction tx(*sql);
-    for (int i = 0; i < tasks; ++i) {
-        const std::string task_id = uuids.createRandom().toString();
-        const std::string payload = R"({"type":"continuity.education","task_id":")" + task_id +
-                                    R"(","subject":"kp1:1:aaaabbbbccccddddeeeeffffgggghhhh","due_date":"2026-12-14","reference":"bench/)" +
-                                    std::to_string(i) + R"(","correlation_id":"c"})";
-        eenplan::service::OutboxStore::insert(
-            *sql, {task_id, "continuity.education", "gm0518", "kp1:1:hub", "2026-12-14", "load", "bench/" + std::to_string(i), "c", "test", now},
-            {uuids.createRandom().toString(), task_id, "gm0518", "webhook", payload, "c", now});
-    }
-    tx.commit();
-}
 
 }  // namespace
 
@@ -45,7 +28,7 @@ SCENARIO("two instances on one database deliver every task exactly once", "[deli
     std::unique_ptr<ServiceProcess> second;
     if (store.is_postgresql()) second = std::make_unique<ServiceProcess>(store, second_dir.path(), options);
 
-    fill_outbox(store, tasks);
+    fill_outbox(store, tasks, "bench");
     auto stats = [&] { return parse_object(http_call(receiver.port(), "GET", "/stats").body); };
     REQUIRE(eventually([&] { return stats()->getValue<long long>("accepted") == tasks; }, 240));
     auto sql = store.session();
