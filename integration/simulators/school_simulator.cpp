@@ -2,6 +2,7 @@
 // signals to the hub: enrolments, then weeks of absence for some pupils, one explained by illness.
 // A school given with a public key pseudonymises at source: it sends subject.polymorphic, a fresh
 // encryption of the BSN per signal, instead of the BSN itself.
+#include <chrono>
 #include <ctime>
 #include <iomanip>
 #include <iostream>
@@ -19,6 +20,7 @@
 
 #include "eenplan/core/person_number.hpp"
 #include "eenplan/core/polymorphic.hpp"
+#include "eenplan/core/routeboek/calendar.hpp"
 #include "eenplan/core/standard_webhooks.hpp"
 #include "outbound/webhook_sender.hpp"
 #include "synthetic_people.hpp"
@@ -120,7 +122,11 @@ protected:
     int main(const std::vector<std::string>&) override {
         if (help_) return EXIT_OK;
         if (url_.rfind("https", 0) == 0) Poco::Net::initializeSSL();
-        const std::time_t now = std::time(nullptr);
+        // Dates are the school's, so Dutch civil dates (the hub plans on them too): "now" on the
+        // Amsterdam wall clock, formatted as if it were UTC.
+        const auto instant = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+        const std::time_t now =
+            std::chrono::system_clock::to_time_t(instant + eenplan::routeboek::amsterdam_offset(instant));
         const std::time_t term_start = now - 6 * 7 * 86400;  // six weeks ago
         int failures = 0;
         std::uint32_t pupil_number = 0;
