@@ -56,7 +56,7 @@ bool is_summary(const std::string& description) {
 }
 
 // valijson 1.0 evaluates "pattern", "patternProperties" and the "date", "time" and "date-time"
-// formats with std::regex, which in libstdc++ recurses once per character of the input: one long
+// formats with the standard <regex> library, which in libstdc++ recurses once per character of the input: one long
 // string from a sender overflows the stack and kills the service. So, at schema load, "pattern"
 // and "format" are renamed to keywords of our own, checked by RE2 (linear time, no recursion) and
 // by the hand-written RFC 3339 parsers of core; "patternProperties" is refused.
@@ -88,7 +88,7 @@ void rewrite_value(const Poco::Dynamic::Var& value, bool is_map) {
 
 void rewrite_schema(Poco::JSON::Object::Ptr schema) {
     if (schema->has("patternProperties")) {
-        throw std::runtime_error("schema keyword patternProperties is not supported (it would need std::regex)");
+        throw std::runtime_error("schema keyword patternProperties is not supported (it would match sender-controlled keys with a backtracking regex)");
     }
     if (schema->has("pattern")) {
         const auto pattern = schema->get("pattern");

@@ -1,4 +1,4 @@
-// Dates and times as senders write them, parsed by hand in one linear pass: no std::regex (which
+// Dates and times as senders write them, parsed by hand in one linear pass: no <regex> matcher (which
 // in libstdc++ recurses once per character and crashes on long input) and no allocation.
 // RFC 3339 section 5.6 for the JSON Schema formats "date", "time" and "date-time"; the vendor
 // notations of the inbound adapters ("16-11-2026", "2026-11-16T08:30:00+01:00") beside them.
