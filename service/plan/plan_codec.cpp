@@ -4,6 +4,7 @@
 
 #include <sstream>
 
+#include <Poco/Exception.h>
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
@@ -27,12 +28,21 @@ Array::Ptr array_of(const std::vector<T>& items, Fn&& fn) {
     return out;
 }
 
+// Each object in the array `key`; a missing member, or one that is not an array of objects, is a
+// decoding error (thrown as Poco::DataException and answered by decode_plan).
 template <typename Fn>
 void each(const Object::Ptr& o, const char* key, Fn&& fn) {
     if (!o->has(key)) return;
     const Array::Ptr items = o->getArray(key);
-    for (std::size_t i = 0; i < items->size(); ++i) fn(items->getObject(static_cast<unsigned>(i)));
+    if (items.isNull()) throw Poco::DataException("not an array");
+    for (std::size_t i = 0; i < items->size(); ++i) {
+        const Object::Ptr item = items->getObject(static_cast<unsigned>(i));
+        if (item.isNull()) throw Poco::DataException("not an object");
+        fn(item);
+    }
 }
+
+PlanState decode_plan_object(const Object::Ptr& o);
 
 }  // namespace
 
@@ -129,6 +139,16 @@ Result<PlanState> decode_plan(const std::string& json) {
     } catch (const Poco::Exception&) {
         return Problem{"", "the stored plan is not valid JSON"};
     }
+    try {
+        return decode_plan_object(o);
+    } catch (const Poco::Exception&) {
+        return Problem{"", "the stored plan does not have the shape of a plan"};
+    }
+}
+
+namespace {
+
+PlanState decode_plan_object(const Object::Ptr& o) {
     PlanState plan;
     plan.family_id = str(o, "family_id");
     plan.woongemeente = str(o, "woongemeente");
@@ -183,5 +203,7 @@ Result<PlanState> decode_plan(const std::string& json) {
     plan.evaluated_until = day_of(o, "evaluated_until");
     return plan;
 }
+
+}  // namespace
 
 }  // namespace eenplan::service
