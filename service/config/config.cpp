@@ -83,7 +83,23 @@ void parse_delivery(const YAML::Node& root, const std::string& base_dir, Config&
 
 }  // namespace
 
+namespace {
+Result<Config> parse_valid_config(const std::string& yaml_text, const std::string& base_dir);
+}  // namespace
+
+// A value the schema lets through but the typed struct cannot hold (a number too large for its
+// field, say) is reported like any other configuration problem, never thrown past start-up.
 Result<Config> parse_config(const std::string& yaml_text, const std::string& base_dir) {
+    try {
+        return parse_valid_config(yaml_text, base_dir);
+    } catch (const YAML::Exception& error) {
+        return Problem{"", std::string("a value cannot be read as its setting needs: ") + error.what()};
+    }
+}
+
+namespace {
+
+Result<Config> parse_valid_config(const std::string& yaml_text, const std::string& base_dir) {
     YAML::Node root;
     try {
         root = YAML::Load(yaml_text);
@@ -231,6 +247,8 @@ Result<Config> parse_config(const std::string& yaml_text, const std::string& bas
     if (!problems.empty()) return problems;
     return config;
 }
+
+}  // namespace
 
 Result<Config> load_config(const std::string& path) {
     std::ifstream in(path);
