@@ -7,7 +7,6 @@
 #include <yaml-cpp/yaml.h>
 
 #include "eenplan/core/standard_webhooks.hpp"
-#include "validation/json_schema.hpp"
 #include "validation/yaml_to_json.hpp"
 
 namespace eenplan::service {
@@ -100,15 +99,10 @@ Result<Config> parse_config(const std::string& yaml_text, const std::string& bas
 namespace {
 
 Result<Config> parse_valid_config(const std::string& yaml_text, const std::string& base_dir) {
-    YAML::Node root;
-    try {
-        root = YAML::Load(yaml_text);
-    } catch (const YAML::Exception& e) {
-        return Problem{"", "is not valid YAML: " + e.msg + " (line " +
-                               std::to_string(e.mark.line + 1) + ")"};
-    }
-    Problems problems = JsonSchema::embedded("config/eenplan.schema.json").validate(yaml_to_json(root));
-    if (!problems.empty()) return problems;
+    Result<YAML::Node> checked = load_checked_yaml(yaml_text, "config/eenplan.schema.json");
+    if (!checked) return checked.problems();
+    YAML::Node root = checked.value();
+    Problems problems;
 
     Config config;
     const YAML::Node listen = root["listen"];

@@ -6,7 +6,6 @@
 
 #include <yaml-cpp/yaml.h>
 
-#include "validation/json_schema.hpp"
 #include "validation/yaml_to_json.hpp"
 
 namespace eenplan::service {
@@ -58,17 +57,26 @@ private:
     Problems& problems_;
 };
 
+Result<Routeboek> parse_valid_routeboek(YAML::Node root);
+
 }  // namespace
 
+// A value the schema lets through but the typed routeboek cannot hold (a number too large for its
+// field, say) is reported like any other problem in the file, never thrown past start-up.
 Result<Routeboek> parse_routeboek(const std::string& yaml_text) {
-    YAML::Node root;
+    Result<YAML::Node> root = load_checked_yaml(yaml_text, "routeboek/routeboek.schema.json");
+    if (!root) return root.problems();
     try {
-        root = YAML::Load(yaml_text);
-    } catch (const YAML::Exception& e) {
-        return Problem{"", "is not valid YAML: " + e.msg + " (line " + std::to_string(e.mark.line + 1) + ")"};
+        return parse_valid_routeboek(root.value());
+    } catch (const YAML::Exception& error) {
+        return Problem{"", std::string("a value cannot be read as the routeboek needs: ") + error.what()};
     }
-    Problems problems = JsonSchema::embedded("routeboek/routeboek.schema.json").validate(yaml_to_json(root));
-    if (!problems.empty()) return problems;
+}
+
+namespace {
+
+Result<Routeboek> parse_valid_routeboek(YAML::Node root) {
+    Problems problems;
 
     Routeboek rb;
     rb.id = root["routeboek"]["id"].as<std::string>();
@@ -197,6 +205,8 @@ Result<Routeboek> parse_routeboek(const std::string& yaml_text) {
     if (!problems.empty()) return problems;
     return rb;
 }
+
+}  // namespace
 
 Result<Routeboek> load_routeboek(const std::string& path) {
     std::ifstream in(path);

@@ -6,7 +6,6 @@
 
 #include <yaml-cpp/yaml.h>
 
-#include "validation/json_schema.hpp"
 #include "validation/yaml_to_json.hpp"
 
 namespace eenplan::service {
@@ -33,18 +32,24 @@ std::vector<DayRange> ranges(const YAML::Node& node, const std::string& pointer,
     return out;
 }
 
+Result<SchoolCalendar> parse_valid_school_calendar(YAML::Node root);
+
 }  // namespace
 
 Result<SchoolCalendar> parse_school_calendar(const std::string& yaml_text) {
-    YAML::Node root;
+    Result<YAML::Node> root = load_checked_yaml(yaml_text, "calendar/school_calendar.schema.json");
+    if (!root) return root.problems();
     try {
-        root = YAML::Load(yaml_text);
-    } catch (const YAML::Exception& e) {
-        return Problem{"", "is not valid YAML: " + e.msg + " (line " + std::to_string(e.mark.line + 1) + ")"};
+        return parse_valid_school_calendar(root.value());
+    } catch (const YAML::Exception& error) {
+        return Problem{"", std::string("a value cannot be read as the calendar needs: ") + error.what()};
     }
-    Problems problems = JsonSchema::embedded("calendar/school_calendar.schema.json").validate(yaml_to_json(root));
-    if (!problems.empty()) return problems;
+}
 
+namespace {
+
+Result<SchoolCalendar> parse_valid_school_calendar(YAML::Node root) {
+    Problems problems;
     SchoolCalendar calendar;
     calendar.id = root["calendar"]["id"].as<std::string>();
     calendar.default_region =
@@ -75,6 +80,8 @@ Result<SchoolCalendar> parse_school_calendar(const std::string& yaml_text) {
     if (!problems.empty()) return problems;
     return calendar;
 }
+
+}  // namespace
 
 Result<SchoolCalendar> load_school_calendar(const std::string& path) {
     std::ifstream in(path);

@@ -1,17 +1,29 @@
-// Converts a YAML document to a JSON value so the same JSON Schema validation serves YAML
-// configuration files. (valijson's own yaml-cpp adapter does not compile in the Debian 12 release.)
+// YAML configuration files (the service's settings, routeboeken, school calendars) are checked with
+// the same JSON Schema validation as signals: the document is converted to a JSON value first.
+// (valijson's own yaml-cpp adapter does not compile in the Debian 12 release.)
 #pragma once
 
-#include <Poco/Dynamic/Var.h>
+#include <string>
+#include <string_view>
 
-namespace YAML {
-class Node;
-}
+#include <Poco/Dynamic/Var.h>
+#include <yaml-cpp/node/node.h>
+
+#include "eenplan/core/result.hpp"
 
 namespace eenplan::service {
 
 // Plain scalars become null, booleans, integers or numbers where YAML 1.2's core schema reads them
 // so ("~", "true", "42", "4.2"); quoted scalars always stay strings.
 Poco::Dynamic::Var yaml_to_json(const YAML::Node& node);
+
+// Every key that a mapping repeats, by JSON Pointer. YAML requires keys to be unique; yaml-cpp's
+// lookup finds the first of two and the JSON conversion keeps the last, so a document with a
+// repeated key would be checked against the schema with one value and read with the other.
+Problems repeated_keys(const YAML::Node& node);
+
+// Parses `text` and checks it against an embedded schema (a path under schemas/): YAML syntax,
+// then repeated keys, then the schema. A node returned passes all three.
+Result<YAML::Node> load_checked_yaml(const std::string& text, std::string_view schema);
 
 }  // namespace eenplan::service
