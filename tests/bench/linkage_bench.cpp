@@ -72,12 +72,10 @@ void encode_record(benchmark::State& state) {
 }
 BENCHMARK(encode_record);
 
-// link() of an encoded observation against an index of range(0) pupils: blocking, gather, Dice,
-// classification.
-void link_record(benchmark::State& state) {
-    simulators::PopulationParameters p;
-    p.pupils = static_cast<std::uint32_t>(state.range(0));
-    const auto population = simulators::generate_population(p);
+// Links every observation of `population` in turn against an index of its references, with the
+// decision `rule` (Thresholds: record-level CLK and Dice; FellegiSunterParameters: field level).
+template <typename Rule>
+void link_observations(benchmark::State& state, const simulators::Population& population, const Rule& rule) {
     const RecordEncoder encoder(key());
     LinkageIndex index(encoder.key_version());
     for (const auto& r : population.references) {
@@ -87,15 +85,22 @@ void link_record(benchmark::State& state) {
     for (const auto& o : population.observations) {
         queries.push_back(encoder.encode(LinkageAttributes{o.family_name, o.given_names, o.birth_date, o.postcode}));
     }
-    const Thresholds thresholds;
     std::size_t i = 0, candidates = 0;
     for (auto _ : state) {
-        const LinkResult r = index.link(queries[i++ % queries.size()], thresholds);
+        const LinkResult r = index.link(queries[i++ % queries.size()], rule);
         candidates += r.evidence.candidates;
         benchmark::DoNotOptimize(r);
     }
     state.SetItemsProcessed(state.iterations());
     state.counters["candidates"] = benchmark::Counter(static_cast<double>(candidates) / static_cast<double>(state.iterations()));
+}
+
+// link() of an encoded observation against an index of range(0) pupils: blocking, gather, Dice,
+// classification.
+void link_record(benchmark::State& state) {
+    simulators::PopulationParameters p;
+    p.pupils = static_cast<std::uint32_t>(state.range(0));
+    link_observations(state, simulators::generate_population(p), Thresholds{});
 }
 BENCHMARK(link_record)->Arg(100'000)->Unit(benchmark::kMicrosecond);
 
@@ -104,24 +109,7 @@ BENCHMARK(link_record)->Arg(100'000)->Unit(benchmark::kMicrosecond);
 void link_record_fields(benchmark::State& state) {
     const auto population = simulators::generate_population(
         simulators::harder_population(1, static_cast<std::uint32_t>(state.range(0))));
-    const RecordEncoder encoder(key());
-    LinkageIndex index(encoder.key_version());
-    for (const auto& r : population.references) {
-        index.add(encoder.encode(LinkageAttributes{r.family_name, r.given_names, r.birth_date, r.postcode}));
-    }
-    std::vector<EncodedRecord> queries;
-    for (const auto& o : population.observations) {
-        queries.push_back(encoder.encode(LinkageAttributes{o.family_name, o.given_names, o.birth_date, o.postcode}));
-    }
-    const FellegiSunterParameters parameters;
-    std::size_t i = 0, candidates = 0;
-    for (auto _ : state) {
-        const LinkResult r = index.link(queries[i++ % queries.size()], parameters);
-        candidates += r.evidence.candidates;
-        benchmark::DoNotOptimize(r);
-    }
-    state.SetItemsProcessed(state.iterations());
-    state.counters["candidates"] = benchmark::Counter(static_cast<double>(candidates) / static_cast<double>(state.iterations()));
+    link_observations(state, population, FellegiSunterParameters{});
 }
 BENCHMARK(link_record_fields)->Arg(100'000)->Unit(benchmark::kMicrosecond);
 

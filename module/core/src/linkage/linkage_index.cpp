@@ -57,23 +57,26 @@ LinkResult LinkageIndex::link(const EncodedRecord& query, const Thresholds& thre
             runner_up = scores[i];
         }
     }
-    LinkResult result;
-    Classification c = classify(best_score, runner_up, thresholds);
-    if (found.empty()) c.evidence.rule = std::string(pprl_rule_prefix) + "no_candidates";
-    result.decision = c.decision;
-    result.evidence = std::move(c.evidence);
-    result.evidence.key_version = key_version_;
-    result.evidence.candidates = static_cast<std::uint32_t>(found.size());
-    if (best != found.size()) {
-        const BlockingKeys& theirs = blocks_[found[best]];
-        for (std::size_t pass = 0; pass < blocking_passes; ++pass) {
-            if (query.blocks.has(pass) && theirs.has(pass) && query.blocks.keys[pass] == theirs.keys[pass]) {
-                result.evidence.blocking_passes = static_cast<std::uint8_t>(result.evidence.blocking_passes | (1U << pass));
-            }
+    return result(classify(best_score, runner_up, thresholds), pprl_rule_prefix, query.blocks, found, best);
+}
+
+LinkResult LinkageIndex::result(Classification c, std::string_view rule_prefix, const BlockingKeys& query,
+                                const std::vector<std::uint32_t>& found, std::size_t best) const {
+    LinkResult out;
+    if (found.empty()) c.evidence.rule = std::string(rule_prefix) + "no_candidates";
+    out.decision = c.decision;
+    out.evidence = std::move(c.evidence);
+    out.evidence.key_version = key_version_;
+    out.evidence.candidates = static_cast<std::uint32_t>(found.size());
+    if (best == found.size()) return out;
+    const BlockingKeys& theirs = blocks_[found[best]];
+    for (std::size_t pass = 0; pass < blocking_passes; ++pass) {
+        if (query.has(pass) && theirs.has(pass) && query.keys[pass] == theirs.keys[pass]) {
+            out.evidence.blocking_passes = static_cast<std::uint8_t>(out.evidence.blocking_passes | (1U << pass));
         }
-        if (result.decision != Decision::no_match) result.record = found[best];
     }
-    return result;
+    if (out.decision != Decision::no_match) out.record = found[best];
+    return out;
 }
 
 std::vector<FieldEvidence> field_evidence(const FellegiSunterScore& score) {
@@ -112,24 +115,10 @@ LinkResult LinkageIndex::link(const EncodedRecord& query, const FellegiSunterPar
             runner_up = std::max(runner_up, s.weight);
         }
     }
-    LinkResult result;
-    Classification c = classify_weight(best == found.size() ? -1e9 : best_score.weight, runner_up, parameters);
-    if (found.empty()) c.evidence.rule = std::string(fs_rule_prefix) + "no_candidates";
-    result.decision = c.decision;
-    result.evidence = std::move(c.evidence);
-    result.evidence.key_version = key_version_;
-    result.evidence.candidates = static_cast<std::uint32_t>(found.size());
-    if (best != found.size()) {
-        result.evidence.fields = field_evidence(best_score);
-        const BlockingKeys& theirs = blocks_[found[best]];
-        for (std::size_t pass = 0; pass < blocking_passes; ++pass) {
-            if (query.blocks.has(pass) && theirs.has(pass) && query.blocks.keys[pass] == theirs.keys[pass]) {
-                result.evidence.blocking_passes = static_cast<std::uint8_t>(result.evidence.blocking_passes | (1U << pass));
-            }
-        }
-        if (result.decision != Decision::no_match) result.record = found[best];
-    }
-    return result;
+    LinkResult out = result(classify_weight(best == found.size() ? -1e9 : best_score.weight, runner_up, parameters),
+                            fs_rule_prefix, query.blocks, found, best);
+    if (best != found.size()) out.evidence.fields = field_evidence(best_score);
+    return out;
 }
 
 }  // namespace eenplan::linkage

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <optional>
 #include <span>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -74,6 +75,11 @@ public:
     [[nodiscard]] TermCounts term_counts(const FieldEncoding& query) const;
 
 private:
+    // The decision with its evidence: the candidate count, the blocking passes the best candidate
+    // shares with the query, and that candidate's index unless the decision is no match.
+    [[nodiscard]] LinkResult result(Classification c, std::string_view rule_prefix, const BlockingKeys& query,
+                                    const std::vector<std::uint32_t>& found, std::size_t best) const;
+
     std::uint32_t key_version_;
     std::vector<Clk> clks_;
     std::vector<BlockingKeys> blocks_;
