@@ -7,12 +7,12 @@ const { execFileSync, spawn } = require('node:child_process');
 const crypto = require('node:crypto');
 const fs = require('node:fs');
 const http = require('node:http');
-const net = require('node:net');
 const os = require('node:os');
 const path = require('node:path');
 const native = require('../nodes/lib/native');
 const { request } = require('../nodes/lib/http');
 const { bsns, helper, nodes } = require('./support');
+const { freePort, waitFor, startService, stopAll } = require('./processes');
 
 const moduleDir = path.join(__dirname, '..');
 const exampleFlow = path.join(moduleDir, 'examples', 'school-nightly-absences.json');
@@ -28,25 +28,6 @@ function adminToken() {
 }
 const secretA = 'whsec_' + crypto.randomBytes(32).toString('base64');
 const secretB = 'whsec_' + crypto.randomBytes(32).toString('base64');
-
-function freePort() {
-  return new Promise((resolve) => {
-    const server = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitFor(what, check, ms = 30000) {
-  const until = Date.now() + ms;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 function sql(db, query) {
   return execFileSync('sqlite3', ['-json', db, query], { encoding: 'utf8' }).trim() || '[]';
@@ -70,7 +51,6 @@ describe('the example school flow against the real service [nodered][ingest]', f
   before(async function () {
     if (!serviceBinary || !keysBinary) this.skip();
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'eenplan-nodered-'));
-    fs.writeFileSync(path.join(dir, 'hub-v1.key'), crypto.randomBytes(32).toString('hex'));
     fs.writeFileSync(path.join(dir, 'admin.secret'), adminSecret, { mode: 0o600 });
     uiPort = await freePort();
     // The municipality's case system, behind its Node-RED: records what the flow creates.
@@ -84,38 +64,21 @@ describe('the example school flow against the real service [nodered][ingest]', f
       });
     });
     await new Promise((r) => caseSystem.listen(0, '127.0.0.1', r));
-    publicKey = execFileSync(keysBinary, ['generate', path.join(dir, 'master.yaml')], { encoding: 'utf8' }).trim();
-    fs.writeFileSync(path.join(dir, 'eenplan.yaml'), [
-      'listen: {address: 127.0.0.1, port: 0}',
-      'database: {backend: sqlite, connection: "db=eenplan.db"}',
-      'keys:',
-      '  pseudonym_keys: [{version: 1, file: hub-v1.key}]',
-      '  polymorphic_master_key: master.yaml',
-      'logging: {level: information, file: service.log}',
-      'admin: {jwt_secret_file: admin.secret}',
-      'delivery: {poll_interval_ms: 50}',
-      'recipients:',
-      `  - {id: gm1916, name: "Leidschendam-Voorburg (Node-RED)", connector: nodered, url: "http://127.0.0.1:${uiPort}/eenplan/tasks", secret: "${taskSecret}", timeout_ms: 2000}`,
-      'sources:',
-      `  - {id: obs-de-regenboog, secrets: ["${secretA}"]}`,
-      `  - {id: leerplicht-gm0518, secrets: ["${secretB}"]}`,
-    ].join('\n'));
-    service = spawn(serviceBinary, ['--config', 'eenplan.yaml'], { cwd: dir, stdio: 'ignore' });
-    const port = await waitFor('eenplan-service to listen', () => {
-      const log = fs.existsSync(path.join(dir, 'service.log')) ? fs.readFileSync(path.join(dir, 'service.log'), 'utf8') : '';
-      const match = /"event":"service.listening","port":"(\d+)"/.exec(log);
-      return match && match[1];
-    });
-    hubUrl = `http://127.0.0.1:${port}`;
+    ({ child: service, url: hubUrl, publicKey } = await startService({
+      dir, serviceBinary, keysBinary, extraConfig: [
+        'admin: {jwt_secret_file: admin.secret}',
+        'delivery: {poll_interval_ms: 50}',
+        'recipients:',
+        `  - {id: gm1916, name: "Leidschendam-Voorburg (Node-RED)", connector: nodered, url: "http://127.0.0.1:${uiPort}/eenplan/tasks", secret: "${taskSecret}", timeout_ms: 2000}`,
+        'sources:',
+        `  - {id: obs-de-regenboog, secrets: ["${secretA}"]}`,
+        `  - {id: leerplicht-gm0518, secrets: ["${secretB}"]}`,
+      ],
+    }));
   });
 
   after(async () => {
-    for (const child of [nodeRed, service]) {
-      if (child && child.exitCode === null) {
-        child.kill('SIGTERM');
-        await new Promise((r) => child.once('exit', r));
-      }
-    }
+    await stopAll([service, nodeRed]);
     if (caseSystem) caseSystem.close();
     if (dir) fs.rmSync(dir, { recursive: true, force: true });
   });

@@ -11,34 +11,15 @@ const { execFileSync, spawn, spawnSync } = require('node:child_process');
 const crypto = require('node:crypto');
 const fs = require('node:fs');
 const http = require('node:http');
-const net = require('node:net');
 const os = require('node:os');
 const path = require('node:path');
 
 const moduleDir = path.resolve(__dirname, '..', '..', 'module');
 const pkg = require(path.join(moduleDir, 'package.json'));
+const { freePort, waitFor, startService, stopAll } = require(path.join(moduleDir, 'test', 'processes'));
 const nodeRedMain = require.resolve('node-red/red.js', { paths: [moduleDir] });
 const nodeTypes = Object.keys(pkg['node-red'].nodes);
 const bsn = '111222333';  // valid by the 11-proef, made up for tests
-
-function freePort() {
-  return new Promise((resolve) => {
-    const server = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitFor(what, check, ms = 30000) {
-  const until = Date.now() + ms;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 // A bin directory with node, npm and basic tools only: whatever else is on this machine's PATH
 // (gcc, g++, cc, c++, cmake, make, pkg-config) is out of reach of the children.
@@ -133,26 +114,11 @@ describe('the packed module installed without a compiler into a real Node-RED [n
     fs.mkdirSync(env.HOME);
 
     // The hub: the real service on SQLite with one source, the school.
-    fs.writeFileSync(path.join(dir, 'hub-v1.key'), crypto.randomBytes(32).toString('hex'));
-    publicKey = execFileSync(keysBinary, ['generate', path.join(dir, 'master.yaml')], { encoding: 'utf8' }).trim();
-    fs.writeFileSync(path.join(dir, 'eenplan.yaml'), [
-      'listen: {address: 127.0.0.1, port: 0}',
-      'database: {backend: sqlite, connection: "db=eenplan.db"}',
-      'keys:',
-      '  pseudonym_keys: [{version: 1, file: hub-v1.key}]',
-      '  polymorphic_master_key: master.yaml',
-      'logging: {level: information, file: service.log}',
-      'sources:',
-      `  - {id: obs-de-regenboog, secrets: ["${secret}"]}`,
-    ].join('\n'));
-    const service = spawn(serviceBinary, ['--config', 'eenplan.yaml'], { cwd: dir, stdio: 'ignore' });
-    children.push(service);
-    const port = await waitFor('eenplan-service to listen', () => {
-      const log = fs.existsSync(path.join(dir, 'service.log')) ? fs.readFileSync(path.join(dir, 'service.log'), 'utf8') : '';
-      const match = /"event":"service.listening","port":"(\d+)"/.exec(log);
-      return match && match[1];
+    const service = await startService({
+      dir, serviceBinary, keysBinary, extraConfig: ['sources:', `  - {id: obs-de-regenboog, secrets: ["${secret}"]}`],
     });
-    hubUrl = `http://127.0.0.1:${port}`;
+    children.push(service.child);
+    ({ url: hubUrl, publicKey } = service);
 
     // What the flow reports back: the signal-out result, posted here by an http request node.
     collector = http.createServer((req, res) => {
@@ -164,12 +130,7 @@ describe('the packed module installed without a compiler into a real Node-RED [n
   });
 
   after(async () => {
-    for (const child of children.reverse()) {
-      if (child.exitCode === null && child.signalCode === null) {
-        child.kill('SIGTERM');
-        await new Promise((r) => child.once('exit', r));
-      }
-    }
+    await stopAll(children);
     if (collector) collector.close();
     if (dir) fs.rmSync(dir, { recursive: true, force: true });
   });
