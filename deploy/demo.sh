@@ -35,8 +35,8 @@ keys:
 logging: {level: information, file: service.log}
 routeboek: $root/deploy/config/routeboek-haaglanden-po.yaml
 sources:
-  - {id: obs-de-regenboog, name: "OBS De Regenboog, Den Haag (ParnasSys)", secrets: ["$secret_a"]}
-  - {id: cbs-het-kompas, name: "CBS Het Kompas, Rijswijk (Magister)", secrets: ["$secret_b"]}
+  - {id: obs-de-regenboog, name: "OBS De Regenboog, Den Haag (ParnasSys)", secrets: ["$secret_a"], allow: {brins: [12AB]}}
+  - {id: cbs-het-kompas, name: "CBS Het Kompas, Rijswijk (Magister)", secrets: ["$secret_b"], allow: {brins: [34CD]}}
 YAML
 chmod 600 eenplan.yaml
 

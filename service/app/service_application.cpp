@@ -255,6 +255,16 @@ int ServiceApplication::main(const std::vector<std::string>&) {
         for (const SourceConfig& source : config->sources) {
             https_recipient = https_recipient || (source.notifications && source.notifications->zaken_api.starts_with("https"));
         }
+        for (const SourceConfig& source : config->sources) {
+            if (!source.grant.unrestricted()) continue;
+            Poco::Message unrestricted("eenplan",
+                                       "this source may send every signal type for every school and municipality; "
+                                       "set sources[].allow",
+                                       Poco::Message::PRIO_WARNING);
+            unrestricted.set("event", "source.unrestricted");
+            unrestricted.set("source_id", source.id);
+            logger.log(unrestricted);
+        }
         if (config->listen.tls || https_recipient) Poco::Net::initializeSSL();
         auto* params = new Poco::Net::HTTPServerParams;
         params->setMaxThreads(config->listen.threads);

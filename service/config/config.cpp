@@ -2,6 +2,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <sstream>
 
 #include <yaml-cpp/yaml.h>
@@ -97,6 +98,26 @@ Result<Config> parse_config(const std::string& yaml_text, const std::string& bas
 }
 
 namespace {
+
+// sources[].allow, already checked by the schema (known signal types, BRIN and gemeentecode shapes).
+policy::SourceGrant parse_grant(const YAML::Node& allow) {
+    policy::SourceGrant grant;
+    if (!allow) return grant;
+    if (const YAML::Node types = allow["signal_types"]) {
+        grant.signal_types.emplace();
+        for (const auto& t : types) {
+            if (const auto type = parse_signal_type(t.as<std::string>())) grant.signal_types->insert(*type);
+        }
+    }
+    const auto strings = [](const YAML::Node& list) {
+        std::set<std::string> out;
+        for (const auto& item : list) out.insert(item.as<std::string>());
+        return out;
+    };
+    if (const YAML::Node brins = allow["brins"]) grant.brins = strings(brins);
+    if (const YAML::Node codes = allow["gemeentecodes"]) grant.gemeentecodes = strings(codes);
+    return grant;
+}
 
 Result<Config> parse_valid_config(const std::string& yaml_text, const std::string& base_dir) {
     Result<YAML::Node> checked = load_checked_yaml(yaml_text, "config/eenplan.schema.json");
@@ -221,6 +242,7 @@ Result<Config> parse_valid_config(const std::string& yaml_text, const std::strin
                 problems.push_back({pointer + "/secrets/" + std::to_string(j), secret.problems()[0].detail});
             }
         }
+        source.grant = parse_grant(sources[i]["allow"]);
         if (const YAML::Node school = sources[i]["school"]) {
             source.school_brin = school["brin"].as<std::string>();
             source.school_gemeentecode = school["gemeentecode"].as<std::string>();

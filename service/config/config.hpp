@@ -11,6 +11,7 @@
 #include "eenplan/core/encoding.hpp"
 #include "eenplan/core/linkage/classification.hpp"
 #include "eenplan/core/linkage/fellegi_sunter.hpp"
+#include "eenplan/core/policy/source_grant.hpp"
 #include "eenplan/core/result.hpp"
 
 namespace eenplan::service {
@@ -78,6 +79,7 @@ struct SourceConfig {
     std::string id;
     std::string name;
     std::vector<Bytes> secrets;  // decoded "whsec_" secrets; any of them may sign
+    policy::SourceGrant grant;   // what it may send (sources[].allow); unrestricted when absent
     // Inbound adapters (integration/inbound/): the school a LAS export comes from, and the
     // Authorization value a ZGW Notificaties API sends for this source's abonnement.
     std::optional<std::string> school_brin;

@@ -43,7 +43,8 @@ std::string now_iso() { return Poco::DateTimeFormatter::format(Poco::Timestamp()
 void answer(ServiceContext& context, const std::string& source_id, const char* adapter, const IngestOutcome& outcome,
             Poco::Net::HTTPServerResponse& response) {
     Poco::Message log("ingest", "", Poco::Message::PRIO_INFORMATION);
-    log.set("source_id", source_id);
+    // The source id comes from the URL: logged once it names a configured source, never as sent.
+    if (outcome.status != IngestStatus::unknown_source) log.set("source_id", source_id);
     log.set("route", adapter);
     answer_ingest(outcome, SignalOrigin::mapped, response, log);
     context.logger.log(log);

@@ -43,6 +43,7 @@ const char* outcome_name(IngestStatus status) {
         case IngestStatus::unauthorised: return "unauthorised";
         case IngestStatus::malformed: return "malformed";
         case IngestStatus::invalid: return "invalid";
+        case IngestStatus::forbidden: return "forbidden";
     }
     return "unknown";
 }
@@ -81,6 +82,10 @@ void answer_ingest(const IngestOutcome& outcome, SignalOrigin origin,
         case IngestStatus::unauthorised:
             send_problem(response, {Status::HTTP_UNAUTHORIZED, "invalid-signature",
                                     "The signature could not be verified", outcome.detail, {}});
+            break;
+        case IngestStatus::forbidden:
+            send_problem(response, ProblemType::forbidden, outcome.detail, outcome.problems);
+            log.set("signal_type", outcome.signal_type);
             break;
         case IngestStatus::malformed:
             if (origin == SignalOrigin::sent) {
@@ -141,7 +146,8 @@ void IngestHandler::handle(Poco::Net::HTTPServerRequest& request, Poco::Net::HTT
             : context_.ingest.ingest(std::get<AuthenticatedSource>(authentication), body, now_us);
 
     Poco::Message log("ingest", "", Poco::Message::PRIO_INFORMATION);
-    log.set("source_id", source_id_);
+    // The source id comes from the URL: logged once it names a configured source, never as sent.
+    if (outcome.status != IngestStatus::unknown_source) log.set("source_id", source_id_);
     log.set("outcome", outcome_name(outcome.status));
     answer_ingest(outcome, SignalOrigin::sent, response, log);
     if (outcome.status != IngestStatus::accepted && outcome.status != IngestStatus::duplicate) {

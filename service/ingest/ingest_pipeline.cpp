@@ -8,6 +8,7 @@
 
 #include "eenplan/core/json_bounds.hpp"
 #include "eenplan/core/person_number.hpp"
+#include "eenplan/core/policy/source_grant.hpp"
 #include "eenplan/core/polymorphic.hpp"
 #include "eenplan/core/record/pupil_linking.hpp"
 #include "codec/signal_json.hpp"
@@ -150,6 +151,9 @@ IngestOutcome IngestPipeline::validate_and_store(const AuthenticatedSource& sour
     auto signal = signal_json::from_request(*request_object);
     if (!signal) return {IngestStatus::invalid, {}, "the signal is not valid", signal.problems(), {}};
     const std::string type(to_string(signal->type()));
+    if (Problems refused = policy::refusals(source.source().grant, signal.value()); !refused.empty()) {
+        return {IngestStatus::forbidden, {}, "this source may not send this signal", std::move(refused), type};
+    }
     const auto input = record_input(*request_object, signal.value());
     if (!input) return {IngestStatus::invalid, {}, "the subject is not a valid identity", input.problems(), {}};
 

@@ -33,6 +33,7 @@ enum class IngestStatus {
     unauthorised,    // signature, timestamp or token rejected: likewise
     malformed,       // not JSON
     invalid,         // schema or domain rules violated
+    forbidden,       // authenticated, but the source may not send this signal (sources[].allow)
 };
 
 struct IngestOutcome {
