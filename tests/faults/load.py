@@ -4,8 +4,10 @@ Standard-Webhooks-signed signals from N threads, each signal an ongeoorloofd abs
 for a new synthetic pupil (so the routeboek plans it and queues a task). Every answer is written
 to <out> as "<webhook-id> <status>" (status 0: no answer, the connection failed; "503ra": a 503
 with Retry-After). Runs until
-<stop-file> exists. The port is re-read from <port-file> on each connection failure, so a
-restarted service (new port) is found again.
+<stop-file> exists. <port-file> holds one port per line, one per service instance: each thread
+starts on its own instance (round-robin by thread) and moves on to the next one after a
+connection failure. The file is re-read on each failure, so a restarted service (new port) is
+found again.
   load.py <port-file> <source> <whsec-secret> <out> <stop-file> [threads]"""
 import base64, datetime, hashlib, hmac, http.client, os, sys, threading, time
 
@@ -48,29 +50,31 @@ def send(conn, webhook_id, payload):
     return f"{r.status}ra" if r.status == 503 and r.getheader("Retry-After") else r.status
 
 
-def port():
+def ports():
     try:
-        return int(open(port_file).read().strip())
+        return [int(line) for line in open(port_file).read().split()]
     except (OSError, ValueError):
-        return 0
+        return []
 
 
 def worker(t):
     n = t
+    turn = t
     conn = None
     while not os.path.exists(stop_file):
         webhook_id = f"msg_fault_{run}_{n}"
         status = 0
         try:
             if conn is None:
-                p = port()
-                if p == 0:
+                known = ports()
+                if not known:
                     time.sleep(0.05)
                     continue
-                conn = http.client.HTTPConnection("127.0.0.1", p, timeout=10)
+                conn = http.client.HTTPConnection("127.0.0.1", known[turn % len(known)], timeout=10)
             status = send(conn, webhook_id, body(n))
         except (OSError, http.client.HTTPException):
             conn = None
+            turn += 1
             time.sleep(0.02)
         with lock:
             out.write(f"{webhook_id} {status}\n")
