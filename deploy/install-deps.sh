@@ -23,6 +23,7 @@ if [[ "${1:-}" == "--test" ]]; then
     util-linux                    # runuser, to start PostgreSQL as a non-root user
     clang-14 libclang-rt-14-dev   # libFuzzer targets (tests/fuzz, EENPLAN_BUILD_FUZZERS)
     python3                       # the fault harness's signed load generator (tests/faults/load.py)
+    clang-format-14               # the house style check (tests/format.sh, .clang-format)
   )
 fi
 
