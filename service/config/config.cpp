@@ -5,6 +5,8 @@
 #include <set>
 #include <sstream>
 
+#include <Poco/Exception.h>
+#include <Poco/URI.h>
 #include <yaml-cpp/yaml.h>
 
 #include "eenplan/core/standard_webhooks.hpp"
@@ -99,6 +101,38 @@ Result<Config> parse_config(const std::string& yaml_text, const std::string& bas
 
 namespace {
 
+bool loopback(const std::string& host) {
+    return host == "localhost" || host == "::1" || host == "[::1]" || host.starts_with("127.");
+}
+
+// http:// sends tasks, pseudonyms and the Zaken API's bearer token in the clear: only to loopback
+// (a simulator, a sidecar proxy), unless allow_plain_http says the network is protected otherwise.
+void check_plain_http(const Config& config, bool allowed, Problems& problems) {
+    if (allowed) return;
+    const auto check = [&](const std::string& url, const std::string& pointer) {
+        if (!url.starts_with("http://")) return;
+        std::string host;
+        try {
+            host = Poco::URI(url).getHost();
+        } catch (const Poco::Exception&) {
+            problems.push_back({pointer, "is not a URL"});
+            return;
+        }
+        if (!loopback(host)) {
+            problems.push_back({pointer, "uses plain http to a host other than loopback; use https, or set "
+                                         "allow_plain_http: true where the network itself is protected"});
+        }
+    };
+    for (std::size_t i = 0; i < config.recipients.size(); ++i) {
+        check(config.recipients[i].url, "/recipients/" + std::to_string(i) + "/url");
+    }
+    for (std::size_t i = 0; i < config.sources.size(); ++i) {
+        if (const auto& n = config.sources[i].notifications) {
+            check(n->zaken_api, "/sources/" + std::to_string(i) + "/notifications/zaken_api");
+        }
+    }
+}
+
 // sources[].allow, already checked by the schema (known signal types, BRIN and gemeentecode shapes).
 policy::SourceGrant parse_grant(const YAML::Node& allow) {
     policy::SourceGrant grant;
@@ -134,9 +168,7 @@ Result<Config> parse_valid_config(const std::string& yaml_text, const std::strin
         config.listen.tls = TlsConfig{resolve(tls["certificate"].as<std::string>(), base_dir),
                                       resolve(tls["private_key"].as<std::string>(), base_dir)};
     }
-    const bool loopback = config.listen.address == "127.0.0.1" ||
-                          config.listen.address == "::1" || config.listen.address == "localhost";
-    if (!config.listen.tls && !loopback) {
+    if (!config.listen.tls && !loopback(config.listen.address)) {
         problems.push_back({"/listen/tls", "is required unless the service listens on loopback only: "
                                            "signals carry personal data and must not cross a network unencrypted"});
     }
@@ -259,6 +291,7 @@ Result<Config> parse_valid_config(const std::string& yaml_text, const std::strin
     }
 
     parse_delivery(root, base_dir, config, problems);
+    check_plain_http(config, get_or(root, "allow_plain_http", false), problems);
 
     if (!problems.empty()) return problems;
     return config;

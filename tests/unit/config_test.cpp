@@ -64,6 +64,19 @@ SCENARIO("plain HTTP is only allowed on loopback", "[config]") {
     CHECK(config.problems().at(0).pointer == "/listen/tls");
 }
 
+SCENARIO("recipients and Zaken APIs over plain HTTP only on loopback, unless allowed", "[config][security]") {
+    const std::string recipients = R"(
+recipients:
+  - {id: local, name: Simulator, connector: webhook, url: "http://127.0.0.1:9000/tasks", secret: whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw}
+  - {id: far, name: Elsewhere, connector: webhook, url: "http://taken.gemeente.example/tasks", secret: whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw}
+  - {id: safe, name: Elsewhere, connector: webhook, url: "https://taken.gemeente.example/tasks", secret: whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw}
+)";
+    const auto refused = parse_config(valid + recipients, "/etc");
+    REQUIRE_FALSE(refused.ok());
+    CHECK(pointers(refused.problems()) == std::vector<std::string>{"/recipients/1/url"});
+    CHECK(parse_config(valid + recipients + "allow_plain_http: true\n", "/etc").ok());
+}
+
 SCENARIO("secrets and duplicates are checked beyond the schema", "[config]") {
     std::string doubled = valid + "  - id: school-a\n    secrets: [whsec_c2hvcnQ=]\n";
     const auto config = parse_config(doubled, "/etc");
