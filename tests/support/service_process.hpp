@@ -104,7 +104,8 @@ public:
     std::int64_t advance_clock(int seconds) const;
     [[nodiscard]] std::int64_t clock_now() const;
     // For waits on time, not on I/O: true as soon as `done` holds, moving the clock `step_seconds`
-    // forward whenever it has not held for a moment (at most `max_steps` times).
+    // forward whenever it has not held for a moment (at most `max_steps` times), then waiting up to
+    // 30 s of real time for the I/O that is left.
     bool advance_until(const std::function<bool()>& done, int step_seconds, int max_steps) const;
     // Any method, with an optional JSON body and an optional "Authorization: Bearer" token.
     [[nodiscard]] HttpAnswer request(const std::string& method, const std::string& path, const std::string& body = "",
