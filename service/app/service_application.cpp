@@ -258,6 +258,18 @@ int ServiceApplication::main(const std::vector<std::string>&) {
             stored_signals.subscribe(*plans);  // before the server takes its first request
         }
 
+        // Moving the test clock wakes whoever waits for time (from the first request on).
+        if (manual_clock) {
+            Poco::Message warning("eenplan", "test-only manual clock: time stands still until POST /v1/test/clock",
+                                  Poco::Message::PRIO_WARNING);
+            warning.set("event", "service.manual_clock");
+            logger.log(warning);
+            manual_clock->on_advance([&] {
+                dispatcher.wake();
+                if (plans) plans->wake();
+            });
+        }
+
         bool https_recipient = false;
         for (const RecipientConfig& r : config->recipients) https_recipient = https_recipient || r.url.starts_with("https");
         for (const SourceConfig& source : config->sources) {
@@ -278,12 +290,6 @@ int ServiceApplication::main(const std::vector<std::string>&) {
         logger.log(listening);
         dispatcher.start();
         if (plans) plans->start();
-        if (manual_clock) {
-            manual_clock->on_advance([&] {
-                dispatcher.wake();
-                if (plans) plans->wake();
-            });
-        }
 
         waitForTerminationRequest();
         server.stopAll(false);

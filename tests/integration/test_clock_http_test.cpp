@@ -32,7 +32,8 @@ SCENARIO("a service without the test-only setting has no clock anyone can move",
     TestStore store(dir.path());
     ServiceProcess service(store, dir.path());
     const std::string admin = admin_token("beheerder@eenplan", {"admin"});
-    THEN("the clock route is not there, for anyone") {
+    THEN("the clock route is not there, for anyone, and the log says nothing of a manual clock") {
+        CHECK(service.log_text().find("service.manual_clock") == std::string::npos);
         CHECK(service.request("GET", "/v1/test/clock").status == 404);
         CHECK(service.request("POST", "/v1/test/clock", R"({"advance_seconds": 86400})").status == 404);
         CHECK(service.request("POST", "/v1/test/clock", R"({"advance_seconds": 86400})", admin).status == 404);
@@ -67,7 +68,7 @@ SCENARIO("the manual clock stands still until the test moves it", "[clock]") {
     options.manual_clock = true;
     ServiceProcess service(store, dir.path(), options);
     const std::int64_t start = service.clock_now();
-    CHECK(service.log_text().find("\"event\":\"service.listening\"") != std::string::npos);
+    CHECK(service.log_text().find("\"event\":\"service.manual_clock\"") != std::string::npos);
     WHEN("nobody moves it") {
         THEN("it reads the same instant twice") {
             const auto first = parse_object(service.get("/v1/test/clock").body)->getValue<std::int64_t>("now_us");
