@@ -19,6 +19,7 @@
 
 #include "app/progress_bar.hpp"
 #include "common/ids.hpp"
+#include "common/system_clock.hpp"
 #include "config/config.hpp"
 #include "http/admin_auth.hpp"
 #include "http/router.hpp"
@@ -220,6 +221,11 @@ int ServiceApplication::main(const std::vector<std::string>&) {
             return counts.failed == 0 ? EXIT_OK : EXIT_DATAERR;
         }
 
+        // One clock for the handlers and the workers: the system's, or (test-only) one that stands
+        // still until POST /v1/test/clock moves it.
+        std::optional<ManualClock> manual_clock;
+        if (config->testing.manual_clock) manual_clock.emplace(system_clock().now());
+        const Clock& clock = manual_clock ? static_cast<const Clock&>(*manual_clock) : system_clock();
         SignalStore signals(database);
         Metrics metrics;
         RecordKeeper keeper(database, config->linkage);
@@ -236,18 +242,32 @@ int ServiceApplication::main(const std::vector<std::string>&) {
         // The outbox: tasks queued in the deciding transaction, delivered by this instance's dispatcher.
         OutboxStore outbox_store(database, new_uuid());
         TaskOutbox outbox(config.value(), pseudonymiser->ring().current());
-        Dispatcher dispatcher(config.value(), outbox_store, metrics, logger);
+        Dispatcher dispatcher(config.value(), outbox_store, clock, metrics, logger);
         DeliveryServices delivery{outbox, outbox_store, dispatcher};
         ServiceContext context{config.value(), database, [&database] { return database.ready(); }, ingest, metrics,
                                logger, views, records, auth.value(), &delivery};
         context.authenticator = &authenticator;
         context.rol_lookup = &rol_lookup;
+        context.clock = &clock;
+        context.test_clock = manual_clock ? &*manual_clock : nullptr;
         std::optional<PlanKeeper> plans;
         if (routeboek) {
-            plans.emplace(database, *routeboek, &outbox, logger, calendar->get());
+            plans.emplace(database, *routeboek, &outbox, clock, logger, calendar->get());
             plans->set_metrics(&metrics);
             context.plans = &*plans;
             stored_signals.subscribe(*plans);  // before the server takes its first request
+        }
+
+        // Moving the test clock wakes whoever waits for time (from the first request on).
+        if (manual_clock) {
+            Poco::Message warning("eenplan", "test-only manual clock: time stands still until POST /v1/test/clock",
+                                  Poco::Message::PRIO_WARNING);
+            warning.set("event", "service.manual_clock");
+            logger.log(warning);
+            manual_clock->on_advance([&] {
+                dispatcher.wake();
+                if (plans) plans->wake();
+            });
         }
 
         bool https_recipient = false;

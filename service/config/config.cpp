@@ -242,6 +242,12 @@ Result<Config> parse_valid_config(const std::string& yaml_text, const std::strin
     if (const YAML::Node admin = root["admin"]) {
         config.admin.jwt_secret_file = resolve(admin["jwt_secret_file"].as<std::string>(), base_dir);
     }
+    if (const YAML::Node testing = root["testing"]) {
+        config.testing.manual_clock = get_or(testing, "manual_clock", false);
+        if (config.testing.manual_clock && !loopback) {
+            problems.push_back({"/testing/manual_clock", "is for tests only: it is refused unless the service listens on loopback only"});
+        }
+    }
     if (const YAML::Node routeboek = root["routeboek"]) config.routeboek = resolve(routeboek.as<std::string>(), base_dir);
     if (const YAML::Node c = root["school_calendar"]) config.school_calendar = resolve(c.as<std::string>(), base_dir);
 

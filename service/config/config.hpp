@@ -122,6 +122,13 @@ struct DeliveryConfig {
     int breaker_open_seconds = 30;
 };
 
+// Test-only settings (never in a deployed configuration).
+struct TestingConfig {
+    // The service's clock stands still at its start and only POST /v1/test/clock moves it, so tests
+    // advance time instead of sleeping. Refused unless the service listens on loopback only.
+    bool manual_clock = false;
+};
+
 struct Config {
     ListenConfig listen;
     DatabaseConfig database;
@@ -136,6 +143,7 @@ struct Config {
     std::vector<SourceConfig> sources;
     DeliveryConfig delivery;
     std::vector<RecipientConfig> recipients;
+    TestingConfig testing;
 };
 
 // Reads and validates a YAML configuration file. Relative file paths inside it are resolved

@@ -3,7 +3,6 @@
 
 #include <Poco/JSON/Array.h>
 #include <Poco/Message.h>
-#include <Poco/Timestamp.h>
 #include <Poco/URI.h>
 
 #include "http/problem.hpp"
@@ -86,7 +85,7 @@ void TaskCreateHandler::serve(Poco::Net::HTTPServerRequest& request, Poco::Net::
     }
     DeliveryServices& delivery = services(context_);
     const auto task = delivery.outbox.create(context_.database, draft, actor_.subject,
-                                             Poco::Timestamp().epochMicroseconds());
+                                             context_.clock->now_us());
     if (!task) {
         return send_problem(response, {Status::HTTP_UNPROCESSABLE_ENTITY, "invalid-task", "The task is not valid",
                                        "the task cannot be sent as it is", task.problems()});
@@ -150,7 +149,7 @@ void DeliveryHandler::serve(Poco::Net::HTTPServerRequest&, Poco::Net::HTTPServer
 
 void DeliveryActionHandler::serve(Poco::Net::HTTPServerRequest&, Poco::Net::HTTPServerResponse& response) {
     DeliveryServices& delivery = services(context_);
-    const std::int64_t now = Poco::Timestamp().epochMicroseconds();
+    const std::int64_t now = context_.clock->now_us();
     const ChangeOutcome outcome = action_ == "retry" ? delivery.store.retry(id_, now) : delivery.store.cancel(id_, now);
     if (outcome == ChangeOutcome::not_found) {
         return send_not_found(response, "no delivery with this id");

@@ -37,7 +37,9 @@ std::optional<std::string> read_payload(const ServiceContext& context, Poco::Net
     return body;
 }
 
-std::string now_iso() { return Poco::DateTimeFormatter::format(Poco::Timestamp(), "%Y-%m-%dT%H:%M:%SZ"); }
+std::string now_iso(const Clock& clock) {
+    return Poco::DateTimeFormatter::format(Poco::Timestamp(clock.now_us()), "%Y-%m-%dT%H:%M:%SZ");
+}
 
 // The pipeline's outcome, answered as the ingest endpoint answers it.
 void answer(ServiceContext& context, const std::string& source_id, const char* adapter, const IngestOutcome& outcome,
@@ -72,7 +74,7 @@ void SignedAdapterHandler::handle(Poco::Net::HTTPServerRequest& request, Poco::N
     const std::string id = request.get("webhook-id", "");
     const std::string timestamp = request.get("webhook-timestamp", "");
     const std::string signature = request.get("webhook-signature", "");
-    const std::int64_t now_us = Poco::Timestamp().epochMicroseconds();
+    const std::int64_t now_us = context_.clock->now_us();
     // The adapter's signature is the request's one HMAC check; the pipeline takes its result.
     const Authentication authentication =
         context_.authenticator->standard_webhooks(source_id_, {id, timestamp, signature}, *body, now_us / 1'000'000);
@@ -85,10 +87,10 @@ void SignedAdapterHandler::handle(Poco::Net::HTTPServerRequest& request, Poco::N
     // from Poco's conversions; that is the sender's input, so a 422, not a 500.
     Result<inbound::CanonicalRequest> mapped = Problem{"", "the payload could not be mapped"};
     try {
-        mapped = adapter_ == "parnassys"  ? inbound::map_parnassys(*body, school, now_iso())
-                 : adapter_ == "magister" ? inbound::map_magister(*body, school, now_iso())
-                 : adapter_ == "somtoday" ? inbound::map_somtoday(*body, school, now_iso())
-                                          : inbound::map_brp_mutation(*body, now_iso());
+        mapped = adapter_ == "parnassys"  ? inbound::map_parnassys(*body, school, now_iso(*context_.clock))
+                 : adapter_ == "magister" ? inbound::map_magister(*body, school, now_iso(*context_.clock))
+                 : adapter_ == "somtoday" ? inbound::map_somtoday(*body, school, now_iso(*context_.clock))
+                                          : inbound::map_brp_mutation(*body, now_iso(*context_.clock));
     } catch (const Poco::Exception&) {
         return refuse_mapping(response, {Problem{"", "a value has a type the mapping cannot read"}});
     }
@@ -130,7 +132,7 @@ void ZgwNotificationHandler::handle(Poco::Net::HTTPServerRequest& request, Poco:
     // The hub sends its Zaken API token to this URL: parsed and checked, never a prefix match.
     const auto rol_url = inbound::check_resource_url(notification->resource_url, config.zaken_api);
     if (!rol_url) return refuse_mapping(response, rol_url.problems());
-    const std::int64_t now_us = Poco::Timestamp().epochMicroseconds();
+    const std::int64_t now_us = context_.clock->now_us();
     const auto rol = context_.rol_lookup->fetch(rol_url.value(), {config.zaken_api, config.client_id, config.secret},
                                                 now_us / 1'000'000);
     if (rol.status != inbound::RolReply::Status::ok) {

@@ -7,7 +7,6 @@
 #include <Poco/JSON/Object.h>
 #include <Poco/Message.h>
 #include <Poco/String.h>
-#include <Poco/Timestamp.h>
 
 #include "http/problem.hpp"
 #include "http/request_body.hpp"
@@ -136,7 +135,7 @@ void IngestHandler::handle(Poco::Net::HTTPServerRequest& request, Poco::Net::HTT
     const std::string id = request.get("webhook-id", "");
     const std::string timestamp = request.get("webhook-timestamp", "");
     const std::string signature = request.get("webhook-signature", "");
-    const std::int64_t now_us = Poco::Timestamp().epochMicroseconds();
+    const std::int64_t now_us = context_.clock->now_us();
     // Authentication is its own step: the pipeline only takes an authenticated source.
     const Authentication authentication =
         context_.authenticator->standard_webhooks(source_id_, {id, timestamp, signature}, body, now_us / 1'000'000);

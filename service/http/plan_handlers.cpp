@@ -117,9 +117,7 @@ void PlanOverrideHandler::serve(Poco::Net::HTTPServerRequest& request, Poco::Net
     deviation.days = body->optValue<int>("days", 0);
     deviation.reason = body->getValue<std::string>("reason");
     deviation.by = actor_.subject;
-    const auto now_us = std::chrono::duration_cast<std::chrono::microseconds>(
-                            std::chrono::system_clock::now().time_since_epoch()).count();
-    const auto result = context_.plans->override_plan(id_, deviation, today_utc(), now_us);
+    const auto result = context_.plans->override_plan(id_, deviation, context_.clock->today(), context_.clock->now_us());
     if (!result) {
         if (result.problems().front().pointer == "/") return send_not_found(response, "no plan for this family");
         return send_problem(response, {Status::HTTP_UNPROCESSABLE_ENTITY, "override-refused",

@@ -6,7 +6,6 @@
 #include <Poco/DateTimeFormatter.h>
 #include <Poco/JSON/Parser.h>
 #include <Poco/Message.h>
-#include <Poco/Timestamp.h>
 #include <Poco/URI.h>
 
 #include "eenplan/core/date_time.hpp"
@@ -51,15 +50,15 @@ Poco::JSON::Object::Ptr outcome_body(const AdminOutcome& outcome) {
     return body;
 }
 
-Actor actor_of(const AdminIdentity& identity) {
-    return {identity.subject, Poco::Timestamp().epochMicroseconds()};
+Actor actor_of(const ServiceContext& context, const AdminIdentity& identity) {
+    return {identity.subject, context.clock->now_us()};
 }
 
 }  // namespace
 
 void AdminHandler::handle(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response) {
     const auto result = context_.auth.authenticate(request.get("Authorization", ""), access_,
-                                                   Poco::Timestamp().epochTime());
+                                                   context_.clock->now_s());
     if (const auto* refusal = std::get_if<AdminRefusal>(&result)) {
         if (refusal->status == 401) {
             response.set("WWW-Authenticate", "Bearer realm=\"eenplan-admin\"");
@@ -132,7 +131,7 @@ void PupilMergeHandler::serve(Poco::Net::HTTPServerRequest& request, Poco::Net::
     const auto body = read_body(request, response, "api/merge_request.schema.json");
     if (!body) return;
     const auto outcome = context_.records.merge(id_, body->getValue<std::string>("with"),
-                                                body->getValue<std::string>("reason"), actor_of(actor_));
+                                                body->getValue<std::string>("reason"), actor_of(context_, actor_));
     if (outcome.status != AdminStatus::done) return send_outcome_problem(response, outcome);
     log_change(context_, "record.merged", outcome);
     send_json(response, outcome_body(outcome), Status::HTTP_CREATED);
@@ -141,14 +140,15 @@ void PupilMergeHandler::serve(Poco::Net::HTTPServerRequest& request, Poco::Net::
 void MergeUndoHandler::serve(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response) {
     const auto body = read_body(request, response, "api/undo_request.schema.json");
     if (!body) return;
-    const auto outcome = context_.records.undo_merge(id_, body->getValue<std::string>("reason"), actor_of(actor_));
+    const auto outcome = context_.records.undo_merge(id_, body->getValue<std::string>("reason"), actor_of(context_, actor_));
     if (outcome.status != AdminStatus::done) return send_outcome_problem(response, outcome);
     log_change(context_, "record.unmerged", outcome);
     send_json(response, outcome_body(outcome));
 }
 
 void FamilyHandler::serve(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response) {
-    const std::string today = Poco::DateTimeFormatter::format(Poco::Timestamp(), "%Y-%m-%d");
+    // The Dutch date: just after midnight in Amsterdam it is already tomorrow, whatever UTC says.
+    const std::string today = routeboek::format_day(context_.clock->today());
     const std::string on = query_value(request, "on", today);
     if (!date_time::parse_full_date(on)) {
         return send_problem(response, {Status::HTTP_BAD_REQUEST, "invalid-query", "The query is not valid",
@@ -173,7 +173,7 @@ void LinkReviewDecisionHandler::serve(Poco::Net::HTTPServerRequest& request, Poc
     const auto body = read_body(request, response, "api/review_decision.schema.json");
     if (!body) return;
     const auto outcome = context_.records.decide_review(id_, body->getValue<std::string>("decision"),
-                                                        body->getValue<std::string>("reason"), actor_of(actor_));
+                                                        body->getValue<std::string>("reason"), actor_of(context_, actor_));
     if (outcome.status != AdminStatus::done) return send_outcome_problem(response, outcome);
     log_change(context_, "record.review_decided", outcome);
     send_json(response, outcome_body(outcome));

@@ -9,6 +9,7 @@
 #include "http/ingest_handler.hpp"
 #include "http/plan_handlers.hpp"
 #include "http/record_handlers.hpp"
+#include "http/test_clock_handler.hpp"
 
 namespace eenplan::service {
 namespace {
@@ -60,6 +61,11 @@ const Route table[] = {
      [](ServiceContext& c, const Params& p) -> RouteHandler* { return new DeliveryActionHandler(c, p[0], "retry"); }},
     {"POST", "/v1/deliveries/{deliveryId}/cancel", Access::admin_write,
      [](ServiceContext& c, const Params& p) -> RouteHandler* { return new DeliveryActionHandler(c, p[0], "cancel"); }},
+    // Test-only (testing.manual_clock, loopback only): absent, so 404, on every other service.
+    {"GET", "/v1/test/clock", Access::open,
+     [](ServiceContext& c, const Params&) -> RouteHandler* { return c.test_clock ? new TestClockHandler(c) : nullptr; }},
+    {"POST", "/v1/test/clock", Access::open,
+     [](ServiceContext& c, const Params&) -> RouteHandler* { return c.test_clock ? new TestClockHandler(c) : nullptr; }},
 };
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include <Poco/Logger.h>
 
 #include "common/store_types.hpp"
+#include "common/system_clock.hpp"
 #include "config/config.hpp"
 #include "http/admin_auth.hpp"
 #include "ingest/ingest_pipeline.hpp"
@@ -37,6 +38,8 @@ struct ServiceContext {
     PlanKeeper* plans = nullptr;  // the routeboek engine's plans; null without a routeboek
     const Authenticator* authenticator = nullptr;     // who sent a request, before the pipeline
     const inbound::RolLookup* rol_lookup = nullptr;   // the Zaken API behind ZGW notifications
+    const Clock* clock = &system_clock();              // "now" and "today" of every handler
+    ManualClock* test_clock = nullptr;  // the same clock when the test-only manual clock is on
 };
 
 }  // namespace eenplan::service

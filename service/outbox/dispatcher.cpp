@@ -3,7 +3,6 @@
 #include <chrono>
 
 #include <Poco/Message.h>
-#include <Poco/Timestamp.h>
 
 #include "outbound/webhook_connector.hpp"
 #include "outbound/zgw_connector.hpp"
@@ -12,8 +11,6 @@
 
 namespace eenplan::service {
 namespace {
-
-std::int64_t now_us() { return Poco::Timestamp().epochMicroseconds(); }
 
 // splitmix64: a small per-thread generator for the jitter draw; no need for a shared engine.
 double next_unit(std::uint64_t& state) {
@@ -50,8 +47,9 @@ std::unique_ptr<integration::Connector> make_connector(const RecipientConfig& r)
     return std::make_unique<integration::WebhookConnector>(integration::WebhookEndpoint{r.url, r.secret, r.ca_file, timeout});
 }
 
-Dispatcher::Dispatcher(const Config& config, OutboxStore& store, Metrics& metrics, Poco::Logger& logger)
-    : config_(config), store_(store), metrics_(metrics), logger_(logger) {
+Dispatcher::Dispatcher(const Config& config, OutboxStore& store, const Clock& clock, Metrics& metrics,
+                       Poco::Logger& logger)
+    : config_(config), store_(store), clock_(clock), metrics_(metrics), logger_(logger) {
     for (const RecipientConfig& r : config.recipients) {
         auto recipient = std::make_unique<Recipient>();
         recipient->config = &r;
@@ -69,7 +67,7 @@ Dispatcher::~Dispatcher() { stop(); }
 void Dispatcher::start() {
     if (!config_.delivery.enabled || config_.recipients.empty() || !threads_.empty()) return;
     stopping_ = false;
-    const auto seed = static_cast<unsigned>(now_us());
+    const auto seed = static_cast<unsigned>(clock_.now_us());
     for (int i = 0; i < config_.delivery.dispatcher_threads; ++i) {
         threads_.emplace_back([this, seed, i] { run(seed + static_cast<unsigned>(i) * 7919U); });
     }
@@ -121,7 +119,7 @@ void Dispatcher::run(unsigned seed) {
 }
 
 std::size_t Dispatcher::dispatch_batch(Connectors& connectors, std::uint64_t& random_state) {
-    const std::int64_t start = now_us();
+    const std::int64_t start = clock_.now_us();
     const auto lease = static_cast<std::int64_t>(config_.delivery.lease_seconds) * 1'000'000;
     const std::int64_t lease_until = start + lease;
     std::string token;
@@ -139,7 +137,7 @@ std::size_t Dispatcher::dispatch_batch(Connectors& connectors, std::uint64_t& ra
             DeliveryOutcome back;
             back.delivery_id = claimed.delivery_id;
             back.attempted = false;
-            back.next_attempt_at_us = now_us();
+            back.next_attempt_at_us = clock_.now_us();
             moved.push_back(std::move(back));
             continue;
         }
@@ -159,9 +157,9 @@ std::size_t Dispatcher::dispatch_batch(Connectors& connectors, std::uint64_t& ra
             if (!outcome.delivery_id.empty()) moved.push_back(std::move(outcome));
             continue;
         }
-        store_.record({outcome}, token, now_us());
+        store_.record({outcome}, token, clock_.now_us());
     }
-    store_.record(moved, token, now_us());
+    store_.record(moved, token, clock_.now_us());
     return batch.size();
 }
 
@@ -170,7 +168,7 @@ DeliveryOutcome Dispatcher::deliver(const ClaimedDelivery& claimed, const std::s
     DeliveryOutcome out;
     out.delivery_id = claimed.delivery_id;
     out.correlation_id = claimed.correlation_id;
-    const std::int64_t started = now_us();
+    const std::int64_t started = clock_.now_us();
     {
         std::lock_guard lock(recipient.mutex);
         if (!recipient.breaker.allow(started)) {
@@ -180,7 +178,7 @@ DeliveryOutcome Dispatcher::deliver(const ClaimedDelivery& claimed, const std::s
             return out;
         }
     }
-    if (!store_.renew(claimed.delivery_id, token, now_us() + lease)) {
+    if (!store_.renew(claimed.delivery_id, token, clock_.now_us() + lease)) {
         // Its claim ran out while it waited in the batch and another dispatcher has it now (or an
         // admin cancelled it): not ours to send. Nothing to record either.
         Poco::Message message("delivery", "lease lost before sending", Poco::Message::PRIO_INFORMATION);
@@ -199,7 +197,7 @@ DeliveryOutcome Dispatcher::deliver(const ClaimedDelivery& claimed, const std::s
     const integration::ConnectorAnswer answer =
         connector->deliver({claimed.delivery_id, claimed.payload, claimed.correlation_id, started / 1'000'000});
     const auto latency = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - t0);
-    const std::int64_t finished = now_us();
+    const std::int64_t finished = clock_.now_us();
     {
         std::lock_guard lock(recipient.mutex);
         if (receiver_failing(answer.status)) {

@@ -17,6 +17,7 @@
 #include <Poco/Logger.h>
 
 #include "config/config.hpp"
+#include "eenplan/core/clock.hpp"
 #include "eenplan/core/delivery/circuit_breaker.hpp"
 #include "eenplan/core/delivery/retry_schedule.hpp"
 #include "observability/metrics.hpp"
@@ -30,7 +31,8 @@ namespace eenplan::service {
 
 class Dispatcher {
 public:
-    Dispatcher(const Config& config, OutboxStore& store, Metrics& metrics, Poco::Logger& logger);
+    // `clock` decides what is due, how long a lease lasts and when a breaker closes again.
+    Dispatcher(const Config& config, OutboxStore& store, const Clock& clock, Metrics& metrics, Poco::Logger& logger);
     ~Dispatcher();
     Dispatcher(const Dispatcher&) = delete;
     Dispatcher& operator=(const Dispatcher&) = delete;
@@ -61,6 +63,7 @@ private:
 
     const Config& config_;
     OutboxStore& store_;
+    const Clock& clock_;
     Metrics& metrics_;
     Poco::Logger& logger_;
     std::map<std::string, std::unique_ptr<Recipient>> recipients_;

@@ -36,13 +36,9 @@ std::string outbox_recipient(const std::string& recipient) {
 
 }  // namespace
 
-Day today_dutch() {
-    return routeboek::dutch_day(std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()));
-}
-
-PlanKeeper::PlanKeeper(Database& database, const Routeboek& routeboek, const TaskOutbox* outbox, Poco::Logger& logger,
-                       const routeboek::SchoolCalendar* calendar)
-    : database_(database), engine_(routeboek, calendar), outbox_(outbox), logger_(logger) {}
+PlanKeeper::PlanKeeper(Database& database, const Routeboek& routeboek, const TaskOutbox* outbox, const Clock& clock,
+                       Poco::Logger& logger, const routeboek::SchoolCalendar* calendar)
+    : database_(database), engine_(routeboek, calendar), outbox_(outbox), clock_(clock), logger_(logger) {}
 
 PlanKeeper::~PlanKeeper() { stop(); }
 
@@ -251,18 +247,19 @@ void PlanKeeper::wake() {
 }
 
 void PlanKeeper::run() {
-    auto last_schedule = std::chrono::steady_clock::now() - std::chrono::hours(1);
+    std::optional<Clock::Instant> last_schedule;  // none yet: the schedule runs at start
     while (!stopping_) {
-        const auto now_us = std::chrono::duration_cast<std::chrono::microseconds>(
-                                std::chrono::system_clock::now().time_since_epoch())
-                                .count();
+        const Clock::Instant now = clock_.now();  // one read: "now" and "today" agree
+        const std::int64_t now_us = now.time_since_epoch().count();
+        const Day today = dutch_day(std::chrono::floor<std::chrono::seconds>(now));
         try {
-                while (!stopping_ && apply_pending_signals(today_dutch(), 200, now_us) > 0) {
+                while (!stopping_ && apply_pending_signals(today, 200, now_us) > 0) {
                 }
-                if (std::chrono::steady_clock::now() - last_schedule >= std::chrono::minutes(1)) {
-                    while (!stopping_ && apply_due(today_dutch(), 500, now_us) > 0) {
+                // A clock set back (the system's, by NTP) runs the schedule too rather than pausing it.
+                if (!last_schedule || now - *last_schedule >= std::chrono::minutes(1) || now < *last_schedule) {
+                    while (!stopping_ && apply_due(today, 500, now_us) > 0) {
                     }
-                    last_schedule = std::chrono::steady_clock::now();
+                    last_schedule = now;
                 }
             } catch (const std::exception& error) {
                 // The database went away or a plan could not be written: nothing was committed for

@@ -17,6 +17,7 @@
 
 #include <Poco/Logger.h>
 
+#include "eenplan/core/clock.hpp"
 #include "eenplan/core/result.hpp"
 #include "eenplan/core/routeboek/engine.hpp"
 #include "ingest/signal_stored.hpp"
@@ -29,7 +30,8 @@ namespace eenplan::service {
 
 class PlanKeeper final : public SignalStoredSubscriber {
 public:
-    PlanKeeper(Database& database, const routeboek::Routeboek& routeboek, const TaskOutbox* outbox,
+    // `clock` gives the worker its "today" and "now"; the schedule runs every minute of it.
+    PlanKeeper(Database& database, const routeboek::Routeboek& routeboek, const TaskOutbox* outbox, const Clock& clock,
                Poco::Logger& logger, const routeboek::SchoolCalendar* calendar = nullptr);
     ~PlanKeeper();
     PlanKeeper(const PlanKeeper&) = delete;
@@ -46,8 +48,9 @@ public:
                                                            routeboek::Day today, std::int64_t now_us);
     std::optional<routeboek::PlanState> plan(const std::string& family_id);
 
-    // The background worker: pending signals every second, the schedule every minute. Also runs
-    // both once at start, so plans due while the service was down are handled first.
+    // The background worker: pending signals every second (and at once when woken), the schedule
+    // every minute of the clock (a test moves the clock and wakes the worker instead of waiting).
+    // Also runs both once at start, so plans due while the service was down are handled first.
     void start();
     void stop();
     // Wakes the worker now (after ingest stored a signal).
@@ -71,6 +74,7 @@ private:
     Database& database_;
     routeboek::Engine engine_;
     const TaskOutbox* outbox_;
+    const Clock& clock_;
     Poco::Logger& logger_;
     Metrics* metrics_ = nullptr;
     std::thread thread_;
@@ -79,10 +83,5 @@ private:
     bool woken_ = false;
     std::atomic<bool> stopping_{false};
 };
-
-// Today's Dutch date (Europe/Amsterdam) from the system clock: the only clock read of the plan side.
-routeboek::Day today_dutch();
-// The old name, kept for callers outside the plan room: it returns the Dutch date too.
-inline routeboek::Day today_utc() { return today_dutch(); }
 
 }  // namespace eenplan::service

@@ -1,6 +1,7 @@
 // A hub with task recipients for the delivery tests: the real eenplan-service on the test store,
 // a Standard Webhooks receiver that can be told to fail (two recipients point at it: one with a
-// long retry schedule, one with three attempts), and a municipality's ZGW Zaken API.
+// long retry schedule, one with three attempts), and a municipality's ZGW Zaken API. The service
+// runs on its manual clock: a retry delay passes when the test moves the clock, not by sleeping.
 #pragma once
 
 #include <sstream>
@@ -60,6 +61,7 @@ struct DeliveryHub {
     ServiceOptions options() const {
         ServiceOptions o;
         o.extra_config = delivery_config(receiver.port(), zgw.port());
+        o.manual_clock = true;
         return o;
     }
 

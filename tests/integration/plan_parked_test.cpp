@@ -15,10 +15,6 @@ using namespace eenplan::testing;
 
 namespace {
 
-std::string today() {
-    return routeboek::format_day(std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now()));
-}
-
 long long count(const TestStore& store, const std::string& query) {
     auto sql = store.session();
     long long n = 0;
@@ -33,6 +29,7 @@ SCENARIO("failing signals and plans are parked instead of holding up the plan wo
     TestStore store(dir.path());
     ServiceOptions options;
     options.extra_config = "routeboek: " + shipped_routeboek_path() + "\n";
+    options.manual_clock = true;  // each move of the clock wakes the worker for another round
     ServiceProcess service(store, dir.path(), options);
     const std::string admin = admin_token("beheerder@eenplan", {"admin"});
 
@@ -40,7 +37,8 @@ SCENARIO("failing signals and plans are parked instead of holding up the plan wo
         {
             auto sql = store.session();
             soci::transaction tx(*sql);
-            const std::string day = today();
+            // The service's Dutch date, not the UTC one of this machine (they differ after 23:00 UTC).
+            const std::string day = parse_object(service.get("/v1/test/clock").body)->getValue<std::string>("today");
             *sql << "INSERT INTO plans (family_id, routeboek_id, state, next_check, updated_at_us) "
                     "VALUES ('pupil-broken', 'haaglanden-po', '{not json', :d, 1)",
                 soci::use(day);
@@ -68,10 +66,10 @@ SCENARIO("failing signals and plans are parked instead of holding up the plan wo
             const std::string signal_id = parse_object(r.body)->getValue<std::string>("signal_id");
 
             THEN("the poisoned ones are parked after five attempts and the new one is planned") {
-                CHECK(eventually([&] {
+                CHECK(service.advance_until([&] {
                     return count(store, "SELECT COUNT(*) FROM signals WHERE signal_id = '" + signal_id +
                                             "' AND planned_at_us IS NOT NULL") == 1;
-                }, 60));
+                }, 1, 200));
                 CHECK(count(store, "SELECT COUNT(*) FROM signals WHERE plan_parked_at_us IS NOT NULL AND plan_attempts = 5") == 200);
                 CHECK(count(store, "SELECT COUNT(*) FROM signals WHERE planned_at_us IS NOT NULL AND signal_id LIKE 'poisoned-%'") == 0);
 
@@ -88,9 +86,9 @@ SCENARIO("failing signals and plans are parked instead of holding up the plan wo
                     REQUIRE(retried.status == 200);
                     CHECK(parse_object(retried.body)->getValue<int>("retried") >= 200);
                     THEN("they are tried again (and, still failing, parked again)") {
-                        CHECK(eventually([&] {
+                        CHECK(service.advance_until([&] {
                             return count(store, "SELECT COUNT(*) FROM signals WHERE plan_parked_at_us IS NOT NULL") == 200;
-                        }, 60));
+                        }, 1, 200));
                         const std::string again = service.request("GET", "/metrics").body;
                         CHECK(again.find("eenplan_plan_parked_total{kind=\"signal\"} 400") != std::string::npos);
                     }

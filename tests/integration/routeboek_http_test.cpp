@@ -39,6 +39,10 @@ std::string mdo_held(const std::string& subject, bool escalate, const std::strin
 // A hub with the Haaglanden routeboek, the sources of a school and a municipality, and three
 // delivery recipients: the school (webhook), Rijswijk's and Den Haag's leerplicht (ZGW Zaken API).
 struct RouteboekHub {
+    // With the manual clock the service's time stands still until the test moves it.
+    explicit RouteboekHub(bool manual_clock = false) : manual_clock_(manual_clock) {}
+
+    bool manual_clock_;
     TempDir dir;
     TestStore store{dir.path()};
     SimulatorProcess receiver{EENPLAN_WEBHOOK_RECEIVER, {"--secret", receiver_secret}};
@@ -49,6 +53,7 @@ struct RouteboekHub {
 
     ServiceOptions options() const {
         ServiceOptions o;
+        o.manual_clock = manual_clock_;
         o.sources = {school_a(), municipality()};
         const std::string hook = "http://127.0.0.1:" + std::to_string(receiver.port()) + "/eenplan/tasks";
         const std::string api = "http://127.0.0.1:" + std::to_string(zgw.port());
@@ -258,6 +263,44 @@ SCENARIO("two siblings with plans of their own merge into one family plan with b
                 *sql << "SELECT COUNT(*) FROM plan_decisions WHERE family_id LIKE 'pupil-%'", soci::into(orphaned);
                 CHECK(orphaned == 0);
             }
+        }
+    }
+}
+
+SCENARIO("a plan's next check comes when the service's clock reaches its day, without a restart or a wait",
+         "[routeboek][clock]") {
+    RouteboekHub hub(true);
+    // Days as the service counts them: its clock stands still, so this stays true through the test.
+    const auto service_day = [&](int offset) {
+        const auto today = routeboek::parse_day(parse_object(hub.service.get("/v1/test/clock").body)->getValue<std::string>("today"));
+        return routeboek::format_day(routeboek::add_days(*today, offset));
+    };
+    const std::string bsn = simulators::synthetic_bsn(505);
+    hub.accept(municipality(), household({{"child", bsn_subject(bsn)}}, "GM0518", day_offset(-400)));
+    const auto plan = hub.plan_after(hub.accept(school_a(), absence(bsn_subject(bsn), "ongeoorloofd", 29)));
+    const std::string family = plan->getValue<std::string>("family_id");
+    const auto plan_row = [&] {
+        auto sql = hub.store.session();
+        std::string next, state;
+        *sql << "SELECT next_check, state FROM plans WHERE family_id = :f", soci::use(family), soci::into(next), soci::into(state);
+        return std::pair{next, parse_object(state)->optValue<std::string>("evaluated_until", "")};
+    };
+    const std::string tomorrow = service_day(1);
+    REQUIRE(plan_row().first == tomorrow);
+    const std::string evaluated = plan_row().second;
+
+    WHEN("an hour passes") {
+        hub.service.advance_clock(3600);
+        THEN("the plan is not due yet: it is neither checked nor moved") {
+            CHECK(plan_row().first == tomorrow);
+            CHECK(plan_row().second == evaluated);
+        }
+    }
+    WHEN("the service's clock reaches tomorrow") {
+        hub.service.advance_clock(24 * 3600);
+        THEN("the worker checks the plan on that day and schedules the next check") {
+            CHECK(eventually([&] { return plan_row().first == routeboek::format_day(routeboek::add_days(*routeboek::parse_day(tomorrow), 1)); }, 20));
+            CHECK(plan_row().second == tomorrow);
         }
     }
 }

@@ -11,6 +11,8 @@
 #include <thread>
 
 #include <Poco/JSON/Array.h>
+#include <Poco/JSON/Object.h>
+#include <Poco/JSON/Parser.h>
 #include <Poco/JWT/Signer.h>
 #include <Poco/JWT/Token.h>
 #include <Poco/Net/HTTPClientSession.h>
@@ -111,6 +113,7 @@ void ServiceProcess::write_config() const {
         for (const std::string& secret : source.secrets) yaml << "      - \"" << secret << "\"\n";
         yaml << options_.source_extra;
     }
+    if (options_.manual_clock) yaml << "testing:\n  manual_clock: true\n";
     yaml << options_.extra_config;
     write_file(config_file_, yaml.str());
 }
@@ -211,6 +214,42 @@ HttpAnswer ServiceProcess::request(const std::string& method, const std::string&
     HttpAnswer answer{static_cast<int>(response.getStatus()), response.getContentType(), {}};
     Poco::StreamCopier::copyToString(in, answer.body);
     return answer;
+}
+
+namespace {
+
+std::int64_t now_of(const HttpAnswer& answer) {
+    if (answer.status != 200) throw std::runtime_error("the service's test clock answered " + std::to_string(answer.status) + ": " + answer.body);
+    return Poco::JSON::Parser().parse(answer.body).extract<Poco::JSON::Object::Ptr>()->getValue<std::int64_t>("now_us") /
+           1'000'000;
+}
+
+}  // namespace
+
+std::int64_t ServiceProcess::advance_clock(int seconds) const {
+    return now_of(request("POST", "/v1/test/clock", R"({"advance_seconds":)" + std::to_string(seconds) + "}"));
+}
+
+std::int64_t ServiceProcess::clock_now() const { return now_of(request("GET", "/v1/test/clock")); }
+
+bool ServiceProcess::advance_until(const std::function<bool()>& done, int step_seconds, int max_steps) const {
+    const auto poll = [&](std::chrono::milliseconds how_long) {
+        const auto until = std::chrono::steady_clock::now() + how_long;
+        do {
+            if (done()) return true;
+            std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        } while (std::chrono::steady_clock::now() < until);
+        return false;
+    };
+    for (int step = 0; step < max_steps; ++step) {
+        // What the last move made due still has to travel (a worker's round, an HTTP call): give
+        // it a moment of real time before moving the clock again.
+        if (poll(std::chrono::milliseconds(300))) return true;
+        advance_clock(step_seconds);
+    }
+    // Every step is taken, so whatever was waiting for time is due: what is left is I/O, which a
+    // loaded machine may make slow.
+    return poll(std::chrono::seconds(30));
 }
 
 std::string admin_token(const std::string& subject, const std::vector<std::string>& roles, int ttl_seconds,

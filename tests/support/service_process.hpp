@@ -2,7 +2,9 @@
 // TestStore, on an ephemeral loopback port read back from its JSON log.
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -49,6 +51,9 @@ struct ServiceOptions {
     bool admin = true;         // configure the admin API's JWT secret (admin_secret())
     std::string extra_config;  // YAML appended to the generated file (delivery:, recipients:, ...)
     std::string source_extra;  // YAML appended under every source (e.g. school:, notifications:)
+    // The test-only manual clock: the service's time stands still until advance_clock moves it, so
+    // a test that waits for time (a retry delay, a lease, a schedule) moves it instead of sleeping.
+    bool manual_clock = false;
 };
 
 // The fixed linkage key the tests configure, and the admin API's JWT secret.
@@ -92,6 +97,16 @@ public:
     [[nodiscard]] const std::filesystem::path& config_file() const { return config_file_; }
 
     [[nodiscard]] HttpAnswer get(const std::string& path) const;
+
+    // The manual clock (options.manual_clock only): moves the service's time forward by `seconds`
+    // (which wakes its workers) and returns the new time in seconds since the epoch; clock_now
+    // only reads it. Both throw when the service has no manual clock.
+    std::int64_t advance_clock(int seconds) const;
+    [[nodiscard]] std::int64_t clock_now() const;
+    // For waits on time, not on I/O: true as soon as `done` holds, moving the clock `step_seconds`
+    // forward whenever it has not held for a moment (at most `max_steps` times), then waiting up to
+    // 30 s of real time for the I/O that is left.
+    bool advance_until(const std::function<bool()>& done, int step_seconds, int max_steps) const;
     // Any method, with an optional JSON body and an optional "Authorization: Bearer" token.
     [[nodiscard]] HttpAnswer request(const std::string& method, const std::string& path, const std::string& body = "",
                                      const std::string& token = "") const;

@@ -136,3 +136,18 @@ linkage:
     REQUIRE_FALSE(short_m.ok());
     CHECK_THAT(pointers(short_m.problems()).front(), Catch::StartsWith("/linkage/fellegi_sunter/fields"));
 }
+
+SCENARIO("the test-only manual clock is off by default and refused off loopback", "[config][clock]") {
+    CHECK_FALSE(parse_config(valid, "/etc/eenplan")->testing.manual_clock);
+    const auto on = parse_config(valid + "testing: {manual_clock: true}\n", "/etc/eenplan");
+    REQUIRE(on.ok());
+    CHECK(on->testing.manual_clock);
+
+    std::string exposed = valid;
+    exposed.replace(exposed.find("address: 127.0.0.1"), 18, "address: 0.0.0.0, tls: {certificate: c.pem, private_key: k.pem}");
+    REQUIRE(parse_config(exposed, "/etc/eenplan").ok());
+    const auto refused = parse_config(exposed + "testing: {manual_clock: true}\n", "/etc/eenplan");
+    REQUIRE_FALSE(refused.ok());
+    CHECK(pointers(refused.problems()) == std::vector<std::string>{"/testing/manual_clock"});
+    CHECK_FALSE(parse_config(valid + "testing: {clock: manual}\n", "/etc/eenplan").ok());  // no other test settings
+}
