@@ -19,6 +19,7 @@
 
 #include "app/progress_bar.hpp"
 #include "common/ids.hpp"
+#include "common/log_event.hpp"
 #include "config/config.hpp"
 #include "http/admin_auth.hpp"
 #include "http/router.hpp"
@@ -198,10 +199,8 @@ int ServiceApplication::main(const std::vector<std::string>&) {
     try {
         Database database(config->database);
         const int applied = database.migrate();
-        Poco::Message migrated("eenplan", "migrations applied", Poco::Message::PRIO_INFORMATION);
-        migrated.set("event", "store.migrated");
-        migrated.set("count", std::to_string(applied));
-        logger.log(migrated);
+        log_event(logger, Poco::Message::PRIO_INFORMATION, "eenplan", "store.migrated", "migrations applied",
+                  {{"count", std::to_string(applied)}});
         if (migrate_only_) return EXIT_OK;
         if (repseudonymise_) {
             ProgressBar bar("re-pseudonymising");
@@ -212,11 +211,10 @@ int ServiceApplication::main(const std::vector<std::string>&) {
             std::cout << "re-pseudonymised to key version " << pseudonymiser->ring().current().version() << ": "
                       << counts.migrated << " migrated, " << counts.failed << " failed, of " << counts.to_migrate
                       << " on older versions\n";
-            Poco::Message done("eenplan", "re-pseudonymisation finished", Poco::Message::PRIO_NOTICE);
-            done.set("event", "identity.repseudonymised");
-            done.set("count", std::to_string(counts.migrated));
-            done.set("version", std::to_string(pseudonymiser->ring().current().version()));
-            logger.log(done);
+            log_event(logger, Poco::Message::PRIO_NOTICE, "eenplan", "identity.repseudonymised",
+                      "re-pseudonymisation finished",
+                      {{"count", std::to_string(counts.migrated)},
+                       {"version", std::to_string(pseudonymiser->ring().current().version())}});
             return counts.failed == 0 ? EXIT_OK : EXIT_DATAERR;
         }
 
@@ -263,11 +261,8 @@ int ServiceApplication::main(const std::vector<std::string>&) {
         Poco::Net::HTTPServer server(new Router(context), make_socket(config->listen), params);
         server.start();
 
-        Poco::Message listening("eenplan", "listening", Poco::Message::PRIO_NOTICE);
-        listening.set("event", "service.listening");
-        listening.set("port", std::to_string(server.port()));
-        listening.set("version", EENPLAN_VERSION);
-        logger.log(listening);
+        log_event(logger, Poco::Message::PRIO_NOTICE, "eenplan", "service.listening", "listening",
+                  {{"port", std::to_string(server.port())}, {"version", EENPLAN_VERSION}});
         dispatcher.start();
         if (plans) plans->start();
 
@@ -275,20 +270,14 @@ int ServiceApplication::main(const std::vector<std::string>&) {
         server.stopAll(false);
         if (plans) plans->stop();
         dispatcher.stop();
-        Poco::Message stopped("eenplan", "stopped", Poco::Message::PRIO_NOTICE);
-        stopped.set("event", "service.stopped");
-        logger.log(stopped);
+        log_event(logger, Poco::Message::PRIO_NOTICE, "eenplan", "service.stopped", "stopped");
     } catch (const StoreUnavailable& error) {
-        Poco::Message failed("eenplan", "cannot start: the database is unavailable", Poco::Message::PRIO_FATAL);
-        failed.set("event", "service.failed");
-        failed.set("error", loggable_error(error));
-        logger.log(failed);
+        log_event(logger, Poco::Message::PRIO_FATAL, "eenplan", "service.failed",
+                  "cannot start: the database is unavailable", {{"error", loggable_error(error)}});
         return EXIT_UNAVAILABLE;
     } catch (const Poco::Exception& error) {
-        Poco::Message failed("eenplan", "cannot start", Poco::Message::PRIO_FATAL);
-        failed.set("event", "service.failed");
-        failed.set("error", error.displayText());
-        logger.log(failed);
+        log_event(logger, Poco::Message::PRIO_FATAL, "eenplan", "service.failed", "cannot start",
+                  {{"error", error.displayText()}});
         return EXIT_SOFTWARE;
     }
     return EXIT_OK;

@@ -42,11 +42,10 @@ std::string now_iso() { return Poco::DateTimeFormatter::format(Poco::Timestamp()
 // The pipeline's outcome, answered as the ingest endpoint answers it.
 void answer(ServiceContext& context, const std::string& source_id, const char* adapter, const IngestOutcome& outcome,
             Poco::Net::HTTPServerResponse& response) {
-    Poco::Message log("ingest", "", Poco::Message::PRIO_INFORMATION);
-    log.set("source_id", source_id);
-    log.set("route", adapter);
-    answer_ingest(outcome, SignalOrigin::mapped, response, log);
-    context.logger.log(log);
+    IngestLogLine log = answer_ingest(outcome, SignalOrigin::mapped, response);
+    log.fields.emplace_back("source_id", source_id);
+    log.fields.emplace_back("route", adapter);
+    log_event(context.logger, log.priority, "ingest", log.event, log.text, log.fields);
 }
 
 void refuse_mapping(Poco::Net::HTTPServerResponse& response, const Problems& problems) {

@@ -1,4 +1,5 @@
 #include "http/plan_handlers.hpp"
+#include "common/log_event.hpp"
 
 #include <chrono>
 #include <set>
@@ -126,11 +127,8 @@ void PlanOverrideHandler::serve(Poco::Net::HTTPServerRequest& request, Poco::Net
                                        "The deviation cannot be applied", result.problems().front().detail,
                                        result.problems()});
     }
-    Poco::Message logged("plan", "plan override", Poco::Message::PRIO_NOTICE);
-    logged.set("event", "plan.override");
-    logged.set("family_id", id_);
-    logged.set("kind", kind);
-    context_.logger.log(logged);
+    log_event(context_.logger, Poco::Message::PRIO_NOTICE, "plan", "plan.override", "plan override",
+              {{"family_id", id_}, {"kind", kind}});
     Object::Ptr out = new Object;
     Array::Ptr decisions = new Array;
     for (const Decision& d : result.value()) decisions->add(decision_view(d));
