@@ -34,6 +34,7 @@
 #include "inbound/zgw_rol_lookup.hpp"
 #include "ingest/authenticator.hpp"
 #include "plan/plan_keeper.hpp"
+#include "plan/plan_views.hpp"
 #include "record/record_admin.hpp"
 #include "record/record_keeper.hpp"
 #include "record/record_views.hpp"
@@ -241,10 +242,12 @@ int ServiceApplication::main(const std::vector<std::string>&) {
         context.authenticator = &authenticator;
         context.rol_lookup = &rol_lookup;
         std::optional<PlanKeeper> plans;
+        std::optional<PlanViews> plan_views;
         if (routeboek) {
             plans.emplace(database, *routeboek, &outbox, logger, calendar->get());
             plans->set_metrics(&metrics);
-            context.plans = &*plans;
+            plan_views.emplace(*plans);
+            context.plans = &*plan_views;
             stored_signals.subscribe(*plans);  // before the server takes its first request
         }
 

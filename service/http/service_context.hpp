@@ -10,6 +10,7 @@
 #include "http/admin_auth.hpp"
 #include "ingest/ingest_pipeline.hpp"
 #include "observability/metrics.hpp"
+#include "plan_api/plan_api.hpp"
 #include "record/record_admin.hpp"
 #include "record/record_views.hpp"
 
@@ -21,7 +22,6 @@ namespace eenplan::service {
 
 struct DeliveryServices;  // outbox/delivery_services.hpp
 class Authenticator;     // ingest/authenticator.hpp
-class PlanKeeper;        // plan/plan_keeper.hpp
 
 struct ServiceContext {
     const Config& config;
@@ -34,7 +34,7 @@ struct ServiceContext {
     RecordAdmin& records;
     const AdminAuth& auth;
     DeliveryServices* delivery;  // the outbox, its store and the dispatcher
-    PlanKeeper* plans = nullptr;  // the routeboek engine's plans; null without a routeboek
+    PlanApi* plans = nullptr;  // the routeboek engine's plans (served by plan/); null without a routeboek
     const Authenticator* authenticator = nullptr;     // who sent a request, before the pipeline
     const inbound::RolLookup* rol_lookup = nullptr;   // the Zaken API behind ZGW notifications
 };
