@@ -15,6 +15,7 @@
 #include <Poco/Net/SSLManager.h>
 #include <Poco/Net/SecureServerSocket.h>
 #include <Poco/Net/ServerSocket.h>
+#include <Poco/Timestamp.h>
 #include <Poco/Util/HelpFormatter.h>
 #include <Poco/Util/IntValidator.h>
 
@@ -31,9 +32,10 @@
 #include "observability/json_log_formatter.hpp"
 #include "observability/metrics.hpp"
 #include "outbox/delivery_services.hpp"
-#include "inbound/bounded_rol_lookup.hpp"
+#include "inbound/zgw_notification_worker.hpp"
 #include "inbound/zgw_rol_lookup.hpp"
 #include "ingest/authenticator.hpp"
+#include "ingest/notification_inbox.hpp"
 #include "plan/plan_keeper.hpp"
 #include "plan/plan_views.hpp"
 #include "record/record_admin.hpp"
@@ -195,11 +197,14 @@ struct RunningService {
           outbox_store(database, new_uuid()),
           outbox(startup.config, startup.pseudonymiser.ring().current()),
           dispatcher(startup.config, outbox_store, metrics, logger),
+          notifications(database, authenticator, ingest, logger),
+          notification_worker(notifications, zaken_api, [] { return Poco::Timestamp().epochMicroseconds(); }),
           delivery{outbox, outbox_store, dispatcher},
           context{startup.config, database, [&database] { return database.ready(); }, ingest, metrics,
                   logger, views, record_admin, startup.auth, &delivery} {
         context.authenticator = &authenticator;
-        context.rol_lookup = &rol_lookup;
+        context.notifications = &notifications;
+        notifications.on_accepted([this] { notification_worker.wake(); });
         if (startup.routeboek) {
             plans.emplace(database, *startup.routeboek, &outbox, logger, startup.calendar.get());
             plans->set_metrics(&metrics);
@@ -213,10 +218,12 @@ struct RunningService {
 
     void start() {
         dispatcher.start();
+        notification_worker.start();
         if (plans) plans->start();
     }
     void stop() {
         if (plans) plans->stop();
+        notification_worker.stop();
         dispatcher.stop();
     }
 
@@ -227,16 +234,17 @@ struct RunningService {
     SignalStoredPublisher stored_signals;
     IngestPipeline ingest;
     const Authenticator authenticator;
-    // The Zaken API behind ZGW notifications: at most 4 lookups at once, 16 waiting, each
-    // done within 5 s, so notifications cannot tie up the HTTP workers.
-    const inbound::ZakenApiRolLookup zaken_api{std::chrono::seconds(5), 64 * 1024};
-    const inbound::BoundedRolLookup rol_lookup{zaken_api, 4, 16, std::chrono::seconds(6)};
     RecordViews views;
     RecordAdmin record_admin;
     // The outbox: tasks queued in the deciding transaction, delivered by this instance's dispatcher.
     OutboxStore outbox_store;
     TaskOutbox outbox;
     Dispatcher dispatcher;
+    // ZGW notifications: stored by the handler, their rol read from the Zaken API (each lookup done
+    // within 5 s, at most 64 KiB) by one worker off the request threads.
+    const inbound::ZakenApiRolLookup zaken_api{std::chrono::seconds(5), 64 * 1024};
+    NotificationInbox notifications;
+    inbound::ZgwNotificationWorker notification_worker;
     DeliveryServices delivery;
     ServiceContext context;
     std::optional<PlanKeeper> plans;

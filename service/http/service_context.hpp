@@ -14,14 +14,11 @@
 #include "record/record_admin.hpp"
 #include "record/record_views.hpp"
 
-namespace eenplan::inbound {
-class RolLookup;  // inbound/zgw_rol_lookup.hpp
-}
-
 namespace eenplan::service {
 
 struct DeliveryServices;  // outbox/delivery_services.hpp
 class Authenticator;     // ingest/authenticator.hpp
+class NotificationInbox; // ingest/notification_inbox.hpp
 
 struct ServiceContext {
     const Config& config;
@@ -36,7 +33,7 @@ struct ServiceContext {
     DeliveryServices* delivery;  // the outbox, its store and the dispatcher
     PlanApi* plans = nullptr;  // the routeboek engine's plans (served by plan/); null without a routeboek
     const Authenticator* authenticator = nullptr;     // who sent a request, before the pipeline
-    const inbound::RolLookup* rol_lookup = nullptr;   // the Zaken API behind ZGW notifications
+    NotificationInbox* notifications = nullptr;      // ZGW notifications, stored for the notification worker
 };
 
 }  // namespace eenplan::service
