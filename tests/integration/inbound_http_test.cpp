@@ -248,3 +248,33 @@ SCENARIO_METHOD(InboundHub, "a ZGW notification is stored and answered before it
         }
     }
 }
+
+SCENARIO_METHOD(InboundHub, "a slow Zaken API does not hold the notification's answer", "[ingest]") {
+    const std::string bsn = eenplan::simulators::synthetic_bsn(34);
+    const auto zaak = zgw_post("/zaken/api/v1/zaken",
+                               R"({"bronorganisatie":"001234565","zaaktype":")" + zaaktype() +
+                                   R"(","verantwoordelijkeOrganisatie":"001234565","startdatum":"2026-11-25"})");
+    REQUIRE(zaak.status == 201);
+    const std::string zaak_url = parse_object(zaak.body)->getValue<std::string>("url");
+    const auto rol = zgw_post("/zaken/api/v1/rollen",
+                              R"({"zaak":")" + zaak_url + R"(","betrokkeneType":"natuurlijk_persoon","roltype":")" +
+                                  zgw.url("/catalogi/api/v1/roltypen/kind") +
+                                  R"(","roltoelichting":"jeugdige","betrokkeneIdentificatie":{"inpBsn":")" + bsn + R"("}})");
+    REQUIRE(rol.status == 201);
+    const std::string rol_url = parse_object(rol.body)->getValue<std::string>("url");
+    // Every Zaken API call from now on is answered 3 s late (within the lookup's 5 s deadline).
+    REQUIRE(http_call(zgw.port(), "POST", "/_control", R"({"delay_ms":3000})").status == 200);
+    const std::string notification = R"({"kanaal":"zaken","hoofdObject":")" + zaak_url +
+                                      R"(","resource":"rol","resourceUrl":")" + rol_url +
+                                      R"(","actie":"create","aanmaakdatum":"2026-11-25T10:00:00Z","kenmerken":{"zaaktype":")" +
+                                      zaaktype() + R"("}})";
+    const auto started = std::chrono::steady_clock::now();
+    const auto answer = http_call(service.port(), "POST", "/v1/sources/school-b/zgw-notifications", notification,
+                                  {{"Authorization", notification_auth}});
+    const auto waited = std::chrono::steady_clock::now() - started;
+    CHECK(answer.status == 202);
+    CHECK(waited < std::chrono::milliseconds(1500));
+    CHECK(store.count("signals") == 0);
+    REQUIRE(eventually([&] { return store.count("signals") == 1; }, 30));
+    CHECK(stored("type", "zgw:create:" + rol_url) == "youthcare.started");
+}
