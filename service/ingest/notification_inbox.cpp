@@ -127,9 +127,8 @@ void NotificationInbox::done(const inbound::StoredNotification& notification, st
 void NotificationInbox::fail(const inbound::StoredNotification& notification, const std::string& detail,
                              std::int64_t now_us) {
     finish(notification, "failed", detail, now_us);
-    log_event(logger_, Poco::Message::PRIO_WARNING, "ingest", "notification.failed",
-              "notification given up: " + detail,
-              {{"source_id", notification.source_id}, {"notification_id", notification.id}});
+    log_event(logger_, Poco::Message::PRIO_WARNING, "ingest", "notification.failed", "notification given up",
+              {{"source_id", notification.source_id}, {"notification_id", notification.id}, {"error", detail}});
 }
 
 void NotificationInbox::retry(const inbound::StoredNotification& notification, std::int64_t at_us,
@@ -140,11 +139,11 @@ void NotificationInbox::retry(const inbound::StoredNotification& notification, s
                "last_error = :error WHERE notification_id = :id AND claim_token = :tok",
             soci::use(at), soci::use(detail), soci::use(notification.id), soci::use(notification.claim_token);
     });
-    log_event(logger_, Poco::Message::PRIO_NOTICE, "ingest", "notification.retry",
-              "rol lookup to be tried again: " + detail,
+    log_event(logger_, Poco::Message::PRIO_NOTICE, "ingest", "notification.retry", "rol lookup to be tried again",
               {{"source_id", notification.source_id},
                {"notification_id", notification.id},
-               {"attempt", std::to_string(notification.attempts + 1)}});
+               {"attempt", std::to_string(notification.attempts + 1)},
+               {"error", detail}});
 }
 
 void NotificationInbox::finish(const inbound::StoredNotification& notification, const char* state,

@@ -234,6 +234,7 @@ SCENARIO_METHOD(InboundHub, "a ZGW notification is stored and answered before it
                 REQUIRE(eventually([&] { return attempts() >= 1; }, 30));
                 CHECK(state() == "pending");
                 CHECK(store.count("signals") == 0);
+                CHECK(eventually([&] { return service.log_text().find("notification.retry") != std::string::npos; }, 10));
                 service.kill_hard();
                 REQUIRE(http_call(zgw.port(), "POST", "/_control", R"({"fail_count":0})").status == 200);
                 service.start();
