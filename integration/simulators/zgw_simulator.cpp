@@ -9,8 +9,10 @@
 // Creating a rol sends a notification (kanaal "zaken", resource "rol", actie "create") to
 // --notify-url with --notify-auth as its Authorization header, as an abonnement would receive it.
 //   POST /_control {"fail_count": n, "status": s}  the next n calls answer s
+//   POST /_control {"delay_ms": d}                 every call is answered d ms late (0: at once)
 //   POST /_control {"notify_url", "notify_auth"}   register the abonnement later
 // It prints {"port": n} on its first line of standard output.
+#include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <iostream>
@@ -55,6 +57,7 @@ struct Store {
     std::vector<Object> zaken, statussen, rollen;
     int fail_count = 0;
     int fail_status = 500;
+    int delay_ms = 0;
 };
 
 // Sends notifications one after the other from a thread of its own, as a Notificaties API does.
@@ -169,6 +172,7 @@ public:
                 std::lock_guard lock(store_.mutex);
                 store_.fail_count = o->optValue("fail_count", 0);
                 store_.fail_status = o->optValue("status", 500);
+                store_.delay_ms = o->optValue("delay_ms", 0);
                 return send(response, 200, R"({"status":"ok"})");
             }
             const std::string client = eenplan::integration::verify_zgw_token(
@@ -176,6 +180,12 @@ public:
             if (client != settings_.client_id) {
                 return send(response, 403, R"({"code":"not_authenticated","title":"JWT-ZGW niet geldig"})");
             }
+            int delay_ms = 0;
+            {
+                std::lock_guard lock(store_.mutex);
+                delay_ms = store_.delay_ms;
+            }
+            if (delay_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms));
             {
                 std::lock_guard lock(store_.mutex);
                 if (store_.fail_count > 0) {

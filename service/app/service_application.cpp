@@ -1,6 +1,7 @@
 #include "app/service_application.hpp"
 
 #include <chrono>
+#include <functional>
 #include <iostream>
 #include <memory>
 #include <optional>
@@ -14,11 +15,13 @@
 #include <Poco/Net/SSLManager.h>
 #include <Poco/Net/SecureServerSocket.h>
 #include <Poco/Net/ServerSocket.h>
+#include <Poco/Timestamp.h>
 #include <Poco/Util/HelpFormatter.h>
 #include <Poco/Util/IntValidator.h>
 
 #include "app/progress_bar.hpp"
 #include "common/ids.hpp"
+#include "common/log_event.hpp"
 #include "common/system_clock.hpp"
 #include "config/config.hpp"
 #include "http/admin_auth.hpp"
@@ -30,10 +33,12 @@
 #include "observability/json_log_formatter.hpp"
 #include "observability/metrics.hpp"
 #include "outbox/delivery_services.hpp"
-#include "inbound/bounded_rol_lookup.hpp"
+#include "inbound/zgw_notification_worker.hpp"
 #include "inbound/zgw_rol_lookup.hpp"
 #include "ingest/authenticator.hpp"
+#include "ingest/notification_inbox.hpp"
 #include "plan/plan_keeper.hpp"
+#include "plan/plan_views.hpp"
 #include "record/record_admin.hpp"
 #include "record/record_keeper.hpp"
 #include "record/record_views.hpp"
@@ -86,6 +91,19 @@ Poco::Logger& setup_logging(const LoggingConfig& logging) {
     return Poco::Logger::get("eenplan");
 }
 
+Poco::Net::ServerSocket make_socket(const ListenConfig& listen) {
+    const Poco::Net::SocketAddress address(listen.address, listen.port);
+    if (!listen.tls) return Poco::Net::ServerSocket(address);
+    Poco::Net::Context::Params params;
+    params.privateKeyFile = listen.tls->private_key;
+    params.certificateFile = listen.tls->certificate;
+    params.verificationMode = Poco::Net::Context::VERIFY_NONE;  // clients authenticate by signature
+    params.cipherList = "HIGH:!aNULL:!MD5:!RC4:!3DES";
+    Poco::Net::Context::Ptr context = new Poco::Net::Context(Poco::Net::Context::TLS_SERVER_USE, params);
+    context->requireMinimumProtocol(Poco::Net::Context::PROTO_TLSV1_2);
+    return Poco::Net::SecureServerSocket(address, 64, context);
+}
+
 Result<HubPseudonymiser> load_pseudonymiser(const Config& config) {
     auto ring = load_key_ring(config.pseudonym_keys);
     if (!ring) return ring.problems();
@@ -98,17 +116,201 @@ Result<HubPseudonymiser> load_pseudonymiser(const Config& config) {
     return HubPseudonymiser(std::move(ring).value(), std::move(master));
 }
 
-Poco::Net::ServerSocket make_socket(const ListenConfig& listen) {
-    const Poco::Net::SocketAddress address(listen.address, listen.port);
-    if (!listen.tls) return Poco::Net::ServerSocket(address);
-    Poco::Net::Context::Params params;
-    params.privateKeyFile = listen.tls->private_key;
-    params.certificateFile = listen.tls->certificate;
-    params.verificationMode = Poco::Net::Context::VERIFY_NONE;  // clients authenticate by signature
-    params.cipherList = "HIGH:!aNULL:!MD5:!RC4:!3DES";
-    Poco::Net::Context::Ptr context = new Poco::Net::Context(Poco::Net::Context::TLS_SERVER_USE, params);
-    context->requireMinimumProtocol(Poco::Net::Context::PROTO_TLSV1_2);
-    return Poco::Net::SecureServerSocket(address, 64, context);
+// Everything the service is configured with, read and checked whole before anything starts: the
+// configuration, the key files, the admin token secret, the routeboek and the school calendar.
+struct Startup {
+    Config config;
+    HubPseudonymiser pseudonymiser;
+    std::optional<linkage::RecordEncoder> encoder;  // null without a linkage key
+    AdminAuth auth;
+    std::optional<routeboek::Routeboek> routeboek;  // no plans without one
+    std::unique_ptr<routeboek::SchoolCalendar> calendar;
+};
+
+// The startup files, or nullopt after their problems were printed.
+std::optional<Startup> load_startup(const std::string& config_path) {
+    auto config = load_config(config_path);
+    if (!config) {
+        print_problems(config_path, config.problems());
+        return std::nullopt;
+    }
+    auto pseudonymiser = load_pseudonymiser(config.value());
+    if (!pseudonymiser) {
+        print_problems(config_path, pseudonymiser.problems());
+        return std::nullopt;
+    }
+    std::optional<linkage::RecordEncoder> encoder;
+    if (config->linkage.key) {
+        auto key = load_key_file(*config->linkage.key);
+        if (!key) {
+            print_problems(config_path, {Problem{"/keys/linkage_key/file", key.problems()[0].detail}});
+            return std::nullopt;
+        }
+        encoder.emplace(key.value());
+    }
+    auto auth = AdminAuth::from_file(config->admin.jwt_secret_file);
+    if (!auth) {
+        print_problems(config_path, auth.problems());
+        return std::nullopt;
+    }
+    // The routeboek is checked whole before anything starts: no half-configured plans.
+    std::optional<routeboek::Routeboek> routeboek;
+    if (config->routeboek) {
+        auto loaded = load_routeboek(*config->routeboek);
+        if (!loaded) {
+            print_problems(*config->routeboek, loaded.problems());
+            return std::nullopt;
+        }
+        routeboek = std::move(loaded).value();
+    }
+    auto calendar = load_configured_school_calendar(config->school_calendar);
+    if (!calendar) return std::nullopt;
+    return Startup{std::move(config).value(), std::move(pseudonymiser).value(), std::move(encoder),
+                   std::move(auth).value(), std::move(routeboek), std::move(*calendar)};
+}
+
+// --repseudonymise: every stored pseudonym to the current key version, with a progress bar.
+int repseudonymise_all(Database& database, const HubPseudonymiser& pseudonymiser, Poco::Logger& logger) {
+    ProgressBar bar("re-pseudonymising");
+    const auto counts = repseudonymise(database, pseudonymiser, [&](const RepseudonymiseCounts& c) {
+        bar.update(c.migrated + c.failed, c.to_migrate);
+    });
+    bar.finish();
+    const int version = pseudonymiser.ring().current().version();
+    std::cout << "re-pseudonymised to key version " << version << ": " << counts.migrated << " migrated, "
+              << counts.failed << " failed, of " << counts.to_migrate << " on older versions\n";
+    log_event(logger, Poco::Message::PRIO_NOTICE, "eenplan", "identity.repseudonymised", "re-pseudonymisation finished",
+              {{"count", std::to_string(counts.migrated)}, {"version", std::to_string(version)}});
+    return counts.failed == 0 ? Poco::Util::Application::EXIT_OK : Poco::Util::Application::EXIT_DATAERR;
+}
+
+// The running service's parts, built in dependency order (and so destroyed in reverse): the
+// ingest pipeline and its authentication step, the record views, the outbox and its dispatcher,
+// the plan worker when a routeboek is configured, and what the HTTP handlers may reach.
+struct RunningService {
+    RunningService(const Startup& startup, Database& database, Poco::Logger& logger)
+        : manual_clock(startup.config.testing.manual_clock ? std::make_unique<ManualClock>(system_clock().now())
+                                                             : nullptr),
+          clock(manual_clock ? static_cast<const Clock&>(*manual_clock) : system_clock()),
+          signals(database),
+          records(database, startup.config.linkage),
+          ingest(signals, startup.pseudonymiser, records, startup.encoder ? &*startup.encoder : nullptr, stored_signals),
+          authenticator(startup.config),
+          views(database),
+          record_admin(database),
+          outbox_store(database, new_uuid()),
+          outbox(startup.config, startup.pseudonymiser.ring().current()),
+          dispatcher(startup.config, outbox_store, clock, metrics, logger),
+          notifications(database, authenticator, ingest, logger),
+          notification_worker(notifications, zaken_api, [this] { return clock.now_us(); }),
+          delivery{outbox, outbox_store, dispatcher},
+          context{startup.config, database, [&database] { return database.ready(); }, ingest, metrics,
+                  logger, views, record_admin, startup.auth, &delivery} {
+        context.authenticator = &authenticator;
+        context.notifications = &notifications;
+        context.clock = &clock;
+        context.test_clock = manual_clock.get();
+        notifications.on_accepted([this] { notification_worker.wake(); });
+        if (startup.routeboek) {
+            plans.emplace(database, *startup.routeboek, &outbox, clock, logger, startup.calendar.get());
+            plans->set_metrics(&metrics);
+            plan_views.emplace(*plans);
+            context.plans = &*plan_views;
+            stored_signals.subscribe(*plans);  // before the server takes its first request
+        }
+        // Moving the test clock wakes whoever waits for time (from the first request on).
+        if (manual_clock) {
+            log_event(logger, Poco::Message::PRIO_WARNING, "eenplan", "service.manual_clock",
+                      "test-only manual clock: time stands still until POST /v1/test/clock");
+            manual_clock->on_advance([this] {
+                dispatcher.wake();
+                notification_worker.wake();
+                if (plans) plans->wake();
+            });
+        }
+        for (const SourceConfig& source : startup.config.sources) {
+            if (!source.grant.unrestricted()) continue;
+            log_event(logger, Poco::Message::PRIO_WARNING, "eenplan", "source.unrestricted",
+                      "this source may send every signal type for every school and municipality; set sources[].allow",
+                      {{"source_id", source.id}});
+        }
+    }
+    RunningService(const RunningService&) = delete;
+    RunningService& operator=(const RunningService&) = delete;
+
+    void start() {
+        dispatcher.start();
+        notification_worker.start();
+        if (plans) plans->start();
+    }
+    void stop() {
+        if (plans) plans->stop();
+        notification_worker.stop();
+        dispatcher.stop();
+    }
+
+    // One clock for the handlers and the workers: the system's, or (test-only) one that stands
+    // still until POST /v1/test/clock moves it.
+    std::unique_ptr<ManualClock> manual_clock;
+    const Clock& clock;
+    SignalStore signals;
+    Metrics metrics;
+    RecordKeeper records;
+    // "signal stored": the pipeline publishes it, the plan worker subscribes.
+    SignalStoredPublisher stored_signals;
+    IngestPipeline ingest;
+    const Authenticator authenticator;
+    RecordViews views;
+    RecordAdmin record_admin;
+    // The outbox: tasks queued in the deciding transaction, delivered by this instance's dispatcher.
+    OutboxStore outbox_store;
+    TaskOutbox outbox;
+    Dispatcher dispatcher;
+    // ZGW notifications: stored by the handler, their rol read from the Zaken API (each lookup done
+    // within 5 s, at most 64 KiB) by one worker off the request threads.
+    const inbound::ZakenApiRolLookup zaken_api{std::chrono::seconds(5), 64 * 1024};
+    NotificationInbox notifications;
+    inbound::ZgwNotificationWorker notification_worker;
+    DeliveryServices delivery;
+    ServiceContext context;
+    std::optional<PlanKeeper> plans;
+    std::optional<PlanViews> plan_views;
+};
+
+// TLS for the listener, and for any recipient or Zaken API reached over https.
+bool needs_ssl(const Config& config) {
+    bool https = config.listen.tls.has_value();
+    for (const RecipientConfig& r : config.recipients) https = https || r.url.starts_with("https");
+    for (const SourceConfig& source : config.sources) {
+        https = https || (source.notifications && source.notifications->zaken_api.starts_with("https"));
+    }
+    return https;
+}
+
+Poco::Net::HTTPServerParams* server_params(const ListenConfig& listen) {
+    auto* params = new Poco::Net::HTTPServerParams;
+    params->setMaxThreads(listen.threads);
+    params->setMaxQueued(256);
+    params->setKeepAlive(true);
+    return params;
+}
+
+// Listens and runs until `wait_for_termination` returns, then stops in order.
+void serve(const Startup& startup, Database& database, Poco::Logger& logger,
+           const std::function<void()>& wait_for_termination) {
+    RunningService service(startup, database, logger);
+    if (needs_ssl(startup.config)) Poco::Net::initializeSSL();
+    Poco::Net::HTTPServer server(new Router(service.context), make_socket(startup.config.listen),
+                                 server_params(startup.config.listen));
+    server.start();
+    log_event(logger, Poco::Message::PRIO_NOTICE, "eenplan", "service.listening", "listening",
+              {{"port", std::to_string(server.port())}, {"version", EENPLAN_VERSION}});
+    service.start();
+
+    wait_for_termination();
+    server.stopAll(false);
+    service.stop();
+    log_event(logger, Poco::Message::PRIO_NOTICE, "eenplan", "service.stopped", "stopped");
 }
 
 }  // namespace
@@ -154,171 +356,29 @@ int ServiceApplication::main(const std::vector<std::string>&) {
         std::cerr << "eenplan-service: --config <file> is required (--help lists the options)\n";
         return EXIT_USAGE;
     }
-    auto config = load_config(config_path_);
-    if (!config) {
-        print_problems(config_path_, config.problems());
-        return EXIT_CONFIG;
-    }
-    auto pseudonymiser = load_pseudonymiser(config.value());
-    if (!pseudonymiser) {
-        print_problems(config_path_, pseudonymiser.problems());
-        return EXIT_CONFIG;
-    }
-    std::optional<linkage::RecordEncoder> encoder;
-    if (config->linkage.key) {
-        auto key = load_key_file(*config->linkage.key);
-        if (!key) {
-            print_problems(config_path_, {Problem{"/keys/linkage_key/file", key.problems()[0].detail}});
-            return EXIT_CONFIG;
-        }
-        encoder.emplace(key.value());
-    }
-    auto auth = AdminAuth::from_file(config->admin.jwt_secret_file);
-    if (!auth) {
-        print_problems(config_path_, auth.problems());
-        return EXIT_CONFIG;
-    }
-    // The routeboek is checked whole before anything starts: no half-configured plans.
-    std::optional<routeboek::Routeboek> routeboek;
-    if (config->routeboek) {
-        auto loaded = load_routeboek(*config->routeboek);
-        if (!loaded) {
-            print_problems(*config->routeboek, loaded.problems());
-            return EXIT_CONFIG;
-        }
-        routeboek = std::move(loaded).value();
-    }
-    auto calendar = load_configured_school_calendar(config->school_calendar);
-    if (!calendar) return EXIT_CONFIG;
+    std::optional<Startup> startup = load_startup(config_path_);
+    if (!startup) return EXIT_CONFIG;
     if (check_only_) {
         std::cout << "eenplan-service: " << config_path_ << " is valid\n";
         return EXIT_OK;
     }
 
-    Poco::Logger& logger = setup_logging(config->logging);
+    Poco::Logger& logger = setup_logging(startup->config.logging);
     try {
-        Database database(config->database);
+        Database database(startup->config.database);
         const int applied = database.migrate();
-        Poco::Message migrated("eenplan", "migrations applied", Poco::Message::PRIO_INFORMATION);
-        migrated.set("event", "store.migrated");
-        migrated.set("count", std::to_string(applied));
-        logger.log(migrated);
+        log_event(logger, Poco::Message::PRIO_INFORMATION, "eenplan", "store.migrated", "migrations applied",
+                  {{"count", std::to_string(applied)}});
         if (migrate_only_) return EXIT_OK;
-        if (repseudonymise_) {
-            ProgressBar bar("re-pseudonymising");
-            const auto counts = repseudonymise(database, pseudonymiser.value(), [&](const RepseudonymiseCounts& c) {
-                bar.update(c.migrated + c.failed, c.to_migrate);
-            });
-            bar.finish();
-            std::cout << "re-pseudonymised to key version " << pseudonymiser->ring().current().version() << ": "
-                      << counts.migrated << " migrated, " << counts.failed << " failed, of " << counts.to_migrate
-                      << " on older versions\n";
-            Poco::Message done("eenplan", "re-pseudonymisation finished", Poco::Message::PRIO_NOTICE);
-            done.set("event", "identity.repseudonymised");
-            done.set("count", std::to_string(counts.migrated));
-            done.set("version", std::to_string(pseudonymiser->ring().current().version()));
-            logger.log(done);
-            return counts.failed == 0 ? EXIT_OK : EXIT_DATAERR;
-        }
-
-        // One clock for the handlers and the workers: the system's, or (test-only) one that stands
-        // still until POST /v1/test/clock moves it.
-        std::optional<ManualClock> manual_clock;
-        if (config->testing.manual_clock) manual_clock.emplace(system_clock().now());
-        const Clock& clock = manual_clock ? static_cast<const Clock&>(*manual_clock) : system_clock();
-        SignalStore signals(database);
-        Metrics metrics;
-        RecordKeeper keeper(database, config->linkage);
-        // "signal stored": the pipeline publishes it, the plan worker (below) subscribes.
-        SignalStoredPublisher stored_signals;
-        IngestPipeline ingest(signals, pseudonymiser.value(), keeper, encoder ? &*encoder : nullptr, stored_signals);
-        const Authenticator authenticator(config.value());
-        // The Zaken API behind ZGW notifications: at most 4 lookups at once, 16 waiting, each
-        // done within 5 s, so notifications cannot tie up the HTTP workers.
-        const inbound::ZakenApiRolLookup zaken_api(std::chrono::seconds(5), 64 * 1024);
-        const inbound::BoundedRolLookup rol_lookup(zaken_api, 4, 16, std::chrono::seconds(6));
-        RecordViews views(database);
-        RecordAdmin records(database);
-        // The outbox: tasks queued in the deciding transaction, delivered by this instance's dispatcher.
-        OutboxStore outbox_store(database, new_uuid());
-        TaskOutbox outbox(config.value(), pseudonymiser->ring().current());
-        Dispatcher dispatcher(config.value(), outbox_store, clock, metrics, logger);
-        DeliveryServices delivery{outbox, outbox_store, dispatcher};
-        ServiceContext context{config.value(), database, [&database] { return database.ready(); }, ingest, metrics,
-                               logger, views, records, auth.value(), &delivery};
-        context.authenticator = &authenticator;
-        context.rol_lookup = &rol_lookup;
-        context.clock = &clock;
-        context.test_clock = manual_clock ? &*manual_clock : nullptr;
-        std::optional<PlanKeeper> plans;
-        if (routeboek) {
-            plans.emplace(database, *routeboek, &outbox, clock, logger, calendar->get());
-            plans->set_metrics(&metrics);
-            context.plans = &*plans;
-            stored_signals.subscribe(*plans);  // before the server takes its first request
-        }
-
-        // Moving the test clock wakes whoever waits for time (from the first request on).
-        if (manual_clock) {
-            Poco::Message warning("eenplan", "test-only manual clock: time stands still until POST /v1/test/clock",
-                                  Poco::Message::PRIO_WARNING);
-            warning.set("event", "service.manual_clock");
-            logger.log(warning);
-            manual_clock->on_advance([&] {
-                dispatcher.wake();
-                if (plans) plans->wake();
-            });
-        }
-
-        bool https_recipient = false;
-        for (const RecipientConfig& r : config->recipients) https_recipient = https_recipient || r.url.starts_with("https");
-        for (const SourceConfig& source : config->sources) {
-            https_recipient = https_recipient || (source.notifications && source.notifications->zaken_api.starts_with("https"));
-        }
-        for (const SourceConfig& source : config->sources) {
-            if (!source.grant.unrestricted()) continue;
-            Poco::Message unrestricted("eenplan",
-                                       "this source may send every signal type for every school and municipality; "
-                                       "set sources[].allow",
-                                       Poco::Message::PRIO_WARNING);
-            unrestricted.set("event", "source.unrestricted");
-            unrestricted.set("source_id", source.id);
-            logger.log(unrestricted);
-        }
-        if (config->listen.tls || https_recipient) Poco::Net::initializeSSL();
-        auto* params = new Poco::Net::HTTPServerParams;
-        params->setMaxThreads(config->listen.threads);
-        params->setMaxQueued(256);
-        params->setKeepAlive(true);
-        Poco::Net::HTTPServer server(new Router(context), make_socket(config->listen), params);
-        server.start();
-
-        Poco::Message listening("eenplan", "listening", Poco::Message::PRIO_NOTICE);
-        listening.set("event", "service.listening");
-        listening.set("port", std::to_string(server.port()));
-        listening.set("version", EENPLAN_VERSION);
-        logger.log(listening);
-        dispatcher.start();
-        if (plans) plans->start();
-
-        waitForTerminationRequest();
-        server.stopAll(false);
-        if (plans) plans->stop();
-        dispatcher.stop();
-        Poco::Message stopped("eenplan", "stopped", Poco::Message::PRIO_NOTICE);
-        stopped.set("event", "service.stopped");
-        logger.log(stopped);
+        if (repseudonymise_) return repseudonymise_all(database, startup->pseudonymiser, logger);
+        serve(*startup, database, logger, [this] { waitForTerminationRequest(); });
     } catch (const StoreUnavailable& error) {
-        Poco::Message failed("eenplan", "cannot start: the database is unavailable", Poco::Message::PRIO_FATAL);
-        failed.set("event", "service.failed");
-        failed.set("error", loggable_error(error));
-        logger.log(failed);
+        log_event(logger, Poco::Message::PRIO_FATAL, "eenplan", "service.failed",
+                  "cannot start: the database is unavailable", {{"error", loggable_error(error)}});
         return EXIT_UNAVAILABLE;
     } catch (const Poco::Exception& error) {
-        Poco::Message failed("eenplan", "cannot start", Poco::Message::PRIO_FATAL);
-        failed.set("event", "service.failed");
-        failed.set("error", error.displayText());
-        logger.log(failed);
+        log_event(logger, Poco::Message::PRIO_FATAL, "eenplan", "service.failed", "cannot start",
+                  {{"error", error.displayText()}});
         return EXIT_SOFTWARE;
     }
     return EXIT_OK;

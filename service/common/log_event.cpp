@@ -3,7 +3,7 @@
 namespace eenplan::service {
 
 void log_event(Poco::Logger& logger, Poco::Message::Priority priority, const char* source, const char* event,
-               const std::string& text, std::initializer_list<LogField> fields) {
+               const std::string& text, const LogFields& fields) {
     if (!logger.is(priority)) return;
     Poco::Message message(source, text, priority);
     message.set("event", event);

@@ -26,6 +26,47 @@ T get_or(const YAML::Node& node, const char* key, T fallback) {
     return node[key] ? node[key].as<T>() : fallback;
 }
 
+// One entry of recipients: its connector and the connector's settings (a webhook secret, ZGW).
+RecipientConfig parse_recipient(const YAML::Node& node, const std::string& pointer, const std::string& base_dir,
+                                const Config& config, Problems& problems) {
+    RecipientConfig r;
+    r.id = node["id"].as<std::string>();
+    r.name = get_or(node, "name", r.id);
+    const std::string kind = node["connector"].as<std::string>();
+    r.connector = kind == "zgw" ? ConnectorKind::zgw : kind == "nodered" ? ConnectorKind::nodered : ConnectorKind::webhook;
+    r.url = node["url"].as<std::string>();
+    if (node["ca_file"]) r.ca_file = resolve(node["ca_file"].as<std::string>(), base_dir);
+    r.timeout_ms = get_or(node, "timeout_ms", r.timeout_ms);
+    if (const YAML::Node retry = node["retry"]) {
+        if (retry["schedule_seconds"]) r.retry_schedule_seconds = retry["schedule_seconds"].as<std::vector<int>>();
+        r.max_age_seconds = get_or(retry, "max_age_seconds", r.max_age_seconds);
+    }
+    for (const RecipientConfig& seen : config.recipients) {
+        if (seen.id == r.id) problems.push_back({pointer + "/id", "repeats recipient id " + r.id});
+    }
+    if (r.connector == ConnectorKind::zgw) {
+        const YAML::Node z = node["zgw"];
+        if (!z) {
+            problems.push_back({pointer + "/zgw", "is required for the zgw connector"});
+        } else {
+            r.zgw = ZgwRecipientConfig{z["client_id"].as<std::string>(), z["secret"].as<std::string>(),
+                                       z["zaaktype"].as<std::string>(), z["statustype"].as<std::string>(),
+                                       z["bronorganisatie"].as<std::string>(),
+                                       z["verantwoordelijke_organisatie"].as<std::string>()};
+        }
+    } else if (!node["secret"]) {
+        problems.push_back({pointer + "/secret", "is required for the webhook and nodered connectors"});
+    } else {
+        auto secret = webhooks::parse_secret(node["secret"].as<std::string>());
+        if (secret) {
+            r.secret = std::move(secret).value();
+        } else {
+            problems.push_back({pointer + "/secret", secret.problems()[0].detail});
+        }
+    }
+    return r;
+}
+
 // delivery: and recipients: (docs/delivery.md).
 void parse_delivery(const YAML::Node& root, const std::string& base_dir, Config& config, Problems& problems) {
     if (const YAML::Node delivery = root["delivery"]) {
@@ -42,64 +83,10 @@ void parse_delivery(const YAML::Node& root, const std::string& base_dir, Config&
     }
     const YAML::Node recipients = root["recipients"];
     for (std::size_t i = 0; recipients && i < recipients.size(); ++i) {
-        const YAML::Node node = recipients[i];
         const std::string pointer = "/recipients/" + std::to_string(i);
-        RecipientConfig r;
-        r.id = node["id"].as<std::string>();
-        r.name = get_or(node, "name", r.id);
-        const std::string kind = node["connector"].as<std::string>();
-        r.connector = kind == "zgw" ? ConnectorKind::zgw : kind == "nodered" ? ConnectorKind::nodered : ConnectorKind::webhook;
-        r.url = node["url"].as<std::string>();
-        if (node["ca_file"]) r.ca_file = resolve(node["ca_file"].as<std::string>(), base_dir);
-        r.timeout_ms = get_or(node, "timeout_ms", r.timeout_ms);
-        if (const YAML::Node retry = node["retry"]) {
-            if (retry["schedule_seconds"]) r.retry_schedule_seconds = retry["schedule_seconds"].as<std::vector<int>>();
-            r.max_age_seconds = get_or(retry, "max_age_seconds", r.max_age_seconds);
-        }
-        for (const RecipientConfig& seen : config.recipients) {
-            if (seen.id == r.id) problems.push_back({pointer + "/id", "repeats recipient id " + r.id});
-        }
-        if (r.connector == ConnectorKind::zgw) {
-            const YAML::Node z = node["zgw"];
-            if (!z) {
-                problems.push_back({pointer + "/zgw", "is required for the zgw connector"});
-            } else {
-                r.zgw = ZgwRecipientConfig{z["client_id"].as<std::string>(), z["secret"].as<std::string>(),
-                                           z["zaaktype"].as<std::string>(), z["statustype"].as<std::string>(),
-                                           z["bronorganisatie"].as<std::string>(),
-                                           z["verantwoordelijke_organisatie"].as<std::string>()};
-            }
-        } else if (!node["secret"]) {
-            problems.push_back({pointer + "/secret", "is required for the webhook and nodered connectors"});
-        } else {
-            auto secret = webhooks::parse_secret(node["secret"].as<std::string>());
-            if (secret) {
-                r.secret = std::move(secret).value();
-            } else {
-                problems.push_back({pointer + "/secret", secret.problems()[0].detail});
-            }
-        }
-        config.recipients.push_back(std::move(r));
+        config.recipients.push_back(parse_recipient(recipients[i], pointer, base_dir, config, problems));
     }
 }
-
-}  // namespace
-
-namespace {
-Result<Config> parse_valid_config(const std::string& yaml_text, const std::string& base_dir);
-}  // namespace
-
-// A value the schema lets through but the typed struct cannot hold (a number too large for its
-// field, say) is reported like any other configuration problem, never thrown past start-up.
-Result<Config> parse_config(const std::string& yaml_text, const std::string& base_dir) {
-    try {
-        return parse_valid_config(yaml_text, base_dir);
-    } catch (const YAML::Exception& error) {
-        return Problem{"", std::string("a value cannot be read as its setting needs: ") + error.what()};
-    }
-}
-
-namespace {
 
 bool loopback(const std::string& host) {
     return host == "localhost" || host == "::1" || host == "[::1]" || host.starts_with("127.");
@@ -153,13 +140,8 @@ policy::SourceGrant parse_grant(const YAML::Node& allow) {
     return grant;
 }
 
-Result<Config> parse_valid_config(const std::string& yaml_text, const std::string& base_dir) {
-    Result<YAML::Node> checked = load_checked_yaml(yaml_text, "config/eenplan.schema.json");
-    if (!checked) return checked.problems();
-    YAML::Node root = checked.value();
-    Problems problems;
-
-    Config config;
+// listen: address, port, threads and TLS; TLS is required off loopback.
+void parse_listen(const YAML::Node& root, const std::string& base_dir, Config& config, Problems& problems) {
     const YAML::Node listen = root["listen"];
     config.listen.address = listen["address"].as<std::string>();
     config.listen.port = static_cast<std::uint16_t>(listen["port"].as<int>());
@@ -172,7 +154,10 @@ Result<Config> parse_valid_config(const std::string& yaml_text, const std::strin
         problems.push_back({"/listen/tls", "is required unless the service listens on loopback only: "
                                            "signals carry personal data and must not cross a network unencrypted"});
     }
+}
 
+// database: the backend and its connection (a relative SQLite file resolved against the file).
+void parse_database(const YAML::Node& root, const std::string& base_dir, Config& config) {
     const YAML::Node database = root["database"];
     config.database.backend = database["backend"].as<std::string>() == "postgresql"
                                   ? Backend::postgresql
@@ -188,7 +173,10 @@ Result<Config> parse_valid_config(const std::string& yaml_text, const std::strin
             c = "db=" + resolve(file, base_dir) + (end == std::string::npos ? "" : c.substr(end));
         }
     }
+}
 
+// keys: the hub pseudonym key versions, the polymorphic master key and the linkage key files.
+void parse_keys(const YAML::Node& root, const std::string& base_dir, Config& config, Problems& problems) {
     const YAML::Node keys = root["keys"]["pseudonym_keys"];
     for (std::size_t i = 0; i < keys.size(); ++i) {
         const auto version = keys[i]["version"].as<std::uint32_t>();
@@ -209,6 +197,34 @@ Result<Config> parse_valid_config(const std::string& yaml_text, const std::strin
         config.linkage.key = KeyFile{linkage_key["version"].as<std::uint32_t>(),
                                      resolve(linkage_key["file"].as<std::string>(), base_dir)};
     }
+}
+
+// linkage.fellegi_sunter: the link and review weights and each field's m and u probabilities.
+void parse_fellegi_sunter(const YAML::Node& fs, linkage::FellegiSunterParameters& p, Problems& problems) {
+    p.link = get_or(fs, "link", p.link);
+    p.review = get_or(fs, "review", p.review);
+    p.margin = get_or(fs, "margin", p.margin);
+    p.tf_cap = get_or(fs, "tf_cap", p.tf_cap);
+    if (p.review > p.link) problems.push_back({"/linkage/fellegi_sunter/review", "must not exceed /linkage/fellegi_sunter/link"});
+    const YAML::Node fields = fs["fields"];
+    for (std::size_t f = 0; fields && f < linkage::field_count; ++f) {
+        const std::string name(linkage::to_string(static_cast<linkage::Field>(f)));
+        const YAML::Node field = fields[name];
+        if (!field) continue;
+        for (const char* which : {"m", "u"}) {
+            const YAML::Node values = field[which];
+            if (!values || !values.IsSequence() || values.size() != 4) {
+                problems.push_back({"/linkage/fellegi_sunter/fields/" + name + "/" + which, "needs four probabilities"});
+                continue;
+            }
+            auto& target = which[0] == 'm' ? p.fields[f].m : p.fields[f].u;
+            for (std::size_t l = 0; l < 4; ++l) target[l] = values[l].as<double>();
+        }
+    }
+}
+
+// linkage: thresholds and the Fellegi–Sunter parameters (docs/record.md).
+void parse_linkage(const YAML::Node& root, Config& config, Problems& problems) {
     if (const YAML::Node linkage = root["linkage"]) {
         config.linkage.match_threshold = get_or(linkage, "match_threshold", config.linkage.match_threshold);
         config.linkage.possible_threshold = get_or(linkage, "possible_threshold", config.linkage.possible_threshold);
@@ -216,29 +232,13 @@ Result<Config> parse_valid_config(const std::string& yaml_text, const std::strin
             problems.push_back({"/linkage/possible_threshold", "must not exceed /linkage/match_threshold"});
         }
         if (const YAML::Node fs = linkage["fellegi_sunter"]) {
-            linkage::FellegiSunterParameters& p = config.linkage.fellegi_sunter;
-            p.link = get_or(fs, "link", p.link);
-            p.review = get_or(fs, "review", p.review);
-            p.margin = get_or(fs, "margin", p.margin);
-            p.tf_cap = get_or(fs, "tf_cap", p.tf_cap);
-            if (p.review > p.link) problems.push_back({"/linkage/fellegi_sunter/review", "must not exceed /linkage/fellegi_sunter/link"});
-            const YAML::Node fields = fs["fields"];
-            for (std::size_t f = 0; fields && f < linkage::field_count; ++f) {
-                const std::string name(linkage::to_string(static_cast<linkage::Field>(f)));
-                const YAML::Node field = fields[name];
-                if (!field) continue;
-                for (const char* which : {"m", "u"}) {
-                    const YAML::Node values = field[which];
-                    if (!values || !values.IsSequence() || values.size() != 4) {
-                        problems.push_back({"/linkage/fellegi_sunter/fields/" + name + "/" + which, "needs four probabilities"});
-                        continue;
-                    }
-                    auto& target = which[0] == 'm' ? p.fields[f].m : p.fields[f].u;
-                    for (std::size_t l = 0; l < 4; ++l) target[l] = values[l].as<double>();
-                }
-            }
+            parse_fellegi_sunter(fs, config.linkage.fellegi_sunter, problems);
         }
     }
+}
+
+// admin, routeboek, school_calendar, logging and ingest: files and limits.
+void parse_files_and_limits(const YAML::Node& root, const std::string& base_dir, Config& config) {
     if (const YAML::Node admin = root["admin"]) {
         config.admin.jwt_secret_file = resolve(admin["jwt_secret_file"].as<std::string>(), base_dir);
     }
@@ -260,42 +260,63 @@ Result<Config> parse_valid_config(const std::string& yaml_text, const std::strin
         config.ingest.timestamp_tolerance_seconds =
             get_or(ingest, "timestamp_tolerance_seconds", config.ingest.timestamp_tolerance_seconds);
     }
+}
 
+// One entry of sources: its secrets (never repeated in a problem), school and ZGW notifications.
+SourceConfig parse_source(const YAML::Node& node, const std::string& pointer, const Config& config, Problems& problems) {
+    SourceConfig source;
+    source.id = node["id"].as<std::string>();
+    source.name = get_or(node, "name", source.id);
+    for (const SourceConfig& seen : config.sources) {
+        if (seen.id == source.id) problems.push_back({pointer + "/id", "repeats source id " + source.id});
+    }
+    const YAML::Node secrets = node["secrets"];
+    for (std::size_t j = 0; j < secrets.size(); ++j) {
+        auto secret = webhooks::parse_secret(secrets[j].as<std::string>());
+        if (secret) {
+            source.secrets.push_back(std::move(secret).value());
+        } else {
+            // The secret itself is never repeated in the message.
+            problems.push_back({pointer + "/secrets/" + std::to_string(j), secret.problems()[0].detail});
+        }
+    }
+    source.grant = parse_grant(node["allow"]);
+    if (const YAML::Node school = node["school"]) {
+        source.school_brin = school["brin"].as<std::string>();
+        source.school_gemeentecode = school["gemeentecode"].as<std::string>();
+    }
+    if (const YAML::Node n = node["notifications"]) {
+        NotificationsConfig notifications{n["authorization"].as<std::string>(), n["zaken_api"].as<std::string>(),
+                                          n["client_id"].as<std::string>(), n["secret"].as<std::string>(), {}};
+        for (const YAML::Node& z : n["zaaktypes"]) {
+            notifications.zaaktypes[z["zaaktype"].as<std::string>()] = z["provider"].as<std::string>();
+        }
+        source.notifications = std::move(notifications);
+    }
+    return source;
+}
+
+void parse_sources(const YAML::Node& root, Config& config, Problems& problems) {
     const YAML::Node sources = root["sources"];
     for (std::size_t i = 0; i < sources.size(); ++i) {
-        SourceConfig source;
-        source.id = sources[i]["id"].as<std::string>();
-        source.name = get_or(sources[i], "name", source.id);
-        const std::string pointer = "/sources/" + std::to_string(i);
-        for (const SourceConfig& seen : config.sources) {
-            if (seen.id == source.id) problems.push_back({pointer + "/id", "repeats source id " + source.id});
-        }
-        const YAML::Node secrets = sources[i]["secrets"];
-        for (std::size_t j = 0; j < secrets.size(); ++j) {
-            auto secret = webhooks::parse_secret(secrets[j].as<std::string>());
-            if (secret) {
-                source.secrets.push_back(std::move(secret).value());
-            } else {
-                // The secret itself is never repeated in the message.
-                problems.push_back({pointer + "/secrets/" + std::to_string(j), secret.problems()[0].detail});
-            }
-        }
-        source.grant = parse_grant(sources[i]["allow"]);
-        if (const YAML::Node school = sources[i]["school"]) {
-            source.school_brin = school["brin"].as<std::string>();
-            source.school_gemeentecode = school["gemeentecode"].as<std::string>();
-        }
-        if (const YAML::Node n = sources[i]["notifications"]) {
-            NotificationsConfig notifications{n["authorization"].as<std::string>(), n["zaken_api"].as<std::string>(),
-                                              n["client_id"].as<std::string>(), n["secret"].as<std::string>(), {}};
-            for (const YAML::Node& z : n["zaaktypes"]) {
-                notifications.zaaktypes[z["zaaktype"].as<std::string>()] = z["provider"].as<std::string>();
-            }
-            source.notifications = std::move(notifications);
-        }
-        config.sources.push_back(std::move(source));
+        config.sources.push_back(parse_source(sources[i], "/sources/" + std::to_string(i), config, problems));
     }
+}
 
+// The configuration, section by section, from a file the schema has accepted.
+Result<Config> parse_valid_config(const std::string& yaml_text, const std::string& base_dir) {
+    Result<YAML::Node> checked = load_checked_yaml(yaml_text, "config/eenplan.schema.json");
+    if (!checked) return checked.problems();
+    YAML::Node root = checked.value();
+    Problems problems;
+
+    Config config;
+    parse_listen(root, base_dir, config, problems);
+    parse_database(root, base_dir, config);
+    parse_keys(root, base_dir, config, problems);
+    parse_linkage(root, config, problems);
+    parse_files_and_limits(root, base_dir, config);
+    parse_sources(root, config, problems);
     parse_delivery(root, base_dir, config, problems);
     check_plain_http(config, get_or(root, "allow_plain_http", false), problems);
 
@@ -304,6 +325,16 @@ Result<Config> parse_valid_config(const std::string& yaml_text, const std::strin
 }
 
 }  // namespace
+
+// A value the schema lets through but the typed struct cannot hold (a number too large for its
+// field, say) is reported like any other configuration problem, never thrown past start-up.
+Result<Config> parse_config(const std::string& yaml_text, const std::string& base_dir) {
+    try {
+        return parse_valid_config(yaml_text, base_dir);
+    } catch (const YAML::Exception& error) {
+        return Problem{"", std::string("a value cannot be read as its setting needs: ") + error.what()};
+    }
+}
 
 Result<Config> load_config(const std::string& path) {
     std::ifstream in(path);

@@ -1,4 +1,5 @@
 #include "http/delivery_handlers.hpp"
+#include "common/log_event.hpp"
 #include "common/ids.hpp"
 
 #include <Poco/JSON/Array.h>
@@ -56,12 +57,11 @@ DeliveryServices& services(ServiceContext& context) {
 
 void log_admin(ServiceContext& context, const char* event, const std::string& delivery_id, const std::string& task_id,
                const std::string& correlation_id) {
-    Poco::Message message("delivery", event, Poco::Message::PRIO_NOTICE);
-    message.set("event", event);
-    if (!delivery_id.empty()) message.set("delivery_id", delivery_id);
-    if (!task_id.empty()) message.set("task_id", task_id);
-    if (!correlation_id.empty()) message.set("correlation_id", correlation_id);
-    context.logger.log(message);
+    LogFields fields;
+    if (!delivery_id.empty()) fields.emplace_back("delivery_id", delivery_id);
+    if (!task_id.empty()) fields.emplace_back("task_id", task_id);
+    if (!correlation_id.empty()) fields.emplace_back("correlation_id", correlation_id);
+    log_event(context.logger, Poco::Message::PRIO_NOTICE, "delivery", event, event, fields);
 }
 
 }  // namespace

@@ -18,6 +18,7 @@
 #include "inbound/las_somtoday.hpp"
 #include "inbound/zgw_notification.hpp"
 #include "inbound/zgw_rol_lookup.hpp"
+#include "ingest/notification_inbox.hpp"
 #include "ingest/authenticator.hpp"
 
 namespace eenplan::service {
@@ -44,12 +45,11 @@ std::string now_iso(const Clock& clock) {
 // The pipeline's outcome, answered as the ingest endpoint answers it.
 void answer(ServiceContext& context, const std::string& source_id, const char* adapter, const IngestOutcome& outcome,
             Poco::Net::HTTPServerResponse& response) {
-    Poco::Message log("ingest", "", Poco::Message::PRIO_INFORMATION);
+    IngestLogLine log = answer_ingest(outcome, SignalOrigin::mapped, response);
     // The source id comes from the URL: logged once it names a configured source, never as sent.
-    if (outcome.status != IngestStatus::unknown_source) log.set("source_id", source_id);
-    log.set("route", adapter);
-    answer_ingest(outcome, SignalOrigin::mapped, response, log);
-    context.logger.log(log);
+    if (outcome.status != IngestStatus::unknown_source) log.fields.emplace_back("source_id", source_id);
+    log.fields.emplace_back("route", adapter);
+    log_event(context.logger, log.priority, "ingest", log.event, log.text, log.fields);
 }
 
 void refuse_mapping(Poco::Net::HTTPServerResponse& response, const Problems& problems) {
@@ -129,23 +129,19 @@ void ZgwNotificationHandler::handle(Poco::Net::HTTPServerRequest& request, Poco:
         response.send();
         return;
     }
-    // The hub sends its Zaken API token to this URL: parsed and checked, never a prefix match.
+    // The worker sends the hub's Zaken API token to this URL: parsed and checked, never a prefix match.
     const auto rol_url = inbound::check_resource_url(notification->resource_url, config.zaken_api);
     if (!rol_url) return refuse_mapping(response, rol_url.problems());
-    const std::int64_t now_us = context_.clock->now_us();
-    const auto rol = context_.rol_lookup->fetch(rol_url.value(), {config.zaken_api, config.client_id, config.secret},
-                                                now_us / 1'000'000);
-    if (rol.status != inbound::RolReply::Status::ok) {
-        // 502: the Notificaties API retries, and by then the Zaken API may answer.
-        return send_problem(response, {Status::HTTP_BAD_GATEWAY, "source-unavailable", "The Zaken API did not answer",
-                                       rol.detail, {}});
-    }
-    const auto mapped = inbound::map_youth_care_rol(notification.value(), rol.body, *provider);
-    if (!mapped) return refuse_mapping(response, mapped.problems());
-    // One signal per created rol: its URL is the idempotency key of a repeated notification.
-    const std::string idempotency_key = "zgw:" + notification->actie + ":" + notification->resource_url;
-    answer(context_, authenticated.id(), route_.c_str(),
-           context_.ingest.ingest(authenticated, idempotency_key, mapped.value(), now_us), response);
+    // Stored durably and answered; the rol is read from the Zaken API off this thread, by the
+    // notification worker (integration/inbound/zgw_notification_worker.hpp).
+    const auto accepted =
+        context_.notifications->accept(authenticated, notification.value(), *provider, context_.clock->now_us());
+    Poco::JSON::Object body_out(Poco::JSON_PRESERVE_KEY_ORDER);
+    body_out.set("notification_id", accepted.notification_id);
+    std::ostringstream text;
+    body_out.stringify(text);
+    response.setStatusAndReason(accepted.fresh ? Status::HTTP_ACCEPTED : Status::HTTP_OK);
+    send_body(response, "application/json", text.str());
 }
 
 }  // namespace eenplan::service

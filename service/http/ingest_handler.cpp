@@ -54,8 +54,8 @@ IngestOutcome refused_outcome(const AuthRefusal& refusal) {
             {}, refusal.detail, {}, {}};
 }
 
-void answer_ingest(const IngestOutcome& outcome, SignalOrigin origin,
-                   Poco::Net::HTTPServerResponse& response, Poco::Message& log) {
+IngestLogLine answer_ingest(const IngestOutcome& outcome, SignalOrigin origin, Poco::Net::HTTPServerResponse& response) {
+    IngestLogLine log;
     switch (outcome.status) {
         case IngestStatus::accepted:
         case IngestStatus::duplicate: {
@@ -68,11 +68,11 @@ void answer_ingest(const IngestOutcome& outcome, SignalOrigin origin,
             std::ostringstream text;
             body_out.stringify(text);
             send_body(response, "application/json", text.str());
-            log.setText(fresh ? "signal stored" : "duplicate signal acknowledged");
-            log.set("event", fresh ? "signal.stored" : "signal.duplicate");
-            log.set("signal_id", outcome.ids->signal_id);
-            log.set("correlation_id", outcome.ids->correlation_id);
-            if (!outcome.signal_type.empty()) log.set("signal_type", outcome.signal_type);
+            log.text = fresh ? "signal stored" : "duplicate signal acknowledged";
+            log.event = fresh ? "signal.stored" : "signal.duplicate";
+            log.fields.emplace_back("signal_id", outcome.ids->signal_id);
+            log.fields.emplace_back("correlation_id", outcome.ids->correlation_id);
+            if (!outcome.signal_type.empty()) log.fields.emplace_back("signal_type", outcome.signal_type);
             break;
         }
         case IngestStatus::unknown_source:
@@ -84,7 +84,7 @@ void answer_ingest(const IngestOutcome& outcome, SignalOrigin origin,
             break;
         case IngestStatus::forbidden:
             send_problem(response, ProblemType::forbidden, outcome.detail, outcome.problems);
-            log.set("signal_type", outcome.signal_type);
+            log.fields.emplace_back("signal_type", outcome.signal_type);
             break;
         case IngestStatus::malformed:
             if (origin == SignalOrigin::sent) {
@@ -100,10 +100,12 @@ void answer_ingest(const IngestOutcome& outcome, SignalOrigin origin,
             break;
     }
     if (outcome.status != IngestStatus::accepted && outcome.status != IngestStatus::duplicate) {
-        log.setText("signal rejected");
-        log.set("event", "signal.rejected");
+        log.priority = Poco::Message::PRIO_NOTICE;
+        log.text = "signal rejected";
+        log.event = "signal.rejected";
     }
-    log.set("status", std::to_string(static_cast<int>(response.getStatus())));
+    log.fields.emplace_back("status", std::to_string(static_cast<int>(response.getStatus())));
+    return log;
 }
 
 void IngestHandler::handle(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response) {
@@ -144,17 +146,13 @@ void IngestHandler::handle(Poco::Net::HTTPServerRequest& request, Poco::Net::HTT
             ? refused_outcome(std::get<AuthRefusal>(authentication))
             : context_.ingest.ingest(std::get<AuthenticatedSource>(authentication), body, now_us);
 
-    Poco::Message log("ingest", "", Poco::Message::PRIO_INFORMATION);
+    IngestLogLine log = answer_ingest(outcome, SignalOrigin::sent, response);
     // The source id comes from the URL: logged once it names a configured source, never as sent.
-    if (outcome.status != IngestStatus::unknown_source) log.set("source_id", source_id_);
-    log.set("outcome", outcome_name(outcome.status));
-    answer_ingest(outcome, SignalOrigin::sent, response, log);
-    if (outcome.status != IngestStatus::accepted && outcome.status != IngestStatus::duplicate) {
-        log.setPriority(Poco::Message::PRIO_NOTICE);
-    }
+    if (outcome.status != IngestStatus::unknown_source) log.fields.emplace_back("source_id", source_id_);
+    log.fields.emplace_back("outcome", outcome_name(outcome.status));
     const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - started;
-    log.set("duration_ms", std::to_string(elapsed.count() * 1000.0));
-    context_.logger.log(log);
+    log.fields.emplace_back("duration_ms", std::to_string(elapsed.count() * 1000.0));
+    log_event(context_.logger, log.priority, "ingest", log.event, log.text, log.fields);
     context_.metrics.observe_ingest(outcome_name(outcome.status), elapsed.count());
 }
 

@@ -3,6 +3,7 @@
 
 #include <Poco/Message.h>
 
+#include "common/log_event.hpp"
 #include "http/route_handler.hpp"
 #include "ingest/authenticator.hpp"
 #include "ingest/ingest_pipeline.hpp"
@@ -16,10 +17,17 @@ enum class SignalOrigin { sent, mapped };
 // The outcome answered for a request the authentication step refused (404 or 401).
 IngestOutcome refused_outcome(const AuthRefusal& refusal);
 
+// The log line of one answered signal (common/log_event.hpp); the caller adds its own fields.
+struct IngestLogLine {
+    Poco::Message::Priority priority = Poco::Message::PRIO_INFORMATION;
+    const char* event = "";
+    const char* text = "";
+    LogFields fields;
+};
+
 // The answer to a pipeline outcome, shared by the ingest endpoint and the inbound adapters: 202 or
-// 200 with the ids, or the problem, and fills the log line.
-void answer_ingest(const IngestOutcome& outcome, SignalOrigin origin,
-                   Poco::Net::HTTPServerResponse& response, Poco::Message& log);
+// 200 with the ids, or the problem; returns its log line.
+IngestLogLine answer_ingest(const IngestOutcome& outcome, SignalOrigin origin, Poco::Net::HTTPServerResponse& response);
 
 class IngestHandler : public RouteHandler {
 public:

@@ -1,14 +1,13 @@
 #include "http/plan_handlers.hpp"
+#include "common/log_event.hpp"
 
 #include <chrono>
-#include <set>
 
 #include <Poco/JSON/Array.h>
 
 #include "http/problem.hpp"
 #include "http/service_context.hpp"
-#include "plan/plan_codec.hpp"
-#include "plan/plan_keeper.hpp"
+#include "plan_api/plan_api.hpp"
 
 namespace eenplan::service {
 namespace {
@@ -18,92 +17,13 @@ using Poco::JSON::Array;
 using Poco::JSON::Object;
 using Status = Poco::Net::HTTPResponse::HTTPStatus;
 
-Object::Ptr decision_view(const Decision& d) {
-    Object::Ptr o = new Object;
-    o->set("kind", std::string(to_string(d.kind)));
-    o->set("rule", d.rule);
-    o->set("reason", d.reason);
-    if (!d.table.empty()) o->set("table", d.table);
-    if (d.task) o->set("task", task_json(*d.task));
-    return o;
-}
-
-// The plan as a professional reads it: who owns it (the school, through the MDO), where it
-// stands, what is to be done by whom and when, who takes part, and everything that happened.
-Object::Ptr plan_view(const PlanState& plan, const Routeboek& rb) {
-    Object::Ptr o = new Object;
-    o->set("family_id", plan.family_id);
-    o->set("routeboek", rb.id);
-    o->set("woongemeente", plan.woongemeente);
-    Array::Ptr pupils = new Array;
-    std::set<std::string> organisations;
-    for (const PupilInPlan& p : plan.pupils) {
-        Object::Ptr j = new Object;
-        j->set("pupil_id", p.pupil);
-        j->set("school", p.school_brin);
-        j->set("school_gemeentecode", p.school_gemeentecode);
-        pupils->add(j);
-        if (!p.school_brin.empty()) organisations.insert("school:" + p.school_brin);
-    }
-    o->set("pupils", pupils);
-    const PupilInPlan* owner = plan.pupil(plan.escalated_pupil);
-    if (!owner && !plan.pupils.empty()) owner = &plan.pupils.front();
-    o->set("owner", owner && !owner->school_brin.empty() ? Poco::Dynamic::Var("school:" + owner->school_brin)
-                                                          : Poco::Dynamic::Var());
-    Object::Ptr escalation = new Object;
-    escalation->set("stage", plan.escalated_since ? (plan.table.empty() ? "mdo" : "table") : "none");
-    if (plan.escalated_since) escalation->set("since", format_day(*plan.escalated_since));
-    if (plan.first_worrying) escalation->set("first_worrying_absence", format_day(*plan.first_worrying));
-    if (!plan.table.empty()) {
-        escalation->set("table", plan.table);
-        if (const Table* table = rb.table(plan.table)) {
-            escalation->set("table_name", table->name);
-            const auto members = table->members.find(plan.woongemeente);
-            if (members != table->members.end()) {
-                Array::Ptr list = new Array;
-                for (const std::string& m : members->second) {
-                    list->add(m);
-                    if (rb.organisation(m)) organisations.insert(m);
-                }
-                escalation->set("members", list);
-            }
-        }
-    }
-    if (!plan.casusregisseur.empty()) escalation->set("casusregisseur", plan.casusregisseur);
-    o->set("escalation", escalation);
-    Array::Ptr goals = new Array;
-    for (const std::string& g : plan.goals) goals->add(g);
-    o->set("goals", goals);
-    Array::Ptr actions = new Array;
-    for (const Task& t : plan.open_tasks) {
-        actions->add(task_json(t));
-        organisations.insert(t.recipient);
-    }
-    o->set("actions", actions);
-    Array::Ptr participants = new Array;
-    for (const std::string& id : organisations) {
-        Object::Ptr j = new Object;
-        j->set("id", id);
-        if (const Organisation* org = rb.organisation(id)) j->set("name", org->name);
-        participants->add(j);
-    }
-    o->set("participants", participants);
-    Array::Ptr overrides = new Array;
-    for (const Override& v : plan.overrides) overrides->add(override_json(v));
-    o->set("overrides", overrides);
-    Array::Ptr timeline = new Array;
-    for (const TimelineEntry& e : plan.timeline) timeline->add(timeline_entry_json(e));
-    o->set("timeline", timeline);
-    return o;
-}
-
 }  // namespace
 
 void PlanHandler::serve(Poco::Net::HTTPServerRequest&, Poco::Net::HTTPServerResponse& response) {
     if (!context_.plans) return send_not_found(response, "no routeboek is configured, so there are no plans");
-    const auto plan = context_.plans->plan(id_);
+    const auto plan = context_.plans->plan_view(id_);
     if (!plan) return send_not_found(response, "no plan for this family");
-    send_json(response, plan_view(*plan, context_.plans->engine().routeboek()));
+    send_json(response, plan);
 }
 
 void PlanOverrideHandler::serve(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response) {
@@ -117,22 +37,17 @@ void PlanOverrideHandler::serve(Poco::Net::HTTPServerRequest& request, Poco::Net
     deviation.days = body->optValue<int>("days", 0);
     deviation.reason = body->getValue<std::string>("reason");
     deviation.by = actor_.subject;
-    const auto result = context_.plans->override_plan(id_, deviation, context_.clock->today(), context_.clock->now_us());
+    const auto result = context_.plans->apply_override(id_, deviation, context_.clock->today(), context_.clock->now_us());
     if (!result) {
         if (result.problems().front().pointer == "/") return send_not_found(response, "no plan for this family");
         return send_problem(response, {Status::HTTP_UNPROCESSABLE_ENTITY, "override-refused",
                                        "The deviation cannot be applied", result.problems().front().detail,
                                        result.problems()});
     }
-    Poco::Message logged("plan", "plan override", Poco::Message::PRIO_NOTICE);
-    logged.set("event", "plan.override");
-    logged.set("family_id", id_);
-    logged.set("kind", kind);
-    context_.logger.log(logged);
+    log_event(context_.logger, Poco::Message::PRIO_NOTICE, "plan", "plan.override", "plan override",
+              {{"family_id", id_}, {"kind", kind}});
     Object::Ptr out = new Object;
-    Array::Ptr decisions = new Array;
-    for (const Decision& d : result.value()) decisions->add(decision_view(d));
-    out->set("decisions", decisions);
+    out->set("decisions", result.value());
     send_json(response, out, Status::HTTP_CREATED);
 }
 

@@ -1,4 +1,5 @@
 #include "http/record_handlers.hpp"
+#include "common/log_event.hpp"
 
 #include <sstream>
 
@@ -36,11 +37,10 @@ void send_outcome_problem(Poco::Net::HTTPServerResponse& response, const AdminOu
 }
 
 void log_change(ServiceContext& context, const char* event, const AdminOutcome& outcome) {
-    Poco::Message message("record", event, Poco::Message::PRIO_NOTICE);
-    message.set("event", event);
-    if (!outcome.merge_id.empty()) message.set("merge_id", outcome.merge_id);
-    if (!outcome.pupil_id.empty()) message.set("pupil_id", outcome.pupil_id);
-    context.logger.log(message);
+    LogFields fields;
+    if (!outcome.merge_id.empty()) fields.emplace_back("merge_id", outcome.merge_id);
+    if (!outcome.pupil_id.empty()) fields.emplace_back("pupil_id", outcome.pupil_id);
+    log_event(context.logger, Poco::Message::PRIO_NOTICE, "record", event, event, fields);
 }
 
 Poco::JSON::Object::Ptr outcome_body(const AdminOutcome& outcome) {

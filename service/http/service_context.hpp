@@ -11,18 +11,15 @@
 #include "http/admin_auth.hpp"
 #include "ingest/ingest_pipeline.hpp"
 #include "observability/metrics.hpp"
+#include "plan_api/plan_api.hpp"
 #include "record/record_admin.hpp"
 #include "record/record_views.hpp"
-
-namespace eenplan::inbound {
-class RolLookup;  // inbound/zgw_rol_lookup.hpp
-}
 
 namespace eenplan::service {
 
 struct DeliveryServices;  // outbox/delivery_services.hpp
 class Authenticator;     // ingest/authenticator.hpp
-class PlanKeeper;        // plan/plan_keeper.hpp
+class NotificationInbox; // ingest/notification_inbox.hpp
 
 struct ServiceContext {
     const Config& config;
@@ -35,9 +32,9 @@ struct ServiceContext {
     RecordAdmin& records;
     const AdminAuth& auth;
     DeliveryServices* delivery;  // the outbox, its store and the dispatcher
-    PlanKeeper* plans = nullptr;  // the routeboek engine's plans; null without a routeboek
+    PlanApi* plans = nullptr;  // the routeboek engine's plans (served by plan/); null without a routeboek
     const Authenticator* authenticator = nullptr;     // who sent a request, before the pipeline
-    const inbound::RolLookup* rol_lookup = nullptr;   // the Zaken API behind ZGW notifications
+    NotificationInbox* notifications = nullptr;      // ZGW notifications, stored for the notification worker
     const Clock* clock = &system_clock();              // "now" and "today" of every handler
     ManualClock* test_clock = nullptr;  // the same clock when the test-only manual clock is on
 };

@@ -16,6 +16,7 @@
 namespace eenplan::service {
 
 class Authenticator;
+class NotificationInbox;  // ingest/notification_inbox.hpp
 
 enum class AuthMethod { standard_webhooks, notification_token };
 
@@ -30,6 +31,9 @@ public:
 
 private:
     friend class Authenticator;
+    // A stored ZGW notification is handed to the pipeline later, under the source whose token was
+    // checked when it was accepted (only an AuthenticatedSource can be stored there).
+    friend class NotificationInbox;
     AuthenticatedSource(const SourceConfig& source, AuthMethod method, std::string webhook_id)
         : source_(&source), method_(method), webhook_id_(std::move(webhook_id)) {}
 

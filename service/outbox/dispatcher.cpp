@@ -6,6 +6,7 @@
 
 #include "outbound/webhook_connector.hpp"
 #include "outbound/zgw_connector.hpp"
+#include "common/log_event.hpp"
 #include "outbox/task_outbox.hpp"
 #include "store/database.hpp"
 
@@ -107,10 +108,8 @@ void Dispatcher::run(unsigned seed) {
             claimed = dispatch_batch(connectors, random_state);
         } catch (const std::exception& error) {
             // The database went away; what was claimed becomes due again when its lease ends.
-            Poco::Message message("delivery", "dispatcher could not reach the store", Poco::Message::PRIO_WARNING);
-            message.set("event", "delivery.store_unavailable");
-            message.set("error", loggable_error(error));
-            logger_.log(message);
+            log_event(logger_, Poco::Message::PRIO_WARNING, "delivery", "delivery.store_unavailable",
+                      "dispatcher could not reach the store", {{"error", loggable_error(error)}});
         }
         if (claimed == static_cast<std::size_t>(config_.delivery.batch_size)) continue;  // more may be due
         std::unique_lock lock(wake_mutex_);
@@ -181,10 +180,8 @@ DeliveryOutcome Dispatcher::deliver(const ClaimedDelivery& claimed, const std::s
     if (!store_.renew(claimed.delivery_id, token, clock_.now_us() + lease)) {
         // Its claim ran out while it waited in the batch and another dispatcher has it now (or an
         // admin cancelled it): not ours to send. Nothing to record either.
-        Poco::Message message("delivery", "lease lost before sending", Poco::Message::PRIO_INFORMATION);
-        message.set("event", "delivery.lease_lost");
-        message.set("delivery_id", claimed.delivery_id);
-        logger_.log(message);
+        log_event(logger_, Poco::Message::PRIO_INFORMATION, "delivery", "delivery.lease_lost", "lease lost before sending",
+                  {{"delivery_id", claimed.delivery_id}});
         metrics_.observe_delivery(recipient.config->id, "lease_lost", 0.0);
         out.attempted = false;
         out.delivery_id.clear();
@@ -232,18 +229,17 @@ DeliveryOutcome Dispatcher::deliver(const ClaimedDelivery& claimed, const std::s
             break;
     }
 
-    Poco::Message message("delivery", out.state == "delivered" ? "task delivered" : "task delivery failed",
-                          out.state == "dead" ? Poco::Message::PRIO_WARNING : Poco::Message::PRIO_INFORMATION);
-    message.set("event", std::string("delivery.") + out.outcome);
-    message.set("delivery_id", claimed.delivery_id);
-    message.set("task_id", claimed.task_id);
-    message.set("recipient_id", claimed.recipient_id);
-    message.set("correlation_id", claimed.correlation_id);
-    message.set("attempt", std::to_string(out.attempt));
-    message.set("status", std::to_string(answer.status));
-    message.set("latency_ms", std::to_string(static_cast<double>(out.latency_us) / 1000.0));
-    if (!out.error.empty()) message.set("error", out.error);
-    logger_.log(message);
+    LogFields fields{{"delivery_id", claimed.delivery_id},
+                     {"task_id", claimed.task_id},
+                     {"recipient_id", claimed.recipient_id},
+                     {"correlation_id", claimed.correlation_id},
+                     {"attempt", std::to_string(out.attempt)},
+                     {"status", std::to_string(answer.status)},
+                     {"latency_ms", std::to_string(static_cast<double>(out.latency_us) / 1000.0)}};
+    if (!out.error.empty()) fields.emplace_back("error", out.error);
+    const std::string event = "delivery." + out.outcome;
+    log_event(logger_, out.state == "dead" ? Poco::Message::PRIO_WARNING : Poco::Message::PRIO_INFORMATION, "delivery",
+              event.c_str(), out.state == "delivered" ? "task delivered" : "task delivery failed", fields);
     metrics_.observe_delivery(claimed.recipient_id, out.outcome, static_cast<double>(out.latency_us) / 1e6);
     return out;
 }

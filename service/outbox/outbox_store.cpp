@@ -178,105 +178,131 @@ bool OutboxStore::renew(const std::string& delivery_id, const std::string& token
     });
 }
 
-void OutboxStore::record(const std::vector<DeliveryOutcome>& outcomes, const std::string& token, std::int64_t now_us) {
-    if (outcomes.empty()) return;
-    // Columns of the two bulk updates and the attempt rows.
-    std::vector<std::string> a_ids, a_states, a_tokens, a_outcomes, a_instances, a_corr;
-    std::vector<long long> a_next, a_now, a_started, a_latency;
-    std::vector<int> a_status, a_attempt;
-    std::vector<std::string> a_errors, a_refs;
-    std::vector<soci::indicator> a_error_ind, a_ref_ind;
-    std::vector<std::string> d_ids, d_tokens;
-    std::vector<long long> d_next, d_now;
+namespace {
+
+// The outcomes of a batch as columns: the attempts made (a row update and an attempt row each),
+// and the deliveries not attempted (only moved to their next attempt).
+struct AttemptColumns {
+    std::vector<std::string> ids, states, tokens, outcomes, instances, correlations, errors, refs;
+    std::vector<long long> next, now, started, latency;
+    std::vector<int> status, attempt;
+    std::vector<soci::indicator> error_ind, ref_ind;
+};
+struct UnattemptedColumns {
+    std::vector<std::string> ids, tokens;
+    std::vector<long long> next, now;
+};
+
+void collect(const std::vector<DeliveryOutcome>& outcomes, const std::string& token, const std::string& instance_id,
+             std::int64_t now_us, AttemptColumns& a, UnattemptedColumns& d) {
     for (const DeliveryOutcome& o : outcomes) {
         if (!o.attempted) {
-            d_ids.push_back(o.delivery_id);
-            d_tokens.push_back(token);
-            d_next.push_back(o.next_attempt_at_us);
-            d_now.push_back(now_us);
+            d.ids.push_back(o.delivery_id);
+            d.tokens.push_back(token);
+            d.next.push_back(o.next_attempt_at_us);
+            d.now.push_back(now_us);
             continue;
         }
-        a_ids.push_back(o.delivery_id);
-        a_states.push_back(o.state);
-        a_tokens.push_back(token);
-        a_outcomes.push_back(o.outcome);
-        a_instances.push_back(instance_id_);
-        a_corr.push_back(o.correlation_id);
-        a_next.push_back(o.next_attempt_at_us);
-        a_now.push_back(now_us);
-        a_started.push_back(o.started_at_us);
-        a_latency.push_back(o.latency_us);
-        a_status.push_back(o.status);
-        a_attempt.push_back(o.attempt);
-        a_errors.push_back(o.error);
-        a_error_ind.push_back(o.error.empty() ? soci::i_null : soci::i_ok);
-        a_refs.push_back(o.external_reference.value_or(""));
-        a_ref_ind.push_back(o.external_reference ? soci::i_ok : soci::i_null);
+        a.ids.push_back(o.delivery_id);
+        a.states.push_back(o.state);
+        a.tokens.push_back(token);
+        a.outcomes.push_back(o.outcome);
+        a.instances.push_back(instance_id);
+        a.correlations.push_back(o.correlation_id);
+        a.next.push_back(o.next_attempt_at_us);
+        a.now.push_back(now_us);
+        a.started.push_back(o.started_at_us);
+        a.latency.push_back(o.latency_us);
+        a.status.push_back(o.status);
+        a.attempt.push_back(o.attempt);
+        a.errors.push_back(o.error);
+        a.error_ind.push_back(o.error.empty() ? soci::i_null : soci::i_ok);
+        a.refs.push_back(o.external_reference.value_or(""));
+        a.ref_ind.push_back(o.external_reference ? soci::i_ok : soci::i_null);
     }
+}
+
+// PostgreSQL: the whole batch in two statements; each column travels as one array parameter.
+void record_attempts_postgresql(soci::session& sql, const AttemptColumns& a, const std::string& token,
+                                const std::string& instance_id, std::int64_t now_us) {
+    std::vector<std::optional<std::string>> errors, refs;
+    for (std::size_t i = 0; i < a.ids.size(); ++i) {
+        errors.push_back(a.error_ind[i] == soci::i_ok ? std::optional(a.errors[i]) : std::nullopt);
+        refs.push_back(a.ref_ind[i] == soci::i_ok ? std::optional(a.refs[i]) : std::nullopt);
+    }
+    auto texts = [](const std::vector<std::string>& column) {
+        return pg_text_array(std::vector<std::optional<std::string>>(column.begin(), column.end()));
+    };
+    const std::string ids_a = texts(a.ids), states_a = texts(a.states), outcomes_a = texts(a.outcomes),
+                      corr_a = texts(a.correlations), errors_a = pg_text_array(errors), refs_a = pg_text_array(refs),
+                      next_a = pg_number_array(a.next), status_a = pg_number_array(a.status),
+                      attempt_a = pg_number_array(a.attempt), started_a = pg_number_array(a.started),
+                      latency_a = pg_number_array(a.latency);
+    const long long now = now_us;
+    sql << "UPDATE deliveries AS d SET state = u.state, attempts = d.attempts + 1, "
+           "schedule_attempts = d.schedule_attempts + 1, next_attempt_at_us = u.next, claim_token = NULL, "
+           "last_status = u.status, last_error = u.error, "
+           "external_reference = COALESCE(u.ref, d.external_reference), updated_at_us = :now "
+           "FROM unnest(CAST(:ids AS text[]), CAST(:states AS text[]), CAST(:nexts AS bigint[]), "
+           "CAST(:statuses AS integer[]), CAST(:errors AS text[]), CAST(:refs AS text[])) "
+           "AS u(id, state, next, status, error, ref) "
+           "WHERE d.delivery_id = u.id AND d.claim_token = :tok",
+        soci::use(now), soci::use(ids_a), soci::use(states_a), soci::use(next_a), soci::use(status_a),
+        soci::use(errors_a), soci::use(refs_a), soci::use(token);
+    sql << "INSERT INTO delivery_attempts (delivery_id, attempt, started_at_us, latency_us, status, "
+           "outcome, error, instance_id, correlation_id) "
+           "SELECT u.id, u.attempt, u.started, u.latency, u.status, u.outcome, u.error, :inst, u.corr "
+           "FROM unnest(CAST(:ids AS text[]), CAST(:attempts AS integer[]), CAST(:started AS bigint[]), "
+           "CAST(:latency AS bigint[]), CAST(:statuses AS integer[]), CAST(:outcomes AS text[]), "
+           "CAST(:errors AS text[]), CAST(:corr AS text[])) "
+           "AS u(id, attempt, started, latency, status, outcome, error, corr)",
+        soci::use(instance_id), soci::use(ids_a), soci::use(attempt_a), soci::use(started_a), soci::use(latency_a),
+        soci::use(status_a), soci::use(outcomes_a), soci::use(errors_a), soci::use(corr_a);
+}
+
+// SQLite: one bulk-bound statement each for the row updates and the attempt rows.
+void record_attempts_sqlite(soci::session& sql, AttemptColumns& a) {
+    sql << "UPDATE deliveries SET state = :state, attempts = attempts + 1, "
+           "schedule_attempts = schedule_attempts + 1, next_attempt_at_us = :next, claim_token = NULL, "
+           "last_status = :status, last_error = :error, "
+           "external_reference = COALESCE(:ref, external_reference), updated_at_us = :now "
+           "WHERE delivery_id = :id AND claim_token = :tok",
+        soci::use(a.states), soci::use(a.next), soci::use(a.status), soci::use(a.errors, a.error_ind),
+        soci::use(a.refs, a.ref_ind), soci::use(a.now), soci::use(a.ids), soci::use(a.tokens);
+    std::vector<std::string> errors = a.errors;
+    std::vector<soci::indicator> error_ind = a.error_ind;
+    sql << "INSERT INTO delivery_attempts (delivery_id, attempt, started_at_us, latency_us, status, "
+           "outcome, error, instance_id, correlation_id) VALUES (:id, :n, :start, :lat, :status, :outcome, "
+           ":error, :inst, :corr)",
+        soci::use(a.ids), soci::use(a.attempt), soci::use(a.started), soci::use(a.latency), soci::use(a.status),
+        soci::use(a.outcomes), soci::use(errors, error_ind), soci::use(a.instances), soci::use(a.correlations);
+}
+
+// Deliveries not attempted (the circuit was open): only moved to their next attempt.
+void release_unattempted(soci::session& sql, UnattemptedColumns& d) {
+    sql << "UPDATE deliveries SET next_attempt_at_us = :next, claim_token = NULL, updated_at_us = :now "
+           "WHERE delivery_id = :id AND claim_token = :tok",
+        soci::use(d.next), soci::use(d.now), soci::use(d.ids), soci::use(d.tokens);
+}
+
+}  // namespace
+
+void OutboxStore::record(const std::vector<DeliveryOutcome>& outcomes, const std::string& token, std::int64_t now_us) {
+    if (outcomes.empty()) return;
+    AttemptColumns attempted;
+    UnattemptedColumns unattempted;
+    collect(outcomes, token, instance_id_, now_us, attempted, unattempted);
     const Backend backend = database_.backend();
     database_.with_session([&](soci::session& sql) {
         in_write_transaction(sql, backend, [&] {
-            if (backend == Backend::postgresql && !a_ids.empty()) {
-                // The whole batch in two statements: each column travels as one array parameter.
-                std::vector<std::optional<std::string>> ids(a_ids.begin(), a_ids.end());
-                std::vector<std::optional<std::string>> states(a_states.begin(), a_states.end());
-                std::vector<std::optional<std::string>> outcomes_text(a_outcomes.begin(), a_outcomes.end());
-                std::vector<std::optional<std::string>> correlations(a_corr.begin(), a_corr.end());
-                std::vector<std::optional<std::string>> errors, refs;
-                for (std::size_t i = 0; i < a_ids.size(); ++i) {
-                    errors.push_back(a_error_ind[i] == soci::i_ok ? std::optional(a_errors[i]) : std::nullopt);
-                    refs.push_back(a_ref_ind[i] == soci::i_ok ? std::optional(a_refs[i]) : std::nullopt);
+            if (!attempted.ids.empty()) {
+                if (backend == Backend::postgresql) {
+                    record_attempts_postgresql(sql, attempted, token, instance_id_, now_us);
+                } else {
+                    record_attempts_sqlite(sql, attempted);
                 }
-                const std::string ids_a = pg_text_array(ids), states_a = pg_text_array(states),
-                                  next_a = pg_number_array(a_next), status_a = pg_number_array(a_status),
-                                  errors_a = pg_text_array(errors), refs_a = pg_text_array(refs),
-                                  attempt_a = pg_number_array(a_attempt), started_a = pg_number_array(a_started),
-                                  latency_a = pg_number_array(a_latency), outcomes_a = pg_text_array(outcomes_text),
-                                  corr_a = pg_text_array(correlations);
-                const long long now = now_us;
-                sql << "UPDATE deliveries AS d SET state = u.state, attempts = d.attempts + 1, "
-                       "schedule_attempts = d.schedule_attempts + 1, next_attempt_at_us = u.next, claim_token = NULL, "
-                       "last_status = u.status, last_error = u.error, "
-                       "external_reference = COALESCE(u.ref, d.external_reference), updated_at_us = :now "
-                       "FROM unnest(CAST(:ids AS text[]), CAST(:states AS text[]), CAST(:nexts AS bigint[]), "
-                       "CAST(:statuses AS integer[]), CAST(:errors AS text[]), CAST(:refs AS text[])) "
-                       "AS u(id, state, next, status, error, ref) "
-                       "WHERE d.delivery_id = u.id AND d.claim_token = :tok",
-                    soci::use(now), soci::use(ids_a), soci::use(states_a), soci::use(next_a), soci::use(status_a),
-                    soci::use(errors_a), soci::use(refs_a), soci::use(token);
-                const std::string instance = instance_id_;
-                sql << "INSERT INTO delivery_attempts (delivery_id, attempt, started_at_us, latency_us, status, "
-                       "outcome, error, instance_id, correlation_id) "
-                       "SELECT u.id, u.attempt, u.started, u.latency, u.status, u.outcome, u.error, :inst, u.corr "
-                       "FROM unnest(CAST(:ids AS text[]), CAST(:attempts AS integer[]), CAST(:started AS bigint[]), "
-                       "CAST(:latency AS bigint[]), CAST(:statuses AS integer[]), CAST(:outcomes AS text[]), "
-                       "CAST(:errors AS text[]), CAST(:corr AS text[])) "
-                       "AS u(id, attempt, started, latency, status, outcome, error, corr)",
-                    soci::use(instance), soci::use(ids_a), soci::use(attempt_a), soci::use(started_a),
-                    soci::use(latency_a), soci::use(status_a), soci::use(outcomes_a), soci::use(errors_a),
-                    soci::use(corr_a);
-            } else if (!a_ids.empty()) {
-                sql << "UPDATE deliveries SET state = :state, attempts = attempts + 1, "
-                       "schedule_attempts = schedule_attempts + 1, next_attempt_at_us = :next, claim_token = NULL, "
-                       "last_status = :status, last_error = :error, "
-                       "external_reference = COALESCE(:ref, external_reference), updated_at_us = :now "
-                       "WHERE delivery_id = :id AND claim_token = :tok",
-                    soci::use(a_states), soci::use(a_next), soci::use(a_status), soci::use(a_errors, a_error_ind),
-                    soci::use(a_refs, a_ref_ind), soci::use(a_now), soci::use(a_ids), soci::use(a_tokens);
-                std::vector<std::string> errors = a_errors;
-                std::vector<soci::indicator> error_ind = a_error_ind;
-                sql << "INSERT INTO delivery_attempts (delivery_id, attempt, started_at_us, latency_us, status, "
-                       "outcome, error, instance_id, correlation_id) VALUES (:id, :n, :start, :lat, :status, :outcome, "
-                       ":error, :inst, :corr)",
-                    soci::use(a_ids), soci::use(a_attempt), soci::use(a_started), soci::use(a_latency),
-                    soci::use(a_status), soci::use(a_outcomes), soci::use(errors, error_ind), soci::use(a_instances),
-                    soci::use(a_corr);
             }
-            if (!d_ids.empty()) {
-                sql << "UPDATE deliveries SET next_attempt_at_us = :next, claim_token = NULL, updated_at_us = :now "
-                       "WHERE delivery_id = :id AND claim_token = :tok",
-                    soci::use(d_next), soci::use(d_now), soci::use(d_ids), soci::use(d_tokens);
-            }
+            if (!unattempted.ids.empty()) release_unattempted(sql, unattempted);
         });
     });
 }

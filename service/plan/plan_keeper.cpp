@@ -1,4 +1,5 @@
 #include "plan/plan_keeper.hpp"
+#include "common/log_event.hpp"
 #include "store/database.hpp"
 
 #include <algorithm>
@@ -15,15 +16,6 @@ namespace eenplan::service {
 namespace {
 
 using namespace eenplan::routeboek;
-
-// One structured log line of the plan side; the fields are ids and rule names, never personal data.
-void log_event(Poco::Logger& logger, Poco::Message::Priority priority, const char* text, const char* event,
-               std::initializer_list<std::pair<const char*, std::string>> fields) {
-    Poco::Message message("plan", text, priority);
-    message.set("event", event);
-    for (const auto& [name, value] : fields) message.set(name, value);
-    logger.log(message);
-}
 
 // The outbox recipient of a routeboek recipient: organisations by their id, a school by its BRIN
 // ("school:12AB" → "school-12ab").
@@ -69,14 +61,13 @@ static void record_outcome(soci::session& sql, const Engine& engine, const TaskO
             if (enqueued) {
                 delivery_id = enqueued.value().delivery_id;
             } else {
-                log_event(logger, Poco::Message::PRIO_WARNING, "task decided but not queued for delivery",
-                          "plan.task_not_queued",
+                log_event(logger, Poco::Message::PRIO_WARNING, "plan", "plan.task_not_queued", "task decided but not queued for delivery",
                           {{"family_id", plan.family_id}, {"task_id", task.id}, {"recipient_id", draft.recipient_id},
                            {"error", enqueued.problems().front().pointer + " " + enqueued.problems().front().detail}});
             }
         }
         insert_decision(sql, plan.family_id, decision, today, context.signal_id, delivery_id, decided_by, now_us);
-        log_event(logger, Poco::Message::PRIO_INFORMATION, "plan decision", "plan.decision",
+        log_event(logger, Poco::Message::PRIO_INFORMATION, "plan", "plan.decision", "plan decision",
                   {{"family_id", plan.family_id}, {"kind", std::string(to_string(decision.kind))}, {"rule", decision.rule},
                    {"task_id", decision.task ? decision.task->id : std::string()}, {"correlation_id", context.correlation_id}});
     }
@@ -116,8 +107,7 @@ int PlanKeeper::apply_pending_signals(Day today, int max, std::int64_t now_us) {
                         auto result = engine_.apply(plan, event.value(), today);
                         decisions.insert(decisions.end(), result.value().begin(), result.value().end());
                     } else {
-                        log_event(logger_, Poco::Message::PRIO_WARNING, "stored signal cannot be read by the engine",
-                                  "plan.signal_unreadable", {{"signal_id", signal_id}});
+                        log_event(logger_, Poco::Message::PRIO_WARNING, "plan", "plan.signal_unreadable", "stored signal cannot be read by the engine", {{"signal_id", signal_id}});
                     }
                     record_outcome(sql, engine_, outbox_, logger_, plan, existed, decisions, context,
                                    "routeboek", today, now_us);
@@ -132,7 +122,7 @@ int PlanKeeper::apply_pending_signals(Day today, int max, std::int64_t now_us) {
             // Nothing of this signal was committed; it stays unplanned and is tried again next
             // round, until it is parked. The signals after it go on: one bad signal must not hold
             // up every family.
-            log_event(logger_, Poco::Message::PRIO_ERROR, "signal not applied to its plan", "plan.signal_failed",
+            log_event(logger_, Poco::Message::PRIO_ERROR, "plan", "plan.signal_failed", "signal not applied to its plan",
                       {{"signal_id", signal_id}});
             note_failure(ParkedKind::signal, signal_id, now_us);
         }
@@ -165,7 +155,7 @@ int PlanKeeper::apply_due(Day today, int max, std::int64_t now_us) {
         } catch (const StoreUnavailable&) {
             throw;
         } catch (const std::exception&) {
-            log_event(logger_, Poco::Message::PRIO_ERROR, "plan not ticked", "plan.tick_failed", {{"family_id", family_id}});
+            log_event(logger_, Poco::Message::PRIO_ERROR, "plan", "plan.tick_failed", "plan not ticked", {{"family_id", family_id}});
             note_failure(ParkedKind::plan, family_id, now_us);
         }
     }
@@ -199,14 +189,13 @@ void PlanKeeper::note_failure(ParkedKind kind, const std::string& id, std::int64
         });
     } catch (const std::exception&) {
         // Not counted this time (the store is unwell); the next failure is.
-        log_event(logger_, Poco::Message::PRIO_WARNING, "failure not counted", "plan.failure_not_counted",
+        log_event(logger_, Poco::Message::PRIO_WARNING, "plan", "plan.failure_not_counted", "failure not counted",
                   {{"kind", kind_text}});
         return;
     }
     if (metrics_ != nullptr) metrics_->observe_plan_failure(kind_text, parked);
     if (parked) {
-        log_event(logger_, Poco::Message::PRIO_WARNING, "parked after repeated failures; retry with POST /v1/parked/retry",
-                  "plan.parked", {{"kind", kind_text}, {kind == ParkedKind::signal ? "signal_id" : "family_id", id}});
+        log_event(logger_, Poco::Message::PRIO_WARNING, "plan", "plan.parked", "parked after repeated failures; retry with POST /v1/parked/retry", {{"kind", kind_text}, {kind == ParkedKind::signal ? "signal_id" : "family_id", id}});
     }
 }
 
@@ -264,7 +253,7 @@ void PlanKeeper::run() {
             } catch (const std::exception& error) {
                 // The database went away or a plan could not be written: nothing was committed for
                 // the failing family; try again on the next round.
-                log_event(logger_, Poco::Message::PRIO_ERROR, "plan worker round failed", "plan.worker_error",
+                log_event(logger_, Poco::Message::PRIO_ERROR, "plan", "plan.worker_error", "plan worker round failed",
                           {{"error", dynamic_cast<const StoreUnavailable*>(&error) ? "store unavailable" : "plan not applied"}});
             }
             std::unique_lock lock(mutex_);

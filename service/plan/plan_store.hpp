@@ -13,6 +13,7 @@
 #include "config/config.hpp"
 #include "eenplan/core/routeboek/engine.hpp"
 #include "plan/signal_events.hpp"
+#include "plan_api/plan_api.hpp"
 
 namespace eenplan::service {
 
@@ -65,13 +66,6 @@ bool plan_is_due(soci::session& sql, const std::string& family_id, routeboek::Da
 
 // Failing signals and plans: counted, and parked after `max_attempts` failures so the worker
 // passes them over until an admin retries them.
-enum class ParkedKind { signal, plan };
-struct ParkedItem {
-    ParkedKind kind;
-    std::string id;  // signal_id or family_id
-    int attempts = 0;
-    std::int64_t parked_at_us = 0;
-};
 // Counts one failed application (in a transaction of its own); true when it is parked now.
 bool count_failure(soci::session& sql, ParkedKind kind, const std::string& id, int max_attempts, std::int64_t now_us);
 // After a successful application: the count starts again.

@@ -57,31 +57,8 @@ private:
     Problems& problems_;
 };
 
-Result<Routeboek> parse_valid_routeboek(YAML::Node root);
-
-}  // namespace
-
-// A value the schema lets through but the typed routeboek cannot hold (a number too large for its
-// field, say) is reported like any other problem in the file, never thrown past start-up.
-Result<Routeboek> parse_routeboek(const std::string& yaml_text) {
-    Result<YAML::Node> root = load_checked_yaml(yaml_text, "routeboek/routeboek.schema.json");
-    if (!root) return root.problems();
-    try {
-        return parse_valid_routeboek(root.value());
-    } catch (const YAML::Exception& error) {
-        return Problem{"", std::string("a value cannot be read as the routeboek needs: ") + error.what()};
-    }
-}
-
-namespace {
-
-Result<Routeboek> parse_valid_routeboek(YAML::Node root) {
-    Problems problems;
-
-    Routeboek rb;
-    rb.id = root["routeboek"]["id"].as<std::string>();
-    rb.name = root["routeboek"]["name"].as<std::string>();
-    rb.version = root["routeboek"]["version"].as<std::string>();
+// organisations: every party the routeboek names, each id once.
+void read_organisations(const YAML::Node& root, Routeboek& rb, Problems& problems) {
     std::set<std::string> seen;
     const YAML::Node organisations = root["organisations"];
     for (std::size_t i = 0; i < organisations.size(); ++i) {
@@ -91,44 +68,61 @@ Result<Routeboek> parse_valid_routeboek(YAML::Node root) {
             problems.push_back({"/organisations/" + std::to_string(i) + "/id", "repeats an organisation id"});
         }
     }
+}
+
+// How one municipality registers a case with a table.
+Registration read_registration(const YAML::Node& r) {
+    Registration reg;
+    reg.registered_by = r["registered_by"].as<std::string>();
+    reg.task_for = role(r["task_for"].as<std::string>());
+    reg.task_organisation = get_or<std::string>(r, "task_organisation", "");
+    reg.registers_with = r["registers_with"].as<std::string>();
+    reg.channel = get_or<std::string>(r, "channel", "");
+    if (r["notify"]) reg.notify = strings(r["notify"]);
+    if (r["deadline_weeks"]) reg.deadline_weeks = r["deadline_weeks"].as<int>();
+    reg.term_days = get_or(r, "term_days", reg.term_days);
+    return reg;
+}
+
+// One escalation table: level, window, registration per municipality, members, dossier.
+Table read_table(const YAML::Node& t) {
+    Table table;
+    table.id = t["id"].as<std::string>();
+    table.name = t["name"].as<std::string>();
+    table.level = t["level"].as<int>();
+    table.purpose = get_or<std::string>(t, "purpose", "");
+    if (const YAML::Node window = t["window_weeks"]) {
+        table.window_from_weeks = window["from"].as<int>();
+        table.window_to_weeks = window["to"].as<int>();
+    }
+    for (const auto& entry : t["registration"]) {
+        table.registration.emplace(entry.first.as<std::string>(), read_registration(entry.second));
+    }
+    for (const auto& entry : t["members"]) table.members.emplace(entry.first.as<std::string>(), strings(entry.second));
+    if (t["dossier"]) table.dossier = strings(t["dossier"]);
+    table.may_appoint_casusregisseur = get_or(t, "may_appoint_casusregisseur", false);
+    return table;
+}
+
+void read_tables(const YAML::Node& root, Routeboek& rb, Problems& problems) {
     const YAML::Node tables = root["tables"];
     for (std::size_t i = 0; i < tables.size(); ++i) {
-        const YAML::Node t = tables[i];
-        Table table;
-        table.id = t["id"].as<std::string>();
-        table.name = t["name"].as<std::string>();
-        table.level = t["level"].as<int>();
-        table.purpose = get_or<std::string>(t, "purpose", "");
-        if (const YAML::Node window = t["window_weeks"]) {
-            table.window_from_weeks = window["from"].as<int>();
-            table.window_to_weeks = window["to"].as<int>();
-        }
-        for (const auto& entry : t["registration"]) {
-            const YAML::Node r = entry.second;
-            Registration reg;
-            reg.registered_by = r["registered_by"].as<std::string>();
-            reg.task_for = role(r["task_for"].as<std::string>());
-            reg.task_organisation = get_or<std::string>(r, "task_organisation", "");
-            reg.registers_with = r["registers_with"].as<std::string>();
-            reg.channel = get_or<std::string>(r, "channel", "");
-            if (r["notify"]) reg.notify = strings(r["notify"]);
-            if (r["deadline_weeks"]) reg.deadline_weeks = r["deadline_weeks"].as<int>();
-            reg.term_days = get_or(r, "term_days", reg.term_days);
-            table.registration.emplace(entry.first.as<std::string>(), std::move(reg));
-        }
-        for (const auto& entry : t["members"]) table.members.emplace(entry.first.as<std::string>(), strings(entry.second));
-        if (t["dossier"]) table.dossier = strings(t["dossier"]);
-        table.may_appoint_casusregisseur = get_or(t, "may_appoint_casusregisseur", false);
+        Table table = read_table(tables[i]);
         if (rb.table(table.id)) problems.push_back({"/tables/" + std::to_string(i) + "/id", "repeats a table id"});
         rb.tables.push_back(std::move(table));
     }
-    const YAML::Node municipalities = root["municipalities"];
-    for (std::size_t i = 0; i < municipalities.size(); ++i) {
-        const YAML::Node m = municipalities[i];
+}
+
+void read_municipalities(const YAML::Node& root, Routeboek& rb) {
+    for (const YAML::Node& m : root["municipalities"]) {
         rb.municipalities.push_back({m["code"].as<std::string>(), m["name"].as<std::string>(),
                                      m["local_team"].as<std::string>(), m["leerplicht"].as<std::string>(),
                                      strings(m["ladder"]), get_or<std::string>(m, "jeugdbeschermingstafel", "")});
     }
+}
+
+// triggers: consecutive absence and partial attendance.
+void read_triggers(const YAML::Node& root, Routeboek& rb) {
     if (const YAML::Node c = root["triggers"]["consecutive_absence"]) {
         ConsecutiveAbsenceTrigger trigger;
         trigger.id = c["id"].as<std::string>();
@@ -141,36 +135,46 @@ Result<Routeboek> parse_valid_routeboek(YAML::Node root) {
         rb.partial_attendance = PartialAttendanceTrigger{p["id"].as<std::string>(), p["min_weeks"].as<int>(),
                                                          p["min_approaches"].as<int>()};
     }
+}
+
+// One prevention pattern: unauthorised absences, unauthorised hours, or a raised concern.
+PreventionPattern read_prevention_pattern(const YAML::Node& p) {
+    PreventionPattern pattern;
+    pattern.id = p["id"].as<std::string>();
+    const YAML::Node when = p["when"];
+    if (const YAML::Node a = when["unauthorised_absences"]) {
+        pattern.kind = PreventionPattern::Kind::unauthorised_absences;
+        pattern.count = a["count"].as<int>();
+        pattern.max_days_each = a["max_days_each"].as<int>();
+        pattern.within_days = a["within_days"].as<int>();
+    } else if (const YAML::Node h = when["unauthorised_hours"]) {
+        pattern.kind = PreventionPattern::Kind::unauthorised_hours;
+        pattern.hours = h["hours"].as<double>();
+        pattern.within_days = h["within_days"].as<int>();
+    } else {
+        pattern.kind = PreventionPattern::Kind::concern_raised;
+    }
+    pattern.task = task(p["task"]);
+    return pattern;
+}
+
+// The task templates (on_escalation, eigen_team, casusregisseur, jeugdbescherming), prevention and terms.
+void read_tasks_and_terms(const YAML::Node& root, Routeboek& rb) {
     for (const auto& t : root["on_escalation"]) rb.on_escalation.push_back(task(t));
     rb.eigen_team = task(root["eigen_team"]);
     rb.casusregisseur = task(root["casusregisseur"]);
     rb.jeugdbescherming = task(root["jeugdbescherming"]);
-    for (const auto& p : root["prevention"]) {
-        PreventionPattern pattern;
-        pattern.id = p["id"].as<std::string>();
-        const YAML::Node when = p["when"];
-        if (const YAML::Node a = when["unauthorised_absences"]) {
-            pattern.kind = PreventionPattern::Kind::unauthorised_absences;
-            pattern.count = a["count"].as<int>();
-            pattern.max_days_each = a["max_days_each"].as<int>();
-            pattern.within_days = a["within_days"].as<int>();
-        } else if (const YAML::Node h = when["unauthorised_hours"]) {
-            pattern.kind = PreventionPattern::Kind::unauthorised_hours;
-            pattern.hours = h["hours"].as<double>();
-            pattern.within_days = h["within_days"].as<int>();
-        } else {
-            pattern.kind = PreventionPattern::Kind::concern_raised;
-        }
-        pattern.task = task(p["task"]);
-        rb.prevention.push_back(std::move(pattern));
-    }
+    for (const auto& p : root["prevention"]) rb.prevention.push_back(read_prevention_pattern(p));
     if (const YAML::Node terms = root["terms"]) {
         rb.reminder_days_before_due = get_or(terms, "reminder_days_before_due", rb.reminder_days_before_due);
         rb.de_escalate_after_attendance_days =
             get_or(terms, "de_escalate_after_attendance_days", rb.de_escalate_after_attendance_days);
     }
+}
 
-    References refs(rb, problems);
+// Each municipality's organisations exist, and each step of its ladder is a table that takes its
+// registrations.
+void check_municipalities(const Routeboek& rb, References& refs, Problems& problems) {
     for (std::size_t i = 0; i < rb.municipalities.size(); ++i) {
         const Municipality& m = rb.municipalities[i];
         const std::string at = "/municipalities/" + std::to_string(i);
@@ -188,6 +192,10 @@ Result<Routeboek> parse_valid_routeboek(YAML::Node root) {
             }
         }
     }
+}
+
+// Each table's registrations are for listed municipalities and name listed organisations.
+void check_registrations(const Routeboek& rb, References& refs, Problems& problems) {
     for (std::size_t i = 0; i < rb.tables.size(); ++i) {
         for (const auto& [code, reg] : rb.tables[i].registration) {
             const std::string at = "/tables/" + std::to_string(i) + "/registration/" + code;
@@ -197,16 +205,51 @@ Result<Routeboek> parse_valid_routeboek(YAML::Node root) {
             for (std::size_t n = 0; n < reg.notify.size(); ++n) refs.organisation(reg.notify[n], at + "/notify/" + std::to_string(n));
         }
     }
+}
+
+void check_tasks(const Routeboek& rb, References& refs) {
     for (std::size_t i = 0; i < rb.on_escalation.size(); ++i) refs.task(rb.on_escalation[i], "/on_escalation/" + std::to_string(i));
     refs.task(rb.eigen_team, "/eigen_team");
     refs.task(rb.casusregisseur, "/casusregisseur");
     refs.task(rb.jeugdbescherming, "/jeugdbescherming");
     for (std::size_t i = 0; i < rb.prevention.size(); ++i) refs.task(rb.prevention[i].task, "/prevention/" + std::to_string(i) + "/task");
+}
+
+// The routeboek, section by section, from a file the schema has accepted; then the
+// cross-references the schema cannot express.
+Result<Routeboek> parse_valid_routeboek(const YAML::Node& root) {
+    Problems problems;
+    Routeboek rb;
+    rb.id = root["routeboek"]["id"].as<std::string>();
+    rb.name = root["routeboek"]["name"].as<std::string>();
+    rb.version = root["routeboek"]["version"].as<std::string>();
+    read_organisations(root, rb, problems);
+    read_tables(root, rb, problems);
+    read_municipalities(root, rb);
+    read_triggers(root, rb);
+    read_tasks_and_terms(root, rb);
+
+    References refs(rb, problems);
+    check_municipalities(rb, refs, problems);
+    check_registrations(rb, refs, problems);
+    check_tasks(rb, refs);
     if (!problems.empty()) return problems;
     return rb;
 }
 
 }  // namespace
+
+// A value the schema lets through but the typed routeboek cannot hold (a number too large for its
+// field, say) is reported like any other problem in the file, never thrown past start-up.
+Result<Routeboek> parse_routeboek(const std::string& yaml_text) {
+    Result<YAML::Node> root = load_checked_yaml(yaml_text, "routeboek/routeboek.schema.json");
+    if (!root) return root.problems();
+    try {
+        return parse_valid_routeboek(root.value());
+    } catch (const YAML::Exception& error) {
+        return Problem{"", std::string("a value cannot be read as the routeboek needs: ") + error.what()};
+    }
+}
 
 Result<Routeboek> load_routeboek(const std::string& path) {
     std::ifstream in(path);

@@ -174,3 +174,108 @@ SCENARIO_METHOD(InboundHub, "a youth-care zaak's notification becomes youthcare.
         CHECK(store.count("signals") == 2);
     }
 }
+
+SCENARIO_METHOD(InboundHub, "a ZGW notification is stored and answered before its rol is read, and survives a crash",
+                "[ingest]") {
+    const std::string bsn = eenplan::simulators::synthetic_bsn(33);
+    // No abonnement registered: the test sends the notification itself, at the moment it chooses.
+    const auto zaak = zgw_post("/zaken/api/v1/zaken",
+                               R"({"bronorganisatie":"001234565","zaaktype":")" + zaaktype() +
+                                   R"(","verantwoordelijkeOrganisatie":"001234565","startdatum":"2026-11-24"})");
+    REQUIRE(zaak.status == 201);
+    const std::string zaak_url = parse_object(zaak.body)->getValue<std::string>("url");
+    const auto rol = zgw_post("/zaken/api/v1/rollen",
+                              R"({"zaak":")" + zaak_url + R"(","betrokkeneType":"natuurlijk_persoon","roltype":")" +
+                                  zgw.url("/catalogi/api/v1/roltypen/kind") +
+                                  R"(","roltoelichting":"jeugdige","betrokkeneIdentificatie":{"inpBsn":")" + bsn + R"("}})");
+    REQUIRE(rol.status == 201);
+    const std::string rol_url = parse_object(rol.body)->getValue<std::string>("url");
+    const std::string notification = R"({"kanaal":"zaken","hoofdObject":")" + zaak_url +
+                                      R"(","resource":"rol","resourceUrl":")" + rol_url +
+                                      R"(","actie":"create","aanmaakdatum":"2026-11-24T10:00:00Z","kenmerken":{"zaaktype":")" +
+                                      zaaktype() + R"("}})";
+    auto attempts = [&] {
+        auto sql = store.session();
+        int n = 0;
+        *sql << "SELECT attempts FROM inbound_notifications", soci::into(n);
+        return n;
+    };
+    auto state = [&] {
+        auto sql = store.session();
+        std::string s;
+        *sql << "SELECT state FROM inbound_notifications", soci::into(s);
+        return s;
+    };
+
+    GIVEN("a Zaken API that answers every lookup with 503") {
+        REQUIRE(http_call(zgw.port(), "POST", "/_control", R"({"fail_count":1000000,"status":503})").status == 200);
+
+        WHEN("the Notificaties API calls") {
+            const auto answer = http_call(service.port(), "POST", "/v1/sources/school-b/zgw-notifications", notification,
+                                          {{"Authorization", notification_auth}});
+            THEN("the hub answers 202 at once with the stored notification's id, and a repeat 200 with the same id") {
+                INFO(answer.body);
+                REQUIRE(answer.status == 202);
+                const std::string id = parse_object(answer.body)->getValue<std::string>("notification_id");
+                const auto repeat = http_call(service.port(), "POST", "/v1/sources/school-b/zgw-notifications",
+                                              notification, {{"Authorization", notification_auth}});
+                CHECK(repeat.status == 200);
+                CHECK(parse_object(repeat.body)->getValue<std::string>("notification_id") == id);
+                CHECK(store.count("inbound_notifications") == 1);
+                // The notification keeps the rol's URL and date, never the child's number.
+                auto sql = store.session();
+                std::string url, provider;
+                *sql << "SELECT resource_url, provider FROM inbound_notifications", soci::into(url), soci::into(provider);
+                CHECK(url == rol_url);
+                CHECK(provider == "jeugdteam");
+            }
+            AND_WHEN("the worker has tried, the process is killed, and the Zaken API recovers before the restart") {
+                REQUIRE(answer.status == 202);
+                REQUIRE(eventually([&] { return attempts() >= 1; }, 30));
+                CHECK(state() == "pending");
+                CHECK(store.count("signals") == 0);
+                CHECK(eventually([&] { return service.log_text().find("notification.retry") != std::string::npos; }, 10));
+                service.kill_hard();
+                REQUIRE(http_call(zgw.port(), "POST", "/_control", R"({"fail_count":0})").status == 200);
+                service.start();
+                THEN("the restarted worker reads the rol and stores youthcare.started once") {
+                    REQUIRE(eventually([&] { return state() == "done"; }, 60));
+                    const std::string id = "zgw:create:" + rol_url;
+                    CHECK(stored("type", id) == "youthcare.started");
+                    CHECK(store.count("signals") == 1);
+                    CHECK(stored("envelope", id).find(bsn) == std::string::npos);
+                }
+            }
+        }
+    }
+}
+
+SCENARIO_METHOD(InboundHub, "a slow Zaken API does not hold the notification's answer", "[ingest]") {
+    const std::string bsn = eenplan::simulators::synthetic_bsn(34);
+    const auto zaak = zgw_post("/zaken/api/v1/zaken",
+                               R"({"bronorganisatie":"001234565","zaaktype":")" + zaaktype() +
+                                   R"(","verantwoordelijkeOrganisatie":"001234565","startdatum":"2026-11-25"})");
+    REQUIRE(zaak.status == 201);
+    const std::string zaak_url = parse_object(zaak.body)->getValue<std::string>("url");
+    const auto rol = zgw_post("/zaken/api/v1/rollen",
+                              R"({"zaak":")" + zaak_url + R"(","betrokkeneType":"natuurlijk_persoon","roltype":")" +
+                                  zgw.url("/catalogi/api/v1/roltypen/kind") +
+                                  R"(","roltoelichting":"jeugdige","betrokkeneIdentificatie":{"inpBsn":")" + bsn + R"("}})");
+    REQUIRE(rol.status == 201);
+    const std::string rol_url = parse_object(rol.body)->getValue<std::string>("url");
+    // Every Zaken API call from now on is answered 3 s late (within the lookup's 5 s deadline).
+    REQUIRE(http_call(zgw.port(), "POST", "/_control", R"({"delay_ms":3000})").status == 200);
+    const std::string notification = R"({"kanaal":"zaken","hoofdObject":")" + zaak_url +
+                                      R"(","resource":"rol","resourceUrl":")" + rol_url +
+                                      R"(","actie":"create","aanmaakdatum":"2026-11-25T10:00:00Z","kenmerken":{"zaaktype":")" +
+                                      zaaktype() + R"("}})";
+    const auto started = std::chrono::steady_clock::now();
+    const auto answer = http_call(service.port(), "POST", "/v1/sources/school-b/zgw-notifications", notification,
+                                  {{"Authorization", notification_auth}});
+    const auto waited = std::chrono::steady_clock::now() - started;
+    CHECK(answer.status == 202);
+    CHECK(waited < std::chrono::milliseconds(1500));
+    CHECK(store.count("signals") == 0);
+    REQUIRE(eventually([&] { return store.count("signals") == 1; }, 30));
+    CHECK(stored("type", "zgw:create:" + rol_url) == "youthcare.started");
+}
