@@ -237,14 +237,14 @@ void parse_linkage(const YAML::Node& root, Config& config, Problems& problems) {
     }
 }
 
-// admin, routeboek, school_calendar, logging and ingest: files and limits.
-void parse_files_and_limits(const YAML::Node& root, const std::string& base_dir, Config& config) {
+// admin, testing, routeboek, school_calendar, logging and ingest: files and limits.
+void parse_files_and_limits(const YAML::Node& root, const std::string& base_dir, Config& config, Problems& problems) {
     if (const YAML::Node admin = root["admin"]) {
         config.admin.jwt_secret_file = resolve(admin["jwt_secret_file"].as<std::string>(), base_dir);
     }
     if (const YAML::Node testing = root["testing"]) {
         config.testing.manual_clock = get_or(testing, "manual_clock", false);
-        if (config.testing.manual_clock && !loopback) {
+        if (config.testing.manual_clock && !loopback(config.listen.address)) {
             problems.push_back({"/testing/manual_clock", "is for tests only: it is refused unless the service listens on loopback only"});
         }
     }
@@ -315,7 +315,7 @@ Result<Config> parse_valid_config(const std::string& yaml_text, const std::strin
     parse_database(root, base_dir, config);
     parse_keys(root, base_dir, config, problems);
     parse_linkage(root, config, problems);
-    parse_files_and_limits(root, base_dir, config);
+    parse_files_and_limits(root, base_dir, config, problems);
     parse_sources(root, config, problems);
     parse_delivery(root, base_dir, config, problems);
     check_plain_http(config, get_or(root, "allow_plain_http", false), problems);
