@@ -64,6 +64,24 @@ SCENARIO("a key repeated in one mapping is refused at its place", "[routeboek][c
     }
 }
 
+SCENARIO("a routeboek without its optional sections loads", "[routeboek]") {
+    // Optional sections are looked up and iterated whether or not the file has them.
+    std::string text = shipped("deploy/config/routeboek-haaglanden-po.yaml");
+    const auto prevention = text.find("\nprevention:");
+    REQUIRE(prevention != std::string::npos);
+    text.erase(prevention);  // prevention and terms are the last sections
+    const auto partial = text.find("  partial_attendance:");
+    const auto escalation = text.find("\non_escalation:");
+    REQUIRE(partial != std::string::npos);
+    REQUIRE(escalation != std::string::npos);
+    text.erase(partial, escalation - partial);
+    const auto loaded = eenplan::service::parse_routeboek(text);
+    INFO((loaded.ok() ? std::string() : loaded.problems().front().pointer + " " + loaded.problems().front().detail));
+    REQUIRE(loaded.ok());
+    CHECK(loaded->prevention.empty());
+    CHECK_FALSE(loaded->partial_attendance.has_value());
+}
+
 SCENARIO("a number the schema lets through but a field cannot hold is a problem", "[routeboek][security]") {
     std::string text = shipped("deploy/config/routeboek-haaglanden-po.yaml");
     const std::string weeks = "    weeks: 4\n";
