@@ -38,6 +38,7 @@
 #include "record/record_views.hpp"
 #include "routeboek/routeboek_loader.hpp"
 #include "routeboek/school_calendar_loader.hpp"
+#include "plan/reconciler.hpp"
 #include "store/database.hpp"
 #include "store/signal_store.hpp"
 
@@ -249,6 +250,9 @@ int ServiceApplication::main(const std::vector<std::string>&) {
             context.plans = &*plans;
             stored_signals.subscribe(*plans);  // before the server takes its first request
         }
+        std::optional<Reconciler> reconciler;
+        if (routeboek) context.reconciliation = &reconciler.emplace(database, pseudonymiser.value(), *routeboek,
+                                                                     pseudonymiser->ring().current());
 
         bool https_recipient = false;
         for (const RecipientConfig& r : config->recipients) https_recipient = https_recipient || r.url.starts_with("https");

@@ -225,6 +225,7 @@ Result<Config> parse_valid_config(const std::string& yaml_text, const std::strin
             source.school_brin = school["brin"].as<std::string>();
             source.school_gemeentecode = school["gemeentecode"].as<std::string>();
         }
+        if (const YAML::Node m = sources[i]["municipality"]) source.municipality = m.as<std::string>();
         if (const YAML::Node n = sources[i]["notifications"]) {
             NotificationsConfig notifications{n["authorization"].as<std::string>(), n["zaken_api"].as<std::string>(),
                                               n["client_id"].as<std::string>(), n["secret"].as<std::string>(), {}};

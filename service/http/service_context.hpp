@@ -22,6 +22,7 @@ namespace eenplan::service {
 struct DeliveryServices;  // outbox/delivery_services.hpp
 class Authenticator;     // ingest/authenticator.hpp
 class PlanKeeper;        // plan/plan_keeper.hpp
+class Reconciliation;    // common/reconciliation.hpp
 
 struct ServiceContext {
     const Config& config;
@@ -37,6 +38,7 @@ struct ServiceContext {
     PlanKeeper* plans = nullptr;  // the routeboek engine's plans; null without a routeboek
     const Authenticator* authenticator = nullptr;     // who sent a request, before the pipeline
     const inbound::RolLookup* rol_lookup = nullptr;   // the Zaken API behind ZGW notifications
+    Reconciliation* reconciliation = nullptr;          // a municipal register against enrolments; null without a routeboek
 };
 
 }  // namespace eenplan::service
