@@ -1,5 +1,6 @@
 #include "plan/reconciler.hpp"
 
+#include <algorithm>
 #include <map>
 
 #include "eenplan/core/keyed_pseudonym.hpp"
@@ -18,7 +19,13 @@ using registration::ChildStatus;
 // the hub cannot open.
 std::optional<std::string> open_entry(const HubPseudonymiser& pseudonymiser, const std::string& entry) {
     if (entry.starts_with("kp1:")) {
-        if (keyed_pseudonym_version(entry) == 0) return std::nullopt;
+        // "kp1:<version>:" and 32 base32 characters, under a key version this hub has.
+        const std::uint32_t version = keyed_pseudonym_version(entry);
+        const std::size_t value = entry.find(':', 4) + 1;
+        const bool shaped = value != 0 && entry.size() - value == 32 &&
+                            std::all_of(entry.begin() + static_cast<std::ptrdiff_t>(value), entry.end(),
+                                        [](char c) { return (c >= 'a' && c <= 'z') || (c >= '2' && c <= '7'); });
+        if (version == 0 || version > pseudonymiser.ring().current().version() || !shaped) return std::nullopt;
         return entry;
     }
     if (!entry.starts_with("pp1:")) return std::nullopt;

@@ -5,10 +5,13 @@
 // woongemeente. Every notification leaves through the outbox to the recipient's webhook.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <sstream>
 
 #include "delivery_fixture.hpp"
+#include "eenplan/core/encoding.hpp"
+#include "eenplan/core/polymorphic.hpp"
 #include "eenplan/core/routeboek/calendar.hpp"
 #include "record_fixture.hpp"
 #include "support/files.hpp"
@@ -22,6 +25,17 @@ std::string day_offset(int days) {
     // The plan worker's today is the Dutch date.
     const auto today = routeboek::dutch_day(std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()));
     return routeboek::format_day(routeboek::add_days(today, days));
+}
+
+// The municipality of Rijswijk, which may reconcile its register of children with the hub.
+const TestSource& rijswijk() {
+    static const TestSource source{"gemeente-rijswijk", {"whsec_Z2VtZWVudGUtcmlqc3dpamstcmVnaXN0ZXItdGVzdA=="}, "GM0603"};
+    return source;
+}
+
+std::string pp_entry(const std::string& public_key_hex, const std::string& bsn) {
+    auto key = PolymorphicPublicKey::from_bytes(hex_decode(public_key_hex).value(), "").value();
+    return encrypt_at_source(key, PersonNumber::parse(PersonNumberKind::bsn, bsn, "").value()).to_string();
 }
 
 std::string started(const std::string& subject, const std::string& brin, const std::string& gemeente,
@@ -51,7 +65,8 @@ struct RegistrationHub {
 
     ServiceOptions options() const {
         ServiceOptions o;
-        o.sources = {school_a(), municipality()};
+        o.sources = {school_a(), municipality(), rijswijk()};
+        o.polymorphic = true;
         const std::string hook = "http://127.0.0.1:" + std::to_string(receiver.port()) + "/eenplan/tasks";
         auto webhook = [&](const std::string& id, const std::string& name) {
             return "  - id: " + id + "\n    name: " + name + "\n    connector: webhook\n    url: " + hook +
@@ -121,6 +136,18 @@ struct RegistrationHub {
         INFO(recipient << " " << type);
         REQUIRE(sql->got_data());
         return parse_object(body);
+    }
+
+    // One part of a register, signed by `source`.
+    integration::WebhookResponse reconcile(const TestSource& source, const std::vector<std::string>& children,
+                                           int part = 1, int parts = 1) {
+        std::string list;
+        for (const std::string& c : children) list += (list.empty() ? "\"" : ",\"") + c + "\"";
+        const std::string body = R"({"run_id":"run-1","part":)" + std::to_string(part) + R"(,"parts":)" +
+                                 std::to_string(parts) + R"(,"children":[)" + list + "]}";
+        integration::WebhookSender sender({service.base_url() + "/v1/sources/" + source.id + "/reconciliations",
+                                           std::nullopt, std::chrono::seconds(30)});
+        return sender.post("msg_rec_" + std::to_string(++sent), Poco::Timestamp().epochTime(), body, source.secret_bytes());
     }
 
     int delivered() {
@@ -263,4 +290,86 @@ SCENARIO("a transfer from PO to VO across municipalities raises nothing and tell
     CHECK_FALSE(RegistrationHub::has_action(plan, "leerplicht.absoluut_verzuim"));
     CHECK(text_of(plan->getArray("timeline")).find("registration/transfer") != std::string::npos);
     REQUIRE(eventually([&] { return hub.delivered() >= 3; }, 30));
+}
+
+SCENARIO("a municipality reconciles its register: exactly its listed children without an enrolment, in its own "
+         "pseudonyms, and the list is not kept", "[registration][privacy]") {
+    RegistrationHub hub;
+    const std::string enrolled = simulators::synthetic_bsn(611);    // lives in Rijswijk, at school
+    const std::string without = simulators::synthetic_bsn(612);     // lives in Rijswijk, de-enrolled, no school
+    const std::string stranger = simulators::synthetic_bsn(613);    // lives in Rijswijk, never seen by the hub
+    const std::string elsewhere = simulators::synthetic_bsn(614);   // not on the list: lives in Den Haag, no school
+    hub.accept(municipality(), household({{"child", bsn_subject(enrolled)}}, "GM0603", day_offset(-400)));
+    hub.accept(municipality(), household({{"child", bsn_subject(without)}}, "GM0603", day_offset(-400)));
+    hub.accept(municipality(), household({{"child", bsn_subject(elsewhere)}}, "GM0518", day_offset(-400)));
+    hub.planned(hub.accept(school_a(), started(bsn_subject(enrolled), "12AB", "GM0518", "po", 100)));
+    hub.planned(hub.accept(school_a(), started(bsn_subject(without), "12AB", "GM0518", "po", 100)));
+    hub.planned(hub.accept(school_a(), ended(bsn_subject(without), "12AB", "GM0518", "overig", 40)));
+    hub.planned(hub.accept(school_a(), ended(bsn_subject(elsewhere), "12AB", "GM0518", "overig", 40)));
+
+    const std::string key = hub.service.polymorphic_public_key();
+    const std::vector<std::string> list{pp_entry(key, enrolled), pp_entry(key, without), pp_entry(key, stranger),
+                                        pp_entry(key, enrolled) /* listed twice */, "kp1:9:not-a-pseudonym"};
+    auto sql = hub.store.session();
+    int pupils_before = 0;
+    *sql << "SELECT COUNT(*) FROM pupils", soci::into(pupils_before);
+
+    const auto answer = hub.reconcile(rijswijk(), list, 2, 3);
+    INFO(answer.body);
+    REQUIRE(answer.status == 200);
+    const auto result = parse_object(answer.body);
+    CHECK(result->getValue<std::string>("gemeentecode") == "GM0603");
+    CHECK(result->getValue<int>("part") == 2);
+    CHECK(result->getValue<int>("parts") == 3);
+    const auto counts = result->getObject("counts");
+    CHECK(counts->getValue<int>("listed") == 5);
+    CHECK(counts->getValue<int>("enrolled") == 1);
+    CHECK(counts->getValue<int>("known_not_enrolled") == 1);
+    CHECK(counts->getValue<int>("unknown") == 1);
+    CHECK(counts->getValue<int>("without_enrolment") == 2);
+    CHECK(counts->getValue<int>("duplicates") == 1);
+    CHECK(counts->getValue<int>("unreadable") == 1);
+    CHECK(result->getValue<std::string>("digest").size() == 64);
+
+    THEN("the answer names the de-enrolled child and the stranger in Rijswijk's own pseudonyms, nobody else") {
+        const auto names = result->getArray("without_enrolment");
+        REQUIRE(names->size() == 2);
+        std::vector<std::string> answered;
+        for (std::size_t i = 0; i < names->size(); ++i) answered.push_back(names->getElement<std::string>(static_cast<unsigned>(i)));
+        // Rijswijk's pseudonym of the de-enrolled child is the one its leerplicht office got with the uitschrijving.
+        const std::string rijswijk_name =
+            hub.payload("gm0603-leerplicht", "leerplicht.absoluut_verzuim")->getValue<std::string>("subject");
+        CHECK(std::count(answered.begin(), answered.end(), rijswijk_name) == 1);
+        // The enrolled child's name in Rijswijk's domain is not in the answer.
+        std::string enrolled_name;
+        *sql << "SELECT d.payload FROM deliveries d JOIN tasks t ON t.task_id = d.task_id "
+                "WHERE t.recipient_id = 'gm0603-leerplicht' AND t.type = 'leerplicht.inschrijving' "
+                "ORDER BY t.created_at_us LIMIT 1",
+            soci::into(enrolled_name);
+        CHECK(std::count(answered.begin(), answered.end(), parse_object(enrolled_name)->getValue<std::string>("subject")) == 0);
+        for (const std::string& name : answered) CHECK(name.starts_with("kp1:"));
+    }
+    THEN("nothing of the list is in the database afterwards") {
+        int pupils_after = 0;
+        *sql << "SELECT COUNT(*) FROM pupils", soci::into(pupils_after);
+        CHECK(pupils_after == pupils_before);  // the stranger did not become a record
+        const std::string everything = hub.store.everything_as_text();
+        for (const std::string& entry : list) CHECK(everything.find(entry) == std::string::npos);
+        // The stranger's pseudonym in Rijswijk's domain is nowhere either (the de-enrolled child's is,
+        // in the payload of the task Rijswijk's leerplicht office received).
+        const std::string known =
+            hub.payload("gm0603-leerplicht", "leerplicht.absoluut_verzuim")->getValue<std::string>("subject");
+        const auto names = result->getArray("without_enrolment");
+        for (std::size_t i = 0; i < names->size(); ++i) {
+            const std::string name = names->getElement<std::string>(static_cast<unsigned>(i));
+            if (name != known) CHECK(everything.find(name) == std::string::npos);
+        }
+        CHECK(everything.find(result->getValue<std::string>("digest")) == std::string::npos);
+    }
+    THEN("a source that is not a municipality's register, or a wrong signature, is refused") {
+        CHECK(hub.reconcile(school_a(), {pp_entry(key, without)}).status == 403);
+        const TestSource forged{"gemeente-rijswijk", {"whsec_Zm9yZ2VkLXNlY3JldC1vZi1zb21lYm9keS1lbHNlLXh4"}, "GM0603"};
+        CHECK(hub.reconcile(forged, {pp_entry(key, without)}).status == 401);
+        CHECK(hub.reconcile(rijswijk(), {pp_entry(key, without)}, 4, 3).status == 422);
+    }
 }
