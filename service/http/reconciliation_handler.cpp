@@ -8,6 +8,7 @@
 #include <Poco/Message.h>
 #include <Poco/Timestamp.h>
 
+#include "common/log_event.hpp"
 #include "common/reconciliation.hpp"
 #include "eenplan/core/json_bounds.hpp"
 #include "http/problem.hpp"
@@ -101,15 +102,14 @@ void ReconciliationHandler::handle(Poco::Net::HTTPServerRequest& request, Poco::
     out.stringify(text);
 
     // The run's proof: counts and the list's digest, never an entry of the list.
-    Poco::Message log("registration", "reconciliation part answered", Poco::Message::PRIO_INFORMATION);
-    log.set("event", "registration.reconciled");
-    log.set("source_id", source->id);
-    log.set("gemeentecode", *source->municipality);
-    log.set("part", std::to_string(number) + "/" + std::to_string(parts));
-    log.set("listed", std::to_string(answer->counts.listed));
-    log.set("without_enrolment", std::to_string(answer->counts.without_enrolment()));
-    log.set("digest", answer->digest);
-    context_.logger.log(log);
+    log_event(context_.logger, Poco::Message::PRIO_INFORMATION, "registration", "registration.reconciled",
+              "reconciliation part answered",
+              {{"source_id", source->id},
+               {"gemeentecode", *source->municipality},
+               {"part", std::to_string(number) + "/" + std::to_string(parts)},
+               {"count", std::to_string(answer->counts.listed)},
+               {"without_enrolment", std::to_string(answer->counts.without_enrolment())},
+               {"digest", answer->digest}});
 
     response.setStatusAndReason(Status::HTTP_OK);
     send_body(response, "application/json", text.str());

@@ -21,7 +21,9 @@ inline constexpr LogField log_fields[] = {
     {"duration_ms", false}, {"outcome", false},      {"port", false},      {"version", false},
     {"count", false},     {"error", true},
     {"delivery_id", false}, {"task_id", false},      {"recipient_id", false}, {"attempt", false},
-    {"latency_ms", false}, {"family_id", false},   {"rule", false},      {"kind", false}};
+    {"latency_ms", false}, {"family_id", false},   {"rule", false},      {"kind", false},
+    // A reconciliation part's proof (counts and the list's digest).
+    {"gemeentecode", false}, {"part", false}, {"without_enrolment", false}, {"digest", false}};
 
 class JsonLogFormatter : public Poco::Formatter {
 public:

@@ -365,6 +365,14 @@ SCENARIO("a municipality reconciles its register: exactly its listed children wi
             if (name != known) CHECK(everything.find(name) == std::string::npos);
         }
         CHECK(everything.find(result->getValue<std::string>("digest")) == std::string::npos);
+        // What remains of the part is its log line: counts and the digest, no entry, no answered name.
+        const std::string log = hub.service.log_text();
+        CHECK(log.find("registration.reconciled") != std::string::npos);
+        CHECK(log.find(result->getValue<std::string>("digest")) != std::string::npos);
+        for (const std::string& entry : list) CHECK(log.find(entry) == std::string::npos);
+        for (std::size_t i = 0; i < names->size(); ++i) {
+            CHECK(log.find(names->getElement<std::string>(static_cast<unsigned>(i))) == std::string::npos);
+        }
     }
     THEN("a source that is not a municipality's register, or a wrong signature, is refused") {
         CHECK(hub.reconcile(school_a(), {pp_entry(key, without)}).status == 403);
