@@ -1,5 +1,7 @@
 #include "inbound/las_magister.hpp"
 
+#include "inbound/las_enrolment.hpp"
+
 namespace eenplan::inbound {
 
 Result<CanonicalRequest> map_magister(const std::string& body, const SchoolDefaults& defaults, const std::string& received_at) {
@@ -11,6 +13,20 @@ Result<CanonicalRequest> map_magister(const std::string& body, const SchoolDefau
     if (subject->size() == 0) problems.push_back({"/Leerling", "has neither a Bsn nor an Onderwijsnummer"});
     auto school = school_ref(text_at(p, {"School", "Brin"}), defaults, "/School/Brin");
     if (!school) problems.insert(problems.end(), school.problems().begin(), school.problems().end());
+    // An in- or uitschrijving instead of an absentie.
+    const std::string at = text_at(p, {"Tijdstip"}).value_or(received_at);
+    if (p->has("Inschrijving")) {
+        return enrolment_request({false, text_at(p, {"Inschrijving", "Begin"}), text_at(p, {"Inschrijving", "Onderwijssoort"}),
+                                  "/Inschrijving/Begin", at},
+                                 subject, school, problems);
+    }
+    if (p->has("Uitschrijving")) {
+        return enrolment_request({true, text_at(p, {"Uitschrijving", "Einde"}),
+                                  text_at(p, {"Uitschrijving", "Reden", "Omschrijving"})
+                                      .value_or(text_at(p, {"Uitschrijving", "Reden", "Code"}).value_or("")),
+                                  "/Uitschrijving/Einde", at},
+                                 subject, school, problems);
+    }
     const auto from = to_iso_date(text_at(p, {"Absentie", "Begin"}).value_or(""));
     if (!from) problems.push_back({"/Absentie/Begin", "is missing or not a date"});
     std::optional<bool> authorised;

@@ -1,5 +1,7 @@
 #include "inbound/las_parnassys.hpp"
 
+#include "inbound/las_enrolment.hpp"
+
 namespace eenplan::inbound {
 
 Result<CanonicalRequest> map_parnassys(const std::string& body, const SchoolDefaults& defaults, const std::string& received_at) {
@@ -11,6 +13,18 @@ Result<CanonicalRequest> map_parnassys(const std::string& body, const SchoolDefa
     if (subject->size() == 0) problems.push_back({"/leerling", "has neither a bsn nor an onderwijsnummer"});
     auto school = school_ref(text_at(p, {"school", "brinnummer"}), defaults, "/school/brinnummer");
     if (!school) problems.insert(problems.end(), school.problems().begin(), school.problems().end());
+    // An in- or uitschrijving instead of a verzuimregistratie.
+    const std::string at = text_at(p, {"geregistreerdOp"}).value_or(received_at);
+    if (p->has("inschrijving")) {
+        return enrolment_request({false, text_at(p, {"inschrijving", "datumInschrijving"}),
+                                  text_at(p, {"inschrijving", "onderwijssoort"}), "/inschrijving/datumInschrijving", at},
+                                 subject, school, problems);
+    }
+    if (p->has("uitschrijving")) {
+        return enrolment_request({true, text_at(p, {"uitschrijving", "datumUitschrijving"}),
+                                  text_at(p, {"uitschrijving", "redenUitschrijving"}), "/uitschrijving/datumUitschrijving", at},
+                                 subject, school, problems);
+    }
     const auto from = to_iso_date(text_at(p, {"verzuim", "datumVan"}).value_or(""));
     if (!from) problems.push_back({"/verzuim/datumVan", "is missing or not a date"});
     const auto kind = absence_kind(text_at(p, {"verzuim", "soort"}).value_or(""), std::nullopt);

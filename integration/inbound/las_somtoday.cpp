@@ -1,5 +1,7 @@
 #include "inbound/las_somtoday.hpp"
 
+#include "inbound/las_enrolment.hpp"
+
 namespace eenplan::inbound {
 
 Result<CanonicalRequest> map_somtoday(const std::string& body, const SchoolDefaults& defaults, const std::string& received_at) {
@@ -11,6 +13,16 @@ Result<CanonicalRequest> map_somtoday(const std::string& body, const SchoolDefau
     if (subject->size() == 0) problems.push_back({"/leerling", "has neither a bsn nor an onderwijsnummer"});
     auto school = school_ref(text_at(p, {"vestiging", "brinVestigingsnummer"}), defaults, "/vestiging/brinVestigingsnummer");
     if (!school) problems.insert(problems.end(), school.problems().begin(), school.problems().end());
+    // A plaatsing (inschrijving) or its end instead of an absentiemelding.
+    const std::string at = text_at(p, {"aangemaaktOp"}).value_or(received_at);
+    if (p->has("plaatsing")) {
+        const bool ended = text_at(p, {"plaatsing", "datumTot"}).has_value();
+        return enrolment_request({ended, text_at(p, {"plaatsing", ended ? "datumTot" : "datumVan"}),
+                                  ended ? text_at(p, {"plaatsing", "redenUitschrijving"})
+                                        : text_at(p, {"plaatsing", "onderwijssoort"}),
+                                  ended ? "/plaatsing/datumTot" : "/plaatsing/datumVan", at},
+                                 subject, school, problems);
+    }
     const auto from = to_iso_date(text_at(p, {"beginDatumTijd"}).value_or(""));
     if (!from) problems.push_back({"/beginDatumTijd", "is missing or not a date"});
     std::optional<bool> authorised;

@@ -123,6 +123,19 @@ ConnectorAnswer ZgwZakenConnector::deliver(const OutboundDelivery& d) {
         task_id->set("kenmerk", task->task_id);
         task_id->set("bron", "eenplan:taak");
         kenmerken->add(task_id);
+        // A notification's coded facts (BRIN, date, reason code, woongemeente) as kenmerken too.
+        const std::pair<const char*, const std::string*> facts[] = {
+            {"eenplan:brin", &task->facts.school_brin},
+            {"eenplan:datum", &task->facts.date},
+            {"eenplan:reden", &task->facts.reason_code},
+            {"eenplan:woongemeente", &task->facts.woongemeente}};
+        for (const auto& [bron, value] : facts) {
+            if (value->empty()) continue;
+            Poco::JSON::Object::Ptr fact = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+            fact->set("kenmerk", *value);
+            fact->set("bron", std::string(bron));
+            kenmerken->add(fact);
+        }
         zaak.set("kenmerken", kenmerken);
         const HttpReply created = call("POST", "/zaken", stringify(zaak), d.now_s);
         if (ok(created)) {

@@ -1,5 +1,6 @@
 // eenplan-school-sim: plays one or more schools' administration systems (LAS) sending signed
-// signals to the hub: enrolments, then weeks of absence for some pupils, one explained by illness.
+// signals to the hub: enrolments, then weeks of absence for some pupils, one explained by illness,
+// and one pupil of the first school de-enrolled four weeks ago whom no school has enrolled since.
 // A school given with a public key pseudonymises at source: it sends subject.polymorphic, a fresh
 // encryption of the BSN per signal, instead of the BSN itself.
 #include <chrono>
@@ -171,6 +172,14 @@ protected:
                     absence->set("to", date_plus_days(term_start, 18 + 7 * week));
                     absence->set("hours", 25);
                     send("absence.reported", absence, date_plus_days(term_start, 18 + 7 * week) + "T16:00:00Z");
+                }
+                // Pupil 2 of the first school moves away and is de-enrolled four weeks ago; no
+                // school reports an enrolment since: absoluut verzuim.
+                if (p == 2 && &school == &schools_.front()) {
+                    Poco::JSON::Object::Ptr uit = new Poco::JSON::Object;
+                    uit->set("end_date", date_plus_days(term_start, 14));
+                    uit->set("reason", "verhuizing");
+                    send("enrolment.ended", uit, date_plus_days(term_start, 14) + "T12:00:00Z");
                 }
                 if (p == 1) {
                     Poco::JSON::Object::Ptr illness = new Poco::JSON::Object;

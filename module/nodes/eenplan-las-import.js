@@ -1,5 +1,6 @@
 // eenplan-las-import: turns a LAS absence export (CSV, lib/las-export.js says which columns) into
-// one canonical absence.reported signal per row. Parsing yields to the event loop between chunks
+// one canonical absence.reported signal per row, and an export of in- and uitschrijvingen into
+// enrolment.started / enrolment.ended signals. Parsing yields to the event loop between chunks
 // and, with a hub whose public key is known, all numbers of the file are encrypted in one batch on
 // the thread pool, so a file of thousands of rows neither stalls Node-RED nor lets a readable BSN
 // leave this node. Rows that cannot be used leave on the second output with the row number and
@@ -8,7 +9,7 @@
 const fs = require('node:fs/promises');
 const { parse } = require('csv-parse');
 const native = require('./lib/native');
-const { mapHeader, rowToSignal } = require('./lib/las-export');
+const { mapHeader, rowToSignal, isEnrolmentExport } = require('./lib/las-export');
 
 const yieldEvery = 500;
 
@@ -52,8 +53,9 @@ module.exports = function (RED) {
         const [header, ...rows] = await readRows(input);
         if (!header) throw new Error('the export is empty');
         const mapping = mapHeader(header);
-        if (mapping.from === undefined || mapping.kind === undefined) {
-          throw new Error('the export has no start date or kind-of-absence column');
+        // An absence export, or an export of in- and uitschrijvingen (enrolment signals).
+        if (!isEnrolmentExport(mapping) && (mapping.from === undefined || mapping.kind === undefined)) {
+          throw new Error('the export has no start date or kind-of-absence column, nor in/uitschrijving dates');
         }
         const now = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
         const accepted = [];

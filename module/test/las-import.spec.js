@@ -55,4 +55,27 @@ describe('eenplan-las-import [nodered]', () => {
       assert.doesNotMatch(JSON.stringify(msg), new RegExp(`${bsns[0]}|100000007`));
     }
   });
+
+  it('maps an export of in- and uitschrijvingen to enrolment signals', async () => {
+    const enrolments = [
+      'Id;BSN;Datum inschrijving;Onderwijssoort;Datum uitschrijving;Reden uitschrijving',
+      `71;${bsns[0]};24-08-2026;Primair onderwijs;;`,
+      `72;${bsns[1]};24-08-2025;PO;09-10-2026;Verhuizing`,
+      `73;${bsns[1]};ooit;PO;;`,
+    ].join('\r\n');
+    await helper.load(nodes, flow(false));
+    const signals = [];
+    helper.getNode('signals').on('input', (msg) => signals.push(msg));
+    const refused = nextMessage(helper.getNode('refused'));
+    helper.getNode('las').receive({ payload: enrolments });
+    const rejected = await refused;
+    assert.equal(signals.length, 2);
+    assert.equal(signals[0].payload.type, 'enrolment.started');
+    assert.deepEqual(signals[0].payload.data, { start_date: '2026-08-24', sector: 'po' });
+    assert.equal(signals[0].eenplan.webhookId, 'las_12AB_enrolment_71');
+    assert.equal(signals[1].payload.type, 'enrolment.ended');
+    assert.deepEqual(signals[1].payload.data, { end_date: '2026-10-09', reason: 'verhuizing' });
+    assert.deepEqual(rejected.payload.map((r) => r.row), [4]);
+    assert.equal(rejected.payload[0].problems[0].pointer, '/data/start_date');
+  });
 });

@@ -39,11 +39,13 @@
 #include "ingest/notification_inbox.hpp"
 #include "plan/plan_keeper.hpp"
 #include "plan/plan_views.hpp"
+#include "plan/reconciler.hpp"
 #include "record/record_admin.hpp"
 #include "record/record_keeper.hpp"
 #include "record/record_views.hpp"
 #include "routeboek/routeboek_loader.hpp"
 #include "routeboek/school_calendar_loader.hpp"
+#include "plan/reconciler.hpp"
 #include "store/database.hpp"
 #include "store/signal_store.hpp"
 
@@ -217,6 +219,8 @@ struct RunningService {
             plan_views.emplace(*plans);
             context.plans = &*plan_views;
             stored_signals.subscribe(*plans);  // before the server takes its first request
+            context.reconciliation = &reconciler.emplace(database, startup.pseudonymiser, *startup.routeboek,
+                                                         startup.pseudonymiser.ring().current());
         }
         // Moving the test clock wakes whoever waits for time (from the first request on).
         if (manual_clock) {
@@ -275,6 +279,7 @@ struct RunningService {
     ServiceContext context;
     std::optional<PlanKeeper> plans;
     std::optional<PlanViews> plan_views;
+    std::optional<Reconciler> reconciler;
 };
 
 // TLS for the listener, and for any recipient or Zaken API reached over https.

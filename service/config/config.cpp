@@ -285,6 +285,7 @@ SourceConfig parse_source(const YAML::Node& node, const std::string& pointer, co
         source.school_brin = school["brin"].as<std::string>();
         source.school_gemeentecode = school["gemeentecode"].as<std::string>();
     }
+    if (const YAML::Node m = node["municipality"]) source.municipality = m.as<std::string>();
     if (const YAML::Node n = node["notifications"]) {
         NotificationsConfig notifications{n["authorization"].as<std::string>(), n["zaken_api"].as<std::string>(),
                                           n["client_id"].as<std::string>(), n["secret"].as<std::string>(), {}};

@@ -85,6 +85,8 @@ struct SourceConfig {
     std::optional<std::string> school_brin;
     std::optional<std::string> school_gemeentecode;
     std::optional<NotificationsConfig> notifications;
+    // A municipality's source: the gemeentecode whose register it may reconcile.
+    std::optional<std::string> municipality;
 };
 
 // Outbound: one organisation that receives tasks, and how (docs/delivery.md).

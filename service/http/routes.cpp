@@ -8,6 +8,7 @@
 #include "http/inbound_handlers.hpp"
 #include "http/ingest_handler.hpp"
 #include "http/plan_handlers.hpp"
+#include "http/reconciliation_handler.hpp"
 #include "http/record_handlers.hpp"
 #include "http/test_clock_handler.hpp"
 
@@ -31,6 +32,8 @@ const Route table[] = {
      [](ServiceContext& c, const Params& p) -> RouteHandler* { return new SignedAdapterHandler(c, p[0], "brp"); }},
     {"POST", "/v1/sources/{sourceId}/zgw-notifications", Access::source,
      [](ServiceContext& c, const Params& p) -> RouteHandler* { return new ZgwNotificationHandler(c, p[0]); }},
+    {"POST", "/v1/sources/{sourceId}/reconciliations", Access::source,
+     [](ServiceContext& c, const Params& p) -> RouteHandler* { return new ReconciliationHandler(c, p[0]); }},
     {"GET", "/v1/link-reviews", Access::admin_read,
      [](ServiceContext& c, const Params&) -> RouteHandler* { return new LinkReviewsHandler(c); }},
     {"POST", "/v1/link-reviews/{reviewId}/decision", Access::admin_write,

@@ -20,6 +20,7 @@ namespace eenplan::service {
 struct DeliveryServices;  // outbox/delivery_services.hpp
 class Authenticator;     // ingest/authenticator.hpp
 class NotificationInbox; // ingest/notification_inbox.hpp
+class Reconciliation;    // common/reconciliation.hpp
 
 struct ServiceContext {
     const Config& config;
@@ -37,6 +38,7 @@ struct ServiceContext {
     NotificationInbox* notifications = nullptr;      // ZGW notifications, stored for the notification worker
     const Clock* clock = &system_clock();              // "now" and "today" of every handler
     ManualClock* test_clock = nullptr;  // the same clock when the test-only manual clock is on
+    Reconciliation* reconciliation = nullptr;          // a municipal register against enrolments; null without a routeboek
 };
 
 }  // namespace eenplan::service

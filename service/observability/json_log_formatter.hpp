@@ -22,7 +22,9 @@ inline constexpr LogField log_fields[] = {
     {"count", false},     {"error", true},
     {"delivery_id", false}, {"task_id", false},      {"recipient_id", false}, {"attempt", false},
     {"latency_ms", false}, {"family_id", false},   {"rule", false},      {"kind", false},
-    {"notification_id", false}};
+    {"notification_id", false},
+    // A reconciliation part's proof (counts and the list's digest).
+    {"gemeentecode", false}, {"part", false}, {"without_enrolment", false}, {"digest", false}};
 
 class JsonLogFormatter : public Poco::Formatter {
 public:

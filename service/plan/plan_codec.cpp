@@ -58,6 +58,14 @@ Object::Ptr task_json(const Task& t) {
     o->set("created", format_day(t.created));
     o->set("due", format_day(t.due));
     o->set("reminded", t.reminded);
+    if (!t.facts.empty()) {
+        Object::Ptr facts = new Object;
+        if (!t.facts.school_brin.empty()) facts->set("school_brin", t.facts.school_brin);
+        if (!t.facts.date.empty()) facts->set("date", t.facts.date);
+        if (!t.facts.reason_code.empty()) facts->set("reason_code", t.facts.reason_code);
+        if (!t.facts.woongemeente.empty()) facts->set("woongemeente", t.facts.woongemeente);
+        o->set("facts", facts);
+    }
     return o;
 }
 
@@ -124,6 +132,28 @@ std::string encode_plan(const PlanState& plan) {
     o->set("open_tasks", array_of(plan.open_tasks, task_json));
     o->set("overrides", array_of(plan.overrides, override_json));
     o->set("timeline", array_of(plan.timeline, timeline_entry_json));
+    o->set("enrolments", array_of(plan.enrolments, [](const Enrolment& e) {
+               Object::Ptr j = new Object;
+               j->set("pupil", e.pupil);
+               j->set("brin", e.brin);
+               j->set("gemeentecode", e.gemeentecode);
+               if (e.start) j->set("start", format_day(*e.start));
+               if (e.end) j->set("end", format_day(*e.end));
+               if (!e.sector.empty()) j->set("sector", e.sector);
+               if (!e.end_reason.empty()) j->set("end_reason", e.end_reason);
+               return j;
+           }));
+    o->set("school_gaps", array_of(plan.school_gaps, [](const SchoolGap& g) {
+               Object::Ptr j = new Object;
+               j->set("pupil", g.pupil);
+               j->set("brin", g.brin);
+               j->set("gemeentecode", g.gemeentecode);
+               j->set("ended", format_day(g.ended));
+               j->set("reason", g.reason);
+               j->set("until", format_day(g.until));
+               j->set("raised", g.raised);
+               return j;
+           }));
     o->set("next_task", plan.next_task);
     if (plan.evaluated_until) o->set("evaluated_until", day(plan.evaluated_until));
     std::ostringstream out;
@@ -183,6 +213,11 @@ PlanState decode_plan_object(const Object::Ptr& o) {
         t.created = day_of(j, "created").value_or(Day{});
         t.due = day_of(j, "due").value_or(Day{});
         t.reminded = j->optValue<bool>("reminded", false);
+        if (j->has("facts")) {
+            const Object::Ptr facts = j->getObject("facts");
+            if (facts.isNull()) throw Poco::DataException("not an object");
+            t.facts = {str(facts, "school_brin"), str(facts, "date"), str(facts, "reason_code"), str(facts, "woongemeente")};
+        }
         plan.open_tasks.push_back(std::move(t));
     });
     each(o, "overrides", [&](const Object::Ptr& j) {
@@ -198,6 +233,15 @@ PlanState decode_plan_object(const Object::Ptr& o) {
     });
     each(o, "timeline", [&](const Object::Ptr& j) {
         plan.timeline.push_back({day_of(j, "at").value_or(Day{}), str(j, "kind"), str(j, "rule"), str(j, "reason"), str(j, "ref")});
+    });
+    each(o, "enrolments", [&](const Object::Ptr& j) {
+        plan.enrolments.push_back({str(j, "pupil"), str(j, "brin"), str(j, "gemeentecode"), day_of(j, "start"),
+                                   day_of(j, "end"), str(j, "sector"), str(j, "end_reason")});
+    });
+    each(o, "school_gaps", [&](const Object::Ptr& j) {
+        plan.school_gaps.push_back({str(j, "pupil"), str(j, "brin"), str(j, "gemeentecode"),
+                                    day_of(j, "ended").value_or(Day{}), str(j, "reason"),
+                                    day_of(j, "until").value_or(Day{}), j->optValue<bool>("raised", false)});
     });
     plan.next_task = o->optValue<std::uint64_t>("next_task", 1);
     plan.evaluated_until = day_of(o, "evaluated_until");

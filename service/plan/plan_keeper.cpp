@@ -42,8 +42,13 @@ static void record_outcome(soci::session& sql, const Engine& engine, const TaskO
                            std::int64_t now_us) {
     for (const Decision& decision : decisions) {
         std::optional<std::string> delivery_id;
-        const bool deliver = decision.task && (decision.kind == DecisionKind::task || decision.kind == DecisionKind::handover);
-        if (deliver && outbox && !context.pupil_pseudonym.empty()) {
+        const bool deliver = decision.task && (decision.kind == DecisionKind::task || decision.kind == DecisionKind::handover ||
+                                               decision.kind == DecisionKind::notify);
+        // A decision about another child of the family than the signal's is addressed by that child's pseudonym.
+        const std::string pseudonym = decision.task && !decision.task->pupil.empty() && decision.task->pupil != context.pupil_id
+                                          ? pupil_pseudonym(sql, decision.task->pupil)
+                                          : context.pupil_pseudonym;
+        if (deliver && outbox && !pseudonym.empty()) {
             const Task& task = *decision.task;
             // What leaves the hub names neither the family nor the plan's own task id: those are the
             // same for every organisation and would let two of them join their data. The task gets
@@ -52,11 +57,12 @@ static void record_outcome(soci::session& sql, const Engine& engine, const TaskO
             const std::string task_id = records::new_id();
             delivery::TaskDraft draft{task.type,
                                       outbox_recipient(task.recipient),
-                                      context.pupil_pseudonym,
+                                      pseudonym,
                                       format_day(task.due),
                                       decision.rule + ": " + decision.reason,
                                       "eenplan:task:" + task_id,
-                                      context.correlation_id};
+                                      context.correlation_id,
+                                      task.facts};
             auto enqueued = outbox->enqueue(sql, draft, decided_by, now_us, task_id);
             if (enqueued) {
                 delivery_id = enqueued.value().delivery_id;

@@ -48,6 +48,10 @@ PlanContext plan_context(soci::session& sql, const std::string& pupil_id, Day to
     return context_for(sql, root, records::family_of_record(sql, records::record_nodes(sql, root)), today);
 }
 
+std::string pupil_pseudonym(soci::session& sql, const std::string& pupil_id) {
+    return first_pseudonym(sql, records::record_nodes(sql, records::root_of(sql, pupil_id)));
+}
+
 PlanContext plan_context_of_plan(soci::session& sql, const PlanState& plan, Day today) {
     const std::string pupil = !plan.escalated_pupil.empty() ? plan.escalated_pupil
                               : !plan.pupils.empty()        ? plan.pupils.front().pupil

@@ -28,6 +28,9 @@ struct PlanContext {
 };
 
 PlanContext plan_context(soci::session& sql, const std::string& pupil_id, routeboek::Day today);
+// A hub pseudonym of a pupil record (of its root, following merges), to address a task about a
+// child other than the signal's; empty when there is none.
+std::string pupil_pseudonym(soci::session& sql, const std::string& pupil_id);
 PlanContext plan_context_of_plan(soci::session& sql, const routeboek::PlanState& plan, routeboek::Day today);
 
 // Brings the plan's woongemeente up to date with the records before an event: the first time it

@@ -57,6 +57,24 @@ private:
     Problems& problems_;
 };
 
+// The optional `registration` section: enrolment sync and pupils without a school.
+std::optional<RegistrationRules> registration_rules(const YAML::Node& node, References& refs) {
+    if (!node) return std::nullopt;
+    RegistrationRules rules;
+    rules.enrolment_started = task(node["enrolment_started"]);
+    rules.enrolment_ended = task(node["enrolment_ended"]);
+    const YAML::Node without = node["without_school"];
+    rules.without_school_after_school_days = without["after_school_days"].as<int>();
+    if (without["not_for_reasons"]) rules.not_watched_reasons = strings(without["not_for_reasons"]);
+    rules.absoluut_verzuim = task(without["task"]);
+    rules.woongemeente_changed = task(node["woongemeente_changed"]);
+    refs.task(rules.enrolment_started, "/registration/enrolment_started");
+    refs.task(rules.enrolment_ended, "/registration/enrolment_ended");
+    refs.task(rules.absoluut_verzuim, "/registration/without_school/task");
+    refs.task(rules.woongemeente_changed, "/registration/woongemeente_changed");
+    return rules;
+}
+
 // organisations: every party the routeboek names, each id once.
 void read_organisations(const YAML::Node& root, Routeboek& rb, Problems& problems) {
     std::set<std::string> seen;
@@ -233,6 +251,7 @@ Result<Routeboek> parse_valid_routeboek(const YAML::Node& root) {
     check_municipalities(rb, refs, problems);
     check_registrations(rb, refs, problems);
     check_tasks(rb, refs);
+    rb.registration = registration_rules(root["registration"], refs);
     if (!problems.empty()) return problems;
     return rb;
 }

@@ -111,6 +111,7 @@ void ServiceProcess::write_config() const {
     for (const TestSource& source : options_.sources) {
         yaml << "  - id: " << source.id << "\n    secrets:\n";
         for (const std::string& secret : source.secrets) yaml << "      - \"" << secret << "\"\n";
+        if (!source.municipality.empty()) yaml << "    municipality: " << source.municipality << "\n";
         yaml << options_.source_extra;
     }
     if (options_.manual_clock) yaml << "testing:\n  manual_clock: true\n";

@@ -33,6 +33,7 @@ private:
 struct TestSource {
     std::string id;
     std::vector<std::string> secrets;  // "whsec_..." as configured
+    std::string municipality{};        // a municipality's source: its gemeentecode (reconciliation)
 
     [[nodiscard]] Bytes secret_bytes(std::size_t i = 0) const;
 };

@@ -38,3 +38,30 @@ SCENARIO("a ParnasSys payload that cannot be mapped says where, without its valu
     for (const auto& p : mapped.problems()) CHECK(p.detail.find("gisteren") == std::string::npos);
     CHECK_FALSE(map_parnassys("not json", school, "x").ok());
 }
+
+SCENARIO("a ParnasSys in- and uitschrijving become enrolment.started and enrolment.ended", "[ingest][registration]") {
+    const auto in = map_parnassys(R"({"geregistreerdOp":"2026-08-24T08:00:00+02:00","school":{"brinnummer":"12AB"},
+      "leerling":{"bsn":"999990019","leerlingnummer":"4711"},
+      "inschrijving":{"datumInschrijving":"24-08-2026","onderwijssoort":"Primair onderwijs","groep":"5"}})",
+                                  school, "2026-11-20T09:00:00Z");
+    REQUIRE(in.ok());
+    const auto started = valid_signal(in.value());
+    CHECK(started->getValue<std::string>("type") == "enrolment.started");
+    CHECK(started->getObject("data")->getValue<std::string>("start_date") == "2026-08-24");
+    CHECK(started->getObject("data")->getValue<std::string>("sector") == "po");
+    CHECK(json_text(in.value()).find("4711") == std::string::npos);
+
+    const auto out = map_parnassys(R"({"school":{"brinnummer":"12AB"},"leerling":{"bsn":"999990019"},
+      "uitschrijving":{"datumUitschrijving":"09-10-2026","redenUitschrijving":"Verhuizing naar het buitenland"}})",
+                                   school, "2026-10-09T09:00:00Z");
+    REQUIRE(out.ok());
+    const auto ended = valid_signal(out.value());
+    CHECK(ended->getValue<std::string>("type") == "enrolment.ended");
+    CHECK(ended->getObject("data")->getValue<std::string>("end_date") == "2026-10-09");
+    CHECK(ended->getObject("data")->getValue<std::string>("reason") == "verhuizing");
+
+    const auto bad = map_parnassys(R"({"leerling":{"bsn":"999990019"},"uitschrijving":{"datumUitschrijving":"ooit"}})",
+                                   school, "2026-10-09T09:00:00Z");
+    REQUIRE_FALSE(bad.ok());
+    CHECK(pointers(bad.problems()) == std::vector<std::string>{"/uitschrijving/datumUitschrijving"});
+}

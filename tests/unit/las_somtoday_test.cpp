@@ -28,3 +28,20 @@ SCENARIO("a Somtoday reason this mapping does not know is refused", "[ingest]") 
     REQUIRE_FALSE(m.ok());
     CHECK(pointers(m.problems()) == std::vector<std::string>{"/absentieReden"});
 }
+
+SCENARIO("a Somtoday plaatsing and its end become enrolment signals", "[ingest][registration]") {
+    const auto in = map_somtoday(R"({"vestiging":{"brinVestigingsnummer":"56EF01"},"leerling":{"bsn":"999990019"},
+      "plaatsing":{"datumVan":"2026-08-31","onderwijssoort":"HAVO"}})", {std::nullopt, "GM1916"}, "2026-08-31T09:00:00Z");
+    REQUIRE(in.ok());
+    const auto started = valid_signal(in.value());
+    CHECK(started->getValue<std::string>("type") == "enrolment.started");
+    CHECK(started->getObject("data")->getValue<std::string>("sector") == "vo");
+    const auto out = map_somtoday(R"({"vestiging":{"brinVestigingsnummer":"56EF01"},"leerling":{"bsn":"999990019"},
+      "plaatsing":{"datumVan":"2026-08-31","datumTot":"2026-12-18","redenUitschrijving":"Overstap naar andere school"}})",
+                                  {std::nullopt, "GM1916"}, "2026-12-18T09:00:00Z");
+    REQUIRE(out.ok());
+    const auto ended = valid_signal(out.value());
+    CHECK(ended->getValue<std::string>("type") == "enrolment.ended");
+    CHECK(ended->getObject("data")->getValue<std::string>("end_date") == "2026-12-18");
+    CHECK(ended->getObject("data")->getValue<std::string>("reason") == "schoolwissel");
+}

@@ -31,3 +31,26 @@ SCENARIO("a plan survives a round trip through the codec", "[routeboek]") {
     CHECK(decoded->woongemeente == "GM0603");
     CHECK(decoded->goals == std::vector<std::string>{"attendance"});
 }
+
+SCENARIO("enrolments, pupils without a school and a task's facts survive a round trip", "[routeboek][registration]") {
+    using namespace eenplan::routeboek;
+    PlanState plan;
+    plan.family_id = "family-1";
+    plan.enrolments.push_back({"pupil-1", "12AB", "GM0518", parse_day("2026-08-24"), parse_day("2026-10-09"), "po", "overig"});
+    plan.school_gaps.push_back({"pupil-1", "12AB", "GM0518", *parse_day("2026-10-09"), "overig", *parse_day("2026-10-30"), true});
+    Task task;
+    task.id = "family-1/1";
+    task.type = "leerplicht.absoluut_verzuim";
+    task.facts = {"12AB", "2026-10-09", "overig", ""};
+    plan.open_tasks.push_back(task);
+    const auto decoded = decode_plan(encode_plan(plan));
+    REQUIRE(decoded);
+    REQUIRE(decoded->enrolments.size() == 1);
+    CHECK(decoded->enrolments.front().end == parse_day("2026-10-09"));
+    CHECK(decoded->enrolments.front().sector == "po");
+    REQUIRE(decoded->school_gaps.size() == 1);
+    CHECK(decoded->school_gaps.front().until == *parse_day("2026-10-30"));
+    CHECK(decoded->school_gaps.front().raised);
+    REQUIRE(decoded->open_tasks.size() == 1);
+    CHECK(decoded->open_tasks.front().facts == task.facts);
+}

@@ -64,3 +64,24 @@ SCENARIO("drafts that could carry personal data are refused", "[delivery][privac
         CHECK_FALSE(policy::share_task(draft(), "Task 1", k).ok());
     }
 }
+
+SCENARIO("a notification's facts are codes of a fixed shape", "[delivery][privacy][registration]") {
+    const auto k = key();
+    auto d = draft();
+    d.facts = {"12AB", "2026-10-09", "schoolwissel", "GM0603"};
+    const auto shared = policy::share_task(d, "task-1", k);
+    REQUIRE(shared.ok());
+    CHECK(shared->facts == d.facts);
+    WHEN("a fact holds anything but its code") {
+        d.facts = {"OBS De Regenboog", "9 oktober", "Jan is verhuisd", "Laan van Meerdervoort 1"};
+        const auto refused = policy::share_task(d, "task-1", k);
+        REQUIRE_FALSE(refused.ok());
+        std::vector<std::string> pointers;
+        for (const auto& p : refused.problems()) {
+            pointers.push_back(p.pointer);
+            CHECK(p.detail.find("Jan") == std::string::npos);
+        }
+        CHECK(pointers ==
+              std::vector<std::string>{"/facts/school_brin", "/facts/date", "/facts/reason_code", "/facts/woongemeente"});
+    }
+}

@@ -9,6 +9,12 @@
 //   kind             Soort verzuim, Verzuimsoort, Reden, Absentiereden
 //   hours            Uren, Aantal uren, Lesuren
 //   id               Registratienummer, Verzuim-id, Id, Absentie-id (a stable webhook-id)
+// An enrolment export (in- and uitschrijvingen) has no absence columns but these; a row with an
+// uitschrijfdatum becomes enrolment.ended, otherwise enrolment.started:
+//   enrolledOn       Datum inschrijving, Inschrijfdatum, Ingangsdatum
+//   leftOn           Datum uitschrijving, Uitschrijfdatum
+//   sector           Onderwijssoort, Sector (PO, SO, VO, MBO, or havo/vwo/... as text)
+//   leaveReason      Reden uitschrijving, Uitschrijfreden
 'use strict';
 
 const columns = {
@@ -19,6 +25,10 @@ const columns = {
   kind: ['soortverzuim', 'verzuimsoort', 'reden', 'absentiereden'],
   hours: ['uren', 'aantaluren', 'lesuren'],
   id: ['registratienummer', 'verzuim-id', 'verzuimid', 'id', 'absentie-id', 'absentieid'],
+  enrolledOn: ['datuminschrijving', 'inschrijfdatum', 'ingangsdatum'],
+  leftOn: ['datumuitschrijving', 'uitschrijfdatum'],
+  sector: ['onderwijssoort', 'sector'],
+  leaveReason: ['redenuitschrijving', 'uitschrijfreden'],
 };
 
 const squash = (name) => String(name).toLowerCase().replace(/[\s_]/g, '');
@@ -52,14 +62,62 @@ function absenceKind(text) {
   return undefined;
 }
 
-// One row → {signal, id} or {problems}; `school` is {brin, gemeentecode}, `now` an ISO timestamp.
-function rowToSignal(row, mapping, school, now) {
-  const cell = (field) => (mapping[field] === undefined ? '' : String(row[mapping[field]] || '').trim());
-  const problems = [];
+// An export of in- and uitschrijvingen rather than of absences.
+function isEnrolmentExport(mapping) {
+  return mapping.from === undefined && (mapping.enrolledOn !== undefined || mapping.leftOn !== undefined);
+}
+
+// The codes of the signal schema, as the hub's LAS mappers read them (integration/inbound/las_enrolment.cpp).
+function enrolmentSector(text) {
+  const value = String(text || '').toLowerCase();
+  if (value === 'po' || value.includes('primair') || value.includes('basis')) return 'po';
+  if (value === 'so' || value === 'vso' || value.includes('speciaal')) return 'so';
+  if (value === 'vo' || ['voortgezet', 'havo', 'vwo', 'vmbo'].some((w) => value.includes(w))) return 'vo';
+  if (value === 'mbo' || value.includes('beroeps')) return 'mbo';
+  return undefined;
+}
+
+function enrolmentEndReason(text) {
+  const value = String(text || '').toLowerCase();
+  if (['verhuiz', 'emigrat', 'buitenland'].some((w) => value.includes(w))) return 'verhuizing';
+  if (['schoolwissel', 'andere school', 'overstap', 'doorstroom'].some((w) => value.includes(w))) return 'schoolwissel';
+  if (['leerplicht', 'diploma', 'startkwalificatie'].some((w) => value.includes(w))) return 'einde_leerplicht';
+  if (value.includes('vrijstelling')) return 'vrijstelling';
+  return 'overig';
+}
+
+function subjectOf(cell, problems) {
   const subject = {};
   if (cell('bsn')) subject.bsn = cell('bsn').replace(/\D/g, '');
   else if (cell('onderwijsnummer')) subject.onderwijsnummer = cell('onderwijsnummer').replace(/\D/g, '');
   else problems.push({ pointer: '/subject', detail: 'the row has neither a BSN nor an onderwijsnummer' });
+  return subject;
+}
+
+function enrolmentRowToSignal(cell, school, now) {
+  const problems = [];
+  const subject = subjectOf(cell, problems);
+  const ended = cell('leftOn') !== '';
+  const date = isoDate(ended ? cell('leftOn') : cell('enrolledOn'));
+  const pointer = ended ? '/data/end_date' : '/data/start_date';
+  if (!date) problems.push({ pointer, detail: 'the date of the in- or uitschrijving is missing or not a date' });
+  if (problems.length) return { problems };
+  const data = ended ? { end_date: date, reason: enrolmentEndReason(cell('leaveReason')) } : { start_date: date };
+  const sector = ended ? undefined : enrolmentSector(cell('sector'));
+  if (sector) data.sector = sector;
+  return {
+    signal: { type: ended ? 'enrolment.ended' : 'enrolment.started', occurred_at: now, subject, school: { ...school }, data },
+    // Its own id space: registration number 501 of an absence export is another message.
+    id: cell('id') ? `enrolment_${cell('id')}` : undefined,
+  };
+}
+
+// One row → {signal, id} or {problems}; `school` is {brin, gemeentecode}, `now` an ISO timestamp.
+function rowToSignal(row, mapping, school, now) {
+  const cell = (field) => (mapping[field] === undefined ? '' : String(row[mapping[field]] || '').trim());
+  if (isEnrolmentExport(mapping)) return enrolmentRowToSignal(cell, school, now);
+  const problems = [];
+  const subject = subjectOf(cell, problems);
 
   const from = isoDate(cell('from'));
   if (!from) problems.push({ pointer: '/data/from', detail: 'the start date is missing or not a date' });
@@ -80,4 +138,4 @@ function rowToSignal(row, mapping, school, now) {
   };
 }
 
-module.exports = { mapHeader, rowToSignal, isoDate, absenceKind };
+module.exports = { mapHeader, rowToSignal, isoDate, absenceKind, isEnrolmentExport };

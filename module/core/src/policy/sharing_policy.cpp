@@ -30,6 +30,38 @@ bool is_token(std::string_view text, std::size_t max, bool fragment) {
     });
 }
 
+// The facts are codes with a fixed shape, so nothing else can travel in them.
+bool is_brin(std::string_view text) {
+    return text.size() == 4 && std::isdigit(static_cast<unsigned char>(text[0])) &&
+           std::isdigit(static_cast<unsigned char>(text[1])) && std::isupper(static_cast<unsigned char>(text[2])) &&
+           std::isupper(static_cast<unsigned char>(text[3]));
+}
+
+bool is_gemeentecode(std::string_view text) {
+    return text.size() == 6 && text.starts_with("GM") &&
+           std::all_of(text.begin() + 2, text.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
+}
+
+bool is_code(std::string_view text) {
+    return !text.empty() && text.size() <= 32 && std::all_of(text.begin(), text.end(), [](char c) {
+        const auto u = static_cast<unsigned char>(c);
+        return std::islower(u) || std::isdigit(u) || c == '_';
+    });
+}
+
+void check_facts(const delivery::TaskFacts& facts, Problems& problems) {
+    if (!facts.school_brin.empty() && !is_brin(facts.school_brin)) {
+        problems.push_back({"/facts/school_brin", "must be a BRIN: two digits and two capital letters"});
+    }
+    if (!facts.date.empty() && !is_date(facts.date)) problems.push_back({"/facts/date", "must be a date YYYY-MM-DD"});
+    if (!facts.reason_code.empty() && !is_code(facts.reason_code)) {
+        problems.push_back({"/facts/reason_code", "must be 1 to 32 characters: lower-case letters, digits or '_'"});
+    }
+    if (!facts.woongemeente.empty() && !is_gemeentecode(facts.woongemeente)) {
+        problems.push_back({"/facts/woongemeente", "must be a CBS gemeentecode GMnnnn"});
+    }
+}
+
 }  // namespace
 
 std::string recipient_domain(std::string_view recipient_id) { return "org:" + std::string(recipient_id); }
@@ -57,6 +89,7 @@ Result<delivery::SharedTask> share_task(const delivery::TaskDraft& draft, std::s
     if (!is_token(task_id, 128, false)) {
         problems.push_back({"/task_id", "must be 1 to 128 characters: lower-case letters, digits, '.', '-', '_', ':' or '/'"});
     }
+    check_facts(draft.facts, problems);
     if (!problems.empty()) return problems;
     // allow-minimal: the reason stays with the hub; everything else the recipient needs is here.
     return delivery::SharedTask{draft.type,
@@ -64,7 +97,8 @@ Result<delivery::SharedTask> share_task(const delivery::TaskDraft& draft, std::s
                                 recipient_pseudonym(key, draft.recipient_id, draft.pupil_pseudonym),
                                 draft.due_date,
                                 draft.reference,
-                                draft.correlation_id};
+                                draft.correlation_id,
+                                draft.facts};
 }
 
 }  // namespace eenplan::policy

@@ -35,6 +35,9 @@ void prune(PlanState& plan, Day today) {
     const Day horizon = add_days(today, -365);
     std::erase_if(plan.absences, [&](const AbsencePeriod& p) { return p.to && *p.to < horizon; });
     std::erase_if(plan.partial, [&](const PartialAttendance& p) { return p.to && *p.to < horizon; });
+    // An enrolment that ended that long ago says nothing about today's schools; a pupil without a
+    // school stays watched (its gap) until enrolled again.
+    std::erase_if(plan.enrolments, [&](const Enrolment& e) { return e.end && *e.end < horizon; });
     // Prevention marks are named by the first day of their window ("<rule>|<pupil>|YYYY-MM-DD").
     std::erase_if(plan.fired, [&](const std::string& key) {
         const auto day = key.size() >= 10 ? parse_day(std::string_view(key).substr(key.size() - 10)) : std::nullopt;
@@ -45,7 +48,10 @@ void prune(PlanState& plan, Day today) {
 std::optional<Day> Engine::next_check(const PlanState& plan, Day today) const {
     const bool open_absence = std::any_of(plan.absences.begin(), plan.absences.end(),
                                           [&](const AbsencePeriod& p) { return !p.to || *p.to >= today; });
-    if (plan.escalated_since || open_absence || !plan.open_tasks.empty() || !plan.partial.empty()) {
+    // A pupil without a school is watched until the window closes.
+    const bool watching = std::any_of(plan.school_gaps.begin(), plan.school_gaps.end(),
+                                      [](const SchoolGap& gap) { return !gap.raised; });
+    if (plan.escalated_since || open_absence || watching || !plan.open_tasks.empty() || !plan.partial.empty()) {
         return add_days(today, 1);
     }
     // Recent short absences can still add up to a prevention pattern or a run within the window.

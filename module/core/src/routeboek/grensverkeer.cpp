@@ -13,6 +13,9 @@ void Step::moved(const std::string& gemeentecode) {
     const Municipality* to = rb_.municipality(gemeentecode);
     const std::string r = rule("grensverkeer/handover");
     plan_.woongemeente = gemeentecode;
+    // The pupils' schools learn the new woongemeente (never the address), so that their own
+    // registration and the hub's grensverkeer agree.
+    tell_schools_of_move();
     if (!from) {
         note("handover", r, "woongemeente set to " + gemeentecode);
         return;

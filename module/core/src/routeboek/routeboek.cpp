@@ -48,6 +48,7 @@ std::string_view to_string(DecisionKind kind) {
         case DecisionKind::handover: return "handover";
         case DecisionKind::close_task: return "close_task";
         case DecisionKind::override: return "override";
+        case DecisionKind::notify: return "notify";
     }
     return "task";
 }

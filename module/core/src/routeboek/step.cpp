@@ -14,6 +14,7 @@ void Step::signal(const SignalEvent& event) {
 
 void Step::evaluate() {
     escalation_triggers();
+    without_school();
     prevention();
     reminders();
     de_escalation();
@@ -38,7 +39,8 @@ std::string Step::resolve(RecipientRole role, const std::string& organisation, c
 }
 
 void Step::open(const TaskTemplate& tmpl, const std::string& pupil, const std::string& rule,
-                const std::string& reason, Day due, const std::string& table, const std::string& raiser) {
+                const std::string& reason, Day due, const std::string& table, const std::string& raiser,
+                const delivery::TaskFacts& facts) {
     Task task;
     task.recipient = resolve(tmpl.recipient, tmpl.organisation, pupil, raiser);
     if (task.recipient.empty()) {
@@ -53,6 +55,7 @@ void Step::open(const TaskTemplate& tmpl, const std::string& pupil, const std::s
     task.rule = rule;
     task.created = today_;
     task.due = std::max(due, today_);
+    task.facts = facts;
     if (calendar_) {
         // A due date on a holiday, weekend or study day moves to the next school day.
         const PupilInPlan* p = plan_.pupil(pupil);

@@ -35,8 +35,8 @@ public:
 
 private:
     // One handler per signal type, in the file of the rule family it drives.
-    void on(const EnrolmentStarted&, const SignalEvent&) {}
-    void on(const EnrolmentEnded&, const SignalEvent&) {}
+    void on(const EnrolmentStarted& started, const SignalEvent& event);     // registration.cpp
+    void on(const EnrolmentEnded& ended, const SignalEvent& event);         // registration.cpp
     void on(const SupportStarted&, const SignalEvent&) {}
     void on(const HouseholdComposition&, const SignalEvent&) {}  // the record keeper files the family
     void on(const AbsenceReported& absence, const SignalEvent& event);      // escalation.cpp
@@ -66,7 +66,8 @@ private:
     std::string resolve(RecipientRole role, const std::string& organisation, const std::string& pupil,
                         const std::string& raiser) const;
     void open(const TaskTemplate& tmpl, const std::string& pupil, const std::string& rule, const std::string& reason,
-              Day due, const std::string& table = {}, const std::string& raiser = {});
+              Day due, const std::string& table = {}, const std::string& raiser = {},
+              const delivery::TaskFacts& facts = {});
     template <typename Pred>
     void close_tasks(Pred pred, const std::string& rule, const std::string& reason) {
         auto& tasks = plan_.open_tasks;
@@ -105,6 +106,13 @@ private:
 
     // reminders.cpp
     void reminders();
+
+    // registration.cpp: enrolments to the woongemeente, pupils without a school, moves to the school
+    void without_school();
+    void tell_schools_of_move();
+    void notify(const TaskTemplate& tmpl, const std::string& recipient, const std::string& pupil,
+                const std::string& rule, const std::string& reason, delivery::TaskFacts facts);
+    [[nodiscard]] Day window_end(const SchoolGap& gap) const;
 
     const Routeboek& rb_;
     PlanState& plan_;

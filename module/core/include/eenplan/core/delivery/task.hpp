@@ -7,6 +7,21 @@
 
 namespace eenplan::delivery {
 
+// The few facts a notification may carry beside the pupil's pseudonym, each a code, never free
+// text: the school (BRIN), the date the fact is about, a reason code (an enrolment's end reason or
+// sector) and a woongemeente (CBS code, never an address). Empty members are not sent.
+struct TaskFacts {
+    std::string school_brin;   // "12AB"
+    std::string date;          // YYYY-MM-DD
+    std::string reason_code;   // "schoolwissel", "vo", ...
+    std::string woongemeente;  // "GM0603"
+
+    [[nodiscard]] bool empty() const {
+        return school_brin.empty() && date.empty() && reason_code.empty() && woongemeente.empty();
+    }
+    friend bool operator==(const TaskFacts&, const TaskFacts&) = default;
+};
+
 struct TaskDraft {
     std::string type;             // e.g. "adviestafel.aanmelden", "continuity.education"
     std::string recipient_id;     // an organisation configured under recipients:
@@ -15,11 +30,13 @@ struct TaskDraft {
     std::string reason;           // why, for the hub's own record; never sent
     std::string reference;        // the hub's reference the recipient can quote back (e.g. a plan id)
     std::string correlation_id;   // of the signal or request that caused the task
+    TaskFacts facts{};            // what a notification tells (enrolments, a new woongemeente)
 };
 
 // The task as sent: the same JSON for the webhook and Node-RED connectors,
 //   {"type", "task_id", "subject", "due_date", "reference", "correlation_id"}
-// where subject is the recipient's own pseudonym of the pupil.
+// where subject is the recipient's own pseudonym of the pupil, plus "school_brin", "date",
+// "reason_code" and "woongemeente" when the task carries those facts.
 struct SharedTask {
     std::string type;
     std::string task_id;
@@ -27,6 +44,7 @@ struct SharedTask {
     std::string due_date;
     std::string reference;
     std::string correlation_id;
+    TaskFacts facts{};
 };
 
 }  // namespace eenplan::delivery

@@ -1,7 +1,8 @@
 // What a recipient may receive about a pupil: the one place where data-sharing agreements and
 // consents will be enforced. Today's policy is "allow-minimal": a task carries only what the
 // recipient needs to act on it (task type, the recipient's own pseudonym of the pupil, due date,
-// a reference back to the hub, the correlation id) and nothing else, whatever the draft holds.
+// a reference back to the hub, the correlation id, and for a notification its coded facts: a BRIN,
+// a date, a reason code, a gemeentecode) and nothing else, whatever the draft holds.
 //
 // The recipient's pseudonym is derived from the hub pseudonym, since the hub keeps no numbers:
 //   subject = kp1:<v>:base32(HMAC(k_v, "eenplan/v1|org:<recipient>|hub|" + hub pseudonym))

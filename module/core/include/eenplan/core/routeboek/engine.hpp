@@ -19,7 +19,11 @@
 //     jeugdbeschermingstafel of the woongemeente
 //   - open tasks near their due date → one reminder; attendance back for the configured days →
 //     de-escalation, the continuity task closes
-//   - person.moved → youth-care and leerplicht tasks are handed over to the new woongemeente
+//   - person.moved → youth-care and leerplicht tasks are handed over to the new woongemeente, and
+//     the pupil's school(s) are told the new woongemeente
+//   - enrolment.started / enrolment.ended → a notification to the woongemeente's leerplicht office;
+//     an uitschrijving without an inschrijving within N school days → an absoluut-verzuim task for
+//     leerplicht, closed by a later inschrijving; a transfer raises nothing (registration.cpp)
 //   - overrides (skip a step, choose another table, extend the terms), always with a reason
 #pragma once
 

@@ -11,6 +11,7 @@
 #include <variant>
 #include <vector>
 
+#include "eenplan/core/delivery/task.hpp"
 #include "eenplan/core/routeboek/calendar.hpp"
 #include "eenplan/core/signal.hpp"
 
@@ -48,6 +49,31 @@ struct Task {
     Day created;
     Day due;
     bool reminded = false;
+    delivery::TaskFacts facts{};  // the coded facts it carries (registration.cpp)
+};
+
+// One enrolment of a pupil at a school, as the school reported it (in- and uitschrijving). Either
+// signal may come first: an uitschrijving of an enrolment the hub never saw has no start.
+struct Enrolment {
+    std::string pupil;
+    std::string brin;
+    std::string gemeentecode;  // the school's municipality
+    std::optional<Day> start;
+    std::optional<Day> end;    // the last day at the school; absent while enrolled
+    std::string sector;        // po, so, vo, mbo (of the inschrijving)
+    std::string end_reason;    // verhuizing, schoolwissel, einde_leerplicht, vrijstelling, overig
+};
+
+// A pupil whose enrolment ended without another one: watched for absoluut verzuim until the last
+// school day of the window; a new enrolment ends the watch (a transfer) or closes the task.
+struct SchoolGap {
+    std::string pupil;
+    std::string brin;          // the school that ended the enrolment
+    std::string gemeentecode;  // its municipality
+    Day ended;
+    std::string reason;
+    Day until;                 // the last school day on which an enrolment still counts as a transfer
+    bool raised = false;       // the absoluut-verzuim task was made
 };
 
 enum class OverrideKind { skip_step, choose_table, extend_term };
@@ -95,6 +121,8 @@ struct PlanState {
     std::vector<Task> open_tasks;
     std::vector<Override> overrides;
     std::vector<TimelineEntry> timeline;
+    std::vector<Enrolment> enrolments;    // registration.cpp
+    std::vector<SchoolGap> school_gaps;   // pupils without a school, being watched
     std::uint64_t next_task = 1;
     std::optional<Day> evaluated_until;  // the last day a clock tick was applied for
 
@@ -120,7 +148,9 @@ struct OverrideEvent {
 
 using Event = std::variant<SignalEvent, TickEvent, OverrideEvent>;
 
-enum class DecisionKind { task, escalate, reminder, de_escalate, handover, close_task, override };
+// notify: a notification that leaves through the outbox like a task but needs no follow-up, so the
+// plan does not keep it open (an enrolment to the woongemeente, a new woongemeente to the school).
+enum class DecisionKind { task, escalate, reminder, de_escalate, handover, close_task, override, notify };
 std::string_view to_string(DecisionKind kind);
 
 struct Decision {
@@ -128,7 +158,7 @@ struct Decision {
     std::string rule;    // "haaglanden-po/escalation/consecutive_absence", ...
     std::string reason;  // one sentence, no personal data
     std::string table;
-    std::optional<Task> task;           // task, reminder, close_task, handover (the task as it is now)
+    std::optional<Task> task;           // task, reminder, close_task, handover, notify (the task as it is now)
     std::string previous_recipient;     // handover
 };
 

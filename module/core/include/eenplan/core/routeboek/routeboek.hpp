@@ -101,6 +101,19 @@ struct PreventionPattern {
     TaskTemplate task;
 };
 
+// Enrolment sync (Leerplichtwet art. 18: a school tells the leerplicht office of the pupil's
+// woongemeente of every in- and uitschrijving) and pupils without a school (absoluut verzuim).
+struct RegistrationRules {
+    TaskTemplate enrolment_started;     // notification of an inschrijving (recipient: leerplicht)
+    TaskTemplate enrolment_ended;       // notification of an uitschrijving
+    // An uitschrijving not followed by an inschrijving within this many school days of the
+    // school that ended it raises `absoluut_verzuim`; one within it is a transfer.
+    int without_school_after_school_days = 10;
+    std::vector<std::string> not_watched_reasons{"einde_leerplicht", "vrijstelling"};
+    TaskTemplate absoluut_verzuim;      // a task, open until an inschrijving closes it
+    TaskTemplate woongemeente_changed;  // notification to each school of a pupil who moved
+};
+
 struct Routeboek {
     std::string id;
     std::string name;
@@ -115,6 +128,7 @@ struct Routeboek {
     TaskTemplate eigen_team;                  // to the professional who disagrees with the MDO
     TaskTemplate casusregisseur;              // to the casusregisseur a table appoints
     TaskTemplate jeugdbescherming;            // when voluntary youth care is refused
+    std::optional<RegistrationRules> registration;  // absent: enrolments change no plan
     int reminder_days_before_due = 3;
     int de_escalate_after_attendance_days = 28;
 

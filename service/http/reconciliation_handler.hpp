@@ -1,0 +1,26 @@
+// POST /v1/sources/{sourceId}/reconciliations: a municipality reconciles its register of children
+// of school age with the hub's enrolments (common/reconciliation.hpp). Signed with Standard
+// Webhooks like the source's signals; only a source configured with `municipality` may, and only
+// for that municipality. Each part is answered on its own and nothing of the list is stored: a
+// run is resumed by sending a part again. The log keeps each part's counts and list digest.
+#pragma once
+
+#include <string>
+
+#include "http/route_handler.hpp"
+
+namespace eenplan::service {
+
+class ReconciliationHandler : public RouteHandler {
+public:
+    ReconciliationHandler(ServiceContext& context, std::string source_id)
+        : RouteHandler(context, "/v1/sources/{sourceId}/reconciliations"), source_id_(std::move(source_id)) {}
+
+protected:
+    void handle(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response) override;
+
+private:
+    std::string source_id_;
+};
+
+}  // namespace eenplan::service

@@ -1,0 +1,383 @@
+// Enrolment sync through the real service, on SQLite and PostgreSQL: in- and uitschrijvingen from a
+// school become notifications for the leerplicht office of the pupil's woongemeente, a pupil
+// de-enrolled without a new school becomes an absoluut-verzuim task that a later enrolment closes,
+// a transfer PO → VO across municipalities raises nothing, and a move tells the school the new
+// woongemeente. Every notification leaves through the outbox to the recipient's webhook.
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <sstream>
+
+#include "delivery_fixture.hpp"
+#include "eenplan/core/encoding.hpp"
+#include "eenplan/core/polymorphic.hpp"
+#include "eenplan/core/routeboek/calendar.hpp"
+#include "record_fixture.hpp"
+#include "support/files.hpp"
+
+using namespace eenplan;
+using namespace eenplan::testing;
+
+namespace {
+
+std::string day_offset(int days) {
+    // The plan worker's today is the Dutch date.
+    const auto today = routeboek::dutch_day(std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()));
+    return routeboek::format_day(routeboek::add_days(today, days));
+}
+
+// The municipality of Rijswijk, which may reconcile its register of children with the hub.
+const TestSource& rijswijk() {
+    static const TestSource source{"gemeente-rijswijk", {"whsec_Z2VtZWVudGUtcmlqc3dpamstcmVnaXN0ZXItdGVzdA=="}, "GM0603"};
+    return source;
+}
+
+std::string pp_entry(const std::string& public_key_hex, const std::string& bsn) {
+    auto key = PolymorphicPublicKey::from_bytes(hex_decode(public_key_hex).value(), "").value();
+    return encrypt_at_source(key, PersonNumber::parse(PersonNumberKind::bsn, bsn, "").value()).to_string();
+}
+
+std::string started(const std::string& subject, const std::string& brin, const std::string& gemeente,
+                    const std::string& sector, int days_ago) {
+    return R"({"type":"enrolment.started","occurred_at":")" + day_offset(0) + R"(T08:00:00Z","subject":)" + subject +
+           R"(,"school":{"brin":")" + brin + R"(","gemeentecode":")" + gemeente + R"("},"data":{"start_date":")" +
+           day_offset(-days_ago) + R"(","sector":")" + sector + R"("}})";
+}
+
+std::string ended(const std::string& subject, const std::string& brin, const std::string& gemeente,
+                  const std::string& reason, int days_ago) {
+    return R"({"type":"enrolment.ended","occurred_at":")" + day_offset(0) + R"(T08:00:00Z","subject":)" + subject +
+           R"(,"school":{"brin":")" + brin + R"(","gemeentecode":")" + gemeente + R"("},"data":{"end_date":")" +
+           day_offset(-days_ago) + R"(","reason":")" + reason + R"("}})";
+}
+
+// A hub with the Haaglanden routeboek and school calendar, a school and a municipality as sources,
+// and as webhook recipients (all on one receiver) two schools and the leerplicht offices of Den
+// Haag, Rijswijk and Leidschendam-Voorburg.
+struct RegistrationHub {
+    TempDir dir;
+    TestStore store{dir.path()};
+    SimulatorProcess receiver{EENPLAN_WEBHOOK_RECEIVER, {"--secret", receiver_secret}};
+    ServiceProcess service{store, dir.path(), options()};
+    std::string admin = admin_token("leerplicht@gemeente.example", {"admin"});
+    int sent = 0;
+
+    ServiceOptions options() const {
+        ServiceOptions o;
+        o.sources = {school_a(), municipality(), rijswijk()};
+        o.polymorphic = true;
+        const std::string hook = "http://127.0.0.1:" + std::to_string(receiver.port()) + "/eenplan/tasks";
+        auto webhook = [&](const std::string& id, const std::string& name) {
+            return "  - id: " + id + "\n    name: " + name + "\n    connector: webhook\n    url: " + hook +
+                   "\n    secret: \"" + receiver_secret + "\"\n    timeout_ms: 2000\n";
+        };
+        o.extra_config = "routeboek: " + shipped_routeboek_path() + "\n" +
+                         "school_calendar: " + source_file("deploy/config/schoolvakanties-2026-2028.yaml").string() +
+                         "\ndelivery:\n  dispatcher_threads: 2\n  poll_interval_ms: 50\n"
+                         "recipients:\n" +
+                         webhook("school-12ab", "OBS De Regenboog") + webhook("school-56ef", "Da Vinci College") +
+                         webhook("gm0518-leerplicht", "Gemeente Den Haag, leerplicht") +
+                         webhook("gm0603-leerplicht", "Gemeente Rijswijk, leerplicht") +
+                         webhook("gm1916-leerplicht", "Gemeente Leidschendam-Voorburg, leerplicht");
+        return o;
+    }
+
+    std::string accept(const TestSource& source, const std::string& body) {
+        integration::WebhookSender sender({service.signals_url(source.id), std::nullopt, std::chrono::seconds(10)});
+        const auto r = sender.post("msg_reg_" + std::to_string(++sent), Poco::Timestamp().epochTime(), body,
+                                   source.secret_bytes());
+        INFO(r.body);
+        REQUIRE(r.status == 202);
+        return parse_object(r.body)->getValue<std::string>("signal_id");
+    }
+
+    // Waits until the plan worker has applied the signal.
+    void planned(const std::string& signal_id) {
+        REQUIRE(eventually([&] {
+            auto sql = store.session();
+            long long at = 0;
+            soci::indicator ind = soci::i_null;
+            *sql << "SELECT planned_at_us FROM signals WHERE signal_id = :s", soci::use(signal_id), soci::into(at, ind);
+            return ind == soci::i_ok;
+        }, 20));
+    }
+
+    // The family plan of the pupil a signal landed on.
+    Poco::JSON::Object::Ptr plan_of(const std::string& signal_id) {
+        planned(signal_id);
+        auto sql = store.session();
+        std::string pupil, family;
+        *sql << "SELECT pupil_id FROM signal_links WHERE signal_id = :s", soci::use(signal_id), soci::into(pupil);
+        soci::indicator ind = soci::i_null;
+        *sql << "SELECT family_id FROM pupils WHERE pupil_id = :p", soci::use(pupil), soci::into(family, ind);
+        if (ind != soci::i_ok) family = "pupil-" + pupil;
+        const auto answer = service.request("GET", "/v1/plans/" + family, "", admin);
+        INFO(answer.body);
+        REQUIRE(answer.status == 200);
+        return parse_object(answer.body);
+    }
+
+    int tasks(const std::string& recipient, const std::string& type) {
+        auto sql = store.session();
+        int n = 0;
+        *sql << "SELECT COUNT(*) FROM tasks WHERE recipient_id = :r AND type = :t", soci::use(recipient), soci::use(type),
+            soci::into(n);
+        return n;
+    }
+
+    // The payload of the one delivery of a task of this type to this recipient.
+    Poco::JSON::Object::Ptr payload(const std::string& recipient, const std::string& type) {
+        auto sql = store.session();
+        std::string body;
+        *sql << "SELECT d.payload FROM deliveries d JOIN tasks t ON t.task_id = d.task_id "
+                "WHERE t.recipient_id = :r AND t.type = :t",
+            soci::use(recipient), soci::use(type), soci::into(body);
+        INFO(recipient << " " << type);
+        REQUIRE(sql->got_data());
+        return parse_object(body);
+    }
+
+    // One part of a register, signed by `source`.
+    integration::WebhookResponse reconcile(const TestSource& source, const std::vector<std::string>& children,
+                                           int part = 1, int parts = 1) {
+        std::string list;
+        for (const std::string& c : children) list += (list.empty() ? "\"" : ",\"") + c + "\"";
+        const std::string body = R"({"run_id":"run-1","part":)" + std::to_string(part) + R"(,"parts":)" +
+                                 std::to_string(parts) + R"(,"children":[)" + list + "]}";
+        integration::WebhookSender sender({service.base_url() + "/v1/sources/" + source.id + "/reconciliations",
+                                           std::nullopt, std::chrono::seconds(30)});
+        return sender.post("msg_rec_" + std::to_string(++sent), Poco::Timestamp().epochTime(), body, source.secret_bytes());
+    }
+
+    int delivered() {
+        return parse_object(http_call(receiver.port(), "GET", "/stats").body)->getValue<int>("accepted");
+    }
+
+    static bool has_action(const Poco::JSON::Object::Ptr& plan, const std::string& type) {
+        const auto actions = plan->getArray("actions");
+        for (std::size_t i = 0; i < actions->size(); ++i) {
+            if (actions->getObject(static_cast<unsigned>(i))->getValue<std::string>("type") == type) return true;
+        }
+        return false;
+    }
+};
+
+std::string text_of(const Poco::JSON::Array::Ptr& array) {
+    std::ostringstream out;
+    array->stringify(out);
+    return out.str();
+}
+
+}  // namespace
+
+SCENARIO("a Rijswijk pupil's enrolment at a Den Haag school is told to Rijswijk only; a move is told to the school",
+         "[registration]") {
+    RegistrationHub hub;
+    const std::string bsn = simulators::synthetic_bsn(601);
+    hub.accept(municipality(), household({{"child", bsn_subject(bsn)}}, "GM0603", day_offset(-400)));
+    hub.planned(hub.accept(school_a(), started(bsn_subject(bsn), "12AB", "GM0518", "po", 3)));
+
+    CHECK(hub.tasks("gm0603-leerplicht", "leerplicht.inschrijving") == 1);
+    CHECK(hub.tasks("gm0518-leerplicht", "leerplicht.inschrijving") == 0);
+    auto sql = hub.store.session();
+    int for_den_haag = -1;
+    *sql << "SELECT COUNT(*) FROM tasks WHERE recipient_id = 'gm0518-leerplicht'", soci::into(for_den_haag);
+    CHECK(for_den_haag == 0);
+
+    // Minimal data: Rijswijk's own pseudonym of the pupil, the BRIN, the date and the sector code.
+    const auto notice = hub.payload("gm0603-leerplicht", "leerplicht.inschrijving");
+    CHECK(notice->getValue<std::string>("school_brin") == "12AB");
+    CHECK(notice->getValue<std::string>("date") == day_offset(-3));
+    CHECK(notice->getValue<std::string>("reason_code") == "po");
+    CHECK(notice->getValue<std::string>("subject").starts_with("kp1:"));
+    std::string hub_pseudonym;
+    *sql << "SELECT pseudonym FROM pupil_identifiers", soci::into(hub_pseudonym);
+    CHECK(notice->getValue<std::string>("subject") != hub_pseudonym);
+    std::ostringstream text;
+    notice->stringify(text);
+    CHECK(text.str().find(bsn) == std::string::npos);
+    REQUIRE(eventually([&] { return hub.delivered() >= 1; }, 30));
+
+    WHEN("the pupil moves to Leidschendam-Voorburg") {
+        hub.planned(hub.accept(municipality(), moved(bsn_subject(bsn), "GM1916", day_offset(0))));
+        THEN("the school is told the new woongemeente, not the address, and nobody else is") {
+            REQUIRE(hub.tasks("school-12ab", "school.woongemeente_gewijzigd") == 1);
+            const auto told = hub.payload("school-12ab", "school.woongemeente_gewijzigd");
+            CHECK(told->getValue<std::string>("woongemeente") == "GM1916");
+            CHECK(told->getValue<std::string>("school_brin") == "12AB");
+            // type, task_id, subject, due_date, reference, correlation_id, and the facts: BRIN, date, woongemeente
+            CHECK(told->size() == 9);
+            CHECK(hub.tasks("gm1916-leerplicht", "leerplicht.inschrijving") == 0);
+            REQUIRE(eventually([&] { return hub.delivered() >= 2; }, 30));
+        }
+    }
+}
+
+SCENARIO("a pupil de-enrolled without a new school: absoluut verzuim after the window, closed by a later enrolment",
+         "[registration]") {
+    RegistrationHub hub;
+    const std::string bsn = simulators::synthetic_bsn(602);
+    const std::string sibling = simulators::synthetic_bsn(603);
+    hub.accept(municipality(), household({{"child", bsn_subject(bsn)}, {"child", bsn_subject(sibling)}}, "GM0518",
+                                         day_offset(-400)));
+    hub.accept(school_a(), started(bsn_subject(bsn), "12AB", "GM0518", "po", 200));
+
+    GIVEN("an uitschrijving long enough ago that ten school days have passed, holidays or not") {
+        const std::string uit = hub.accept(school_a(), ended(bsn_subject(bsn), "12AB", "GM0518", "overig", 70));
+        const auto plan = hub.plan_of(uit);
+        THEN("the leerplicht office of the woongemeente has the absoluut-verzuim task, with only coded facts") {
+            INFO(text_of(plan->getArray("timeline")));
+            CHECK(RegistrationHub::has_action(plan, "leerplicht.absoluut_verzuim"));
+            CHECK(hub.tasks("gm0518-leerplicht", "leerplicht.uitschrijving") == 1);
+            REQUIRE(hub.tasks("gm0518-leerplicht", "leerplicht.absoluut_verzuim") == 1);
+            const auto task = hub.payload("gm0518-leerplicht", "leerplicht.absoluut_verzuim");
+            CHECK(task->getValue<std::string>("school_brin") == "12AB");
+            CHECK(task->getValue<std::string>("date") == day_offset(-70));
+            CHECK(task->getValue<std::string>("reason_code") == "overig");
+        }
+        AND_WHEN("the sibling is de-enrolled today: the window is still open") {
+            const std::string today = hub.accept(school_a(), ended(bsn_subject(sibling), "12AB", "GM0518", "overig", 0));
+            const auto watched = hub.plan_of(today);
+            THEN("no second task, but the plan watches the sibling and is checked again tomorrow") {
+                CHECK(hub.tasks("gm0518-leerplicht", "leerplicht.absoluut_verzuim") == 1);
+                auto sql = hub.store.session();
+                const std::string family = watched->getValue<std::string>("family_id");
+                std::string next;
+                *sql << "SELECT next_check FROM plans WHERE family_id = :f", soci::use(family), soci::into(next);
+                CHECK(next == day_offset(1));
+            }
+        }
+        AND_WHEN("another school enrols the pupil") {
+            const std::string in = hub.accept(school_a(), started(bsn_subject(bsn), "34CD", "GM0518", "po", 0));
+            const auto after = hub.plan_of(in);
+            THEN("the task is closed") {
+                CHECK_FALSE(RegistrationHub::has_action(after, "leerplicht.absoluut_verzuim"));
+                auto sql = hub.store.session();
+                int closed = 0;
+                *sql << "SELECT COUNT(*) FROM plan_decisions WHERE rule = 'haaglanden-po/registration/enrolled_again' "
+                        "AND kind = 'close_task'",
+                    soci::into(closed);
+                CHECK(closed == 1);
+            }
+        }
+    }
+}
+
+SCENARIO("a transfer from PO to VO across municipalities raises nothing and tells both woongemeenten",
+         "[registration]") {
+    RegistrationHub hub;
+    const std::string bsn = simulators::synthetic_bsn(604);
+    hub.accept(municipality(), household({{"child", bsn_subject(bsn)}}, "GM0518", day_offset(-400)));
+    hub.planned(hub.accept(school_a(), started(bsn_subject(bsn), "12AB", "GM0518", "po", 300)));
+    // The PO school de-enrols (groep 8 done), the family moves to Rijswijk, a VO school there enrols.
+    hub.planned(hub.accept(school_a(), ended(bsn_subject(bsn), "12AB", "GM0518", "schoolwissel", 2)));
+    hub.planned(hub.accept(municipality(), moved(bsn_subject(bsn), "GM0603", day_offset(-1))));
+    const std::string vo = hub.accept(school_a(), started(bsn_subject(bsn), "56EF", "GM0603", "vo", 0));
+    const auto plan = hub.plan_of(vo);
+
+    CHECK(plan->getValue<std::string>("woongemeente") == "GM0603");
+    CHECK(hub.tasks("gm0518-leerplicht", "leerplicht.inschrijving") == 1);   // the PO enrolment
+    CHECK(hub.tasks("gm0518-leerplicht", "leerplicht.uitschrijving") == 1);  // Den Haag, where the pupil lived then
+    CHECK(hub.tasks("gm0603-leerplicht", "leerplicht.inschrijving") == 1);   // Rijswijk, where the pupil lives now
+    CHECK(hub.tasks("gm0603-leerplicht", "leerplicht.uitschrijving") == 0);
+    CHECK(hub.payload("gm0603-leerplicht", "leerplicht.inschrijving")->getValue<std::string>("reason_code") == "vo");
+    CHECK(hub.payload("gm0603-leerplicht", "leerplicht.inschrijving")->getValue<std::string>("school_brin") == "56EF");
+    auto sql = hub.store.session();
+    int alarms = -1;
+    *sql << "SELECT COUNT(*) FROM tasks WHERE type = 'leerplicht.absoluut_verzuim'", soci::into(alarms);
+    CHECK(alarms == 0);
+    CHECK_FALSE(RegistrationHub::has_action(plan, "leerplicht.absoluut_verzuim"));
+    CHECK(text_of(plan->getArray("timeline")).find("registration/transfer") != std::string::npos);
+    REQUIRE(eventually([&] { return hub.delivered() >= 3; }, 30));
+}
+
+SCENARIO("a municipality reconciles its register: exactly its listed children without an enrolment, in its own "
+         "pseudonyms, and the list is not kept", "[registration][privacy]") {
+    RegistrationHub hub;
+    const std::string enrolled = simulators::synthetic_bsn(611);    // lives in Rijswijk, at school
+    const std::string without = simulators::synthetic_bsn(612);     // lives in Rijswijk, de-enrolled, no school
+    const std::string stranger = simulators::synthetic_bsn(613);    // lives in Rijswijk, never seen by the hub
+    const std::string elsewhere = simulators::synthetic_bsn(614);   // not on the list: lives in Den Haag, no school
+    hub.accept(municipality(), household({{"child", bsn_subject(enrolled)}}, "GM0603", day_offset(-400)));
+    hub.accept(municipality(), household({{"child", bsn_subject(without)}}, "GM0603", day_offset(-400)));
+    hub.accept(municipality(), household({{"child", bsn_subject(elsewhere)}}, "GM0518", day_offset(-400)));
+    hub.planned(hub.accept(school_a(), started(bsn_subject(enrolled), "12AB", "GM0518", "po", 100)));
+    hub.planned(hub.accept(school_a(), started(bsn_subject(without), "12AB", "GM0518", "po", 100)));
+    hub.planned(hub.accept(school_a(), ended(bsn_subject(without), "12AB", "GM0518", "overig", 40)));
+    hub.planned(hub.accept(school_a(), ended(bsn_subject(elsewhere), "12AB", "GM0518", "overig", 40)));
+
+    const std::string key = hub.service.polymorphic_public_key();
+    const std::vector<std::string> list{pp_entry(key, enrolled), pp_entry(key, without), pp_entry(key, stranger),
+                                        pp_entry(key, enrolled) /* listed twice */, "kp1:9:not-a-pseudonym"};
+    auto sql = hub.store.session();
+    int pupils_before = 0;
+    *sql << "SELECT COUNT(*) FROM pupils", soci::into(pupils_before);
+
+    const auto answer = hub.reconcile(rijswijk(), list, 2, 3);
+    INFO(answer.body);
+    REQUIRE(answer.status == 200);
+    const auto result = parse_object(answer.body);
+    CHECK(result->getValue<std::string>("gemeentecode") == "GM0603");
+    CHECK(result->getValue<int>("part") == 2);
+    CHECK(result->getValue<int>("parts") == 3);
+    const auto counts = result->getObject("counts");
+    CHECK(counts->getValue<int>("listed") == 5);
+    CHECK(counts->getValue<int>("enrolled") == 1);
+    CHECK(counts->getValue<int>("known_not_enrolled") == 1);
+    CHECK(counts->getValue<int>("unknown") == 1);
+    CHECK(counts->getValue<int>("without_enrolment") == 2);
+    CHECK(counts->getValue<int>("duplicates") == 1);
+    CHECK(counts->getValue<int>("unreadable") == 1);
+    CHECK(result->getValue<std::string>("digest").size() == 64);
+
+    THEN("the answer names the de-enrolled child and the stranger in Rijswijk's own pseudonyms, nobody else") {
+        const auto names = result->getArray("without_enrolment");
+        REQUIRE(names->size() == 2);
+        std::vector<std::string> answered;
+        for (std::size_t i = 0; i < names->size(); ++i) answered.push_back(names->getElement<std::string>(static_cast<unsigned>(i)));
+        // Rijswijk's pseudonym of the de-enrolled child is the one its leerplicht office got with the uitschrijving.
+        const std::string rijswijk_name =
+            hub.payload("gm0603-leerplicht", "leerplicht.absoluut_verzuim")->getValue<std::string>("subject");
+        CHECK(std::count(answered.begin(), answered.end(), rijswijk_name) == 1);
+        // The enrolled child's name in Rijswijk's domain is not in the answer.
+        std::string enrolled_name;
+        *sql << "SELECT d.payload FROM deliveries d JOIN tasks t ON t.task_id = d.task_id "
+                "WHERE t.recipient_id = 'gm0603-leerplicht' AND t.type = 'leerplicht.inschrijving' "
+                "ORDER BY t.created_at_us LIMIT 1",
+            soci::into(enrolled_name);
+        CHECK(std::count(answered.begin(), answered.end(), parse_object(enrolled_name)->getValue<std::string>("subject")) == 0);
+        for (const std::string& name : answered) CHECK(name.starts_with("kp1:"));
+    }
+    THEN("nothing of the list is in the database afterwards") {
+        int pupils_after = 0;
+        *sql << "SELECT COUNT(*) FROM pupils", soci::into(pupils_after);
+        CHECK(pupils_after == pupils_before);  // the stranger did not become a record
+        const std::string everything = hub.store.everything_as_text();
+        for (const std::string& entry : list) CHECK(everything.find(entry) == std::string::npos);
+        // The stranger's pseudonym in Rijswijk's domain is nowhere either (the de-enrolled child's is,
+        // in the payload of the task Rijswijk's leerplicht office received).
+        const std::string known =
+            hub.payload("gm0603-leerplicht", "leerplicht.absoluut_verzuim")->getValue<std::string>("subject");
+        const auto names = result->getArray("without_enrolment");
+        for (std::size_t i = 0; i < names->size(); ++i) {
+            const std::string name = names->getElement<std::string>(static_cast<unsigned>(i));
+            if (name != known) CHECK(everything.find(name) == std::string::npos);
+        }
+        CHECK(everything.find(result->getValue<std::string>("digest")) == std::string::npos);
+        // What remains of the part is its log line: counts and the digest, no entry, no answered name.
+        const std::string log = hub.service.log_text();
+        CHECK(log.find("registration.reconciled") != std::string::npos);
+        CHECK(log.find(result->getValue<std::string>("digest")) != std::string::npos);
+        for (const std::string& entry : list) CHECK(log.find(entry) == std::string::npos);
+        for (std::size_t i = 0; i < names->size(); ++i) {
+            CHECK(log.find(names->getElement<std::string>(static_cast<unsigned>(i))) == std::string::npos);
+        }
+    }
+    THEN("a source that is not a municipality's register, or a wrong signature, is refused") {
+        CHECK(hub.reconcile(school_a(), {pp_entry(key, without)}).status == 403);
+        const TestSource forged{"gemeente-rijswijk", {"whsec_Zm9yZ2VkLXNlY3JldC1vZi1zb21lYm9keS1lbHNlLXh4"}, "GM0603"};
+        CHECK(hub.reconcile(forged, {pp_entry(key, without)}).status == 401);
+        CHECK(hub.reconcile(rijswijk(), {pp_entry(key, without)}, 4, 3).status == 422);
+    }
+}
