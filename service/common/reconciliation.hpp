@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "eenplan/core/registration/reconciliation.hpp"
+#include "eenplan/core/routeboek/calendar.hpp"
 #include "eenplan/core/result.hpp"
 
 namespace eenplan::service {
@@ -13,6 +14,7 @@ namespace eenplan::service {
 struct ReconciliationRequest {
     std::string gemeentecode;           // the municipality whose register the list is
     std::vector<std::string> children;  // "kp1:…" hub pseudonyms or "pp1:…" polymorphic encryptions
+    routeboek::Day today{};             // the Dutch date the enrolments are current on
 };
 
 class Reconciliation {

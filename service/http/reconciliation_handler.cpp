@@ -80,7 +80,7 @@ void ReconciliationHandler::handle(Poco::Net::HTTPServerRequest& request, Poco::
         return send_problem(response, ProblemType::invalid_request, "the part lies beyond the run",
                             {Problem{"/part", "must be at most parts"}});
     }
-    ReconciliationRequest run{*source->municipality, {}};
+    ReconciliationRequest run{*source->municipality, {}, context_.clock->today()};
     const auto children = part->getArray("children");
     run.children.reserve(children->size());
     for (std::size_t i = 0; i < children->size(); ++i) run.children.push_back(children->getElement<std::string>(static_cast<unsigned>(i)));

@@ -140,7 +140,7 @@ Result<registration::ReconciliationAnswer> Reconciler::reconcile(const Reconcili
     std::vector<registration::ListedChild> children;
     children.reserve(request.children.size());
     for (const std::string& entry : request.children) children.push_back({entry, open_entry(pseudonymiser_, entry)});
-    const routeboek::Day today = today_dutch();
+    const routeboek::Day today = request.today;
     return database_.with_session([&](soci::session& sql) {
         Statuses statuses(sql, database_.backend(), today);
         return registration::reconcile(children, std::ref(statuses), key_, municipality->leerplicht);

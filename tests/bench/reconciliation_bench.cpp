@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "common/system_clock.hpp"
 #include "config/config.hpp"
 #include "eenplan/core/registration/reconciliation.hpp"
 #include "identity/hub_pseudonymiser.hpp"
@@ -23,7 +24,7 @@
 
 using namespace eenplan;
 using namespace eenplan::service;
-using Clock = std::chrono::steady_clock;
+using Stopwatch = std::chrono::steady_clock;
 
 namespace {
 
@@ -33,8 +34,8 @@ long peak_rss_kib() {
     return usage.ru_maxrss;
 }
 
-double seconds_since(Clock::time_point start) {
-    return std::chrono::duration<double>(Clock::now() - start).count();
+double seconds_since(Stopwatch::time_point start) {
+    return std::chrono::duration<double>(Stopwatch::now() - start).count();
 }
 
 }  // namespace
@@ -56,7 +57,7 @@ int main(int argc, char** argv) {
 
     std::vector<std::string> list;
     list.reserve(static_cast<std::size_t>(children));
-    const auto setup = Clock::now();
+    const auto setup = Stopwatch::now();
     database.with_session([&](soci::session& sql) {
         return in_write_transaction(sql, database.backend(), [&] {
             for (int i = 0; i < children; ++i) {
@@ -88,10 +89,11 @@ int main(int argc, char** argv) {
     Reconciler reconciler(database, pseudonymiser, testing::shipped_routeboek(), key);
     registration::ReconciliationCounts totals;
     std::size_t answered = 0;
-    const auto run = Clock::now();
+    const auto run = Stopwatch::now();
     for (std::size_t at = 0; at < list.size(); at += part_size) {
         ReconciliationRequest part{"GM0603", std::vector<std::string>(list.begin() + static_cast<std::ptrdiff_t>(at),
-                                                                     list.begin() + static_cast<std::ptrdiff_t>(std::min(list.size(), at + part_size)))};
+                                                                     list.begin() + static_cast<std::ptrdiff_t>(std::min(list.size(), at + part_size))),
+                                   system_clock().today()};
         auto answer = reconciler.reconcile(part);
         if (!answer) {
             std::cerr << "refused: " << answer.problems().front().detail << "\n";
@@ -111,7 +113,7 @@ int main(int argc, char** argv) {
     listed.reserve(list.size());
     for (const std::string& entry : list) listed.push_back({entry, entry});
     std::size_t index = 0;
-    const auto core = Clock::now();
+    const auto core = Stopwatch::now();
     const auto pure = registration::reconcile(
         listed,
         [&](const std::string&) {
