@@ -18,6 +18,7 @@
 #include <Poco/Util/IntValidator.h>
 
 #include "app/progress_bar.hpp"
+#include "audit/audit_trail.hpp"
 #include "common/ids.hpp"
 #include "config/config.hpp"
 #include "http/admin_auth.hpp"
@@ -97,6 +98,18 @@ Result<HubPseudonymiser> load_pseudonymiser(const Config& config) {
     return HubPseudonymiser(std::move(ring).value(), std::move(master));
 }
 
+// --verify-audit: 0 when every link holds, 65 (EX_DATAERR) with the first broken link otherwise.
+int verify_audit_trail(AuditTrail& audit) {
+    const auto result = audit.verify();
+    if (!result.broken) {
+        std::cout << "audit trail intact: " << result.checked << " entries checked\n";
+        return Poco::Util::Application::EXIT_OK;
+    }
+    std::cout << "audit trail broken at entry " << result.broken->sequence << ": " << result.broken->detail << " ("
+              << result.checked << " of " << result.written << " entries hold before it)\n";
+    return Poco::Util::Application::EXIT_DATAERR;
+}
+
 Poco::Net::ServerSocket make_socket(const ListenConfig& listen) {
     const Poco::Net::SocketAddress address(listen.address, listen.port);
     if (!listen.tls) return Poco::Net::ServerSocket(address);
@@ -126,6 +139,8 @@ void ServiceApplication::defineOptions(Poco::Util::OptionSet& options) {
     options.addOption(Option("repseudonymise", "",
                              "move every stored pseudonym to the current key version (after a rotation), then exit")
                           .callback(Poco::Util::OptionCallback<ServiceApplication>(this, &ServiceApplication::handle_flag)));
+    options.addOption(Option("verify-audit", "", "check every link of the audit trail, report the first broken one, then exit")
+                          .callback(Poco::Util::OptionCallback<ServiceApplication>(this, &ServiceApplication::handle_flag)));
 }
 
 void ServiceApplication::handle_help(const std::string&, const std::string&) {
@@ -145,6 +160,7 @@ void ServiceApplication::handle_flag(const std::string& name, const std::string&
     if (name == "check-config") check_only_ = true;
     if (name == "migrate") migrate_only_ = true;
     if (name == "repseudonymise") repseudonymise_ = true;
+    if (name == "verify-audit") verify_audit_ = true;
 }
 
 int ServiceApplication::main(const std::vector<std::string>&) {
@@ -171,6 +187,11 @@ int ServiceApplication::main(const std::vector<std::string>&) {
             return EXIT_CONFIG;
         }
         encoder.emplace(key.value());
+    }
+    auto data_keys = load_data_keys(config.value());
+    if (!data_keys) {
+        print_problems(config_path_, data_keys.problems());
+        return EXIT_CONFIG;
     }
     auto auth = AdminAuth::from_file(config->admin.jwt_secret_file);
     if (!auth) {
@@ -203,6 +224,14 @@ int ServiceApplication::main(const std::vector<std::string>&) {
         migrated.set("count", std::to_string(applied));
         logger.log(migrated);
         if (migrate_only_) return EXIT_OK;
+        AuditTrail audit(database, data_keys->ring);
+        if (verify_audit_) return verify_audit_trail(audit);
+        if (data_keys->derived) {
+            Poco::Message derived("eenplan", "no keys.data_keys: free text and the audit chain use keys derived from "
+                                             "the pseudonym keys", Poco::Message::PRIO_WARNING);
+            derived.set("event", "keys.data_keys_derived");
+            logger.log(derived);
+        }
         if (repseudonymise_) {
             ProgressBar bar("re-pseudonymising");
             const auto counts = repseudonymise(database, pseudonymiser.value(), [&](const RepseudonymiseCounts& c) {
@@ -242,6 +271,7 @@ int ServiceApplication::main(const std::vector<std::string>&) {
                                logger, views, records, auth.value(), &delivery};
         context.authenticator = &authenticator;
         context.rol_lookup = &rol_lookup;
+        context.audit = &audit;
         std::optional<PlanKeeper> plans;
         if (routeboek) {
             plans.emplace(database, *routeboek, &outbox, logger, calendar->get());

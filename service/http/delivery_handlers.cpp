@@ -92,6 +92,8 @@ void TaskCreateHandler::serve(Poco::Net::HTTPServerRequest& request, Poco::Net::
                                        "the task cannot be sent as it is", task.problems()});
     }
     delivery.dispatcher.wake();
+    note_object(task->task_id);
+    note_object(task->delivery_id);
     log_admin(context_, "task.created", task->delivery_id, task->task_id, draft.correlation_id);
     Poco::JSON::Object::Ptr out = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
     out->set("task_id", task->task_id);

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <string_view>
 
+#include "http/audit_handlers.hpp"
 #include "http/delivery_handlers.hpp"
 #include "http/health_handlers.hpp"
 #include "http/inbound_handlers.hpp"
@@ -60,6 +61,8 @@ const Route table[] = {
      [](ServiceContext& c, const Params& p) -> RouteHandler* { return new DeliveryActionHandler(c, p[0], "retry"); }},
     {"POST", "/v1/deliveries/{deliveryId}/cancel", Access::admin_write,
      [](ServiceContext& c, const Params& p) -> RouteHandler* { return new DeliveryActionHandler(c, p[0], "cancel"); }},
+    {"GET", "/v1/audit", Access::audit_read,
+     [](ServiceContext& c, const Params&) -> RouteHandler* { return new AuditTrailHandler(c); }},
 };
 
 }  // namespace

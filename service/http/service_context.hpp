@@ -19,6 +19,7 @@ class RolLookup;  // inbound/zgw_rol_lookup.hpp
 
 namespace eenplan::service {
 
+class AuditTrail;        // audit/audit_trail.hpp
 struct DeliveryServices;  // outbox/delivery_services.hpp
 class Authenticator;     // ingest/authenticator.hpp
 class PlanKeeper;        // plan/plan_keeper.hpp
@@ -37,6 +38,7 @@ struct ServiceContext {
     PlanKeeper* plans = nullptr;  // the routeboek engine's plans; null without a routeboek
     const Authenticator* authenticator = nullptr;     // who sent a request, before the pipeline
     const inbound::RolLookup* rol_lookup = nullptr;   // the Zaken API behind ZGW notifications
+    AuditTrail* audit = nullptr;  // every admin and audit request is appended (http/route_handler.hpp)
 };
 
 }  // namespace eenplan::service
