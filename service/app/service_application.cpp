@@ -15,6 +15,7 @@
 #include <Poco/Net/SecureServerSocket.h>
 #include <Poco/Net/ServerSocket.h>
 #include <Poco/Util/HelpFormatter.h>
+#include <Poco/Timestamp.h>
 #include <Poco/Util/IntValidator.h>
 
 #include "app/progress_bar.hpp"
@@ -40,6 +41,7 @@
 #include "routeboek/routeboek_loader.hpp"
 #include "routeboek/school_calendar_loader.hpp"
 #include "store/database.hpp"
+#include "store/sealed_text_migration.hpp"
 #include "store/signal_store.hpp"
 
 namespace eenplan::service {
@@ -96,6 +98,19 @@ Result<HubPseudonymiser> load_pseudonymiser(const Config& config) {
         master = std::move(keys).value();
     }
     return HubPseudonymiser(std::move(ring).value(), std::move(master));
+}
+
+// Seals the free text stored before sealing began (store/sealed_text_migration.hpp), once.
+void seal_stored_free_text(Database& database, const TextSealer& sealer, Poco::Logger& logger) {
+    static const std::string name = "0008_seal_free_text";
+    if (data_migration_done(database, name)) return;
+    const long long columns = seal_free_text_columns(database, sealer);
+    const long long plans = seal_stored_plans(database, sealer);
+    record_data_migration(database, name, columns + plans, Poco::Timestamp().epochMicroseconds());
+    Poco::Message sealed("eenplan", "free text stored before sealing is sealed", Poco::Message::PRIO_NOTICE);
+    sealed.set("event", "store.free_text_sealed");
+    sealed.set("count", std::to_string(columns + plans));
+    logger.log(sealed);
 }
 
 // --verify-audit: 0 when every link holds, 65 (EX_DATAERR) with the first broken link otherwise.
@@ -223,6 +238,8 @@ int ServiceApplication::main(const std::vector<std::string>&) {
         migrated.set("event", "store.migrated");
         migrated.set("count", std::to_string(applied));
         logger.log(migrated);
+        const TextSealer sealer(data_keys->ring);
+        seal_stored_free_text(database, sealer, logger);
         if (migrate_only_) return EXIT_OK;
         AuditTrail audit(database, data_keys->ring);
         if (verify_audit_) return verify_audit_trail(audit);
@@ -251,7 +268,7 @@ int ServiceApplication::main(const std::vector<std::string>&) {
 
         SignalStore signals(database);
         Metrics metrics;
-        RecordKeeper keeper(database, config->linkage);
+        RecordKeeper keeper(database, config->linkage, sealer);
         // "signal stored": the pipeline publishes it, the plan worker (below) subscribes.
         SignalStoredPublisher stored_signals;
         IngestPipeline ingest(signals, pseudonymiser.value(), keeper, encoder ? &*encoder : nullptr, stored_signals);
@@ -260,11 +277,11 @@ int ServiceApplication::main(const std::vector<std::string>&) {
         // done within 5 s, so notifications cannot tie up the HTTP workers.
         const inbound::ZakenApiRolLookup zaken_api(std::chrono::seconds(5), 64 * 1024);
         const inbound::BoundedRolLookup rol_lookup(zaken_api, 4, 16, std::chrono::seconds(6));
-        RecordViews views(database);
-        RecordAdmin records(database);
+        RecordViews views(database, sealer);
+        RecordAdmin records(database, sealer);
         // The outbox: tasks queued in the deciding transaction, delivered by this instance's dispatcher.
         OutboxStore outbox_store(database, new_uuid());
-        TaskOutbox outbox(config.value(), pseudonymiser->ring().current());
+        TaskOutbox outbox(config.value(), pseudonymiser->ring().current(), sealer);
         Dispatcher dispatcher(config.value(), outbox_store, metrics, logger);
         DeliveryServices delivery{outbox, outbox_store, dispatcher};
         ServiceContext context{config.value(), database, [&database] { return database.ready(); }, ingest, metrics,
@@ -274,7 +291,7 @@ int ServiceApplication::main(const std::vector<std::string>&) {
         context.audit = &audit;
         std::optional<PlanKeeper> plans;
         if (routeboek) {
-            plans.emplace(database, *routeboek, &outbox, logger, calendar->get());
+            plans.emplace(database, *routeboek, &outbox, sealer, logger, calendar->get());
             plans->set_metrics(&metrics);
             context.plans = &*plans;
             stored_signals.subscribe(*plans);  // before the server takes its first request

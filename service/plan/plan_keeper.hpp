@@ -18,6 +18,7 @@
 #include <Poco/Logger.h>
 
 #include "eenplan/core/result.hpp"
+#include "eenplan/core/sealed_text.hpp"
 #include "eenplan/core/routeboek/engine.hpp"
 #include "ingest/signal_stored.hpp"
 #include "observability/metrics.hpp"
@@ -29,8 +30,9 @@ namespace eenplan::service {
 
 class PlanKeeper final : public SignalStoredSubscriber {
 public:
+    // `sealer` seals the reasons in plans and decisions (plan/plan_store.hpp).
     PlanKeeper(Database& database, const routeboek::Routeboek& routeboek, const TaskOutbox* outbox,
-               Poco::Logger& logger, const routeboek::SchoolCalendar* calendar = nullptr);
+               const TextSealer& sealer, Poco::Logger& logger, const routeboek::SchoolCalendar* calendar = nullptr);
     ~PlanKeeper();
     PlanKeeper(const PlanKeeper&) = delete;
     PlanKeeper& operator=(const PlanKeeper&) = delete;
@@ -71,6 +73,7 @@ private:
     Database& database_;
     routeboek::Engine engine_;
     const TaskOutbox* outbox_;
+    const TextSealer& sealer_;
     Poco::Logger& logger_;
     Metrics* metrics_ = nullptr;
     std::thread thread_;
