@@ -107,7 +107,7 @@ struct ReasonHub {
     // An override, a merge and its undoing, and a task by hand, each with a reason; returns the
     // family and the two pupils.
     struct Made {
-        std::string family, pupil, other, merge_id;
+        std::string family, pupil, other, merge_id, delivery_id;
     };
     Made make(const std::string& override_reason, const std::string& merge_reason, const std::string& undo_reason,
               const std::string& task_reason) {
@@ -125,9 +125,13 @@ struct ReasonHub {
         REQUIRE(merged.status == 201);
         m.merge_id = json_object(merged.body)->getValue<std::string>("merge_id");
         REQUIRE(post("/v1/merges/" + m.merge_id + "/undo", R"({"reason":")" + undo_reason + R"("})") == 200);
-        REQUIRE(post("/v1/tasks", R"({"type":"mdo.invite","recipient":"school-12ab","pupil":")" + pseudonym_of(absent) +
-                                      R"(","due_date":")" + day_offset(7) + R"(","reason":")" + task_reason +
-                                      R"(","reference":"eenplan:manual:1"})") == 201);
+        const auto task = service.request("POST", "/v1/tasks",
+                                          R"({"type":"mdo.invite","recipient":"school-12ab","pupil":")" + pseudonym_of(absent) +
+                                              R"(","due_date":")" + day_offset(7) + R"(","reason":")" + task_reason +
+                                              R"(","reference":"eenplan:manual:1"})", admin);
+        INFO(task.body);
+        REQUIRE(task.status == 201);
+        m.delivery_id = json_object(task.body)->getValue<std::string>("delivery_id");
         return m;
     }
 };
@@ -148,6 +152,13 @@ SCENARIO("no reason a person typed is readable in a dump of the database", "[pri
         const std::string pupil = text_of(hub.get_ok("/v1/pupils/" + made.pupil));
         CHECK(pupil.find(merge_reason) != std::string::npos);
         CHECK(pupil.find(undo_reason) != std::string::npos);
+    }
+    THEN("a retry by hand says who retried it") {
+        const auto retried = hub.service.request("POST", "/v1/deliveries/" + made.delivery_id + "/retry", "", hub.admin);
+        INFO(retried.body);
+        REQUIRE(retried.status == 200);
+        CHECK(json_object(retried.body)->getObject("changed")->getValue<std::string>("by") == "ib@school.example");
+        CHECK(text_of(hub.get_ok("/v1/deliveries/" + made.delivery_id)).find("ib@school.example") != std::string::npos);
     }
     THEN("no table, no byte of the database files and no log line holds any of them") {
         hub.service.stop();
