@@ -155,6 +155,16 @@ SCENARIO("an altered, removed or truncated audit entry is found by --verify-audi
     CHECK(intact.find("audit trail intact: 5 entries checked") != std::string::npos);
 
     auto sql = hub.store.session();
+    // The database itself refuses to change the trail; an intruder with the right to drop its
+    // triggers goes on, and that is what --verify-audit is for.
+    CHECK_THROWS(*sql << "UPDATE audit_log SET outcome = 404 WHERE sequence = 3");
+    CHECK_THROWS(*sql << "DELETE FROM audit_log WHERE sequence = 5");
+    if (hub.store.is_postgresql()) {
+        *sql << "DROP TRIGGER audit_log_no_update ON audit_log";
+    } else {
+        *sql << "DROP TRIGGER audit_log_no_update";
+        *sql << "DROP TRIGGER audit_log_no_delete";
+    }
     WHEN("one entry's outcome is changed in the database") {
         *sql << "UPDATE audit_log SET outcome = 404 WHERE sequence = 3";
         const auto [code, out] = hub.verify();
