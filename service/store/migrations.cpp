@@ -52,6 +52,16 @@ const std::vector<Migration>& embedded_migrations() {
                            split_sql_statements(content), std::move(only_for)});
         }
         std::sort(all.begin(), all.end(), [](const auto& a, const auto& b) { return a.version < b.version; });
+        // A version is applied once per store: two files under one version (a merge of two branches
+        // that both added the next number) would silently skip the second, so refuse them. Only a
+        // .sqlite/.postgresql pair may share a version.
+        for (std::size_t i = 1; i < all.size(); ++i) {
+            const Migration& a = all[i - 1];
+            const Migration& b = all[i];
+            if (a.version != b.version) continue;
+            const bool pair = !a.only_for.empty() && !b.only_for.empty() && a.only_for != b.only_for && a.name == b.name;
+            if (!pair) throw std::logic_error("two migrations share version " + std::to_string(a.version));
+        }
         return all;
     }();
     return migrations;
