@@ -102,7 +102,7 @@ Result<HubPseudonymiser> load_pseudonymiser(const Config& config) {
 
 // Seals the free text stored before sealing began (store/sealed_text_migration.hpp), once.
 void seal_stored_free_text(Database& database, const TextSealer& sealer, Poco::Logger& logger) {
-    static const std::string name = "0008_seal_free_text";
+    static const std::string name = "0009_seal_free_text";
     if (data_migration_done(database, name)) return;
     const long long columns = seal_free_text_columns(database, sealer);
     const long long plans = seal_stored_plans(database, sealer);

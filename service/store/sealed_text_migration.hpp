@@ -25,7 +25,7 @@ const std::vector<FreeTextColumn>& free_text_columns();
 // Seals what is not sealed in those columns; returns how many values it sealed.
 long long seal_free_text_columns(Database& database, const TextSealer& sealer);
 
-// The data_migrations ledger (schemas/sql/0008_sealed_text.sql).
+// The data_migrations ledger (schemas/sql/0009_sealed_text.sql).
 bool data_migration_done(Database& database, const std::string& name);
 void record_data_migration(Database& database, const std::string& name, long long changed, long long now_us);
 
