@@ -170,8 +170,8 @@ SCENARIO("no reason a person typed is readable in a dump of the database", "[pri
         for (const std::string& r : reasons) decision_reasons += r;
         CHECK(decision_reasons.find("fe1:") == 0);  // sealed, the engine's own reasons too
         const std::string dump = hub.store.everything_as_text() + hub.service.log_text();
-        for (const std::string& text : {override_reason, merge_reason, undo_reason, task_reason, std::string("in GGZ"),  // with its space: three capitals alone turn up in base32 pseudonyms by chance
-                                       
+        // "in GGZ" with its space: three capitals alone turn up in base32 pseudonyms by chance.
+        for (const std::string& text : {override_reason, merge_reason, undo_reason, task_reason, std::string("in GGZ"),
                                         std::string("Parnassia"), std::string("Fatima"), std::string("tweeling"),
                                         std::string("gedetineerd")}) {
             INFO(text);
