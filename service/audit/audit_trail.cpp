@@ -114,7 +114,8 @@ AuditTrail::Verification AuditTrail::verify() {
         for (;;) {
             int seen = 0;
             soci::rowset<soci::row> rows =
-                (sql.prepare << std::string(columns) + "WHERE sequence > :after AND sequence <= :head ORDER BY sequence LIMIT :n",
+                (sql.prepare << std::string(columns) +
+                                    "WHERE sequence > :after AND sequence <= :head ORDER BY sequence LIMIT :n",
                  soci::use(after), soci::use(head_sequence), soci::use(batch));
             for (const soci::row& row : rows) {
                 const audit::ChainedEntry stored = entry_of(row);

@@ -29,8 +29,8 @@ public:
                                           const std::string& object_id = {});
 
     struct Verification {
-        std::int64_t checked = 0;               // entries that hold, from the first on
-        std::int64_t written = 0;               // entries the head says were written
+        std::int64_t checked = 0;                 // entries that hold, from the first on
+        std::int64_t written = 0;                 // entries the head says were written
         std::optional<audit::ChainBreak> broken;  // the first broken link, if any
     };
     // Reads the whole trail in batches and checks every link.

@@ -42,14 +42,19 @@ void AuditTrailHandler::serve(Poco::Net::HTTPServerRequest& request, Poco::Net::
     for (const auto& [key, value] : Poco::URI(request.getURI()).getQueryParameters()) {
         if (key == "after") {
             const auto n = whole_number(value, 0, 1'000'000'000'000'000LL);
-            if (n) after = *n;
-            else problems.push_back({"/after", "must be a sequence number, 0 or more"});
+            if (n)
+                after = *n;
+            else
+                problems.push_back({"/after", "must be a sequence number, 0 or more"});
         } else if (key == "limit") {
             const auto n = whole_number(value, 1, 1000);
-            if (n) limit = static_cast<int>(*n);
-            else problems.push_back({"/limit", "must be 1 to 1000"});
+            if (n)
+                limit = static_cast<int>(*n);
+            else
+                problems.push_back({"/limit", "must be 1 to 1000"});
         } else if (key == "actor") {
-            if (value.empty() || value.size() > 256) problems.push_back({"/actor", "must be a token subject of 1 to 256 characters"});
+            if (value.empty() || value.size() > 256)
+                problems.push_back({"/actor", "must be a token subject of 1 to 256 characters"});
             actor = value;
         } else if (key == "object") {
             if (!uuid_shaped(value)) problems.push_back({"/object", "must be an id the hub made"});

@@ -7,10 +7,8 @@ namespace eenplan::service {
 
 const std::vector<FreeTextColumn>& free_text_columns() {
     static const std::vector<FreeTextColumn> columns{
-        {"pupil_merges", "merge_id", "reason"},
-        {"pupil_merges", "merge_id", "undo_reason"},
-        {"link_reviews", "review_id", "reason"},
-        {"tasks", "task_id", "reason"},
+        {"pupil_merges", "merge_id", "reason"},      {"pupil_merges", "merge_id", "undo_reason"},
+        {"link_reviews", "review_id", "reason"},     {"tasks", "task_id", "reason"},
         {"plan_decisions", "decision_id", "reason"},
     };
     return columns;
@@ -27,14 +25,15 @@ long long seal_free_text_columns(Database& database, const TextSealer& sealer) {
         const std::string select = "SELECT " + id_column + ", " + column + " FROM " + table + " WHERE " + column +
                                    " IS NOT NULL AND " + column + " NOT LIKE 'fe1:%' ORDER BY " + id_column +
                                    " LIMIT " + std::to_string(batch);
-        const std::string update = "UPDATE " + table + " SET " + column + " = :sealed WHERE " + id_column +
-                                   " = :id AND " + column + " = :old";
+        const std::string update =
+            "UPDATE " + table + " SET " + column + " = :sealed WHERE " + id_column + " = :id AND " + column + " = :old";
         for (;;) {
             const long long done = database.with_session([&](soci::session& sql) {
                 return in_write_transaction(sql, database.backend(), [&]() -> long long {
                     std::vector<std::pair<std::string, std::string>> rows;
                     soci::rowset<soci::row> found = (sql.prepare << select);
-                    for (const soci::row& row : found) rows.emplace_back(row.get<std::string>(0), row.get<std::string>(1));
+                    for (const soci::row& row : found)
+                        rows.emplace_back(row.get<std::string>(0), row.get<std::string>(1));
                     for (const auto& [id, text] : rows) {
                         const std::string value = sealer.seal(table, id, column, text);
                         sql << update, soci::use(value), soci::use(id), soci::use(text);

@@ -28,7 +28,8 @@ struct AuditHub {
     }
 
     std::string enrol(const std::string& bsn) {
-        eenplan::integration::WebhookSender sender({service.signals_url(school_a().id), std::nullopt, std::chrono::seconds(10)});
+        eenplan::integration::WebhookSender sender(
+            {service.signals_url(school_a().id), std::nullopt, std::chrono::seconds(10)});
         const auto r = sender.post("msg_" + std::to_string(++sent), Poco::Timestamp().epochTime(),
                                    enrolment(bsn_subject(bsn)), school_a().secret_bytes());
         REQUIRE(r.status == 202);
@@ -57,9 +58,12 @@ struct Seen {
 Seen seen(const Poco::JSON::Object::Ptr& e) {
     std::string ids;
     const auto list = e->getArray("object_ids");
-    for (std::size_t i = 0; i < list->size(); ++i) ids += (i ? "," : "") + list->getElement<std::string>(static_cast<unsigned>(i));
-    return {e->getValue<std::string>("actor"), e->optValue<std::string>("on_behalf_of", ""), e->getValue<std::string>("role"),
-            e->getValue<std::string>("method"), e->getValue<std::string>("route"), ids, e->getValue<int>("outcome")};
+    for (std::size_t i = 0; i < list->size(); ++i)
+        ids += (i ? "," : "") + list->getElement<std::string>(static_cast<unsigned>(i));
+    return {e->getValue<std::string>("actor"), e->optValue<std::string>("on_behalf_of", ""),
+            e->getValue<std::string>("role"),  e->getValue<std::string>("method"),
+            e->getValue<std::string>("route"), ids,
+            e->getValue<int>("outcome")};
 }
 
 }  // namespace
@@ -78,8 +82,10 @@ SCENARIO("every admin and privacy-officer request is in the audit trail, reads i
         REQUIRE(merged.status == 201);
         const std::string merge_id = json_object(merged.body)->getValue<std::string>("merge_id");
         // Refused: a privacy officer may not merge (403, in the trail); no token at all (401, not).
-        REQUIRE(hub.service.request("POST", "/v1/pupils/" + pupil + "/merge",
-                                    R"({"with":")" + other + R"(","reason":"x"})", hub.officer).status == 403);
+        REQUIRE(hub.service
+                    .request("POST", "/v1/pupils/" + pupil + "/merge", R"({"with":")" + other + R"(","reason":"x"})",
+                             hub.officer)
+                    .status == 403);
         REQUIRE(hub.service.request("GET", "/v1/pupils/" + pupil, "", "").status == 401);
         // An admin may not read the trail (403, in the trail).
         REQUIRE(hub.service.request("GET", "/v1/audit", "", hub.admin).status == 403);
@@ -221,7 +227,8 @@ SCENARIO("no number or name a caller puts in a path or query reaches the audit t
 
     auto sql = hub.store.session();
     std::string dump;
-    soci::rowset<soci::row> rows = (sql->prepare << "SELECT actor, on_behalf_of, role, method, route, object_ids FROM audit_log");
+    soci::rowset<soci::row> rows =
+        (sql->prepare << "SELECT actor, on_behalf_of, role, method, route, object_ids FROM audit_log");
     int count = 0;
     for (const soci::row& row : rows) {
         ++count;

@@ -59,7 +59,8 @@ struct ReasonHub {
 
     std::string accept(const TestSource& source, const std::string& body) {
         integration::WebhookSender sender({service.signals_url(source.id), std::nullopt, std::chrono::seconds(10)});
-        const auto r = sender.post("msg_r_" + std::to_string(++sent), Poco::Timestamp().epochTime(), body, source.secret_bytes());
+        const auto r =
+            sender.post("msg_r_" + std::to_string(++sent), Poco::Timestamp().epochTime(), body, source.secret_bytes());
         INFO(r.body);
         REQUIRE(r.status == 202);
         return json_object(r.body)->getValue<std::string>("signal_id");
@@ -73,18 +74,22 @@ struct ReasonHub {
     std::string pseudonym_of(const std::string& signal_id) {
         auto sql = store.session();
         std::string pseudonym;
-        *sql << "SELECT subject_pseudonym FROM signals WHERE signal_id = :s", soci::use(signal_id), soci::into(pseudonym);
+        *sql << "SELECT subject_pseudonym FROM signals WHERE signal_id = :s", soci::use(signal_id),
+            soci::into(pseudonym);
         return pseudonym;
     }
     // The family plan once the plan worker applied the signal.
     std::string family_after(const std::string& signal_id) {
-        REQUIRE(eventually([&] {
-            auto sql = store.session();
-            long long planned = 0;
-            soci::indicator ind = soci::i_null;
-            *sql << "SELECT planned_at_us FROM signals WHERE signal_id = :s", soci::use(signal_id), soci::into(planned, ind);
-            return ind == soci::i_ok;
-        }, 20));
+        REQUIRE(eventually(
+            [&] {
+                auto sql = store.session();
+                long long planned = 0;
+                soci::indicator ind = soci::i_null;
+                *sql << "SELECT planned_at_us FROM signals WHERE signal_id = :s", soci::use(signal_id),
+                    soci::into(planned, ind);
+                return ind == soci::i_ok;
+            },
+            20));
         auto sql = store.session();
         const std::string pupil = pupil_of(signal_id);
         std::string family;
@@ -117,18 +122,21 @@ struct ReasonHub {
         const std::string absent = accept(school_a(), absence(bsn_subject(bsn), 35));
         m.family = family_after(absent);
         m.pupil = pupil_of(absent);
-        REQUIRE(post("/v1/plans/" + m.family + "/overrides", R"({"kind":"skip_step","reason":")" + override_reason + R"("})") == 201);
+        REQUIRE(post("/v1/plans/" + m.family + "/overrides",
+                     R"({"kind":"skip_step","reason":")" + override_reason + R"("})") == 201);
         m.other = pupil_of(accept(school_a(), enrolment(bsn_subject(simulators::synthetic_bsn(811)))));
-        const auto merged = service.request("POST", "/v1/pupils/" + m.pupil + "/merge",
-                                            R"({"with":")" + m.other + R"(","reason":")" + merge_reason + R"("})", admin);
+        const auto merged =
+            service.request("POST", "/v1/pupils/" + m.pupil + "/merge",
+                            R"({"with":")" + m.other + R"(","reason":")" + merge_reason + R"("})", admin);
         INFO(merged.body);
         REQUIRE(merged.status == 201);
         m.merge_id = json_object(merged.body)->getValue<std::string>("merge_id");
         REQUIRE(post("/v1/merges/" + m.merge_id + "/undo", R"({"reason":")" + undo_reason + R"("})") == 200);
         const auto task = service.request("POST", "/v1/tasks",
-                                          R"({"type":"mdo.invite","recipient":"school-12ab","pupil":")" + pseudonym_of(absent) +
-                                              R"(","due_date":")" + day_offset(7) + R"(","reason":")" + task_reason +
-                                              R"(","reference":"eenplan:manual:1"})", admin);
+                                          R"({"type":"mdo.invite","recipient":"school-12ab","pupil":")" +
+                                              pseudonym_of(absent) + R"(","due_date":")" + day_offset(7) +
+                                              R"(","reason":")" + task_reason + R"(","reference":"eenplan:manual:1"})",
+                                          admin);
         INFO(task.body);
         REQUIRE(task.status == 201);
         m.delivery_id = json_object(task.body)->getValue<std::string>("delivery_id");
@@ -154,7 +162,8 @@ SCENARIO("no reason a person typed is readable in a dump of the database", "[pri
         CHECK(pupil.find(undo_reason) != std::string::npos);
     }
     THEN("a retry by hand says who retried it") {
-        const auto retried = hub.service.request("POST", "/v1/deliveries/" + made.delivery_id + "/retry", "", hub.admin);
+        const auto retried =
+            hub.service.request("POST", "/v1/deliveries/" + made.delivery_id + "/retry", "", hub.admin);
         INFO(retried.body);
         REQUIRE(retried.status == 200);
         CHECK(json_object(retried.body)->getObject("changed")->getValue<std::string>("by") == "ib@school.example");
@@ -171,9 +180,9 @@ SCENARIO("no reason a person typed is readable in a dump of the database", "[pri
         CHECK(decision_reasons.find("fe1:") == 0);  // sealed, the engine's own reasons too
         const std::string dump = hub.store.everything_as_text() + hub.service.log_text();
         // "in GGZ" with its space: three capitals alone turn up in base32 pseudonyms by chance.
-        for (const std::string& text : {override_reason, merge_reason, undo_reason, task_reason, std::string("in GGZ"),
-                                        std::string("Parnassia"), std::string("Fatima"), std::string("tweeling"),
-                                        std::string("gedetineerd")}) {
+        for (const std::string& text :
+             {override_reason, merge_reason, undo_reason, task_reason, std::string("in GGZ"), std::string("Parnassia"),
+              std::string("Fatima"), std::string("tweeling"), std::string("gedetineerd")}) {
             INFO(text);
             CHECK(dump.find(text) == std::string::npos);
         }

@@ -23,8 +23,15 @@ std::vector<ChainedEntry> make_chain(const KeyRing& keys, int n) {
     std::vector<ChainedEntry> chain;
     std::string previous(genesis_hash);
     for (int i = 1; i <= n; ++i) {
-        AuditEntry e{i, 1'700'000'000'000'000LL + i, "ib@school.example", i % 2 ? "leerplicht" : "", "admin", "GET",
-                     "/v1/pupils/{pupilId}", {"3f0c5e1a-0000-4000-8000-00000000000" + std::to_string(i)}, 200};
+        AuditEntry e{i,
+                     1'700'000'000'000'000LL + i,
+                     "ib@school.example",
+                     i % 2 ? "leerplicht" : "",
+                     "admin",
+                     "GET",
+                     "/v1/pupils/{pupilId}",
+                     {"3f0c5e1a-0000-4000-8000-00000000000" + std::to_string(i)},
+                     200};
         chain.push_back(audit::chain(keys, previous, e));
         previous = chain.back().hash;
     }

@@ -25,9 +25,9 @@ SCENARIO("a sealed reason opens only for its own table, row and column", "[priva
     CHECK(sealer.open("pupil_merges", "m-1", "reason", sealed).value() == reason);
     CHECK(sealer.sealed_here("pupil_merges", "m-1", "reason", sealed));
 
-    CHECK_FALSE(sealer.open("pupil_merges", "m-2", "reason", sealed).ok());        // another row
-    CHECK_FALSE(sealer.open("pupil_merges", "m-1", "undo_reason", sealed).ok());   // another column
-    CHECK_FALSE(sealer.open("link_reviews", "m-1", "reason", sealed).ok());        // another table
+    CHECK_FALSE(sealer.open("pupil_merges", "m-2", "reason", sealed).ok());                  // another row
+    CHECK_FALSE(sealer.open("pupil_merges", "m-1", "undo_reason", sealed).ok());             // another column
+    CHECK_FALSE(sealer.open("link_reviews", "m-1", "reason", sealed).ok());                  // another table
     CHECK_FALSE(TextSealer(ring_of(4)).open("pupil_merges", "m-1", "reason", sealed).ok());  // another key
     CHECK(sealer.open_or_placeholder("pupil_merges", "m-2", "reason", sealed) == unreadable_text);
     CHECK_FALSE(sealer.sealed_here("pupil_merges", "m-2", "reason", sealed));

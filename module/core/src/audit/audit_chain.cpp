@@ -67,15 +67,17 @@ std::optional<ChainBreak> ChainVerifier::next(const ChainedEntry& stored) {
     const std::int64_t sequence = stored.entry.sequence;
     if (sequence != last_sequence_ + 1) {
         broken_ = ChainBreak{last_sequence_ + 1, "entry " + std::to_string(last_sequence_ + 1) +
-                                                     " is missing (the next stored entry is " + std::to_string(sequence) + ")"};
+                                                     " is missing (the next stored entry is " +
+                                                     std::to_string(sequence) + ")"};
     } else if (!same(stored.previous_hash, last_hash_)) {
-        broken_ = ChainBreak{sequence, "entry " + std::to_string(sequence) +
-                                           " does not point at the hash of the entry before it"};
+        broken_ = ChainBreak{
+            sequence, "entry " + std::to_string(sequence) + " does not point at the hash of the entry before it"};
     } else if (const VersionedKey* key = keys_.find(stored.key_version); key == nullptr) {
         broken_ = ChainBreak{sequence, "entry " + std::to_string(sequence) + " names key version " +
                                            std::to_string(stored.key_version) + ", which this hub does not hold"};
     } else if (!same(chain_hash(*key, stored.previous_hash, stored.entry), stored.hash)) {
-        broken_ = ChainBreak{sequence, "entry " + std::to_string(sequence) + " was altered: its hash does not match its contents"};
+        broken_ = ChainBreak{
+            sequence, "entry " + std::to_string(sequence) + " was altered: its hash does not match its contents"};
     }
     if (broken_) return broken_;
     last_sequence_ = sequence;
@@ -86,8 +88,8 @@ std::optional<ChainBreak> ChainVerifier::next(const ChainedEntry& stored) {
 std::optional<ChainBreak> ChainVerifier::finish(std::int64_t head_sequence, std::string_view head_hash) {
     if (broken_) return broken_;
     if (head_sequence != last_sequence_) {
-        broken_ = ChainBreak{last_sequence_ + 1, "the trail ends at entry " + std::to_string(last_sequence_) +
-                                                     " but " + std::to_string(head_sequence) + " were written"};
+        broken_ = ChainBreak{last_sequence_ + 1, "the trail ends at entry " + std::to_string(last_sequence_) + " but " +
+                                                     std::to_string(head_sequence) + " were written"};
     } else if (!same(head_hash, last_hash_)) {
         broken_ = ChainBreak{last_sequence_, "the last entry is not the one last written"};
     }

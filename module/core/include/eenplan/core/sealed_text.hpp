@@ -29,8 +29,8 @@ public:
     [[nodiscard]] Result<std::string> open(std::string_view table, std::string_view row, std::string_view column,
                                            std::string_view stored) const;
     // For views: the text, or a fixed placeholder when it does not open (never the stored value).
-    [[nodiscard]] std::string open_or_placeholder(std::string_view table, std::string_view row,
-                                                  std::string_view column, std::string_view stored) const;
+    [[nodiscard]] std::string open_or_placeholder(std::string_view table, std::string_view row, std::string_view column,
+                                                  std::string_view stored) const;
     // True when `stored` is a value sealed for exactly this place under a key of this ring: the
     // migration that seals old rows leaves those alone and seals everything else.
     [[nodiscard]] bool sealed_here(std::string_view table, std::string_view row, std::string_view column,

@@ -21,21 +21,20 @@
 
 namespace eenplan::audit {
 
-inline constexpr std::string_view genesis_hash =
-    "0000000000000000000000000000000000000000000000000000000000000000";
+inline constexpr std::string_view genesis_hash = "0000000000000000000000000000000000000000000000000000000000000000";
 
 // One request to the admin or audit API: who, on whose behalf, in which role, what, when, and how
 // it ended. Only ids the hub made and route patterns: never a query value or a body.
 struct AuditEntry {
-    std::int64_t sequence = 0;        // 1, 2, 3, ... without gaps
-    std::int64_t at_us = 0;           // microseconds since the Unix epoch, UTC
-    std::string actor;                // the token's subject
-    std::string on_behalf_of;         // the token's "on_behalf_of", empty when it names none
-    std::string role;                 // the role that granted access, or every role when refused
-    std::string method;               // "GET", "POST"
-    std::string route;                // the route pattern, e.g. "/v1/pupils/{pupilId}"
+    std::int64_t sequence = 0;            // 1, 2, 3, ... without gaps
+    std::int64_t at_us = 0;               // microseconds since the Unix epoch, UTC
+    std::string actor;                    // the token's subject
+    std::string on_behalf_of;             // the token's "on_behalf_of", empty when it names none
+    std::string role;                     // the role that granted access, or every role when refused
+    std::string method;                   // "GET", "POST"
+    std::string route;                    // the route pattern, e.g. "/v1/pupils/{pupilId}"
     std::vector<std::string> object_ids;  // the ids the request named or made
-    int outcome = 0;                  // the HTTP status answered
+    int outcome = 0;                      // the HTTP status answered
 
     friend bool operator==(const AuditEntry&, const AuditEntry&) = default;
 };
