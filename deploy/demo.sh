@@ -19,6 +19,7 @@ cd "$work"
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 30 -subj "/CN=localhost" \
   -addext "subjectAltName=DNS:localhost,IP:127.0.0.1" -keyout tls/server.key -out tls/server.crt 2>/dev/null
 openssl rand -hex 32 > keys/hub-pseudonym-v1.key
+openssl rand -hex 32 > keys/data-v1.key  # the tenant data key: reasons encrypted, the audit chain keyed
 # The polymorphic master keys; the printed public key is all a school needs to pseudonymise at source.
 public_key=$("$build/service/eenplan-keys" generate keys/polymorphic-master.yaml)
 secret_a="whsec_$(openssl rand -base64 32)"
@@ -31,6 +32,7 @@ listen:
 database: {backend: sqlite, connection: "db=eenplan.db"}
 keys:
   pseudonym_keys: [{version: 1, file: keys/hub-pseudonym-v1.key}]
+  data_keys: [{version: 1, file: keys/data-v1.key}]
   polymorphic_master_key: keys/polymorphic-master.yaml
 logging: {level: information, file: service.log}
 routeboek: $root/deploy/config/routeboek-haaglanden-po.yaml

@@ -17,9 +17,11 @@
 #include <Poco/Net/ServerSocket.h>
 #include <Poco/Timestamp.h>
 #include <Poco/Util/HelpFormatter.h>
+#include <Poco/Timestamp.h>
 #include <Poco/Util/IntValidator.h>
 
 #include "app/progress_bar.hpp"
+#include "audit/audit_trail.hpp"
 #include "common/ids.hpp"
 #include "common/log_event.hpp"
 #include "common/system_clock.hpp"
@@ -47,6 +49,7 @@
 #include "routeboek/school_calendar_loader.hpp"
 #include "plan/reconciler.hpp"
 #include "store/database.hpp"
+#include "store/sealed_text_migration.hpp"
 #include "store/signal_store.hpp"
 
 namespace eenplan::service {
@@ -124,6 +127,7 @@ struct Startup {
     Config config;
     HubPseudonymiser pseudonymiser;
     std::optional<linkage::RecordEncoder> encoder;  // null without a linkage key
+    DataKeys data_keys;  // seals free text and keys the audit chain
     AdminAuth auth;
     std::optional<routeboek::Routeboek> routeboek;  // no plans without one
     std::unique_ptr<routeboek::SchoolCalendar> calendar;
@@ -150,6 +154,11 @@ std::optional<Startup> load_startup(const std::string& config_path) {
         }
         encoder.emplace(key.value());
     }
+    auto data_keys = load_data_keys(config.value());
+    if (!data_keys) {
+        print_problems(config_path, data_keys.problems());
+        return std::nullopt;
+    }
     auto auth = AdminAuth::from_file(config->admin.jwt_secret_file);
     if (!auth) {
         print_problems(config_path, auth.problems());
@@ -168,7 +177,7 @@ std::optional<Startup> load_startup(const std::string& config_path) {
     auto calendar = load_configured_school_calendar(config->school_calendar);
     if (!calendar) return std::nullopt;
     return Startup{std::move(config).value(), std::move(pseudonymiser).value(), std::move(encoder),
-                   std::move(auth).value(), std::move(routeboek), std::move(*calendar)};
+                   std::move(data_keys).value(), std::move(auth).value(), std::move(routeboek), std::move(*calendar)};
 }
 
 // --repseudonymise: every stored pseudonym to the current key version, with a progress bar.
@@ -190,18 +199,19 @@ int repseudonymise_all(Database& database, const HubPseudonymiser& pseudonymiser
 // ingest pipeline and its authentication step, the record views, the outbox and its dispatcher,
 // the plan worker when a routeboek is configured, and what the HTTP handlers may reach.
 struct RunningService {
-    RunningService(const Startup& startup, Database& database, Poco::Logger& logger)
+    RunningService(const Startup& startup, Database& database, const TextSealer& sealer, AuditTrail& audit,
+                   Poco::Logger& logger)
         : manual_clock(startup.config.testing.manual_clock ? std::make_unique<ManualClock>(system_clock().now())
                                                              : nullptr),
           clock(manual_clock ? static_cast<const Clock&>(*manual_clock) : system_clock()),
           signals(database),
-          records(database, startup.config.linkage),
+          records(database, startup.config.linkage, sealer),
           ingest(signals, startup.pseudonymiser, records, startup.encoder ? &*startup.encoder : nullptr, stored_signals),
           authenticator(startup.config),
-          views(database),
-          record_admin(database),
+          views(database, sealer),
+          record_admin(database, sealer),
           outbox_store(database, new_uuid()),
-          outbox(startup.config, startup.pseudonymiser.ring().current()),
+          outbox(startup.config, startup.pseudonymiser.ring().current(), sealer),
           dispatcher(startup.config, outbox_store, clock, metrics, logger),
           notifications(database, authenticator, ingest, logger),
           notification_worker(notifications, zaken_api, [this] { return clock.now_us(); }),
@@ -210,11 +220,12 @@ struct RunningService {
                   logger, views, record_admin, startup.auth, &delivery} {
         context.authenticator = &authenticator;
         context.notifications = &notifications;
+        context.audit = &audit;
         context.clock = &clock;
         context.test_clock = manual_clock.get();
         notifications.on_accepted([this] { notification_worker.wake(); });
         if (startup.routeboek) {
-            plans.emplace(database, *startup.routeboek, &outbox, clock, logger, startup.calendar.get());
+            plans.emplace(database, *startup.routeboek, &outbox, clock, sealer, logger, startup.calendar.get());
             plans->set_metrics(&metrics);
             plan_views.emplace(*plans);
             context.plans = &*plan_views;
@@ -301,9 +312,9 @@ Poco::Net::HTTPServerParams* server_params(const ListenConfig& listen) {
 }
 
 // Listens and runs until `wait_for_termination` returns, then stops in order.
-void serve(const Startup& startup, Database& database, Poco::Logger& logger,
-           const std::function<void()>& wait_for_termination) {
-    RunningService service(startup, database, logger);
+void serve(const Startup& startup, Database& database, const TextSealer& sealer, AuditTrail& audit,
+           Poco::Logger& logger, const std::function<void()>& wait_for_termination) {
+    RunningService service(startup, database, sealer, audit, logger);
     if (needs_ssl(startup.config)) Poco::Net::initializeSSL();
     Poco::Net::HTTPServer server(new Router(service.context), make_socket(startup.config.listen),
                                  server_params(startup.config.listen));
@@ -316,6 +327,29 @@ void serve(const Startup& startup, Database& database, Poco::Logger& logger,
     server.stopAll(false);
     service.stop();
     log_event(logger, Poco::Message::PRIO_NOTICE, "eenplan", "service.stopped", "stopped");
+}
+
+// Seals the free text stored before sealing began (store/sealed_text_migration.hpp), once.
+void seal_stored_free_text(Database& database, const TextSealer& sealer, Poco::Logger& logger) {
+    static const std::string name = "0009_seal_free_text";
+    if (data_migration_done(database, name)) return;
+    const long long columns = seal_free_text_columns(database, sealer);
+    const long long plans = seal_stored_plans(database, sealer);
+    record_data_migration(database, name, columns + plans, system_clock().now_us());
+    log_event(logger, Poco::Message::PRIO_NOTICE, "eenplan", "store.free_text_sealed",
+              "free text stored before sealing is sealed", {{"count", std::to_string(columns + plans)}});
+}
+
+// --verify-audit: 0 when every link holds, 65 (EX_DATAERR) with the first broken link otherwise.
+int verify_audit_trail(AuditTrail& audit) {
+    const auto result = audit.verify();
+    if (!result.broken) {
+        std::cout << "audit trail intact: " << result.checked << " entries checked\n";
+        return Poco::Util::Application::EXIT_OK;
+    }
+    std::cout << "audit trail broken at entry " << result.broken->sequence << ": " << result.broken->detail << " ("
+              << result.checked << " of " << result.written << " entries hold before it)\n";
+    return Poco::Util::Application::EXIT_DATAERR;
 }
 
 }  // namespace
@@ -333,6 +367,8 @@ void ServiceApplication::defineOptions(Poco::Util::OptionSet& options) {
                           .callback(Poco::Util::OptionCallback<ServiceApplication>(this, &ServiceApplication::handle_flag)));
     options.addOption(Option("repseudonymise", "",
                              "move every stored pseudonym to the current key version (after a rotation), then exit")
+                          .callback(Poco::Util::OptionCallback<ServiceApplication>(this, &ServiceApplication::handle_flag)));
+    options.addOption(Option("verify-audit", "", "check every link of the audit trail, report the first broken one, then exit")
                           .callback(Poco::Util::OptionCallback<ServiceApplication>(this, &ServiceApplication::handle_flag)));
 }
 
@@ -353,6 +389,7 @@ void ServiceApplication::handle_flag(const std::string& name, const std::string&
     if (name == "check-config") check_only_ = true;
     if (name == "migrate") migrate_only_ = true;
     if (name == "repseudonymise") repseudonymise_ = true;
+    if (name == "verify-audit") verify_audit_ = true;
 }
 
 int ServiceApplication::main(const std::vector<std::string>&) {
@@ -374,9 +411,17 @@ int ServiceApplication::main(const std::vector<std::string>&) {
         const int applied = database.migrate();
         log_event(logger, Poco::Message::PRIO_INFORMATION, "eenplan", "store.migrated", "migrations applied",
                   {{"count", std::to_string(applied)}});
+        const TextSealer sealer(startup->data_keys.ring);
+        seal_stored_free_text(database, sealer, logger);
         if (migrate_only_) return EXIT_OK;
+        AuditTrail audit(database, startup->data_keys.ring);
+        if (verify_audit_) return verify_audit_trail(audit);
+        if (startup->data_keys.derived) {
+            log_event(logger, Poco::Message::PRIO_WARNING, "eenplan", "keys.data_keys_derived",
+                      "no keys.data_keys: free text and the audit chain use keys derived from the pseudonym keys");
+        }
         if (repseudonymise_) return repseudonymise_all(database, startup->pseudonymiser, logger);
-        serve(*startup, database, logger, [this] { waitForTerminationRequest(); });
+        serve(*startup, database, sealer, audit, logger, [this] { waitForTerminationRequest(); });
     } catch (const StoreUnavailable& error) {
         log_event(logger, Poco::Message::PRIO_FATAL, "eenplan", "service.failed",
                   "cannot start: the database is unavailable", {{"error", loggable_error(error)}});

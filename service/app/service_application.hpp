@@ -23,6 +23,7 @@ private:
     bool check_only_ = false;
     bool migrate_only_ = false;
     bool repseudonymise_ = false;
+    bool verify_audit_ = false;
     std::string config_path_;
 };
 

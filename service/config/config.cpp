@@ -189,6 +189,12 @@ void parse_keys(const YAML::Node& root, const std::string& base_dir, Config& con
         config.pseudonym_keys.push_back({version, resolve(keys[i]["file"].as<std::string>(), base_dir)});
     }
 
+    const YAML::Node data_keys = root["keys"]["data_keys"];  // field encryption and the audit chain
+    for (std::size_t i = 0; i < data_keys.size(); ++i) {
+        config.data_keys.push_back({data_keys[i]["version"].as<std::uint32_t>(),
+                                    resolve(data_keys[i]["file"].as<std::string>(), base_dir)});
+    }
+
     if (const YAML::Node master = root["keys"]["polymorphic_master_key"]) {
         config.polymorphic_master_key = resolve(master.as<std::string>(), base_dir);
     }

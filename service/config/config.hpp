@@ -135,6 +135,9 @@ struct Config {
     ListenConfig listen;
     DatabaseConfig database;
     std::vector<KeyFile> pseudonym_keys;
+    // The tenant data key ring (32 bytes each): field encryption of free text and the audit chain.
+    // Without it both use keys derived from the pseudonym keys (identity/key_files.hpp).
+    std::vector<KeyFile> data_keys;
     std::optional<std::string> polymorphic_master_key;  // path of the master key file
     LoggingConfig logging;
     IngestConfig ingest;

@@ -138,21 +138,41 @@ std::variant<AdminIdentity, AdminRefusal> AdminAuth::authenticate(const std::str
     const std::string subject = claims->get("sub").isString() ? claims->getValue<std::string>("sub") : std::string();
     if (subject.empty()) return AdminRefusal{401, "the token names no subject (sub)"};
 
+    const std::string on_behalf_of =
+        claims->get("on_behalf_of").isString() ? claims->getValue<std::string>("on_behalf_of") : std::string();
+    std::string roles_held;
     bool admin = false;
     bool privacy_officer = false;
+    bool auditor = false;
     if (claims->isArray("roles")) {
         const auto roles = claims->getArray("roles");
         for (std::size_t i = 0; i < roles->size(); ++i) {
             const std::string role = roles->get(static_cast<unsigned>(i)).toString();
             admin = admin || role == "admin";
             privacy_officer = privacy_officer || role == "privacy_officer";
+            auditor = auditor || role == "auditor";
+            if (role == "admin" || role == "privacy_officer" || role == "auditor") {
+                roles_held += (roles_held.empty() ? "" : ",") + role;
+            }
         }
     }
-    if (access == AdminAccess::write && !admin) return AdminRefusal{403, "this needs the admin role"};
-    if (access == AdminAccess::read && !admin && !privacy_officer) {
-        return AdminRefusal{403, "this needs the admin or privacy_officer role"};
+    const auto refuse = [&](std::string detail) {
+        return AdminRefusal{403, std::move(detail), subject, on_behalf_of, roles_held};
+    };
+    switch (access) {
+        case AdminAccess::write:
+            if (!admin) return refuse("this needs the admin role");
+            return AdminIdentity{subject, on_behalf_of, "admin"};
+        case AdminAccess::read:
+            if (admin) return AdminIdentity{subject, on_behalf_of, "admin"};
+            if (privacy_officer) return AdminIdentity{subject, on_behalf_of, "privacy_officer"};
+            return refuse("this needs the admin or privacy_officer role");
+        case AdminAccess::audit:
+            if (privacy_officer) return AdminIdentity{subject, on_behalf_of, "privacy_officer"};
+            if (auditor) return AdminIdentity{subject, on_behalf_of, "auditor"};
+            return refuse("this needs the privacy_officer or auditor role");
     }
-    return AdminIdentity{subject};
+    return refuse("this access is not known");
 }
 
 }  // namespace eenplan::service

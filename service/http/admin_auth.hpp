@@ -3,7 +3,9 @@
 // comparison is not constant-time): "iss" and "aud" as expected, a numeric "exp" in the future
 // and at most max_lifetime_s away, "nbf" (if present) not in the future, a "sub" (who acts,
 // recorded with every decision) and a "roles" claim. Reading records needs "admin" or "privacy_officer"; changing
-// them (decisions, merges) needs "admin".
+// them (decisions, merges) needs "admin"; reading the audit trail needs "privacy_officer" or "auditor".
+// An optional string claim "on_behalf_of" names whom the subject acts for (NEN 7513); it is recorded
+// in the audit trail with the subject.
 #pragma once
 
 #include <cstdint>
@@ -15,15 +17,26 @@
 
 namespace eenplan::service {
 
-enum class AdminAccess { read, write };
+enum class AdminAccess { read, write, audit };
 
 struct AdminIdentity {
     std::string subject;
+    std::string on_behalf_of;  // empty when the token names no one
+    std::string role;          // the role that granted this access
 };
 
 struct AdminRefusal {
+    AdminRefusal(int status_, std::string detail_) : status(status_), detail(std::move(detail_)) {}
+    AdminRefusal(int status_, std::string detail_, std::string subject_, std::string on_behalf_of_, std::string roles_)
+        : status(status_), detail(std::move(detail_)), subject(std::move(subject_)),
+          on_behalf_of(std::move(on_behalf_of_)), roles(std::move(roles_)) {}
+
     int status;          // 401 (who are you?) or 403 (not allowed)
     std::string detail;  // one sentence, nothing from the token
+    // 403 only: who was refused, on whose behalf, and the roles the token holds (comma-separated).
+    std::string subject;
+    std::string on_behalf_of;
+    std::string roles;
 };
 
 // What a token must say besides its signature.

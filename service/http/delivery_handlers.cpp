@@ -36,6 +36,12 @@ Poco::JSON::Object::Ptr delivery_json(const DeliveryView& d) {
     o->set("correlation_id", d.correlation_id);
     o->set("created_at_us", static_cast<Poco::Int64>(d.created_at_us));
     o->set("updated_at_us", static_cast<Poco::Int64>(d.updated_at_us));
+    if (d.changed_by) {
+        Poco::JSON::Object::Ptr changed = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+        changed->set("by", *d.changed_by);
+        if (d.changed_at_us) changed->set("at_us", static_cast<Poco::Int64>(*d.changed_at_us));
+        o->set("changed", changed);
+    }
     return o;
 }
 
@@ -91,6 +97,8 @@ void TaskCreateHandler::serve(Poco::Net::HTTPServerRequest& request, Poco::Net::
                                        "the task cannot be sent as it is", task.problems()});
     }
     delivery.dispatcher.wake();
+    note_object(task->task_id);
+    note_object(task->delivery_id);
     log_admin(context_, "task.created", task->delivery_id, task->task_id, draft.correlation_id);
     Poco::JSON::Object::Ptr out = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
     out->set("task_id", task->task_id);
@@ -150,7 +158,8 @@ void DeliveryHandler::serve(Poco::Net::HTTPServerRequest&, Poco::Net::HTTPServer
 void DeliveryActionHandler::serve(Poco::Net::HTTPServerRequest&, Poco::Net::HTTPServerResponse& response) {
     DeliveryServices& delivery = services(context_);
     const std::int64_t now = context_.clock->now_us();
-    const ChangeOutcome outcome = action_ == "retry" ? delivery.store.retry(id_, now) : delivery.store.cancel(id_, now);
+    const ChangeOutcome outcome = action_ == "retry" ? delivery.store.retry(id_, now, actor_.subject)
+                                                          : delivery.store.cancel(id_, now, actor_.subject);
     if (outcome == ChangeOutcome::not_found) {
         return send_not_found(response, "no delivery with this id");
     }

@@ -12,10 +12,11 @@
 
 namespace eenplan::service {
 
-// Authenticates, then serves. Subclasses read `actor_` for who acts.
+// Serves a request the route handler has authenticated (and audits) by the route table's access
+// level; the access a subclass names documents what it expects. Subclasses read `actor_` for who acts.
 class AdminHandler : public RouteHandler {
 public:
-    AdminHandler(ServiceContext& context, AdminAccess access) : RouteHandler(context), access_(access) {}
+    AdminHandler(ServiceContext& context, AdminAccess /*expected*/) : RouteHandler(context) {}
 
 protected:
     void handle(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response) final;
@@ -28,9 +29,6 @@ protected:
                    Poco::Net::HTTPResponse::HTTPStatus status = Poco::Net::HTTPResponse::HTTP_OK);
 
     AdminIdentity actor_;
-
-private:
-    AdminAccess access_;
 };
 
 // GET /v1/pupils/{pupilId}

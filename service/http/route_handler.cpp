@@ -2,20 +2,95 @@
 
 #include <chrono>
 
+#include <Poco/Timestamp.h>
+
 #include <Poco/Message.h>
 
 #include "common/log_event.hpp"
 #include "common/store_types.hpp"
+#include "audit/audit_trail.hpp"
 #include "http/problem.hpp"
 #include "http/request_body.hpp"
 
 namespace eenplan::service {
+namespace {
+
+bool admin_level(Access access) {
+    return access == Access::admin_read || access == Access::admin_write || access == Access::audit_read;
+}
+
+AdminAccess admin_access_of(Access access) {
+    if (access == Access::admin_write) return AdminAccess::write;
+    if (access == Access::audit_read) return AdminAccess::audit;
+    return AdminAccess::read;
+}
+
+// A hub-made id: a UUID in its canonical lower-case form. A path segment or body value can hold
+// anything a caller typed (a number, a name), so only this shape goes into the trail.
+bool hub_id(const std::string& id) {
+    if (id.size() != 36) return false;
+    for (std::size_t i = 0; i < id.size(); ++i) {
+        const char c = id[i];
+        const bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+        if (dash ? c != '-' : !((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+    }
+    return true;
+}
+
+}  // namespace
+
+bool RouteHandler::authenticate_admin(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response) {
+    auto result = context_.auth.authenticate(request.get("Authorization", ""), admin_access_of(access_),
+                                             Poco::Timestamp().epochTime());
+    if (auto* identity = std::get_if<AdminIdentity>(&result)) {
+        admin_ = std::move(*identity);
+        return true;
+    }
+    refusal_ = std::get<AdminRefusal>(std::move(result));
+    if (refusal_->status == 401) {
+        response.set("WWW-Authenticate", "Bearer realm=\"eenplan-admin\"");
+        send_problem(response, {Poco::Net::HTTPResponse::HTTP_UNAUTHORIZED, "unauthenticated", "Authentication required",
+                                refusal_->detail, {}});
+    } else {
+        send_problem(response, {Poco::Net::HTTPResponse::HTTP_FORBIDDEN, "forbidden", "Not allowed", refusal_->detail, {}});
+    }
+    return false;
+}
+
+void RouteHandler::write_audit(const Poco::Net::HTTPServerRequest& request,
+                               const Poco::Net::HTTPServerResponse& response, long long started_us) {
+    audit::AuditEntry entry;
+    if (admin_) {
+        entry.actor = admin_->subject;
+        entry.on_behalf_of = admin_->on_behalf_of;
+        entry.role = admin_->role;
+    } else if (refusal_ && refusal_->status == 403) {
+        entry.actor = refusal_->subject;
+        entry.on_behalf_of = refusal_->on_behalf_of;
+        entry.role = refusal_->roles;
+    } else {
+        return;  // no valid token: logged with the request, not a person the trail can name
+    }
+    entry.at_us = started_us;
+    entry.method = request.getMethod();
+    entry.route = route_;
+    entry.outcome = static_cast<int>(response.getStatus());
+    // A 404 names nothing that exists: whatever the path held is not kept.
+    const bool found = entry.outcome != Poco::Net::HTTPResponse::HTTP_NOT_FOUND;
+    for (const auto* ids : {&params_, &noted_}) {
+        for (const std::string& id : *ids) entry.object_ids.push_back(found && hub_id(id) ? id : "?");
+    }
+    if (context_.audit == nullptr) throw std::logic_error("an admin route without an audit trail");
+    context_.audit->append(std::move(entry));
+}
 
 void RouteHandler::handleRequest(Poco::Net::HTTPServerRequest& request,
                                  Poco::Net::HTTPServerResponse& response) {
     const auto started = std::chrono::steady_clock::now();
+    const long long started_us = Poco::Timestamp().epochMicroseconds();
+    const bool audited = admin_level(access_);
     try {
-        handle(request, response);
+        if (!audited || authenticate_admin(request, response)) handle(request, response);
     } catch (const StoreUnavailable& error) {
         log_event(context_.logger, Poco::Message::PRIO_WARNING, "http", "store.unavailable", "store unavailable",
                   {{"route", route_}, {"error", loggable_error(error)}});
@@ -31,6 +106,17 @@ void RouteHandler::handleRequest(Poco::Net::HTTPServerRequest& request,
         if (!response.sent()) {
             send_problem(response, {Poco::Net::HTTPResponse::HTTP_INTERNAL_SERVER_ERROR, "internal-error",
                                     "Internal error", "the request could not be completed", {}});
+        }
+    }
+    if (audited) {
+        try {
+            write_audit(request, response, started_us);
+        } catch (const std::exception& error) {
+            // The answer is out already; what remains is to say loudly that the trail misses it.
+            log_event(context_.logger, Poco::Message::PRIO_CRITICAL, "audit", "audit.failed",
+                      "a request could not be written to the audit trail",
+                      {{"route", route_}, {"error", loggable_error(error)}});
+            context_.metrics.count_audit_failure();
         }
     }
     try {

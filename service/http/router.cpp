@@ -53,7 +53,7 @@ Poco::Net::HTTPRequestHandler* Router::createRequestHandler(const Poco::Net::HTT
         }
         RouteHandler* handler = route.make(context_, params);
         if (handler == nullptr) return new FallbackHandler(context_, "");
-        handler->set_route(route.pattern);
+        handler->set_route(route.pattern, route.access, params);
         return handler;
     }
     return new FallbackHandler(context_, allow);

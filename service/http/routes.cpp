@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <string_view>
 
+#include "http/audit_handlers.hpp"
 #include "http/delivery_handlers.hpp"
 #include "http/health_handlers.hpp"
 #include "http/inbound_handlers.hpp"
@@ -69,6 +70,8 @@ const Route table[] = {
      [](ServiceContext& c, const Params&) -> RouteHandler* { return c.test_clock ? new TestClockHandler(c) : nullptr; }},
     {"POST", "/v1/test/clock", Access::open,
      [](ServiceContext& c, const Params&) -> RouteHandler* { return c.test_clock ? new TestClockHandler(c) : nullptr; }},
+    {"GET", "/v1/audit", Access::audit_read,
+     [](ServiceContext& c, const Params&) -> RouteHandler* { return new AuditTrailHandler(c); }},
 };
 
 }  // namespace

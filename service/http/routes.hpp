@@ -8,12 +8,10 @@
 #include <vector>
 
 #include "http/route_handler.hpp"
+#include "http/route_access.hpp"
 
 namespace eenplan::service {
 
-// Who may call a route. The handler enforces it: sources sign their requests (Standard Webhooks,
-// the ZGW notification token, a vendor's signature); admins present a JWT with the role.
-enum class Access { open, source, admin_read, admin_write };
 
 // Makes the handler for a matched route from the `{...}` segments of the path, in order; null when
 // the segments name nothing (e.g. an unknown LAS vendor): the router then answers 404.

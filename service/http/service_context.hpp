@@ -17,6 +17,7 @@
 
 namespace eenplan::service {
 
+class AuditTrail;        // audit/audit_trail.hpp
 struct DeliveryServices;  // outbox/delivery_services.hpp
 class Authenticator;     // ingest/authenticator.hpp
 class NotificationInbox; // ingest/notification_inbox.hpp
@@ -39,6 +40,7 @@ struct ServiceContext {
     const Clock* clock = &system_clock();              // "now" and "today" of every handler
     ManualClock* test_clock = nullptr;  // the same clock when the test-only manual clock is on
     Reconciliation* reconciliation = nullptr;          // a municipal register against enrolments; null without a routeboek
+    AuditTrail* audit = nullptr;  // every admin and audit request is appended (http/route_handler.hpp)
 };
 
 }  // namespace eenplan::service

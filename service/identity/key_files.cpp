@@ -7,6 +7,8 @@
 #include <openssl/crypto.h>
 #include <yaml-cpp/yaml.h>
 
+#include "eenplan/core/key_derivation.hpp"
+
 namespace eenplan::service {
 namespace {
 
@@ -65,6 +67,33 @@ Result<KeyRing> load_key_ring(const std::vector<KeyFile>& files) {
     auto ring = KeyRing::create(std::move(keys), current);
     if (!ring) return Problem{"/keys/pseudonym_keys", ring.problems()[0].detail};
     return ring;
+}
+
+Result<DataKeys> load_data_keys(const Config& config) {
+    if (config.data_keys.empty()) {
+        auto pseudonym_ring = load_key_ring(config.pseudonym_keys);
+        if (!pseudonym_ring) return pseudonym_ring.problems();
+        return DataKeys{derive_ring(pseudonym_ring.value(), "field-data"), true};
+    }
+    std::vector<VersionedKey> keys;
+    Problems problems;
+    std::uint32_t current = 0;
+    for (std::size_t i = 0; i < config.data_keys.size(); ++i) {
+        const std::string pointer = "/keys/data_keys/" + std::to_string(i) + "/file";
+        auto key = load_key_file(config.data_keys[i]);
+        if (!key) {
+            problems.push_back({pointer, key.problems()[0].detail});
+        } else if (key->secret().size() != 32) {
+            problems.push_back({pointer, "key file " + config.data_keys[i].path + " must hold exactly 32 bytes as hex"});
+        } else {
+            current = std::max(current, key->version());
+            keys.push_back(std::move(key).value());
+        }
+    }
+    if (!problems.empty()) return problems;
+    auto ring = KeyRing::create(std::move(keys), current);
+    if (!ring) return Problem{"/keys/data_keys", ring.problems()[0].detail};
+    return DataKeys{std::move(ring).value(), false};
 }
 
 Result<PolymorphicMasterKeys> load_master_keys(const std::string& path) {

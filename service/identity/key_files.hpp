@@ -17,6 +17,15 @@ Result<VersionedKey> load_key_file(const KeyFile& file);
 // Every configured pseudonym key; the highest version is current. Problems point into the config.
 Result<KeyRing> load_key_ring(const std::vector<KeyFile>& files);
 
+// The tenant data key ring: the configured `keys.data_keys` (exactly 32 bytes each, for
+// AES-256-GCM; the highest version is current), or, when none are configured, the pseudonym ring
+// derived for the purpose "field-data" (key_derivation.hpp). `derived` says which it was.
+struct DataKeys {
+    KeyRing ring;
+    bool derived;
+};
+Result<DataKeys> load_data_keys(const Config& config);
+
 // The polymorphic master keys: a YAML file with `y`, `reshuffle_secret` and `rekey_secret` as hex,
 // as written by `eenplan-keys generate`.
 Result<PolymorphicMasterKeys> load_master_keys(const std::string& path);

@@ -42,12 +42,19 @@ Metrics::Metrics()
       plan_parked_(prometheus::BuildCounter()
                        .Name("eenplan_plan_parked_total")
                        .Help("Signals and plans parked after repeated failures (until POST /v1/parked/retry), by kind")
-                       .Register(*registry_)) {
+                       .Register(*registry_)),
+      audit_failures_(prometheus::BuildCounter()
+                          .Name("eenplan_audit_failures_total")
+                          .Help("Admin requests answered but not written to the audit trail (the store refused)")
+                          .Register(*registry_)
+                          .Add({})) {
     for (const char* kind : {"signal", "plan"}) {
         plan_failures_.Add({{"kind", kind}});
         plan_parked_.Add({{"kind", kind}});
     }
 }
+
+void Metrics::count_audit_failure() { audit_failures_.Increment(); }
 
 void Metrics::observe_plan_failure(const std::string& kind, bool parked) {
     plan_failures_.Add({{"kind", kind}}).Increment();

@@ -29,6 +29,9 @@ public:
     // when that failure parked it.
     void observe_plan_failure(const std::string& kind, bool parked);
 
+    // An admin request was answered but could not be written to the audit trail.
+    void count_audit_failure();
+
     // The Prometheus text exposition format, version 0.0.4.
     [[nodiscard]] std::string render() const;
 
@@ -41,6 +44,7 @@ private:
     prometheus::Family<prometheus::Histogram>& delivery_duration_;
     prometheus::Family<prometheus::Counter>& plan_failures_;
     prometheus::Family<prometheus::Counter>& plan_parked_;
+    prometheus::Counter& audit_failures_;
 };
 
 }  // namespace eenplan::service

@@ -10,7 +10,7 @@ namespace {
 
 constexpr const char* delivery_columns =
     "delivery_id, task_id, recipient_id, connector, state, correlation_id, attempts, next_attempt_at_us, "
-    "created_at_us, updated_at_us, last_status, last_error, external_reference";
+    "created_at_us, updated_at_us, last_status, last_error, external_reference, changed_by, changed_at_us";
 
 // Integer columns come back as int or long long depending on the backend and declared type.
 long long integer_at(const soci::row& row, std::size_t i) {
@@ -43,6 +43,8 @@ DeliveryView view_of(const soci::row& row) {
     if (row.get_indicator(10) != soci::i_null) v.last_status = static_cast<int>(integer_at(row, 10));
     v.last_error = optional_text(row, 11);
     v.external_reference = optional_text(row, 12);
+    v.changed_by = optional_text(row, 13);
+    if (row.get_indicator(14) != soci::i_null) v.changed_at_us = integer_at(row, 14);
     return v;
 }
 
@@ -356,7 +358,7 @@ std::vector<AttemptView> OutboxStore::attempts(const std::string& delivery_id) {
     });
 }
 
-ChangeOutcome OutboxStore::retry(const std::string& delivery_id, std::int64_t now_us) {
+ChangeOutcome OutboxStore::retry(const std::string& delivery_id, std::int64_t now_us, const std::string& by) {
     const long long now = now_us;
     return database_.with_session([&](soci::session& sql) {
         return in_write_transaction(sql, database_.backend(), [&] {
@@ -365,14 +367,15 @@ ChangeOutcome OutboxStore::retry(const std::string& delivery_id, std::int64_t no
             if (!sql.got_data()) return ChangeOutcome::not_found;
             if (state != "dead" && state != "pending") return ChangeOutcome::conflict;
             sql << "UPDATE deliveries SET state = 'pending', schedule_attempts = 0, schedule_started_at_us = :now, "
-                   "next_attempt_at_us = :now2, claim_token = NULL, updated_at_us = :now3 WHERE delivery_id = :id",
-                soci::use(now), soci::use(now), soci::use(now), soci::use(delivery_id);
+                   "next_attempt_at_us = :now2, claim_token = NULL, updated_at_us = :now3, changed_by = :by, "
+                   "changed_at_us = :now4 WHERE delivery_id = :id",
+                soci::use(now), soci::use(now), soci::use(now), soci::use(by), soci::use(now), soci::use(delivery_id);
             return ChangeOutcome::done;
         });
     });
 }
 
-ChangeOutcome OutboxStore::cancel(const std::string& delivery_id, std::int64_t now_us) {
+ChangeOutcome OutboxStore::cancel(const std::string& delivery_id, std::int64_t now_us, const std::string& by) {
     const long long now = now_us;
     return database_.with_session([&](soci::session& sql) {
         return in_write_transaction(sql, database_.backend(), [&] {
@@ -381,9 +384,9 @@ ChangeOutcome OutboxStore::cancel(const std::string& delivery_id, std::int64_t n
             if (!sql.got_data()) return ChangeOutcome::not_found;
             if (state == "cancelled") return ChangeOutcome::done;
             if (state == "delivered") return ChangeOutcome::conflict;
-            sql << "UPDATE deliveries SET state = 'cancelled', claim_token = NULL, updated_at_us = :now "
-                   "WHERE delivery_id = :id",
-                soci::use(now), soci::use(delivery_id);
+            sql << "UPDATE deliveries SET state = 'cancelled', claim_token = NULL, updated_at_us = :now, "
+                   "changed_by = :by, changed_at_us = :now2 WHERE delivery_id = :id",
+                soci::use(now), soci::use(by), soci::use(now), soci::use(delivery_id);
             return ChangeOutcome::done;
         });
     });

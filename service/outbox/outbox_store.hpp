@@ -70,6 +70,8 @@ struct DeliveryView {
     std::int64_t next_attempt_at_us = 0, created_at_us = 0, updated_at_us = 0;
     std::optional<int> last_status;
     std::optional<std::string> last_error, external_reference;
+    std::optional<std::string> changed_by;  // the admin who last retried or cancelled it
+    std::optional<std::int64_t> changed_at_us;
 };
 
 struct AttemptView {
@@ -111,9 +113,10 @@ public:
     std::vector<AttemptView> attempts(const std::string& delivery_id);
     // A dead or pending delivery is due now with a fresh schedule; delivered and cancelled ones
     // cannot be retried.
-    ChangeOutcome retry(const std::string& delivery_id, std::int64_t now_us);
+    // `by`: the admin's token subject, kept with the delivery (changed_by).
+    ChangeOutcome retry(const std::string& delivery_id, std::int64_t now_us, const std::string& by);
     // A pending or dead delivery is cancelled; a delivered one cannot be.
-    ChangeOutcome cancel(const std::string& delivery_id, std::int64_t now_us);
+    ChangeOutcome cancel(const std::string& delivery_id, std::int64_t now_us, const std::string& by);
 
     [[nodiscard]] const std::string& instance_id() const { return instance_id_; }
 

@@ -19,8 +19,8 @@ const char* connector_name(ConnectorKind kind) {
     return "webhook";
 }
 
-TaskOutbox::TaskOutbox(const Config& config, const VersionedKey& pseudonym_key)
-    : config_(config), key_(pseudonym_key) {}
+TaskOutbox::TaskOutbox(const Config& config, const VersionedKey& pseudonym_key, const TextSealer& sealer)
+    : config_(config), key_(pseudonym_key), sealer_(sealer) {}
 
 Result<EnqueuedTask> TaskOutbox::enqueue(soci::session& sql, const delivery::TaskDraft& draft,
                                          const std::string& created_by, std::int64_t now_us,
@@ -40,8 +40,8 @@ Result<EnqueuedTask> TaskOutbox::enqueue(soci::session& sql, const delivery::Tas
     if (!shared) return shared.problems();
 
     const TaskRow task{task_id,         draft.type,   draft.recipient_id, draft.pupil_pseudonym,
-                       draft.due_date,  draft.reason, draft.reference,    draft.correlation_id,
-                       created_by,      now_us};
+                       draft.due_date,  sealer_.seal("tasks", task_id, "reason", draft.reason),
+                       draft.reference, draft.correlation_id, created_by, now_us};
     const DeliveryRow delivery{new_uuid(), task_id, recipient->id, connector_name(recipient->connector),
                                integration::task_to_json(shared.value()), draft.correlation_id, now_us};
     OutboxStore::insert(sql, task, delivery);

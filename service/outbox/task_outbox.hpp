@@ -11,6 +11,7 @@
 #include "eenplan/core/delivery/task.hpp"
 #include "eenplan/core/keyed_pseudonymiser.hpp"
 #include "eenplan/core/result.hpp"
+#include "eenplan/core/sealed_text.hpp"
 #include "common/store_types.hpp"
 
 namespace eenplan::service {
@@ -23,7 +24,8 @@ struct EnqueuedTask {
 class TaskOutbox {
 public:
     // `pseudonym_key`: the hub's current pseudonym key, from which recipient pseudonyms derive.
-    TaskOutbox(const Config& config, const VersionedKey& pseudonym_key);
+    // `sealer`: the task's reason (which stays with the hub) is stored sealed, tasks|<task_id>|reason.
+    TaskOutbox(const Config& config, const VersionedKey& pseudonym_key, const TextSealer& sealer);
 
     // The one call a decision needs, on its own session and inside its own transaction.
     // `created_by` is who decided: an admin's subject, or "routeboek". Problems point into the
@@ -42,6 +44,7 @@ public:
 private:
     const Config& config_;
     KeyedPseudonymiser key_;
+    const TextSealer& sealer_;
 };
 
 const char* connector_name(ConnectorKind kind);

@@ -29,14 +29,15 @@ std::string outbox_recipient(const std::string& recipient) {
 }  // namespace
 
 PlanKeeper::PlanKeeper(Database& database, const Routeboek& routeboek, const TaskOutbox* outbox, const Clock& clock,
-                       Poco::Logger& logger, const routeboek::SchoolCalendar* calendar)
-    : database_(database), engine_(routeboek, calendar), outbox_(outbox), clock_(clock), logger_(logger) {}
+                       const TextSealer& sealer, Poco::Logger& logger, const routeboek::SchoolCalendar* calendar)
+    : database_(database), engine_(routeboek, calendar), outbox_(outbox), clock_(clock), sealer_(sealer),
+      logger_(logger) {}
 
 PlanKeeper::~PlanKeeper() { stop(); }
 
 // Writes the decisions of one application: the plan, each decision, and a delivery for every new
 // or handed-over task. Runs inside the caller's transaction.
-static void record_outcome(soci::session& sql, const Engine& engine, const TaskOutbox* outbox,
+static void record_outcome(soci::session& sql, const TextSealer& sealer, const Engine& engine, const TaskOutbox* outbox,
                            Poco::Logger& logger, PlanState& plan, bool existed, const std::vector<Decision>& decisions,
                            const PlanContext& context, const std::string& decided_by, Day today,
                            std::int64_t now_us) {
@@ -72,12 +73,12 @@ static void record_outcome(soci::session& sql, const Engine& engine, const TaskO
                            {"error", enqueued.problems().front().pointer + " " + enqueued.problems().front().detail}});
             }
         }
-        insert_decision(sql, plan.family_id, decision, today, context.signal_id, delivery_id, decided_by, now_us);
+        insert_decision(sql, sealer, plan.family_id, decision, today, context.signal_id, delivery_id, decided_by, now_us);
         log_event(logger, Poco::Message::PRIO_INFORMATION, "plan", "plan.decision", "plan decision",
                   {{"family_id", plan.family_id}, {"kind", std::string(to_string(decision.kind))}, {"rule", decision.rule},
                    {"task_id", decision.task ? decision.task->id : std::string()}, {"correlation_id", context.correlation_id}});
     }
-    save_plan(sql, plan, engine.routeboek().id, engine.next_check(plan, today), existed, now_us);
+    save_plan(sql, sealer, plan, engine.routeboek().id, engine.next_check(plan, today), existed, now_us);
 }
 
 int PlanKeeper::apply_pending_signals(Day today, int max, std::int64_t now_us) {
@@ -98,14 +99,14 @@ int PlanKeeper::apply_pending_signals(Day today, int max, std::int64_t now_us) {
                     context.signal_id = signal_id;
                     context.correlation_id = claimed->correlation_id;
                     claimed->signal.pupil_id = context.pupil_id;
-                    auto loaded = load_plan(sql, database_.backend(), context.family_id, true);
+                    auto loaded = load_plan(sql, sealer_, database_.backend(), context.family_id, true);
                     const bool existed = loaded.has_value();
                     PlanState plan = loaded ? std::move(*loaded) : PlanState{};
                     plan.family_id = context.family_id;
                     // Children that had a plan of their own before a household named their family:
                     // the family's plan takes each of them over, not only the first (their rows go,
                     // their decisions follow; the family's row is written below).
-                    adopt_sibling_plans(sql, database_.backend(), context.family_id, plan);
+                    adopt_sibling_plans(sql, sealer_, database_.backend(), context.family_id, plan);
                     auto event = to_event(claimed->signal);
                     std::vector<Decision> decisions = refresh_residence(
                         engine_, plan, context, event && event->signal.school ? event->signal.school->gemeentecode : std::string(), today);
@@ -115,7 +116,7 @@ int PlanKeeper::apply_pending_signals(Day today, int max, std::int64_t now_us) {
                     } else {
                         log_event(logger_, Poco::Message::PRIO_WARNING, "plan", "plan.signal_unreadable", "stored signal cannot be read by the engine", {{"signal_id", signal_id}});
                     }
-                    record_outcome(sql, engine_, outbox_, logger_, plan, existed, decisions, context,
+                    record_outcome(sql, sealer_, engine_, outbox_, logger_, plan, existed, decisions, context,
                                    "routeboek", today, now_us);
                     mark_planned(sql, signal_id, now_us);
                     return true;
@@ -144,14 +145,14 @@ int PlanKeeper::apply_due(Day today, int max, std::int64_t now_us) {
         try {
             const bool done = database_.with_session([&](soci::session& sql) {
                 return in_write_transaction(sql, database_.backend(), [&]() -> bool {
-                    auto loaded = load_plan(sql, database_.backend(), family_id, true);
+                    auto loaded = load_plan(sql, sealer_, database_.backend(), family_id, true);
                     if (!loaded || !plan_is_due(sql, family_id, today)) return false;
                     PlanState plan = std::move(*loaded);
                     PlanContext context = plan_context_of_plan(sql, plan, today);
                     std::vector<Decision> decisions = refresh_residence(engine_, plan, context, {}, today);
                     auto result = engine_.apply(plan, TickEvent{today}, today);
                     decisions.insert(decisions.end(), result.value().begin(), result.value().end());
-                    record_outcome(sql, engine_, outbox_, logger_, plan, true, decisions, context,
+                    record_outcome(sql, sealer_, engine_, outbox_, logger_, plan, true, decisions, context,
                                    "routeboek", today, now_us);
                     clear_failures(sql, ParkedKind::plan, family_id);
                     return true;
@@ -172,13 +173,13 @@ Result<std::vector<Decision>> PlanKeeper::override_plan(const std::string& famil
                                                         Day today, std::int64_t now_us) {
     return database_.with_session([&](soci::session& sql) {
         return in_write_transaction(sql, database_.backend(), [&]() -> Result<std::vector<Decision>> {
-            auto loaded = load_plan(sql, database_.backend(), family_id, true);
+            auto loaded = load_plan(sql, sealer_, database_.backend(), family_id, true);
             if (!loaded) return Problem{"/", "there is no plan for this family"};
             PlanState plan = std::move(*loaded);
             auto result = engine_.apply(plan, OverrideEvent{deviation}, today);
             if (!result) return result.problems();
             PlanContext context = plan_context_of_plan(sql, plan, today);
-            record_outcome(sql, engine_, outbox_, logger_, plan, true, result.value(), context,
+            record_outcome(sql, sealer_, engine_, outbox_, logger_, plan, true, result.value(), context,
                            deviation.by, today, now_us);
             return result.value();
         });
@@ -219,7 +220,7 @@ int PlanKeeper::retry_parked() {
 
 std::optional<PlanState> PlanKeeper::plan(const std::string& family_id) {
     return database_.with_session(
-        [&](soci::session& sql) { return load_plan(sql, database_.backend(), family_id, false); });
+        [&](soci::session& sql) { return load_plan(sql, sealer_, database_.backend(), family_id, false); });
 }
 
 void PlanKeeper::start() {

@@ -19,6 +19,7 @@
 
 #include "eenplan/core/clock.hpp"
 #include "eenplan/core/result.hpp"
+#include "eenplan/core/sealed_text.hpp"
 #include "eenplan/core/routeboek/engine.hpp"
 #include "ingest/signal_stored.hpp"
 #include "observability/metrics.hpp"
@@ -31,8 +32,9 @@ namespace eenplan::service {
 class PlanKeeper final : public SignalStoredSubscriber {
 public:
     // `clock` gives the worker its "today" and "now"; the schedule runs every minute of it.
+    // `sealer` seals the reasons in plans and decisions (plan/plan_store.hpp).
     PlanKeeper(Database& database, const routeboek::Routeboek& routeboek, const TaskOutbox* outbox, const Clock& clock,
-               Poco::Logger& logger, const routeboek::SchoolCalendar* calendar = nullptr);
+               const TextSealer& sealer, Poco::Logger& logger, const routeboek::SchoolCalendar* calendar = nullptr);
     ~PlanKeeper();
     PlanKeeper(const PlanKeeper&) = delete;
     PlanKeeper& operator=(const PlanKeeper&) = delete;
@@ -75,6 +77,7 @@ private:
     routeboek::Engine engine_;
     const TaskOutbox* outbox_;
     const Clock& clock_;
+    const TextSealer& sealer_;
     Poco::Logger& logger_;
     Metrics* metrics_ = nullptr;
     std::thread thread_;

@@ -1,7 +1,10 @@
 #include "plan/plan_store.hpp"
 
 #include "eenplan/core/record/residence.hpp"
+#include "eenplan/core/field_encryption.hpp"
 #include "plan/plan_codec.hpp"
+#include "store/database.hpp"
+#include "store/write_transaction.hpp"
 #include "record/family_store.hpp"
 #include "record/pupil_store.hpp"
 
@@ -84,7 +87,33 @@ std::vector<Decision> refresh_residence(const Engine& engine, PlanState& plan, c
     return engine.apply(plan, move, today).value();
 }
 
-std::optional<PlanState> load_plan(soci::session& sql, Backend backend, const std::string& family_id, bool for_update) {
+// The plan as stored: its reasons sealed (see plan_store.hpp).
+static PlanState sealed_plan(const TextSealer& sealer, const PlanState& plan) {
+    PlanState out = plan;
+    for (std::size_t i = 0; i < out.overrides.size(); ++i) {
+        out.overrides[i].reason =
+            sealer.seal("plans", plan.family_id, "/overrides/" + std::to_string(i) + "/reason", out.overrides[i].reason);
+    }
+    for (std::size_t i = 0; i < out.timeline.size(); ++i) {
+        out.timeline[i].reason =
+            sealer.seal("plans", plan.family_id, "/timeline/" + std::to_string(i) + "/reason", out.timeline[i].reason);
+    }
+    return out;
+}
+
+static void open_plan(const TextSealer& sealer, PlanState& plan) {
+    for (std::size_t i = 0; i < plan.overrides.size(); ++i) {
+        plan.overrides[i].reason = sealer.open_or_placeholder(
+            "plans", plan.family_id, "/overrides/" + std::to_string(i) + "/reason", plan.overrides[i].reason);
+    }
+    for (std::size_t i = 0; i < plan.timeline.size(); ++i) {
+        plan.timeline[i].reason = sealer.open_or_placeholder(
+            "plans", plan.family_id, "/timeline/" + std::to_string(i) + "/reason", plan.timeline[i].reason);
+    }
+}
+
+std::optional<PlanState> load_plan(soci::session& sql, const TextSealer& sealer, Backend backend,
+                                   const std::string& family_id, bool for_update) {
     std::string state;
     soci::indicator ind = soci::i_null;
     const std::string lock = for_update && backend == Backend::postgresql ? " FOR UPDATE" : "";
@@ -92,12 +121,13 @@ std::optional<PlanState> load_plan(soci::session& sql, Backend backend, const st
     if (!sql.got_data() || ind != soci::i_ok) return std::nullopt;
     auto plan = decode_plan(state);
     if (!plan) throw std::runtime_error("a stored plan cannot be read");
+    open_plan(sealer, plan.value());
     return std::move(plan).value();
 }
 
-std::optional<PlanState> adopt_pupil_plan(soci::session& sql, Backend backend, const std::string& pupil_plan_id,
-                                          const std::string& family_id) {
-    auto plan = load_plan(sql, backend, pupil_plan_id, true);
+std::optional<PlanState> adopt_pupil_plan(soci::session& sql, const TextSealer& sealer, Backend backend,
+                                          const std::string& pupil_plan_id, const std::string& family_id) {
+    auto plan = load_plan(sql, sealer, backend, pupil_plan_id, true);
     if (!plan) return std::nullopt;
     plan->family_id = family_id;
     sql << "DELETE FROM plans WHERE family_id = :f", soci::use(pupil_plan_id);
@@ -105,11 +135,12 @@ std::optional<PlanState> adopt_pupil_plan(soci::session& sql, Backend backend, c
     return plan;
 }
 
-int adopt_sibling_plans(soci::session& sql, Backend backend, const std::string& family_id, PlanState& plan) {
+int adopt_sibling_plans(soci::session& sql, const TextSealer& sealer, Backend backend, const std::string& family_id,
+                        PlanState& plan) {
     if (family_id.starts_with("pupil-")) return 0;
     int adopted = 0;
     for (const std::string& child : records::family_children(sql, family_id).roots) {
-        auto sibling = adopt_pupil_plan(sql, backend, "pupil-" + child, family_id);
+        auto sibling = adopt_pupil_plan(sql, sealer, backend, "pupil-" + child, family_id);
         if (!sibling) continue;
         adopt_plan(plan, std::move(*sibling));
         ++adopted;
@@ -117,9 +148,9 @@ int adopt_sibling_plans(soci::session& sql, Backend backend, const std::string& 
     return adopted;
 }
 
-void save_plan(soci::session& sql, const PlanState& plan, const std::string& routeboek_id,
+void save_plan(soci::session& sql, const TextSealer& sealer, const PlanState& plan, const std::string& routeboek_id,
                std::optional<Day> next_check, bool existed, std::int64_t now_us) {
-    const std::string state = encode_plan(plan);
+    const std::string state = encode_plan(sealed_plan(sealer, plan));
     const std::string escalated = plan.escalated_since ? format_day(*plan.escalated_since) : std::string();
     const std::string next = next_check ? format_day(*next_check) : std::string();
     soci::indicator escalated_ind = escalated.empty() ? soci::i_null : soci::i_ok;
@@ -141,7 +172,44 @@ void save_plan(soci::session& sql, const PlanState& plan, const std::string& rou
     }
 }
 
-void insert_decision(soci::session& sql, const std::string& family_id, const Decision& decision, Day today,
+long long seal_stored_plans(Database& database, const TextSealer& sealer) {
+    const auto unsealed = [](const PlanState& plan) {
+        for (const Override& o : plan.overrides) {
+            if (field_key_version(o.reason) == 0) return true;
+        }
+        for (const TimelineEntry& e : plan.timeline) {
+            if (field_key_version(e.reason) == 0) return true;
+        }
+        return false;
+    };
+    std::vector<std::string> ids = database.with_session([&](soci::session& sql) {
+        std::vector<std::string> out;
+        soci::rowset<std::string> rows = (sql.prepare << "SELECT family_id FROM plans ORDER BY family_id");
+        for (const std::string& id : rows) out.push_back(id);
+        return out;
+    });
+    long long changed = 0;
+    for (const std::string& family_id : ids) {
+        changed += database.with_session([&](soci::session& sql) {
+            return in_write_transaction(sql, database.backend(), [&]() -> long long {
+                std::string state;
+                soci::indicator ind = soci::i_null;
+                sql << "SELECT state FROM plans WHERE family_id = :f", soci::use(family_id), soci::into(state, ind);
+                if (!sql.got_data() || ind != soci::i_ok) return 0;
+                auto plan = decode_plan(state);
+                if (!plan || !unsealed(plan.value())) return 0;  // a plan that does not decode is left to the worker
+                open_plan(sealer, plan.value());
+                const std::string sealed = encode_plan(sealed_plan(sealer, plan.value()));
+                sql << "UPDATE plans SET state = :s WHERE family_id = :f AND state = :old", soci::use(sealed),
+                    soci::use(family_id), soci::use(state);
+                return 1;
+            });
+        });
+    }
+    return changed;
+}
+
+void insert_decision(soci::session& sql, const TextSealer& sealer, const std::string& family_id, const Decision& decision, Day today,
                      const std::string& signal_id, const std::optional<std::string>& delivery_id,
                      const std::string& decided_by, std::int64_t now_us) {
     const std::string id = records::new_id();
@@ -159,11 +227,12 @@ void insert_decision(soci::session& sql, const std::string& family_id, const Dec
     soci::indicator signal_ind = null_if_empty(signal_id);
     soci::indicator delivery_ind = null_if_empty(delivery);
     const long long now = now_us;
+    const std::string reason = sealer.seal("plan_decisions", id, "reason", decision.reason);
     sql << "INSERT INTO plan_decisions (decision_id, family_id, decided_on, kind, rule, reason, table_id, task_id, "
            "recipient, due_date, signal_id, delivery_id, decided_by, decided_at_us) "
            "VALUES (:id, :f, :on, :k, :r, :why, :t, :task, :rc, :due, :s, :d, :by, :at)",
         soci::use(id), soci::use(family_id), soci::use(on), soci::use(kind), soci::use(decision.rule),
-        soci::use(decision.reason), soci::use(decision.table, table_ind), soci::use(task_id, task_ind),
+        soci::use(reason), soci::use(decision.table, table_ind), soci::use(task_id, task_ind),
         soci::use(recipient, recipient_ind), soci::use(due, due_ind), soci::use(signal_id, signal_ind),
         soci::use(delivery, delivery_ind), soci::use(decided_by), soci::use(now);
 }

@@ -10,8 +10,10 @@
 
 #include <soci/soci.h>
 
+#include "common/store_types.hpp"
 #include "config/config.hpp"
 #include "eenplan/core/routeboek/engine.hpp"
+#include "eenplan/core/sealed_text.hpp"
 #include "plan/signal_events.hpp"
 #include "plan_api/plan_api.hpp"
 
@@ -40,18 +42,25 @@ std::vector<routeboek::Decision> refresh_residence(const routeboek::Engine& engi
                                                    const PlanContext& context, const std::string& school_gemeentecode,
                                                    routeboek::Day today);
 
-std::optional<routeboek::PlanState> load_plan(soci::session& sql, Backend backend, const std::string& family_id,
-                                              bool for_update);
+// A plan's free text (each override's and timeline entry's reason) is stored sealed, bound to the
+// plan's family id and the value's JSON Pointer ("plans", family, "/overrides/0/reason"), and
+// opened on loading (core/sealed_text.hpp); decisions' reasons likewise (plan_decisions|<id>|reason).
+std::optional<routeboek::PlanState> load_plan(soci::session& sql, const TextSealer& sealer, Backend backend,
+                                              const std::string& family_id, bool for_update);
 // Moves the plan of a pupil without a family to its family: returns it with the family's id, and
 // removes the old row (its decisions follow); nullopt when there is none.
-std::optional<routeboek::PlanState> adopt_pupil_plan(soci::session& sql, Backend backend, const std::string& pupil_plan_id,
+std::optional<routeboek::PlanState> adopt_pupil_plan(soci::session& sql, const TextSealer& sealer, Backend backend, const std::string& pupil_plan_id,
                                                      const std::string& family_id);
 // Every child of the family whose plan still runs under its own id ("pupil-<root>") joins the
 // family's plan (routeboek::adopt_plan: both timelines, their decisions follow); the number adopted.
-int adopt_sibling_plans(soci::session& sql, Backend backend, const std::string& family_id, routeboek::PlanState& plan);
-void save_plan(soci::session& sql, const routeboek::PlanState& plan, const std::string& routeboek_id,
+int adopt_sibling_plans(soci::session& sql, const TextSealer& sealer, Backend backend, const std::string& family_id, routeboek::PlanState& plan);
+void save_plan(soci::session& sql, const TextSealer& sealer, const routeboek::PlanState& plan, const std::string& routeboek_id,
                std::optional<routeboek::Day> next_check, bool existed, std::int64_t now_us);
-void insert_decision(soci::session& sql, const std::string& family_id, const routeboek::Decision& decision,
+// The data migration for plans stored before sealing began: every plan with a reason not sealed
+// yet is stored again sealed (only if it is still the state read). Returns how many plans changed.
+long long seal_stored_plans(Database& database, const TextSealer& sealer);
+
+void insert_decision(soci::session& sql, const TextSealer& sealer, const std::string& family_id, const routeboek::Decision& decision,
                      routeboek::Day today, const std::string& signal_id, const std::optional<std::string>& delivery_id,
                      const std::string& decided_by, std::int64_t now_us);
 

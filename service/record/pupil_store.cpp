@@ -90,8 +90,9 @@ void link_signal(soci::session& sql, const std::string& signal_id, const std::st
         soci::use(evidence_json), soci::use(now);
 }
 
-std::string merge(soci::session& sql, const MergeRequest& r, std::int64_t now_us) {
+std::string merge(soci::session& sql, const TextSealer& sealer, const MergeRequest& r, std::int64_t now_us) {
     const std::string merge_id = new_id();
+    const std::string reason = sealer.seal("pupil_merges", merge_id, "reason", r.reason);
     const long long now = now_us;
     const std::string signal = r.signal_id.value_or("");
     const std::string review = r.review_id.value_or("");
@@ -99,7 +100,7 @@ std::string merge(soci::session& sql, const MergeRequest& r, std::int64_t now_us
     soci::indicator review_ind = r.review_id ? soci::i_ok : soci::i_null;
     sql << "INSERT INTO pupil_merges (merge_id, survivor_id, absorbed_id, rule, reason, merged_by, merged_at_us, "
            "signal_id, review_id) VALUES (:m, :s, :a, :r, :why, :who, :t, :sig, :rev)",
-        soci::use(merge_id), soci::use(r.survivor), soci::use(r.absorbed), soci::use(r.rule), soci::use(r.reason),
+        soci::use(merge_id), soci::use(r.survivor), soci::use(r.absorbed), soci::use(r.rule), soci::use(reason),
         soci::use(r.actor), soci::use(now), soci::use(signal, signal_ind), soci::use(review, review_ind);
     soci::statement update = (sql.prepare << "UPDATE pupils SET merged_into = :s WHERE pupil_id = :a AND merged_into IS NULL",
                               soci::use(r.survivor), soci::use(r.absorbed));

@@ -9,6 +9,8 @@
 
 #include <soci/soci.h>
 
+#include "eenplan/core/sealed_text.hpp"
+
 #include "eenplan/core/linkage/linkage_index.hpp"
 #include "record/record_input.hpp"
 
@@ -43,8 +45,9 @@ struct MergeRequest {
     std::optional<std::string> signal_id;
     std::optional<std::string> review_id;
 };
-// Records the merge and points the absorbed root at the survivor; returns the merge id.
-std::string merge(soci::session& sql, const MergeRequest& request, std::int64_t now_us);
+// Records the merge and points the absorbed root at the survivor; returns the merge id. The reason
+// is stored sealed (pupil_merges|<merge_id>|reason, core/sealed_text.hpp).
+std::string merge(soci::session& sql, const TextSealer& sealer, const MergeRequest& request, std::int64_t now_us);
 
 void store_encoding(soci::session& sql, const std::string& signal_id, const std::string& pupil_id,
                     const SubjectEncoding& encoding, std::int64_t now_us);

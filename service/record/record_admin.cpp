@@ -28,14 +28,14 @@ record::MergeLinks links_of(soci::session& sql, const std::vector<std::string>& 
     return links;
 }
 
-AdminOutcome merge_roots(soci::session& sql, const std::string& a, const std::string& b, const std::string& rule,
+AdminOutcome merge_roots(soci::session& sql, const TextSealer& sealer, const std::string& a, const std::string& b, const std::string& rule,
                          const std::string& reason, const Actor& actor, const std::optional<std::string>& review_id) {
     const std::string survivor = root_of(sql, a);
     const std::string absorbed = root_of(sql, b);
     const Problems problems = record::check_merge(links_of(sql, {survivor, absorbed}), survivor, absorbed);
     if (!problems.empty()) return conflict(problems);
     AdminOutcome out;
-    out.merge_id = merge(sql, {survivor, absorbed, rule, reason, actor.subject, std::nullopt, review_id}, actor.now_us);
+    out.merge_id = merge(sql, sealer, {survivor, absorbed, rule, reason, actor.subject, std::nullopt, review_id}, actor.now_us);
     out.pupil_id = survivor;
     return out;
 }
@@ -49,7 +49,7 @@ AdminOutcome RecordAdmin::merge(const std::string& pupil_id, const std::string& 
             lock_for_transaction(sql, database_.backend(), merge_lock_key);
             if (!pupil_exists(sql, pupil_id)) return not_found("no pupil with this id");
             if (!pupil_exists(sql, with)) return conflict({Problem{"/with", "no pupil with this id"}});
-            return merge_roots(sql, pupil_id, with, "admin", reason, actor, std::nullopt);
+            return merge_roots(sql, sealer_, pupil_id, with, "admin", reason, actor, std::nullopt);
         });
     });
 }
@@ -69,8 +69,9 @@ AdminOutcome RecordAdmin::undo_merge(const std::string& merge_id, const std::str
             if (!problems.empty()) return conflict(problems);
             const long long now = actor.now_us;
             sql << "UPDATE pupils SET merged_into = NULL WHERE pupil_id = :a", soci::use(state.absorbed);
+            const std::string sealed = sealer_.seal("pupil_merges", merge_id, "undo_reason", reason);
             sql << "UPDATE pupil_merges SET undone_by = :who, undone_at_us = :t, undo_reason = :why WHERE merge_id = :m",
-                soci::use(actor.subject), soci::use(now), soci::use(reason), soci::use(merge_id);
+                soci::use(actor.subject), soci::use(now), soci::use(sealed), soci::use(merge_id);
             AdminOutcome out;
             out.merge_id = merge_id;
             out.pupil_id = state.absorbed;
@@ -93,7 +94,7 @@ AdminOutcome RecordAdmin::decide_review(const std::string& review_id, const std:
             std::string merge_id;
             soci::indicator merge_ind = soci::i_null;
             if (decision == "match") {
-                out = merge_roots(sql, candidate, pupil, "review", reason, actor, review_id);
+                out = merge_roots(sql, sealer_, candidate, pupil, "review", reason, actor, review_id);
                 if (out.status != AdminStatus::done) return out;
                 merge_id = out.merge_id;
                 merge_ind = soci::i_ok;
@@ -102,9 +103,10 @@ AdminOutcome RecordAdmin::decide_review(const std::string& review_id, const std:
             }
             const std::string new_status = decision == "match" ? "matched" : "rejected";
             const long long now = actor.now_us;
+            const std::string sealed = sealer_.seal("link_reviews", review_id, "reason", reason);
             sql << "UPDATE link_reviews SET status = :s, decided_by = :who, decided_at_us = :t, reason = :why, "
                    "merge_id = :m WHERE review_id = :r",
-                soci::use(new_status), soci::use(actor.subject), soci::use(now), soci::use(reason),
+                soci::use(new_status), soci::use(actor.subject), soci::use(now), soci::use(sealed),
                 soci::use(merge_id, merge_ind), soci::use(review_id);
             return out;
         });

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "eenplan/core/result.hpp"
+#include "eenplan/core/sealed_text.hpp"
 #include "common/store_types.hpp"
 
 namespace eenplan::service {
@@ -29,7 +30,8 @@ struct Actor {
 
 class RecordAdmin {
 public:
-    explicit RecordAdmin(Database& database) : database_(database) {}
+    // Reasons are stored sealed with `sealer` (core/sealed_text.hpp).
+    RecordAdmin(Database& database, const TextSealer& sealer) : database_(database), sealer_(sealer) {}
 
     AdminOutcome merge(const std::string& pupil_id, const std::string& with, const std::string& reason, const Actor& actor);
     AdminOutcome undo_merge(const std::string& merge_id, const std::string& reason, const Actor& actor);
@@ -39,6 +41,7 @@ public:
 
 private:
     Database& database_;
+    const TextSealer& sealer_;
 };
 
 }  // namespace eenplan::service

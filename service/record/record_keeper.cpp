@@ -65,9 +65,9 @@ struct LinkedPupil {
 
 class Linker {
 public:
-    Linker(soci::session& sql, Backend backend, const LinkageConfig& linkage, const std::string& signal_id,
-           std::int64_t now_us)
-        : sql_(sql), backend_(backend), linkage_(linkage), signal_id_(signal_id), now_us_(now_us) {}
+    Linker(soci::session& sql, Backend backend, const LinkageConfig& linkage, const TextSealer& sealer,
+           const std::string& signal_id, std::int64_t now_us)
+        : sql_(sql), backend_(backend), linkage_(linkage), sealer_(sealer), signal_id_(signal_id), now_us_(now_us) {}
 
     // Files the signal's identifiers on a record: found, created (when `create`), or merged when
     // they were known on several. Nothing when no identifier is known and `create` is false.
@@ -96,7 +96,7 @@ public:
                     const std::string absorbed = root_of(sql_, other);
                     if (survivor == absorbed) continue;
                     linked.merges.push_back(merge(
-                        sql_,
+                        sql_, sealer_,
                         {survivor, absorbed, "deterministic.shared_identifiers",
                          "one signal carried identifiers known on both records", "hub", signal_id_, std::nullopt},
                         now_us_));
@@ -222,6 +222,7 @@ private:
     soci::session& sql_;
     Backend backend_;
     const LinkageConfig& linkage_;
+    const TextSealer& sealer_;
     const std::string& signal_id_;
     std::int64_t now_us_;
 };
@@ -233,7 +234,7 @@ InsertOutcome RecordKeeper::record(const NewSignal& signal, const RecordInput& i
         return in_write_transaction(sql, database_.backend(), [&]() -> InsertOutcome {
             const InsertOutcome stored = insert_signal(sql, signal);
             if (!stored.inserted) return stored;
-            Linker linker(sql, database_.backend(), linkage_, signal.ids.signal_id, now_us);
+            Linker linker(sql, database_.backend(), linkage_, sealer_, signal.ids.signal_id, now_us);
             if (input.household) {
                 linker.file_household(*input.household);
             } else if (input.move) {

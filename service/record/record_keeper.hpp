@@ -8,6 +8,7 @@
 #include "config/config.hpp"
 #include "record/record_input.hpp"
 #include "common/store_types.hpp"
+#include "eenplan/core/sealed_text.hpp"
 
 namespace eenplan::service {
 
@@ -16,7 +17,9 @@ struct InsertOutcome;  // store/signal_store.hpp
 
 class RecordKeeper {
 public:
-    RecordKeeper(Database& database, const LinkageConfig& linkage) : database_(database), linkage_(linkage) {}
+    // `sealer` seals the reason of a merge the hub makes itself (core/sealed_text.hpp).
+    RecordKeeper(Database& database, const LinkageConfig& linkage, const TextSealer& sealer)
+        : database_(database), linkage_(linkage), sealer_(sealer) {}
 
     // Commits before returning. A duplicate (source, webhook-id) changes nothing.
     InsertOutcome record(const NewSignal& signal, const RecordInput& input, std::int64_t now_us);
@@ -24,6 +27,7 @@ public:
 private:
     Database& database_;
     const LinkageConfig& linkage_;
+    const TextSealer& sealer_;
 };
 
 }  // namespace eenplan::service

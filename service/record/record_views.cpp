@@ -68,13 +68,14 @@ Array::Ptr signals_of(soci::session& sql, const std::vector<std::string>& nodes)
     return out;
 }
 
-Object::Ptr merge_row(const soci::row& row) {
+Object::Ptr merge_row(const TextSealer& sealer, const soci::row& row) {
     auto o = new_object();
     o->set("merge_id", row.get<std::string>(0));
     o->set("survivor_id", row.get<std::string>(1));
     o->set("absorbed_id", row.get<std::string>(2));
     o->set("rule", row.get<std::string>(3));
-    o->set("reason", row.get<std::string>(4));
+    const std::string merge_id = row.get<std::string>(0);
+    o->set("reason", sealer.open_or_placeholder("pupil_merges", merge_id, "reason", row.get<std::string>(4)));
     o->set("merged_by", row.get<std::string>(5));
     o->set("merged_at_us", row.get<long long>(6));
     if (row.get_indicator(7) == soci::i_ok) o->set("signal_id", row.get<std::string>(7));
@@ -83,7 +84,8 @@ Object::Ptr merge_row(const soci::row& row) {
         auto undone = new_object();
         undone->set("by", row.get<std::string>(9));
         undone->set("at_us", row.get<long long>(10));
-        undone->set("reason", row.get<std::string>(11));
+        const std::string undo_reason = row.get_indicator(11) == soci::i_ok ? row.get<std::string>(11) : std::string();
+        undone->set("reason", sealer.open_or_placeholder("pupil_merges", merge_id, "undo_reason", undo_reason));
         o->set("undone", undone);
     }
     return o;
@@ -93,7 +95,7 @@ constexpr const char* merge_columns =
     "SELECT merge_id, survivor_id, absorbed_id, rule, reason, merged_by, merged_at_us, signal_id, review_id, "
     "undone_by, undone_at_us, undo_reason FROM pupil_merges ";
 
-Array::Ptr merges_of(soci::session& sql, const std::vector<std::string>& nodes) {
+Array::Ptr merges_of(soci::session& sql, const TextSealer& sealer, const std::vector<std::string>& nodes) {
     Array::Ptr out = new Array;
     std::vector<std::string> seen;
     for (const std::string& node : nodes) {
@@ -105,13 +107,13 @@ Array::Ptr merges_of(soci::session& sql, const std::vector<std::string>& nodes) 
             const auto id = row.get<std::string>(0);
             if (std::find(seen.begin(), seen.end(), id) != seen.end()) continue;
             seen.push_back(id);
-            out->add(merge_row(row));
+            out->add(merge_row(sealer, row));
         }
     }
     return out;
 }
 
-Object::Ptr review_row(const soci::row& row) {
+Object::Ptr review_row(const TextSealer& sealer, const soci::row& row) {
     auto o = new_object();
     o->set("review_id", row.get<std::string>(0));
     o->set("signal_id", row.get<std::string>(1));
@@ -125,7 +127,8 @@ Object::Ptr review_row(const soci::row& row) {
         auto decision = new_object();
         decision->set("by", row.get<std::string>(8));
         decision->set("at_us", row.get<long long>(9));
-        decision->set("reason", row.get<std::string>(10));
+        const std::string reason = row.get_indicator(10) == soci::i_ok ? row.get<std::string>(10) : std::string();
+        decision->set("reason", sealer.open_or_placeholder("link_reviews", row.get<std::string>(0), "reason", reason));
         if (row.get_indicator(11) == soci::i_ok) decision->set("merge_id", row.get<std::string>(11));
         o->set("decision", decision);
     }
@@ -153,14 +156,14 @@ Object::Ptr RecordViews::pupil(const std::string& pupil_id) {
         o->set("family_id", family ? Poco::Dynamic::Var(*family) : Poco::Dynamic::Var());
         o->set("identifiers", identifiers_of(sql, nodes));
         o->set("signals", signals_of(sql, nodes));
-        o->set("merges", merges_of(sql, nodes));
+        o->set("merges", merges_of(sql, sealer_, nodes));
         Array::Ptr reviews = new Array;
         for (const auto& node : nodes) {
             soci::rowset<soci::row> rows =
                 (sql.prepare << std::string(review_columns) +
                                     "WHERE status = 'open' AND (pupil_id = :a OR candidate_id = :b) ORDER BY created_at_us",
                  soci::use(node), soci::use(node));
-            for (const soci::row& row : rows) reviews->add(review_row(row));
+            for (const soci::row& row : rows) reviews->add(review_row(sealer_, row));
         }
         o->set("open_reviews", reviews);
         return o;
@@ -225,7 +228,7 @@ Object::Ptr RecordViews::reviews(const std::string& status) {
             ? (sql.prepare << std::string(review_columns) + "ORDER BY created_at_us, review_id")
             : (sql.prepare << std::string(review_columns) + where + "ORDER BY created_at_us, review_id",
                soci::use(status));
-        for (const soci::row& row : rows) items->add(review_row(row));
+        for (const soci::row& row : rows) items->add(review_row(sealer_, row));
         auto o = new_object();
         o->set("status", status);
         o->set("reviews", items);

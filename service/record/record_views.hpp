@@ -8,12 +8,14 @@
 #include <Poco/JSON/Object.h>
 
 #include "common/store_types.hpp"
+#include "eenplan/core/sealed_text.hpp"
 
 namespace eenplan::service {
 
 class RecordViews {
 public:
-    explicit RecordViews(Database& database) : database_(database) {}
+    // Reasons are opened with `sealer` (core/sealed_text.hpp).
+    RecordViews(Database& database, const TextSealer& sealer) : database_(database), sealer_(sealer) {}
 
     // Null when there is no such pupil. A record merged into another is shown as that other one
     // (with "requested_id"), so an old link still leads to the pupil.
@@ -25,6 +27,7 @@ public:
 
 private:
     Database& database_;
+    const TextSealer& sealer_;
 };
 
 }  // namespace eenplan::service

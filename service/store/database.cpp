@@ -101,7 +101,9 @@ int Database::migrate() {
             tx.commit();
         }
         int applied = 0;
+        const std::string backend = backend_ == Backend::postgresql ? "postgresql" : "sqlite";
         for (const Migration& migration : embedded_migrations()) {
+            if (!migration.only_for.empty() && migration.only_for != backend) continue;
             soci::transaction tx(sql);
             lock();
             int present = 0;

@@ -39,11 +39,29 @@ const std::vector<Migration>& embedded_migrations() {
             const std::string_view file = path.substr(4);
             const auto underscore = file.find('_');
             if (underscore == std::string_view::npos) throw std::logic_error("migration without version");
-            all.push_back({std::stoi(std::string(file.substr(0, underscore))),
-                           std::string(file.substr(underscore + 1, file.size() - underscore - 5)),
-                           split_sql_statements(content)});
+            std::string name(file.substr(underscore + 1, file.size() - underscore - 5));
+            std::string only_for;
+            for (const char* backend : {"sqlite", "postgresql"}) {
+                const std::string suffix = std::string(".") + backend;
+                if (name.ends_with(suffix)) {
+                    only_for = backend;
+                    name.resize(name.size() - suffix.size());
+                }
+            }
+            all.push_back({std::stoi(std::string(file.substr(0, underscore))), std::move(name),
+                           split_sql_statements(content), std::move(only_for)});
         }
         std::sort(all.begin(), all.end(), [](const auto& a, const auto& b) { return a.version < b.version; });
+        // A version is applied once per store: two files under one version (a merge of two branches
+        // that both added the next number) would silently skip the second, so refuse them. Only a
+        // .sqlite/.postgresql pair may share a version.
+        for (std::size_t i = 1; i < all.size(); ++i) {
+            const Migration& a = all[i - 1];
+            const Migration& b = all[i];
+            if (a.version != b.version) continue;
+            const bool pair = !a.only_for.empty() && !b.only_for.empty() && a.only_for != b.only_for && a.name == b.name;
+            if (!pair) throw std::logic_error("two migrations share version " + std::to_string(a.version));
+        }
         return all;
     }();
     return migrations;

@@ -1,4 +1,6 @@
-// The SQL migrations compiled in from schemas/sql/NNNN_name.sql, in version order.
+// The SQL migrations compiled in from schemas/sql/NNNN_name.sql, in version order. A migration that
+// needs one store's own syntax (a trigger) comes as NNNN_name.sqlite.sql and NNNN_name.postgresql.sql
+// under one version: each store applies only its own.
 #pragma once
 
 #include <string>
@@ -11,6 +13,7 @@ struct Migration {
     int version;
     std::string name;
     std::vector<std::string> statements;  // split on ";" at the end of a line
+    std::string only_for;                 // "" for both stores, else "sqlite" or "postgresql"
 };
 
 const std::vector<Migration>& embedded_migrations();

@@ -89,6 +89,7 @@ ServiceProcess::ServiceProcess(const TestStore& store, const std::filesystem::pa
     }
     if (options_.linkage) write_file(dir_ / "linkage-v1.key", std::string(test_linkage_key_hex) + "\n");
     if (options_.admin) write_file(dir_ / "admin-jwt.secret", std::string(test_admin_secret) + "\n");
+    if (options_.data_keys) run_command("openssl rand -hex 32 > '" + (dir_ / "data-v1.key").string() + "'");
     write_config();
     start();
 }
@@ -105,6 +106,7 @@ void ServiceProcess::write_config() const {
     }
     if (options_.polymorphic) yaml << "  polymorphic_master_key: master.yaml\n";
     if (options_.linkage) yaml << "  linkage_key: {version: 1, file: linkage-v1.key}\n";
+    if (options_.data_keys) yaml << "  data_keys:\n    - {version: 1, file: data-v1.key}\n";
     if (options_.admin) yaml << "admin:\n  jwt_secret_file: admin-jwt.secret\n";
     yaml << "logging:\n  level: information\n  file: service.log\n";
     yaml << "sources:\n";
@@ -255,7 +257,13 @@ bool ServiceProcess::advance_until(const std::function<bool()>& done, int step_s
 
 std::string admin_token(const std::string& subject, const std::vector<std::string>& roles, int ttl_seconds,
                         const std::string& secret) {
+    return admin_token_on_behalf(subject, "", roles, ttl_seconds, secret);
+}
+
+std::string admin_token_on_behalf(const std::string& subject, const std::string& on_behalf_of,
+                                  const std::vector<std::string>& roles, int ttl_seconds, const std::string& secret) {
     Poco::JWT::Token token;
+    if (!on_behalf_of.empty()) token.payload().set("on_behalf_of", on_behalf_of);
     token.setType("JWT");
     token.setSubject(subject);
     token.setIssuer("eenplan");

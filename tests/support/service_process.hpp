@@ -50,6 +50,7 @@ struct ServiceOptions {
     int key_versions = 1;      // hub pseudonym key versions 1..n; n is current
     bool linkage = true;       // configure a linkage key (a fixed one, so scores repeat across runs)
     bool admin = true;         // configure the admin API's JWT secret (admin_secret())
+    bool data_keys = false;    // configure keys.data_keys (a random key); without, the hub derives them
     std::string extra_config;  // YAML appended to the generated file (delivery:, recipients:, ...)
     std::string source_extra;  // YAML appended under every source (e.g. school:, notifications:)
     // The test-only manual clock: the service's time stands still until advance_clock moves it, so
@@ -65,6 +66,10 @@ inline constexpr const char* test_admin_secret = "test-admin-secret-of-at-least-
 // An HS256 JWT for the admin API. `ttl_seconds` negative makes it expired already.
 std::string admin_token(const std::string& subject, const std::vector<std::string>& roles, int ttl_seconds = 600,
                         const std::string& secret = test_admin_secret);
+// The same with an "on_behalf_of" claim (empty: none).
+std::string admin_token_on_behalf(const std::string& subject, const std::string& on_behalf_of,
+                                  const std::vector<std::string>& roles, int ttl_seconds = 600,
+                                  const std::string& secret = test_admin_secret);
 
 struct HttpAnswer {
     int status = 0;

@@ -1,0 +1,98 @@
+#include "http/audit_handlers.hpp"
+
+#include <charconv>
+#include <optional>
+
+#include <Poco/JSON/Array.h>
+#include <Poco/URI.h>
+
+#include "audit/audit_trail.hpp"
+#include "http/problem.hpp"
+
+namespace eenplan::service {
+namespace {
+
+using Status = Poco::Net::HTTPResponse::HTTPStatus;
+
+std::optional<long long> whole_number(const std::string& text, long long low, long long high) {
+    long long value = 0;
+    const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (error != std::errc() || end != text.data() + text.size() || value < low || value > high) return std::nullopt;
+    return value;
+}
+
+bool uuid_shaped(const std::string& id) {
+    if (id.size() != 36) return false;
+    for (std::size_t i = 0; i < id.size(); ++i) {
+        const char c = id[i];
+        const bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+        if (dash ? c != '-' : !((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+    }
+    return true;
+}
+
+}  // namespace
+
+void AuditTrailHandler::serve(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response) {
+    long long after = 0;
+    int limit = 100;
+    std::string actor;
+    std::string object;
+    Problems problems;
+    for (const auto& [key, value] : Poco::URI(request.getURI()).getQueryParameters()) {
+        if (key == "after") {
+            const auto n = whole_number(value, 0, 1'000'000'000'000'000LL);
+            if (n)
+                after = *n;
+            else
+                problems.push_back({"/after", "must be a sequence number, 0 or more"});
+        } else if (key == "limit") {
+            const auto n = whole_number(value, 1, 1000);
+            if (n)
+                limit = static_cast<int>(*n);
+            else
+                problems.push_back({"/limit", "must be 1 to 1000"});
+        } else if (key == "actor") {
+            if (value.empty() || value.size() > 256)
+                problems.push_back({"/actor", "must be a token subject of 1 to 256 characters"});
+            actor = value;
+        } else if (key == "object") {
+            if (!uuid_shaped(value)) problems.push_back({"/object", "must be an id the hub made"});
+            object = value;
+        } else {
+            problems.push_back({"", "a parameter is not one of this resource's"});
+        }
+    }
+    if (!problems.empty()) {
+        return send_problem(response, {Status::HTTP_BAD_REQUEST, "invalid-query", "The query is not valid",
+                                       "after, limit, actor and object are the parameters", std::move(problems)});
+    }
+    if (!object.empty()) note_object(object);
+    const auto entries = context_.audit->list(after, limit, actor, object);
+    Poco::JSON::Array::Ptr list = new Poco::JSON::Array;
+    long long last = after;
+    for (const audit::ChainedEntry& stored : entries) {
+        const audit::AuditEntry& e = stored.entry;
+        Poco::JSON::Object::Ptr o = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+        o->set("sequence", static_cast<Poco::Int64>(e.sequence));
+        o->set("at_us", static_cast<Poco::Int64>(e.at_us));
+        o->set("actor", e.actor);
+        if (!e.on_behalf_of.empty()) o->set("on_behalf_of", e.on_behalf_of);
+        o->set("role", e.role);
+        o->set("method", e.method);
+        o->set("route", e.route);
+        Poco::JSON::Array::Ptr ids = new Poco::JSON::Array;
+        for (const std::string& id : e.object_ids) ids->add(id);
+        o->set("object_ids", ids);
+        o->set("outcome", e.outcome);
+        o->set("hash", stored.hash);
+        list->add(o);
+        last = e.sequence;
+    }
+    Poco::JSON::Object::Ptr out = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+    out->set("entries", list);
+    out->set("next_after", static_cast<Poco::Int64>(last));
+    send_json(response, out);
+}
+
+}  // namespace eenplan::service
