@@ -48,7 +48,7 @@ void ReconciliationHandler::handle(Poco::Net::HTTPServerRequest& request, Poco::
         return send_problem(response, ProblemType::body_too_large,
                             "a part may be at most " + std::to_string(limit) + " bytes; send the list in more parts");
     }
-    const std::int64_t now_s = Poco::Timestamp().epochMicroseconds() / 1'000'000;
+    const std::int64_t now_s = context_.clock->now_s();
     const Authentication authentication = context_.authenticator->standard_webhooks(
         source_id_, {request.get("webhook-id", ""), request.get("webhook-timestamp", ""), request.get("webhook-signature", "")},
         *body, now_s);

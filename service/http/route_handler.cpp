@@ -41,7 +41,7 @@ bool hub_id(const std::string& id) {
 
 bool RouteHandler::authenticate_admin(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response) {
     auto result = context_.auth.authenticate(request.get("Authorization", ""), admin_access_of(access_),
-                                             Poco::Timestamp().epochTime());
+                                             context_.clock->now_s());
     if (auto* identity = std::get_if<AdminIdentity>(&result)) {
         admin_ = std::move(*identity);
         return true;
@@ -87,7 +87,7 @@ void RouteHandler::write_audit(const Poco::Net::HTTPServerRequest& request,
 void RouteHandler::handleRequest(Poco::Net::HTTPServerRequest& request,
                                  Poco::Net::HTTPServerResponse& response) {
     const auto started = std::chrono::steady_clock::now();
-    const long long started_us = Poco::Timestamp().epochMicroseconds();
+    const long long started_us = context_.clock->now_us();
     const bool audited = admin_level(access_);
     try {
         if (!audited || authenticate_admin(request, response)) handle(request, response);

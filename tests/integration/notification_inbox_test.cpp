@@ -7,6 +7,7 @@
 
 #include <Poco/Logger.h>
 
+#include "eenplan/core/sealed_text.hpp"
 #include "ingest/notification_inbox.hpp"
 #include "identity/hub_pseudonymiser.hpp"
 #include "record/record_keeper.hpp"
@@ -41,7 +42,8 @@ struct InboxFixture {
     Config config = inbox_config(store);
     Database database{config.database};
     SignalStore signals{database};
-    RecordKeeper records{database, config.linkage};
+    TextSealer sealer{KeyRing::create({VersionedKey(1, Bytes(32, 0x24))}, 1).value()};
+    RecordKeeper records{database, config.linkage, sealer};
     HubPseudonymiser pseudonymiser{KeyRing::create({VersionedKey(1, Bytes(32, 0x42))}, 1).value(), std::nullopt};
     SignalStoredPublisher events;
     IngestPipeline pipeline{signals, pseudonymiser, records, nullptr, events};
