@@ -68,7 +68,7 @@ RecipientConfig parse_recipient(const YAML::Node& node, const std::string& point
 }
 
 // delivery: and recipients: (docs/delivery.md).
-void parse_delivery(const YAML::Node& root, const std::string& base_dir, Config& config, Problems& problems) {
+void parse_delivery(YAML::Node root, const std::string& base_dir, Config& config, Problems& problems) {
     if (const YAML::Node delivery = root["delivery"]) {
         DeliveryConfig& d = config.delivery;
         d.enabled = get_or(delivery, "enabled", d.enabled);
@@ -141,7 +141,7 @@ policy::SourceGrant parse_grant(const YAML::Node& allow) {
 }
 
 // listen: address, port, threads and TLS; TLS is required off loopback.
-void parse_listen(const YAML::Node& root, const std::string& base_dir, Config& config, Problems& problems) {
+void parse_listen(YAML::Node root, const std::string& base_dir, Config& config, Problems& problems) {
     const YAML::Node listen = root["listen"];
     config.listen.address = listen["address"].as<std::string>();
     config.listen.port = static_cast<std::uint16_t>(listen["port"].as<int>());
@@ -157,7 +157,7 @@ void parse_listen(const YAML::Node& root, const std::string& base_dir, Config& c
 }
 
 // database: the backend and its connection (a relative SQLite file resolved against the file).
-void parse_database(const YAML::Node& root, const std::string& base_dir, Config& config) {
+void parse_database(YAML::Node root, const std::string& base_dir, Config& config) {
     const YAML::Node database = root["database"];
     config.database.backend = database["backend"].as<std::string>() == "postgresql"
                                   ? Backend::postgresql
@@ -176,7 +176,7 @@ void parse_database(const YAML::Node& root, const std::string& base_dir, Config&
 }
 
 // keys: the hub pseudonym key versions, the polymorphic master key and the linkage key files.
-void parse_keys(const YAML::Node& root, const std::string& base_dir, Config& config, Problems& problems) {
+void parse_keys(YAML::Node root, const std::string& base_dir, Config& config, Problems& problems) {
     const YAML::Node keys = root["keys"]["pseudonym_keys"];
     for (std::size_t i = 0; i < keys.size(); ++i) {
         const auto version = keys[i]["version"].as<std::uint32_t>();
@@ -230,7 +230,7 @@ void parse_fellegi_sunter(const YAML::Node& fs, linkage::FellegiSunterParameters
 }
 
 // linkage: thresholds and the Fellegi–Sunter parameters (docs/record.md).
-void parse_linkage(const YAML::Node& root, Config& config, Problems& problems) {
+void parse_linkage(YAML::Node root, Config& config, Problems& problems) {
     if (const YAML::Node linkage = root["linkage"]) {
         config.linkage.match_threshold = get_or(linkage, "match_threshold", config.linkage.match_threshold);
         config.linkage.possible_threshold = get_or(linkage, "possible_threshold", config.linkage.possible_threshold);
@@ -244,7 +244,7 @@ void parse_linkage(const YAML::Node& root, Config& config, Problems& problems) {
 }
 
 // admin, testing, routeboek, school_calendar, logging and ingest: files and limits.
-void parse_files_and_limits(const YAML::Node& root, const std::string& base_dir, Config& config, Problems& problems) {
+void parse_files_and_limits(YAML::Node root, const std::string& base_dir, Config& config, Problems& problems) {
     if (const YAML::Node admin = root["admin"]) {
         config.admin.jwt_secret_file = resolve(admin["jwt_secret_file"].as<std::string>(), base_dir);
     }
@@ -303,7 +303,7 @@ SourceConfig parse_source(const YAML::Node& node, const std::string& pointer, co
     return source;
 }
 
-void parse_sources(const YAML::Node& root, Config& config, Problems& problems) {
+void parse_sources(YAML::Node root, Config& config, Problems& problems) {
     const YAML::Node sources = root["sources"];
     for (std::size_t i = 0; i < sources.size(); ++i) {
         config.sources.push_back(parse_source(sources[i], "/sources/" + std::to_string(i), config, problems));

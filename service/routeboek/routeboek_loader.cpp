@@ -76,7 +76,7 @@ std::optional<RegistrationRules> registration_rules(const YAML::Node& node, Refe
 }
 
 // organisations: every party the routeboek names, each id once.
-void read_organisations(const YAML::Node& root, Routeboek& rb, Problems& problems) {
+void read_organisations(YAML::Node root, Routeboek& rb, Problems& problems) {
     std::set<std::string> seen;
     const YAML::Node organisations = root["organisations"];
     for (std::size_t i = 0; i < organisations.size(); ++i) {
@@ -122,7 +122,7 @@ Table read_table(const YAML::Node& t) {
     return table;
 }
 
-void read_tables(const YAML::Node& root, Routeboek& rb, Problems& problems) {
+void read_tables(YAML::Node root, Routeboek& rb, Problems& problems) {
     const YAML::Node tables = root["tables"];
     for (std::size_t i = 0; i < tables.size(); ++i) {
         Table table = read_table(tables[i]);
@@ -131,7 +131,7 @@ void read_tables(const YAML::Node& root, Routeboek& rb, Problems& problems) {
     }
 }
 
-void read_municipalities(const YAML::Node& root, Routeboek& rb) {
+void read_municipalities(YAML::Node root, Routeboek& rb) {
     for (const YAML::Node& m : root["municipalities"]) {
         rb.municipalities.push_back({m["code"].as<std::string>(), m["name"].as<std::string>(),
                                      m["local_team"].as<std::string>(), m["leerplicht"].as<std::string>(),
@@ -140,7 +140,7 @@ void read_municipalities(const YAML::Node& root, Routeboek& rb) {
 }
 
 // triggers: consecutive absence and partial attendance.
-void read_triggers(const YAML::Node& root, Routeboek& rb) {
+void read_triggers(YAML::Node root, Routeboek& rb) {
     if (const YAML::Node c = root["triggers"]["consecutive_absence"]) {
         ConsecutiveAbsenceTrigger trigger;
         trigger.id = c["id"].as<std::string>();
@@ -177,7 +177,7 @@ PreventionPattern read_prevention_pattern(const YAML::Node& p) {
 }
 
 // The task templates (on_escalation, eigen_team, casusregisseur, jeugdbescherming), prevention and terms.
-void read_tasks_and_terms(const YAML::Node& root, Routeboek& rb) {
+void read_tasks_and_terms(YAML::Node root, Routeboek& rb) {
     for (const auto& t : root["on_escalation"]) rb.on_escalation.push_back(task(t));
     rb.eigen_team = task(root["eigen_team"]);
     rb.casusregisseur = task(root["casusregisseur"]);
@@ -235,7 +235,7 @@ void check_tasks(const Routeboek& rb, References& refs) {
 
 // The routeboek, section by section, from a file the schema has accepted; then the
 // cross-references the schema cannot express.
-Result<Routeboek> parse_valid_routeboek(const YAML::Node& root) {
+Result<Routeboek> parse_valid_routeboek(YAML::Node root) {
     Problems problems;
     Routeboek rb;
     rb.id = root["routeboek"]["id"].as<std::string>();
