@@ -13,65 +13,78 @@ using Poco::JSON::Object;
 
 // The field list of each type: one function per type names every field once; reading and
 // writing both walk it.
-template <typename V> void fields(V& v, EnrolmentStarted& d) {
+template <typename V>
+void fields(V& v, EnrolmentStarted& d) {
     v("start_date", d.start_date);
     v("sector", d.sector);
     v("leerjaar", d.leerjaar);
 }
-template <typename V> void fields(V& v, EnrolmentEnded& d) {
+template <typename V>
+void fields(V& v, EnrolmentEnded& d) {
     v("end_date", d.end_date);
     v("reason", d.reason);
 }
-template <typename V> void fields(V& v, AbsenceReported& d) {
+template <typename V>
+void fields(V& v, AbsenceReported& d) {
     v("absence_kind", d.absence_kind);
     v("from", d.from);
     v("to", d.to);
     v("hours", d.hours);
 }
-template <typename V> void fields(V& v, SupportStarted& d) {
+template <typename V>
+void fields(V& v, SupportStarted& d) {
     v("start_date", d.start_date);
     v("provider", d.provider);
 }
 // A request lists the members (the pipeline pseudonymises them); the envelope keeps the count.
-template <typename V> void fields(V& v, HouseholdComposition& d) {
+template <typename V>
+void fields(V& v, HouseholdComposition& d) {
     v("gemeentecode", d.gemeentecode);
     v.count("members", d.members);
 }
-template <typename V> void fields(V& v, PersonMoved& d) {
+template <typename V>
+void fields(V& v, PersonMoved& d) {
     v("gemeentecode", d.gemeentecode);
     v("date", d.date);
 }
-template <typename V> void fields(V& v, AttendancePartial& d) {
+template <typename V>
+void fields(V& v, AttendancePartial& d) {
     v("from", d.from);
     v("to", d.to);
     v("approaches", d.approaches);
     v("hours_per_week", d.hours_per_week);
 }
-template <typename V> void fields(V& v, MdoHeld& d) {
+template <typename V>
+void fields(V& v, MdoHeld& d) {
     v("escalate", d.escalate);
     v("outcome", d.outcome);
     v("goals", d.goals);
     v("dissent", d.dissent);
 }
-template <typename V> void fields(V& v, CaseRegistered& d) {
+template <typename V>
+void fields(V& v, CaseRegistered& d) {
     v("table", d.table);
     v("registered_by", d.registered_by);
 }
-template <typename V> void fields(V& v, TableOutcome& d) {
+template <typename V>
+void fields(V& v, TableOutcome& d) {
     v("table", d.table);
     v("outcome", d.outcome);
     v("casusregisseur", d.casusregisseur);
 }
-template <typename V> void fields(V& v, YouthcareStarted& d) {
+template <typename V>
+void fields(V& v, YouthcareStarted& d) {
     v("start_date", d.start_date);
     v("provider", d.provider);
     v("form", d.form);
 }
-template <typename V> void fields(V& v, YouthcareEnded& d) {
+template <typename V>
+void fields(V& v, YouthcareEnded& d) {
     v("end_date", d.end_date);
     v("reason", d.reason);
 }
-template <typename V> void fields(V& v, ConcernRaised& d) {
+template <typename V>
+void fields(V& v, ConcernRaised& d) {
     v("raised_by", d.raised_by);
     v("concern", d.concern);
     v("disagrees_with_mdo", d.disagrees_with_mdo);
@@ -83,10 +96,18 @@ public:
     Reader(const Object& object, std::string base, Problems& problems)
         : o_(object), base_(std::move(base)), problems_(problems) {}
 
-    void operator()(const char* key, std::string& into) { required(key, [&](const auto& v) { return text(key, v, into); }); }
-    void operator()(const char* key, Day& into) { required(key, [&](const auto& v) { return day(key, v, into); }); }
-    void operator()(const char* key, int& into) { required(key, [&](const auto& v) { return integer(key, v, into); }); }
-    void operator()(const char* key, bool& into) { required(key, [&](const auto& v) { return boolean(key, v, into); }); }
+    void operator()(const char* key, std::string& into) {
+        required(key, [&](const auto& v) { return text(key, v, into); });
+    }
+    void operator()(const char* key, Day& into) {
+        required(key, [&](const auto& v) { return day(key, v, into); });
+    }
+    void operator()(const char* key, int& into) {
+        required(key, [&](const auto& v) { return integer(key, v, into); });
+    }
+    void operator()(const char* key, bool& into) {
+        required(key, [&](const auto& v) { return boolean(key, v, into); });
+    }
     template <typename T>
     void operator()(const char* key, std::optional<T>& into) {
         if (!o_.has(key)) return;
@@ -135,7 +156,8 @@ private:
     }
     bool day(const char* key, const Poco::Dynamic::Var& v, Day& into) {
         std::string value;
-        if (!v.isString() || (value = v.extract<std::string>()).size() != 10) return wrong(key, "must be a date"), false;
+        if (!v.isString() || (value = v.extract<std::string>()).size() != 10)
+            return wrong(key, "must be a date"), false;
         const auto parsed = routeboek::parse_day(value);
         if (!parsed) return wrong(key, "must be a date"), false;
         into = *parsed;
@@ -197,8 +219,8 @@ Result<Signal> decode(const Object& o, bool check_rules) {
     const auto type_var = o.has("type") ? o.get("type") : Poco::Dynamic::Var();
     const auto type = type_var.isString() ? parse_signal_type(type_var.extract<std::string>()) : std::nullopt;
     if (!type) return Problem{"/type", "is not a known signal type"};
-    Signal signal{{}, std::nullopt, empty_data(static_cast<std::size_t>(*type),
-                                               std::make_index_sequence<signal_type_count>{})};
+    Signal signal{
+        {}, std::nullopt, empty_data(static_cast<std::size_t>(*type), std::make_index_sequence<signal_type_count>{})};
     Reader top(o, "", problems);
     top("occurred_at", signal.occurred_at);
     if (o.has("school")) {

@@ -12,10 +12,10 @@
 namespace eenplan::inbound {
 
 struct VendorEnrolment {
-    bool ended = false;                // an uitschrijving
-    std::optional<std::string> date;   // in the vendor's notation
-    std::optional<std::string> code;   // the sector of an inschrijving, the reason of an uitschrijving
-    std::string date_pointer;          // where the date sits in the vendor's payload, for problems
+    bool ended = false;               // an uitschrijving
+    std::optional<std::string> date;  // in the vendor's notation
+    std::optional<std::string> code;  // the sector of an inschrijving, the reason of an uitschrijving
+    std::string date_pointer;         // where the date sits in the vendor's payload, for problems
     std::string occurred_at;
 };
 

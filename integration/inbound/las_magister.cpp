@@ -4,7 +4,8 @@
 
 namespace eenplan::inbound {
 
-Result<CanonicalRequest> map_magister(const std::string& body, const SchoolDefaults& defaults, const std::string& received_at) {
+Result<CanonicalRequest> map_magister(const std::string& body, const SchoolDefaults& defaults,
+                                      const std::string& received_at) {
     auto payload = parse_payload(body);
     if (!payload) return payload.problems();
     const auto& p = payload.value();
@@ -16,8 +17,8 @@ Result<CanonicalRequest> map_magister(const std::string& body, const SchoolDefau
     // An in- or uitschrijving instead of an absentie.
     const std::string at = text_at(p, {"Tijdstip"}).value_or(received_at);
     if (p->has("Inschrijving")) {
-        return enrolment_request({false, text_at(p, {"Inschrijving", "Begin"}), text_at(p, {"Inschrijving", "Onderwijssoort"}),
-                                  "/Inschrijving/Begin", at},
+        return enrolment_request({false, text_at(p, {"Inschrijving", "Begin"}),
+                                  text_at(p, {"Inschrijving", "Onderwijssoort"}), "/Inschrijving/Begin", at},
                                  subject, school, problems);
     }
     if (p->has("Uitschrijving")) {
@@ -47,7 +48,8 @@ Result<CanonicalRequest> map_magister(const std::string& body, const SchoolDefau
     if (const auto absentie = p->getObject("Absentie"); absentie->has("Lesuren") && !absentie->isNull("Lesuren")) {
         data->set("hours", absentie->get("Lesuren").convert<double>());
     }
-    return canonical_request(SignalType::absence_reported, text_at(p, {"Tijdstip"}).value_or(received_at), subject, school.value(), data);
+    return canonical_request(SignalType::absence_reported, text_at(p, {"Tijdstip"}).value_or(received_at), subject,
+                             school.value(), data);
 }
 
 }  // namespace eenplan::inbound

@@ -4,7 +4,8 @@
 
 namespace eenplan::inbound {
 
-Result<CanonicalRequest> map_parnassys(const std::string& body, const SchoolDefaults& defaults, const std::string& received_at) {
+Result<CanonicalRequest> map_parnassys(const std::string& body, const SchoolDefaults& defaults,
+                                       const std::string& received_at) {
     auto payload = parse_payload(body);
     if (!payload) return payload.problems();
     const auto& p = payload.value();
@@ -16,14 +17,16 @@ Result<CanonicalRequest> map_parnassys(const std::string& body, const SchoolDefa
     // An in- or uitschrijving instead of a verzuimregistratie.
     const std::string at = text_at(p, {"geregistreerdOp"}).value_or(received_at);
     if (p->has("inschrijving")) {
-        return enrolment_request({false, text_at(p, {"inschrijving", "datumInschrijving"}),
-                                  text_at(p, {"inschrijving", "onderwijssoort"}), "/inschrijving/datumInschrijving", at},
-                                 subject, school, problems);
+        return enrolment_request(
+            {false, text_at(p, {"inschrijving", "datumInschrijving"}), text_at(p, {"inschrijving", "onderwijssoort"}),
+             "/inschrijving/datumInschrijving", at},
+            subject, school, problems);
     }
     if (p->has("uitschrijving")) {
-        return enrolment_request({true, text_at(p, {"uitschrijving", "datumUitschrijving"}),
-                                  text_at(p, {"uitschrijving", "redenUitschrijving"}), "/uitschrijving/datumUitschrijving", at},
-                                 subject, school, problems);
+        return enrolment_request(
+            {true, text_at(p, {"uitschrijving", "datumUitschrijving"}),
+             text_at(p, {"uitschrijving", "redenUitschrijving"}), "/uitschrijving/datumUitschrijving", at},
+            subject, school, problems);
     }
     const auto from = to_iso_date(text_at(p, {"verzuim", "datumVan"}).value_or(""));
     if (!from) problems.push_back({"/verzuim/datumVan", "is missing or not a date"});
@@ -41,8 +44,8 @@ Result<CanonicalRequest> map_parnassys(const std::string& body, const SchoolDefa
     if (const auto verzuim = p->getObject("verzuim"); verzuim->has("aantalUren") && !verzuim->isNull("aantalUren")) {
         data->set("hours", verzuim->get("aantalUren").convert<double>());
     }
-    return canonical_request(SignalType::absence_reported, text_at(p, {"geregistreerdOp"}).value_or(received_at), subject, school.value(),
-                    data);
+    return canonical_request(SignalType::absence_reported, text_at(p, {"geregistreerdOp"}).value_or(received_at),
+                             subject, school.value(), data);
 }
 
 }  // namespace eenplan::inbound

@@ -14,6 +14,7 @@
 
 namespace eenplan::inbound {
 
-Result<CanonicalRequest> map_parnassys(const std::string& body, const SchoolDefaults& school, const std::string& received_at);
+Result<CanonicalRequest> map_parnassys(const std::string& body, const SchoolDefaults& school,
+                                       const std::string& received_at);
 
 }  // namespace eenplan::inbound

@@ -13,6 +13,7 @@
 
 namespace eenplan::inbound {
 
-Result<CanonicalRequest> map_somtoday(const std::string& body, const SchoolDefaults& school, const std::string& received_at);
+Result<CanonicalRequest> map_somtoday(const std::string& body, const SchoolDefaults& school,
+                                      const std::string& received_at);
 
 }  // namespace eenplan::inbound

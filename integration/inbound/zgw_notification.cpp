@@ -34,7 +34,8 @@ Result<Notification> parse_notification(const std::string& body) {
     return n;
 }
 
-std::optional<std::string> youth_care_provider(const Notification& n, const std::map<std::string, std::string>& zaaktypes) {
+std::optional<std::string> youth_care_provider(const Notification& n,
+                                               const std::map<std::string, std::string>& zaaktypes) {
     if (n.kanaal != "zaken" || n.resource != "rol" || n.actie != "create") return std::nullopt;
     const auto zaaktype = n.kenmerken.find("zaaktype");
     if (zaaktype == n.kenmerken.end()) return std::nullopt;
@@ -43,7 +44,8 @@ std::optional<std::string> youth_care_provider(const Notification& n, const std:
     return provider->second;
 }
 
-Result<CanonicalRequest> map_youth_care_rol(const Notification& n, const std::string& rol_body, const std::string& provider) {
+Result<CanonicalRequest> map_youth_care_rol(const Notification& n, const std::string& rol_body,
+                                            const std::string& provider) {
     auto rol = parse_payload(rol_body);
     if (!rol) return Problem{"/resourceUrl", "the rol it names is not JSON"};
     const auto& r = rol.value();

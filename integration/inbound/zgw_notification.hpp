@@ -24,9 +24,11 @@ Result<Notification> parse_notification(const std::string& body);
 
 // The provider to record when this notification is a rol created on a zaak of one of the
 // configured zaaktypes (zaaktype URL -> provider); nullopt for every other notification.
-std::optional<std::string> youth_care_provider(const Notification& n, const std::map<std::string, std::string>& zaaktypes);
+std::optional<std::string> youth_care_provider(const Notification& n,
+                                               const std::map<std::string, std::string>& zaaktypes);
 
 // The canonical youthcare.started signal from the notification and the fetched rol (JSON).
-Result<CanonicalRequest> map_youth_care_rol(const Notification& n, const std::string& rol_body, const std::string& provider);
+Result<CanonicalRequest> map_youth_care_rol(const Notification& n, const std::string& rol_body,
+                                            const std::string& provider);
 
 }  // namespace eenplan::inbound

@@ -31,9 +31,9 @@ struct StoredNotification {
     std::string resource_url;  // the rol; checked against the source's Zaken API when accepted
     std::string actie;
     std::string aanmaakdatum;
-    std::string provider;      // from the source's zaaktypes, when accepted
-    int attempts = 0;          // lookups made before this claim
-    std::string claim_token;   // only the holder of the claim records its outcome
+    std::string provider;     // from the source's zaaktypes, when accepted
+    int attempts = 0;         // lookups made before this claim
+    std::string claim_token;  // only the holder of the claim records its outcome
 };
 
 // What became of a signal the worker handed to the hub.
@@ -64,11 +64,11 @@ public:
 };
 
 struct NotificationWorkerOptions {
-    std::chrono::milliseconds poll{1000};             // between looks at the inbox when idle
-    std::chrono::milliseconds lease{30'000};          // longer than one lookup and one ingest
-    std::chrono::milliseconds first_retry{1000};      // doubled per attempt ...
-    std::chrono::milliseconds max_retry{300'000};     // ... up to this
-    int max_attempts = 12;                            // then the notification fails for good
+    std::chrono::milliseconds poll{1000};          // between looks at the inbox when idle
+    std::chrono::milliseconds lease{30'000};       // longer than one lookup and one ingest
+    std::chrono::milliseconds first_retry{1000};   // doubled per attempt ...
+    std::chrono::milliseconds max_retry{300'000};  // ... up to this
+    int max_attempts = 12;                         // then the notification fails for good
 };
 
 class ZgwNotificationWorker {

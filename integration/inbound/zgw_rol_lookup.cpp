@@ -81,7 +81,8 @@ RolReply ZakenApiRolLookup::fetch(const CheckedResourceUrl& url, const ZakenApi&
         const auto left = std::chrono::duration_cast<std::chrono::microseconds>(deadline - Clock::now());
         return Poco::Timespan(std::max<std::int64_t>(left.count(), 1));
     };
-    const RolReply timed_out{RolReply::Status::unavailable, {},
+    const RolReply timed_out{RolReply::Status::unavailable,
+                             {},
                              "the Zaken API did not answer within " + std::to_string(deadline_.count()) + " ms"};
     try {
         std::unique_ptr<Poco::Net::HTTPClientSession> session;
@@ -106,7 +107,8 @@ RolReply ZakenApiRolLookup::fetch(const CheckedResourceUrl& url, const ZakenApi&
         session->socket().setReceiveTimeout(remaining());
         std::istream& in = session->receiveResponse(response);
         if (response.getStatus() != Poco::Net::HTTPResponse::HTTP_OK) {
-            return {RolReply::Status::unavailable, {},
+            return {RolReply::Status::unavailable,
+                    {},
                     "the rol could not be read (" + std::to_string(static_cast<int>(response.getStatus())) + ")"};
         }
         if (response.hasContentLength() && response.getContentLength64() > static_cast<std::int64_t>(max_body_)) {
@@ -123,7 +125,8 @@ RolReply ZakenApiRolLookup::fetch(const CheckedResourceUrl& url, const ZakenApi&
             const auto c = buffer->sbumpc();
             if (c == std::char_traits<char>::eof()) break;
             reply.body.push_back(static_cast<char>(c));
-            if (reply.body.size() > max_body_) return {RolReply::Status::unavailable, {}, "the rol is larger than this hub reads"};
+            if (reply.body.size() > max_body_)
+                return {RolReply::Status::unavailable, {}, "the rol is larger than this hub reads"};
         }
         return reply;
     } catch (const Poco::TimeoutException&) {

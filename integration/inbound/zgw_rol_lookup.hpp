@@ -21,7 +21,7 @@ namespace eenplan::inbound {
 struct ZakenApi {
     std::string base_url;  // e.g. https://zaken.rijswijk.nl/zaken/api/v1
     std::string client_id;
-    std::string secret;    // JWT-ZGW HS256 secret
+    std::string secret;  // JWT-ZGW HS256 secret
 };
 
 // A resourceUrl that passed the check: what to connect to and what to ask for.

@@ -90,7 +90,8 @@ HttpReply KeepAliveClient::send_once(const std::string& method, const std::strin
             reused_ = true;
         }
     } catch (const Poco::TimeoutException&) {
-        reply = HttpReply{0, "the receiver did not answer within " + std::to_string(timeout_.count()) + " ms (timed out)", {}, {}};
+        reply = HttpReply{
+            0, "the receiver did not answer within " + std::to_string(timeout_.count()) + " ms (timed out)", {}, {}};
         session_.reset();
     } catch (const Poco::Exception& e) {
         reply = HttpReply{0, "no answer from the receiver: " + e.displayText(), {}, {}};

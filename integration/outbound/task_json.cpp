@@ -28,13 +28,16 @@ std::string task_to_json(const delivery::SharedTask& task) {
 Result<delivery::SharedTask> task_from_json(const std::string& json) {
     try {
         const auto o = Poco::JSON::Parser().parse(json).extract<Poco::JSON::Object::Ptr>();
-        return delivery::SharedTask{o->getValue<std::string>("type"),     o->getValue<std::string>("task_id"),
-                                    o->getValue<std::string>("subject"),  o->getValue<std::string>("due_date"),
-                                    o->getValue<std::string>("reference"), o->optValue<std::string>("correlation_id", ""),
-                                    delivery::TaskFacts{o->optValue<std::string>("school_brin", ""),
-                                                        o->optValue<std::string>("date", ""),
-                                                        o->optValue<std::string>("reason_code", ""),
-                                                        o->optValue<std::string>("woongemeente", "")}};
+        return delivery::SharedTask{
+            o->getValue<std::string>("type"),
+            o->getValue<std::string>("task_id"),
+            o->getValue<std::string>("subject"),
+            o->getValue<std::string>("due_date"),
+            o->getValue<std::string>("reference"),
+            o->optValue<std::string>("correlation_id", ""),
+            delivery::TaskFacts{o->optValue<std::string>("school_brin", ""), o->optValue<std::string>("date", ""),
+                                o->optValue<std::string>("reason_code", ""),
+                                o->optValue<std::string>("woongemeente", "")}};
     } catch (const Poco::Exception&) {
         return Problem{"", "is not a task"};
     }

@@ -22,14 +22,14 @@ WebhookConnector::WebhookConnector(WebhookEndpoint endpoint)
 }
 
 ConnectorAnswer WebhookConnector::deliver(const OutboundDelivery& d) {
-    const HttpReply reply = client_.send(
-        "POST", path_,
-        {{"content-type", "application/json"},
-         {"webhook-id", d.delivery_id},
-         {"webhook-timestamp", std::to_string(d.now_s)},
-         {"webhook-signature", webhooks::sign(endpoint_.secret, d.delivery_id, d.now_s, d.payload)},
-         {"x-correlation-id", d.correlation_id}},
-        d.payload);
+    const HttpReply reply =
+        client_.send("POST", path_,
+                     {{"content-type", "application/json"},
+                      {"webhook-id", d.delivery_id},
+                      {"webhook-timestamp", std::to_string(d.now_s)},
+                      {"webhook-signature", webhooks::sign(endpoint_.secret, d.delivery_id, d.now_s, d.payload)},
+                      {"x-correlation-id", d.correlation_id}},
+                     d.payload);
     ConnectorAnswer answer;
     answer.status = reply.status;
     answer.error = reply.status == 0 ? reply.error : describe_status(reply.status);

@@ -20,7 +20,7 @@ struct WebhookResponse {
 };
 
 struct WebhookTarget {
-    std::string url;                   // http://127.0.0.1:8080/v1/... or https://...
+    std::string url;                     // http://127.0.0.1:8080/v1/... or https://...
     std::optional<std::string> ca_file;  // PEM file to trust for https (a private CA or a self-signed server)
     std::chrono::milliseconds timeout{10'000};
 };

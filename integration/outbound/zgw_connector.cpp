@@ -97,8 +97,8 @@ ConnectorAnswer ZgwZakenConnector::deliver(const OutboundDelivery& d) {
     const auto task = task_from_json(d.payload);
     if (!task) return {422, "the stored task cannot be read", std::nullopt, std::nullopt};
     const std::string identificatie = zaak_identificatie(d.delivery_id);
-    const std::string lookup = "/zaken?identificatie=" + encode(identificatie) +
-                               "&bronorganisatie=" + encode(endpoint_.bronorganisatie);
+    const std::string lookup =
+        "/zaken?identificatie=" + encode(identificatie) + "&bronorganisatie=" + encode(endpoint_.bronorganisatie);
 
     HttpReply found = call("GET", lookup, "", d.now_s);
     if (!ok(found)) return failed(found, "looking up the zaak", d.now_s);

@@ -43,9 +43,7 @@ std::int64_t between(Random& random, std::int64_t first, std::int64_t last) {
 }
 
 // True with probability p: 53 random bits as a double in [0, 1), exact in IEEE arithmetic.
-bool chance(Random& random, double p) {
-    return static_cast<double>(random() >> 11) * 0x1.0p-53 < p;
-}
+bool chance(Random& random, double p) { return static_cast<double>(random() >> 11) * 0x1.0p-53 < p; }
 
 template <typename T>
 const T& pick(Random& random, std::span<const T> items) {
@@ -249,9 +247,8 @@ Address random_address(Random& random, const Municipality& m) {
 // ---- what sources do to a record ---------------------------------------------------------------
 
 constexpr std::array<std::string_view, 26> keyboard_neighbours = {
-    "qwsz", "vghn", "xdfv", "serfcx", "wsdr", "drtgvc", "ftyhbv", "gyujnb", "ujko", "huikmn", "jiolm",
-    "kop", "njk", "bhjm", "iklp", "ol", "wa", "edft", "awedxz", "rfgy", "yhji", "cfgb", "qase", "zsdc",
-    "tghu", "asx"};
+    "qwsz", "vghn", "xdfv", "serfcx", "wsdr", "drtgvc", "ftyhbv", "gyujnb", "ujko", "huikmn", "jiolm", "kop",  "njk",
+    "bhjm", "iklp", "ol",   "wa",     "edft", "awedxz", "rfgy",   "yhji",   "cfgb", "qase",   "zsdc",  "tghu", "asx"};
 
 char with_case_of(char model, char lower) {
     return model >= 'A' && model <= 'Z' ? static_cast<char>(lower - 'a' + 'A') : lower;
@@ -452,7 +449,8 @@ private:
             for (;;) {  // twins get different first names
                 pupil.given_names = given_names(random_, names, pupil.sex, p_.common_name_boost);
                 if (model && family.children.empty()) {
-                    const std::string rest = pupil.given_names.substr(std::min(pupil.given_names.size(), pupil.given_names.find(' ')));
+                    const std::string rest =
+                        pupil.given_names.substr(std::min(pupil.given_names.size(), pupil.given_names.find(' ')));
                     pupil.given_names = first_word(model->given_names) + rest;
                 }
                 if (birth != previous_birth || first_word(pupil.given_names) != previous_first_name) break;
@@ -460,10 +458,12 @@ private:
             previous_first_name = first_word(pupil.given_names);
             previous_birth = birth;
             pupil.family_prefix = model ? model->family_prefix : std::string(surname.prefix);
-            pupil.family_name = model ? model->family_name
-                                      : pupil.sex == Sex::female ? feminine(names.origin, surname.core) : std::string(surname.core);
+            pupil.family_name = model                      ? model->family_name
+                                : pupil.sex == Sex::female ? feminine(names.origin, surname.core)
+                                                           : std::string(surname.core);
             pupil.birth_date = iso_date(civil_from_days(birth));
-            pupil.sector = years_between(civil_from_days(birth), today_civil_) < 12 ? Sector::primary : Sector::secondary;
+            pupil.sector =
+                years_between(civil_from_days(birth), today_civil_) < 12 ? Sector::primary : Sector::secondary;
             if (chance(random_, p_.no_number)) {
                 // newly arrived, not yet registered
             } else if (chance(random_, p_.no_bsn)) {
@@ -484,7 +484,8 @@ private:
             parent.id = static_cast<std::uint32_t>(population_.parents.size());
             parent.family = family.id;
             parent.sex = (i == 0) == father_first ? Sex::male : Sex::female;
-            const OriginNames& own = i == 0 || chance(random_, 0.9) ? names : pick(random_, std::span<const OriginNames>(origins));
+            const OriginNames& own =
+                i == 0 || chance(random_, 0.9) ? names : pick(random_, std::span<const OriginNames>(origins));
             const WeightedFamilyName& name = i == 0 ? surname : pick(random_, own.family);
             parent.given_names = given_names(random_, own, parent.sex);
             parent.family_prefix = std::string(name.prefix);
@@ -502,21 +503,24 @@ private:
     // parts typical of the origin ("Hoog" + "kamp", "Kara" + "taş", "El " + "Bouz" + "iani").
     void long_tail_surname(Origin origin, std::string& prefix, std::string& core) {
         static constexpr std::string_view dutch_roots[] = {
-            "Hoog", "Groen", "Berg", "Veld", "Dijk", "Wijk", "Brink", "Kamp", "Hout", "Bosch", "Mol", "Kooi",
-            "Zand", "Steen", "Beek", "Water", "Heuvel", "Linde", "Eik", "Wit", "Zwart", "Rood", "Klein", "Groot",
-            "Oost", "West", "Noord", "Zuid", "Mulder", "Smit", "Kuip", "Bakel", "Haver", "Riet", "Vos", "Haan",
-            "Boom", "Rade", "Hulst", "Loo", "Ter", "Wester", "Ooster", "Mieren", "Wolf", "Hage", "Lange", "Hof"};
+            "Hoog",  "Groen",  "Berg",   "Veld",   "Dijk", "Wijk",  "Brink",  "Kamp",  "Hout",   "Bosch",
+            "Mol",   "Kooi",   "Zand",   "Steen",  "Beek", "Water", "Heuvel", "Linde", "Eik",    "Wit",
+            "Zwart", "Rood",   "Klein",  "Groot",  "Oost", "West",  "Noord",  "Zuid",  "Mulder", "Smit",
+            "Kuip",  "Bakel",  "Haver",  "Riet",   "Vos",  "Haan",  "Boom",   "Rade",  "Hulst",  "Loo",
+            "Ter",   "Wester", "Ooster", "Mieren", "Wolf", "Hage",  "Lange",  "Hof"};
         static constexpr std::string_view dutch_suffixes[] = {
-            "man", "stra", "ink", "ema", "huis", "kamp", "dorp", "sma", "ing", "ers", "mans", "meijer",
-            "hof", "veld", "broek", "horst", "berg", "land", "beek", "wijk", "boom", "sen", "ens", "er", "hout"};
-        static constexpr std::string_view dutch_prefixes[] = {"", "", "", "", "", "van", "van", "de", "van der", "van de", "ter"};
+            "man",  "stra",  "ink",   "ema",  "huis", "kamp", "dorp", "sma",  "ing", "ers", "mans", "meijer", "hof",
+            "veld", "broek", "horst", "berg", "land", "beek", "wijk", "boom", "sen", "ens", "er",   "hout"};
+        static constexpr std::string_view dutch_prefixes[] = {"",    "",   "",        "",       "",   "van",
+                                                              "van", "de", "van der", "van de", "ter"};
         static constexpr std::string_view turkish_roots[] = {
-            "Kara", "Ak", "Demir", "Yıl", "Öz", "Çelik", "Ay", "Er", "Kurt", "Şahin", "Tek", "Gül", "Taş", "Bal",
-            "Can", "Sarı", "Koç", "Yıldız", "Doğan", "Aslan", "Tunç", "Bay", "Uçar", "Alp"};
-        static constexpr std::string_view turkish_suffixes[] = {"", "oğlu", "er", "kaya", "türk", "can", "soy", "taş", "dağ", "han", "gül", "ay"};
+            "Kara", "Ak",  "Demir", "Yıl",  "Öz",  "Çelik",  "Ay",    "Er",    "Kurt", "Şahin", "Tek",  "Gül",
+            "Taş",  "Bal", "Can",   "Sarı", "Koç", "Yıldız", "Doğan", "Aslan", "Tunç", "Bay",   "Uçar", "Alp"};
+        static constexpr std::string_view turkish_suffixes[] = {"",    "oğlu", "er",  "kaya", "türk", "can",
+                                                                "soy", "taş",  "dağ", "han",  "gül",  "ay"};
         static constexpr std::string_view maghreb_roots[] = {
-            "Amran", "Idriss", "Haddad", "Oual", "Bakkal", "Tahir", "Alaou", "Azzouz", "Mansour", "Chaouk",
-            "Bouz", "Harr", "Khattab", "Moussa", "Ouahab", "Sadd", "Tounss", "Zeroual", "Hamdaou", "Bouch"};
+            "Amran", "Idriss", "Haddad",  "Oual",   "Bakkal", "Tahir", "Alaou",  "Azzouz",  "Mansour", "Chaouk",
+            "Bouz",  "Harr",   "Khattab", "Moussa", "Ouahab", "Sadd",  "Tounss", "Zeroual", "Hamdaou", "Bouch"};
         static constexpr std::string_view maghreb_suffixes[] = {"i", "iani", "ati", "ouni", "ari", "i", "aoui", "ane"};
         static constexpr std::string_view maghreb_prefixes[] = {"", "", "El", "Ben", "Ait"};
         auto any = [&](auto& list) { return std::string(list[below(random_, std::size(list))]); };
@@ -534,8 +538,7 @@ private:
                 prefix = any(maghreb_prefixes);
                 core = any(maghreb_roots) + any(maghreb_suffixes);
                 break;
-            default:
-                break;  // Polish and other origins keep their lists
+            default: break;  // Polish and other origins keep their lists
         }
     }
 
@@ -636,8 +639,9 @@ private:
         }
         o.birth_date = iso_date(written);
         if (chance(random_, p_.other_date_format)) {
-            o.birth_date = chance(random_, 0.75) ? two(written.day) + "-" + two(written.month) + "-" + std::to_string(written.year)
-                                                 : std::to_string(written.year) + two(written.month) + two(written.day);
+            o.birth_date = chance(random_, 0.75)
+                               ? two(written.day) + "-" + two(written.month) + "-" + std::to_string(written.year)
+                               : std::to_string(written.year) + two(written.month) + two(written.day);
             o.distortions |= other_date_format;
         }
 
@@ -650,8 +654,10 @@ private:
             o.distortions |= postcode_missing;
         } else if (chance(random_, 0.3)) {
             std::string spaced = o.postcode.substr(0, 4) + " " + o.postcode.substr(4);
-            o.postcode = chance(random_, 0.5) ? spaced : std::string(spaced.substr(0, 5)) + static_cast<char>(lower_of(spaced[5])) +
-                                                             static_cast<char>(lower_of(spaced[6]));
+            o.postcode = chance(random_, 0.5)
+                             ? spaced
+                             : std::string(spaced.substr(0, 5)) + static_cast<char>(lower_of(spaced[5])) +
+                                   static_cast<char>(lower_of(spaced[6]));
         }
         if ((!o.bsn.empty() || !o.onderwijsnummer.empty()) && chance(random_, p_.number_missing)) {
             o.bsn.clear();

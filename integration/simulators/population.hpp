@@ -48,7 +48,7 @@ struct Municipality {
     std::string_view gemeentecode;  // CBS code, "GM0518"
     std::uint16_t pc4_first;        // postcode digits, inclusive range
     std::uint16_t pc4_last;
-    std::uint32_t weight;           // inhabitants, in thousands
+    std::uint32_t weight;  // inhabitants, in thousands
 };
 // Den Haag, Delft, Leidschendam-Voorburg, Rijswijk.
 std::span<const Municipality> municipalities();
@@ -65,11 +65,11 @@ struct Person {
     std::uint32_t id = 0;      // index in Population::parents or Population::pupils
     std::uint32_t family = 0;  // index in Population::families
     Sex sex = Sex::female;
-    std::string given_names;    // all given names, space separated, with diacritics
-    std::string family_prefix;  // tussenvoegsel, "van der", or empty
-    std::string family_name;    // "Berg"
-    std::string birth_date;     // "YYYY-MM-DD"
-    std::string bsn;            // nine digits, empty when the person has none
+    std::string given_names;      // all given names, space separated, with diacritics
+    std::string family_prefix;    // tussenvoegsel, "van der", or empty
+    std::string family_name;      // "Berg"
+    std::string birth_date;       // "YYYY-MM-DD"
+    std::string bsn;              // nine digits, empty when the person has none
     std::string onderwijsnummer;  // nine digits, only pupils without a BSN
 };
 
@@ -80,9 +80,9 @@ struct Pupil : Person {
 struct Family {
     std::uint32_t id = 0;
     Origin origin = Origin::dutch;
-    std::vector<std::uint32_t> parents;   // indices in Population::parents (1 or 2)
-    std::vector<std::uint32_t> children;  // indices in Population::pupils (1 to 4)
-    Address address;                      // current
+    std::vector<std::uint32_t> parents;       // indices in Population::parents (1 or 2)
+    std::vector<std::uint32_t> children;      // indices in Population::pupils (1 to 4)
+    Address address;                          // current
     std::optional<Address> previous_address;  // before a move in the past year
 };
 
@@ -109,9 +109,9 @@ struct Observation {
     std::string_view source;  // "brp", "las", "leerplicht", "jgz", "wijkteam"
     std::string family_name;  // as the source wrote it, tussenvoegsel included
     std::string given_names;
-    std::string birth_date;   // "YYYY-MM-DD", "DD-MM-YYYY" or "YYYYMMDD"
-    std::string postcode;     // "2511AB", "2511 ab" or empty
-    std::string bsn;          // empty when not sent
+    std::string birth_date;  // "YYYY-MM-DD", "DD-MM-YYYY" or "YYYYMMDD"
+    std::string postcode;    // "2511AB", "2511 ab" or empty
+    std::string bsn;         // empty when not sent
     std::string onderwijsnummer;
     std::uint32_t distortions = 0;  // Distortion bits
     std::uint8_t typos = 0;
@@ -119,36 +119,36 @@ struct Observation {
 
 struct PopulationParameters {
     std::uint64_t seed = 1;
-    std::uint32_t pupils = 100'000;        // at least this many; the last family is completed
+    std::uint32_t pupils = 100'000;             // at least this many; the last family is completed
     std::string reference_date = "2026-11-23";  // ages are computed on this day
-    std::uint32_t min_observations = 1;    // per pupil, besides the reference record
+    std::uint32_t min_observations = 1;         // per pupil, besides the reference record
     std::uint32_t max_observations = 4;
-    double moved = 0.08;                   // families that moved in the past year
-    double moved_across_border = 0.5;      // of those, to another municipality
-    double no_bsn = 0.02;                  // pupils with an onderwijsnummer instead
-    double no_number = 0.003;              // pupils with neither yet
+    double moved = 0.08;               // families that moved in the past year
+    double moved_across_border = 0.5;  // of those, to another municipality
+    double no_bsn = 0.02;              // pupils with an onderwijsnummer instead
+    double no_number = 0.003;          // pupils with neither yet
     // Per observation:
     double number_missing = 0.20;
-    double typo = 0.10;                    // then 1 edit (70 %), 2 (20 %) or 3 (10 %)
+    double typo = 0.10;  // then 1 edit (70 %), 2 (20 %) or 3 (10 %)
     double prefix_dropped = 0.08;
     double prefix_after = 0.25;
     double prefix_abbreviated = 0.05;
     double diacritics_lost = 0.50;
     double upper_case = 0.10;
     double first_name_only = 0.50;
-    double day_month_swapped = 0.02;       // only where the swap is a valid date
+    double day_month_swapped = 0.02;  // only where the swap is a valid date
     double date_digit_typo = 0.01;
-    double old_postcode = 0.50;            // of observations of a family that moved
+    double old_postcode = 0.50;  // of observations of a family that moved
     double postcode_missing = 0.05;
     double other_date_format = 0.40;
     // The harder population of issue 20 (harder_population() sets them; the defaults keep the
     // population of issue 4 as it was):
-    std::uint32_t common_name_boost = 1;   // weight factor of the three most common names per list
-    double namesakes = 0;                  // families named like an earlier family in its region,
-                                           // their first child with the same first given name
-    double twins = 0.03;                   // share of sibling pairs that are twins
-    double transliteration = 0;            // per observation, where the first given name has variants
-    double surname_tail = 0;               // families with a surname from the long tail (composed)
+    std::uint32_t common_name_boost = 1;  // weight factor of the three most common names per list
+    double namesakes = 0;                 // families named like an earlier family in its region,
+                                          // their first child with the same first given name
+    double twins = 0.03;                  // share of sibling pairs that are twins
+    double transliteration = 0;           // per observation, where the first given name has variants
+    double surname_tail = 0;              // families with a surname from the long tail (composed)
 };
 
 // The population of issue 20: a few very common names (weights of the three most common per list

@@ -73,19 +73,30 @@ class SchoolSimulator : public Poco::Util::Application {
 protected:
     void defineOptions(Poco::Util::OptionSet& options) override {
         Application::defineOptions(options);
-        options.addOption(Option("help", "h", "show the options").callback(
-            Poco::Util::OptionCallback<SchoolSimulator>(this, &SchoolSimulator::on_option)));
-        options.addOption(Option("url", "u", "the hub's base URL, e.g. https://127.0.0.1:8443").required(true)
-                              .argument("url").callback(Poco::Util::OptionCallback<SchoolSimulator>(this, &SchoolSimulator::on_option)));
-        options.addOption(Option("ca", "", "PEM certificate to trust for https").argument("file").callback(
-            Poco::Util::OptionCallback<SchoolSimulator>(this, &SchoolSimulator::on_option)));
-        options.addOption(Option("school", "s",
-                                 "a school as source-id:BRIN:gemeentecode:whsec_secret[:public-key-hex] (repeatable); "
-                                 "with the hub's public key the school pseudonymises at source")
-                              .required(true).repeatable(true).argument("school")
-                              .callback(Poco::Util::OptionCallback<SchoolSimulator>(this, &SchoolSimulator::on_option)));
-        options.addOption(Option("pupils", "p", "pupils per school (default 3)").argument("n").callback(
-            Poco::Util::OptionCallback<SchoolSimulator>(this, &SchoolSimulator::on_option)));
+        options.addOption(
+            Option("help", "h", "show the options")
+                .callback(Poco::Util::OptionCallback<SchoolSimulator>(this, &SchoolSimulator::on_option)));
+        options.addOption(
+            Option("url", "u", "the hub's base URL, e.g. https://127.0.0.1:8443")
+                .required(true)
+                .argument("url")
+                .callback(Poco::Util::OptionCallback<SchoolSimulator>(this, &SchoolSimulator::on_option)));
+        options.addOption(
+            Option("ca", "", "PEM certificate to trust for https")
+                .argument("file")
+                .callback(Poco::Util::OptionCallback<SchoolSimulator>(this, &SchoolSimulator::on_option)));
+        options.addOption(
+            Option("school", "s",
+                   "a school as source-id:BRIN:gemeentecode:whsec_secret[:public-key-hex] (repeatable); "
+                   "with the hub's public key the school pseudonymises at source")
+                .required(true)
+                .repeatable(true)
+                .argument("school")
+                .callback(Poco::Util::OptionCallback<SchoolSimulator>(this, &SchoolSimulator::on_option)));
+        options.addOption(
+            Option("pupils", "p", "pupils per school (default 3)")
+                .argument("n")
+                .callback(Poco::Util::OptionCallback<SchoolSimulator>(this, &SchoolSimulator::on_option)));
     }
 
     void on_option(const std::string& name, const std::string& value) {
@@ -132,8 +143,9 @@ protected:
         int failures = 0;
         std::uint32_t pupil_number = 0;
 
-        std::cout << std::left << std::setw(20) << "school" << std::setw(20) << "pupil" << std::setw(19)
-                  << "signal" << std::setw(8) << "answer" << "signal_id\n";
+        std::cout << std::left << std::setw(20) << "school" << std::setw(20) << "pupil" << std::setw(19) << "signal"
+                  << std::setw(8) << "answer"
+                  << "signal_id\n";
         for (const School& school : schools_) {
             eenplan::integration::WebhookSender sender(
                 {url_ + "/v1/sources/" + school.source_id + "/signals", ca_, std::chrono::seconds(10)});

@@ -114,12 +114,13 @@ private:
         send(response, 200, out);
     }
 
-    void deliver(Poco::Net::HTTPServerRequest& request, const std::string& body, Poco::Net::HTTPServerResponse& response) {
+    void deliver(Poco::Net::HTTPServerRequest& request, const std::string& body,
+                 Poco::Net::HTTPServerResponse& response) {
         const std::string id = request.get("webhook-id", "");
         const std::string timestamp = request.get("webhook-timestamp", "");
         const std::string signature = request.get("webhook-signature", "");
-        const auto verification = eenplan::webhooks::verify(state_.secrets, {id, timestamp, signature}, body,
-                                                            Poco::Timestamp().epochTime());
+        const auto verification =
+            eenplan::webhooks::verify(state_.secrets, {id, timestamp, signature}, body, Poco::Timestamp().epochTime());
         Behaviour b;
         {
             std::lock_guard lock(state_.mutex);
@@ -169,13 +170,20 @@ class WebhookReceiver : public Poco::Util::ServerApplication {
 protected:
     void defineOptions(Poco::Util::OptionSet& options) override {
         ServerApplication::defineOptions(options);
-        options.addOption(Poco::Util::Option("secret", "s", "a whsec_ secret deliveries must be signed with (repeatable)")
-                              .required(true).repeatable(true).argument("secret")
-                              .callback(Poco::Util::OptionCallback<WebhookReceiver>(this, &WebhookReceiver::on_option)));
-        options.addOption(Poco::Util::Option("port", "p", "port on 127.0.0.1 (0: any free one)").argument("n")
-                              .callback(Poco::Util::OptionCallback<WebhookReceiver>(this, &WebhookReceiver::on_option)));
-        options.addOption(Poco::Util::Option("threads", "t", "worker threads (default 16)").argument("n")
-                              .callback(Poco::Util::OptionCallback<WebhookReceiver>(this, &WebhookReceiver::on_option)));
+        options.addOption(
+            Poco::Util::Option("secret", "s", "a whsec_ secret deliveries must be signed with (repeatable)")
+                .required(true)
+                .repeatable(true)
+                .argument("secret")
+                .callback(Poco::Util::OptionCallback<WebhookReceiver>(this, &WebhookReceiver::on_option)));
+        options.addOption(
+            Poco::Util::Option("port", "p", "port on 127.0.0.1 (0: any free one)")
+                .argument("n")
+                .callback(Poco::Util::OptionCallback<WebhookReceiver>(this, &WebhookReceiver::on_option)));
+        options.addOption(
+            Poco::Util::Option("threads", "t", "worker threads (default 16)")
+                .argument("n")
+                .callback(Poco::Util::OptionCallback<WebhookReceiver>(this, &WebhookReceiver::on_option)));
     }
 
     void on_option(const std::string& name, const std::string& value) {
@@ -196,8 +204,8 @@ protected:
         params->setMaxQueued(1024);
         params->setKeepAlive(true);
         params->setMaxKeepAliveRequests(0);  // unlimited
-        Poco::Net::HTTPServer server(new Factory(state_), Poco::Net::ServerSocket(Poco::Net::SocketAddress("127.0.0.1", port_)),
-                                     params);
+        Poco::Net::HTTPServer server(new Factory(state_),
+                                     Poco::Net::ServerSocket(Poco::Net::SocketAddress("127.0.0.1", port_)), params);
         server.start();
         std::cout << R"({"port":)" << server.port() << "}" << std::endl;
         waitForTerminationRequest();

@@ -63,7 +63,8 @@ struct Store {
 // Sends notifications one after the other from a thread of its own, as a Notificaties API does.
 class Notifier {
 public:
-    Notifier(std::string url, std::string authorization) : url_(std::move(url)), authorization_(std::move(authorization)) {
+    Notifier(std::string url, std::string authorization)
+        : url_(std::move(url)), authorization_(std::move(authorization)) {
         thread_ = std::thread([this] { run(); });
     }
     // An abonnement registered later, as POST /_control {"notify_url", "notify_auth"} does.
@@ -167,7 +168,8 @@ public:
             if (path == "/_control") {
                 const auto o = Poco::JSON::Parser().parse(body).extract<Object>();
                 if (o->has("notify_url")) {
-                    notifier_.subscribe(o->getValue<std::string>("notify_url"), o->optValue<std::string>("notify_auth", ""));
+                    notifier_.subscribe(o->getValue<std::string>("notify_url"),
+                                        o->optValue<std::string>("notify_auth", ""));
                 }
                 std::lock_guard lock(store_.mutex);
                 store_.fail_count = o->optValue("fail_count", 0);
@@ -235,8 +237,9 @@ private:
             {"rollen", {"zaak", "betrokkeneType", "roltype", "roltoelichting"}}};
         for (const std::string& field : required.at(collection)) {
             if (!o->has(field)) {
-                return send(response, 400, R"({"code":"invalid","title":"Ongeldige aanvraag","invalidParams":[{"name":")" +
-                                               field + R"(","code":"required"}]})");
+                return send(response, 400,
+                            R"({"code":"invalid","title":"Ongeldige aanvraag","invalidParams":[{"name":")" + field +
+                                R"(","code":"required"}]})");
             }
         }
         std::lock_guard lock(store_.mutex);
@@ -244,7 +247,9 @@ private:
             for (const Object& z : items) {
                 if (z->getValue<std::string>("identificatie") == o->getValue<std::string>("identificatie") &&
                     z->getValue<std::string>("bronorganisatie") == o->getValue<std::string>("bronorganisatie")) {
-                    return send(response, 400, R"({"code":"invalid","title":"Ongeldige aanvraag","invalidParams":[{"name":"identificatie","code":"identificatie-niet-uniek"}]})");
+                    return send(
+                        response, 400,
+                        R"({"code":"invalid","title":"Ongeldige aanvraag","invalidParams":[{"name":"identificatie","code":"identificatie-niet-uniek"}]})");
                 }
             }
         }
@@ -285,7 +290,8 @@ private:
 
 class Factory : public Poco::Net::HTTPRequestHandlerFactory {
 public:
-    Factory(Store& store, Settings& settings, Notifier& notifier) : store_(store), settings_(settings), notifier_(notifier) {}
+    Factory(Store& store, Settings& settings, Notifier& notifier)
+        : store_(store), settings_(settings), notifier_(notifier) {}
     Poco::Net::HTTPRequestHandler* createRequestHandler(const Poco::Net::HTTPServerRequest&) override {
         return new ZgwHandler(store_, settings_, notifier_);
     }
@@ -301,7 +307,9 @@ protected:
     void defineOptions(Poco::Util::OptionSet& options) override {
         ServerApplication::defineOptions(options);
         auto add = [&](const char* name, const char* help, bool required) {
-            options.addOption(Poco::Util::Option(name, "", help).required(required).argument("value")
+            options.addOption(Poco::Util::Option(name, "", help)
+                                  .required(required)
+                                  .argument("value")
                                   .callback(Poco::Util::OptionCallback<ZgwSimulator>(this, &ZgwSimulator::on_option)));
         };
         add("secret", "the JWT-ZGW secret of the client", true);

@@ -58,7 +58,8 @@ private:
     static KeyedPseudonymiser make(const Napi::CallbackInfo& info) {
         Bytes secret = key_arg(info, 0, "key");
         if (secret.size() < 32) throw Napi::RangeError::New(info.Env(), "key must be at least 32 bytes");
-        if (info.Length() < 2 || !info[1].IsNumber()) throw Napi::TypeError::New(info.Env(), "version must be a number");
+        if (info.Length() < 2 || !info[1].IsNumber())
+            throw Napi::TypeError::New(info.Env(), "version must be a number");
         const auto version = info[1].As<Napi::Number>().Int64Value();
         if (version < 1 || version > 0xFFFFFFFFLL) throw Napi::RangeError::New(info.Env(), "version must be 1 or more");
         return KeyedPseudonymiser(VersionedKey(static_cast<std::uint32_t>(version), std::move(secret)));
@@ -91,8 +92,10 @@ using BatchResult = std::variant<std::string, Problems>;
 class EncryptBatchWorker : public Napi::AsyncWorker {
 public:
     EncryptBatchWorker(Napi::Env env, PolymorphicPublicKey key, std::vector<BatchItem> items)
-        : Napi::AsyncWorker(env, "eenplan.encryptBatch"), deferred_(Napi::Promise::Deferred::New(env)),
-          key_(std::move(key)), items_(std::move(items)) {}
+        : Napi::AsyncWorker(env, "eenplan.encryptBatch"),
+          deferred_(Napi::Promise::Deferred::New(env)),
+          key_(std::move(key)),
+          items_(std::move(items)) {}
 
     Napi::Promise promise() const { return deferred_.Promise(); }
 
@@ -169,7 +172,8 @@ private:
         items.reserve(array.Length());
         for (std::uint32_t i = 0; i < array.Length(); ++i) {
             const Napi::Value value = array.Get(i);
-            if (!value.IsObject()) throw Napi::TypeError::New(info.Env(), "items[" + std::to_string(i) + "] must be an object");
+            if (!value.IsObject())
+                throw Napi::TypeError::New(info.Env(), "items[" + std::to_string(i) + "] must be an object");
             const auto item = value.As<Napi::Object>();
             const Napi::Value kind = item.Get("kind");
             const Napi::Value number = item.Get("number");

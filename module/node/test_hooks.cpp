@@ -22,7 +22,8 @@ Napi::Value encrypt_with_nonce(const Napi::CallbackInfo& info) {
     auto key = PolymorphicPublicKey::from_bytes(node::key_arg(info, 0, "publicKey"), "/publicKey");
     if (!key) throw Napi::TypeError::New(env, "publicKey: " + key.problems().front().detail);
     const std::string kind = node::string_arg(info, 1, "kind");
-    if (kind != "bsn" && kind != "onderwijsnummer") throw Napi::TypeError::New(env, "kind must be bsn or onderwijsnummer");
+    if (kind != "bsn" && kind != "onderwijsnummer")
+        throw Napi::TypeError::New(env, "kind must be bsn or onderwijsnummer");
     const auto number = PersonNumber::parse(kind == "bsn" ? PersonNumberKind::bsn : PersonNumberKind::onderwijsnummer,
                                             node::string_arg(info, 2, "number"), "/subject/" + kind);
     Napi::Object out = Napi::Object::New(env);

@@ -54,8 +54,8 @@ Napi::Value verify(const Napi::CallbackInfo& info) {
     const std::string signature = header(headers, "signature");
     const std::string body = bytes_arg(info, 2, "body");
     const std::int64_t now = integer_arg(info, 3, "now");
-    const std::int64_t tolerance = info.Length() > 4 ? integer_arg(info, 4, "tolerance")
-                                                     : webhooks::default_tolerance_seconds;
+    const std::int64_t tolerance =
+        info.Length() > 4 ? integer_arg(info, 4, "tolerance") : webhooks::default_tolerance_seconds;
 
     const auto verification = webhooks::verify(secrets, {id, timestamp, signature}, body, now, tolerance);
     Napi::Object out = Napi::Object::New(env);

@@ -127,7 +127,7 @@ struct Startup {
     Config config;
     HubPseudonymiser pseudonymiser;
     std::optional<linkage::RecordEncoder> encoder;  // null without a linkage key
-    DataKeys data_keys;  // seals free text and keys the audit chain
+    DataKeys data_keys;                             // seals free text and keys the audit chain
     AdminAuth auth;
     std::optional<routeboek::Routeboek> routeboek;  // no plans without one
     std::unique_ptr<routeboek::SchoolCalendar> calendar;
@@ -176,8 +176,9 @@ std::optional<Startup> load_startup(const std::string& config_path) {
     }
     auto calendar = load_configured_school_calendar(config->school_calendar);
     if (!calendar) return std::nullopt;
-    return Startup{std::move(config).value(), std::move(pseudonymiser).value(), std::move(encoder),
-                   std::move(data_keys).value(), std::move(auth).value(), std::move(routeboek), std::move(*calendar)};
+    return Startup{std::move(config).value(),    std::move(pseudonymiser).value(), std::move(encoder),
+                   std::move(data_keys).value(), std::move(auth).value(),          std::move(routeboek),
+                   std::move(*calendar)};
 }
 
 // --repseudonymise: every stored pseudonym to the current key version, with a progress bar.
@@ -202,11 +203,12 @@ struct RunningService {
     RunningService(const Startup& startup, Database& database, const TextSealer& sealer, AuditTrail& audit,
                    Poco::Logger& logger)
         : manual_clock(startup.config.testing.manual_clock ? std::make_unique<ManualClock>(system_clock().now())
-                                                             : nullptr),
+                                                           : nullptr),
           clock(manual_clock ? static_cast<const Clock&>(*manual_clock) : system_clock()),
           signals(database),
           records(database, startup.config.linkage, sealer),
-          ingest(signals, startup.pseudonymiser, records, startup.encoder ? &*startup.encoder : nullptr, stored_signals),
+          ingest(signals, startup.pseudonymiser, records, startup.encoder ? &*startup.encoder : nullptr,
+                 stored_signals),
           authenticator(startup.config),
           views(database, sealer),
           record_admin(database, sealer),
@@ -216,8 +218,10 @@ struct RunningService {
           notifications(database, authenticator, ingest, logger),
           notification_worker(notifications, zaken_api, [this] { return clock.now_us(); }),
           delivery{outbox, outbox_store, dispatcher},
-          context{startup.config, database, [&database] { return database.ready(); }, ingest, metrics,
-                  logger, views, record_admin, startup.auth, &delivery} {
+          context{startup.config, database,     [&database] { return database.ready(); },
+                  ingest,         metrics,      logger,
+                  views,          record_admin, startup.auth,
+                  &delivery} {
         context.authenticator = &authenticator;
         context.notifications = &notifications;
         context.audit = &audit;
@@ -356,20 +360,26 @@ int verify_audit_trail(AuditTrail& audit) {
 
 void ServiceApplication::defineOptions(Poco::Util::OptionSet& options) {
     ServerApplication::defineOptions(options);
-    options.addOption(Option("help", "h", "show the options and exit")
-                          .callback(Poco::Util::OptionCallback<ServiceApplication>(this, &ServiceApplication::handle_help)));
-    options.addOption(Option("config", "c", "the YAML configuration file (see deploy/config/eenplan.example.yaml)")
-                          .argument("file")
-                          .callback(Poco::Util::OptionCallback<ServiceApplication>(this, &ServiceApplication::handle_config)));
-    options.addOption(Option("check-config", "", "validate the configuration and key files, then exit")
-                          .callback(Poco::Util::OptionCallback<ServiceApplication>(this, &ServiceApplication::handle_flag)));
-    options.addOption(Option("migrate", "", "apply the database migrations, then exit")
-                          .callback(Poco::Util::OptionCallback<ServiceApplication>(this, &ServiceApplication::handle_flag)));
-    options.addOption(Option("repseudonymise", "",
-                             "move every stored pseudonym to the current key version (after a rotation), then exit")
-                          .callback(Poco::Util::OptionCallback<ServiceApplication>(this, &ServiceApplication::handle_flag)));
-    options.addOption(Option("verify-audit", "", "check every link of the audit trail, report the first broken one, then exit")
-                          .callback(Poco::Util::OptionCallback<ServiceApplication>(this, &ServiceApplication::handle_flag)));
+    options.addOption(
+        Option("help", "h", "show the options and exit")
+            .callback(Poco::Util::OptionCallback<ServiceApplication>(this, &ServiceApplication::handle_help)));
+    options.addOption(
+        Option("config", "c", "the YAML configuration file (see deploy/config/eenplan.example.yaml)")
+            .argument("file")
+            .callback(Poco::Util::OptionCallback<ServiceApplication>(this, &ServiceApplication::handle_config)));
+    options.addOption(
+        Option("check-config", "", "validate the configuration and key files, then exit")
+            .callback(Poco::Util::OptionCallback<ServiceApplication>(this, &ServiceApplication::handle_flag)));
+    options.addOption(
+        Option("migrate", "", "apply the database migrations, then exit")
+            .callback(Poco::Util::OptionCallback<ServiceApplication>(this, &ServiceApplication::handle_flag)));
+    options.addOption(
+        Option("repseudonymise", "",
+               "move every stored pseudonym to the current key version (after a rotation), then exit")
+            .callback(Poco::Util::OptionCallback<ServiceApplication>(this, &ServiceApplication::handle_flag)));
+    options.addOption(
+        Option("verify-audit", "", "check every link of the audit trail, report the first broken one, then exit")
+            .callback(Poco::Util::OptionCallback<ServiceApplication>(this, &ServiceApplication::handle_flag)));
 }
 
 void ServiceApplication::handle_help(const std::string&, const std::string&) {
@@ -377,8 +387,9 @@ void ServiceApplication::handle_help(const std::string&, const std::string&) {
     Poco::Util::HelpFormatter formatter(options());
     formatter.setCommand(commandName());
     formatter.setUsage("--config <file> [--check-config | --migrate]");
-    formatter.setHeader("eenplan-service: receives signed signals from school and municipal systems, "
-                        "pseudonymises them and stores them durably.");
+    formatter.setHeader(
+        "eenplan-service: receives signed signals from school and municipal systems, "
+        "pseudonymises them and stores them durably.");
     formatter.format(std::cout);
     stopOptionsProcessing();
 }

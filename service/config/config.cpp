@@ -33,7 +33,9 @@ RecipientConfig parse_recipient(const YAML::Node& node, const std::string& point
     r.id = node["id"].as<std::string>();
     r.name = get_or(node, "name", r.id);
     const std::string kind = node["connector"].as<std::string>();
-    r.connector = kind == "zgw" ? ConnectorKind::zgw : kind == "nodered" ? ConnectorKind::nodered : ConnectorKind::webhook;
+    r.connector = kind == "zgw"       ? ConnectorKind::zgw
+                  : kind == "nodered" ? ConnectorKind::nodered
+                                      : ConnectorKind::webhook;
     r.url = node["url"].as<std::string>();
     if (node["ca_file"]) r.ca_file = resolve(node["ca_file"].as<std::string>(), base_dir);
     r.timeout_ms = get_or(node, "timeout_ms", r.timeout_ms);
@@ -49,10 +51,10 @@ RecipientConfig parse_recipient(const YAML::Node& node, const std::string& point
         if (!z) {
             problems.push_back({pointer + "/zgw", "is required for the zgw connector"});
         } else {
-            r.zgw = ZgwRecipientConfig{z["client_id"].as<std::string>(), z["secret"].as<std::string>(),
-                                       z["zaaktype"].as<std::string>(), z["statustype"].as<std::string>(),
-                                       z["bronorganisatie"].as<std::string>(),
-                                       z["verantwoordelijke_organisatie"].as<std::string>()};
+            r.zgw = ZgwRecipientConfig{
+                z["client_id"].as<std::string>(),       z["secret"].as<std::string>(),
+                z["zaaktype"].as<std::string>(),        z["statustype"].as<std::string>(),
+                z["bronorganisatie"].as<std::string>(), z["verantwoordelijke_organisatie"].as<std::string>()};
         }
     } else if (!node["secret"]) {
         problems.push_back({pointer + "/secret", "is required for the webhook and nodered connectors"});
@@ -106,8 +108,9 @@ void check_plain_http(const Config& config, bool allowed, Problems& problems) {
             return;
         }
         if (!loopback(host)) {
-            problems.push_back({pointer, "uses plain http to a host other than loopback; use https, or set "
-                                         "allow_plain_http: true where the network itself is protected"});
+            problems.push_back({pointer,
+                                "uses plain http to a host other than loopback; use https, or set "
+                                "allow_plain_http: true where the network itself is protected"});
         }
     };
     for (std::size_t i = 0; i < config.recipients.size(); ++i) {
@@ -151,17 +154,17 @@ void parse_listen(YAML::Node root, const std::string& base_dir, Config& config, 
                                       resolve(tls["private_key"].as<std::string>(), base_dir)};
     }
     if (!config.listen.tls && !loopback(config.listen.address)) {
-        problems.push_back({"/listen/tls", "is required unless the service listens on loopback only: "
-                                           "signals carry personal data and must not cross a network unencrypted"});
+        problems.push_back({"/listen/tls",
+                            "is required unless the service listens on loopback only: "
+                            "signals carry personal data and must not cross a network unencrypted"});
     }
 }
 
 // database: the backend and its connection (a relative SQLite file resolved against the file).
 void parse_database(YAML::Node root, const std::string& base_dir, Config& config) {
     const YAML::Node database = root["database"];
-    config.database.backend = database["backend"].as<std::string>() == "postgresql"
-                                  ? Backend::postgresql
-                                  : Backend::sqlite;
+    config.database.backend =
+        database["backend"].as<std::string>() == "postgresql" ? Backend::postgresql : Backend::sqlite;
     config.database.connection = database["connection"].as<std::string>();
     config.database.pool_size = get_or(database, "pool_size", config.database.pool_size);
     if (config.database.backend == Backend::sqlite) {
@@ -191,8 +194,8 @@ void parse_keys(YAML::Node root, const std::string& base_dir, Config& config, Pr
 
     const YAML::Node data_keys = root["keys"]["data_keys"];  // field encryption and the audit chain
     for (std::size_t i = 0; i < data_keys.size(); ++i) {
-        config.data_keys.push_back({data_keys[i]["version"].as<std::uint32_t>(),
-                                    resolve(data_keys[i]["file"].as<std::string>(), base_dir)});
+        config.data_keys.push_back(
+            {data_keys[i]["version"].as<std::uint32_t>(), resolve(data_keys[i]["file"].as<std::string>(), base_dir)});
     }
 
     if (const YAML::Node master = root["keys"]["polymorphic_master_key"]) {
@@ -211,7 +214,8 @@ void parse_fellegi_sunter(const YAML::Node& fs, linkage::FellegiSunterParameters
     p.review = get_or(fs, "review", p.review);
     p.margin = get_or(fs, "margin", p.margin);
     p.tf_cap = get_or(fs, "tf_cap", p.tf_cap);
-    if (p.review > p.link) problems.push_back({"/linkage/fellegi_sunter/review", "must not exceed /linkage/fellegi_sunter/link"});
+    if (p.review > p.link)
+        problems.push_back({"/linkage/fellegi_sunter/review", "must not exceed /linkage/fellegi_sunter/link"});
     const YAML::Node fields = fs["fields"];
     for (std::size_t f = 0; fields && f < linkage::field_count; ++f) {
         const std::string name(linkage::to_string(static_cast<linkage::Field>(f)));
@@ -220,7 +224,8 @@ void parse_fellegi_sunter(const YAML::Node& fs, linkage::FellegiSunterParameters
         for (const char* which : {"m", "u"}) {
             const YAML::Node values = field[which];
             if (!values || !values.IsSequence() || values.size() != 4) {
-                problems.push_back({"/linkage/fellegi_sunter/fields/" + name + "/" + which, "needs four probabilities"});
+                problems.push_back(
+                    {"/linkage/fellegi_sunter/fields/" + name + "/" + which, "needs four probabilities"});
                 continue;
             }
             auto& target = which[0] == 'm' ? p.fields[f].m : p.fields[f].u;
@@ -251,10 +256,12 @@ void parse_files_and_limits(YAML::Node root, const std::string& base_dir, Config
     if (const YAML::Node testing = root["testing"]) {
         config.testing.manual_clock = get_or(testing, "manual_clock", false);
         if (config.testing.manual_clock && !loopback(config.listen.address)) {
-            problems.push_back({"/testing/manual_clock", "is for tests only: it is refused unless the service listens on loopback only"});
+            problems.push_back({"/testing/manual_clock",
+                                "is for tests only: it is refused unless the service listens on loopback only"});
         }
     }
-    if (const YAML::Node routeboek = root["routeboek"]) config.routeboek = resolve(routeboek.as<std::string>(), base_dir);
+    if (const YAML::Node routeboek = root["routeboek"])
+        config.routeboek = resolve(routeboek.as<std::string>(), base_dir);
     if (const YAML::Node c = root["school_calendar"]) config.school_calendar = resolve(c.as<std::string>(), base_dir);
 
     if (const YAML::Node logging = root["logging"]) {
@@ -269,7 +276,8 @@ void parse_files_and_limits(YAML::Node root, const std::string& base_dir, Config
 }
 
 // One entry of sources: its secrets (never repeated in a problem), school and ZGW notifications.
-SourceConfig parse_source(const YAML::Node& node, const std::string& pointer, const Config& config, Problems& problems) {
+SourceConfig parse_source(const YAML::Node& node, const std::string& pointer, const Config& config,
+                          Problems& problems) {
     SourceConfig source;
     source.id = node["id"].as<std::string>();
     source.name = get_or(node, "name", source.id);
@@ -293,8 +301,11 @@ SourceConfig parse_source(const YAML::Node& node, const std::string& pointer, co
     }
     if (const YAML::Node m = node["municipality"]) source.municipality = m.as<std::string>();
     if (const YAML::Node n = node["notifications"]) {
-        NotificationsConfig notifications{n["authorization"].as<std::string>(), n["zaken_api"].as<std::string>(),
-                                          n["client_id"].as<std::string>(), n["secret"].as<std::string>(), {}};
+        NotificationsConfig notifications{n["authorization"].as<std::string>(),
+                                          n["zaken_api"].as<std::string>(),
+                                          n["client_id"].as<std::string>(),
+                                          n["secret"].as<std::string>(),
+                                          {}};
         for (const YAML::Node& z : n["zaaktypes"]) {
             notifications.zaaktypes[z["zaaktype"].as<std::string>()] = z["provider"].as<std::string>();
         }

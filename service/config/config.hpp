@@ -94,19 +94,19 @@ enum class ConnectorKind { webhook, nodered, zgw };
 
 struct ZgwRecipientConfig {
     std::string client_id;
-    std::string secret;                          // JWT-ZGW HS256 secret
-    std::string zaaktype;                        // URL of the zaaktype in the Catalogi API
-    std::string statustype;                      // URL of the first statustype
-    std::string bronorganisatie;                 // RSIN of the hub's organisation
-    std::string verantwoordelijke_organisatie;   // RSIN of the responsible municipality
+    std::string secret;                         // JWT-ZGW HS256 secret
+    std::string zaaktype;                       // URL of the zaaktype in the Catalogi API
+    std::string statustype;                     // URL of the first statustype
+    std::string bronorganisatie;                // RSIN of the hub's organisation
+    std::string verantwoordelijke_organisatie;  // RSIN of the responsible municipality
 };
 
 struct RecipientConfig {
     std::string id;
     std::string name;
     ConnectorKind connector = ConnectorKind::webhook;
-    std::string url;                       // webhook/Node-RED endpoint, or the Zaken API root
-    Bytes secret;                          // webhook/Node-RED: the "whsec_" task secret, decoded
+    std::string url;  // webhook/Node-RED endpoint, or the Zaken API root
+    Bytes secret;     // webhook/Node-RED: the "whsec_" task secret, decoded
     std::optional<std::string> ca_file;
     int timeout_ms = 5000;
     std::vector<int> retry_schedule_seconds{5, 300, 1800, 7200, 18000, 36000, 36000};
@@ -115,11 +115,11 @@ struct RecipientConfig {
 };
 
 struct DeliveryConfig {
-    bool enabled = true;           // false: tasks are queued but this instance sends nothing
+    bool enabled = true;  // false: tasks are queued but this instance sends nothing
     int dispatcher_threads = 4;
     int batch_size = 50;
     int poll_interval_ms = 200;
-    int lease_seconds = 120;       // a claimed delivery is due again after this if its claimer died
+    int lease_seconds = 120;  // a claimed delivery is due again after this if its claimer died
     int breaker_failure_threshold = 5;
     int breaker_open_seconds = 30;
 };
@@ -143,7 +143,7 @@ struct Config {
     IngestConfig ingest;
     LinkageConfig linkage;
     AdminConfig admin;
-    std::optional<std::string> routeboek;  // path of the routeboek file; no plans without it
+    std::optional<std::string> routeboek;        // path of the routeboek file; no plans without it
     std::optional<std::string> school_calendar;  // path of the school calendar; without it calendar days
     std::vector<SourceConfig> sources;
     DeliveryConfig delivery;

@@ -24,7 +24,8 @@ Result<AdminAuth> AdminAuth::from_file(const std::optional<std::string>& path) {
     std::ostringstream text;
     text << in.rdbuf();
     std::string secret = Poco::trim(text.str());
-    if (secret.size() < 32) return Problem{"/admin/jwt_secret_file", "the file " + *path + " must hold at least 32 characters"};
+    if (secret.size() < 32)
+        return Problem{"/admin/jwt_secret_file", "the file " + *path + " must hold at least 32 characters"};
     return AdminAuth(std::move(secret));
 }
 
@@ -35,9 +36,12 @@ constexpr std::size_t max_token_size = 8192;
 std::optional<std::string> base64url_decode(std::string_view text) {
     std::string standard(text);
     for (char& c : standard) {
-        if (c == '-') c = '+';
-        else if (c == '_') c = '/';
-        else if (c == '+' || c == '/' || c == '=') return std::nullopt;
+        if (c == '-')
+            c = '+';
+        else if (c == '_')
+            c = '/';
+        else if (c == '+' || c == '/' || c == '=')
+            return std::nullopt;
     }
     while (standard.size() % 4 != 0) standard += '=';
     const auto bytes = base64_decode(standard);
@@ -83,8 +87,8 @@ bool names_audience(const Poco::JSON::Object& claims, const std::string& audienc
 
 }  // namespace
 
-std::variant<AdminIdentity, AdminRefusal> AdminAuth::authenticate(const std::string& authorization,
-                                                                  AdminAccess access, std::int64_t now_s) const {
+std::variant<AdminIdentity, AdminRefusal> AdminAuth::authenticate(const std::string& authorization, AdminAccess access,
+                                                                  std::int64_t now_s) const {
     if (!secret_) return AdminRefusal{401, "this hub has no admin credentials configured"};
     static const std::string scheme = "Bearer ";
     if (authorization.size() <= scheme.size() || Poco::icompare(authorization.substr(0, scheme.size()), scheme) != 0) {
@@ -93,7 +97,8 @@ std::variant<AdminIdentity, AdminRefusal> AdminAuth::authenticate(const std::str
     const std::string text = Poco::trim(authorization.substr(scheme.size()));
     const auto first_dot = text.find('.');
     const auto second_dot = first_dot == std::string::npos ? std::string::npos : text.find('.', first_dot + 1);
-    if (text.size() > max_token_size || second_dot == std::string::npos || text.find('.', second_dot + 1) != std::string::npos) {
+    if (text.size() > max_token_size || second_dot == std::string::npos ||
+        text.find('.', second_dot + 1) != std::string::npos) {
         return AdminRefusal{401, "the token is malformed"};
     }
     const std::string_view signed_part = std::string_view(text).substr(0, second_dot);
@@ -110,7 +115,8 @@ std::variant<AdminIdentity, AdminRefusal> AdminAuth::authenticate(const std::str
     unsigned char mac[EVP_MAX_MD_SIZE];
     unsigned int mac_size = 0;
     if (HMAC(EVP_sha256(), secret_->data(), static_cast<int>(secret_->size()),
-             reinterpret_cast<const unsigned char*>(signed_part.data()), signed_part.size(), mac, &mac_size) == nullptr) {
+             reinterpret_cast<const unsigned char*>(signed_part.data()), signed_part.size(), mac,
+             &mac_size) == nullptr) {
         return AdminRefusal{401, "the token's signature is not valid"};
     }
     if (signature->size() != mac_size || CRYPTO_memcmp(signature->data(), mac, mac_size) != 0) {
@@ -129,7 +135,8 @@ std::variant<AdminIdentity, AdminRefusal> AdminAuth::authenticate(const std::str
     const auto expires = numeric_date(*claims, "exp");
     if (!expires) return AdminRefusal{401, "the token's expiry (exp) is not a number of seconds"};
     if (*expires <= now_s) return AdminRefusal{401, "the token has expired"};
-    if (*expires - now_s > rules_.max_lifetime_s) return AdminRefusal{401, "the token lives longer than this hub accepts"};
+    if (*expires - now_s > rules_.max_lifetime_s)
+        return AdminRefusal{401, "the token lives longer than this hub accepts"};
     if (claims->has("nbf")) {
         const auto not_before = numeric_date(*claims, "nbf");
         if (!not_before) return AdminRefusal{401, "the token's nbf is not a number of seconds"};

@@ -28,8 +28,11 @@ struct AdminIdentity {
 struct AdminRefusal {
     AdminRefusal(int status_, std::string detail_) : status(status_), detail(std::move(detail_)) {}
     AdminRefusal(int status_, std::string detail_, std::string subject_, std::string on_behalf_of_, std::string roles_)
-        : status(status_), detail(std::move(detail_)), subject(std::move(subject_)),
-          on_behalf_of(std::move(on_behalf_of_)), roles(std::move(roles_)) {}
+        : status(status_),
+          detail(std::move(detail_)),
+          subject(std::move(subject_)),
+          on_behalf_of(std::move(on_behalf_of_)),
+          roles(std::move(roles_)) {}
 
     int status;          // 401 (who are you?) or 403 (not allowed)
     std::string detail;  // one sentence, nothing from the token
@@ -41,10 +44,10 @@ struct AdminRefusal {
 
 // What a token must say besides its signature.
 struct AdminTokenRules {
-    std::string issuer = "eenplan";          // "iss"
-    std::string audience = "eenplan-admin";  // "aud": this string, or an array holding it
-    std::int64_t max_lifetime_s = 12 * 3600; // "exp" at most this far from now
-    std::int64_t leeway_s = 60;              // clock skew allowed for "nbf"
+    std::string issuer = "eenplan";           // "iss"
+    std::string audience = "eenplan-admin";   // "aud": this string, or an array holding it
+    std::int64_t max_lifetime_s = 12 * 3600;  // "exp" at most this far from now
+    std::int64_t leeway_s = 60;               // clock skew allowed for "nbf"
 };
 
 class AdminAuth {

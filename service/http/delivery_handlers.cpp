@@ -84,14 +84,16 @@ void TaskCreateHandler::serve(Poco::Net::HTTPServerRequest& request, Poco::Net::
     draft.reference = body->getValue<std::string>("reference");
     draft.correlation_id = new_uuid();
     if (has_long_digit_run(draft.reference)) {
-        return send_problem(response, {Status::HTTP_UNPROCESSABLE_ENTITY, "invalid-task", "The task is not valid",
+        return send_problem(response, {Status::HTTP_UNPROCESSABLE_ENTITY,
+                                       "invalid-task",
+                                       "The task is not valid",
                                        "the task cannot be sent as it is",
-                                       {Problem{"/reference", "must not hold a run of eight or more digits, the shape "
-                                                              "of a person number"}}});
+                                       {Problem{"/reference",
+                                                "must not hold a run of eight or more digits, the shape "
+                                                "of a person number"}}});
     }
     DeliveryServices& delivery = services(context_);
-    const auto task = delivery.outbox.create(context_.database, draft, actor_.subject,
-                                             context_.clock->now_us());
+    const auto task = delivery.outbox.create(context_.database, draft, actor_.subject, context_.clock->now_us());
     if (!task) {
         return send_problem(response, {Status::HTTP_UNPROCESSABLE_ENTITY, "invalid-task", "The task is not valid",
                                        "the task cannot be sent as it is", task.problems()});
@@ -111,7 +113,9 @@ void TaskCreateHandler::serve(Poco::Net::HTTPServerRequest& request, Poco::Net::
 void DeliveriesHandler::serve(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response) {
     const std::string state = query_value(request, "state", "all");
     if (state != "pending" && state != "delivered" && state != "dead" && state != "cancelled" && state != "all") {
-        return send_problem(response, {Status::HTTP_BAD_REQUEST, "invalid-query", "The query is not valid",
+        return send_problem(response, {Status::HTTP_BAD_REQUEST,
+                                       "invalid-query",
+                                       "The query is not valid",
                                        "unknown delivery state",
                                        {Problem{"/state", "must be pending, delivered, dead, cancelled or all"}}});
     }
@@ -122,8 +126,11 @@ void DeliveriesHandler::serve(Poco::Net::HTTPServerRequest& request, Poco::Net::
         limit = 0;
     }
     if (limit < 1 || limit > 1000) {
-        return send_problem(response, {Status::HTTP_BAD_REQUEST, "invalid-query", "The query is not valid",
-                                       "limit out of range", {Problem{"/limit", "must be 1 to 1000"}}});
+        return send_problem(response, {Status::HTTP_BAD_REQUEST,
+                                       "invalid-query",
+                                       "The query is not valid",
+                                       "limit out of range",
+                                       {Problem{"/limit", "must be 1 to 1000"}}});
     }
     Poco::JSON::Array::Ptr list = new Poco::JSON::Array;
     for (const DeliveryView& d : services(context_).store.list(state, limit)) list->add(delivery_json(d));
@@ -159,12 +166,14 @@ void DeliveryActionHandler::serve(Poco::Net::HTTPServerRequest&, Poco::Net::HTTP
     DeliveryServices& delivery = services(context_);
     const std::int64_t now = context_.clock->now_us();
     const ChangeOutcome outcome = action_ == "retry" ? delivery.store.retry(id_, now, actor_.subject)
-                                                          : delivery.store.cancel(id_, now, actor_.subject);
+                                                     : delivery.store.cancel(id_, now, actor_.subject);
     if (outcome == ChangeOutcome::not_found) {
         return send_not_found(response, "no delivery with this id");
     }
     if (outcome == ChangeOutcome::conflict) {
-        return send_problem(response, {Status::HTTP_CONFLICT, "delivery-conflict", "The delivery does not allow this",
+        return send_problem(response, {Status::HTTP_CONFLICT,
+                                       "delivery-conflict",
+                                       "The delivery does not allow this",
                                        action_ == "retry" ? "only a pending or dead delivery can be retried"
                                                           : "a delivered task cannot be cancelled",
                                        {}});

@@ -21,8 +21,7 @@ protected:
 // GET /v1/deliveries[?state=pending|delivered|dead|cancelled|all][&limit=n]
 class DeliveriesHandler : public AdminHandler {
 public:
-    explicit DeliveriesHandler(ServiceContext& context)
-        : AdminHandler(context, AdminAccess::read) {}
+    explicit DeliveriesHandler(ServiceContext& context) : AdminHandler(context, AdminAccess::read) {}
 
 protected:
     void serve(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response) override;
@@ -45,8 +44,7 @@ private:
 class DeliveryActionHandler : public AdminHandler {
 public:
     DeliveryActionHandler(ServiceContext& context, std::string id, std::string action)
-        : AdminHandler(context, AdminAccess::write),
-          id_(std::move(id)), action_(std::move(action)) {}
+        : AdminHandler(context, AdminAccess::write), id_(std::move(id)), action_(std::move(action)) {}
 
 protected:
     void serve(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response) override;

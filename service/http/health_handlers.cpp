@@ -15,8 +15,11 @@ void ReadyHandler::handle(Poco::Net::HTTPServerRequest&, Poco::Net::HTTPServerRe
         return;
     }
     response.set("Retry-After", "5");
-    send_problem(response, {Poco::Net::HTTPResponse::HTTP_SERVICE_UNAVAILABLE, "not-ready", "Not ready",
-                            "the database is unreachable or its migrations are not all applied", {}});
+    send_problem(response, {Poco::Net::HTTPResponse::HTTP_SERVICE_UNAVAILABLE,
+                            "not-ready",
+                            "Not ready",
+                            "the database is unreachable or its migrations are not all applied",
+                            {}});
 }
 
 void MetricsHandler::handle(Poco::Net::HTTPServerRequest&, Poco::Net::HTTPServerResponse& response) {

@@ -66,8 +66,9 @@ bool SignedAdapterHandler::known(const std::string& adapter) {
 void SignedAdapterHandler::handle(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response) {
     const SourceConfig* source = context_.authenticator->find_source(source_id_);
     if (source == nullptr) {
-        return send_problem(response, {Status::HTTP_NOT_FOUND, "unknown-source", "Unknown source",
-                                       "no source with this id is configured", {}});
+        return send_problem(
+            response,
+            {Status::HTTP_NOT_FOUND, "unknown-source", "Unknown source", "no source with this id is configured", {}});
     }
     const auto body = read_payload(context_, request, response);
     if (!body) return;
@@ -104,11 +105,12 @@ void ZgwNotificationHandler::handle(Poco::Net::HTTPServerRequest& request, Poco:
         context_.authenticator->notification_token(source_id_, request.get("Authorization", ""));
     if (const auto* refusal = std::get_if<AuthRefusal>(&authentication)) {
         if (refusal->kind == AuthRefusal::Kind::unknown_source) {
-            return send_problem(response, {Status::HTTP_NOT_FOUND, "unknown-source", "Unknown source", refusal->detail, {}});
+            return send_problem(response,
+                                {Status::HTTP_NOT_FOUND, "unknown-source", "Unknown source", refusal->detail, {}});
         }
         response.set("WWW-Authenticate", "Bearer realm=\"eenplan-notifications\"");
-        return send_problem(response, {Status::HTTP_UNAUTHORIZED, "unauthenticated", "Authentication required",
-                                       refusal->detail, {}});
+        return send_problem(
+            response, {Status::HTTP_UNAUTHORIZED, "unauthenticated", "Authentication required", refusal->detail, {}});
     }
     const auto& authenticated = std::get<AuthenticatedSource>(authentication);
     const NotificationsConfig& config = *authenticated.source().notifications;

@@ -17,8 +17,10 @@ namespace eenplan::service {
 class SignedAdapterHandler : public RouteHandler {
 public:
     SignedAdapterHandler(ServiceContext& context, std::string source_id, std::string adapter)
-        : RouteHandler(context, adapter == "brp" ? "/v1/sources/{sourceId}/brp" : "/v1/sources/{sourceId}/las/{vendor}"),
-          source_id_(std::move(source_id)), adapter_(std::move(adapter)) {}
+        : RouteHandler(context,
+                       adapter == "brp" ? "/v1/sources/{sourceId}/brp" : "/v1/sources/{sourceId}/las/{vendor}"),
+          source_id_(std::move(source_id)),
+          adapter_(std::move(adapter)) {}
 
     // Whether `adapter` names a mapper: "brp" or one of the LAS vendors.
     static bool known(const std::string& adapter);

@@ -50,11 +50,16 @@ const char* outcome_name(IngestStatus status) {
 }  // namespace
 
 IngestOutcome refused_outcome(const AuthRefusal& refusal) {
-    return {refusal.kind == AuthRefusal::Kind::unknown_source ? IngestStatus::unknown_source : IngestStatus::unauthorised,
-            {}, refusal.detail, {}, {}};
+    return {
+        refusal.kind == AuthRefusal::Kind::unknown_source ? IngestStatus::unknown_source : IngestStatus::unauthorised,
+        {},
+        refusal.detail,
+        {},
+        {}};
 }
 
-IngestLogLine answer_ingest(const IngestOutcome& outcome, SignalOrigin origin, Poco::Net::HTTPServerResponse& response) {
+IngestLogLine answer_ingest(const IngestOutcome& outcome, SignalOrigin origin,
+                            Poco::Net::HTTPServerResponse& response) {
     IngestLogLine log;
     switch (outcome.status) {
         case IngestStatus::accepted:
@@ -79,8 +84,11 @@ IngestLogLine answer_ingest(const IngestOutcome& outcome, SignalOrigin origin, P
             send_problem(response, {Status::HTTP_NOT_FOUND, "unknown-source", "Unknown source", outcome.detail, {}});
             break;
         case IngestStatus::unauthorised:
-            send_problem(response, {Status::HTTP_UNAUTHORIZED, "invalid-signature",
-                                    "The signature could not be verified", outcome.detail, {}});
+            send_problem(response, {Status::HTTP_UNAUTHORIZED,
+                                    "invalid-signature",
+                                    "The signature could not be verified",
+                                    outcome.detail,
+                                    {}});
             break;
         case IngestStatus::forbidden:
             send_problem(response, ProblemType::forbidden, outcome.detail, outcome.problems);
@@ -88,7 +96,8 @@ IngestLogLine answer_ingest(const IngestOutcome& outcome, SignalOrigin origin, P
             break;
         case IngestStatus::malformed:
             if (origin == SignalOrigin::sent) {
-                send_problem(response, {Status::HTTP_BAD_REQUEST, "malformed-json", "Malformed JSON", outcome.detail, {}});
+                send_problem(response,
+                             {Status::HTTP_BAD_REQUEST, "malformed-json", "Malformed JSON", outcome.detail, {}});
                 break;
             }
             [[fallthrough]];
@@ -124,8 +133,8 @@ void IngestHandler::handle(Poco::Net::HTTPServerRequest& request, Poco::Net::HTT
                              "a signal may be at most " + std::to_string(limit) + " bytes");
     }
     if (!is_json(request.getContentType())) {
-        return refuse_unread(Status::HTTP_UNSUPPORTEDMEDIATYPE, "unsupported-media-type",
-                             "Unsupported media type", "signals must be sent as application/json");
+        return refuse_unread(Status::HTTP_UNSUPPORTEDMEDIATYPE, "unsupported-media-type", "Unsupported media type",
+                             "signals must be sent as application/json");
     }
     const std::optional<std::string> read = read_body(request, limit);
     if (!read) {

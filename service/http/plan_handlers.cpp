@@ -37,12 +37,13 @@ void PlanOverrideHandler::serve(Poco::Net::HTTPServerRequest& request, Poco::Net
     deviation.days = body->optValue<int>("days", 0);
     deviation.reason = body->getValue<std::string>("reason");
     deviation.by = actor_.subject;
-    const auto result = context_.plans->apply_override(id_, deviation, context_.clock->today(), context_.clock->now_us());
+    const auto result =
+        context_.plans->apply_override(id_, deviation, context_.clock->today(), context_.clock->now_us());
     if (!result) {
         if (result.problems().front().pointer == "/") return send_not_found(response, "no plan for this family");
-        return send_problem(response, {Status::HTTP_UNPROCESSABLE_ENTITY, "override-refused",
-                                       "The deviation cannot be applied", result.problems().front().detail,
-                                       result.problems()});
+        return send_problem(response,
+                            {Status::HTTP_UNPROCESSABLE_ENTITY, "override-refused", "The deviation cannot be applied",
+                             result.problems().front().detail, result.problems()});
     }
     log_event(context_.logger, Poco::Message::PRIO_NOTICE, "plan", "plan.override", "plan override",
               {{"family_id", id_}, {"kind", kind}});

@@ -46,8 +46,7 @@ protected:
 // POST /v1/parked/retry: every parked signal and plan is tried again (attempts from zero).
 class ParkedRetryHandler : public AdminHandler {
 public:
-    explicit ParkedRetryHandler(ServiceContext& context)
-        : AdminHandler(context, AdminAccess::write) {}
+    explicit ParkedRetryHandler(ServiceContext& context) : AdminHandler(context, AdminAccess::write) {}
 
 protected:
     void serve(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response) override;

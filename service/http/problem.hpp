@@ -35,7 +35,7 @@ enum class ProblemType {
 
 struct ProblemKind {
     Poco::Net::HTTPResponse::HTTPStatus status;
-    const char* type;   // slug under https://eenplan.nl/problems/
+    const char* type;  // slug under https://eenplan.nl/problems/
     const char* title;
 };
 
@@ -45,14 +45,13 @@ const ProblemKind* find_problem_kind(const std::string& slug);
 
 struct ProblemDetails {
     Poco::Net::HTTPResponse::HTTPStatus status;
-    std::string type;   // slug under https://eenplan.nl/problems/, e.g. "invalid-signal"
-    std::string title;  // the same for every occurrence of this type
-    std::string detail; // this occurrence
-    Problems errors;    // the "errors" extension member: {pointer, detail} per failing location
+    std::string type;    // slug under https://eenplan.nl/problems/, e.g. "invalid-signal"
+    std::string title;   // the same for every occurrence of this type
+    std::string detail;  // this occurrence
+    Problems errors;     // the "errors" extension member: {pointer, detail} per failing location
 };
 
-void send_problem(Poco::Net::HTTPServerResponse& response, ProblemType type, std::string detail,
-                  Problems errors = {});
+void send_problem(Poco::Net::HTTPServerResponse& response, ProblemType type, std::string detail, Problems errors = {});
 // For a type in the catalogue, the catalogue's status and title are sent whatever `problem` says,
 // so one type never has two statuses.
 void send_problem(Poco::Net::HTTPServerResponse& response, const ProblemDetails& problem);

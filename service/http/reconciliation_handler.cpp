@@ -39,8 +39,9 @@ Poco::JSON::Object::Ptr counts_json(const registration::ReconciliationCounts& c)
 void ReconciliationHandler::handle(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response) {
     const SourceConfig* source = context_.authenticator->find_source(source_id_);
     if (source == nullptr) {
-        return send_problem(response, {Status::HTTP_NOT_FOUND, "unknown-source", "Unknown source",
-                                       "no source with this id is configured", {}});
+        return send_problem(
+            response,
+            {Status::HTTP_NOT_FOUND, "unknown-source", "Unknown source", "no source with this id is configured", {}});
     }
     const std::size_t limit = context_.config.ingest.max_body_bytes;
     const auto body = read_body(request, limit);
@@ -50,11 +51,13 @@ void ReconciliationHandler::handle(Poco::Net::HTTPServerRequest& request, Poco::
     }
     const std::int64_t now_s = context_.clock->now_s();
     const Authentication authentication = context_.authenticator->standard_webhooks(
-        source_id_, {request.get("webhook-id", ""), request.get("webhook-timestamp", ""), request.get("webhook-signature", "")},
+        source_id_,
+        {request.get("webhook-id", ""), request.get("webhook-timestamp", ""), request.get("webhook-signature", "")},
         *body, now_s);
     if (const auto* refusal = std::get_if<AuthRefusal>(&authentication)) {
         if (refusal->kind == AuthRefusal::Kind::unknown_source) {
-            return send_problem(response, {Status::HTTP_NOT_FOUND, "unknown-source", "Unknown source", refusal->detail, {}});
+            return send_problem(response,
+                                {Status::HTTP_NOT_FOUND, "unknown-source", "Unknown source", refusal->detail, {}});
         }
         return send_problem(response, ProblemType::unauthenticated, refusal->detail);
     }
@@ -64,7 +67,8 @@ void ReconciliationHandler::handle(Poco::Net::HTTPServerRequest& request, Poco::
     if (context_.reconciliation == nullptr) {
         return send_problem(response, ProblemType::forbidden, "this hub runs no routeboek, so it knows no enrolments");
     }
-    if (const auto exceeded = json_bounds::check(*body)) return send_problem(response, ProblemType::malformed_json, *exceeded);
+    if (const auto exceeded = json_bounds::check(*body))
+        return send_problem(response, ProblemType::malformed_json, *exceeded);
     Poco::Dynamic::Var document;
     try {
         document = Poco::JSON::Parser().parse(*body);
@@ -72,7 +76,8 @@ void ReconciliationHandler::handle(Poco::Net::HTTPServerRequest& request, Poco::
         return send_problem(response, ProblemType::malformed_json, "the body is not valid JSON");
     }
     const Problems problems = JsonSchema::embedded("api/reconciliation_request.schema.json").validate(document);
-    if (!problems.empty()) return send_problem(response, ProblemType::invalid_request, "the part breaks its schema", problems);
+    if (!problems.empty())
+        return send_problem(response, ProblemType::invalid_request, "the part breaks its schema", problems);
     const auto part = document.extract<Poco::JSON::Object::Ptr>();
     const int number = part->getValue<int>("part");
     const int parts = part->getValue<int>("parts");
@@ -83,7 +88,8 @@ void ReconciliationHandler::handle(Poco::Net::HTTPServerRequest& request, Poco::
     ReconciliationRequest run{*source->municipality, {}, context_.clock->today()};
     const auto children = part->getArray("children");
     run.children.reserve(children->size());
-    for (std::size_t i = 0; i < children->size(); ++i) run.children.push_back(children->getElement<std::string>(static_cast<unsigned>(i)));
+    for (std::size_t i = 0; i < children->size(); ++i)
+        run.children.push_back(children->getElement<std::string>(static_cast<unsigned>(i)));
 
     const auto answer = context_.reconciliation->reconcile(run);
     if (!answer) return send_problem(response, ProblemType::forbidden, answer.problems().front().detail);

@@ -32,8 +32,8 @@ std::string query_value(const Poco::Net::HTTPServerRequest& request, const std::
 
 void send_outcome_problem(Poco::Net::HTTPServerResponse& response, const AdminOutcome& outcome) {
     if (outcome.status == AdminStatus::not_found) return send_not_found(response, outcome.detail);
-    send_problem(response, {Status::HTTP_CONFLICT, "record-conflict", "The records do not allow this",
-                            outcome.detail, outcome.problems});
+    send_problem(response, {Status::HTTP_CONFLICT, "record-conflict", "The records do not allow this", outcome.detail,
+                            outcome.problems});
 }
 
 void log_change(ServiceContext& context, const char* event, const AdminOutcome& outcome) {
@@ -67,8 +67,11 @@ Poco::JSON::Object::Ptr AdminHandler::read_body(Poco::Net::HTTPServerRequest& re
     const std::optional<std::string> body = service::read_body(request, max_admin_body);
     if (!body) {
         response.setKeepAlive(false);
-        send_problem(response, {Status::HTTP_REQUEST_ENTITY_TOO_LARGE, "body-too-large", "The body is too large",
-                                "a request may be at most 65536 bytes", {}});
+        send_problem(response, {Status::HTTP_REQUEST_ENTITY_TOO_LARGE,
+                                "body-too-large",
+                                "The body is too large",
+                                "a request may be at most 65536 bytes",
+                                {}});
         return nullptr;
     }
     if (const auto exceeded = json_bounds::check(*body)) {
@@ -79,7 +82,8 @@ Poco::JSON::Object::Ptr AdminHandler::read_body(Poco::Net::HTTPServerRequest& re
     try {
         document = Poco::JSON::Parser().parse(*body);
     } catch (const Poco::Exception&) {
-        send_problem(response, {Status::HTTP_BAD_REQUEST, "malformed-json", "Malformed JSON", "the body is not valid JSON", {}});
+        send_problem(response,
+                     {Status::HTTP_BAD_REQUEST, "malformed-json", "Malformed JSON", "the body is not valid JSON", {}});
         return nullptr;
     }
     Problems problems = JsonSchema::embedded(schema).validate(document);
@@ -131,7 +135,8 @@ void PupilMergeHandler::serve(Poco::Net::HTTPServerRequest& request, Poco::Net::
 void MergeUndoHandler::serve(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response) {
     const auto body = read_body(request, response, "api/undo_request.schema.json");
     if (!body) return;
-    const auto outcome = context_.records.undo_merge(id_, body->getValue<std::string>("reason"), actor_of(context_, actor_));
+    const auto outcome =
+        context_.records.undo_merge(id_, body->getValue<std::string>("reason"), actor_of(context_, actor_));
     if (outcome.status != AdminStatus::done) return send_outcome_problem(response, outcome);
     log_change(context_, "record.unmerged", outcome);
     send_json(response, outcome_body(outcome));
@@ -142,8 +147,11 @@ void FamilyHandler::serve(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTP
     const std::string today = routeboek::format_day(context_.clock->today());
     const std::string on = query_value(request, "on", today);
     if (!date_time::parse_full_date(on)) {
-        return send_problem(response, {Status::HTTP_BAD_REQUEST, "invalid-query", "The query is not valid",
-                                       "the query parameter on must be a date", {Problem{"/on", "must be YYYY-MM-DD"}}});
+        return send_problem(response, {Status::HTTP_BAD_REQUEST,
+                                       "invalid-query",
+                                       "The query is not valid",
+                                       "the query parameter on must be a date",
+                                       {Problem{"/on", "must be YYYY-MM-DD"}}});
     }
     const auto record = context_.views.family(id_, on);
     if (!record) return send_not_found(response, "no family with this id");
@@ -153,7 +161,9 @@ void FamilyHandler::serve(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTP
 void LinkReviewsHandler::serve(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response) {
     const std::string status = query_value(request, "status", "open");
     if (status != "open" && status != "matched" && status != "rejected" && status != "all") {
-        return send_problem(response, {Status::HTTP_BAD_REQUEST, "invalid-query", "The query is not valid",
+        return send_problem(response, {Status::HTTP_BAD_REQUEST,
+                                       "invalid-query",
+                                       "The query is not valid",
                                        "unknown review status",
                                        {Problem{"/status", "must be open, matched, rejected or all"}}});
     }
@@ -163,8 +173,9 @@ void LinkReviewsHandler::serve(Poco::Net::HTTPServerRequest& request, Poco::Net:
 void LinkReviewDecisionHandler::serve(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response) {
     const auto body = read_body(request, response, "api/review_decision.schema.json");
     if (!body) return;
-    const auto outcome = context_.records.decide_review(id_, body->getValue<std::string>("decision"),
-                                                        body->getValue<std::string>("reason"), actor_of(context_, actor_));
+    const auto outcome =
+        context_.records.decide_review(id_, body->getValue<std::string>("decision"),
+                                       body->getValue<std::string>("reason"), actor_of(context_, actor_));
     if (outcome.status != AdminStatus::done) return send_outcome_problem(response, outcome);
     log_change(context_, "record.review_decided", outcome);
     send_json(response, outcome_body(outcome));

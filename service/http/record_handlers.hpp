@@ -86,8 +86,7 @@ private:
 // GET /v1/link-reviews[?status=open|matched|rejected|all]
 class LinkReviewsHandler : public AdminHandler {
 public:
-    explicit LinkReviewsHandler(ServiceContext& context)
-        : AdminHandler(context, AdminAccess::read) {}
+    explicit LinkReviewsHandler(ServiceContext& context) : AdminHandler(context, AdminAccess::read) {}
 
 protected:
     void serve(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response) override;

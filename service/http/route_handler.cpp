@@ -40,8 +40,8 @@ bool hub_id(const std::string& id) {
 }  // namespace
 
 bool RouteHandler::authenticate_admin(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response) {
-    auto result = context_.auth.authenticate(request.get("Authorization", ""), admin_access_of(access_),
-                                             context_.clock->now_s());
+    auto result =
+        context_.auth.authenticate(request.get("Authorization", ""), admin_access_of(access_), context_.clock->now_s());
     if (auto* identity = std::get_if<AdminIdentity>(&result)) {
         admin_ = std::move(*identity);
         return true;
@@ -49,10 +49,14 @@ bool RouteHandler::authenticate_admin(Poco::Net::HTTPServerRequest& request, Poc
     refusal_ = std::get<AdminRefusal>(std::move(result));
     if (refusal_->status == 401) {
         response.set("WWW-Authenticate", "Bearer realm=\"eenplan-admin\"");
-        send_problem(response, {Poco::Net::HTTPResponse::HTTP_UNAUTHORIZED, "unauthenticated", "Authentication required",
-                                refusal_->detail, {}});
+        send_problem(response, {Poco::Net::HTTPResponse::HTTP_UNAUTHORIZED,
+                                "unauthenticated",
+                                "Authentication required",
+                                refusal_->detail,
+                                {}});
     } else {
-        send_problem(response, {Poco::Net::HTTPResponse::HTTP_FORBIDDEN, "forbidden", "Not allowed", refusal_->detail, {}});
+        send_problem(response,
+                     {Poco::Net::HTTPResponse::HTTP_FORBIDDEN, "forbidden", "Not allowed", refusal_->detail, {}});
     }
     return false;
 }
@@ -84,8 +88,7 @@ void RouteHandler::write_audit(const Poco::Net::HTTPServerRequest& request,
     context_.audit->append(std::move(entry));
 }
 
-void RouteHandler::handleRequest(Poco::Net::HTTPServerRequest& request,
-                                 Poco::Net::HTTPServerResponse& response) {
+void RouteHandler::handleRequest(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response) {
     const auto started = std::chrono::steady_clock::now();
     const long long started_us = context_.clock->now_us();
     const bool audited = admin_level(access_);
@@ -96,16 +99,21 @@ void RouteHandler::handleRequest(Poco::Net::HTTPServerRequest& request,
                   {{"route", route_}, {"error", loggable_error(error)}});
         if (!response.sent()) {
             response.set("Retry-After", "5");
-            send_problem(response, {Poco::Net::HTTPResponse::HTTP_SERVICE_UNAVAILABLE, "store-unavailable",
+            send_problem(response, {Poco::Net::HTTPResponse::HTTP_SERVICE_UNAVAILABLE,
+                                    "store-unavailable",
                                     "The database is unavailable",
-                                    "nothing was stored; send the same request again later", {}});
+                                    "nothing was stored; send the same request again later",
+                                    {}});
         }
     } catch (const std::exception& error) {
         log_event(context_.logger, Poco::Message::PRIO_ERROR, "http", "request.failed", "request failed",
                   {{"route", route_}, {"error", loggable_error(error)}});
         if (!response.sent()) {
-            send_problem(response, {Poco::Net::HTTPResponse::HTTP_INTERNAL_SERVER_ERROR, "internal-error",
-                                    "Internal error", "the request could not be completed", {}});
+            send_problem(response, {Poco::Net::HTTPResponse::HTTP_INTERNAL_SERVER_ERROR,
+                                    "internal-error",
+                                    "Internal error",
+                                    "the request could not be completed",
+                                    {}});
         }
     }
     if (audited) {

@@ -36,12 +36,10 @@ public:
         params_ = std::move(params);
     }
 
-    void handleRequest(Poco::Net::HTTPServerRequest& request,
-                       Poco::Net::HTTPServerResponse& response) final;
+    void handleRequest(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response) final;
 
 protected:
-    virtual void handle(Poco::Net::HTTPServerRequest& request,
-                        Poco::Net::HTTPServerResponse& response) = 0;
+    virtual void handle(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response) = 0;
 
     // Another object the request concerns (an id in the body, an id the request made), for the
     // audit trail. Only hub-made ids (UUIDs) are kept; anything else is recorded as "?".

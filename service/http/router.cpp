@@ -25,8 +25,11 @@ protected:
             return;
         }
         response.set("Allow", allow_);
-        send_problem(response, {Poco::Net::HTTPResponse::HTTP_METHOD_NOT_ALLOWED, "method-not-allowed",
-                                "Method not allowed", "this resource accepts " + allow_, {}});
+        send_problem(response, {Poco::Net::HTTPResponse::HTTP_METHOD_NOT_ALLOWED,
+                                "method-not-allowed",
+                                "Method not allowed",
+                                "this resource accepts " + allow_,
+                                {}});
     }
 
 private:
@@ -48,7 +51,8 @@ Poco::Net::HTTPRequestHandler* Router::createRequestHandler(const Poco::Net::HTT
     for (const Route& route : routes()) {
         if (!match_pattern(route.pattern, segments, params)) continue;
         if (method != route.method) {
-            if (allow.find(route.method) == std::string::npos) allow += (allow.empty() ? "" : ", ") + std::string(route.method);
+            if (allow.find(route.method) == std::string::npos)
+                allow += (allow.empty() ? "" : ", ") + std::string(route.method);
             continue;
         }
         RouteHandler* handler = route.make(context_, params);

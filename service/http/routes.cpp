@@ -19,9 +19,12 @@ namespace {
 using Params = std::vector<std::string>;
 
 const Route table[] = {
-    {"GET", "/healthz", Access::open, [](ServiceContext& c, const Params&) -> RouteHandler* { return new HealthHandler(c); }},
-    {"GET", "/readyz", Access::open, [](ServiceContext& c, const Params&) -> RouteHandler* { return new ReadyHandler(c); }},
-    {"GET", "/metrics", Access::open, [](ServiceContext& c, const Params&) -> RouteHandler* { return new MetricsHandler(c); }},
+    {"GET", "/healthz", Access::open,
+     [](ServiceContext& c, const Params&) -> RouteHandler* { return new HealthHandler(c); }},
+    {"GET", "/readyz", Access::open,
+     [](ServiceContext& c, const Params&) -> RouteHandler* { return new ReadyHandler(c); }},
+    {"GET", "/metrics", Access::open,
+     [](ServiceContext& c, const Params&) -> RouteHandler* { return new MetricsHandler(c); }},
     {"POST", "/v1/sources/{sourceId}/signals", Access::source,
      [](ServiceContext& c, const Params& p) -> RouteHandler* { return new IngestHandler(c, p[0]); }},
     {"POST", "/v1/sources/{sourceId}/las/{vendor}", Access::source,
@@ -67,9 +70,13 @@ const Route table[] = {
      [](ServiceContext& c, const Params& p) -> RouteHandler* { return new DeliveryActionHandler(c, p[0], "cancel"); }},
     // Test-only (testing.manual_clock, loopback only): absent, so 404, on every other service.
     {"GET", "/v1/test/clock", Access::open,
-     [](ServiceContext& c, const Params&) -> RouteHandler* { return c.test_clock ? new TestClockHandler(c) : nullptr; }},
+     [](ServiceContext& c, const Params&) -> RouteHandler* {
+         return c.test_clock ? new TestClockHandler(c) : nullptr;
+     }},
     {"POST", "/v1/test/clock", Access::open,
-     [](ServiceContext& c, const Params&) -> RouteHandler* { return c.test_clock ? new TestClockHandler(c) : nullptr; }},
+     [](ServiceContext& c, const Params&) -> RouteHandler* {
+         return c.test_clock ? new TestClockHandler(c) : nullptr;
+     }},
     {"GET", "/v1/audit", Access::audit_read,
      [](ServiceContext& c, const Params&) -> RouteHandler* { return new AuditTrailHandler(c); }},
 };

@@ -12,7 +12,6 @@
 
 namespace eenplan::service {
 
-
 // Makes the handler for a matched route from the `{...}` segments of the path, in order; null when
 // the segments name nothing (e.g. an unknown LAS vendor): the router then answers 404.
 using HandlerFactory = RouteHandler* (*)(ServiceContext& context, const std::vector<std::string>& params);

@@ -17,15 +17,15 @@
 
 namespace eenplan::service {
 
-class AuditTrail;        // audit/audit_trail.hpp
+class AuditTrail;         // audit/audit_trail.hpp
 struct DeliveryServices;  // outbox/delivery_services.hpp
-class Authenticator;     // ingest/authenticator.hpp
-class NotificationInbox; // ingest/notification_inbox.hpp
-class Reconciliation;    // common/reconciliation.hpp
+class Authenticator;      // ingest/authenticator.hpp
+class NotificationInbox;  // ingest/notification_inbox.hpp
+class Reconciliation;     // common/reconciliation.hpp
 
 struct ServiceContext {
     const Config& config;
-    Database& database;  // only passed on: the HTTP room runs no SQL (it cannot include store/)
+    Database& database;                 // only passed on: the HTTP room runs no SQL (it cannot include store/)
     std::function<bool()> store_ready;  // the database answers and every migration is applied
     const IngestPipeline& ingest;
     Metrics& metrics;
@@ -34,13 +34,13 @@ struct ServiceContext {
     RecordAdmin& records;
     const AdminAuth& auth;
     DeliveryServices* delivery;  // the outbox, its store and the dispatcher
-    PlanApi* plans = nullptr;  // the routeboek engine's plans (served by plan/); null without a routeboek
-    const Authenticator* authenticator = nullptr;     // who sent a request, before the pipeline
-    NotificationInbox* notifications = nullptr;      // ZGW notifications, stored for the notification worker
-    const Clock* clock = &system_clock();              // "now" and "today" of every handler
-    ManualClock* test_clock = nullptr;  // the same clock when the test-only manual clock is on
-    Reconciliation* reconciliation = nullptr;          // a municipal register against enrolments; null without a routeboek
-    AuditTrail* audit = nullptr;  // every admin and audit request is appended (http/route_handler.hpp)
+    PlanApi* plans = nullptr;    // the routeboek engine's plans (served by plan/); null without a routeboek
+    const Authenticator* authenticator = nullptr;  // who sent a request, before the pipeline
+    NotificationInbox* notifications = nullptr;    // ZGW notifications, stored for the notification worker
+    const Clock* clock = &system_clock();          // "now" and "today" of every handler
+    ManualClock* test_clock = nullptr;             // the same clock when the test-only manual clock is on
+    Reconciliation* reconciliation = nullptr;      // a municipal register against enrolments; null without a routeboek
+    AuditTrail* audit = nullptr;                   // every admin and audit request is appended (http/route_handler.hpp)
 };
 
 }  // namespace eenplan::service

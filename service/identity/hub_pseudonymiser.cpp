@@ -15,10 +15,12 @@ constexpr std::string_view polymorphic_kind = "ppd";
 
 // The identity's value under every version of the ring, first to current, by the chain of
 // keyed_pseudonymiser.hpp; the current one is the pseudonym, the others go in `earlier`.
-HubPseudonym chained(const KeyRing& ring, std::string kind, std::string_view pseudonym_kind, std::string_view identity) {
+HubPseudonym chained(const KeyRing& ring, std::string kind, std::string_view pseudonym_kind,
+                     std::string_view identity) {
     auto versions = ring.versions();
     std::sort(versions.begin(), versions.end());
-    std::string value = KeyedPseudonymiser(*ring.find(versions.front())).pseudonym(hub_domain, pseudonym_kind, identity);
+    std::string value =
+        KeyedPseudonymiser(*ring.find(versions.front())).pseudonym(hub_domain, pseudonym_kind, identity);
     std::vector<std::string> earlier;
     for (std::size_t i = 1; i < versions.size() && versions[i] <= ring.current().version(); ++i) {
         auto next = KeyedPseudonymiser(*ring.find(versions[i])).advance(value);

@@ -84,7 +84,8 @@ Result<DataKeys> load_data_keys(const Config& config) {
         if (!key) {
             problems.push_back({pointer, key.problems()[0].detail});
         } else if (key->secret().size() != 32) {
-            problems.push_back({pointer, "key file " + config.data_keys[i].path + " must hold exactly 32 bytes as hex"});
+            problems.push_back(
+                {pointer, "key file " + config.data_keys[i].path + " must hold exactly 32 bytes as hex"});
         } else {
             current = std::max(current, key->version());
             keys.push_back(std::move(key).value());
@@ -131,7 +132,8 @@ Result<PolymorphicMasterKeys> load_master_keys(const std::string& path) {
 std::string master_keys_yaml(const Bytes& y, const Bytes& reshuffle_secret, const Bytes& rekey_secret) {
     return "# eenplan polymorphic master keys. Key server only: whoever holds this file can link every\n"
            "# pseudonym and decrypt every polymorphic identity. Keep it 0600 and out of backups of data.\n"
-           "y: " + hex_encode(y) + "\nreshuffle_secret: " + hex_encode(reshuffle_secret) +
+           "y: " +
+           hex_encode(y) + "\nreshuffle_secret: " + hex_encode(reshuffle_secret) +
            "\nrekey_secret: " + hex_encode(rekey_secret) + "\n";
 }
 

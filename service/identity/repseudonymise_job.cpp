@@ -14,10 +14,8 @@ struct PseudonymColumn {
     const char* column;
 };
 constexpr PseudonymColumn pseudonym_columns[] = {
-    {"signals", "signal_id", "subject_pseudonym"},
-    {"pupil_identifiers", "pseudonym", "pseudonym"},
-    {"family_parents", "pseudonym", "pseudonym"},
-    {"person_moves", "signal_id || pseudonym", "pseudonym"},
+    {"signals", "signal_id", "subject_pseudonym"}, {"pupil_identifiers", "pseudonym", "pseudonym"},
+    {"family_parents", "pseudonym", "pseudonym"},  {"person_moves", "signal_id || pseudonym", "pseudonym"},
     {"tasks", "task_id", "subject_pseudonym"},
 };
 
@@ -33,8 +31,8 @@ RepseudonymiseCounts repseudonymise(Database& database, const HubPseudonymiser& 
         const std::string column = c.column;
         database.with_session([&](soci::session& sql) {
             long long n = 0;
-            sql << "SELECT COUNT(*) FROM " + table + " WHERE " + column + " NOT LIKE :p AND " + column + " <> ''", soci::use(current_prefix),
-                soci::into(n);
+            sql << "SELECT COUNT(*) FROM " + table + " WHERE " + column + " NOT LIKE :p AND " + column + " <> ''",
+                soci::use(current_prefix), soci::into(n);
             counts.to_migrate += n;
         });
     }
@@ -49,8 +47,8 @@ RepseudonymiseCounts repseudonymise(Database& database, const HubPseudonymiser& 
             std::vector<std::string> keys(static_cast<std::size_t>(batch_size));
             std::vector<std::string> values(static_cast<std::size_t>(batch_size));
             const bool more = database.with_session([&](soci::session& sql) {
-                sql << "SELECT " + key + ", " + column + " FROM " + table + " WHERE " + column +
-                           " NOT LIKE :p AND " + column + " <> '' AND " + key + " > :last ORDER BY " + key + " LIMIT :n",
+                sql << "SELECT " + key + ", " + column + " FROM " + table + " WHERE " + column + " NOT LIKE :p AND " +
+                           column + " <> '' AND " + key + " > :last ORDER BY " + key + " LIMIT :n",
                     soci::use(current_prefix), soci::use(last_key), soci::use(batch_size), soci::into(keys),
                     soci::into(values);
                 if (keys.empty()) return false;
@@ -66,11 +64,12 @@ RepseudonymiseCounts repseudonymise(Database& database, const HubPseudonymiser& 
                         // signal about the same pupil) may hold the new value already. The old row
                         // is then the same identifier of the same pupil, and goes.
                         long long present = 0;
-                        sql << "SELECT COUNT(*) FROM " + table + " WHERE " + column + " = :new", soci::use(next.value()),
-                            soci::into(present);
+                        sql << "SELECT COUNT(*) FROM " + table + " WHERE " + column + " = :new",
+                            soci::use(next.value()), soci::into(present);
                         if (present > 0) {
-                            soci::statement drop = (sql.prepare << "DELETE FROM " + table + " WHERE " + column + " = :old",
-                                                    soci::use(values[i]));
+                            soci::statement drop =
+                                (sql.prepare << "DELETE FROM " + table + " WHERE " + column + " = :old",
+                                 soci::use(values[i]));
                             drop.execute(true);
                             counts.migrated += drop.get_affected_rows();
                             continue;

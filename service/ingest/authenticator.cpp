@@ -10,8 +10,8 @@ Authentication Authenticator::standard_webhooks(std::string_view source_id, cons
                                                 std::string_view body, std::int64_t now_seconds) const {
     const SourceConfig* source = find_source(source_id);
     if (!source) return AuthRefusal{AuthRefusal::Kind::unknown_source, "no source with this id is configured"};
-    const auto verification = webhooks::verify(source->secrets, headers, body, now_seconds,
-                                               config_.ingest.timestamp_tolerance_seconds);
+    const auto verification =
+        webhooks::verify(source->secrets, headers, body, now_seconds, config_.ingest.timestamp_tolerance_seconds);
     if (!verification.accepted) {
         return AuthRefusal{AuthRefusal::Kind::unauthenticated, std::string(webhooks::describe(verification.rejection))};
     }

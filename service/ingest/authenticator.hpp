@@ -44,8 +44,8 @@ private:
 
 struct AuthRefusal {
     enum class Kind {
-        unknown_source,  // 404: no such source, or it does not take this kind of request
-        unauthenticated, // 401
+        unknown_source,   // 404: no such source, or it does not take this kind of request
+        unauthenticated,  // 401
     };
     Kind kind;
     std::string detail;  // one sentence; never repeats a header value
@@ -63,8 +63,7 @@ public:
 
     // The ZGW notification token: the Authorization header compared in constant time with the
     // value registered for the source's abonnement.
-    [[nodiscard]] Authentication notification_token(std::string_view source_id,
-                                                    std::string_view authorization) const;
+    [[nodiscard]] Authentication notification_token(std::string_view source_id, std::string_view authorization) const;
 
     [[nodiscard]] const SourceConfig* find_source(std::string_view id) const;
 

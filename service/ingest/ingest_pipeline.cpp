@@ -19,7 +19,6 @@
 namespace eenplan::service {
 namespace {
 
-
 // How the subject arrived, for the subject_kind column: its identifier kinds joined by "+", or
 // "attributes" or "household" when it carried no identifier.
 std::string subject_kind(const RecordInput& input) {
@@ -181,8 +180,7 @@ IngestOutcome IngestPipeline::validate_and_store(const AuthenticatedSource& sour
     if (outcome.inserted) {
         events_.publish({outcome.ids.signal_id, outcome.ids.correlation_id, source.id(), signal->type()});
     }
-    return {outcome.inserted ? IngestStatus::accepted : IngestStatus::duplicate, std::move(outcome.ids),
-            {}, {}, type};
+    return {outcome.inserted ? IngestStatus::accepted : IngestStatus::duplicate, std::move(outcome.ids), {}, {}, type};
 }
 
 }  // namespace eenplan::service

@@ -52,10 +52,11 @@ std::optional<inbound::StoredNotification> NotificationInbox::claim(std::int64_t
         soci::indicator found = soci::i_null;
         if (backend == Backend::postgresql) {
             // One statement; a row another instance is claiming is passed over (SKIP LOCKED).
-            sql << std::string("UPDATE inbound_notifications SET next_attempt_at_us = :lease, claim_token = :tok "
-                               "WHERE notification_id = (SELECT notification_id FROM inbound_notifications "
-                               "WHERE state = 'pending' AND next_attempt_at_us <= :now "
-                               "ORDER BY next_attempt_at_us LIMIT 1 FOR UPDATE SKIP LOCKED) RETURNING ") +
+            sql << std::string(
+                       "UPDATE inbound_notifications SET next_attempt_at_us = :lease, claim_token = :tok "
+                       "WHERE notification_id = (SELECT notification_id FROM inbound_notifications "
+                       "WHERE state = 'pending' AND next_attempt_at_us <= :now "
+                       "ORDER BY next_attempt_at_us LIMIT 1 FOR UPDATE SKIP LOCKED) RETURNING ") +
                        claimed_columns,
                 soci::use(lease), soci::use(token), soci::use(now), soci::into(n.id, found), soci::into(n.source_id),
                 soci::into(n.resource_url), soci::into(n.actie), soci::into(n.aanmaakdatum), soci::into(n.provider),
@@ -65,8 +66,10 @@ std::optional<inbound::StoredNotification> NotificationInbox::claim(std::int64_t
         }
         // SQLite: a read without a transaction first, so an idle worker takes no write lock.
         std::string any;
-        sql << "SELECT notification_id FROM inbound_notifications WHERE state = 'pending' AND next_attempt_at_us <= :now "
-               "LIMIT 1", soci::use(now), soci::into(any);
+        sql << "SELECT notification_id FROM inbound_notifications WHERE state = 'pending' AND next_attempt_at_us <= "
+               ":now "
+               "LIMIT 1",
+            soci::use(now), soci::into(any);
         if (!sql.got_data()) return std::nullopt;
         return in_write_transaction(sql, backend, [&]() -> std::optional<inbound::StoredNotification> {
             sql << std::string("SELECT ") + claimed_columns +
@@ -112,8 +115,7 @@ inbound::SignalHandover NotificationInbox::hand_over(const inbound::StoredNotifi
                            {"correlation_id", outcome.ids->correlation_id},
                            {"signal_type", outcome.signal_type}});
                 return inbound::SignalHandover::stored;
-            default:
-                return inbound::SignalHandover::invalid;
+            default: return inbound::SignalHandover::invalid;
         }
     } catch (const StoreUnavailable&) {
         return inbound::SignalHandover::unavailable;
@@ -135,7 +137,8 @@ void NotificationInbox::retry(const inbound::StoredNotification& notification, s
                               const std::string& detail) {
     const long long at = at_us;
     database_.with_session([&](soci::session& sql) {
-        sql << "UPDATE inbound_notifications SET attempts = attempts + 1, next_attempt_at_us = :at, claim_token = NULL, "
+        sql << "UPDATE inbound_notifications SET attempts = attempts + 1, next_attempt_at_us = :at, claim_token = "
+               "NULL, "
                "last_error = :error WHERE notification_id = :id AND claim_token = :tok",
             soci::use(at), soci::use(detail), soci::use(notification.id), soci::use(notification.claim_token);
     });

@@ -18,8 +18,8 @@ Result<std::vector<Subject>> read_identities(const Poco::JSON::Object& subject, 
         }
     }
     if (subject.has("polymorphic")) {
-        auto ciphertext = PolymorphicCiphertext::parse(subject.getValue<std::string>("polymorphic"),
-                                                       pointer + "/polymorphic");
+        auto ciphertext =
+            PolymorphicCiphertext::parse(subject.getValue<std::string>("polymorphic"), pointer + "/polymorphic");
         if (ciphertext) {
             identities.emplace_back(std::move(ciphertext).value());
         } else {
@@ -42,8 +42,8 @@ std::optional<linkage::LinkageAttributes> read_attributes(const Poco::JSON::Obje
 }
 
 void wipe(linkage::LinkageAttributes& attributes) {
-    for (std::string* field : {&attributes.family_name, &attributes.given_names, &attributes.birth_date,
-                               &attributes.postcode}) {
+    for (std::string* field :
+         {&attributes.family_name, &attributes.given_names, &attributes.birth_date, &attributes.postcode}) {
         OPENSSL_cleanse(field->data(), field->size());
         field->clear();
     }

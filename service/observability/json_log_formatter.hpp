@@ -15,16 +15,34 @@ struct LogField {
 };
 
 // Structured fields a log message may carry (Poco::Message::set).
-inline constexpr LogField log_fields[] = {
-    {"event", false},     {"correlation_id", false}, {"signal_id", false}, {"source_id", true},
-    {"signal_type", false}, {"route", false},        {"method", false},    {"status", false},
-    {"duration_ms", false}, {"outcome", false},      {"port", false},      {"version", false},
-    {"count", false},     {"error", true},
-    {"delivery_id", false}, {"task_id", false},      {"recipient_id", false}, {"attempt", false},
-    {"latency_ms", false}, {"family_id", false},   {"rule", false},      {"kind", false},
-    {"notification_id", false},
-    // A reconciliation part's proof (counts and the list's digest).
-    {"gemeentecode", false}, {"part", false}, {"without_enrolment", false}, {"digest", false}};
+inline constexpr LogField log_fields[] = {{"event", false},
+                                          {"correlation_id", false},
+                                          {"signal_id", false},
+                                          {"source_id", true},
+                                          {"signal_type", false},
+                                          {"route", false},
+                                          {"method", false},
+                                          {"status", false},
+                                          {"duration_ms", false},
+                                          {"outcome", false},
+                                          {"port", false},
+                                          {"version", false},
+                                          {"count", false},
+                                          {"error", true},
+                                          {"delivery_id", false},
+                                          {"task_id", false},
+                                          {"recipient_id", false},
+                                          {"attempt", false},
+                                          {"latency_ms", false},
+                                          {"family_id", false},
+                                          {"rule", false},
+                                          {"kind", false},
+                                          {"notification_id", false},
+                                          // A reconciliation part's proof (counts and the list's digest).
+                                          {"gemeentecode", false},
+                                          {"part", false},
+                                          {"without_enrolment", false},
+                                          {"digest", false}};
 
 class JsonLogFormatter : public Poco::Formatter {
 public:

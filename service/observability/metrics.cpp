@@ -8,8 +8,8 @@ namespace eenplan::service {
 namespace {
 
 // From 0.5 ms to 5 s: ingest is one durable write, so most answers land in the low milliseconds.
-const prometheus::Histogram::BucketBoundaries latency_buckets{
-    0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5};
+const prometheus::Histogram::BucketBoundaries latency_buckets{0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
+                                                              0.1,    0.25,  0.5,    1,     2.5,  5};
 
 }  // namespace
 
@@ -70,10 +70,8 @@ std::string Metrics::method_label(std::string_view method) {
     return "other";
 }
 
-void Metrics::observe_request(const std::string& route, const std::string& method, int status,
-                              double seconds) {
-    requests_.Add({{"route", route}, {"method", method_label(method)}, {"status", std::to_string(status)}})
-        .Increment();
+void Metrics::observe_request(const std::string& route, const std::string& method, int status, double seconds) {
+    requests_.Add({{"route", route}, {"method", method_label(method)}, {"status", std::to_string(status)}}).Increment();
     request_duration_.Add({{"route", route}}, latency_buckets).Observe(seconds);
 }
 
@@ -83,11 +81,10 @@ void Metrics::observe_ingest(const std::string& outcome, double seconds) {
 
 void Metrics::observe_delivery(const std::string& recipient, const std::string& outcome, double seconds) {
     deliveries_.Add({{"recipient", recipient}, {"outcome", outcome}}).Increment();
-    if (outcome != "deferred" && outcome != "lease_lost") delivery_duration_.Add({{"recipient", recipient}}, latency_buckets).Observe(seconds);
+    if (outcome != "deferred" && outcome != "lease_lost")
+        delivery_duration_.Add({{"recipient", recipient}}, latency_buckets).Observe(seconds);
 }
 
-std::string Metrics::render() const {
-    return prometheus::TextSerializer().Serialize(registry_->Collect());
-}
+std::string Metrics::render() const { return prometheus::TextSerializer().Serialize(registry_->Collect()); }
 
 }  // namespace eenplan::service

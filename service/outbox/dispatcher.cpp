@@ -41,11 +41,12 @@ std::unique_ptr<integration::Connector> make_connector(const RecipientConfig& r)
     const std::chrono::milliseconds timeout(r.timeout_ms);
     if (r.connector == ConnectorKind::zgw) {
         const ZgwRecipientConfig& z = *r.zgw;
-        return std::make_unique<integration::ZgwZakenConnector>(integration::ZgwEndpoint{
-            r.url, z.client_id, z.secret, z.zaaktype, z.statustype, z.bronorganisatie, z.verantwoordelijke_organisatie,
-            r.ca_file, timeout});
+        return std::make_unique<integration::ZgwZakenConnector>(
+            integration::ZgwEndpoint{r.url, z.client_id, z.secret, z.zaaktype, z.statustype, z.bronorganisatie,
+                                     z.verantwoordelijke_organisatie, r.ca_file, timeout});
     }
-    return std::make_unique<integration::WebhookConnector>(integration::WebhookEndpoint{r.url, r.secret, r.ca_file, timeout});
+    return std::make_unique<integration::WebhookConnector>(
+        integration::WebhookEndpoint{r.url, r.secret, r.ca_file, timeout});
 }
 
 Dispatcher::Dispatcher(const Config& config, OutboxStore& store, const Clock& clock, Metrics& metrics,
@@ -180,8 +181,8 @@ DeliveryOutcome Dispatcher::deliver(const ClaimedDelivery& claimed, const std::s
     if (!store_.renew(claimed.delivery_id, token, clock_.now_us() + lease)) {
         // Its claim ran out while it waited in the batch and another dispatcher has it now (or an
         // admin cancelled it): not ours to send. Nothing to record either.
-        log_event(logger_, Poco::Message::PRIO_INFORMATION, "delivery", "delivery.lease_lost", "lease lost before sending",
-                  {{"delivery_id", claimed.delivery_id}});
+        log_event(logger_, Poco::Message::PRIO_INFORMATION, "delivery", "delivery.lease_lost",
+                  "lease lost before sending", {{"delivery_id", claimed.delivery_id}});
         metrics_.observe_delivery(recipient.config->id, "lease_lost", 0.0);
         out.attempted = false;
         out.delivery_id.clear();

@@ -2,7 +2,6 @@
 #include "store/database.hpp"
 #include "common/ids.hpp"
 
-
 #include "store/write_transaction.hpp"
 
 namespace eenplan::service {
@@ -90,8 +89,7 @@ void OutboxStore::insert(soci::session& sql, const TaskRow& t, const DeliveryRow
            "schedule_attempts, schedule_started_at_us, next_attempt_at_us, correlation_id, created_at_us, "
            "updated_at_us) VALUES (:id, :task, :rcp, :conn, :payload, 'pending', 0, 0, :s, :n, :corr, :c, :u)",
         soci::use(d.delivery_id), soci::use(d.task_id), soci::use(d.recipient_id), soci::use(d.connector),
-        soci::use(d.payload), soci::use(at), soci::use(at), soci::use(d.correlation_id), soci::use(at),
-        soci::use(at);
+        soci::use(d.payload), soci::use(at), soci::use(at), soci::use(d.correlation_id), soci::use(at), soci::use(at);
 }
 
 namespace {
@@ -148,7 +146,8 @@ std::vector<ClaimedDelivery> OutboxStore::claim(int limit, std::int64_t now_us, 
             // SQLite: BEGIN IMMEDIATE already holds the one write lock, so select, then mark.
             sql << "SELECT delivery_id, task_id, recipient_id, payload, correlation_id, attempts, schedule_attempts, "
                    "schedule_started_at_us FROM deliveries WHERE state = 'pending' AND next_attempt_at_us <= :now "
-                   "ORDER BY next_attempt_at_us LIMIT :lim", soci::use(now), soci::use(lim), soci::into(ids), soci::into(tasks), soci::into(recipients),
+                   "ORDER BY next_attempt_at_us LIMIT :lim",
+                soci::use(now), soci::use(lim), soci::into(ids), soci::into(tasks), soci::into(recipients),
                 soci::into(payloads), soci::into(correlations), soci::into(attempts), soci::into(schedule_attempts),
                 soci::into(started);
             std::vector<ClaimedDelivery> claimed;
@@ -318,8 +317,8 @@ std::vector<DeliveryView> OutboxStore::list(const std::string& state, int limit)
             soci::rowset<soci::row> rows = (sql.prepare << base + order, soci::use(limit));
             for (const soci::row& row : rows) out.push_back(view_of(row));
         } else {
-            soci::rowset<soci::row> rows = (sql.prepare << base + "WHERE state = :state" + order, soci::use(state),
-                                            soci::use(limit));
+            soci::rowset<soci::row> rows =
+                (sql.prepare << base + "WHERE state = :state" + order, soci::use(state), soci::use(limit));
             for (const soci::row& row : rows) out.push_back(view_of(row));
         }
         return out;
@@ -328,9 +327,9 @@ std::vector<DeliveryView> OutboxStore::list(const std::string& state, int limit)
 
 std::optional<DeliveryView> OutboxStore::find(const std::string& delivery_id) {
     return database_.with_session([&](soci::session& sql) -> std::optional<DeliveryView> {
-        soci::rowset<soci::row> rows = (sql.prepare << std::string("SELECT ") + delivery_columns +
-                                                           " FROM deliveries WHERE delivery_id = :id",
-                                        soci::use(delivery_id));
+        soci::rowset<soci::row> rows =
+            (sql.prepare << std::string("SELECT ") + delivery_columns + " FROM deliveries WHERE delivery_id = :id",
+             soci::use(delivery_id));
         for (const soci::row& row : rows) return view_of(row);
         return std::nullopt;
     });

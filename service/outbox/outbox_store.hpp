@@ -42,8 +42,8 @@ struct ClaimedDelivery {
     std::string recipient_id;
     std::string payload;
     std::string correlation_id;
-    int attempts = 0;            // made so far, in all
-    int schedule_attempts = 0;   // made since the schedule (re)started
+    int attempts = 0;           // made so far, in all
+    int schedule_attempts = 0;  // made since the schedule (re)started
     std::int64_t schedule_started_at_us = 0;
 };
 
@@ -58,7 +58,7 @@ struct DeliveryOutcome {
     std::int64_t latency_us = 0;
     int status = 0;
     std::string error;
-    std::string state;  // pending, delivered, dead
+    std::string state;    // pending, delivered, dead
     std::string outcome;  // delivered, retry, dead (the attempt row)
     std::int64_t next_attempt_at_us = 0;
     std::optional<std::string> external_reference;
@@ -95,8 +95,7 @@ public:
     // Claims up to `limit` pending deliveries due at `now_us` until `lease_until_us` under a fresh
     // token (returned in `token`). On PostgreSQL rows another instance is claiming are skipped
     // (FOR UPDATE SKIP LOCKED), so several dispatchers never claim one delivery at once.
-    std::vector<ClaimedDelivery> claim(int limit, std::int64_t now_us, std::int64_t lease_until_us,
-                                       std::string& token);
+    std::vector<ClaimedDelivery> claim(int limit, std::int64_t now_us, std::int64_t lease_until_us, std::string& token);
     // Extends the lease of one claimed delivery to `lease_until_us`, just before it is sent, so a
     // delivery late in a long batch is never sent under a lease that has already run out. False
     // when the lease was lost meanwhile (claimed again by another dispatcher, cancelled,

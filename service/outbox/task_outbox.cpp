@@ -2,7 +2,6 @@
 #include "store/database.hpp"
 #include "common/ids.hpp"
 
-
 #include "eenplan/core/policy/sharing_policy.hpp"
 #include "outbound/task_json.hpp"
 #include "outbox/outbox_store.hpp"
@@ -39,11 +38,23 @@ Result<EnqueuedTask> TaskOutbox::enqueue(soci::session& sql, const delivery::Tas
     auto shared = policy::share_task(draft, task_id, key_);
     if (!shared) return shared.problems();
 
-    const TaskRow task{task_id,         draft.type,   draft.recipient_id, draft.pupil_pseudonym,
-                       draft.due_date,  sealer_.seal("tasks", task_id, "reason", draft.reason),
-                       draft.reference, draft.correlation_id, created_by, now_us};
-    const DeliveryRow delivery{new_uuid(), task_id, recipient->id, connector_name(recipient->connector),
-                               integration::task_to_json(shared.value()), draft.correlation_id, now_us};
+    const TaskRow task{task_id,
+                       draft.type,
+                       draft.recipient_id,
+                       draft.pupil_pseudonym,
+                       draft.due_date,
+                       sealer_.seal("tasks", task_id, "reason", draft.reason),
+                       draft.reference,
+                       draft.correlation_id,
+                       created_by,
+                       now_us};
+    const DeliveryRow delivery{new_uuid(),
+                               task_id,
+                               recipient->id,
+                               connector_name(recipient->connector),
+                               integration::task_to_json(shared.value()),
+                               draft.correlation_id,
+                               now_us};
     OutboxStore::insert(sql, task, delivery);
     return EnqueuedTask{task_id, delivery.delivery_id};
 }
@@ -51,8 +62,7 @@ Result<EnqueuedTask> TaskOutbox::enqueue(soci::session& sql, const delivery::Tas
 Result<EnqueuedTask> TaskOutbox::create(Database& database, const delivery::TaskDraft& draft,
                                         const std::string& created_by, std::int64_t now_us) const {
     return database.with_session([&](soci::session& sql) {
-        return in_write_transaction(sql, database.backend(),
-                                    [&] { return enqueue(sql, draft, created_by, now_us); });
+        return in_write_transaction(sql, database.backend(), [&] { return enqueue(sql, draft, created_by, now_us); });
     });
 }
 

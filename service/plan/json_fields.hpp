@@ -21,7 +21,8 @@ inline std::vector<std::string> texts(const Poco::JSON::Object::Ptr& o, const ch
     std::vector<std::string> out;
     if (!o || !o->has(key)) return out;
     const Poco::JSON::Array::Ptr items = o->getArray(key);
-    for (std::size_t i = 0; i < items->size(); ++i) out.push_back(items->getElement<std::string>(static_cast<unsigned>(i)));
+    for (std::size_t i = 0; i < items->size(); ++i)
+        out.push_back(items->getElement<std::string>(static_cast<unsigned>(i)));
     return out;
 }
 

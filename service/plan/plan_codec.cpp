@@ -91,7 +91,6 @@ Object::Ptr timeline_entry_json(const TimelineEntry& e) {
     return o;
 }
 
-
 std::string encode_plan(const PlanState& plan) {
     Object::Ptr o = new Object;
     o->set("family_id", plan.family_id);
@@ -190,7 +189,8 @@ PlanState decode_plan_object(const Object::Ptr& o) {
                                  j->optValue<double>("hours", 0)});
     });
     each(o, "partial", [&](const Object::Ptr& j) {
-        plan.partial.push_back({str(j, "pupil"), day_of(j, "from").value_or(Day{}), day_of(j, "to"), j->optValue<int>("approaches", 0)});
+        plan.partial.push_back(
+            {str(j, "pupil"), day_of(j, "from").value_or(Day{}), day_of(j, "to"), j->optValue<int>("approaches", 0)});
     });
     plan.escalated_since = day_of(o, "escalated_since");
     plan.first_worrying = day_of(o, "first_worrying");
@@ -216,7 +216,8 @@ PlanState decode_plan_object(const Object::Ptr& o) {
         if (j->has("facts")) {
             const Object::Ptr facts = j->getObject("facts");
             if (facts.isNull()) throw Poco::DataException("not an object");
-            t.facts = {str(facts, "school_brin"), str(facts, "date"), str(facts, "reason_code"), str(facts, "woongemeente")};
+            t.facts = {str(facts, "school_brin"), str(facts, "date"), str(facts, "reason_code"),
+                       str(facts, "woongemeente")};
         }
         plan.open_tasks.push_back(std::move(t));
     });
@@ -232,7 +233,8 @@ PlanState decode_plan_object(const Object::Ptr& o) {
         plan.overrides.push_back(std::move(v));
     });
     each(o, "timeline", [&](const Object::Ptr& j) {
-        plan.timeline.push_back({day_of(j, "at").value_or(Day{}), str(j, "kind"), str(j, "rule"), str(j, "reason"), str(j, "ref")});
+        plan.timeline.push_back(
+            {day_of(j, "at").value_or(Day{}), str(j, "kind"), str(j, "rule"), str(j, "reason"), str(j, "ref")});
     });
     each(o, "enrolments", [&](const Object::Ptr& j) {
         plan.enrolments.push_back({str(j, "pupil"), str(j, "brin"), str(j, "gemeentecode"), day_of(j, "start"),

@@ -22,7 +22,8 @@ using namespace eenplan::routeboek;
 std::string outbox_recipient(const std::string& recipient) {
     if (!recipient.starts_with("school:")) return recipient;
     std::string id = "school-" + recipient.substr(7);
-    std::transform(id.begin(), id.end(), id.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    std::transform(id.begin(), id.end(), id.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
     return id;
 }
 
@@ -30,7 +31,11 @@ std::string outbox_recipient(const std::string& recipient) {
 
 PlanKeeper::PlanKeeper(Database& database, const Routeboek& routeboek, const TaskOutbox* outbox, const Clock& clock,
                        const TextSealer& sealer, Poco::Logger& logger, const routeboek::SchoolCalendar* calendar)
-    : database_(database), engine_(routeboek, calendar), outbox_(outbox), clock_(clock), sealer_(sealer),
+    : database_(database),
+      engine_(routeboek, calendar),
+      outbox_(outbox),
+      clock_(clock),
+      sealer_(sealer),
       logger_(logger) {}
 
 PlanKeeper::~PlanKeeper() { stop(); }
@@ -39,16 +44,17 @@ PlanKeeper::~PlanKeeper() { stop(); }
 // or handed-over task. Runs inside the caller's transaction.
 static void record_outcome(soci::session& sql, const TextSealer& sealer, const Engine& engine, const TaskOutbox* outbox,
                            Poco::Logger& logger, PlanState& plan, bool existed, const std::vector<Decision>& decisions,
-                           const PlanContext& context, const std::string& decided_by, Day today,
-                           std::int64_t now_us) {
+                           const PlanContext& context, const std::string& decided_by, Day today, std::int64_t now_us) {
     for (const Decision& decision : decisions) {
         std::optional<std::string> delivery_id;
-        const bool deliver = decision.task && (decision.kind == DecisionKind::task || decision.kind == DecisionKind::handover ||
-                                               decision.kind == DecisionKind::notify);
+        const bool deliver =
+            decision.task && (decision.kind == DecisionKind::task || decision.kind == DecisionKind::handover ||
+                              decision.kind == DecisionKind::notify);
         // A decision about another child of the family than the signal's is addressed by that child's pseudonym.
-        const std::string pseudonym = decision.task && !decision.task->pupil.empty() && decision.task->pupil != context.pupil_id
-                                          ? pupil_pseudonym(sql, decision.task->pupil)
-                                          : context.pupil_pseudonym;
+        const std::string pseudonym =
+            decision.task && !decision.task->pupil.empty() && decision.task->pupil != context.pupil_id
+                ? pupil_pseudonym(sql, decision.task->pupil)
+                : context.pupil_pseudonym;
         if (deliver && outbox && !pseudonym.empty()) {
             const Task& task = *decision.task;
             // What leaves the hub names neither the family nor the plan's own task id: those are the
@@ -68,22 +74,29 @@ static void record_outcome(soci::session& sql, const TextSealer& sealer, const E
             if (enqueued) {
                 delivery_id = enqueued.value().delivery_id;
             } else {
-                log_event(logger, Poco::Message::PRIO_WARNING, "plan", "plan.task_not_queued", "task decided but not queued for delivery",
-                          {{"family_id", plan.family_id}, {"task_id", task.id}, {"recipient_id", draft.recipient_id},
+                log_event(logger, Poco::Message::PRIO_WARNING, "plan", "plan.task_not_queued",
+                          "task decided but not queued for delivery",
+                          {{"family_id", plan.family_id},
+                           {"task_id", task.id},
+                           {"recipient_id", draft.recipient_id},
                            {"error", enqueued.problems().front().pointer + " " + enqueued.problems().front().detail}});
             }
         }
-        insert_decision(sql, sealer, plan.family_id, decision, today, context.signal_id, delivery_id, decided_by, now_us);
+        insert_decision(sql, sealer, plan.family_id, decision, today, context.signal_id, delivery_id, decided_by,
+                        now_us);
         log_event(logger, Poco::Message::PRIO_INFORMATION, "plan", "plan.decision", "plan decision",
-                  {{"family_id", plan.family_id}, {"kind", std::string(to_string(decision.kind))}, {"rule", decision.rule},
-                   {"task_id", decision.task ? decision.task->id : std::string()}, {"correlation_id", context.correlation_id}});
+                  {{"family_id", plan.family_id},
+                   {"kind", std::string(to_string(decision.kind))},
+                   {"rule", decision.rule},
+                   {"task_id", decision.task ? decision.task->id : std::string()},
+                   {"correlation_id", context.correlation_id}});
     }
     save_plan(sql, sealer, plan, engine.routeboek().id, engine.next_check(plan, today), existed, now_us);
 }
 
 int PlanKeeper::apply_pending_signals(Day today, int max, std::int64_t now_us) {
-    const std::vector<std::string> pending = database_.with_session(
-        [&](soci::session& sql) { return unplanned_signals(sql, max); });
+    const std::vector<std::string> pending =
+        database_.with_session([&](soci::session& sql) { return unplanned_signals(sql, max); });
     int applied = 0;
     for (const std::string& signal_id : pending) {
         try {
@@ -109,12 +122,14 @@ int PlanKeeper::apply_pending_signals(Day today, int max, std::int64_t now_us) {
                     adopt_sibling_plans(sql, sealer_, database_.backend(), context.family_id, plan);
                     auto event = to_event(claimed->signal);
                     std::vector<Decision> decisions = refresh_residence(
-                        engine_, plan, context, event && event->signal.school ? event->signal.school->gemeentecode : std::string(), today);
+                        engine_, plan, context,
+                        event && event->signal.school ? event->signal.school->gemeentecode : std::string(), today);
                     if (event) {
                         auto result = engine_.apply(plan, event.value(), today);
                         decisions.insert(decisions.end(), result.value().begin(), result.value().end());
                     } else {
-                        log_event(logger_, Poco::Message::PRIO_WARNING, "plan", "plan.signal_unreadable", "stored signal cannot be read by the engine", {{"signal_id", signal_id}});
+                        log_event(logger_, Poco::Message::PRIO_WARNING, "plan", "plan.signal_unreadable",
+                                  "stored signal cannot be read by the engine", {{"signal_id", signal_id}});
                     }
                     record_outcome(sql, sealer_, engine_, outbox_, logger_, plan, existed, decisions, context,
                                    "routeboek", today, now_us);
@@ -129,8 +144,8 @@ int PlanKeeper::apply_pending_signals(Day today, int max, std::int64_t now_us) {
             // Nothing of this signal was committed; it stays unplanned and is tried again next
             // round, until it is parked. The signals after it go on: one bad signal must not hold
             // up every family.
-            log_event(logger_, Poco::Message::PRIO_ERROR, "plan", "plan.signal_failed", "signal not applied to its plan",
-                      {{"signal_id", signal_id}});
+            log_event(logger_, Poco::Message::PRIO_ERROR, "plan", "plan.signal_failed",
+                      "signal not applied to its plan", {{"signal_id", signal_id}});
             note_failure(ParkedKind::signal, signal_id, now_us);
         }
     }
@@ -138,8 +153,8 @@ int PlanKeeper::apply_pending_signals(Day today, int max, std::int64_t now_us) {
 }
 
 int PlanKeeper::apply_due(Day today, int max, std::int64_t now_us) {
-    const std::vector<std::string> due = database_.with_session(
-        [&](soci::session& sql) { return due_plans(sql, today, max); });
+    const std::vector<std::string> due =
+        database_.with_session([&](soci::session& sql) { return due_plans(sql, today, max); });
     int ticked = 0;
     for (const std::string& family_id : due) {
         try {
@@ -152,8 +167,8 @@ int PlanKeeper::apply_due(Day today, int max, std::int64_t now_us) {
                     std::vector<Decision> decisions = refresh_residence(engine_, plan, context, {}, today);
                     auto result = engine_.apply(plan, TickEvent{today}, today);
                     decisions.insert(decisions.end(), result.value().begin(), result.value().end());
-                    record_outcome(sql, sealer_, engine_, outbox_, logger_, plan, true, decisions, context,
-                                   "routeboek", today, now_us);
+                    record_outcome(sql, sealer_, engine_, outbox_, logger_, plan, true, decisions, context, "routeboek",
+                                   today, now_us);
                     clear_failures(sql, ParkedKind::plan, family_id);
                     return true;
                 });
@@ -162,7 +177,8 @@ int PlanKeeper::apply_due(Day today, int max, std::int64_t now_us) {
         } catch (const StoreUnavailable&) {
             throw;
         } catch (const std::exception&) {
-            log_event(logger_, Poco::Message::PRIO_ERROR, "plan", "plan.tick_failed", "plan not ticked", {{"family_id", family_id}});
+            log_event(logger_, Poco::Message::PRIO_ERROR, "plan", "plan.tick_failed", "plan not ticked",
+                      {{"family_id", family_id}});
             note_failure(ParkedKind::plan, family_id, now_us);
         }
     }
@@ -179,8 +195,8 @@ Result<std::vector<Decision>> PlanKeeper::override_plan(const std::string& famil
             auto result = engine_.apply(plan, OverrideEvent{deviation}, today);
             if (!result) return result.problems();
             PlanContext context = plan_context_of_plan(sql, plan, today);
-            record_outcome(sql, sealer_, engine_, outbox_, logger_, plan, true, result.value(), context,
-                           deviation.by, today, now_us);
+            record_outcome(sql, sealer_, engine_, outbox_, logger_, plan, true, result.value(), context, deviation.by,
+                           today, now_us);
             return result.value();
         });
     });
@@ -202,7 +218,9 @@ void PlanKeeper::note_failure(ParkedKind kind, const std::string& id, std::int64
     }
     if (metrics_ != nullptr) metrics_->observe_plan_failure(kind_text, parked);
     if (parked) {
-        log_event(logger_, Poco::Message::PRIO_WARNING, "plan", "plan.parked", "parked after repeated failures; retry with POST /v1/parked/retry", {{"kind", kind_text}, {kind == ParkedKind::signal ? "signal_id" : "family_id", id}});
+        log_event(logger_, Poco::Message::PRIO_WARNING, "plan", "plan.parked",
+                  "parked after repeated failures; retry with POST /v1/parked/retry",
+                  {{"kind", kind_text}, {kind == ParkedKind::signal ? "signal_id" : "family_id", id}});
     }
 }
 
@@ -249,24 +267,25 @@ void PlanKeeper::run() {
         const std::int64_t now_us = now.time_since_epoch().count();
         const Day today = dutch_day(std::chrono::floor<std::chrono::seconds>(now));
         try {
-                while (!stopping_ && apply_pending_signals(today, 200, now_us) > 0) {
-                }
-                // A clock set back (the system's, by NTP) runs the schedule too rather than pausing it.
-                if (!last_schedule || now - *last_schedule >= std::chrono::minutes(1) || now < *last_schedule) {
-                    while (!stopping_ && apply_due(today, 500, now_us) > 0) {
-                    }
-                    last_schedule = now;
-                }
-            } catch (const std::exception& error) {
-                // The database went away or a plan could not be written: nothing was committed for
-                // the failing family; try again on the next round.
-                log_event(logger_, Poco::Message::PRIO_ERROR, "plan", "plan.worker_error", "plan worker round failed",
-                          {{"error", dynamic_cast<const StoreUnavailable*>(&error) ? "store unavailable" : "plan not applied"}});
+            while (!stopping_ && apply_pending_signals(today, 200, now_us) > 0) {
             }
-            std::unique_lock lock(mutex_);
-            wakeup_.wait_for(lock, std::chrono::seconds(1), [this] { return woken_ || stopping_.load(); });
-            woken_ = false;
+            // A clock set back (the system's, by NTP) runs the schedule too rather than pausing it.
+            if (!last_schedule || now - *last_schedule >= std::chrono::minutes(1) || now < *last_schedule) {
+                while (!stopping_ && apply_due(today, 500, now_us) > 0) {
+                }
+                last_schedule = now;
+            }
+        } catch (const std::exception& error) {
+            // The database went away or a plan could not be written: nothing was committed for
+            // the failing family; try again on the next round.
+            log_event(
+                logger_, Poco::Message::PRIO_ERROR, "plan", "plan.worker_error", "plan worker round failed",
+                {{"error", dynamic_cast<const StoreUnavailable*>(&error) ? "store unavailable" : "plan not applied"}});
         }
+        std::unique_lock lock(mutex_);
+        wakeup_.wait_for(lock, std::chrono::seconds(1), [this] { return woken_ || stopping_.load(); });
+        woken_ = false;
     }
+}
 
-    }  // namespace eenplan::service
+}  // namespace eenplan::service

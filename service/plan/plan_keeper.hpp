@@ -46,8 +46,8 @@ public:
     // A professional's deviation, with its reason. Problems: "/" when there is no such plan, or
     // the engine's refusal (/reason, /table, /days).
     Result<std::vector<routeboek::Decision>> override_plan(const std::string& family_id,
-                                                           const routeboek::Override& deviation,
-                                                           routeboek::Day today, std::int64_t now_us);
+                                                           const routeboek::Override& deviation, routeboek::Day today,
+                                                           std::int64_t now_us);
     std::optional<routeboek::PlanState> plan(const std::string& family_id);
 
     // The background worker: pending signals every second (and at once when woken), the schedule

@@ -91,8 +91,8 @@ std::vector<Decision> refresh_residence(const Engine& engine, PlanState& plan, c
 static PlanState sealed_plan(const TextSealer& sealer, const PlanState& plan) {
     PlanState out = plan;
     for (std::size_t i = 0; i < out.overrides.size(); ++i) {
-        out.overrides[i].reason =
-            sealer.seal("plans", plan.family_id, "/overrides/" + std::to_string(i) + "/reason", out.overrides[i].reason);
+        out.overrides[i].reason = sealer.seal("plans", plan.family_id, "/overrides/" + std::to_string(i) + "/reason",
+                                              out.overrides[i].reason);
     }
     for (std::size_t i = 0; i < out.timeline.size(); ++i) {
         out.timeline[i].reason =
@@ -131,7 +131,8 @@ std::optional<PlanState> adopt_pupil_plan(soci::session& sql, const TextSealer& 
     if (!plan) return std::nullopt;
     plan->family_id = family_id;
     sql << "DELETE FROM plans WHERE family_id = :f", soci::use(pupil_plan_id);
-    sql << "UPDATE plan_decisions SET family_id = :n WHERE family_id = :o", soci::use(family_id), soci::use(pupil_plan_id);
+    sql << "UPDATE plan_decisions SET family_id = :n WHERE family_id = :o", soci::use(family_id),
+        soci::use(pupil_plan_id);
     return plan;
 }
 
@@ -160,12 +161,13 @@ void save_plan(soci::session& sql, const TextSealer& sealer, const PlanState& pl
     if (existed) {
         sql << "UPDATE plans SET routeboek_id = :r, state = :s, escalated_since = :e, table_id = :t, next_check = :n, "
                "updated_at_us = :u WHERE family_id = :f",
-            soci::use(routeboek_id), soci::use(state), soci::use(escalated, escalated_ind), soci::use(plan.table, table_ind),
-            soci::use(next, next_ind), soci::use(now), soci::use(plan.family_id);
+            soci::use(routeboek_id), soci::use(state), soci::use(escalated, escalated_ind),
+            soci::use(plan.table, table_ind), soci::use(next, next_ind), soci::use(now), soci::use(plan.family_id);
     } else {
         // Two instances creating the same family's first plan: the second hits the primary key and
         // its transaction runs again, now finding the plan (write_transaction.hpp).
-        sql << "INSERT INTO plans (family_id, routeboek_id, state, escalated_since, table_id, next_check, updated_at_us) "
+        sql << "INSERT INTO plans (family_id, routeboek_id, state, escalated_since, table_id, next_check, "
+               "updated_at_us) "
                "VALUES (:f, :r, :s, :e, :t, :n, :u)",
             soci::use(plan.family_id), soci::use(routeboek_id), soci::use(state), soci::use(escalated, escalated_ind),
             soci::use(plan.table, table_ind), soci::use(next, next_ind), soci::use(now);
@@ -209,9 +211,10 @@ long long seal_stored_plans(Database& database, const TextSealer& sealer) {
     return changed;
 }
 
-void insert_decision(soci::session& sql, const TextSealer& sealer, const std::string& family_id, const Decision& decision, Day today,
-                     const std::string& signal_id, const std::optional<std::string>& delivery_id,
-                     const std::string& decided_by, std::int64_t now_us) {
+void insert_decision(soci::session& sql, const TextSealer& sealer, const std::string& family_id,
+                     const Decision& decision, Day today, const std::string& signal_id,
+                     const std::optional<std::string>& delivery_id, const std::string& decided_by,
+                     std::int64_t now_us) {
     const std::string id = records::new_id();
     const std::string kind(to_string(decision.kind));
     const std::string on = format_day(today);
@@ -267,10 +270,10 @@ void mark_planned(soci::session& sql, const std::string& signal_id, std::int64_t
 
 std::vector<std::string> due_plans(soci::session& sql, Day today, int max) {
     const std::string day = format_day(today);
-    soci::rowset<std::string> rows =
-        (sql.prepare << "SELECT family_id FROM plans WHERE next_check IS NOT NULL AND next_check <= :d AND parked_at_us IS NULL "
-                        "ORDER BY next_check, family_id LIMIT :n",
-         soci::use(day), soci::use(max));
+    soci::rowset<std::string> rows = (sql.prepare << "SELECT family_id FROM plans WHERE next_check IS NOT NULL AND "
+                                                     "next_check <= :d AND parked_at_us IS NULL "
+                                                     "ORDER BY next_check, family_id LIMIT :n",
+                                      soci::use(day), soci::use(max));
     return {rows.begin(), rows.end()};
 }
 
@@ -300,7 +303,8 @@ bool count_failure(soci::session& sql, ParkedKind kind, const std::string& id, i
 
 void clear_failures(soci::session& sql, ParkedKind kind, const std::string& id) {
     if (kind == ParkedKind::signal) {
-        sql << "UPDATE signals SET plan_attempts = 0, plan_parked_at_us = NULL WHERE signal_id = :id AND plan_attempts > 0",
+        sql << "UPDATE signals SET plan_attempts = 0, plan_parked_at_us = NULL WHERE signal_id = :id AND plan_attempts "
+               "> 0",
             soci::use(id);
     } else {
         sql << "UPDATE plans SET tick_attempts = 0, parked_at_us = NULL WHERE family_id = :id AND tick_attempts > 0",
@@ -312,15 +316,17 @@ std::vector<ParkedItem> parked_items(soci::session& sql, int max) {
     std::vector<ParkedItem> out;
     {
         soci::rowset<soci::row> rows =
-            (sql.prepare << "SELECT signal_id, plan_attempts, plan_parked_at_us FROM signals WHERE planned_at_us IS NULL "
-                            "AND plan_parked_at_us IS NOT NULL ORDER BY plan_parked_at_us, signal_id LIMIT :n",
+            (sql.prepare
+                 << "SELECT signal_id, plan_attempts, plan_parked_at_us FROM signals WHERE planned_at_us IS NULL "
+                    "AND plan_parked_at_us IS NOT NULL ORDER BY plan_parked_at_us, signal_id LIMIT :n",
              soci::use(max));
         for (const soci::row& row : rows) {
             ParkedItem item{ParkedKind::signal, row.get<std::string>(0), 0, 0};
-            item.attempts = row.get_properties(1).get_data_type() == soci::dt_integer ? row.get<int>(1)
-                                                                                      : static_cast<int>(row.get<long long>(1));
-            item.parked_at_us = row.get_properties(2).get_data_type() == soci::dt_integer ? row.get<int>(2)
-                                                                                          : row.get<long long>(2);
+            item.attempts = row.get_properties(1).get_data_type() == soci::dt_integer
+                                ? row.get<int>(1)
+                                : static_cast<int>(row.get<long long>(1));
+            item.parked_at_us =
+                row.get_properties(2).get_data_type() == soci::dt_integer ? row.get<int>(2) : row.get<long long>(2);
             out.push_back(std::move(item));
         }
     }
@@ -330,10 +336,11 @@ std::vector<ParkedItem> parked_items(soci::session& sql, int max) {
          soci::use(max));
     for (const soci::row& row : rows) {
         ParkedItem item{ParkedKind::plan, row.get<std::string>(0), 0, 0};
-        item.attempts = row.get_properties(1).get_data_type() == soci::dt_integer ? row.get<int>(1)
-                                                                                  : static_cast<int>(row.get<long long>(1));
-        item.parked_at_us = row.get_properties(2).get_data_type() == soci::dt_integer ? row.get<int>(2)
-                                                                                      : row.get<long long>(2);
+        item.attempts = row.get_properties(1).get_data_type() == soci::dt_integer
+                            ? row.get<int>(1)
+                            : static_cast<int>(row.get<long long>(1));
+        item.parked_at_us =
+            row.get_properties(2).get_data_type() == soci::dt_integer ? row.get<int>(2) : row.get<long long>(2);
         out.push_back(std::move(item));
     }
     return out;
@@ -341,7 +348,8 @@ std::vector<ParkedItem> parked_items(soci::session& sql, int max) {
 
 int retry_parked(soci::session& sql) {
     long long signals = 0, plans = 0;
-    sql << "SELECT COUNT(*) FROM signals WHERE plan_parked_at_us IS NOT NULL AND planned_at_us IS NULL", soci::into(signals);
+    sql << "SELECT COUNT(*) FROM signals WHERE plan_parked_at_us IS NOT NULL AND planned_at_us IS NULL",
+        soci::into(signals);
     sql << "SELECT COUNT(*) FROM plans WHERE parked_at_us IS NOT NULL", soci::into(plans);
     sql << "UPDATE signals SET plan_attempts = 0, plan_parked_at_us = NULL "
            "WHERE plan_parked_at_us IS NOT NULL AND planned_at_us IS NULL";

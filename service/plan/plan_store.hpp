@@ -21,9 +21,9 @@ namespace eenplan::service {
 
 // What applying an event to a family's plan needs from the records.
 struct PlanContext {
-    std::string family_id;        // the family, or "pupil-<id>" for a pupil no household names yet
-    std::string pupil_id;         // the root pupil record
-    std::string pupil_pseudonym;  // a hub pseudonym of that pupil, to address its tasks
+    std::string family_id;                    // the family, or "pupil-<id>" for a pupil no household names yet
+    std::string pupil_id;                     // the root pupil record
+    std::string pupil_pseudonym;              // a hub pseudonym of that pupil, to address its tasks
     std::optional<std::string> woongemeente;  // from household registrations and moves
     std::string signal_id;
     std::string correlation_id;
@@ -49,20 +49,22 @@ std::optional<routeboek::PlanState> load_plan(soci::session& sql, const TextSeal
                                               const std::string& family_id, bool for_update);
 // Moves the plan of a pupil without a family to its family: returns it with the family's id, and
 // removes the old row (its decisions follow); nullopt when there is none.
-std::optional<routeboek::PlanState> adopt_pupil_plan(soci::session& sql, const TextSealer& sealer, Backend backend, const std::string& pupil_plan_id,
-                                                     const std::string& family_id);
+std::optional<routeboek::PlanState> adopt_pupil_plan(soci::session& sql, const TextSealer& sealer, Backend backend,
+                                                     const std::string& pupil_plan_id, const std::string& family_id);
 // Every child of the family whose plan still runs under its own id ("pupil-<root>") joins the
 // family's plan (routeboek::adopt_plan: both timelines, their decisions follow); the number adopted.
-int adopt_sibling_plans(soci::session& sql, const TextSealer& sealer, Backend backend, const std::string& family_id, routeboek::PlanState& plan);
-void save_plan(soci::session& sql, const TextSealer& sealer, const routeboek::PlanState& plan, const std::string& routeboek_id,
-               std::optional<routeboek::Day> next_check, bool existed, std::int64_t now_us);
+int adopt_sibling_plans(soci::session& sql, const TextSealer& sealer, Backend backend, const std::string& family_id,
+                        routeboek::PlanState& plan);
+void save_plan(soci::session& sql, const TextSealer& sealer, const routeboek::PlanState& plan,
+               const std::string& routeboek_id, std::optional<routeboek::Day> next_check, bool existed,
+               std::int64_t now_us);
 // The data migration for plans stored before sealing began: every plan with a reason not sealed
 // yet is stored again sealed (only if it is still the state read). Returns how many plans changed.
 long long seal_stored_plans(Database& database, const TextSealer& sealer);
 
-void insert_decision(soci::session& sql, const TextSealer& sealer, const std::string& family_id, const routeboek::Decision& decision,
-                     routeboek::Day today, const std::string& signal_id, const std::optional<std::string>& delivery_id,
-                     const std::string& decided_by, std::int64_t now_us);
+void insert_decision(soci::session& sql, const TextSealer& sealer, const std::string& family_id,
+                     const routeboek::Decision& decision, routeboek::Day today, const std::string& signal_id,
+                     const std::optional<std::string>& delivery_id, const std::string& decided_by, std::int64_t now_us);
 
 std::vector<std::string> unplanned_signals(soci::session& sql, int max);
 struct ClaimedSignal {

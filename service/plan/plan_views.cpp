@@ -42,7 +42,7 @@ Object::Ptr view_of_plan(const PlanState& plan, const Routeboek& rb) {
     const PupilInPlan* owner = plan.pupil(plan.escalated_pupil);
     if (!owner && !plan.pupils.empty()) owner = &plan.pupils.front();
     o->set("owner", owner && !owner->school_brin.empty() ? Poco::Dynamic::Var("school:" + owner->school_brin)
-                                                          : Poco::Dynamic::Var());
+                                                         : Poco::Dynamic::Var());
     Object::Ptr escalation = new Object;
     escalation->set("stage", plan.escalated_since ? (plan.table.empty() ? "mdo" : "table") : "none");
     if (plan.escalated_since) escalation->set("since", format_day(*plan.escalated_since));

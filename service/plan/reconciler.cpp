@@ -45,7 +45,9 @@ std::optional<std::string> open_entry(const HubPseudonymiser& pseudonymiser, con
 class Statuses {
 public:
     Statuses(soci::session& sql, Backend backend, routeboek::Day today)
-        : sql_(sql), backend_(backend), today_(today),
+        : sql_(sql),
+          backend_(backend),
+          today_(today),
           identifier_((sql.prepare << "SELECT pupil_id FROM pupil_identifiers WHERE pseudonym = :p", soci::use(key_),
                        soci::into(value_, value_ind_))),
           pupil_((sql.prepare << "SELECT merged_into, family_id FROM pupils WHERE pupil_id = :p", soci::use(key_),

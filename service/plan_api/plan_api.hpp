@@ -35,8 +35,8 @@ public:
     // A professional's deviation, with its reason: the decisions it led to, each as a JSON view.
     // Problems: "/" when there is no such plan, or the engine's refusal (/reason, /table, /days).
     virtual Result<Poco::JSON::Array::Ptr> apply_override(const std::string& family_id,
-                                                          const routeboek::Override& deviation,
-                                                          routeboek::Day today, std::int64_t now_us) = 0;
+                                                          const routeboek::Override& deviation, routeboek::Day today,
+                                                          std::int64_t now_us) = 0;
     virtual std::vector<ParkedItem> parked(int max) = 0;
     // Un-parks every parked signal and plan; returns how many.
     virtual int retry_parked() = 0;

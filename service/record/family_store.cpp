@@ -34,7 +34,8 @@ std::optional<std::string> family_of_parent(soci::session& sql, const std::strin
     return family_root(sql, family);
 }
 
-void create_family(soci::session& sql, const std::string& family_id, const std::string& signal_id, std::int64_t now_us) {
+void create_family(soci::session& sql, const std::string& family_id, const std::string& signal_id,
+                   std::int64_t now_us) {
     const long long now = now_us;
     sql << "INSERT INTO families (family_id, created_at_us, created_by_signal) VALUES (:f, :t, :s)",
         soci::use(family_id), soci::use(now), soci::use(signal_id);
@@ -138,9 +139,10 @@ std::vector<record::ResidenceEvent> residence_events(soci::session& sql, const s
         for (const soci::row& row : moves) {
             const auto signal_id = row.get<std::string>(0);
             // A move sent with two identifiers of one child is one event.
-            if (std::any_of(events.begin(), events.end(), [&](const auto& e) { return e.signal_id == signal_id; })) continue;
-            events.push_back({row.get<std::string>(2), row.get<std::string>(1), row.get<long long>(3), signal_id,
-                              "person.moved"});
+            if (std::any_of(events.begin(), events.end(), [&](const auto& e) { return e.signal_id == signal_id; }))
+                continue;
+            events.push_back(
+                {row.get<std::string>(2), row.get<std::string>(1), row.get<long long>(3), signal_id, "person.moved"});
         }
     }
     return events;

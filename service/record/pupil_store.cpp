@@ -4,7 +4,6 @@
 #include <map>
 #include <stdexcept>
 
-
 #include "eenplan/core/encoding.hpp"
 #include "eenplan/core/record/merges.hpp"
 
@@ -63,8 +62,8 @@ std::vector<std::string> record_nodes(soci::session& sql, const std::string& roo
 
 void create_pupil(soci::session& sql, const std::string& pupil_id, const std::string& signal_id, std::int64_t now_us) {
     const long long now = now_us;
-    sql << "INSERT INTO pupils (pupil_id, created_at_us, created_by_signal) VALUES (:id, :t, :s)",
-        soci::use(pupil_id), soci::use(now), soci::use(signal_id);
+    sql << "INSERT INTO pupils (pupil_id, created_at_us, created_by_signal) VALUES (:id, :t, :s)", soci::use(pupil_id),
+        soci::use(now), soci::use(signal_id);
 }
 
 void add_identifier(soci::session& sql, const HubPseudonym& identifier, const std::string& pupil_id,
@@ -78,9 +77,8 @@ void add_identifier(soci::session& sql, const HubPseudonym& identifier, const st
         soci::use(now);
 }
 
-void link_signal(soci::session& sql, const std::string& signal_id, const std::string& pupil_id,
-                 const std::string& rule, std::optional<double> score, const std::string& evidence_json,
-                 std::int64_t now_us) {
+void link_signal(soci::session& sql, const std::string& signal_id, const std::string& pupil_id, const std::string& rule,
+                 std::optional<double> score, const std::string& evidence_json, std::int64_t now_us) {
     const long long now = now_us;
     double score_value = score.value_or(0.0);
     soci::indicator score_ind = score ? soci::i_ok : soci::i_null;
@@ -102,8 +100,9 @@ std::string merge(soci::session& sql, const TextSealer& sealer, const MergeReque
            "signal_id, review_id) VALUES (:m, :s, :a, :r, :why, :who, :t, :sig, :rev)",
         soci::use(merge_id), soci::use(r.survivor), soci::use(r.absorbed), soci::use(r.rule), soci::use(reason),
         soci::use(r.actor), soci::use(now), soci::use(signal, signal_ind), soci::use(review, review_ind);
-    soci::statement update = (sql.prepare << "UPDATE pupils SET merged_into = :s WHERE pupil_id = :a AND merged_into IS NULL",
-                              soci::use(r.survivor), soci::use(r.absorbed));
+    soci::statement update =
+        (sql.prepare << "UPDATE pupils SET merged_into = :s WHERE pupil_id = :a AND merged_into IS NULL",
+         soci::use(r.survivor), soci::use(r.absorbed));
     update.execute(true);
     if (update.get_affected_rows() != 1) throw std::logic_error("the absorbed record is not a root");
     return merge_id;
@@ -202,8 +201,10 @@ std::vector<StoredEncoding> candidate_encodings(soci::session& sql, const linkag
                 auto clk = clk_from_hex(row.get<std::string>(2));
                 if (!clk) continue;
                 std::optional<linkage::FieldEncoding> fields;
-                if (row.get_indicator(3) == soci::i_ok) fields = linkage::field_encoding_from_hex(row.get<std::string>(3));
-                it = found.emplace(signal_id, StoredEncoding{signal_id, row.get<std::string>(1), *clk, 0, fields}).first;
+                if (row.get_indicator(3) == soci::i_ok)
+                    fields = linkage::field_encoding_from_hex(row.get<std::string>(3));
+                it =
+                    found.emplace(signal_id, StoredEncoding{signal_id, row.get<std::string>(1), *clk, 0, fields}).first;
             }
             it->second.passes = static_cast<std::uint8_t>(it->second.passes | (1U << pass));
         }

@@ -32,16 +32,15 @@ std::vector<std::string> record_nodes(soci::session& sql, const std::string& roo
 void create_pupil(soci::session& sql, const std::string& pupil_id, const std::string& signal_id, std::int64_t now_us);
 void add_identifier(soci::session& sql, const HubPseudonym& identifier, const std::string& pupil_id,
                     const std::string& signal_id, std::int64_t now_us);
-void link_signal(soci::session& sql, const std::string& signal_id, const std::string& pupil_id,
-                 const std::string& rule, std::optional<double> score, const std::string& evidence_json,
-                 std::int64_t now_us);
+void link_signal(soci::session& sql, const std::string& signal_id, const std::string& pupil_id, const std::string& rule,
+                 std::optional<double> score, const std::string& evidence_json, std::int64_t now_us);
 
 struct MergeRequest {
     std::string survivor;  // roots, checked by the caller under the merge lock
     std::string absorbed;
-    std::string rule;      // "admin", "review" or "deterministic.shared_identifiers"
+    std::string rule;  // "admin", "review" or "deterministic.shared_identifiers"
     std::string reason;
-    std::string actor;     // the JWT subject, or "hub" for a merge the hub made itself
+    std::string actor;  // the JWT subject, or "hub" for a merge the hub made itself
     std::optional<std::string> signal_id;
     std::optional<std::string> review_id;
 };
@@ -56,7 +55,7 @@ struct StoredEncoding {
     std::string signal_id;
     std::string pupil_id;
     linkage::Clk clk;
-    std::uint8_t passes = 0;  // blocking passes that proposed it
+    std::uint8_t passes = 0;                       // blocking passes that proposed it
     std::optional<linkage::FieldEncoding> fields;  // none for encodings stored before field-level encodings
 };
 // Stored encodings under this key version that share a blocking key with `blocks`.

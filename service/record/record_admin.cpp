@@ -28,14 +28,16 @@ record::MergeLinks links_of(soci::session& sql, const std::vector<std::string>& 
     return links;
 }
 
-AdminOutcome merge_roots(soci::session& sql, const TextSealer& sealer, const std::string& a, const std::string& b, const std::string& rule,
-                         const std::string& reason, const Actor& actor, const std::optional<std::string>& review_id) {
+AdminOutcome merge_roots(soci::session& sql, const TextSealer& sealer, const std::string& a, const std::string& b,
+                         const std::string& rule, const std::string& reason, const Actor& actor,
+                         const std::optional<std::string>& review_id) {
     const std::string survivor = root_of(sql, a);
     const std::string absorbed = root_of(sql, b);
     const Problems problems = record::check_merge(links_of(sql, {survivor, absorbed}), survivor, absorbed);
     if (!problems.empty()) return conflict(problems);
     AdminOutcome out;
-    out.merge_id = merge(sql, sealer, {survivor, absorbed, rule, reason, actor.subject, std::nullopt, review_id}, actor.now_us);
+    out.merge_id =
+        merge(sql, sealer, {survivor, absorbed, rule, reason, actor.subject, std::nullopt, review_id}, actor.now_us);
     out.pupil_id = survivor;
     return out;
 }
@@ -62,7 +64,8 @@ AdminOutcome RecordAdmin::undo_merge(const std::string& merge_id, const std::str
             std::string undone_by;
             soci::indicator undone_ind = soci::i_null;
             sql << "SELECT absorbed_id, survivor_id, undone_by FROM pupil_merges WHERE merge_id = :m",
-                soci::use(merge_id), soci::into(state.absorbed), soci::into(state.survivor), soci::into(undone_by, undone_ind);
+                soci::use(merge_id), soci::into(state.absorbed), soci::into(state.survivor),
+                soci::into(undone_by, undone_ind);
             if (!sql.got_data()) return not_found("no merge with this id");
             state.undone = undone_ind == soci::i_ok;
             const Problems problems = record::check_undo(links_of(sql, {state.absorbed}), state);
@@ -70,7 +73,8 @@ AdminOutcome RecordAdmin::undo_merge(const std::string& merge_id, const std::str
             const long long now = actor.now_us;
             sql << "UPDATE pupils SET merged_into = NULL WHERE pupil_id = :a", soci::use(state.absorbed);
             const std::string sealed = sealer_.seal("pupil_merges", merge_id, "undo_reason", reason);
-            sql << "UPDATE pupil_merges SET undone_by = :who, undone_at_us = :t, undo_reason = :why WHERE merge_id = :m",
+            sql << "UPDATE pupil_merges SET undone_by = :who, undone_at_us = :t, undo_reason = :why WHERE merge_id = "
+                   ":m",
                 soci::use(actor.subject), soci::use(now), soci::use(sealed), soci::use(merge_id);
             AdminOutcome out;
             out.merge_id = merge_id;

@@ -33,7 +33,8 @@ public:
     // Reasons are stored sealed with `sealer` (core/sealed_text.hpp).
     RecordAdmin(Database& database, const TextSealer& sealer) : database_(database), sealer_(sealer) {}
 
-    AdminOutcome merge(const std::string& pupil_id, const std::string& with, const std::string& reason, const Actor& actor);
+    AdminOutcome merge(const std::string& pupil_id, const std::string& with, const std::string& reason,
+                       const Actor& actor);
     AdminOutcome undo_merge(const std::string& merge_id, const std::string& reason, const Actor& actor);
     // decision: "match" merges the review's record into its candidate; "no_match" leaves both.
     AdminOutcome decide_review(const std::string& review_id, const std::string& decision, const std::string& reason,

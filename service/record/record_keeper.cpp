@@ -74,7 +74,8 @@ public:
     std::optional<LinkedPupil> link_identifiers(const std::vector<HubPseudonym>& identifiers, bool create) {
         std::vector<record::IdentifierSighting> sightings;
         for (const HubPseudonym& id : identifiers) {
-            record::IdentifierSighting s{id.kind, id.pseudonym, identifier_owner(sql_, id.pseudonym, id.earlier), std::nullopt};
+            record::IdentifierSighting s{id.kind, id.pseudonym, identifier_owner(sql_, id.pseudonym, id.earlier),
+                                         std::nullopt};
             if (s.known_on) s.known_root = root_of(sql_, *s.known_on);
             sightings.push_back(std::move(s));
         }
@@ -95,15 +96,16 @@ public:
                     const std::string survivor = root_of(sql_, linked.pupil);
                     const std::string absorbed = root_of(sql_, other);
                     if (survivor == absorbed) continue;
-                    linked.merges.push_back(merge(
-                        sql_, sealer_,
-                        {survivor, absorbed, "deterministic.shared_identifiers",
-                         "one signal carried identifiers known on both records", "hub", signal_id_, std::nullopt},
-                        now_us_));
+                    linked.merges.push_back(
+                        merge(sql_, sealer_,
+                              {survivor, absorbed, "deterministic.shared_identifiers",
+                               "one signal carried identifiers known on both records", "hub", signal_id_, std::nullopt},
+                              now_us_));
                 }
             }
         }
-        for (const std::size_t i : plan.new_identifiers) add_identifier(sql_, identifiers[i], linked.pupil, signal_id_, now_us_);
+        for (const std::size_t i : plan.new_identifiers)
+            add_identifier(sql_, identifiers[i], linked.pupil, signal_id_, now_us_);
         return linked;
     }
 
@@ -127,7 +129,8 @@ public:
         // two records; holding the blocking keys serialises them.
         std::vector<long long> keys;
         for (std::size_t pass = 0; pass < linkage::blocking_passes; ++pass) {
-            if (encoding.record.blocks.has(pass)) keys.push_back(static_cast<long long>(encoding.record.blocks.keys[pass]));
+            if (encoding.record.blocks.has(pass))
+                keys.push_back(static_cast<long long>(encoding.record.blocks.keys[pass]));
         }
         std::sort(keys.begin(), keys.end());
         for (const long long key : keys) lock_for_transaction(sql_, backend_, key);
@@ -144,8 +147,8 @@ public:
             auto root = roots.find(c.pupil_id);
             if (root == roots.end()) root = roots.emplace(c.pupil_id, root_of(sql_, c.pupil_id)).first;
             if (c.fields && encoding.record.fields.present()) {
-                const linkage::FellegiSunterScore s =
-                    linkage::score(linkage::compare(encoding.record.fields, *c.fields), linkage_.fellegi_sunter, counts);
+                const linkage::FellegiSunterScore s = linkage::score(
+                    linkage::compare(encoding.record.fields, *c.fields), linkage_.fellegi_sunter, counts);
                 by_fields.push_back({c.pupil_id, root->second, s.weight, c.passes, linkage::field_evidence(s)});
             } else {
                 by_clk.push_back({c.pupil_id, root->second, linkage::dice(encoding.record.clk, c.clk), c.passes, {}});
@@ -156,7 +159,8 @@ public:
         record::ProbabilisticLink link =
             record::decide_field_level_link(by_fields, linkage_.fellegi_sunter, encoding.key_version);
         if (link.decision == linkage::Decision::no_match && !by_clk.empty()) {
-            record::ProbabilisticLink legacy = record::decide_probabilistic_link(by_clk, thresholds, encoding.key_version);
+            record::ProbabilisticLink legacy =
+                record::decide_probabilistic_link(by_clk, thresholds, encoding.key_version);
             if (legacy.decision != linkage::Decision::no_match) {
                 legacy.decision = linkage::Decision::possible_match;
                 legacy.evidence.rule = std::string(linkage::pprl_rule_prefix) + "possible_without_fields";
@@ -178,8 +182,8 @@ public:
             double score = link.evidence.score;
             sql_ << "INSERT INTO link_reviews (review_id, signal_id, pupil_id, candidate_id, score, evidence, status, "
                     "created_at_us) VALUES (:r, :s, :p, :c, :sc, :e, 'open', :t)",
-                soci::use(review_id), soci::use(signal_id_), soci::use(pupil), soci::use(*link.root),
-                soci::use(score), soci::use(evidence), soci::use(now);
+                soci::use(review_id), soci::use(signal_id_), soci::use(pupil), soci::use(*link.root), soci::use(score),
+                soci::use(evidence), soci::use(now);
         }
         store_encoding(sql_, signal_id_, pupil, encoding, now_us_);
     }
@@ -189,7 +193,8 @@ public:
         std::vector<std::string> children;
         std::vector<std::string> families;
         auto note = [&](const std::optional<std::string>& family) {
-            if (family && std::find(families.begin(), families.end(), *family) == families.end()) families.push_back(*family);
+            if (family && std::find(families.begin(), families.end(), *family) == families.end())
+                families.push_back(*family);
         };
         for (const HouseholdMember& member : household.members) {
             if (member.role == "child") {
@@ -213,7 +218,8 @@ public:
         for (const std::string& child : children) set_pupil_family(sql_, child, family);
         for (const HouseholdMember& member : household.members) {
             if (member.role == "child") continue;
-            for (const HubPseudonym& id : member.identifiers) add_parent(sql_, family, id, member.role, signal_id_, now_us_);
+            for (const HubPseudonym& id : member.identifiers)
+                add_parent(sql_, family, id, member.role, signal_id_, now_us_);
         }
         add_registration(sql_, signal_id_, family, household, now_us_);
     }
@@ -240,7 +246,8 @@ InsertOutcome RecordKeeper::record(const NewSignal& signal, const RecordInput& i
             } else if (input.move) {
                 // A move is kept by pseudonym for whichever family the person is in; it joins a
                 // pupil's record when the person is a known pupil, and creates none (it may be a parent).
-                for (const HubPseudonym& id : input.identifiers) add_move(sql, signal.ids.signal_id, id.pseudonym, *input.move, now_us);
+                for (const HubPseudonym& id : input.identifiers)
+                    add_move(sql, signal.ids.signal_id, id.pseudonym, *input.move, now_us);
                 if (const auto linked = linker.link_identifiers(input.identifiers, false)) {
                     linker.link_signal_deterministically(*linked);
                 }

@@ -160,8 +160,9 @@ Object::Ptr RecordViews::pupil(const std::string& pupil_id) {
         Array::Ptr reviews = new Array;
         for (const auto& node : nodes) {
             soci::rowset<soci::row> rows =
-                (sql.prepare << std::string(review_columns) +
-                                    "WHERE status = 'open' AND (pupil_id = :a OR candidate_id = :b) ORDER BY created_at_us",
+                (sql.prepare
+                     << std::string(review_columns) +
+                            "WHERE status = 'open' AND (pupil_id = :a OR candidate_id = :b) ORDER BY created_at_us",
                  soci::use(node), soci::use(node));
             for (const soci::row& row : rows) reviews->add(review_row(sealer_, row));
         }
@@ -224,10 +225,10 @@ Object::Ptr RecordViews::reviews(const std::string& status) {
     return database_.with_session([&](soci::session& sql) -> Object::Ptr {
         Array::Ptr items = new Array;
         const std::string where = status == "all" ? "" : "WHERE status = :s ";
-        soci::rowset<soci::row> rows = status == "all"
-            ? (sql.prepare << std::string(review_columns) + "ORDER BY created_at_us, review_id")
-            : (sql.prepare << std::string(review_columns) + where + "ORDER BY created_at_us, review_id",
-               soci::use(status));
+        soci::rowset<soci::row> rows =
+            status == "all" ? (sql.prepare << std::string(review_columns) + "ORDER BY created_at_us, review_id")
+                            : (sql.prepare << std::string(review_columns) + where + "ORDER BY created_at_us, review_id",
+                               soci::use(status));
         for (const soci::row& row : rows) items->add(review_row(sealer_, row));
         auto o = new_object();
         o->set("status", status);

@@ -81,7 +81,8 @@ void read_organisations(YAML::Node root, Routeboek& rb, Problems& problems) {
     const YAML::Node organisations = root["organisations"];
     for (std::size_t i = 0; i < organisations.size(); ++i) {
         const YAML::Node o = organisations[i];
-        rb.organisations.push_back({o["id"].as<std::string>(), o["name"].as<std::string>(), o["kind"].as<std::string>()});
+        rb.organisations.push_back(
+            {o["id"].as<std::string>(), o["name"].as<std::string>(), o["kind"].as<std::string>()});
         if (!seen.insert(rb.organisations.back().id).second) {
             problems.push_back({"/organisations/" + std::to_string(i) + "/id", "repeats an organisation id"});
         }
@@ -219,18 +220,22 @@ void check_registrations(const Routeboek& rb, References& refs, Problems& proble
             const std::string at = "/tables/" + std::to_string(i) + "/registration/" + code;
             if (!rb.municipality(code)) problems.push_back({at, "is for a municipality the routeboek does not list"});
             refs.organisation(reg.registers_with, at + "/registers_with");
-            if (reg.task_for == RecipientRole::organisation) refs.organisation(reg.task_organisation, at + "/task_organisation");
-            for (std::size_t n = 0; n < reg.notify.size(); ++n) refs.organisation(reg.notify[n], at + "/notify/" + std::to_string(n));
+            if (reg.task_for == RecipientRole::organisation)
+                refs.organisation(reg.task_organisation, at + "/task_organisation");
+            for (std::size_t n = 0; n < reg.notify.size(); ++n)
+                refs.organisation(reg.notify[n], at + "/notify/" + std::to_string(n));
         }
     }
 }
 
 void check_tasks(const Routeboek& rb, References& refs) {
-    for (std::size_t i = 0; i < rb.on_escalation.size(); ++i) refs.task(rb.on_escalation[i], "/on_escalation/" + std::to_string(i));
+    for (std::size_t i = 0; i < rb.on_escalation.size(); ++i)
+        refs.task(rb.on_escalation[i], "/on_escalation/" + std::to_string(i));
     refs.task(rb.eigen_team, "/eigen_team");
     refs.task(rb.casusregisseur, "/casusregisseur");
     refs.task(rb.jeugdbescherming, "/jeugdbescherming");
-    for (std::size_t i = 0; i < rb.prevention.size(); ++i) refs.task(rb.prevention[i].task, "/prevention/" + std::to_string(i) + "/task");
+    for (std::size_t i = 0; i < rb.prevention.size(); ++i)
+        refs.task(rb.prevention[i].task, "/prevention/" + std::to_string(i) + "/task");
 }
 
 // The routeboek, section by section, from a file the schema has accepted; then the

@@ -107,8 +107,8 @@ int Database::migrate() {
             soci::transaction tx(sql);
             lock();
             int present = 0;
-            sql << "SELECT COUNT(*) FROM schema_migrations WHERE version = :v",
-                soci::use(migration.version), soci::into(present);
+            sql << "SELECT COUNT(*) FROM schema_migrations WHERE version = :v", soci::use(migration.version),
+                soci::into(present);
             if (present != 0) {
                 tx.rollback();
                 continue;

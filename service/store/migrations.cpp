@@ -59,7 +59,8 @@ const std::vector<Migration>& embedded_migrations() {
             const Migration& a = all[i - 1];
             const Migration& b = all[i];
             if (a.version != b.version) continue;
-            const bool pair = !a.only_for.empty() && !b.only_for.empty() && a.only_for != b.only_for && a.name == b.name;
+            const bool pair =
+                !a.only_for.empty() && !b.only_for.empty() && a.only_for != b.only_for && a.name == b.name;
             if (!pair) throw std::logic_error("two migrations share version " + std::to_string(a.version));
         }
         return all;

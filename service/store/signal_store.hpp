@@ -38,8 +38,7 @@ class SignalStore {
 public:
     explicit SignalStore(Database& database) : database_(database) {}
 
-    [[nodiscard]] std::optional<SignalIds> find(const std::string& source_id,
-                                                const std::string& webhook_id);
+    [[nodiscard]] std::optional<SignalIds> find(const std::string& source_id, const std::string& webhook_id);
     // Commits before returning: the caller may acknowledge the signal once this returns.
     InsertOutcome insert(const NewSignal& signal);
 

@@ -37,9 +37,12 @@ std::string to_json_pointer(const std::vector<std::string>& context) {
         }
         pointer += '/';
         for (char c : token) {
-            if (c == '~') pointer += "~0";
-            else if (c == '/') pointer += "~1";
-            else pointer += c;
+            if (c == '~')
+                pointer += "~0";
+            else if (c == '/')
+                pointer += "~1";
+            else
+                pointer += c;
         }
     }
     return pointer;
@@ -65,9 +68,22 @@ constexpr const char* format_keyword = "x-eenplan-format";
 
 // Keywords whose value is a schema, an array of schemas or a map of name -> schema (draft-07).
 bool holds_schema(const std::string& keyword) {
-    static const char* const keywords[] = {"items", "additionalItems", "additionalProperties", "contains",
-                                           "propertyNames", "if", "then", "else", "not", "allOf", "anyOf",
-                                           "oneOf", "properties", "definitions", "$defs", "dependencies"};
+    static const char* const keywords[] = {"items",
+                                           "additionalItems",
+                                           "additionalProperties",
+                                           "contains",
+                                           "propertyNames",
+                                           "if",
+                                           "then",
+                                           "else",
+                                           "not",
+                                           "allOf",
+                                           "anyOf",
+                                           "oneOf",
+                                           "properties",
+                                           "definitions",
+                                           "$defs",
+                                           "dependencies"};
     return std::any_of(std::begin(keywords), std::end(keywords), [&](const char* k) { return keyword == k; });
 }
 bool holds_schema_map(const std::string& keyword) {
@@ -88,7 +104,9 @@ void rewrite_value(const Poco::Dynamic::Var& value, bool is_map) {
 
 void rewrite_schema(Poco::JSON::Object::Ptr schema) {
     if (schema->has("patternProperties")) {
-        throw std::runtime_error("schema keyword patternProperties is not supported (it would match sender-controlled keys with a backtracking regex)");
+        throw std::runtime_error(
+            "schema keyword patternProperties is not supported (it would match sender-controlled keys with a "
+            "backtracking regex)");
     }
     if (schema->has("pattern")) {
         const auto pattern = schema->get("pattern");

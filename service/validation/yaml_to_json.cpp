@@ -33,9 +33,12 @@ std::string key_text(const YAML::Node& key) { return key.IsScalar() ? key.Scalar
 std::string pointer_token(const std::string& key) {
     std::string out;
     for (char c : key) {
-        if (c == '~') out += "~0";
-        else if (c == '/') out += "~1";
-        else out += c;
+        if (c == '~')
+            out += "~0";
+        else if (c == '/')
+            out += "~1";
+        else
+            out += c;
     }
     return out;
 }
@@ -98,8 +101,7 @@ Poco::Dynamic::Var yaml_to_json(const YAML::Node& node) {
             // yaml-cpp tags a quoted scalar "!" and a plain one "?".
             return node.Tag() == "!" ? Poco::Dynamic::Var(node.Scalar()) : plain_scalar(node.Scalar());
         case YAML::NodeType::Null:
-        case YAML::NodeType::Undefined:
-            return {};
+        case YAML::NodeType::Undefined: return {};
     }
     return {};
 }

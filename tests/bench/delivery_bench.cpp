@@ -36,12 +36,15 @@ int main(int argc, char** argv) {
         for (int i = 0; i < tasks; ++i) {
             const std::string task_id = uuids.createRandom().toString();
             const std::string reference = "bench/" + std::to_string(i);
-            const std::string payload = R"({"type":"continuity.education","task_id":")" + task_id +
-                                        R"(","subject":"kp1:1:aaaabbbbccccddddeeeeffffgggghhhh","due_date":"2026-12-14","reference":")" +
-                                        reference + R"(","correlation_id":"bench"})";
-            OutboxStore::insert(sql, {task_id, "continuity.education", recipient, "kp1:1:bench", "2026-12-14", "benchmark",
-                                      reference, "bench", "bench", now},
-                                {uuids.createRandom().toString(), task_id, recipient, "webhook", payload, "bench", now});
+            const std::string payload =
+                R"({"type":"continuity.education","task_id":")" + task_id +
+                R"(","subject":"kp1:1:aaaabbbbccccddddeeeeffffgggghhhh","due_date":"2026-12-14","reference":")" +
+                reference + R"(","correlation_id":"bench"})";
+            OutboxStore::insert(
+                sql,
+                {task_id, "continuity.education", recipient, "kp1:1:bench", "2026-12-14", "benchmark", reference,
+                 "bench", "bench", now},
+                {uuids.createRandom().toString(), task_id, recipient, "webhook", payload, "bench", now});
         }
         tx.commit();
     });
@@ -62,8 +65,8 @@ int main(int argc, char** argv) {
         sql << "SELECT COUNT(*) FROM delivery_attempts", soci::into(attempts);
         sql << "SELECT COUNT(DISTINCT instance_id) FROM delivery_attempts", soci::into(instances);
     });
-    std::cout << "tasks " << tasks << ", delivered " << delivered << ", attempts " << attempts << ", dispatching instances "
-              << instances << ", " << elapsed.count() << " s, " << static_cast<long long>(static_cast<double>(delivered) / elapsed.count())
-              << " tasks/s\n";
+    std::cout << "tasks " << tasks << ", delivered " << delivered << ", attempts " << attempts
+              << ", dispatching instances " << instances << ", " << elapsed.count() << " s, "
+              << static_cast<long long>(static_cast<double>(delivered) / elapsed.count()) << " tasks/s\n";
     return delivered == tasks ? 0 : 1;
 }

@@ -63,8 +63,8 @@ void hmac_one_shot_64_bytes(benchmark::State& state) {
     std::array<unsigned char, 32> out{};
     for (auto _ : state) {
         unsigned int length = 0;
-        HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()), message.data(), message.size(),
-             out.data(), &length);
+        HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()), message.data(), message.size(), out.data(),
+             &length);
         benchmark::DoNotOptimize(out);
     }
     state.SetItemsProcessed(state.iterations());
@@ -136,8 +136,7 @@ BENCHMARK(polymorphic_rerandomise);
 void polymorphic_decrypt(benchmark::State& state) {
     const auto recipient = RecipientKey::issue(master(), "org:GM0518");
     const auto ciphertext =
-        reshuffle_rekey_for(master(), encrypt_at_source(master().public_key(), child()), "org:GM0518")
-            .value();
+        reshuffle_rekey_for(master(), encrypt_at_source(master().public_key(), child()), "org:GM0518").value();
     for (auto _ : state) benchmark::DoNotOptimize(decrypt(recipient, ciphertext));
     state.SetItemsProcessed(state.iterations());
 }

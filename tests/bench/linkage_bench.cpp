@@ -21,7 +21,7 @@ std::vector<Clk> random_clks(std::size_t n, std::uint64_t seed) {
     std::mt19937_64 random(seed);
     std::vector<Clk> out(n);
     for (Clk& clk : out) {
-        for (std::uint64_t& w : clk.words) w = random() & random();  // P(bit) = 1/4 ...
+        for (std::uint64_t& w : clk.words) w = random() & random();              // P(bit) = 1/4 ...
         for (std::uint64_t& w : clk.words) w |= random() & random() & random();  // ... + ~ 1/8 of the rest
         clk.recount();
     }
@@ -66,7 +66,8 @@ void encode_record(benchmark::State& state) {
     std::size_t i = 0;
     for (auto _ : state) {
         const auto& o = population.observations[i++ % population.observations.size()];
-        benchmark::DoNotOptimize(encoder.encode(LinkageAttributes{o.family_name, o.given_names, o.birth_date, o.postcode}));
+        benchmark::DoNotOptimize(
+            encoder.encode(LinkageAttributes{o.family_name, o.given_names, o.birth_date, o.postcode}));
     }
     state.SetItemsProcessed(state.iterations());
 }
@@ -92,7 +93,8 @@ void link_observations(benchmark::State& state, const simulators::Population& po
         benchmark::DoNotOptimize(r);
     }
     state.SetItemsProcessed(state.iterations());
-    state.counters["candidates"] = benchmark::Counter(static_cast<double>(candidates) / static_cast<double>(state.iterations()));
+    state.counters["candidates"] =
+        benchmark::Counter(static_cast<double>(candidates) / static_cast<double>(state.iterations()));
 }
 
 // link() of an encoded observation against an index of range(0) pupils: blocking, gather, Dice,
@@ -107,8 +109,8 @@ BENCHMARK(link_record)->Arg(100'000)->Unit(benchmark::kMicrosecond);
 // The same with field-level encodings and the Fellegi–Sunter decision (issue 20), on the harder
 // population: blocking, per-field comparison of every candidate, term frequencies, classification.
 void link_record_fields(benchmark::State& state) {
-    const auto population = simulators::generate_population(
-        simulators::harder_population(1, static_cast<std::uint32_t>(state.range(0))));
+    const auto population =
+        simulators::generate_population(simulators::harder_population(1, static_cast<std::uint32_t>(state.range(0))));
     link_observations(state, population, FellegiSunterParameters{});
 }
 BENCHMARK(link_record_fields)->Arg(100'000)->Unit(benchmark::kMicrosecond);

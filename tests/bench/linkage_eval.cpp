@@ -70,21 +70,36 @@ Options parse(int argc, char** argv) {
             return argv[++i];
         };
         try {
-            if (arg == "--pupils") o.pupils = static_cast<std::uint32_t>(std::stoul(value()));
-            else if (arg == "--seed") o.seed = std::stoull(value());
-            else if (arg == "--known") o.known = std::stod(value());
-            else if (arg == "--population") o.harder = value() == "harder";
-            else if (arg == "--link") o.fs.link = std::stod(value());
-            else if (arg == "--review") o.fs.review = std::stod(value());
-            else if (arg == "--margin") o.fs.margin = std::stod(value());
-            else if (arg == "--check") o.check = true;
-            else if (arg == "--sweep") o.sweep = true;
-            else if (arg == "--estimate") o.estimate = true;
-            else if (arg == "--dice") o.dice = true;
-            else if (arg == "--misses") o.misses = true;
-            else if (arg == "--min-recall") o.min_recall = std::stod(value());
-            else if (arg == "--max-wrong") o.max_wrong = std::stod(value());
-            else usage("unknown option");
+            if (arg == "--pupils")
+                o.pupils = static_cast<std::uint32_t>(std::stoul(value()));
+            else if (arg == "--seed")
+                o.seed = std::stoull(value());
+            else if (arg == "--known")
+                o.known = std::stod(value());
+            else if (arg == "--population")
+                o.harder = value() == "harder";
+            else if (arg == "--link")
+                o.fs.link = std::stod(value());
+            else if (arg == "--review")
+                o.fs.review = std::stod(value());
+            else if (arg == "--margin")
+                o.fs.margin = std::stod(value());
+            else if (arg == "--check")
+                o.check = true;
+            else if (arg == "--sweep")
+                o.sweep = true;
+            else if (arg == "--estimate")
+                o.estimate = true;
+            else if (arg == "--dice")
+                o.dice = true;
+            else if (arg == "--misses")
+                o.misses = true;
+            else if (arg == "--min-recall")
+                o.min_recall = std::stod(value());
+            else if (arg == "--max-wrong")
+                o.max_wrong = std::stod(value());
+            else
+                usage("unknown option");
         } catch (const std::logic_error&) {
             usage("bad number");
         }
@@ -92,7 +107,9 @@ Options parse(int argc, char** argv) {
     return o;
 }
 
-LinkageAttributes attributes_of(const Observation& o) { return {o.family_name, o.given_names, o.birth_date, o.postcode}; }
+LinkageAttributes attributes_of(const Observation& o) {
+    return {o.family_name, o.given_names, o.birth_date, o.postcode};
+}
 
 double seconds_since(std::chrono::steady_clock::time_point start) {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -121,7 +138,8 @@ constexpr std::array<std::pair<std::uint32_t, const char*>, 13> variations = {{
     {simulators::postcode_missing, "postcode missing"},
     {simulators::other_date_format, "other date format"},
 }};
-constexpr std::uint32_t content_distortions = ~(simulators::number_missing | simulators::other_date_format | simulators::upper_case);
+constexpr std::uint32_t content_distortions =
+    ~(simulators::number_missing | simulators::other_date_format | simulators::upper_case);
 
 enum Stranger { twin, sibling, namesake, stranger };
 constexpr const char* stranger_names[] = {"twin of a known pupil", "sibling of a known pupil",
@@ -167,22 +185,29 @@ void print_report(const char* title, const Report& r) {
     for (std::size_t v = 0; v < variations.size(); ++v) print_row(variations[v].second, r.by_variation[v]);
     print_row("should not link: all", r.should_not_all);
     for (std::size_t s = 0; s < 4; ++s) print_row(stranger_names[s], r.by_stranger[s]);
-    const double recall = static_cast<double>(r.should_link_all.n[linked_right]) / std::max<double>(1.0, static_cast<double>(r.should_link_all.total()));
-    const double wrong_strangers = static_cast<double>(r.should_not_all.n[linked_right] + r.should_not_all.n[linked_wrong]) /
-                                   std::max<double>(1.0, static_cast<double>(r.should_not_all.total()));
+    const double recall = static_cast<double>(r.should_link_all.n[linked_right]) /
+                          std::max<double>(1.0, static_cast<double>(r.should_link_all.total()));
+    const double wrong_strangers =
+        static_cast<double>(r.should_not_all.n[linked_right] + r.should_not_all.n[linked_wrong]) /
+        std::max<double>(1.0, static_cast<double>(r.should_not_all.total()));
     Row nss;
-    for (std::size_t k = 1; k < 4; ++k) for (std::size_t o = 0; o < 4; ++o) nss.n[o] += r.by_stranger[k].n[o];
-    const double wrong_nss = static_cast<double>(nss.n[linked_right] + nss.n[linked_wrong]) / std::max<double>(1.0, static_cast<double>(nss.total()));
-    std::printf("recall (should link, linked right) %.5f; namesakes, siblings, strangers linked %.5f (%zu); all should "
-                "not link (twins too) linked %.5f; should link but linked wrong %.5f\n",
-                recall, wrong_nss, nss.n[linked_right] + nss.n[linked_wrong], wrong_strangers,
-                static_cast<double>(r.should_link_all.n[linked_wrong]) / std::max<double>(1.0, static_cast<double>(r.should_link_all.total())));
+    for (std::size_t k = 1; k < 4; ++k)
+        for (std::size_t o = 0; o < 4; ++o) nss.n[o] += r.by_stranger[k].n[o];
+    const double wrong_nss = static_cast<double>(nss.n[linked_right] + nss.n[linked_wrong]) /
+                             std::max<double>(1.0, static_cast<double>(nss.total()));
+    std::printf(
+        "recall (should link, linked right) %.5f; namesakes, siblings, strangers linked %.5f (%zu); all should "
+        "not link (twins too) linked %.5f; should link but linked wrong %.5f\n",
+        recall, wrong_nss, nss.n[linked_right] + nss.n[linked_wrong], wrong_strangers,
+        static_cast<double>(r.should_link_all.n[linked_wrong]) /
+            std::max<double>(1.0, static_cast<double>(r.should_link_all.total())));
 }
 
 Outcome outcome_of(Decision d, std::optional<std::uint32_t> record, const Observation& o, const Truth& truth) {
     if (d == Decision::possible_match) return to_review;
     if (d == Decision::no_match) return new_record;
-    return truth.known_index[o.pupil] >= 0 && record && *record == truth.known_index[o.pupil] ? linked_right : linked_wrong;
+    return truth.known_index[o.pupil] >= 0 && record && *record == truth.known_index[o.pupil] ? linked_right
+                                                                                              : linked_wrong;
 }
 
 }  // namespace
@@ -191,8 +216,9 @@ int main(int argc, char** argv) {
     const Options options = parse(argc, argv);
     const auto total_start = std::chrono::steady_clock::now();
 
-    simulators::PopulationParameters parameters = options.harder ? simulators::harder_population(options.seed, options.pupils)
-                                                                 : simulators::PopulationParameters{};
+    simulators::PopulationParameters parameters = options.harder
+                                                      ? simulators::harder_population(options.seed, options.pupils)
+                                                      : simulators::PopulationParameters{};
     parameters.pupils = options.pupils;
     parameters.seed = options.seed;
     auto start = std::chrono::steady_clock::now();
@@ -226,8 +252,10 @@ int main(int argc, char** argv) {
             Stranger kind = stranger;
             for (const std::uint32_t other : population.families[me.family].children) {
                 if (other == p || truth.known_index[other] < 0) continue;
-                if (population.pupils[other].birth_date == me.birth_date) kind = twin;
-                else if (kind != twin) kind = sibling;
+                if (population.pupils[other].birth_date == me.birth_date)
+                    kind = twin;
+                else if (kind != twin)
+                    kind = sibling;
             }
             if (kind == stranger) {
                 const NormalisedAttributes a = normalise(attributes_of(population.references[p]));
@@ -247,9 +275,10 @@ int main(int argc, char** argv) {
     for (const Observation& o : observations) queries.push_back(encoder.encode(attributes_of(o)));
     const double encode_seconds = seconds_since(start);
     const std::size_t encoded = known.size() + observations.size();
-    std::printf("known pupils %zu (%.2f); encode: %zu records (normalise, CLK, field encodings, blocking keys) in "
-                "%.2f s = %.0f records/s\n",
-                known.size(), options.known, encoded, encode_seconds, static_cast<double>(encoded) / encode_seconds);
+    std::printf(
+        "known pupils %zu (%.2f); encode: %zu records (normalise, CLK, field encodings, blocking keys) in "
+        "%.2f s = %.0f records/s\n",
+        known.size(), options.known, encoded, encode_seconds, static_cast<double>(encoded) / encode_seconds);
 
     if (options.estimate) {
         std::array<std::array<double, level_count>, field_count> m{}, u{};
@@ -265,12 +294,16 @@ int main(int argc, char** argv) {
                 const bool match = static_cast<std::int64_t>(c) == right;
                 const Level family = fc.levels[0];
                 for (std::size_t f = 0; f < field_count; ++f) {
-                    if (match) m[f][static_cast<std::size_t>(fc.levels[f])] += 1;
-                    else if (f == 0 || family == Level::agree || family == Level::near) u[f][static_cast<std::size_t>(fc.levels[f])] += 1;
+                    if (match)
+                        m[f][static_cast<std::size_t>(fc.levels[f])] += 1;
+                    else if (f == 0 || family == Level::agree || family == Level::near)
+                        u[f][static_cast<std::size_t>(fc.levels[f])] += 1;
                 }
             }
         }
-        std::printf("\nm and u among blocking candidates, u of fields after the family name among those agreeing or near on it (agree, near, partial, disagree; missing excluded):\n");
+        std::printf(
+            "\nm and u among blocking candidates, u of fields after the family name among those agreeing or near on it "
+            "(agree, near, partial, disagree; missing excluded):\n");
         for (std::size_t f = 0; f < field_count; ++f) {
             double tm = 0, tu = 0;
             for (std::size_t l = 0; l + 1 < level_count; ++l) {
@@ -317,11 +350,12 @@ int main(int argc, char** argv) {
     if (options.misses) {
         // The field evidence of wrong links and of should-link signals not linked (first 40 each).
         auto show = [&](const char* what, std::size_t i) {
-            std::printf("  %s %-9s w %6.2f ru %6.2f:", what, stranger_names[truth.stranger[observations[i].pupil]], results[i].evidence.score,
-                        results[i].evidence.runner_up);
+            std::printf("  %s %-9s w %6.2f ru %6.2f:", what, stranger_names[truth.stranger[observations[i].pupil]],
+                        results[i].evidence.score, results[i].evidence.runner_up);
             for (const FieldEvidence& f : results[i].evidence.fields) {
                 std::printf(" %s=%s%s%s(%.1f%+.1f)", std::string(f.field).c_str(), std::string(f.level).c_str(),
-                            f.pattern.empty() ? "" : ":", std::string(f.pattern).c_str(), f.weight - f.tf_adjustment, f.tf_adjustment);
+                            f.pattern.empty() ? "" : ":", std::string(f.pattern).c_str(), f.weight - f.tf_adjustment,
+                            f.tf_adjustment);
             }
             std::printf("\n");
         };
@@ -356,7 +390,9 @@ int main(int argc, char** argv) {
         all.margin = 0;
         std::vector<LinkResult> raw(queries.size());
         for (std::size_t i = 0; i < queries.size(); ++i) raw[i] = index.link(queries[i], all);
-        std::printf("\nsweep: link margin | recall review(should link) wrong(should link) linked(namesakes, siblings, strangers) review(same)\n");
+        std::printf(
+            "\nsweep: link margin | recall review(should link) wrong(should link) linked(namesakes, siblings, "
+            "strangers) review(same)\n");
         for (double link : {3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0, 10.0, 12.0}) {
             for (double margin : {2.0, 4.0}) {
                 FellegiSunterParameters p = fs;
@@ -364,18 +400,21 @@ int main(int argc, char** argv) {
                 p.margin = margin;
                 Report r;
                 for (std::size_t i = 0; i < queries.size(); ++i) {
-                    const Decision d = raw[i].record ? classify_weight(raw[i].evidence.score, raw[i].evidence.runner_up, p).decision
-                                                     : Decision::no_match;
+                    const Decision d =
+                        raw[i].record ? classify_weight(raw[i].evidence.score, raw[i].evidence.runner_up, p).decision
+                                      : Decision::no_match;
                     add(r, observations[i], truth, outcome_of(d, raw[i].record, observations[i], truth));
                 }
                 const auto& sl = r.should_link_all;
                 Row sn;  // namesakes, siblings, strangers (twins apart)
-                for (std::size_t k = 1; k < 4; ++k) for (std::size_t o = 0; o < 4; ++o) sn.n[o] += r.by_stranger[k].n[o];
+                for (std::size_t k = 1; k < 4; ++k)
+                    for (std::size_t o = 0; o < 4; ++o) sn.n[o] += r.by_stranger[k].n[o];
                 const Row& tw = r.by_stranger[twin];
                 const double tl = static_cast<double>(sl.total()), tn = static_cast<double>(sn.total()),
                              tt = std::max<double>(1.0, static_cast<double>(tw.total()));
-                std::printf("  %5.1f %4.1f | %.5f %.5f %.5f %.5f %.5f | twins linked %.4f\n", link, margin, sl.n[0] / tl,
-                            sl.n[1] / tl, sl.n[3] / tl, (sn.n[0] + sn.n[3]) / tn, sn.n[1] / tn, tw.n[3] / tt);
+                std::printf("  %5.1f %4.1f | %.5f %.5f %.5f %.5f %.5f | twins linked %.4f\n", link, margin,
+                            sl.n[0] / tl, sl.n[1] / tl, sl.n[3] / tl, (sn.n[0] + sn.n[3]) / tn, sn.n[1] / tn,
+                            tw.n[3] / tt);
             }
         }
     }
@@ -383,12 +422,17 @@ int main(int argc, char** argv) {
     std::printf("total %.1f s\n", seconds_since(total_start));
     const auto& sl = report.should_link_all;
     Row sn;  // namesakes, siblings and strangers: the target of issue 20 (twins are reported apart)
-    for (std::size_t k = 1; k < 4; ++k) for (std::size_t o = 0; o < 4; ++o) sn.n[o] += report.by_stranger[k].n[o];
-    const double recall = static_cast<double>(sl.n[linked_right]) / std::max<double>(1.0, static_cast<double>(sl.total()));
-    const double wrong = static_cast<double>(sn.n[linked_right] + sn.n[linked_wrong]) / std::max<double>(1.0, static_cast<double>(sn.total()));
+    for (std::size_t k = 1; k < 4; ++k)
+        for (std::size_t o = 0; o < 4; ++o) sn.n[o] += report.by_stranger[k].n[o];
+    const double recall =
+        static_cast<double>(sl.n[linked_right]) / std::max<double>(1.0, static_cast<double>(sl.total()));
+    const double wrong = static_cast<double>(sn.n[linked_right] + sn.n[linked_wrong]) /
+                         std::max<double>(1.0, static_cast<double>(sn.total()));
     if (options.check && (recall < options.min_recall || wrong > options.max_wrong)) {
-        std::printf("FAIL: recall %.5f (at least %.4f) on should-link, %.5f (at most %.4f) of namesakes, siblings and "
-                    "strangers linked\n", recall, options.min_recall, wrong, options.max_wrong);
+        std::printf(
+            "FAIL: recall %.5f (at least %.4f) on should-link, %.5f (at most %.4f) of namesakes, siblings and "
+            "strangers linked\n",
+            recall, options.min_recall, wrong, options.max_wrong);
         return 1;
     }
     return 0;

@@ -47,7 +47,8 @@ int main(int argc, char** argv) {
     const KeyedPseudonymiser hub_key(key);
     const auto today = routeboek::dutch_day(std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()));
 
-    const auto dir = std::filesystem::temp_directory_path() / ("eenplan-reconciliation-bench-" + std::to_string(::getpid()));
+    const auto dir =
+        std::filesystem::temp_directory_path() / ("eenplan-reconciliation-bench-" + std::to_string(::getpid()));
     std::filesystem::create_directories(dir);
     DatabaseConfig config;
     config.backend = Backend::sqlite;
@@ -66,13 +67,15 @@ int main(int argc, char** argv) {
                 if (i % 10 == 9) continue;  // unknown to the hub
                 const std::string pupil = "pupil-" + std::to_string(i);
                 const long long zero = 0;
-                sql << "INSERT INTO pupils (pupil_id, created_at_us) VALUES (:p, :t)", soci::use(pupil), soci::use(zero);
+                sql << "INSERT INTO pupils (pupil_id, created_at_us) VALUES (:p, :t)", soci::use(pupil),
+                    soci::use(zero);
                 sql << "INSERT INTO pupil_identifiers (pseudonym, kind, pupil_id, signal_id, added_at_us) "
                        "VALUES (:s, 'bsn', :p, 'bench', :t)",
                     soci::use(pseudonym), soci::use(pupil), soci::use(zero);
                 routeboek::PlanState plan;
                 plan.family_id = "pupil-" + pupil;
-                routeboek::Enrolment enrolment{pupil, "12AB", "GM0603", routeboek::add_days(today, -300), std::nullopt, "po", {}};
+                routeboek::Enrolment enrolment{pupil,        "12AB", "GM0603", routeboek::add_days(today, -300),
+                                               std::nullopt, "po",   {}};
                 if (i % 10 == 8) enrolment.end = routeboek::add_days(today, -40);  // de-enrolled, no new school
                 plan.enrolments.push_back(enrolment);
                 const std::string state = encode_plan(plan);
@@ -82,8 +85,9 @@ int main(int argc, char** argv) {
             return 0;
         });
     });
-    std::cout << "store: " << children << " children, " << (children - children / 10) << " pupil records and plans, set up in "
-              << seconds_since(setup) << " s; peak RSS " << peak_rss_kib() / 1024 << " MiB\n";
+    std::cout << "store: " << children << " children, " << (children - children / 10)
+              << " pupil records and plans, set up in " << seconds_since(setup) << " s; peak RSS "
+              << peak_rss_kib() / 1024 << " MiB\n";
 
     const HubPseudonymiser pseudonymiser(KeyRing::create({key}, 1).value(), std::nullopt);
     Reconciler reconciler(database, pseudonymiser, testing::shipped_routeboek(), key);
@@ -91,9 +95,11 @@ int main(int argc, char** argv) {
     std::size_t answered = 0;
     const auto run = Stopwatch::now();
     for (std::size_t at = 0; at < list.size(); at += part_size) {
-        ReconciliationRequest part{"GM0603", std::vector<std::string>(list.begin() + static_cast<std::ptrdiff_t>(at),
-                                                                     list.begin() + static_cast<std::ptrdiff_t>(std::min(list.size(), at + part_size))),
-                                   system_clock().today()};
+        ReconciliationRequest part{
+            "GM0603",
+            std::vector<std::string>(list.begin() + static_cast<std::ptrdiff_t>(at),
+                                     list.begin() + static_cast<std::ptrdiff_t>(std::min(list.size(), at + part_size))),
+            system_clock().today()};
         auto answer = reconciler.reconcile(part);
         if (!answer) {
             std::cerr << "refused: " << answer.problems().front().detail << "\n";
@@ -118,7 +124,7 @@ int main(int argc, char** argv) {
         listed,
         [&](const std::string&) {
             const std::size_t i = index++;
-            return i % 10 == 9 ? registration::ChildStatus::unknown
+            return i % 10 == 9   ? registration::ChildStatus::unknown
                    : i % 10 == 8 ? registration::ChildStatus::not_enrolled
                                  : registration::ChildStatus::enrolled;
         },

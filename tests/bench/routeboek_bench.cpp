@@ -47,9 +47,11 @@ std::vector<PlanState> population(const Engine& engine, int families, Day today)
             }
         } else if (roll < 30) {  // long absence: escalated, some at a table
             const Day on = add_days(today, -60);
-            SignalEvent s = signal(AbsenceReported{roll < 23 ? "ziekte" : "ongeoorloofd", on, std::nullopt, std::nullopt}, on);
+            SignalEvent s =
+                signal(AbsenceReported{roll < 23 ? "ziekte" : "ongeoorloofd", on, std::nullopt, std::nullopt}, on);
             (void)engine.apply(plan, s, s.on);
-            for (Day d = add_days(today, -59); d < today; d += std::chrono::days(7)) (void)engine.apply(plan, TickEvent{d}, d);
+            for (Day d = add_days(today, -59); d < today; d += std::chrono::days(7))
+                (void)engine.apply(plan, TickEvent{d}, d);
             if (roll < 27) {
                 MdoHeld held;
                 held.escalate = true;

@@ -36,17 +36,28 @@ inline std::string delivery_config(int receiver_port, int zgw_port, int threads 
            "\n  batch_size: 50\n  poll_interval_ms: 50\n"
            "  circuit_breaker: {failure_threshold: 3, open_seconds: 1}\n"
            "recipients:\n"
-           "  - id: gm0518\n    name: Gemeente Den Haag\n    connector: webhook\n    url: " + receiver +
-           "\n    secret: \"" + receiver_secret + "\"\n    timeout_ms: 2000\n"
-           "    retry: {schedule_seconds: [1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1], max_age_seconds: 300}\n"
-           "  - id: gm1916\n    name: Gemeente Leidschendam-Voorburg (Node-RED)\n    connector: nodered\n    url: " + receiver +
-           "\n    secret: \"" + receiver_secret + "\"\n    timeout_ms: 2000\n"
+           "  - id: gm0518\n    name: Gemeente Den Haag\n    connector: webhook\n    url: " +
+           receiver + "\n    secret: \"" + receiver_secret +
+           "\"\n    timeout_ms: 2000\n"
+           "    retry: {schedule_seconds: [1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1], "
+           "max_age_seconds: 300}\n"
+           "  - id: gm1916\n    name: Gemeente Leidschendam-Voorburg (Node-RED)\n    connector: nodered\n    url: " +
+           receiver + "\n    secret: \"" + receiver_secret +
+           "\"\n    timeout_ms: 2000\n"
            "    retry: {schedule_seconds: [1, 1], max_age_seconds: 60}\n"
-           "  - id: gm0603\n    name: Gemeente Rijswijk\n    connector: zgw\n    url: " + zgw + "/zaken/api/v1\n"
+           "  - id: gm0603\n    name: Gemeente Rijswijk\n    connector: zgw\n    url: " +
+           zgw +
+           "/zaken/api/v1\n"
            "    timeout_ms: 2000\n    retry: {schedule_seconds: [1, 1, 1, 1, 1], max_age_seconds: 120}\n"
-           "    zgw:\n      client_id: eenplan\n      secret: " + zgw_secret + "\n"
-           "      zaaktype: " + zgw + "/catalogi/api/v1/zaaktypen/0d4b9c52-4d13-4b8e-9d73-0ea1ea1f6a11\n"
-           "      statustype: " + zgw + "/catalogi/api/v1/statustypen/7f2c3b0e-0d7a-4a57-a1b4-5b6c6f0a3f52\n"
+           "    zgw:\n      client_id: eenplan\n      secret: " +
+           zgw_secret +
+           "\n"
+           "      zaaktype: " +
+           zgw +
+           "/catalogi/api/v1/zaaktypen/0d4b9c52-4d13-4b8e-9d73-0ea1ea1f6a11\n"
+           "      statustype: " +
+           zgw +
+           "/catalogi/api/v1/statustypen/7f2c3b0e-0d7a-4a57-a1b4-5b6c6f0a3f52\n"
            "      bronorganisatie: \"002220647\"\n      verantwoordelijke_organisatie: \"001234565\"\n";
 }
 
@@ -68,25 +79,28 @@ struct DeliveryHub {
     // Sends one signal about a synthetic pupil and returns the hub pseudonym it was stored under.
     std::string pupil(std::uint32_t n) const {
         integration::WebhookSender sender({service.signals_url("school-a"), std::nullopt, std::chrono::seconds(10)});
-        const std::string body = R"({"type":"enrolment.started","occurred_at":"2026-08-24T08:00:00Z","subject":{"bsn":")" +
-                                 simulators::synthetic_bsn(n) +
-                                 R"("},"school":{"brin":"12AB","gemeentecode":"GM0518"},"data":{"start_date":"2026-08-24"}})";
+        const std::string body =
+            R"({"type":"enrolment.started","occurred_at":"2026-08-24T08:00:00Z","subject":{"bsn":")" +
+            simulators::synthetic_bsn(n) +
+            R"("},"school":{"brin":"12AB","gemeentecode":"GM0518"},"data":{"start_date":"2026-08-24"}})";
         const std::string webhook_id = "msg_pupil_" + std::to_string(n);
         const auto r = sender.post(webhook_id, Poco::Timestamp().epochTime(), body, school_a().secret_bytes());
         if (r.status / 100 != 2) throw std::runtime_error("signal refused: " + r.body);
         auto sql = store.session();
         std::string pseudonym;
-        *sql << "SELECT subject_pseudonym FROM signals WHERE webhook_id = :w", soci::use(webhook_id), soci::into(pseudonym);
+        *sql << "SELECT subject_pseudonym FROM signals WHERE webhook_id = :w", soci::use(webhook_id),
+            soci::into(pseudonym);
         return pseudonym;
     }
 
     HttpAnswer create_task(const std::string& recipient, const std::string& pupil_pseudonym,
                            const std::string& reference = "plan/42/adviestafel") const {
-        return service.request("POST", "/v1/tasks",
-                               R"({"type":"adviestafel.aanmelden","recipient":")" + recipient + R"(","pupil":")" +
-                                   pupil_pseudonym + R"(","due_date":"2026-12-14","reason":"vier weken verzuim ondanks het plan van het MDO","reference":")" +
-                                   reference + R"("})",
-                               admin);
+        return service.request(
+            "POST", "/v1/tasks",
+            R"({"type":"adviestafel.aanmelden","recipient":")" + recipient + R"(","pupil":")" + pupil_pseudonym +
+                R"(","due_date":"2026-12-14","reason":"vier weken verzuim ondanks het plan van het MDO","reference":")" +
+                reference + R"("})",
+            admin);
     }
 
     // The delivery id of a 201 answer to create_task.
@@ -102,16 +116,20 @@ struct DeliveryHub {
 
     std::string state_of(const std::string& id) const { return delivery(id)->getValue<std::string>("state"); }
 
-    Poco::JSON::Object::Ptr receiver_stats() const { return parse_object(http_call(receiver.port(), "GET", "/stats").body); }
+    Poco::JSON::Object::Ptr receiver_stats() const {
+        return parse_object(http_call(receiver.port(), "GET", "/stats").body);
+    }
     long long accepted() const { return receiver_stats()->getValue<long long>("accepted"); }
 
     void tell_receiver(const std::string& behaviour) const {
-        if (http_call(receiver.port(), "POST", "/control", behaviour).status != 200) throw std::runtime_error("control");
+        if (http_call(receiver.port(), "POST", "/control", behaviour).status != 200)
+            throw std::runtime_error("control");
     }
 
     HttpAnswer zgw_get(const std::string& path) const {
         return http_call(zgw.port(), "GET", path, "",
-                         {{"Authorization", "Bearer " + integration::zgw_token("eenplan", zgw_secret, Poco::Timestamp().epochTime())}});
+                         {{"Authorization",
+                           "Bearer " + integration::zgw_token("eenplan", zgw_secret, Poco::Timestamp().epochTime())}});
     }
 
     // Every zaak the simulated municipality holds.
@@ -123,8 +141,9 @@ struct DeliveryHub {
 // A zaak as the ZGW connector makes it: of the configured zaaktype and organisations, with the
 // task type and due date, the recipient's pseudonym as its one identifying kenmerk, and nothing
 // of the hub's own (its pseudonym `hub_pseudonym`, the task's reason `reason`).
-inline void check_minimal_zaak(const Poco::JSON::Object::Ptr& zaak, const std::string& type, const std::string& due_date,
-                               const std::string& hub_pseudonym, const std::string& reason) {
+inline void check_minimal_zaak(const Poco::JSON::Object::Ptr& zaak, const std::string& type,
+                               const std::string& due_date, const std::string& hub_pseudonym,
+                               const std::string& reason) {
     CHECK(zaak->getValue<std::string>("omschrijving") == type);
     CHECK(zaak->getValue<std::string>("uiterlijkeEinddatumAfdoening") == due_date);
     CHECK(zaak->getValue<std::string>("verantwoordelijkeOrganisatie") == "001234565");
@@ -139,7 +158,8 @@ inline void check_minimal_zaak(const Poco::JSON::Object::Ptr& zaak, const std::s
     zaak->stringify(text);
     CHECK(text.str().find(hub_pseudonym) == std::string::npos);
     if (!reason.empty()) CHECK(text.str().find(reason) == std::string::npos);
-    for (const char* field : {"rollen", "betrokkeneIdentificatie", "inpBsn"}) CHECK(text.str().find(field) == std::string::npos);
+    for (const char* field : {"rollen", "betrokkeneIdentificatie", "inpBsn"})
+        CHECK(text.str().find(field) == std::string::npos);
 }
 
 }  // namespace eenplan::testing

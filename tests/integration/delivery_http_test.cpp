@@ -23,15 +23,16 @@ SCENARIO_METHOD(DeliveryHub, "a task created by hand reaches its recipient once,
     REQUIRE(eventually([&] { return accepted() == 1; }, 30));
     REQUIRE(eventually([&] { return state_of(id) == "delivered"; }, 10));
 
-    const auto tasks = Poco::JSON::Parser().parse(http_call(receiver.port(), "GET", "/tasks").body)
-                           .extract<Poco::JSON::Array::Ptr>();
+    const auto tasks =
+        Poco::JSON::Parser().parse(http_call(receiver.port(), "GET", "/tasks").body).extract<Poco::JSON::Array::Ptr>();
     REQUIRE(tasks->size() == 1);
     const auto task = tasks->getObject(0);
     std::vector<std::string> keys;
     for (const auto& [key, value] : *task) keys.push_back(key);
     std::sort(keys.begin(), keys.end());
     THEN("it holds type, the recipient's own pseudonym, due date, reference and ids, nothing else") {
-        CHECK(keys == std::vector<std::string>{"correlation_id", "due_date", "reference", "subject", "task_id", "type"});
+        CHECK(keys ==
+              std::vector<std::string>{"correlation_id", "due_date", "reference", "subject", "task_id", "type"});
         CHECK(task->getValue<std::string>("type") == "adviestafel.aanmelden");
         CHECK(task->getValue<std::string>("due_date") == "2026-12-14");
         CHECK(task->getValue<std::string>("reference") == "plan/42/adviestafel");
@@ -52,9 +53,11 @@ SCENARIO_METHOD(DeliveryHub, "a task created by hand reaches its recipient once,
     THEN("the same pupil for another recipient gets another pseudonym") {
         REQUIRE(create_task("gm1916", pupil_pseudonym, "plan/42/nodered").status == 201);
         REQUIRE(eventually([&] { return accepted() == 2; }, 30));
-        const auto both = Poco::JSON::Parser().parse(http_call(receiver.port(), "GET", "/tasks").body)
+        const auto both = Poco::JSON::Parser()
+                              .parse(http_call(receiver.port(), "GET", "/tasks").body)
                               .extract<Poco::JSON::Array::Ptr>();
-        CHECK(both->getObject(0)->getValue<std::string>("subject") != both->getObject(1)->getValue<std::string>("subject"));
+        CHECK(both->getObject(0)->getValue<std::string>("subject") !=
+              both->getObject(1)->getValue<std::string>("subject"));
     }
 }
 
@@ -68,11 +71,11 @@ SCENARIO_METHOD(DeliveryHub, "the task API refuses what it must", "[delivery]") 
     const auto unknown = create_task("gm9999", p);
     CHECK(unknown.status == 422);
     CHECK(unknown.body.find("/recipient") != std::string::npos);
-    const auto with_number = service.request(
-        "POST", "/v1/tasks",
-        R"({"type":"adviestafel.aanmelden","recipient":"gm0518","pupil":")" + p +
-            R"(","due_date":"2026-12-14","reason":"r","reference":"bsn-123456782"})",
-        admin);
+    const auto with_number =
+        service.request("POST", "/v1/tasks",
+                        R"({"type":"adviestafel.aanmelden","recipient":"gm0518","pupil":")" + p +
+                            R"(","due_date":"2026-12-14","reason":"r","reference":"bsn-123456782"})",
+                        admin);
     CHECK(with_number.status == 422);
     CHECK(with_number.body.find("123456782") == std::string::npos);
     CHECK(store.count("tasks") == 0);
@@ -95,10 +98,12 @@ SCENARIO_METHOD(DeliveryHub, "a receiver down for a while gets every task exactl
     REQUIRE(eventually([&] { return receiver_stats()->getValue<long long>("refused") >= 3; }, 30));
     tell_receiver("{}");
     REQUIRE(service.advance_until([&] { return accepted() == 20; }, 1, 60));
-    REQUIRE(eventually([&] {
-        const auto list = parse_object(service.request("GET", "/v1/deliveries?state=delivered", "", admin).body);
-        return list->getArray("deliveries")->size() == 20;
-    }, 10));
+    REQUIRE(eventually(
+        [&] {
+            const auto list = parse_object(service.request("GET", "/v1/deliveries?state=delivered", "", admin).body);
+            return list->getArray("deliveries")->size() == 20;
+        },
+        10));
     const auto stats = receiver_stats();
     CHECK(stats->getValue<long long>("refused") > 0);  // it really was down
     CHECK(stats->getValue<long long>("distinct") == 20);
@@ -128,12 +133,15 @@ SCENARIO_METHOD(DeliveryHub, "a permanently failing receiver ends in dead letter
     auto d = delivery(id);
     CHECK(d->getValue<int>("attempts") == 3);  // schedule [1, 1]: three attempts
     CHECK(d->getValue<std::string>("last_error").find("no attempts left") != std::string::npos);
-    CHECK(parse_object(service.request("GET", "/v1/deliveries?state=dead", "", admin).body)->getArray("deliveries")->size() == 1);
+    CHECK(parse_object(service.request("GET", "/v1/deliveries?state=dead", "", admin).body)
+              ->getArray("deliveries")
+              ->size() == 1);
     CHECK(accepted() == 0);
 
     WHEN("the receiver is repaired and an admin retries") {
         tell_receiver("{}");
-        CHECK(service.request("POST", "/v1/deliveries/" + id + "/retry", "", admin_token("x", {"privacy_officer"})).status == 403);
+        CHECK(service.request("POST", "/v1/deliveries/" + id + "/retry", "", admin_token("x", {"privacy_officer"}))
+                  .status == 403);
         const auto retried = service.request("POST", "/v1/deliveries/" + id + "/retry", "", admin);
         REQUIRE(retried.status == 200);
         THEN("it is delivered once (when the receiver's open breaker lets it), and the attempts stay on record") {
@@ -212,10 +220,13 @@ SCENARIO_METHOD(DeliveryHub, "tasks, logs and metrics hold no number of the pupi
     REQUIRE(create_task("gm0518", p).status == 201);
     REQUIRE(create_task("gm0603", p).status == 201);
     REQUIRE(eventually([&] { return accepted() == 1; }, 30));
-    REQUIRE(eventually([&] {
-        return parse_object(service.request("GET", "/v1/deliveries?state=delivered", "", admin).body)
-                   ->getArray("deliveries")->size() == 2;
-    }, 30));
+    REQUIRE(eventually(
+        [&] {
+            return parse_object(service.request("GET", "/v1/deliveries?state=delivered", "", admin).body)
+                       ->getArray("deliveries")
+                       ->size() == 2;
+        },
+        30));
     CHECK(store.everything_as_text().find(bsn) == std::string::npos);
     CHECK(service.log_text().find(bsn) == std::string::npos);
     CHECK(service.get("/metrics").body.find(bsn) == std::string::npos);

@@ -11,9 +11,7 @@
 
 using namespace eenplan::testing;
 
-namespace {
-
-}  // namespace
+namespace {}  // namespace
 
 SCENARIO("two instances on one database deliver every task exactly once", "[delivery]") {
     TempDir dir;
@@ -33,10 +31,12 @@ SCENARIO("two instances on one database deliver every task exactly once", "[deli
     REQUIRE(eventually([&] { return stats()->getValue<long long>("accepted") == tasks; }, 240));
     auto sql = store.session();
     long long delivered = 0;
-    REQUIRE(eventually([&] {
-        *sql << "SELECT COUNT(*) FROM deliveries WHERE state = 'delivered'", soci::into(delivered);
-        return delivered == tasks;
-    }, 30));
+    REQUIRE(eventually(
+        [&] {
+            *sql << "SELECT COUNT(*) FROM deliveries WHERE state = 'delivered'", soci::into(delivered);
+            return delivered == tasks;
+        },
+        30));
     const auto final_stats = stats();
     CHECK(final_stats->getValue<long long>("distinct") == tasks);
     CHECK(final_stats->getValue<long long>("duplicates") == 0);

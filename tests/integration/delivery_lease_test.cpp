@@ -41,10 +41,12 @@ SCENARIO("a batch that outlasts its lease sends no delivery twice", "[delivery][
     auto stats = [&] { return parse_object(http_call(receiver.port(), "GET", "/stats").body); };
     auto sql = store.session();
     long long delivered = 0;
-    CHECK(eventually([&] {
-        *sql << "SELECT COUNT(*) FROM deliveries WHERE state = 'delivered'", soci::into(delivered);
-        return delivered == tasks;
-    }, 45));
+    CHECK(eventually(
+        [&] {
+            *sql << "SELECT COUNT(*) FROM deliveries WHERE state = 'delivered'", soci::into(delivered);
+            return delivered == tasks;
+        },
+        45));
     // Anything sent twice would have arrived by the time its first answer was recorded; wait one
     // more lease for stragglers.
     std::this_thread::sleep_for(std::chrono::milliseconds(2000));

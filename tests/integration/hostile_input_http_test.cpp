@@ -88,13 +88,17 @@ std::string replace_leaf(const std::string& json, const Path& path, const std::s
         const bool last = i + 1 == path.size();
         if (path[i].index() == 0) {
             Poco::JSON::Object::Ptr object = node.extract<Poco::JSON::Object::Ptr>();
-            if (last) object->set(std::get<0>(path[i]), std::string("@@hostile@@"));
-            else node = object->get(std::get<0>(path[i]));
+            if (last)
+                object->set(std::get<0>(path[i]), std::string("@@hostile@@"));
+            else
+                node = object->get(std::get<0>(path[i]));
         } else {
             Poco::JSON::Array::Ptr array = node.extract<Poco::JSON::Array::Ptr>();
             const auto index = static_cast<unsigned>(std::get<1>(path[i]));
-            if (last) array->set(index, std::string("@@hostile@@"));
-            else node = array->get(index);
+            if (last)
+                array->set(index, std::string("@@hostile@@"));
+            else
+                node = array->get(index);
         }
     }
     std::ostringstream out;
@@ -121,7 +125,8 @@ std::vector<std::pair<std::string, std::string>> hostile_bodies(const std::strin
 std::vector<std::string> signals_of_every_type() {
     const std::string bsn = eenplan::simulators::synthetic_bsn(90);
     const std::string child = eenplan::simulators::synthetic_bsn(91);
-    const std::string subject = R"("subject":{"bsn":")" + bsn + R"(","attributes":{"family_name":"Jansen","given_names":"Piet",)"
+    const std::string subject = R"("subject":{"bsn":")" + bsn +
+                                R"(","attributes":{"family_name":"Jansen","given_names":"Piet",)"
                                 R"("birth_date":"2014-03-02","postcode":"2511 AB"}})";
     const std::string school = R"("school":{"brin":"12AB","vestiging":"01","gemeentecode":"GM0518"})";
     auto signal = [&](const std::string& type, const std::string& data, bool with_school = true) {
@@ -131,18 +136,21 @@ std::vector<std::string> signals_of_every_type() {
     return {
         signal("enrolment.started", R"({"start_date":"2026-08-24","sector":"po","leerjaar":5})"),
         signal("enrolment.ended", R"({"end_date":"2026-10-01","reason":"verhuizing"})"),
-        signal("absence.reported", R"({"absence_kind":"ongeoorloofd","from":"2026-11-16","to":"2026-11-20","hours":12.5})"),
+        signal("absence.reported",
+               R"({"absence_kind":"ongeoorloofd","from":"2026-11-16","to":"2026-11-20","hours":12.5})"),
         signal("support.started", R"({"start_date":"2026-11-01","provider":"jeugdteam"})"),
         signal("person.moved", R"({"gemeentecode":"GM0603","date":"2026-11-01"})", false),
         signal("attendance.partial", R"({"from":"2026-09-01","to":"2026-11-01","approaches":2,"hours_per_week":10})"),
-        signal("mdo.held", R"({"escalate":true,"outcome":"escalate","goals":["terug_naar_school"],"dissent":["sppoh"]})"),
+        signal("mdo.held",
+               R"({"escalate":true,"outcome":"escalate","goals":["terug_naar_school"],"dissent":["sppoh"]})"),
         signal("case.registered", R"({"table":"adviestafel","registered_by":"sppoh"})", false),
         signal("table.outcome", R"({"table":"adviestafel","outcome":"advice","casusregisseur":"sppoh"})", false),
         signal("youthcare.started", R"({"start_date":"2026-11-01","form":"ambulant","provider":"jeugdteam"})", false),
         signal("youthcare.ended", R"({"end_date":"2026-12-01","reason":"completed"})", false),
         signal("concern.raised", R"({"raised_by":"smw","concern":"verzuim","disagrees_with_mdo":true})", false),
         R"({"type":"household.composition","occurred_at":"2026-11-20T08:30:00Z","data":{"gemeentecode":"GM0518",)"
-        R"("members":[{"role":"parent","subject":{"bsn":")" + bsn + R"("}},{"role":"child","subject":{"bsn":")" + child + R"("}}]}})",
+        R"("members":[{"role":"parent","subject":{"bsn":")" +
+            bsn + R"("}},{"role":"child","subject":{"bsn":")" + child + R"("}}]}})",
     };
 }
 
@@ -155,12 +163,16 @@ struct HostileHub {
     static ServiceOptions options() {
         ServiceOptions o;
         // The Zaken API is a closed loopback port: no case here may make the hub fetch anything.
-        o.source_extra = "    school: {brin: 12AB, gemeentecode: GM0518}\n"
-                         "    notifications:\n"
-                         "      authorization: \"" + std::string(notification_auth) + "\"\n"
-                         "      zaken_api: http://127.0.0.1:9/zaken/api/v1\n"
-                         "      client_id: eenplan\n      secret: zgw-secret-of-at-least-32-characters-long\n"
-                         "      zaaktypes: [{zaaktype: \"http://127.0.0.1:9/catalogi/api/v1/zaaktypen/jeugdhulp\", provider: jeugdteam}]\n";
+        o.source_extra =
+            "    school: {brin: 12AB, gemeentecode: GM0518}\n"
+            "    notifications:\n"
+            "      authorization: \"" +
+            std::string(notification_auth) +
+            "\"\n"
+            "      zaken_api: http://127.0.0.1:9/zaken/api/v1\n"
+            "      client_id: eenplan\n      secret: zgw-secret-of-at-least-32-characters-long\n"
+            "      zaaktypes: [{zaaktype: \"http://127.0.0.1:9/catalogi/api/v1/zaaktypen/jeugdhulp\", provider: "
+            "jeugdteam}]\n";
         return o;
     }
 
@@ -195,16 +207,16 @@ struct HostileHub {
 SCENARIO_METHOD(HostileHub, "the 100 000-digit occurred_at is refused and the service stays up", "[security][ingest]") {
     const std::string signal = signals_of_every_type()[2];
     WHEN("it is longer than any string the bounds pre-pass lets through") {
-        const auto r = post("/v1/sources/school-a/signals", replace_leaf(signal, {std::string("occurred_at")},
-                                                                         "\"" + std::string(100000, '1') + "\""));
+        const auto r = post("/v1/sources/school-a/signals",
+                            replace_leaf(signal, {std::string("occurred_at")}, "\"" + std::string(100000, '1') + "\""));
         INFO(r.body);
         CHECK(r.status == 400);
         CHECK(r.content_type == "application/problem+json");
         CHECK(r.body.find("11111111") == std::string::npos);
     }
     WHEN("it is short enough for the pre-pass, so the schema's date-time check meets it") {
-        const auto r = post("/v1/sources/school-a/signals", replace_leaf(signal, {std::string("occurred_at")},
-                                                                         "\"" + std::string(16000, '1') + "\""));
+        const auto r = post("/v1/sources/school-a/signals",
+                            replace_leaf(signal, {std::string("occurred_at")}, "\"" + std::string(16000, '1') + "\""));
         INFO(r.body);
         CHECK(r.status == 422);
         CHECK(r.content_type == "application/problem+json");
@@ -242,18 +254,22 @@ SCENARIO_METHOD(HostileHub, "hostile values in every field of every signal type 
     WARN(cases << " hostile signals refused");
 }
 
-SCENARIO_METHOD(HostileHub, "hostile values in every field of every inbound adapter are refused", "[security][ingest]") {
+SCENARIO_METHOD(HostileHub, "hostile values in every field of every inbound adapter are refused",
+                "[security][ingest]") {
     const std::string bsn = eenplan::simulators::synthetic_bsn(92);
     const std::vector<std::pair<std::string, std::string>> payloads{
         {"/v1/sources/school-a/las/parnassys",
          R"({"registratieId":"PS-1","geregistreerdOp":"2026-11-20T08:30:00+01:00","school":{"brinnummer":"12AB"},"leerling":{"bsn":")" +
-             bsn + R"(","leerlingnummer":"4711"},"verzuim":{"soort":"Ongeoorloofd verzuim","datumVan":"16-11-2026","datumTot":"20-11-2026","aantalUren":12.5}})"},
+             bsn +
+             R"(","leerlingnummer":"4711"},"verzuim":{"soort":"Ongeoorloofd verzuim","datumVan":"16-11-2026","datumTot":"20-11-2026","aantalUren":12.5}})"},
         {"/v1/sources/school-a/las/magister",
-         R"({"Id":98765,"Tijdstip":"2026-11-20T08:30:00Z","School":{"Brin":"12AB"},"Leerling":{"Stamnummer":"1234","Bsn":")" + bsn +
+         R"({"Id":98765,"Tijdstip":"2026-11-20T08:30:00Z","School":{"Brin":"12AB"},"Leerling":{"Stamnummer":"1234","Bsn":")" +
+             bsn +
              R"("},"Absentie":{"Begin":"2026-11-16T08:30:00","Einde":"2026-11-20T15:00:00","Geoorloofd":false,"Reden":{"Code":"O","Omschrijving":"Afwezig"},"Lesuren":12}})"},
         {"/v1/sources/school-a/las/somtoday",
          R"({"id":555,"aangemaaktOp":"2026-11-20T08:30:00.000+01:00","vestiging":{"brinVestigingsnummer":"12AB00"},"leerling":{"leerlingnummer":123,"bsn":")" +
-             bsn + R"("},"absentieReden":{"afkorting":"ZK","omschrijving":"Ziek","geoorloofd":true},"beginDatumTijd":"2026-11-16T08:30:00.000+01:00","lesuren":10})"},
+             bsn +
+             R"("},"absentieReden":{"afkorting":"ZK","omschrijving":"Ziek","geoorloofd":true},"beginDatumTijd":"2026-11-16T08:30:00.000+01:00","lesuren":10})"},
         {"/v1/sources/school-a/brp",
          R"({"mutatie":"verhuizing","tijdstip":"2026-11-02T10:00:00Z","burgerservicenummer":")" + bsn +
              R"(","gemeenteVanInschrijving":{"code":"0603"},"datumAanvangAdreshouding":"2026-11-01"})"},

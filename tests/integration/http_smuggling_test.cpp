@@ -31,9 +31,9 @@ std::string hidden_signal_request(const std::string& webhook_id) {
     const std::int64_t ts = Poco::Timestamp().epochTime();
     const std::string signature = eenplan::webhooks::sign(school_a().secret_bytes(), webhook_id, ts, body);
     return "POST /v1/sources/school-a/signals HTTP/1.1\r\nHost: hub\r\nContent-Type: application/json\r\n"
-           "webhook-id: " + webhook_id + "\r\nwebhook-timestamp: " + std::to_string(ts) +
-           "\r\nwebhook-signature: " + signature + "\r\nContent-Length: " + std::to_string(body.size()) +
-           "\r\n\r\n" + body;
+           "webhook-id: " +
+           webhook_id + "\r\nwebhook-timestamp: " + std::to_string(ts) + "\r\nwebhook-signature: " + signature +
+           "\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
 }
 
 // A request whose body (Content-Length framed) is `body`.
@@ -47,8 +47,10 @@ std::string framed(const std::string& method, const std::string& path, const std
 std::string chunked(const std::string& method, const std::string& path, const std::string& body) {
     char size[32];
     std::snprintf(size, sizeof size, "%zx", body.size());
-    return method + " " + path + " HTTP/1.1\r\nHost: hub\r\nContent-Type: application/json\r\n"
-           "Transfer-Encoding: chunked\r\n\r\n" + size + "\r\n" + body + "\r\n0\r\n\r\n";
+    return method + " " + path +
+           " HTTP/1.1\r\nHost: hub\r\nContent-Type: application/json\r\n"
+           "Transfer-Encoding: chunked\r\n\r\n" +
+           size + "\r\n" + body + "\r\n0\r\n\r\n";
 }
 
 // Sends `raw` on a fresh connection and reads until the hub closes it or is quiet for 1.5 s.
@@ -73,7 +75,8 @@ std::string exchange(int port, const std::string& raw) {
 
 int answers_in(const std::string& received) {
     int count = 0;
-    for (std::size_t at = received.find("HTTP/1.1 "); at != std::string::npos; at = received.find("HTTP/1.1 ", at + 1)) {
+    for (std::size_t at = received.find("HTTP/1.1 "); at != std::string::npos;
+         at = received.find("HTTP/1.1 ", at + 1)) {
         if (at == 0 || received.compare(at - 2, 2, "\r\n") == 0) ++count;
     }
     return count;
@@ -122,7 +125,8 @@ SCENARIO("a request hidden in the body of a refused request is never executed", 
             THEN("only the refused request is answered, and nothing is stored") {
                 // A connection closed with a large body unread may be reset before its answer is read.
                 const bool reset_allowed = std::string(c.name).find("drain bound") != std::string::npos;
-                CHECK((received.starts_with(std::string("HTTP/1.1 ") + c.status) || (reset_allowed && received.empty())));
+                CHECK(
+                    (received.starts_with(std::string("HTTP/1.1 ") + c.status) || (reset_allowed && received.empty())));
                 CHECK(answers_in(received) == (received.empty() ? 0 : 1));
                 CHECK(store.count("signals") == 0);
             }

@@ -29,7 +29,8 @@ std::string polymorphic_subject(const std::string& public_key_hex, const std::st
 
 std::vector<std::pair<std::string, std::string>> stored_subjects(const TestStore& store) {
     auto sql = store.session();
-    soci::rowset<soci::row> rows = (sql->prepare << "SELECT subject_kind, subject_pseudonym FROM signals ORDER BY received_at_us");
+    soci::rowset<soci::row> rows =
+        (sql->prepare << "SELECT subject_kind, subject_pseudonym FROM signals ORDER BY received_at_us");
     std::vector<std::pair<std::string, std::string>> out;
     for (const auto& row : rows) out.emplace_back(row.get<std::string>(0), row.get<std::string>(1));
     return out;
@@ -53,7 +54,8 @@ SCENARIO("plain and polymorphic identities of one pupil link to one hub pseudony
     REQUIRE(send("msg_plain", enrolment(R"({"bsn":")" + bsn + R"("})")).status == 202);
     REQUIRE(send("msg_pp1", enrolment(polymorphic_subject(service.polymorphic_public_key(), bsn))).status == 202);
     REQUIRE(send("msg_pp2", enrolment(polymorphic_subject(service.polymorphic_public_key(), bsn))).status == 202);
-    REQUIRE(send("msg_sibling", enrolment(polymorphic_subject(service.polymorphic_public_key(), sibling))).status == 202);
+    REQUIRE(send("msg_sibling", enrolment(polymorphic_subject(service.polymorphic_public_key(), sibling))).status ==
+            202);
 
     const auto subjects = stored_subjects(store);
     REQUIRE(subjects.size() == 4);

@@ -21,17 +21,26 @@ struct InboundHub {
 
     ServiceOptions options() const {
         ServiceOptions o;
-        o.source_extra = "    school: {brin: 12AB, gemeentecode: GM0518}\n"
-                         "    notifications:\n"
-                         "      authorization: \"" + std::string(notification_auth) + "\"\n"
-                         "      zaken_api: " + zgw.url("/zaken/api/v1") + "\n"
-                         "      client_id: eenplan\n      secret: " + zgw_secret + "\n"
-                         "      zaaktypes: [{zaaktype: \"" + zaaktype() + "\", provider: jeugdteam}]\n";
+        o.source_extra =
+            "    school: {brin: 12AB, gemeentecode: GM0518}\n"
+            "    notifications:\n"
+            "      authorization: \"" +
+            std::string(notification_auth) +
+            "\"\n"
+            "      zaken_api: " +
+            zgw.url("/zaken/api/v1") +
+            "\n"
+            "      client_id: eenplan\n      secret: " +
+            zgw_secret +
+            "\n"
+            "      zaaktypes: [{zaaktype: \"" +
+            zaaktype() + "\", provider: jeugdteam}]\n";
         return o;
     }
     std::string zaaktype() const { return zgw.url("/catalogi/api/v1/zaaktypen/jeugdhulp"); }
 
-    eenplan::integration::WebhookResponse post(const std::string& path, const std::string& id, const std::string& body) const {
+    eenplan::integration::WebhookResponse post(const std::string& path, const std::string& id,
+                                               const std::string& body) const {
         eenplan::integration::WebhookSender sender({service.base_url() + path, std::nullopt, std::chrono::seconds(10)});
         return sender.post(id, Poco::Timestamp().epochTime(), body, school_a().secret_bytes());
     }
@@ -45,7 +54,8 @@ struct InboundHub {
 
     HttpAnswer zgw_post(const std::string& path, const std::string& body) const {
         return http_call(zgw.port(), "POST", path, body,
-                         {{"Authorization", "Bearer " + eenplan::integration::zgw_token("eenplan", zgw_secret, Poco::Timestamp().epochTime())},
+                         {{"Authorization", "Bearer " + eenplan::integration::zgw_token("eenplan", zgw_secret,
+                                                                                        Poco::Timestamp().epochTime())},
                           {"Content-Crs", "EPSG:4326"}});
     }
 };
@@ -55,13 +65,19 @@ struct InboundHub {
 SCENARIO_METHOD(InboundHub, "LAS payloads of three vendors become the same pseudonymised signal", "[ingest]") {
     const std::string bsn = eenplan::simulators::synthetic_bsn(30);
     const std::vector<std::pair<std::string, std::string>> payloads{
-        {"parnassys", R"({"registratieId":"PS-1","geregistreerdOp":"2026-11-20T08:30:00+01:00","school":{"brinnummer":"12AB"},
-           "leerling":{"bsn":")" + bsn + R"(","leerlingnummer":"4711"},
+        {"parnassys",
+         R"({"registratieId":"PS-1","geregistreerdOp":"2026-11-20T08:30:00+01:00","school":{"brinnummer":"12AB"},
+           "leerling":{"bsn":")" +
+             bsn + R"(","leerlingnummer":"4711"},
            "verzuim":{"soort":"Ongeoorloofd verzuim","datumVan":"16-11-2026","datumTot":"20-11-2026","aantalUren":12.5}})"},
-        {"magister", R"({"Id":98765,"Tijdstip":"2026-11-20T08:30:00Z","School":{"Brin":"12AB"},"Leerling":{"Stamnummer":"1234","Bsn":")" +
-           bsn + R"("},"Absentie":{"Begin":"2026-11-16T08:30:00","Einde":"2026-11-20T15:00:00","Geoorloofd":false,"Reden":{"Code":"O","Omschrijving":"Afwezig"},"Lesuren":12}})"},
-        {"somtoday", R"({"id":555,"aangemaaktOp":"2026-11-20T08:30:00.000+01:00","vestiging":{"brinVestigingsnummer":"12AB00"},
-           "leerling":{"leerlingnummer":123,"bsn":")" + bsn + R"("},"absentieReden":{"afkorting":"ZK","omschrijving":"Ziek","geoorloofd":true},
+        {"magister",
+         R"({"Id":98765,"Tijdstip":"2026-11-20T08:30:00Z","School":{"Brin":"12AB"},"Leerling":{"Stamnummer":"1234","Bsn":")" +
+             bsn +
+             R"("},"Absentie":{"Begin":"2026-11-16T08:30:00","Einde":"2026-11-20T15:00:00","Geoorloofd":false,"Reden":{"Code":"O","Omschrijving":"Afwezig"},"Lesuren":12}})"},
+        {"somtoday",
+         R"({"id":555,"aangemaaktOp":"2026-11-20T08:30:00.000+01:00","vestiging":{"brinVestigingsnummer":"12AB00"},
+           "leerling":{"leerlingnummer":123,"bsn":")" +
+             bsn + R"("},"absentieReden":{"afkorting":"ZK","omschrijving":"Ziek","geoorloofd":true},
            "beginDatumTijd":"2026-11-16T08:30:00.000+01:00","lesuren":10})"}};
     std::set<std::string> pseudonyms;
     for (const auto& [vendor, body] : payloads) {
@@ -81,23 +97,27 @@ SCENARIO_METHOD(InboundHub, "LAS payloads of three vendors become the same pseud
     CHECK(stored("envelope", "las_somtoday").find("ziekte") != std::string::npos);
 
     THEN("what cannot be authenticated or mapped is refused") {
-        eenplan::integration::WebhookSender wrong({service.base_url() + "/v1/sources/school-a/las/magister", std::nullopt,
-                                                   std::chrono::seconds(10)});
-        CHECK(wrong.post("x1", Poco::Timestamp().epochTime(), payloads[1].second, school_b().secret_bytes()).status == 401);
+        eenplan::integration::WebhookSender wrong(
+            {service.base_url() + "/v1/sources/school-a/las/magister", std::nullopt, std::chrono::seconds(10)});
+        CHECK(wrong.post("x1", Poco::Timestamp().epochTime(), payloads[1].second, school_b().secret_bytes()).status ==
+              401);
         // Authentication comes before everything else: a wrong signature is refused even when the
         // payload could not be mapped, and a stored webhook-id does not answer 200 with its ids.
-        CHECK(wrong.post("x5", Poco::Timestamp().epochTime(), R"({"Leerling":{"Stamnummer":"1"}})",
-                         school_b().secret_bytes()).status == 401);
-        const auto replayed = wrong.post("las_magister", Poco::Timestamp().epochTime(), payloads[1].second,
-                                         school_b().secret_bytes());
+        CHECK(wrong
+                  .post("x5", Poco::Timestamp().epochTime(), R"({"Leerling":{"Stamnummer":"1"}})",
+                        school_b().secret_bytes())
+                  .status == 401);
+        const auto replayed =
+            wrong.post("las_magister", Poco::Timestamp().epochTime(), payloads[1].second, school_b().secret_bytes());
         CHECK(replayed.status == 401);
         CHECK(replayed.body.find("signal_id") == std::string::npos);
         CHECK(post("/v1/sources/school-a/las/esis", "x2", payloads[1].second).status == 404);
         const auto unmappable = post("/v1/sources/school-a/las/magister", "x3", R"({"Leerling":{"Stamnummer":"1"}})");
         CHECK(unmappable.status == 422);
         CHECK(unmappable.body.find("/Leerling") != std::string::npos);
-        const auto failing_11_proef = post("/v1/sources/school-a/las/parnassys", "x4",
-                                           R"({"leerling":{"bsn":"123456789"},"verzuim":{"soort":"Ziek","datumVan":"2026-11-16"}})");
+        const auto failing_11_proef =
+            post("/v1/sources/school-a/las/parnassys", "x4",
+                 R"({"leerling":{"bsn":"123456789"},"verzuim":{"soort":"Ziek","datumVan":"2026-11-16"}})");
         CHECK(failing_11_proef.status == 422);
         CHECK(failing_11_proef.body.find("123456789") == std::string::npos);
         CHECK(store.count("signals") == 3);
@@ -118,22 +138,25 @@ SCENARIO_METHOD(InboundHub, "a BRP move becomes person.moved", "[ingest]") {
 SCENARIO_METHOD(InboundHub, "a youth-care zaak's notification becomes youthcare.started for the child", "[ingest]") {
     const std::string bsn = eenplan::simulators::synthetic_bsn(32);
     REQUIRE(http_call(zgw.port(), "POST", "/_control",
-                      R"({"notify_url":")" + service.base_url() + R"(/v1/sources/school-b/zgw-notifications","notify_auth":")" +
-                          notification_auth + R"("})").status == 200);
+                      R"({"notify_url":")" + service.base_url() +
+                          R"(/v1/sources/school-b/zgw-notifications","notify_auth":")" + notification_auth + R"("})")
+                .status == 200);
     // The same child reported by its school, to check the notification lands on the same pupil.
     REQUIRE(post("/v1/sources/school-a/las/parnassys", "las_child",
                  R"({"school":{"brinnummer":"12AB"},"leerling":{"bsn":")" + bsn +
-                     R"("},"verzuim":{"soort":"Ongeoorloofd","datumVan":"2026-11-16"}})").status == 202);
+                     R"("},"verzuim":{"soort":"Ongeoorloofd","datumVan":"2026-11-16"}})")
+                .status == 202);
 
     const auto zaak = zgw_post("/zaken/api/v1/zaken",
                                R"({"bronorganisatie":"001234565","zaaktype":")" + zaaktype() +
                                    R"(","verantwoordelijkeOrganisatie":"001234565","startdatum":"2026-11-23"})");
     REQUIRE(zaak.status == 201);
     const std::string zaak_url = parse_object(zaak.body)->getValue<std::string>("url");
-    const auto rol = zgw_post("/zaken/api/v1/rollen",
-                              R"({"zaak":")" + zaak_url + R"(","betrokkeneType":"natuurlijk_persoon","roltype":")" +
-                                  zgw.url("/catalogi/api/v1/roltypen/kind") +
-                                  R"(","roltoelichting":"jeugdige","betrokkeneIdentificatie":{"inpBsn":")" + bsn + R"("}})");
+    const auto rol =
+        zgw_post("/zaken/api/v1/rollen",
+                 R"({"zaak":")" + zaak_url + R"(","betrokkeneType":"natuurlijk_persoon","roltype":")" +
+                     zgw.url("/catalogi/api/v1/roltypen/kind") +
+                     R"(","roltoelichting":"jeugdige","betrokkeneIdentificatie":{"inpBsn":")" + bsn + R"("}})");
     REQUIRE(rol.status == 201);
     const std::string rol_url = parse_object(rol.body)->getValue<std::string>("url");
 
@@ -144,12 +167,15 @@ SCENARIO_METHOD(InboundHub, "a youth-care zaak's notification becomes youthcare.
     CHECK(stored("envelope", id).find("jeugdteam") != std::string::npos);
 
     THEN("a wrong Authorization is refused and other notifications are acknowledged and ignored") {
-        const std::string other = R"({"kanaal":"zaken","hoofdObject":")" + zaak_url + R"(","resource":"status","resourceUrl":")" +
-                                  zaak_url + R"(","actie":"create","aanmaakdatum":"2026-11-23T10:00:00Z","kenmerken":{}})";
+        const std::string other = R"({"kanaal":"zaken","hoofdObject":")" + zaak_url +
+                                  R"(","resource":"status","resourceUrl":")" + zaak_url +
+                                  R"(","actie":"create","aanmaakdatum":"2026-11-23T10:00:00Z","kenmerken":{}})";
         CHECK(http_call(service.port(), "POST", "/v1/sources/school-b/zgw-notifications", other,
-                        {{"Authorization", "Token wrong-wrong-wrong-wrong-wrong!!"}}).status == 401);
+                        {{"Authorization", "Token wrong-wrong-wrong-wrong-wrong!!"}})
+                  .status == 401);
         CHECK(http_call(service.port(), "POST", "/v1/sources/school-b/zgw-notifications", other,
-                        {{"Authorization", notification_auth}}).status == 204);
+                        {{"Authorization", notification_auth}})
+                  .status == 204);
         CHECK(store.count("signals") == 2);
     }
 
@@ -161,10 +187,10 @@ SCENARIO_METHOD(InboundHub, "a youth-care zaak's notification becomes youthcare.
                                        "http://evil@" + host_port.substr(7) + "/zaken/api/v1/rollen/1",
                                        api + "/../../_control", api + "/rollen/1?x=1\\r\\nHost: evil"}) {
             INFO(url);
-            const std::string refused = R"({"kanaal":"zaken","hoofdObject":")" + zaak_url +
-                                        R"(","resource":"rol","resourceUrl":")" + url +
-                                        R"(","actie":"create","aanmaakdatum":"2026-11-23T10:00:00Z","kenmerken":{"zaaktype":")" +
-                                        zaaktype() + R"("}})";
+            const std::string refused =
+                R"({"kanaal":"zaken","hoofdObject":")" + zaak_url + R"(","resource":"rol","resourceUrl":")" + url +
+                R"(","actie":"create","aanmaakdatum":"2026-11-23T10:00:00Z","kenmerken":{"zaaktype":")" + zaaktype() +
+                R"("}})";
             const auto answer = http_call(service.port(), "POST", "/v1/sources/school-b/zgw-notifications", refused,
                                           {{"Authorization", notification_auth}});
             CHECK(answer.status == 422);
@@ -184,16 +210,16 @@ SCENARIO_METHOD(InboundHub, "a ZGW notification is stored and answered before it
                                    R"(","verantwoordelijkeOrganisatie":"001234565","startdatum":"2026-11-24"})");
     REQUIRE(zaak.status == 201);
     const std::string zaak_url = parse_object(zaak.body)->getValue<std::string>("url");
-    const auto rol = zgw_post("/zaken/api/v1/rollen",
-                              R"({"zaak":")" + zaak_url + R"(","betrokkeneType":"natuurlijk_persoon","roltype":")" +
-                                  zgw.url("/catalogi/api/v1/roltypen/kind") +
-                                  R"(","roltoelichting":"jeugdige","betrokkeneIdentificatie":{"inpBsn":")" + bsn + R"("}})");
+    const auto rol =
+        zgw_post("/zaken/api/v1/rollen",
+                 R"({"zaak":")" + zaak_url + R"(","betrokkeneType":"natuurlijk_persoon","roltype":")" +
+                     zgw.url("/catalogi/api/v1/roltypen/kind") +
+                     R"(","roltoelichting":"jeugdige","betrokkeneIdentificatie":{"inpBsn":")" + bsn + R"("}})");
     REQUIRE(rol.status == 201);
     const std::string rol_url = parse_object(rol.body)->getValue<std::string>("url");
-    const std::string notification = R"({"kanaal":"zaken","hoofdObject":")" + zaak_url +
-                                      R"(","resource":"rol","resourceUrl":")" + rol_url +
-                                      R"(","actie":"create","aanmaakdatum":"2026-11-24T10:00:00Z","kenmerken":{"zaaktype":")" +
-                                      zaaktype() + R"("}})";
+    const std::string notification =
+        R"({"kanaal":"zaken","hoofdObject":")" + zaak_url + R"(","resource":"rol","resourceUrl":")" + rol_url +
+        R"(","actie":"create","aanmaakdatum":"2026-11-24T10:00:00Z","kenmerken":{"zaaktype":")" + zaaktype() + R"("}})";
     auto attempts = [&] {
         auto sql = store.session();
         int n = 0;
@@ -211,8 +237,8 @@ SCENARIO_METHOD(InboundHub, "a ZGW notification is stored and answered before it
         REQUIRE(http_call(zgw.port(), "POST", "/_control", R"({"fail_count":1000000,"status":503})").status == 200);
 
         WHEN("the Notificaties API calls") {
-            const auto answer = http_call(service.port(), "POST", "/v1/sources/school-b/zgw-notifications", notification,
-                                          {{"Authorization", notification_auth}});
+            const auto answer = http_call(service.port(), "POST", "/v1/sources/school-b/zgw-notifications",
+                                          notification, {{"Authorization", notification_auth}});
             THEN("the hub answers 202 at once with the stored notification's id, and a repeat 200 with the same id") {
                 INFO(answer.body);
                 REQUIRE(answer.status == 202);
@@ -225,7 +251,8 @@ SCENARIO_METHOD(InboundHub, "a ZGW notification is stored and answered before it
                 // The notification keeps the rol's URL and date, never the child's number.
                 auto sql = store.session();
                 std::string url, provider;
-                *sql << "SELECT resource_url, provider FROM inbound_notifications", soci::into(url), soci::into(provider);
+                *sql << "SELECT resource_url, provider FROM inbound_notifications", soci::into(url),
+                    soci::into(provider);
                 CHECK(url == rol_url);
                 CHECK(provider == "jeugdteam");
             }
@@ -234,7 +261,8 @@ SCENARIO_METHOD(InboundHub, "a ZGW notification is stored and answered before it
                 REQUIRE(eventually([&] { return attempts() >= 1; }, 30));
                 CHECK(state() == "pending");
                 CHECK(store.count("signals") == 0);
-                CHECK(eventually([&] { return service.log_text().find("notification.retry") != std::string::npos; }, 10));
+                CHECK(
+                    eventually([&] { return service.log_text().find("notification.retry") != std::string::npos; }, 10));
                 service.kill_hard();
                 REQUIRE(http_call(zgw.port(), "POST", "/_control", R"({"fail_count":0})").status == 200);
                 service.start();
@@ -257,18 +285,18 @@ SCENARIO_METHOD(InboundHub, "a slow Zaken API does not hold the notification's a
                                    R"(","verantwoordelijkeOrganisatie":"001234565","startdatum":"2026-11-25"})");
     REQUIRE(zaak.status == 201);
     const std::string zaak_url = parse_object(zaak.body)->getValue<std::string>("url");
-    const auto rol = zgw_post("/zaken/api/v1/rollen",
-                              R"({"zaak":")" + zaak_url + R"(","betrokkeneType":"natuurlijk_persoon","roltype":")" +
-                                  zgw.url("/catalogi/api/v1/roltypen/kind") +
-                                  R"(","roltoelichting":"jeugdige","betrokkeneIdentificatie":{"inpBsn":")" + bsn + R"("}})");
+    const auto rol =
+        zgw_post("/zaken/api/v1/rollen",
+                 R"({"zaak":")" + zaak_url + R"(","betrokkeneType":"natuurlijk_persoon","roltype":")" +
+                     zgw.url("/catalogi/api/v1/roltypen/kind") +
+                     R"(","roltoelichting":"jeugdige","betrokkeneIdentificatie":{"inpBsn":")" + bsn + R"("}})");
     REQUIRE(rol.status == 201);
     const std::string rol_url = parse_object(rol.body)->getValue<std::string>("url");
     // Every Zaken API call from now on is answered 3 s late (within the lookup's 5 s deadline).
     REQUIRE(http_call(zgw.port(), "POST", "/_control", R"({"delay_ms":3000})").status == 200);
-    const std::string notification = R"({"kanaal":"zaken","hoofdObject":")" + zaak_url +
-                                      R"(","resource":"rol","resourceUrl":")" + rol_url +
-                                      R"(","actie":"create","aanmaakdatum":"2026-11-25T10:00:00Z","kenmerken":{"zaaktype":")" +
-                                      zaaktype() + R"("}})";
+    const std::string notification =
+        R"({"kanaal":"zaken","hoofdObject":")" + zaak_url + R"(","resource":"rol","resourceUrl":")" + rol_url +
+        R"(","actie":"create","aanmaakdatum":"2026-11-25T10:00:00Z","kenmerken":{"zaaktype":")" + zaaktype() + R"("}})";
     const auto started = std::chrono::steady_clock::now();
     const auto answer = http_call(service.port(), "POST", "/v1/sources/school-b/zgw-notifications", notification,
                                   {{"Authorization", notification_auth}});

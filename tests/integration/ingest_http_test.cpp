@@ -122,13 +122,16 @@ SCENARIO_METHOD(Fixture, "signatures and timestamps are checked", "[ingest]") {
         const auto signature = eenplan::webhooks::sign(school_a().secret_bytes(), "msg_t", ts, body);
         std::string tampered = body;
         tampered.replace(tampered.find("12.5"), 4, "99.5");
-        const auto r = sender_a.post_raw({{"content-type", "application/json"}, {"webhook-id", "msg_t"},
-                                          {"webhook-timestamp", std::to_string(ts)}, {"webhook-signature", signature}},
+        const auto r = sender_a.post_raw({{"content-type", "application/json"},
+                                          {"webhook-id", "msg_t"},
+                                          {"webhook-timestamp", std::to_string(ts)},
+                                          {"webhook-signature", signature}},
                                          tampered);
         require_problem(r, 401, "invalid-signature");
     }
     THEN("another source's secret is refused") {
-        require_problem(sender_a.post("msg_w", now_seconds(), body, school_b().secret_bytes()), 401, "invalid-signature");
+        require_problem(sender_a.post("msg_w", now_seconds(), body, school_b().secret_bytes()), 401,
+                        "invalid-signature");
     }
     THEN("missing signature headers are refused") {
         require_problem(sender_a.post_raw({{"content-type", "application/json"}}, body), 401, "invalid-signature");
@@ -150,12 +153,14 @@ SCENARIO_METHOD(Fixture, "bad requests get a problem+json answer and store nothi
     THEN("a body that is not JSON is 400, and a wrong media type 415") {
         require_problem(send("msg_nj", "{\"type\": "), 400, "malformed-json");
         const std::int64_t ts = now_seconds();
-        require_problem(sender_a.post_raw({{"content-type", "text/plain"}, {"webhook-id", "msg_tp"},
-                                           {"webhook-timestamp", std::to_string(ts)},
-                                           {"webhook-signature", eenplan::webhooks::sign(school_a().secret_bytes(),
-                                                                                         "msg_tp", ts, absence(bsn))}},
-                                          absence(bsn)),
-                        415, "unsupported-media-type");
+        require_problem(
+            sender_a.post_raw(
+                {{"content-type", "text/plain"},
+                 {"webhook-id", "msg_tp"},
+                 {"webhook-timestamp", std::to_string(ts)},
+                 {"webhook-signature", eenplan::webhooks::sign(school_a().secret_bytes(), "msg_tp", ts, absence(bsn))}},
+                absence(bsn)),
+            415, "unsupported-media-type");
     }
     THEN("schema violations are 422 and list every failing JSON pointer") {
         const std::string body = R"({"type":"absence.reported","occurred_at":"yesterday","subject":{"bsn":")" + bsn +
@@ -209,7 +214,8 @@ SCENARIO_METHOD(Fixture, "concurrent duplicates of one webhook-id store exactly 
     for (const auto& a : answers) {
         INFO(a.body);
         REQUIRE((a.status == 202 || a.status == 200));
-        CHECK(json(a.body)->getValue<std::string>("signal_id") == json(answers[0].body)->getValue<std::string>("signal_id"));
+        CHECK(json(a.body)->getValue<std::string>("signal_id") ==
+              json(answers[0].body)->getValue<std::string>("signal_id"));
         accepted += a.status == 202 ? 1 : 0;
     }
     CHECK(accepted == 1);
@@ -241,12 +247,17 @@ SCENARIO_METHOD(Fixture, "health, readiness and metrics", "[ingest]") {
     const auto metrics = service.get("/metrics");
     REQUIRE(metrics.status == 200);
     CHECK(metrics.content_type.starts_with("text/plain; version=0.0.4"));
-    CHECK_THAT(metrics.body, Catch::Contains(
-        R"(eenplan_http_requests_total{method="POST",route="/v1/sources/{sourceId}/signals",status="202"} 1)"));
-    CHECK_THAT(metrics.body, Catch::Contains(
-        R"(eenplan_http_requests_total{method="POST",route="/v1/sources/{sourceId}/signals",status="400"} 1)"));
+    CHECK_THAT(
+        metrics.body,
+        Catch::Contains(
+            R"(eenplan_http_requests_total{method="POST",route="/v1/sources/{sourceId}/signals",status="202"} 1)"));
+    CHECK_THAT(
+        metrics.body,
+        Catch::Contains(
+            R"(eenplan_http_requests_total{method="POST",route="/v1/sources/{sourceId}/signals",status="400"} 1)"));
     CHECK_THAT(metrics.body, Catch::Contains(R"(eenplan_ingest_duration_seconds_count{outcome="accepted"} 1)"));
-    CHECK_THAT(metrics.body, Catch::Contains(R"(eenplan_ingest_duration_seconds_bucket{outcome="accepted",le="+Inf"} 1)"));
+    CHECK_THAT(metrics.body,
+               Catch::Contains(R"(eenplan_ingest_duration_seconds_bucket{outcome="accepted",le="+Inf"} 1)"));
     CHECK(service.get("/nowhere").status == 404);
     CHECK(service.get("/v1/sources/school-a/signals").status == 405);
 }

@@ -19,18 +19,22 @@ SCENARIO("the malformed-input corpus is refused case by case", "[security][inges
     TempDir dir;
     TestStore store{dir.path()};
     ServiceOptions options;
-    options.source_extra = "    school: {brin: 12AB, gemeentecode: GM0518}\n"
-                           "    notifications:\n"
-                           "      authorization: \"" + std::string(notification_auth) + "\"\n"
-                           "      zaken_api: http://127.0.0.1:9/zaken/api/v1\n"
-                           "      client_id: eenplan\n      secret: zgw-secret-of-at-least-32-characters-long\n"
-                           "      zaaktypes: [{zaaktype: \"http://127.0.0.1:9/catalogi/api/v1/zaaktypen/jeugdhulp\", provider: jeugdteam}]\n";
+    options.source_extra =
+        "    school: {brin: 12AB, gemeentecode: GM0518}\n"
+        "    notifications:\n"
+        "      authorization: \"" +
+        std::string(notification_auth) +
+        "\"\n"
+        "      zaken_api: http://127.0.0.1:9/zaken/api/v1\n"
+        "      client_id: eenplan\n      secret: zgw-secret-of-at-least-32-characters-long\n"
+        "      zaaktypes: [{zaaktype: \"http://127.0.0.1:9/catalogi/api/v1/zaaktypen/jeugdhulp\", provider: "
+        "jeugdteam}]\n";
     ServiceProcess service{store, dir.path(), options};
     const std::string script = std::string(std::getenv("EENPLAN_SOURCE_DIR")) + "/tests/security/malformed_corpus.sh";
     const auto log = dir.path() / "corpus.log";
-    const std::string status = run_command("bash " + script + " " + service.base_url() + " school-a " +
-                                           school_a().secrets.at(0) + " '" + notification_auth + "' >" + log.string() +
-                                           " 2>&1; echo $?");
+    const std::string status =
+        run_command("bash " + script + " " + service.base_url() + " school-a " + school_a().secrets.at(0) + " '" +
+                    notification_auth + "' >" + log.string() + " 2>&1; echo $?");
     std::ifstream in(log);
     const std::string output((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     INFO(output);

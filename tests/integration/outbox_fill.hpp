@@ -20,11 +20,13 @@ inline void fill_outbox(const TestStore& store, int tasks, const std::string& la
     for (int i = 0; i < tasks; ++i) {
         const std::string task_id = uuids.createRandom().toString();
         const std::string reference = label + "/" + std::to_string(i);
-        const std::string payload = R"({"type":"continuity.education","task_id":")" + task_id +
-                                    R"(","subject":"kp1:1:aaaabbbbccccddddeeeeffffgggghhhh","due_date":"2026-12-14","reference":")" +
-                                    reference + R"(","correlation_id":"c"})";
+        const std::string payload =
+            R"({"type":"continuity.education","task_id":")" + task_id +
+            R"(","subject":"kp1:1:aaaabbbbccccddddeeeeffffgggghhhh","due_date":"2026-12-14","reference":")" +
+            reference + R"(","correlation_id":"c"})";
         eenplan::service::OutboxStore::insert(
-            *sql, {task_id, "continuity.education", "gm0518", "kp1:1:hub", "2026-12-14", label, reference, "c", "test", now},
+            *sql,
+            {task_id, "continuity.education", "gm0518", "kp1:1:hub", "2026-12-14", label, reference, "c", "test", now},
             {uuids.createRandom().toString(), task_id, "gm0518", "webhook", payload, "c", now});
     }
     tx.commit();

@@ -56,22 +56,30 @@ SCENARIO("failing signals and plans are parked instead of holding up the plan wo
             tx.commit();
         }
         WHEN("a school sends a new signal") {
-            integration::WebhookSender sender({service.signals_url("school-a"), std::nullopt, std::chrono::seconds(10)});
+            integration::WebhookSender sender(
+                {service.signals_url("school-a"), std::nullopt, std::chrono::seconds(10)});
             const std::string body =
                 R"({"type":"enrolment.started","occurred_at":"2026-08-24T08:00:00Z","subject":{"bsn":")" +
                 simulators::synthetic_bsn(7) +
                 R"("},"school":{"brin":"12AB","gemeentecode":"GM0518"},"data":{"start_date":"2026-08-24"}})";
-            const auto r = sender.post("msg_after_poison", Poco::Timestamp().epochTime(), body, school_a().secret_bytes());
+            const auto r =
+                sender.post("msg_after_poison", Poco::Timestamp().epochTime(), body, school_a().secret_bytes());
             REQUIRE(r.status == 202);
             const std::string signal_id = parse_object(r.body)->getValue<std::string>("signal_id");
 
             THEN("the poisoned ones are parked after five attempts and the new one is planned") {
-                CHECK(service.advance_until([&] {
-                    return count(store, "SELECT COUNT(*) FROM signals WHERE signal_id = '" + signal_id +
-                                            "' AND planned_at_us IS NOT NULL") == 1;
-                }, 1, 200));
-                CHECK(count(store, "SELECT COUNT(*) FROM signals WHERE plan_parked_at_us IS NOT NULL AND plan_attempts = 5") == 200);
-                CHECK(count(store, "SELECT COUNT(*) FROM signals WHERE planned_at_us IS NOT NULL AND signal_id LIKE 'poisoned-%'") == 0);
+                CHECK(service.advance_until(
+                    [&] {
+                        return count(store, "SELECT COUNT(*) FROM signals WHERE signal_id = '" + signal_id +
+                                                "' AND planned_at_us IS NOT NULL") == 1;
+                    },
+                    1, 200));
+                CHECK(count(store,
+                            "SELECT COUNT(*) FROM signals WHERE plan_parked_at_us IS NOT NULL AND plan_attempts = 5") ==
+                      200);
+                CHECK(count(store,
+                            "SELECT COUNT(*) FROM signals WHERE planned_at_us IS NOT NULL AND signal_id LIKE "
+                            "'poisoned-%'") == 0);
 
                 const auto parked = service.request("GET", "/v1/parked", "", admin);
                 REQUIRE(parked.status == 200);
@@ -86,9 +94,12 @@ SCENARIO("failing signals and plans are parked instead of holding up the plan wo
                     REQUIRE(retried.status == 200);
                     CHECK(parse_object(retried.body)->getValue<int>("retried") >= 200);
                     THEN("they are tried again (and, still failing, parked again)") {
-                        CHECK(service.advance_until([&] {
-                            return count(store, "SELECT COUNT(*) FROM signals WHERE plan_parked_at_us IS NOT NULL") == 200;
-                        }, 1, 200));
+                        CHECK(service.advance_until(
+                            [&] {
+                                return count(store,
+                                             "SELECT COUNT(*) FROM signals WHERE plan_parked_at_us IS NOT NULL") == 200;
+                            },
+                            1, 200));
                         const std::string again = service.request("GET", "/metrics").body;
                         CHECK(again.find("eenplan_plan_parked_total{kind=\"signal\"} 400") != std::string::npos);
                     }

@@ -33,10 +33,11 @@ inline Poco::JSON::Object::Ptr json_object(const std::string& text) {
 inline std::string bsn_subject(const std::string& bsn) { return R"({"bsn":")" + bsn + R"("})"; }
 inline std::string onr_subject(const std::string& onr) { return R"({"onderwijsnummer":")" + onr + R"("})"; }
 
-inline std::string enrolment(const std::string& subject, const std::string& brin = "12AB", const std::string& sector = "po") {
+inline std::string enrolment(const std::string& subject, const std::string& brin = "12AB",
+                             const std::string& sector = "po") {
     return R"({"type":"enrolment.started","occurred_at":"2026-08-24T08:00:00Z","subject":)" + subject +
-           R"(,"school":{"brin":")" + brin + R"(","gemeentecode":"GM0518"},"data":{"start_date":"2026-08-24","sector":")" +
-           sector + R"("}})";
+           R"(,"school":{"brin":")" + brin +
+           R"(","gemeentecode":"GM0518"},"data":{"start_date":"2026-08-24","sector":")" + sector + R"("}})";
 }
 
 inline std::string support_started(const std::string& subject) {
@@ -44,8 +45,8 @@ inline std::string support_started(const std::string& subject) {
            R"(,"data":{"start_date":"2026-09-01","provider":"jeugdteam"}})";
 }
 
-inline std::string household(const std::vector<std::pair<std::string, std::string>>& members, const std::string& gemeente,
-                             const std::string& date) {
+inline std::string household(const std::vector<std::pair<std::string, std::string>>& members,
+                             const std::string& gemeente, const std::string& date) {
     std::string list;
     for (const auto& [role, subject] : members) {
         list += (list.empty() ? "" : ",") + std::string(R"({"role":")") + role + R"(","subject":)" + subject + "}";
@@ -84,7 +85,9 @@ struct RecordFixture {
         return json_object(r.body)->getValue<std::string>("signal_id");
     }
 
-    HttpAnswer get(const std::string& path, const std::string& token) const { return service.request("GET", path, "", token); }
+    HttpAnswer get(const std::string& path, const std::string& token) const {
+        return service.request("GET", path, "", token);
+    }
     HttpAnswer post(const std::string& path, const std::string& body, const std::string& token) const {
         return service.request("POST", path, body, token);
     }
@@ -117,7 +120,8 @@ inline std::vector<std::string> signal_ids(const Poco::JSON::Object::Ptr& pupil)
 inline std::vector<std::string> identifier_kinds(const Poco::JSON::Object::Ptr& pupil) {
     std::vector<std::string> kinds;
     const auto ids = pupil->getArray("identifiers");
-    for (std::size_t i = 0; i < ids->size(); ++i) kinds.push_back(ids->getObject(static_cast<unsigned>(i))->getValue<std::string>("kind"));
+    for (std::size_t i = 0; i < ids->size(); ++i)
+        kinds.push_back(ids->getObject(static_cast<unsigned>(i))->getValue<std::string>("kind"));
     std::sort(kinds.begin(), kinds.end());
     return kinds;
 }

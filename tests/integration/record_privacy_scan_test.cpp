@@ -18,20 +18,29 @@ SCENARIO_METHOD(RecordFixture, "no name, birth date or postcode that was sent is
     std::vector<std::string> answers;
     for (std::size_t i = 0; i < people.size(); ++i) {
         const Person& p = people[i];
-        const std::string attributes = R"("attributes":{"family_name":")" + p.family + R"(","given_names":")" + p.given +
-                                       R"(","birth_date":")" + p.birth + R"(","postcode":")" + p.postcode + R"("})";
+        const std::string attributes = R"("attributes":{"family_name":")" + p.family + R"(","given_names":")" +
+                                       p.given + R"(","birth_date":")" + p.birth + R"(","postcode":")" + p.postcode +
+                                       R"("})";
         // Once with a number, once without, so both the deterministic and the probabilistic path run.
-        answers.push_back(send(school_a(), enrolment(R"({"bsn":")" + synthetic_bsn(600 + static_cast<std::uint32_t>(i)) +
-                                                     R"(",)" + attributes + "}")).body);
+        answers.push_back(
+            send(school_a(), enrolment(R"({"bsn":")" + synthetic_bsn(600 + static_cast<std::uint32_t>(i)) + R"(",)" +
+                                       attributes + "}"))
+                .body);
         answers.push_back(send(youth_team(), support_started("{" + attributes + "}")).body);
     }
     const std::string parent = synthetic_bsn(610);
     const std::string child = synthetic_bsn(600);
     answers.push_back(send(municipality(), household({{"parent", bsn_subject(parent)}, {"child", bsn_subject(child)}},
-                                                     "GM0518", "2026-01-10")).body);
+                                                     "GM0518", "2026-01-10"))
+                          .body);
     answers.push_back(send(municipality(), moved(bsn_subject(parent), "GM0603", "2026-04-02")).body);
     // A refused signal must not leave its attributes behind either.
-    answers.push_back(send(youth_team(), support_started(R"({"attributes":{"family_name":"Wijnaldum-Oosterhout","given_names":"Zoë Anouk","birth_date":"2014-02-27","shoe_size":"31"}})")).body);
+    answers.push_back(
+        send(
+            youth_team(),
+            support_started(
+                R"({"attributes":{"family_name":"Wijnaldum-Oosterhout","given_names":"Zoë Anouk","birth_date":"2014-02-27","shoe_size":"31"}})"))
+            .body);
 
     // Reading the records through the admin API shows none of it either.
     auto sql = store.session();
@@ -54,8 +63,8 @@ SCENARIO_METHOD(RecordFixture, "no name, birth date or postcode that was sent is
             needles.push_back(n);
         }
     }
-    for (const char* name : {"Wijnaldum", "wijnaldum", "Oosterhout", "oosterhout", "Haddouchi", "haddouchi",
-                                    "Yassir", "yassir", "Kwakernaak", "kwakernaak", "Liselotte", "liselotte", "Anouk", "anouk"}) {
+    for (const char* name : {"Wijnaldum", "wijnaldum", "Oosterhout", "oosterhout", "Haddouchi", "haddouchi", "Yassir",
+                             "yassir", "Kwakernaak", "kwakernaak", "Liselotte", "liselotte", "Anouk", "anouk"}) {
         needles.emplace_back(name);
     }
     for (const std::string& needle : needles) {

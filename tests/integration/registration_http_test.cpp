@@ -29,7 +29,8 @@ std::string day_offset(int days) {
 
 // The municipality of Rijswijk, which may reconcile its register of children with the hub.
 const TestSource& rijswijk() {
-    static const TestSource source{"gemeente-rijswijk", {"whsec_Z2VtZWVudGUtcmlqc3dpamstcmVnaXN0ZXItdGVzdA=="}, "GM0603"};
+    static const TestSource source{
+        "gemeente-rijswijk", {"whsec_Z2VtZWVudGUtcmlqc3dpamstcmVnaXN0ZXItdGVzdA=="}, "GM0603"};
     return source;
 }
 
@@ -94,13 +95,16 @@ struct RegistrationHub {
 
     // Waits until the plan worker has applied the signal.
     void planned(const std::string& signal_id) {
-        REQUIRE(eventually([&] {
-            auto sql = store.session();
-            long long at = 0;
-            soci::indicator ind = soci::i_null;
-            *sql << "SELECT planned_at_us FROM signals WHERE signal_id = :s", soci::use(signal_id), soci::into(at, ind);
-            return ind == soci::i_ok;
-        }, 20));
+        REQUIRE(eventually(
+            [&] {
+                auto sql = store.session();
+                long long at = 0;
+                soci::indicator ind = soci::i_null;
+                *sql << "SELECT planned_at_us FROM signals WHERE signal_id = :s", soci::use(signal_id),
+                    soci::into(at, ind);
+                return ind == soci::i_ok;
+            },
+            20));
     }
 
     // The family plan of the pupil a signal landed on.
@@ -121,8 +125,8 @@ struct RegistrationHub {
     int tasks(const std::string& recipient, const std::string& type) {
         auto sql = store.session();
         int n = 0;
-        *sql << "SELECT COUNT(*) FROM tasks WHERE recipient_id = :r AND type = :t", soci::use(recipient), soci::use(type),
-            soci::into(n);
+        *sql << "SELECT COUNT(*) FROM tasks WHERE recipient_id = :r AND type = :t", soci::use(recipient),
+            soci::use(type), soci::into(n);
         return n;
     }
 
@@ -147,7 +151,8 @@ struct RegistrationHub {
                                  std::to_string(parts) + R"(,"children":[)" + list + "]}";
         integration::WebhookSender sender({service.base_url() + "/v1/sources/" + source.id + "/reconciliations",
                                            std::nullopt, std::chrono::seconds(30)});
-        return sender.post("msg_rec_" + std::to_string(++sent), Poco::Timestamp().epochTime(), body, source.secret_bytes());
+        return sender.post("msg_rec_" + std::to_string(++sent), Poco::Timestamp().epochTime(), body,
+                           source.secret_bytes());
     }
 
     int delivered() {
@@ -219,8 +224,8 @@ SCENARIO("a pupil de-enrolled without a new school: absoluut verzuim after the w
     RegistrationHub hub;
     const std::string bsn = simulators::synthetic_bsn(602);
     const std::string sibling = simulators::synthetic_bsn(603);
-    hub.accept(municipality(), household({{"child", bsn_subject(bsn)}, {"child", bsn_subject(sibling)}}, "GM0518",
-                                         day_offset(-400)));
+    hub.accept(municipality(),
+               household({{"child", bsn_subject(bsn)}, {"child", bsn_subject(sibling)}}, "GM0518", day_offset(-400)));
     hub.accept(school_a(), started(bsn_subject(bsn), "12AB", "GM0518", "po", 200));
 
     GIVEN("an uitschrijving long enough ago that ten school days have passed, holidays or not") {
@@ -237,7 +242,8 @@ SCENARIO("a pupil de-enrolled without a new school: absoluut verzuim after the w
             CHECK(task->getValue<std::string>("reason_code") == "overig");
         }
         AND_WHEN("the sibling is de-enrolled today: the window is still open") {
-            const std::string today = hub.accept(school_a(), ended(bsn_subject(sibling), "12AB", "GM0518", "overig", 0));
+            const std::string today =
+                hub.accept(school_a(), ended(bsn_subject(sibling), "12AB", "GM0518", "overig", 0));
             const auto watched = hub.plan_of(today);
             THEN("no second task, but the plan watches the sibling and is checked again tomorrow") {
                 CHECK(hub.tasks("gm0518-leerplicht", "leerplicht.absoluut_verzuim") == 1);
@@ -292,13 +298,15 @@ SCENARIO("a transfer from PO to VO across municipalities raises nothing and tell
     REQUIRE(eventually([&] { return hub.delivered() >= 3; }, 30));
 }
 
-SCENARIO("a municipality reconciles its register: exactly its listed children without an enrolment, in its own "
-         "pseudonyms, and the list is not kept", "[registration][privacy]") {
+SCENARIO(
+    "a municipality reconciles its register: exactly its listed children without an enrolment, in its own "
+    "pseudonyms, and the list is not kept",
+    "[registration][privacy]") {
     RegistrationHub hub;
-    const std::string enrolled = simulators::synthetic_bsn(611);    // lives in Rijswijk, at school
-    const std::string without = simulators::synthetic_bsn(612);     // lives in Rijswijk, de-enrolled, no school
-    const std::string stranger = simulators::synthetic_bsn(613);    // lives in Rijswijk, never seen by the hub
-    const std::string elsewhere = simulators::synthetic_bsn(614);   // not on the list: lives in Den Haag, no school
+    const std::string enrolled = simulators::synthetic_bsn(611);   // lives in Rijswijk, at school
+    const std::string without = simulators::synthetic_bsn(612);    // lives in Rijswijk, de-enrolled, no school
+    const std::string stranger = simulators::synthetic_bsn(613);   // lives in Rijswijk, never seen by the hub
+    const std::string elsewhere = simulators::synthetic_bsn(614);  // not on the list: lives in Den Haag, no school
     hub.accept(municipality(), household({{"child", bsn_subject(enrolled)}}, "GM0603", day_offset(-400)));
     hub.accept(municipality(), household({{"child", bsn_subject(without)}}, "GM0603", day_offset(-400)));
     hub.accept(municipality(), household({{"child", bsn_subject(elsewhere)}}, "GM0518", day_offset(-400)));
@@ -335,7 +343,8 @@ SCENARIO("a municipality reconciles its register: exactly its listed children wi
         const auto names = result->getArray("without_enrolment");
         REQUIRE(names->size() == 2);
         std::vector<std::string> answered;
-        for (std::size_t i = 0; i < names->size(); ++i) answered.push_back(names->getElement<std::string>(static_cast<unsigned>(i)));
+        for (std::size_t i = 0; i < names->size(); ++i)
+            answered.push_back(names->getElement<std::string>(static_cast<unsigned>(i)));
         // Rijswijk's pseudonym of the de-enrolled child is the one its leerplicht office got with the uitschrijving.
         const std::string rijswijk_name =
             hub.payload("gm0603-leerplicht", "leerplicht.absoluut_verzuim")->getValue<std::string>("subject");
@@ -346,7 +355,8 @@ SCENARIO("a municipality reconciles its register: exactly its listed children wi
                 "WHERE t.recipient_id = 'gm0603-leerplicht' AND t.type = 'leerplicht.inschrijving' "
                 "ORDER BY t.created_at_us LIMIT 1",
             soci::into(enrolled_name);
-        CHECK(std::count(answered.begin(), answered.end(), parse_object(enrolled_name)->getValue<std::string>("subject")) == 0);
+        CHECK(std::count(answered.begin(), answered.end(),
+                         parse_object(enrolled_name)->getValue<std::string>("subject")) == 0);
         for (const std::string& name : answered) CHECK(name.starts_with("kp1:"));
     }
     THEN("nothing of the list is in the database afterwards") {

@@ -17,9 +17,11 @@ SCENARIO("a pupil signalled between rotation and re-pseudonymisation keeps one r
     ServiceProcess service(store, dir.path());
     const std::string bsn = eenplan::simulators::synthetic_bsn(41);
     auto send = [&](const std::string& id) {
-        eenplan::integration::WebhookSender sender({service.signals_url("school-a"), std::nullopt, std::chrono::seconds(10)});
-        const std::string body = R"({"type":"enrolment.started","occurred_at":"2026-08-24T08:00:00Z","subject":{"bsn":")" +
-                                 bsn + R"("},"school":{"brin":"12AB","gemeentecode":"GM0518"},"data":{"start_date":"2026-08-24"}})";
+        eenplan::integration::WebhookSender sender(
+            {service.signals_url("school-a"), std::nullopt, std::chrono::seconds(10)});
+        const std::string body =
+            R"({"type":"enrolment.started","occurred_at":"2026-08-24T08:00:00Z","subject":{"bsn":")" + bsn +
+            R"("},"school":{"brin":"12AB","gemeentecode":"GM0518"},"data":{"start_date":"2026-08-24"}})";
         return sender.post(id, Poco::Timestamp().epochTime(), body, school_a().secret_bytes()).status;
     };
     REQUIRE(send("msg_before_rotation") == 202);

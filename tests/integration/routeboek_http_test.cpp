@@ -22,11 +22,11 @@ std::string day_offset(int days) {
     return routeboek::format_day(routeboek::add_days(today, days));
 }
 
-std::string absence(const std::string& subject, const std::string& kind, int from_days_ago, const std::string& brin = "12AB",
-                    const std::string& gemeente = "GM0518") {
+std::string absence(const std::string& subject, const std::string& kind, int from_days_ago,
+                    const std::string& brin = "12AB", const std::string& gemeente = "GM0518") {
     return R"({"type":"absence.reported","occurred_at":")" + day_offset(0) + R"(T08:00:00Z","subject":)" + subject +
-           R"(,"school":{"brin":")" + brin + R"(","gemeentecode":")" + gemeente + R"("},"data":{"absence_kind":")" + kind +
-           R"(","from":")" + day_offset(-from_days_ago) + R"("}})";
+           R"(,"school":{"brin":")" + brin + R"(","gemeentecode":")" + gemeente + R"("},"data":{"absence_kind":")" +
+           kind + R"(","from":")" + day_offset(-from_days_ago) + R"("}})";
 }
 
 std::string mdo_held(const std::string& subject, bool escalate, const std::string& brin = "12AB") {
@@ -58,18 +58,25 @@ struct RouteboekHub {
         const std::string hook = "http://127.0.0.1:" + std::to_string(receiver.port()) + "/eenplan/tasks";
         const std::string api = "http://127.0.0.1:" + std::to_string(zgw.port());
         auto zaken = [&](const std::string& id, const std::string& name) {
-            return "  - id: " + id + "\n    name: " + name + "\n    connector: zgw\n    url: " + api + "/zaken/api/v1\n"
+            return "  - id: " + id + "\n    name: " + name + "\n    connector: zgw\n    url: " + api +
+                   "/zaken/api/v1\n"
                    "    timeout_ms: 2000\n    retry: {schedule_seconds: [1, 1, 1], max_age_seconds: 120}\n"
-                   "    zgw:\n      client_id: eenplan\n      secret: " + std::string(zgw_secret) + "\n"
-                   "      zaaktype: " + api + "/catalogi/api/v1/zaaktypen/0d4b9c52-4d13-4b8e-9d73-0ea1ea1f6a11\n"
-                   "      statustype: " + api + "/catalogi/api/v1/statustypen/7f2c3b0e-0d7a-4a57-a1b4-5b6c6f0a3f52\n"
+                   "    zgw:\n      client_id: eenplan\n      secret: " +
+                   std::string(zgw_secret) +
+                   "\n"
+                   "      zaaktype: " +
+                   api +
+                   "/catalogi/api/v1/zaaktypen/0d4b9c52-4d13-4b8e-9d73-0ea1ea1f6a11\n"
+                   "      statustype: " +
+                   api +
+                   "/catalogi/api/v1/statustypen/7f2c3b0e-0d7a-4a57-a1b4-5b6c6f0a3f52\n"
                    "      bronorganisatie: \"002220647\"\n      verantwoordelijke_organisatie: \"001234565\"\n";
         };
         o.extra_config = "routeboek: " + shipped_routeboek_path() + "\n" +
                          "delivery:\n  dispatcher_threads: 2\n  poll_interval_ms: 50\n"
                          "recipients:\n"
-                         "  - id: school-12ab\n    name: OBS De Regenboog\n    connector: webhook\n    url: " + hook +
-                         "\n    secret: \"" + receiver_secret + "\"\n    timeout_ms: 2000\n" +
+                         "  - id: school-12ab\n    name: OBS De Regenboog\n    connector: webhook\n    url: " +
+                         hook + "\n    secret: \"" + receiver_secret + "\"\n    timeout_ms: 2000\n" +
                          zaken("gm0603-leerplicht", "Gemeente Rijswijk, leerplicht") +
                          zaken("gm0518-leerplicht", "Gemeente Den Haag, leerplicht");
         return o;
@@ -77,7 +84,8 @@ struct RouteboekHub {
 
     std::string accept(const TestSource& source, const std::string& body) {
         integration::WebhookSender sender({service.signals_url(source.id), std::nullopt, std::chrono::seconds(10)});
-        const auto r = sender.post("msg_rb_" + std::to_string(++sent), Poco::Timestamp().epochTime(), body, source.secret_bytes());
+        const auto r =
+            sender.post("msg_rb_" + std::to_string(++sent), Poco::Timestamp().epochTime(), body, source.secret_bytes());
         INFO(r.body);
         REQUIRE(r.status == 202);
         return parse_object(r.body)->getValue<std::string>("signal_id");
@@ -86,13 +94,16 @@ struct RouteboekHub {
     // The family plan of the pupil a signal landed on, once the plan worker has applied it.
     Poco::JSON::Object::Ptr plan_after(const std::string& signal_id) {
         std::string family;
-        REQUIRE(eventually([&] {
-            auto sql = store.session();
-            long long planned = 0;
-            soci::indicator ind = soci::i_null;
-            *sql << "SELECT planned_at_us FROM signals WHERE signal_id = :s", soci::use(signal_id), soci::into(planned, ind);
-            return ind == soci::i_ok;
-        }, 20));
+        REQUIRE(eventually(
+            [&] {
+                auto sql = store.session();
+                long long planned = 0;
+                soci::indicator ind = soci::i_null;
+                *sql << "SELECT planned_at_us FROM signals WHERE signal_id = :s", soci::use(signal_id),
+                    soci::into(planned, ind);
+                return ind == soci::i_ok;
+            },
+            20));
         auto sql = store.session();
         std::string pupil;
         *sql << "SELECT pupil_id FROM signal_links WHERE signal_id = :s", soci::use(signal_id), soci::into(pupil);
@@ -116,7 +127,8 @@ struct RouteboekHub {
 
     HttpAnswer zgw_get(const std::string& path) const {
         return http_call(zgw.port(), "GET", path, "",
-                         {{"Authorization", "Bearer " + integration::zgw_token("eenplan", zgw_secret, Poco::Timestamp().epochTime())}});
+                         {{"Authorization",
+                           "Bearer " + integration::zgw_token("eenplan", zgw_secret, Poco::Timestamp().epochTime())}});
     }
 };
 
@@ -133,20 +145,28 @@ SCENARIO("a thuiszitter living in Rijswijk at a Den Haag school: the zaak goes t
     CHECK(plan->getObject("escalation")->getValue<std::string>("stage") == "mdo");
     CHECK(plan->getObject("escalation")->getValue<std::string>("first_worrying_absence") == day_offset(-30));
     REQUIRE(RouteboekHub::action(plan, "school.continuity_of_education"));
-    CHECK(RouteboekHub::action(plan, "school.continuity_of_education")->getValue<std::string>("recipient") == "school:12AB");
-    CHECK(RouteboekHub::action(plan, "leerplicht.zorgwekkend_verzuim")->getValue<std::string>("recipient") == "gm0603-leerplicht");
+    CHECK(RouteboekHub::action(plan, "school.continuity_of_education")->getValue<std::string>("recipient") ==
+          "school:12AB");
+    CHECK(RouteboekHub::action(plan, "leerplicht.zorgwekkend_verzuim")->getValue<std::string>("recipient") ==
+          "gm0603-leerplicht");
     CHECK(plan->getValue<std::string>("owner") == "school:12AB");
 
     // The leerplicht task is a zaak at Rijswijk, with only the minimal data; the school's duty of
     // care arrives at its own webhook.
-    const bool zaak_made = eventually([&] { return parse_object(hub.zgw_get("/zaken/api/v1/zaken").body)->getValue<int>("count") == 1; }, 30);
+    const bool zaak_made = eventually(
+        [&] { return parse_object(hub.zgw_get("/zaken/api/v1/zaken").body)->getValue<int>("count") == 1; }, 30);
     INFO(hub.service.request("GET", "/v1/deliveries", "", hub.admin).body);
     INFO(hub.service.log_text());
     REQUIRE(zaak_made);
     const std::string zaken = hub.zgw_get("/zaken/api/v1/zaken").body;
     CHECK(zaken.find("002220647") != std::string::npos);
     CHECK(zaken.find(bsn) == std::string::npos);
-    REQUIRE(eventually([&] { return parse_object(http_call(hub.receiver.port(), "GET", "/stats").body)->getValue<long long>("accepted") >= 1; }, 30));
+    REQUIRE(eventually(
+        [&] {
+            return parse_object(http_call(hub.receiver.port(), "GET", "/stats").body)
+                       ->getValue<long long>("accepted") >= 1;
+        },
+        30));
 
     // Den Haag's leerplicht, the school's municipality, gets nothing.
     auto sql = hub.store.session();
@@ -154,7 +174,8 @@ SCENARIO("a thuiszitter living in Rijswijk at a Den Haag school: the zaak goes t
     *sql << "SELECT COUNT(*) FROM tasks WHERE recipient_id = 'gm0518-leerplicht'", soci::into(for_den_haag);
     CHECK(for_den_haag == 0);
     int decisions = 0;
-    *sql << "SELECT COUNT(*) FROM plan_decisions WHERE rule = 'haaglanden-po/escalation/consecutive_absence'", soci::into(decisions);
+    *sql << "SELECT COUNT(*) FROM plan_decisions WHERE rule = 'haaglanden-po/escalation/consecutive_absence'",
+        soci::into(decisions);
     CHECK(decisions >= 1);
 
     // The MDO escalates: Rijswijk's ladder starts at the adviestafel, not Den Haag's management afstemming.
@@ -182,19 +203,28 @@ SCENARIO("overrides through the API: a reason is required and the path changes",
     const std::string path = "/v1/plans/" + family + "/overrides";
 
     CHECK(hub.service.request("POST", path, R"({"kind":"skip_step"})", hub.admin).status == 422);  // no reason
-    const auto doorbraak = hub.service.request("POST", path, R"({"kind":"choose_table","table":"doorbraaktafel","reason":"directors are stuck"})", hub.admin);
+    const auto doorbraak = hub.service.request(
+        "POST", path, R"({"kind":"choose_table","table":"doorbraaktafel","reason":"directors are stuck"})", hub.admin);
     CHECK(doorbraak.status == 422);
     CHECK(doorbraak.content_type.find("application/problem+json") != std::string::npos);
-    CHECK(hub.service.request("POST", path, R"({"kind":"skip_step","reason":"x y z"})",
-                              admin_token("reader@eenplan", {"privacy_officer"})).status == 403);
+    CHECK(hub.service
+              .request("POST", path, R"({"kind":"skip_step","reason":"x y z"})",
+                       admin_token("reader@eenplan", {"privacy_officer"}))
+              .status == 403);
 
-    const auto skipped = hub.service.request("POST", path,
-                                             R"({"kind":"skip_step","reason":"de financiële vraag is al door het bestuur beslist"})", hub.admin);
+    const auto skipped = hub.service.request(
+        "POST", path, R"({"kind":"skip_step","reason":"de financiële vraag is al door het bestuur beslist"})",
+        hub.admin);
     INFO(skipped.body);
     CHECK(skipped.status == 201);
     const auto after = hub.plan_after(hub.accept(school_a(), mdo_held(bsn_subject(bsn), true)));
-    CHECK(after->getObject("escalation")->getValue<std::string>("table") == "adviestafel");  // management afstemming skipped
-    const std::string timeline = [&] { std::ostringstream out; after->getArray("timeline")->stringify(out); return out.str(); }();
+    CHECK(after->getObject("escalation")->getValue<std::string>("table") ==
+          "adviestafel");  // management afstemming skipped
+    const std::string timeline = [&] {
+        std::ostringstream out;
+        after->getArray("timeline")->stringify(out);
+        return out.str();
+    }();
     CHECK(timeline.find("de financiële vraag is al door het bestuur beslist") != std::string::npos);
     CHECK(after->getArray("overrides")->size() == 1);
 }
@@ -217,12 +247,14 @@ SCENARIO("deadlines survive a restart: the schedule is in the database", "[route
         *sql << "UPDATE plans SET next_check = :d WHERE family_id = :f", soci::use(yesterday), soci::use(family);
     }
     hub.service.start();
-    REQUIRE(eventually([&] {
-        auto sql = hub.store.session();
-        std::string next;
-        *sql << "SELECT next_check FROM plans WHERE family_id = :f", soci::use(family), soci::into(next);
-        return next == day_offset(1);
-    }, 30));
+    REQUIRE(eventually(
+        [&] {
+            auto sql = hub.store.session();
+            std::string next;
+            *sql << "SELECT next_check FROM plans WHERE family_id = :f", soci::use(family), soci::into(next);
+            return next == day_offset(1);
+        },
+        30));
     auto sql = hub.store.session();
     std::string state;
     *sql << "SELECT state FROM plans WHERE family_id = :f", soci::use(family), soci::into(state);
@@ -242,8 +274,8 @@ SCENARIO("two siblings with plans of their own merge into one family plan with b
         REQUIRE(plan_b->getValue<std::string>("family_id").starts_with("pupil-"));
         REQUIRE(plan_a->getValue<std::string>("family_id") != plan_b->getValue<std::string>("family_id"));
         WHEN("the household signal names both children and a new signal arrives for one of them") {
-            hub.accept(municipality(), household({{"child", bsn_subject(a)}, {"child", bsn_subject(b)}}, "GM0518",
-                                                 day_offset(-400)));
+            hub.accept(municipality(),
+                       household({{"child", bsn_subject(a)}, {"child", bsn_subject(b)}}, "GM0518", day_offset(-400)));
             const auto family = hub.plan_after(hub.accept(school_a(), absence(bsn_subject(a), "geoorloofd", 0)));
             THEN("one family plan holds both pupils and both timelines; the sibling plans are gone") {
                 CHECK_FALSE(family->getValue<std::string>("family_id").starts_with("pupil-"));
@@ -272,7 +304,8 @@ SCENARIO("a plan's next check comes when the service's clock reaches its day, wi
     RouteboekHub hub(true);
     // Days as the service counts them: its clock stands still, so this stays true through the test.
     const auto service_day = [&](int offset) {
-        const auto today = routeboek::parse_day(parse_object(hub.service.get("/v1/test/clock").body)->getValue<std::string>("today"));
+        const auto today =
+            routeboek::parse_day(parse_object(hub.service.get("/v1/test/clock").body)->getValue<std::string>("today"));
         return routeboek::format_day(routeboek::add_days(*today, offset));
     };
     const std::string bsn = simulators::synthetic_bsn(505);
@@ -282,7 +315,8 @@ SCENARIO("a plan's next check comes when the service's clock reaches its day, wi
     const auto plan_row = [&] {
         auto sql = hub.store.session();
         std::string next, state;
-        *sql << "SELECT next_check, state FROM plans WHERE family_id = :f", soci::use(family), soci::into(next), soci::into(state);
+        *sql << "SELECT next_check, state FROM plans WHERE family_id = :f", soci::use(family), soci::into(next),
+            soci::into(state);
         return std::pair{next, parse_object(state)->optValue<std::string>("evaluated_until", "")};
     };
     const std::string tomorrow = service_day(1);
@@ -299,7 +333,12 @@ SCENARIO("a plan's next check comes when the service's clock reaches its day, wi
     WHEN("the service's clock reaches tomorrow") {
         hub.service.advance_clock(24 * 3600);
         THEN("the worker checks the plan on that day and schedules the next check") {
-            CHECK(eventually([&] { return plan_row().first == routeboek::format_day(routeboek::add_days(*routeboek::parse_day(tomorrow), 1)); }, 20));
+            CHECK(eventually(
+                [&] {
+                    return plan_row().first ==
+                           routeboek::format_day(routeboek::add_days(*routeboek::parse_day(tomorrow), 1));
+                },
+                20));
             CHECK(plan_row().second == tomorrow);
         }
     }

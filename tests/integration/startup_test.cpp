@@ -67,14 +67,16 @@ SCENARIO("a wrong routeboek stops the service before it starts", "[config][route
     std::string routeboek = read_file(shipped_routeboek_path());
     const std::string ladder = "ladder: [management_afstemming, adviestafel, directeurenniveau]";
     REQUIRE(routeboek.find(ladder) != std::string::npos);
-    routeboek.replace(routeboek.find(ladder), ladder.size(), "ladder: [management_afstemming, adviestafel, doorbraaktafel]");
+    routeboek.replace(routeboek.find(ladder), ladder.size(),
+                      "ladder: [management_afstemming, adviestafel, doorbraaktafel]");
     write_file(dir.path() / "routeboek.yaml", routeboek);
     const auto config = dir.path() / "eenplan.yaml";
-    write_file(config, "listen: {address: 127.0.0.1, port: 0}\n"
-                       "database: {backend: sqlite, connection: \"db=x.db\"}\n"
-                       "keys: {pseudonym_keys: [{version: 1, file: hub.key}]}\n"
-                       "routeboek: routeboek.yaml\n"
-                       "sources: [{id: school-a, secrets: [whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw]}]\n");
+    write_file(config,
+               "listen: {address: 127.0.0.1, port: 0}\n"
+               "database: {backend: sqlite, connection: \"db=x.db\"}\n"
+               "keys: {pseudonym_keys: [{version: 1, file: hub.key}]}\n"
+               "routeboek: routeboek.yaml\n"
+               "sources: [{id: school-a, secrets: [whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw]}]\n");
 
     const auto [code, output] = run_service_once(config, "");
     CHECK(code == 78);
@@ -89,4 +91,3 @@ SCENARIO("a wrong routeboek stops the service before it starts", "[config][route
         CHECK(ok == 0);
     }
 }
-

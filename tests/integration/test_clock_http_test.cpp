@@ -22,7 +22,8 @@ Poco::JSON::Object::Ptr parse_object(const std::string& body) {
 }
 
 std::string day_of(std::int64_t epoch_s) {
-    return eenplan::routeboek::format_day(std::chrono::floor<std::chrono::days>(std::chrono::sys_seconds(std::chrono::seconds(epoch_s))));
+    return eenplan::routeboek::format_day(
+        std::chrono::floor<std::chrono::days>(std::chrono::sys_seconds(std::chrono::seconds(epoch_s))));
 }
 
 }  // namespace
@@ -101,8 +102,10 @@ SCENARIO("at 23:30 UTC the service's today is already the Dutch tomorrow", "[clo
     ServiceProcess service(store, dir.path(), options);
     int sent = 0;
     const auto accept = [&](const TestSource& source, const std::string& body) {
-        eenplan::integration::WebhookSender sender({service.signals_url(source.id), std::nullopt, std::chrono::seconds(10)});
-        const auto r = sender.post("msg_clock_" + std::to_string(++sent), service.clock_now(), body, source.secret_bytes());
+        eenplan::integration::WebhookSender sender(
+            {service.signals_url(source.id), std::nullopt, std::chrono::seconds(10)});
+        const auto r =
+            sender.post("msg_clock_" + std::to_string(++sent), service.clock_now(), body, source.secret_bytes());
         INFO(r.body);
         REQUIRE(r.status == 202);
         return json_object(r.body)->getValue<std::string>("signal_id");
@@ -119,7 +122,8 @@ SCENARIO("at 23:30 UTC the service's today is already the Dutch tomorrow", "[clo
         const std::string child = eenplan::simulators::synthetic_bsn(611);
         const std::string signal = accept(school_a(), enrolment(bsn_subject(child)));
         accept(municipality(), household({{"parent", bsn_subject(eenplan::simulators::synthetic_bsn(610))},
-                                          {"child", bsn_subject(child)}}, "GM0518", "2026-01-10"));
+                                          {"child", bsn_subject(child)}},
+                                         "GM0518", "2026-01-10"));
         accept(municipality(), moved(bsn_subject(child), "GM0603", dutch_date));
         std::string pupil;
         {
@@ -127,7 +131,8 @@ SCENARIO("at 23:30 UTC the service's today is already the Dutch tomorrow", "[clo
             *sql << "SELECT pupil_id FROM signal_links WHERE signal_id = :s", soci::use(signal), soci::into(pupil);
         }
         const std::string admin = admin_token("beheerder@eenplan", {"admin"});
-        const auto family_id = parse_object(service.request("GET", "/v1/pupils/" + pupil, "", admin).body)->getValue<std::string>("family_id");
+        const auto family_id = parse_object(service.request("GET", "/v1/pupils/" + pupil, "", admin).body)
+                                   ->getValue<std::string>("family_id");
         const auto family_today = [&](const std::string& token) {
             const auto answer = service.request("GET", "/v1/families/" + family_id, "", token);
             INFO(answer.body);

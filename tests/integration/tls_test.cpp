@@ -25,10 +25,12 @@ SCENARIO("signals over HTTPS", "[ingest][tls]") {
     REQUIRE(service.base_url().starts_with("https://"));
 
     WHEN("a client trusts the service's certificate") {
-        eenplan::integration::WebhookSender sender({service.signals_url("school-a"), service.ca_file(), std::chrono::seconds(10)});
-        const std::string body = R"({"type":"enrolment.started","occurred_at":"2026-08-24T08:00:00Z","subject":{"bsn":")" +
-                                 eenplan::simulators::synthetic_bsn(11) +
-                                 R"("},"school":{"brin":"12AB","gemeentecode":"GM0518"},"data":{"start_date":"2026-08-24"}})";
+        eenplan::integration::WebhookSender sender(
+            {service.signals_url("school-a"), service.ca_file(), std::chrono::seconds(10)});
+        const std::string body =
+            R"({"type":"enrolment.started","occurred_at":"2026-08-24T08:00:00Z","subject":{"bsn":")" +
+            eenplan::simulators::synthetic_bsn(11) +
+            R"("},"school":{"brin":"12AB","gemeentecode":"GM0518"},"data":{"start_date":"2026-08-24"}})";
         THEN("the signal is accepted") {
             CHECK(sender.post("msg_tls", Poco::Timestamp().epochTime(), body, school_a().secret_bytes()).status == 202);
         }

@@ -73,15 +73,21 @@ std::string service_binary() {
 }
 
 ServiceProcess::ServiceProcess(const TestStore& store, const std::filesystem::path& dir, ServiceOptions options)
-    : dir_(dir), config_file_(dir / "eenplan.yaml"), log_file_(dir / "service.log"), tls_(options.tls),
-      options_(std::move(options)), store_backend_(store.backend()), store_connection_(store.connection()) {
+    : dir_(dir),
+      config_file_(dir / "eenplan.yaml"),
+      log_file_(dir / "service.log"),
+      tls_(options.tls),
+      options_(std::move(options)),
+      store_backend_(store.backend()),
+      store_connection_(store.connection()) {
     for (int v = 1; v <= options_.key_versions; ++v) {
         run_command("openssl rand -hex 32 > '" + (dir_ / ("hub-v" + std::to_string(v) + ".key")).string() + "'");
     }
     if (tls_) {
-        run_command("openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1 -subj /CN=localhost "
-                    "-addext subjectAltName=DNS:localhost,IP:127.0.0.1 -keyout '" + (dir_ / "tls.key").string() +
-                    "' -out '" + (dir_ / "tls.crt").string() + "' 2>/dev/null");
+        run_command(
+            "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1 -subj /CN=localhost "
+            "-addext subjectAltName=DNS:localhost,IP:127.0.0.1 -keyout '" +
+            (dir_ / "tls.key").string() + "' -out '" + (dir_ / "tls.crt").string() + "' 2>/dev/null");
     }
     if (options_.polymorphic) {
         public_key_ = run_command("'" + keys_binary() + "' generate '" + (dir_ / "master.yaml").string() + "'");
@@ -222,8 +228,13 @@ HttpAnswer ServiceProcess::request(const std::string& method, const std::string&
 namespace {
 
 std::int64_t now_of(const HttpAnswer& answer) {
-    if (answer.status != 200) throw std::runtime_error("the service's test clock answered " + std::to_string(answer.status) + ": " + answer.body);
-    return Poco::JSON::Parser().parse(answer.body).extract<Poco::JSON::Object::Ptr>()->getValue<std::int64_t>("now_us") /
+    if (answer.status != 200)
+        throw std::runtime_error("the service's test clock answered " + std::to_string(answer.status) + ": " +
+                                 answer.body);
+    return Poco::JSON::Parser()
+               .parse(answer.body)
+               .extract<Poco::JSON::Object::Ptr>()
+               ->getValue<std::int64_t>("now_us") /
            1'000'000;
 }
 

@@ -59,8 +59,7 @@ struct ServiceOptions {
 };
 
 // The fixed linkage key the tests configure, and the admin API's JWT secret.
-inline constexpr const char* test_linkage_key_hex =
-    "0707070707070707070707070707070707070707070707070707070707070707";
+inline constexpr const char* test_linkage_key_hex = "0707070707070707070707070707070707070707070707070707070707070707";
 inline constexpr const char* test_admin_secret = "test-admin-secret-of-at-least-32-characters";
 
 // An HS256 JWT for the admin API. `ttl_seconds` negative makes it expired already.

@@ -18,7 +18,8 @@ std::string postgres_admin_connection() {
     if (file == nullptr) throw std::runtime_error("EENPLAN_TEST_PG_FILE is not set: run the tests through ctest");
     std::string line = read_file(file);
     while (!line.empty() && (line.back() == '\n' || line.back() == ' ')) line.pop_back();
-    if (line.empty()) throw std::runtime_error("the PostgreSQL fixture did not start (empty " + std::string(file) + ")");
+    if (line.empty())
+        throw std::runtime_error("the PostgreSQL fixture did not start (empty " + std::string(file) + ")");
     return line;
 }
 

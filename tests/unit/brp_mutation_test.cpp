@@ -5,10 +5,11 @@
 using namespace eenplan::inbound;
 
 SCENARIO("a move becomes person.moved", "[ingest]") {
-    const auto m = map_brp_mutation(R"({"mutatie":"verhuizing","tijdstip":"2026-11-02T10:00:00Z","burgerservicenummer":"999990019",
+    const auto m =
+        map_brp_mutation(R"({"mutatie":"verhuizing","tijdstip":"2026-11-02T10:00:00Z","burgerservicenummer":"999990019",
       "gemeenteVanInschrijving":{"code":"0603"},"datumAanvangAdreshouding":"2026-11-01",
       "naam":{"voornamen":"Jan"},"verblijfplaats":{"straat":"Dorpsstraat"}})",
-                                    "2026-11-02T11:00:00Z");
+                         "2026-11-02T11:00:00Z");
     REQUIRE(m.ok());
     const auto signal = valid_signal(m.value());
     CHECK(signal->getValue<std::string>("type") == "person.moved");
@@ -20,10 +21,11 @@ SCENARIO("a move becomes person.moved", "[ingest]") {
 }
 
 SCENARIO("a household becomes household.composition", "[ingest]") {
-    const auto m = map_brp_mutation(R"({"mutatie":"huishouden","gemeenteVanInschrijving":{"code":"GM0518"},"peildatum":"2026-11-01",
+    const auto m = map_brp_mutation(
+        R"({"mutatie":"huishouden","gemeenteVanInschrijving":{"code":"GM0518"},"peildatum":"2026-11-01",
       "leden":[{"burgerservicenummer":"999990019","rol":"kind"},{"burgerservicenummer":"999990020","rol":"ouder"},
                {"burgerservicenummer":"999990032","rol":"gezaghouder"}]})",
-                                    "2026-11-02T11:00:00Z");
+        "2026-11-02T11:00:00Z");
     REQUIRE(m.ok());
     const auto signal = valid_signal(m.value());
     CHECK(signal->getValue<std::string>("type") == "household.composition");
@@ -37,9 +39,11 @@ SCENARIO("a household becomes household.composition", "[ingest]") {
 }
 
 SCENARIO("unknown mutations and roles are refused", "[ingest]") {
-    CHECK(pointers(map_brp_mutation(R"({"mutatie":"overlijden","gemeenteVanInschrijving":{"code":"0518"}})", "x").problems()) ==
-          std::vector<std::string>{"/mutatie"});
-    CHECK(pointers(map_brp_mutation(R"({"mutatie":"huishouden","gemeenteVanInschrijving":{"code":"0518"},"peildatum":"2026-11-01",
-      "leden":[{"burgerservicenummer":"999990019","rol":"buurman"}]})", "x").problems()) ==
-          std::vector<std::string>{"/leden/0/rol"});
+    CHECK(pointers(map_brp_mutation(R"({"mutatie":"overlijden","gemeenteVanInschrijving":{"code":"0518"}})", "x")
+                       .problems()) == std::vector<std::string>{"/mutatie"});
+    CHECK(pointers(map_brp_mutation(
+                       R"({"mutatie":"huishouden","gemeenteVanInschrijving":{"code":"0518"},"peildatum":"2026-11-01",
+      "leden":[{"burgerservicenummer":"999990019","rol":"buurman"}]})",
+                       "x")
+                       .problems()) == std::vector<std::string>{"/leden/0/rol"});
 }

@@ -20,7 +20,8 @@ SCENARIO("today is the Dutch date of now, not the UTC one", "[clock]") {
         THEN("today is 2 December") { CHECK(format_day(clock.today()) == "2026-12-02"); }
         THEN("now counts in microseconds and seconds since the epoch") {
             CHECK(clock.now_us() == clock.now_s() * 1'000'000);
-            CHECK(clock.now_s() == sys_seconds(sys_days(2026y / December / 1) + hours(23) + minutes(30)).time_since_epoch().count());
+            CHECK(clock.now_s() ==
+                  sys_seconds(sys_days(2026y / December / 1) + hours(23) + minutes(30)).time_since_epoch().count());
         }
     }
     GIVEN("a clock at 21:59 UTC on 30 June (23:59 in Amsterdam, summer time)") {

@@ -44,7 +44,8 @@ database: {backend: oracle, connection: x}
 keys: {pseudonym_keys: []}
 sources: [{id: School A, secrets: [nope]}]
 surprise: true
-)", "/etc");
+)",
+                                     "/etc");
     REQUIRE_FALSE(config.ok());
     using Catch::Matchers::VectorContains;
     const auto at = pointers(config.problems());
@@ -98,14 +99,16 @@ SCENARIO("linkage and admin settings are read and checked", "[config][record]") 
     const auto config = parse_config(valid + R"(
 linkage: {match_threshold: 0.9, possible_threshold: 0.7}
 admin: {jwt_secret_file: keys/admin.secret}
-)", "/etc/eenplan");
+)",
+                                     "/etc/eenplan");
     REQUIRE(config.ok());
     CHECK(config->linkage.match_threshold == Approx(0.9));
     CHECK(config->linkage.possible_threshold == Approx(0.7));
     CHECK_FALSE(config->linkage.key.has_value());
     CHECK(config->admin.jwt_secret_file == "/etc/eenplan/keys/admin.secret");
 
-    const auto inverted = parse_config(valid + "linkage: {match_threshold: 0.6, possible_threshold: 0.7}\n", "/etc/eenplan");
+    const auto inverted =
+        parse_config(valid + "linkage: {match_threshold: 0.6, possible_threshold: 0.7}\n", "/etc/eenplan");
     REQUIRE_FALSE(inverted.ok());
     CHECK(pointers(inverted.problems()) == std::vector<std::string>{"/linkage/possible_threshold"});
 }
@@ -119,7 +122,8 @@ linkage:
     margin: 3
     fields:
       postcode: {m: [0.9, 0.02, 0, 0.08], u: [0.2, 0.05, 0, 0.75]}
-)", "/etc/eenplan");
+)",
+                                     "/etc/eenplan");
     REQUIRE(config.ok());
     const auto& fs = config->linkage.fellegi_sunter;
     CHECK(fs.link == Approx(11.5));
@@ -132,7 +136,8 @@ linkage:
     const auto inverted = parse_config(valid + "linkage: {fellegi_sunter: {link: 2, review: 5}}\n", "/etc/eenplan");
     REQUIRE_FALSE(inverted.ok());
     CHECK(pointers(inverted.problems()) == std::vector<std::string>{"/linkage/fellegi_sunter/review"});
-    const auto short_m = parse_config(valid + "linkage: {fellegi_sunter: {fields: {birth_date: {m: [1], u: [1, 1, 1, 1]}}}}\n", "/etc/eenplan");
+    const auto short_m = parse_config(
+        valid + "linkage: {fellegi_sunter: {fields: {birth_date: {m: [1], u: [1, 1, 1, 1]}}}}\n", "/etc/eenplan");
     REQUIRE_FALSE(short_m.ok());
     CHECK_THAT(pointers(short_m.problems()).front(), Catch::StartsWith("/linkage/fellegi_sunter/fields"));
 }
@@ -144,7 +149,8 @@ SCENARIO("the test-only manual clock is off by default and refused off loopback"
     CHECK(on->testing.manual_clock);
 
     std::string exposed = valid;
-    exposed.replace(exposed.find("address: 127.0.0.1"), 18, "address: 0.0.0.0, tls: {certificate: c.pem, private_key: k.pem}");
+    exposed.replace(exposed.find("address: 127.0.0.1"), 18,
+                    "address: 0.0.0.0, tls: {certificate: c.pem, private_key: k.pem}");
     REQUIRE(parse_config(exposed, "/etc/eenplan").ok());
     const auto refused = parse_config(exposed + "testing: {manual_clock: true}\n", "/etc/eenplan");
     REQUIRE_FALSE(refused.ok());

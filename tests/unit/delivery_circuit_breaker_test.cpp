@@ -22,7 +22,9 @@ SCENARIO("a breaker opens after consecutive failures and probes after the open p
             breaker.record_success(now);
             breaker.record_failure(now);
             breaker.record_failure(now);
-            THEN("it stays closed: only consecutive failures count") { CHECK(breaker.state(now) == BreakerState::closed); }
+            THEN("it stays closed: only consecutive failures count") {
+                CHECK(breaker.state(now) == BreakerState::closed);
+            }
         }
         WHEN("three failures follow each other") {
             for (int i = 0; i < 3; ++i) breaker.record_failure(now);

@@ -47,7 +47,8 @@ recipients:
     url: https://zaken.rijswijk.nl/zaken/api/v1
     zgw: {client_id: eenplan, secret: a-secret-of-sixteen-or-more, zaaktype: "https://z/zt/1", statustype: "https://z/st/1",
           bronorganisatie: "002220647", verantwoordelijke_organisatie: "001234565"}
-)", "/etc/eenplan");
+)",
+                                     "/etc/eenplan");
     REQUIRE(config.ok());
     CHECK(config->delivery.dispatcher_threads == 8);
     CHECK(config->delivery.batch_size == 100);
@@ -80,7 +81,8 @@ recipients:
   - {id: gm0518, connector: nodered, url: "https://b", secret: whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw}
   - {id: gm0603, connector: zgw, url: "https://c"}
   - {id: gm1916, connector: email, url: "https://d"}
-)", "/etc/eenplan");
+)",
+                                     "/etc/eenplan");
     REQUIRE_FALSE(config.ok());
     CHECK(pointers(config.problems()) == std::vector<std::string>{"/recipients/3/connector"});
     const auto semantic = parse_config(base + R"(
@@ -88,7 +90,8 @@ recipients:
   - {id: gm0518, connector: webhook, url: "https://a"}
   - {id: gm0518, connector: nodered, url: "https://b", secret: whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw}
   - {id: gm0603, connector: zgw, url: "https://c"}
-)", "/etc/eenplan");
+)",
+                                       "/etc/eenplan");
     REQUIRE_FALSE(semantic.ok());
     CHECK(pointers(semantic.problems()) ==
           std::vector<std::string>{"/recipients/0/secret", "/recipients/1/id", "/recipients/2/zgw"});

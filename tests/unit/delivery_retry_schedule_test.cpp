@@ -67,7 +67,8 @@ SCENARIO("Retry-After replaces the scheduled delay, within a cap", "[delivery]")
     THEN("an absurd wish is capped") {
         policy.max_retry_after = std::chrono::seconds(600);
         policy.max_age = std::chrono::hours(1000);
-        CHECK(next_step(policy, 1, t0, t0, {503, std::chrono::seconds(99999999)}, 0.1).next_attempt_at_us == t0 + 600 * s);
+        CHECK(next_step(policy, 1, t0, t0, {503, std::chrono::seconds(99999999)}, 0.1).next_attempt_at_us ==
+              t0 + 600 * s);
     }
 }
 

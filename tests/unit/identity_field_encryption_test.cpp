@@ -32,8 +32,7 @@ SCENARIO("field encryption matches the shared vectors", "[identity]") {
         const std::string aad = identity_test::text(v, "associated_data");
         const std::string sealed = identity_test::text(v, "sealed");
 
-        CHECK(encrypt_field(key, plaintext, aad, std::span<const std::uint8_t, 12>(nonce.data(), 12)) ==
-              sealed);
+        CHECK(encrypt_field(key, plaintext, aad, std::span<const std::uint8_t, 12>(nonce.data(), 12)) == sealed);
         const auto opened = decrypt_field(ring_of({key}, key.version()), sealed, aad);
         REQUIRE(opened.ok());
         CHECK(opened.value() == plaintext);
@@ -51,12 +50,8 @@ SCENARIO("an encrypted field opens only for its own record", "[identity]") {
             CHECK(field_key_version(sealed) == 1);
             CHECK(sealed.find("Jansen") == std::string::npos);
         }
-        THEN("it opens with the same associated data") {
-            CHECK(decrypt_field(ring, sealed, aad).value() == "Jansen");
-        }
-        THEN("sealing again gives another value (fresh nonce)") {
-            CHECK(encrypt_field(ring, "Jansen", aad) != sealed);
-        }
+        THEN("it opens with the same associated data") { CHECK(decrypt_field(ring, sealed, aad).value() == "Jansen"); }
+        THEN("sealing again gives another value (fresh nonce)") { CHECK(encrypt_field(ring, "Jansen", aad) != sealed); }
         THEN("it does not open for another record, field or table") {
             for (std::string_view other :
                  {"pupil|4712|family_name", "pupil|4711|given_name", "parent|4711|family_name", ""}) {

@@ -28,8 +28,7 @@ struct RfcVector {
 
 // RFC 9380 Appendix J.1.1, P256_XMD:SHA-256_SSWU_RO_, DST "QUUX-V01-CS02-with-P256_XMD:SHA-256_SSWU_RO_".
 constexpr RfcVector rfc_vectors[] = {
-    {"",
-     "ad5342c66a6dd0ff080df1da0ea1c04b96e0330dd89406465eeba11582515009",
+    {"", "ad5342c66a6dd0ff080df1da0ea1c04b96e0330dd89406465eeba11582515009",
      "8c0f1d43204bd6f6ea70ae8013070a1518b43873bcd850aafa0a9e220e2eea5a",
      "ab640a12220d3ff283510ff3f4b1953d09fad35795140b1c5d64f313967934d5",
      "dccb558863804a881d4fff3455716c836cef230e5209594ddd33d85c565b19b1",
@@ -37,8 +36,7 @@ constexpr RfcVector rfc_vectors[] = {
      "b45d1a36d00ad90e5ec7840a60a4de411917fbe7c82c3949a6e699e5a1b66aac",
      "2c15230b26dbc6fc9a37051158c95b79656e17a1a920b11394ca91c44247d3e4",
      "8a7a74985cc5c776cdfe4b1f19884970453912e9d31528c060be9ab5c43e8415"},
-    {"abc",
-     "afe47f2ea2b10465cc26ac403194dfb68b7f5ee865cda61e9f3e07a537220af1",
+    {"abc", "afe47f2ea2b10465cc26ac403194dfb68b7f5ee865cda61e9f3e07a537220af1",
      "379a27833b0bfe6f7bdca08e1e83c760bf9a338ab335542704edcd69ce9e46e0",
      "5219ad0ddef3cc49b714145e91b2f7de6ce0a7a7dc7406c7726c7e373c58cb48",
      "7950144e52d30acbec7b624c203b1996c99617d0b61c2442354301b191d93ecf",
@@ -87,10 +85,8 @@ SCENARIO("expand_message_xmd reproduces RFC 9380 Appendix K.1", "[identity]") {
     CHECK(hex_encode(p256::expand_message_xmd(as_bytes("abc"), dst, 32)) ==
           "d8ccab23b5985ccea865c6c97b6e5b8350e794e603b4b97902f53a8a0d605615");
     THEN("a tag longer than 255 bytes or an impossible length is a programming error") {
-        CHECK_THROWS_AS(p256::expand_message_xmd(as_bytes("abc"), std::string(256, 'x'), 32),
-                        std::invalid_argument);
-        CHECK_THROWS_AS(p256::expand_message_xmd(as_bytes("abc"), dst, 256 * 32),
-                        std::invalid_argument);
+        CHECK_THROWS_AS(p256::expand_message_xmd(as_bytes("abc"), std::string(256, 'x'), 32), std::invalid_argument);
+        CHECK_THROWS_AS(p256::expand_message_xmd(as_bytes("abc"), dst, 256 * 32), std::invalid_argument);
     }
 }
 
@@ -128,14 +124,11 @@ SCENARIO("identity points", "[identity]") {
     const auto poly = root->getObject("polymorphic");
     GIVEN("a BSN") {
         const auto number =
-            PersonNumber::parse(PersonNumberKind::bsn, identity_test::text(poly, "digits"), "/bsn")
-                .value();
+            PersonNumber::parse(PersonNumberKind::bsn, identity_test::text(poly, "digits"), "/bsn").value();
         THEN("its identity point hashes \"bsn|<digits>\" under eenplan's tag") {
             CHECK(identity_point(number).to_bytes() == identity_test::bytes(poly, "identity_point"));
-            CHECK(identity_point(number) ==
-                  p256::hash_to_curve(as_bytes("bsn|111222333"), p256::eenplan_dst));
-            CHECK_FALSE(identity_point(number) ==
-                        p256::hash_to_curve(as_bytes("bsn|111222333"), rfc_dst));
+            CHECK(identity_point(number) == p256::hash_to_curve(as_bytes("bsn|111222333"), p256::eenplan_dst));
+            CHECK_FALSE(identity_point(number) == p256::hash_to_curve(as_bytes("bsn|111222333"), rfc_dst));
         }
     }
     THEN("map_to_curve refuses an input that is not a field element") {

@@ -9,17 +9,15 @@
 using namespace eenplan;
 
 namespace {
-PersonNumber bsn(std::string_view digits) {
-    return PersonNumber::parse(PersonNumberKind::bsn, digits, "/bsn").value();
-}
+PersonNumber bsn(std::string_view digits) { return PersonNumber::parse(PersonNumberKind::bsn, digits, "/bsn").value(); }
 }  // namespace
 
 SCENARIO("keyed pseudonyms match the shared vectors", "[identity]") {
     const auto root = identity_test::vectors();
     for (const auto& v : identity_test::each(root, "keyed_pseudonym")) {
         const VersionedKey key(v->getValue<std::uint32_t>("version"), identity_test::bytes(v, "key"));
-        const auto kind = identity_test::text(v, "kind") == "bsn" ? PersonNumberKind::bsn
-                                                                   : PersonNumberKind::onderwijsnummer;
+        const auto kind =
+            identity_test::text(v, "kind") == "bsn" ? PersonNumberKind::bsn : PersonNumberKind::onderwijsnummer;
         const auto number = PersonNumber::parse(kind, identity_test::text(v, "digits"), "/n").value();
         const auto domain = identity_test::text(v, "domain");
         INFO("domain " << domain << ", version " << key.version());
@@ -43,9 +41,7 @@ SCENARIO("key rings and the pseudonym chain", "[identity]") {
     GIVEN("a ring with version 1 current") {
         const auto v1 = KeyRing::create({VersionedKey(1, Bytes(32, 0x11))}, 1).value();
         const auto stored = keyed_pseudonym(v1, hub_domain, child);
-        THEN("new pseudonyms use the current key") {
-            CHECK(stored == "kp1:1:36w4pn6xplsxy6x6uwrd3te4s7pzhpuh");
-        }
+        THEN("new pseudonyms use the current key") { CHECK(stored == "kp1:1:36w4pn6xplsxy6x6uwrd3te4s7pzhpuh"); }
         WHEN("it rotates to version 2") {
             const auto v2 = v1.rotated(VersionedKey(2, Bytes(32, 0x22))).value();
             THEN("the stored value advances to version 2 without the number") {
@@ -81,8 +77,7 @@ SCENARIO("key rings and the pseudonym chain", "[identity]") {
         }
     }
     THEN("a ring refuses repeated versions and a missing current key") {
-        const auto repeated =
-            KeyRing::create({VersionedKey(1, Bytes(32, 1)), VersionedKey(1, Bytes(32, 2))}, 1);
+        const auto repeated = KeyRing::create({VersionedKey(1, Bytes(32, 1)), VersionedKey(1, Bytes(32, 2))}, 1);
         REQUIRE_FALSE(repeated.ok());
         CHECK(repeated.problems().front().pointer == "/keys/1");
         CHECK_FALSE(KeyRing::create({VersionedKey(1, Bytes(32, 1))}, 2).ok());

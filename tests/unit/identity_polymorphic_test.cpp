@@ -9,9 +9,7 @@ using namespace eenplan;
 
 namespace {
 
-PersonNumber bsn(std::string_view digits) {
-    return PersonNumber::parse(PersonNumberKind::bsn, digits, "/bsn").value();
-}
+PersonNumber bsn(std::string_view digits) { return PersonNumber::parse(PersonNumberKind::bsn, digits, "/bsn").value(); }
 
 p256::Scalar scalar(const Bytes& bytes) { return p256::Scalar::from_bytes(bytes, "/").value(); }
 
@@ -24,9 +22,7 @@ PolymorphicMasterKeys vector_master(const Poco::JSON::Object::Ptr& poly) {
 }
 
 // The ciphertext's 99 bytes, to tamper with.
-Bytes raw(const PolymorphicCiphertext& ciphertext) {
-    return base64_decode(ciphertext.to_string().substr(4)).value();
-}
+Bytes raw(const PolymorphicCiphertext& ciphertext) { return base64_decode(ciphertext.to_string().substr(4)).value(); }
 std::string text(const Bytes& raw_bytes) { return "pp1:" + base64_encode(raw_bytes); }
 
 }  // namespace
@@ -41,8 +37,7 @@ SCENARIO("polymorphic pseudonyms match the shared vectors", "[identity]") {
         CHECK(master.public_key().to_bytes() == identity_test::bytes(poly, "public_key"));
     }
     WHEN("the source encrypts with the fixed r") {
-        const auto ciphertext = encrypt_at_source(master.public_key(), number,
-                                                  scalar(identity_test::bytes(poly, "r")));
+        const auto ciphertext = encrypt_at_source(master.public_key(), number, scalar(identity_test::bytes(poly, "r")));
         THEN("the ciphertext is the vector's, and parses back to itself") {
             CHECK(ciphertext.to_string() == identity_test::text(poly, "ciphertext"));
             CHECK(ciphertext.to_string().size() == 4 + 132);
@@ -66,8 +61,7 @@ SCENARIO("polymorphic pseudonyms match the shared vectors", "[identity]") {
                     CHECK(hex_encode(k.to_bytes()) == identity_test::text(d, "rekey_factor"));
                     const auto recipient = RecipientKey::issue(master, domain);
                     CHECK(hex_encode(recipient.to_bytes()) == identity_test::text(d, "recipient_key"));
-                    CHECK(recipient.public_key().to_bytes() ==
-                          identity_test::bytes(d, "recipient_public_key"));
+                    CHECK(recipient.public_key().to_bytes() == identity_test::bytes(d, "recipient_public_key"));
                     CHECK(converted->to_string() == identity_test::text(d, "reshuffled_rekeyed"));
                 }
                 THEN("it equals reshuffle then rekey, one step at a time") {
@@ -75,13 +69,11 @@ SCENARIO("polymorphic pseudonyms match the shared vectors", "[identity]") {
                 }
                 THEN("the recipient decrypts the direct pseudonym") {
                     const auto recipient =
-                        RecipientKey::from_bytes(domain, identity_test::bytes(d, "recipient_key"), "/key")
-                            .value();
+                        RecipientKey::from_bytes(domain, identity_test::bytes(d, "recipient_key"), "/key").value();
                     const auto decrypted = decrypt(recipient, converted.value());
                     REQUIRE(decrypted.ok());
                     CHECK(decrypted.value() == identity_test::text(d, "direct_pseudonym"));
-                    CHECK(direct_pseudonym(master, domain, number) ==
-                          identity_test::text(d, "direct_pseudonym"));
+                    CHECK(direct_pseudonym(master, domain, number) == identity_test::text(d, "direct_pseudonym"));
                 }
             }
         }
@@ -101,8 +93,7 @@ SCENARIO("a pseudonym travels from source to recipient", "[identity]") {
             const auto for_gemeente = reshuffle_rekey_for(master, at_source, "org:GM0518").value();
             THEN("each recipient decrypts its own domain's direct pseudonym") {
                 CHECK(decrypt(hub, for_hub).value() == direct_pseudonym(master, "hub", child));
-                CHECK(decrypt(gemeente, for_gemeente).value() ==
-                      direct_pseudonym(master, "org:GM0518", child));
+                CHECK(decrypt(gemeente, for_gemeente).value() == direct_pseudonym(master, "org:GM0518", child));
             }
             THEN("the two domains' pseudonyms differ, and none shows the number") {
                 const auto a = decrypt(hub, for_hub).value();
@@ -118,8 +109,7 @@ SCENARIO("a pseudonym travels from source to recipient", "[identity]") {
                 CHECK(refused.problems().front().detail.find("\"hub\"") != std::string::npos);
                 // Even with the key check bypassed (Y' overwritten), the hub gets a value that is
                 // neither its own pseudonym of this child nor the municipality's.
-                const PolymorphicCiphertext forged(for_gemeente.b(), for_gemeente.c(),
-                                                   hub.public_key());
+                const PolymorphicCiphertext forged(for_gemeente.b(), for_gemeente.c(), hub.public_key());
                 const auto garbage = decrypt(hub, forged).value();
                 CHECK(garbage != direct_pseudonym(master, "hub", child));
                 CHECK(garbage != direct_pseudonym(master, "org:GM0518", child));
@@ -144,8 +134,7 @@ SCENARIO("a pseudonym travels from source to recipient", "[identity]") {
         }
     }
     THEN("another child, or another key server, gives another pseudonym") {
-        CHECK(direct_pseudonym(master, "hub", child) !=
-              direct_pseudonym(master, "hub", bsn("123456782")));
+        CHECK(direct_pseudonym(master, "hub", child) != direct_pseudonym(master, "hub", bsn("123456782")));
         CHECK(direct_pseudonym(master, "hub", child) !=
               direct_pseudonym(PolymorphicMasterKeys::generate(), "hub", child));
     }
@@ -199,8 +188,7 @@ SCENARIO("garbled and tampered ciphertexts are refused", "[identity]") {
     THEN("a ciphertext under another public key is refused where a key is expected") {
         const auto other = PolymorphicMasterKeys::generate();
         const auto foreign = encrypt_at_source(other.public_key(), bsn("111222333"));
-        CHECK_FALSE(
-            PolymorphicCiphertext::parse(foreign.to_string(), master.public_key(), "/ct").ok());
+        CHECK_FALSE(PolymorphicCiphertext::parse(foreign.to_string(), master.public_key(), "/ct").ok());
         CHECK(PolymorphicCiphertext::parse(ciphertext.to_string(), master.public_key(), "/ct").ok());
         CHECK_FALSE(reshuffle_rekey_for(master, foreign, "hub").ok());
     }
@@ -222,17 +210,14 @@ SCENARIO("polymorphic keys are checked when loaded", "[identity]") {
     const Bytes y(32, 0x01);
     const Bytes shuffle(32, 0x22);
     const Bytes rekey_secret(32, 0x33);
-    THEN("valid material loads") {
-        CHECK(PolymorphicMasterKeys::from_bytes(y, shuffle, rekey_secret).ok());
-    }
+    THEN("valid material loads") { CHECK(PolymorphicMasterKeys::from_bytes(y, shuffle, rekey_secret).ok()); }
     THEN("y must be a scalar in [1, n-1]") {
         CHECK_FALSE(PolymorphicMasterKeys::from_bytes(Bytes(32, 0), shuffle, rekey_secret).ok());
         CHECK_FALSE(PolymorphicMasterKeys::from_bytes(Bytes(32, 0xff), shuffle, rekey_secret).ok());
         CHECK_FALSE(PolymorphicMasterKeys::from_bytes(Bytes(31, 0x01), shuffle, rekey_secret).ok());
     }
     THEN("secrets must be long enough and differ, and every problem is reported") {
-        const auto short_secrets =
-            PolymorphicMasterKeys::from_bytes(y, Bytes(16, 0x22), Bytes(16, 0x33));
+        const auto short_secrets = PolymorphicMasterKeys::from_bytes(y, Bytes(16, 0x22), Bytes(16, 0x33));
         REQUIRE_FALSE(short_secrets.ok());
         CHECK(short_secrets.problems().size() == 2);
         CHECK_FALSE(PolymorphicMasterKeys::from_bytes(y, shuffle, shuffle).ok());
@@ -242,8 +227,7 @@ SCENARIO("polymorphic keys are checked when loaded", "[identity]") {
         const Bytes encoded = master.public_key().to_bytes();
         CHECK(PolymorphicPublicKey::from_bytes(encoded, "/key").value() == master.public_key());
         CHECK_FALSE(PolymorphicPublicKey::from_bytes(Bytes(33, 0), "/key").ok());
-        CHECK_FALSE(PolymorphicPublicKey::from_bytes(master.public_key().point().to_uncompressed_bytes(),
-                                                     "/key").ok());
+        CHECK_FALSE(PolymorphicPublicKey::from_bytes(master.public_key().point().to_uncompressed_bytes(), "/key").ok());
     }
     THEN("recipient keys must be scalars") {
         CHECK_FALSE(RecipientKey::from_bytes("hub", Bytes(32, 0), "/key").ok());

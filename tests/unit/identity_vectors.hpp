@@ -41,8 +41,7 @@ inline eenplan::Bytes bytes(const Poco::JSON::Object::Ptr& object, const std::st
 }
 
 // Each object of an array member, e.g. for (auto v : each(root, "hash_to_curve")).
-inline std::vector<Poco::JSON::Object::Ptr> each(const Poco::JSON::Object::Ptr& object,
-                                                 const std::string& key) {
+inline std::vector<Poco::JSON::Object::Ptr> each(const Poco::JSON::Object::Ptr& object, const std::string& key) {
     REQUIRE(object->has(key));
     const auto array = object->getArray(key);
     REQUIRE(array->size() > 0);

@@ -95,8 +95,8 @@ namespace {
 void unbounded_strings(const Poco::Dynamic::Var& node, const std::string& pointer, std::vector<std::string>& out) {
     if (node.type() == typeid(Poco::JSON::Object::Ptr)) {
         const auto object = node.extract<Poco::JSON::Object::Ptr>();
-        if (object->has("type") && object->get("type").isString() && object->getValue<std::string>("type") == "string" &&
-            !object->has("maxLength")) {
+        if (object->has("type") && object->get("type").isString() &&
+            object->getValue<std::string>("type") == "string" && !object->has("maxLength")) {
             out.push_back(pointer);
         }
         for (const auto& [key, value] : *object) unbounded_strings(value, pointer + "/" + key, out);

@@ -7,9 +7,7 @@ using namespace eenplan;
 
 namespace {
 VersionedKey key(std::uint32_t version, std::uint8_t fill) { return {version, Bytes(32, fill)}; }
-PersonNumber bsn(std::string_view digits) {
-    return PersonNumber::parse(PersonNumberKind::bsn, digits, "/bsn").value();
-}
+PersonNumber bsn(std::string_view digits) { return PersonNumber::parse(PersonNumberKind::bsn, digits, "/bsn").value(); }
 }  // namespace
 
 SCENARIO("keyed pseudonyms", "[identity]") {
@@ -28,8 +26,7 @@ SCENARIO("keyed pseudonyms", "[identity]") {
         CHECK(keyed_pseudonym(k1, "hub", child) != keyed_pseudonym(k1, "org:GM0518", child));
     }
     THEN("a new key version gives a new value") {
-        CHECK(keyed_pseudonym(k1, hub_domain, child) !=
-              keyed_pseudonym(key(2, 0x22), hub_domain, child));
+        CHECK(keyed_pseudonym(k1, hub_domain, child) != keyed_pseudonym(key(2, 0x22), hub_domain, child));
     }
     THEN("version parsing rejects other strings") {
         CHECK(keyed_pseudonym_version("kp2:1:abc") == 0);

@@ -33,24 +33,27 @@ SCENARIO("a Magister absence becomes a canonical absence.reported", "[ingest]") 
 }
 
 SCENARIO("a Magister payload without a pupil is refused", "[ingest]") {
-    const auto m = map_magister(R"({"School":{"Brin":"12AB"},"Leerling":{"Stamnummer":"1"},"Absentie":{"Begin":"2026-11-16","Geoorloofd":true}})",
-                                {std::nullopt, "GM0603"}, "2026-11-20T09:00:00Z");
+    const auto m = map_magister(
+        R"({"School":{"Brin":"12AB"},"Leerling":{"Stamnummer":"1"},"Absentie":{"Begin":"2026-11-16","Geoorloofd":true}})",
+        {std::nullopt, "GM0603"}, "2026-11-20T09:00:00Z");
     REQUIRE_FALSE(m.ok());
     CHECK(pointers(m.problems()) == std::vector<std::string>{"/Leerling"});
 }
 
 SCENARIO("a Magister in- and uitschrijving become enrolment signals", "[ingest][registration]") {
     const SchoolDefaults defaults{std::nullopt, "GM0603"};
-    const auto in = map_magister(R"({"Tijdstip":"2026-08-31T08:00:00Z","School":{"Brin":"56EF"},"Leerling":{"Bsn":"999990019"},
-      "Inschrijving":{"Begin":"2026-08-31","Onderwijssoort":"VWO"}})", defaults, "2026-08-31T09:00:00Z");
+    const auto in =
+        map_magister(R"({"Tijdstip":"2026-08-31T08:00:00Z","School":{"Brin":"56EF"},"Leerling":{"Bsn":"999990019"},
+      "Inschrijving":{"Begin":"2026-08-31","Onderwijssoort":"VWO"}})",
+                     defaults, "2026-08-31T09:00:00Z");
     REQUIRE(in.ok());
     const auto started = valid_signal(in.value());
     CHECK(started->getValue<std::string>("type") == "enrolment.started");
     CHECK(started->getObject("data")->getValue<std::string>("sector") == "vo");
     CHECK(started->getObject("school")->getValue<std::string>("gemeentecode") == "GM0603");
     const auto out = map_magister(R"({"School":{"Brin":"56EF"},"Leerling":{"Bsn":"999990019"},
-      "Uitschrijving":{"Einde":"2027-07-16","Reden":{"Code":"DS","Omschrijving":"Diploma behaald"}}})", defaults,
-                                  "2027-07-16T09:00:00Z");
+      "Uitschrijving":{"Einde":"2027-07-16","Reden":{"Code":"DS","Omschrijving":"Diploma behaald"}}})",
+                                  defaults, "2027-07-16T09:00:00Z");
     REQUIRE(out.ok());
     CHECK(valid_signal(out.value())->getObject("data")->getValue<std::string>("reason") == "einde_leerplicht");
 }

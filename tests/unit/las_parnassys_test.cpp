@@ -30,11 +30,13 @@ SCENARIO("a ParnasSys absence becomes a canonical absence.reported", "[ingest]")
 }
 
 SCENARIO("a ParnasSys payload that cannot be mapped says where, without its values", "[ingest]") {
-    const auto mapped = map_parnassys(R"({"leerling":{"leerlingnummer":"4711"},"verzuim":{"soort":"Te laat","datumVan":"gisteren"}})",
-                                      SchoolDefaults{}, "2026-11-20T09:00:00Z");
+    const auto mapped =
+        map_parnassys(R"({"leerling":{"leerlingnummer":"4711"},"verzuim":{"soort":"Te laat","datumVan":"gisteren"}})",
+                      SchoolDefaults{}, "2026-11-20T09:00:00Z");
     REQUIRE_FALSE(mapped.ok());
-    CHECK(pointers(mapped.problems()) ==
-          std::vector<std::string>{"/leerling", "/school/brinnummer", "/school/brinnummer", "/verzuim/datumVan", "/verzuim/soort"});
+    CHECK(pointers(mapped.problems()) == std::vector<std::string>{"/leerling", "/school/brinnummer",
+                                                                  "/school/brinnummer", "/verzuim/datumVan",
+                                                                  "/verzuim/soort"});
     for (const auto& p : mapped.problems()) CHECK(p.detail.find("gisteren") == std::string::npos);
     CHECK_FALSE(map_parnassys("not json", school, "x").ok());
 }

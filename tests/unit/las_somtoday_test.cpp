@@ -31,7 +31,8 @@ SCENARIO("a Somtoday reason this mapping does not know is refused", "[ingest]") 
 
 SCENARIO("a Somtoday plaatsing and its end become enrolment signals", "[ingest][registration]") {
     const auto in = map_somtoday(R"({"vestiging":{"brinVestigingsnummer":"56EF01"},"leerling":{"bsn":"999990019"},
-      "plaatsing":{"datumVan":"2026-08-31","onderwijssoort":"HAVO"}})", {std::nullopt, "GM1916"}, "2026-08-31T09:00:00Z");
+      "plaatsing":{"datumVan":"2026-08-31","onderwijssoort":"HAVO"}})",
+                                 {std::nullopt, "GM1916"}, "2026-08-31T09:00:00Z");
     REQUIRE(in.ok());
     const auto started = valid_signal(in.value());
     CHECK(started->getValue<std::string>("type") == "enrolment.started");

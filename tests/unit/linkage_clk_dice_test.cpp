@@ -79,10 +79,14 @@ TEST_CASE("a different key gives an unrelated filter", "[record]") {
 TEST_CASE("the weights decide how far a difference moves the score", "[record]") {
     const ClkEncoder encoder(key(3));
     const Clk base = encoder.encode(zoe);
-    const double typo = dice(base, encoder.encode(LinkageAttributes{"van der Burg", "Zoë Maria", "2015-07-04", "2511AB"}));
-    const double other_child = dice(base, encoder.encode(LinkageAttributes{"van der Berg", "Daan", "2013-02-19", "2511AB"}));
-    const double moved = dice(base, encoder.encode(LinkageAttributes{"van der Berg", "Zoë Maria", "2015-07-04", "2283XK"}));
-    const double first_only = dice(base, encoder.encode(LinkageAttributes{"van der Berg", "Zoë", "2015-07-04", "2511AB"}));
+    const double typo =
+        dice(base, encoder.encode(LinkageAttributes{"van der Burg", "Zoë Maria", "2015-07-04", "2511AB"}));
+    const double other_child =
+        dice(base, encoder.encode(LinkageAttributes{"van der Berg", "Daan", "2013-02-19", "2511AB"}));
+    const double moved =
+        dice(base, encoder.encode(LinkageAttributes{"van der Berg", "Zoë Maria", "2015-07-04", "2283XK"}));
+    const double first_only =
+        dice(base, encoder.encode(LinkageAttributes{"van der Berg", "Zoë", "2015-07-04", "2511AB"}));
     CHECK(typo > 0.8);
     CHECK(typo < 1.0);
     CHECK(moved > 0.9);
@@ -134,7 +138,8 @@ TEST_CASE("every popcount path counts exactly as the bit-by-bit definition", "[r
         std::vector<float> reference(clks.size());
         for (std::size_t i = 0; i < clks.size(); ++i) {
             const std::uint32_t sum = q.popcount + clks[i].popcount;
-            reference[i] = sum == 0 ? 0.0F : static_cast<float>(2 * reference_and_count(q, clks[i])) / static_cast<float>(sum);
+            reference[i] =
+                sum == 0 ? 0.0F : static_cast<float>(2 * reference_and_count(q, clks[i])) / static_cast<float>(sum);
         }
         std::vector<std::uint32_t> indices;
         for (std::uint32_t i = 0; i < clks.size(); i += 3) indices.push_back(i);

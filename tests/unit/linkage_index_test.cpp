@@ -82,7 +82,7 @@ TEST_CASE("blocking keeps a record with a name typo or a swapped date in a share
 TEST_CASE("classification bands and the ambiguity guard", "[record]") {
     const Thresholds t{0.80, 0.68, 0.03};
     CHECK(classify(0.95, 0.40, t).decision == Decision::match);
-    CHECK(classify(0.80, 0.00, t).decision == Decision::match);        // the match threshold is inclusive
+    CHECK(classify(0.80, 0.00, t).decision == Decision::match);  // the match threshold is inclusive
     CHECK(classify(0.7999, 0.0, t).decision == Decision::possible_match);
     CHECK(classify(0.68, 0.0, t).decision == Decision::possible_match);  // so is the possible threshold
     CHECK(classify(0.6799, 0.0, t).decision == Decision::no_match);
@@ -91,7 +91,7 @@ TEST_CASE("classification bands and the ambiguity guard", "[record]") {
     const auto ambiguous = classify(0.95, 0.93, t);
     CHECK(ambiguous.decision == Decision::possible_match);
     CHECK(ambiguous.evidence.rule == "pprl.clk_dice.v1/ambiguous");
-    CHECK(classify(0.95, 0.919, t).decision == Decision::match);  // just outside the margin
+    CHECK(classify(0.95, 0.919, t).decision == Decision::match);          // just outside the margin
     CHECK(classify(0.95, 0.95, t).decision == Decision::possible_match);  // a tie
 
     const auto c = classify(0.72, 0.10, t);
@@ -127,7 +127,7 @@ TEST_CASE("LinkageIndex links hand-made records as a person would", "[record]") 
         CHECK(r.evidence.score == Approx(1.0));
         CHECK(r.evidence.rule == "pprl.clk_dice.v1/match");
         CHECK(r.evidence.key_version == 3);
-        CHECK(r.evidence.candidates >= 2);       // Zoë and Emir share the date block
+        CHECK(r.evidence.candidates >= 2);  // Zoë and Emir share the date block
         CHECK(r.evidence.blocking_passes == 0b1111);
     }
     SECTION("a one-character typo and only the first given name is still a match") {

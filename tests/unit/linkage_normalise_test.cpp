@@ -53,8 +53,9 @@ TEST_CASE("diacritics, ligatures and case are folded", "[record]") {
     CHECK(fold_text("Ærø Œuvre") == "aero oeuvre");
     CHECK(fold_text("  D'Souza  ") == "dsouza");
     CHECK(fold_text("Jan\xC2\xA0Pieter") == "jan pieter");  // no-break space
-    CHECK(fold_text("Ab\xFF\xFE" "c") == "abc");  // invalid UTF-8 is dropped, not crashed on
-    CHECK(fold_text("\xE2\x82") == "");             // truncated sequence
+    CHECK(fold_text("Ab\xFF\xFE"
+                    "c") == "abc");      // invalid UTF-8 is dropped, not crashed on
+    CHECK(fold_text("\xE2\x82") == "");  // truncated sequence
 }
 
 TEST_CASE("given names: the first apart from the rest", "[record]") {

@@ -12,8 +12,7 @@ namespace {
 template <typename T, typename = void>
 struct is_streamable : std::false_type {};
 template <typename T>
-struct is_streamable<T, std::void_t<decltype(std::declval<std::ostream&>() << std::declval<T>())>>
-    : std::true_type {};
+struct is_streamable<T, std::void_t<decltype(std::declval<std::ostream&>() << std::declval<T>())>> : std::true_type {};
 }  // namespace
 
 SCENARIO("a BSN is checked with the 11-proef", "[identity]") {

@@ -36,8 +36,10 @@ SCENARIO("enrolments, pupils without a school and a task's facts survive a round
     using namespace eenplan::routeboek;
     PlanState plan;
     plan.family_id = "family-1";
-    plan.enrolments.push_back({"pupil-1", "12AB", "GM0518", parse_day("2026-08-24"), parse_day("2026-10-09"), "po", "overig"});
-    plan.school_gaps.push_back({"pupil-1", "12AB", "GM0518", *parse_day("2026-10-09"), "overig", *parse_day("2026-10-30"), true});
+    plan.enrolments.push_back(
+        {"pupil-1", "12AB", "GM0518", parse_day("2026-08-24"), parse_day("2026-10-09"), "po", "overig"});
+    plan.school_gaps.push_back(
+        {"pupil-1", "12AB", "GM0518", *parse_day("2026-10-09"), "overig", *parse_day("2026-10-30"), true});
     Task task;
     task.id = "family-1/1";
     task.type = "leerplicht.absoluut_verzuim";

@@ -35,7 +35,8 @@ SCENARIO("a signal's identifiers decide its record deterministically", "[record]
         }
     }
     GIVEN("a BSN and an onderwijsnummer known on two different records") {
-        const std::vector<IdentifierSighting> s{{"onderwijsnummer", "kp1:1:o", "P1", "P1"}, {"bsn", "kp1:1:b", "P2", "R2"}};
+        const std::vector<IdentifierSighting> s{{"onderwijsnummer", "kp1:1:o", "P1", "P1"},
+                                                {"bsn", "kp1:1:b", "P2", "R2"}};
         const LinkPlan plan = plan_deterministic_link(s);
         THEN("the BSN's record survives and the other root is merged into it") {
             CHECK(plan.pupil == "P2");
@@ -45,7 +46,8 @@ SCENARIO("a signal's identifiers decide its record deterministically", "[record]
         }
     }
     GIVEN("two identifiers on records already merged into one") {
-        const std::vector<IdentifierSighting> s{{"onderwijsnummer", "kp1:1:o", "P1", "R"}, {"bsn", "kp1:1:b", "P2", "R"}};
+        const std::vector<IdentifierSighting> s{{"onderwijsnummer", "kp1:1:o", "P1", "R"},
+                                                {"bsn", "kp1:1:b", "P2", "R"}};
         THEN("nothing is merged") { CHECK(plan_deterministic_link(s).to_merge.empty()); }
     }
 }
@@ -61,7 +63,8 @@ SCENARIO("Dice scores per record give match, possible match or no match", "[reco
         }
     }
     WHEN("one record scores high with two encodings") {
-        const std::vector<ScoredEncoding> s{{"A1", "A", 0.95, 1, {}}, {"A2", "A", 0.91, 2, {}}, {"B", "B", 0.40, 1, {}}};
+        const std::vector<ScoredEncoding> s{
+            {"A1", "A", 0.95, 1, {}}, {"A2", "A", 0.91, 2, {}}, {"B", "B", 0.40, 1, {}}};
         const auto link = decide_probabilistic_link(s, t, 1);
         THEN("its own second spelling does not make it ambiguous") {
             CHECK(link.decision == Decision::match);
@@ -74,7 +77,9 @@ SCENARIO("Dice scores per record give match, possible match or no match", "[reco
     }
     WHEN("two records score almost the same (twins)") {
         const std::vector<ScoredEncoding> s{{"A", "A", 0.92, 1, {}}, {"B", "B", 0.91, 1, {}}};
-        THEN("it is only a possible match") { CHECK(decide_probabilistic_link(s, t, 1).decision == Decision::possible_match); }
+        THEN("it is only a possible match") {
+            CHECK(decide_probabilistic_link(s, t, 1).decision == Decision::possible_match);
+        }
     }
     WHEN("the best score lies between the thresholds") {
         const std::vector<ScoredEncoding> s{{"A", "A", 0.72, 1, {}}};
@@ -117,8 +122,8 @@ SCENARIO("the family's responsible municipality follows registrations and moves 
         CHECK(responsible_municipality(history, "2026-03-01") == "GM0603");
     }
     THEN("of two events on one date, the one recorded last holds") {
-        const auto same_day = residence_history({{"2026-05-01", "GM0603", 2, "b", "person.moved"},
-                                                 {"2026-05-01", "GM1916", 1, "a", "person.moved"}});
+        const auto same_day = residence_history(
+            {{"2026-05-01", "GM0603", 2, "b", "person.moved"}, {"2026-05-01", "GM1916", 1, "a", "person.moved"}});
         REQUIRE(same_day.size() == 1);
         CHECK(same_day[0].gemeentecode == "GM0603");
     }

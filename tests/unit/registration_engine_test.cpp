@@ -69,8 +69,8 @@ struct Family {
         return out;
     }
     [[nodiscard]] const Task* open_task(std::string_view type) const {
-        const auto it = std::find_if(plan.open_tasks.begin(), plan.open_tasks.end(),
-                                     [&](const Task& t) { return t.type == type; });
+        const auto it =
+            std::find_if(plan.open_tasks.begin(), plan.open_tasks.end(), [&](const Task& t) { return t.type == type; });
         return it == plan.open_tasks.end() ? nullptr : &*it;
     }
 };
@@ -94,13 +94,16 @@ SCENARIO("an enrolment of a Rijswijk pupil at a Den Haag school is told to Rijsw
     CHECK(f.of(DecisionKind::notify, "").size() == 1);
 }
 
-SCENARIO("a pupil de-enrolled without a new school: absoluut verzuim after ten school days, closed by a later "
-         "enrolment", "[registration][routeboek]") {
+SCENARIO(
+    "a pupil de-enrolled without a new school: absoluut verzuim after ten school days, closed by a later "
+    "enrolment",
+    "[registration][routeboek]") {
     Family f("GM0518");
     f.started("2026-09-01", "12AB", "GM0518");
     GIVEN("an uitschrijving on Friday 9 October, with the autumn holiday of region midden in the window") {
         f.ended("2026-10-09", "12AB", "GM0518", "verhuizing");
-        CHECK(f.of(DecisionKind::notify, "registration/enrolment_ended").front().task->facts.reason_code == "verhuizing");
+        CHECK(f.of(DecisionKind::notify, "registration/enrolment_ended").front().task->facts.reason_code ==
+              "verhuizing");
         REQUIRE(f.plan.school_gaps.size() == 1);
         CHECK(f.plan.school_gaps.front().until == day("2026-10-30"));  // 5 school days, a holiday week, 5 more
         CHECK(f.engine.next_check(f.plan, day("2026-10-09")) == day("2026-10-10"));

@@ -21,7 +21,7 @@ SCENARIO("enrolled on a day: started by then and not ended before it", "[registr
     const std::vector<routeboek::Enrolment> enrolments{
         {"p-1", "12AB", "GM0518", day("2026-08-24"), day("2026-10-09"), "po", "schoolwissel"},
         {"p-2", "34CD", "GM0518", std::nullopt, std::nullopt, "", ""}};
-    CHECK(enrolled_on(enrolments, {"p-1"}, day("2026-10-09")));      // the last day still counts
+    CHECK(enrolled_on(enrolments, {"p-1"}, day("2026-10-09")));  // the last day still counts
     CHECK_FALSE(enrolled_on(enrolments, {"p-1"}, day("2026-10-10")));
     CHECK_FALSE(enrolled_on(enrolments, {"p-1"}, day("2026-08-23")));
     CHECK(enrolled_on(enrolments, {"p-9", "p-2"}, day("2026-12-01")));  // a merged record's id counts
@@ -33,7 +33,8 @@ SCENARIO("a reconciliation answers only about listed children without an enrolme
     const KeyedPseudonymiser key(VersionedKey(1, Bytes(32, 0x42)));
     const std::string a = key.pseudonym("hub", "bsn", "a"), b = key.pseudonym("hub", "bsn", "b"),
                       c = key.pseudonym("hub", "bsn", "c");
-    const std::vector<ListedChild> list{{"pp1:a", a}, {"pp1:b", b}, {"pp1:c", c}, {"pp1:a-again", a}, {"garbage", std::nullopt}};
+    const std::vector<ListedChild> list{
+        {"pp1:a", a}, {"pp1:b", b}, {"pp1:c", c}, {"pp1:a-again", a}, {"garbage", std::nullopt}};
     int asked = 0;
     const auto answer = reconcile(
         list,
@@ -54,11 +55,14 @@ SCENARIO("a reconciliation answers only about listed children without an enrolme
                                       policy::recipient_pseudonym(key, "gm0603-leerplicht", c)};
     std::sort(expected.begin(), expected.end());
     CHECK(answer.without_enrolment == expected);
-    CHECK(std::find(answer.without_enrolment.begin(), answer.without_enrolment.end(), b) == answer.without_enrolment.end());
+    CHECK(std::find(answer.without_enrolment.begin(), answer.without_enrolment.end(), b) ==
+          answer.without_enrolment.end());
 
     THEN("the digest depends on the list, not on its order") {
         std::vector<ListedChild> shuffled(list.rbegin(), list.rend());
-        CHECK(reconcile(shuffled, [](const std::string&) { return ChildStatus::unknown; }, key, "x").digest == answer.digest);
+        CHECK(reconcile(
+                  shuffled, [](const std::string&) { return ChildStatus::unknown; }, key, "x")
+                  .digest == answer.digest);
         CHECK(answer.digest.size() == 64);
         CHECK(list_digest({"pp1:a"}) != list_digest({"pp1:b"}));
     }

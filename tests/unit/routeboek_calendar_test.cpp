@@ -281,9 +281,9 @@ SCENARIO("absence across a holiday week is counted in school days", "[routeboek]
 
 SCENARIO("a due date that falls in a holiday moves to the next school day", "[routeboek][calendar]") {
     GIVEN("a concern raised on Monday 14 December 2026: the task is due in 7 days, on the 21st") {
-        const SignalEvent concern{"sig-1", "pupil-1", day("2026-12-14"),
-                                  Signal{"2026-12-14T08:00:00Z", std::nullopt,
-                                         ConcernRaised{"gm0603-jeugdteam", "welzijn", std::nullopt}}};
+        const SignalEvent concern{
+            "sig-1", "pupil-1", day("2026-12-14"),
+            Signal{"2026-12-14T08:00:00Z", std::nullopt, ConcernRaised{"gm0603-jeugdteam", "welzijn", std::nullopt}}};
         THEN("with the school calendar it is due on the first school day after Christmas") {
             Pupil p(&calendar());
             p.apply(concern, day("2026-12-14"));

@@ -67,8 +67,8 @@ struct Family {
         apply(signal(o, on), day(on));
     }
     [[nodiscard]] const Task* open_task(std::string_view type) const {
-        const auto it = std::find_if(plan.open_tasks.begin(), plan.open_tasks.end(),
-                                     [&](const Task& t) { return t.type == type; });
+        const auto it =
+            std::find_if(plan.open_tasks.begin(), plan.open_tasks.end(), [&](const Task& t) { return t.type == type; });
         return it == plan.open_tasks.end() ? nullptr : &*it;
     }
     [[nodiscard]] int count(DecisionKind kind, std::string_view rule_suffix = "") const {
@@ -100,8 +100,10 @@ SCENARIO("four weeks of consecutive unauthorised absence start the escalation", 
 
 SCENARIO("four school weeks reported week by week count as four weeks", "[routeboek]") {
     Family f("GM0518");
-    for (const auto& [from, to] : {std::pair{"2026-09-07", "2026-09-11"}, {"2026-09-14", "2026-09-18"},
-                                   {"2026-09-21", "2026-09-25"}, {"2026-09-28", "2026-10-02"}}) {
+    for (const auto& [from, to] : {std::pair{"2026-09-07", "2026-09-11"},
+                                   {"2026-09-14", "2026-09-18"},
+                                   {"2026-09-21", "2026-09-25"},
+                                   {"2026-09-28", "2026-10-02"}}) {
         f.absence(from, to, "ongeoorloofd", to);
     }
     f.days("2026-10-02", "2026-10-03");
@@ -136,7 +138,8 @@ SCENARIO("absence explained by illness does not escalate", "[routeboek]") {
     }
 }
 
-SCENARIO("Den Haag: management afstemming within 8 weeks, then the adviestafel, never a doorbraaktafel", "[routeboek]") {
+SCENARIO("Den Haag: management afstemming within 8 weeks, then the adviestafel, never a doorbraaktafel",
+         "[routeboek]") {
     Family f("GM0518");
     f.absence("2026-09-07", nullptr, "ongeoorloofd", "2026-09-07");
     f.days("2026-09-08", "2026-10-05");
@@ -159,9 +162,11 @@ SCENARIO("Den Haag: management afstemming within 8 weeks, then the adviestafel, 
     CHECK(f.plan.table == "directeurenniveau");
     f.outcome("2026-11-24", "directeurenniveau", "unresolved");
     CHECK(f.plan.table == "directeurenniveau");  // top of the ladder
-    CHECK(std::none_of(f.decisions.begin(), f.decisions.end(), [](const Decision& d) { return d.table == "doorbraaktafel"; }));
+    CHECK(std::none_of(f.decisions.begin(), f.decisions.end(),
+                       [](const Decision& d) { return d.table == "doorbraaktafel"; }));
 
-    OverrideEvent to_doorbraak{{OverrideKind::choose_table, "doorbraaktafel", 0, "directors are stuck", "prof-1", {}, false}};
+    OverrideEvent to_doorbraak{
+        {OverrideKind::choose_table, "doorbraaktafel", 0, "directors are stuck", "prof-1", {}, false}};
     auto refused = f.engine.apply(f.plan, to_doorbraak, day("2026-11-25"));
     REQUIRE_FALSE(refused.ok());
     CHECK(refused.problems().front().pointer == "/table");
@@ -244,7 +249,8 @@ SCENARIO("an override with a reason changes the path and is recorded", "[routebo
     OverrideEvent no_reason{{OverrideKind::skip_step, "", 0, "  ", "prof-1", {}, false}};
     REQUIRE_FALSE(f.engine.apply(f.plan, no_reason, day("2026-10-05")).ok());
 
-    OverrideEvent skip{{OverrideKind::skip_step, "", 0, "financial question already settled by the board", "prof-1", {}, false}};
+    OverrideEvent skip{
+        {OverrideKind::skip_step, "", 0, "financial question already settled by the board", "prof-1", {}, false}};
     f.apply(skip, day("2026-10-05"));
     f.mdo("2026-10-06", true);
     CHECK(f.plan.table == "adviestafel");  // management afstemming skipped
@@ -293,7 +299,8 @@ SCENARIO("partial attendance with several approaches escalates when the MDO asks
     CHECK(f.open_task("school.continuity_of_education"));
 }
 
-SCENARIO("the adviestafel appoints a casusregisseur; a resolved case returns to the MDO; attendance ends it", "[routeboek]") {
+SCENARIO("the adviestafel appoints a casusregisseur; a resolved case returns to the MDO; attendance ends it",
+         "[routeboek]") {
     Family f("GM0603");
     f.absence("2026-09-07", "2026-10-16", "ongeoorloofd", "2026-09-07");
     f.days("2026-09-08", "2026-10-05");

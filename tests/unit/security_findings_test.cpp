@@ -46,8 +46,8 @@ std::string token_with(const std::string& claims_json, const std::string& key = 
     const std::string signing_input = b64url(R"({"alg":"HS256","typ":"JWT"})") + "." + b64url(claims_json);
     unsigned char mac[EVP_MAX_MD_SIZE];
     unsigned int size = 0;
-    HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()), reinterpret_cast<const unsigned char*>(signing_input.data()),
-         signing_input.size(), mac, &size);
+    HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
+         reinterpret_cast<const unsigned char*>(signing_input.data()), signing_input.size(), mac, &size);
     return "Bearer " + signing_input + "." + b64url(std::string(reinterpret_cast<const char*>(mac), size));
 }
 
@@ -68,24 +68,32 @@ std::string refusal(const AdminAuth& auth, const std::string& authorization) {
 SCENARIO("admin tokens are checked claim by claim", "[security][record]") {
     const AdminAuth auth{std::string(secret)};
     CHECK(refusal(auth, token_with(claims())) == "accepted");
-    CHECK(refusal(auth, token_with(R"({"sub":"x","roles":["admin"],"iss":"eenplan","aud":["other","eenplan-admin"],"exp":)" +
-                                   std::to_string(now + 60) + "}")) == "accepted");
+    CHECK(refusal(auth,
+                  token_with(R"({"sub":"x","roles":["admin"],"iss":"eenplan","aud":["other","eenplan-admin"],"exp":)" +
+                             std::to_string(now + 60) + "}")) == "accepted");
     CHECK(refusal(auth, token_with(claims(), "another-secret-of-at-least-32-characters!")).starts_with("401"));
-    CHECK(refusal(auth, token_with(R"({"sub":"x","roles":["admin"],"aud":"eenplan-admin","exp":)" + std::to_string(now + 60) + "}"))
+    CHECK(refusal(auth, token_with(R"({"sub":"x","roles":["admin"],"aud":"eenplan-admin","exp":)" +
+                                   std::to_string(now + 60) + "}"))
               .starts_with("401 the token's issuer"));
-    CHECK(refusal(auth, token_with(R"({"sub":"x","roles":["admin"],"iss":"evil","aud":"eenplan-admin","exp":)" + std::to_string(now + 60) + "}"))
+    CHECK(refusal(auth, token_with(R"({"sub":"x","roles":["admin"],"iss":"evil","aud":"eenplan-admin","exp":)" +
+                                   std::to_string(now + 60) + "}"))
               .starts_with("401 the token's issuer"));
-    CHECK(refusal(auth, token_with(R"({"sub":"x","roles":["admin"],"iss":"eenplan","aud":"other","exp":)" + std::to_string(now + 60) + "}"))
+    CHECK(refusal(auth, token_with(R"({"sub":"x","roles":["admin"],"iss":"eenplan","aud":"other","exp":)" +
+                                   std::to_string(now + 60) + "}"))
               .starts_with("401 the token is not meant"));
     CHECK(refusal(auth, token_with(R"({"sub":"x","roles":["admin"],"iss":"eenplan","aud":"eenplan-admin"})")) ==
           "401 the token has no expiry (exp)");
-    CHECK(refusal(auth, token_with(R"({"sub":"x","roles":["admin"],"iss":"eenplan","aud":"eenplan-admin","exp":"tomorrow"})")) ==
+    CHECK(refusal(
+              auth,
+              token_with(R"({"sub":"x","roles":["admin"],"iss":"eenplan","aud":"eenplan-admin","exp":"tomorrow"})")) ==
           "401 the token's expiry (exp) is not a number of seconds");
-    CHECK(refusal(auth, token_with(R"({"sub":"x","roles":["admin"],"iss":"eenplan","aud":"eenplan-admin","exp":1e400})"))
-              .starts_with("401"));
+    CHECK(
+        refusal(auth, token_with(R"({"sub":"x","roles":["admin"],"iss":"eenplan","aud":"eenplan-admin","exp":1e400})"))
+            .starts_with("401"));
     CHECK(refusal(auth, token_with(claims("", now - 1))) == "401 the token has expired");
     CHECK(refusal(auth, token_with(claims("", now + 13 * 3600))) == "401 the token lives longer than this hub accepts");
-    CHECK(refusal(auth, token_with(claims(R"(,"nbf":)" + std::to_string(now + 3600)))) == "401 the token is not valid yet (nbf)");
+    CHECK(refusal(auth, token_with(claims(R"(,"nbf":)" + std::to_string(now + 3600)))) ==
+          "401 the token is not valid yet (nbf)");
     CHECK(refusal(auth, token_with(claims(R"(,"nbf":)" + std::to_string(now - 10)))) == "accepted");
     CHECK(refusal(auth, token_with(claims(R"(,"nbf":"soon")"))) == "401 the token's nbf is not a number of seconds");
 
@@ -111,7 +119,8 @@ SCENARIO("admin tokens are checked claim by claim", "[security][record]") {
             token.payload().set("roles", Poco::JSON::Array::Ptr(new Poco::JSON::Array));
             token.payload().getArray("roles")->add("admin");
             token.setExpiration(Poco::Timestamp::fromEpochTime(now + 600));
-            CHECK(refusal(auth, "Bearer " + Poco::JWT::Signer(secret).sign(token, Poco::JWT::Signer::ALGO_HS256)) == "accepted");
+            CHECK(refusal(auth, "Bearer " + Poco::JWT::Signer(secret).sign(token, Poco::JWT::Signer::ALGO_HS256)) ==
+                  "accepted");
         }
         CHECK(refusal(auth, "Bearer a.b.c.d").starts_with("401"));
         CHECK(refusal(auth, "Bearer " + std::string(100000, 'a')).starts_with("401"));
@@ -121,7 +130,8 @@ SCENARIO("admin tokens are checked claim by claim", "[security][record]") {
 
 SCENARIO("a webhook-timestamp at the ends of int64 is refused without overflow", "[security][ingest]") {
     const std::vector<Bytes> secrets{webhooks::parse_secret("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw").value()};
-    for (const char* ts : {"-9223372036854775808", "9223372036854775807", "-9223372036854775809", "99999999999999999999"}) {
+    for (const char* ts :
+         {"-9223372036854775808", "9223372036854775807", "-9223372036854775809", "99999999999999999999"}) {
         INFO(ts);
         const auto v = webhooks::verify(secrets, {"msg_1", ts, "v1,abc="}, "{}", now, 300);
         CHECK_FALSE(v.accepted);

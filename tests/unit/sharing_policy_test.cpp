@@ -11,8 +11,13 @@ namespace {
 KeyedPseudonymiser key() { return KeyedPseudonymiser(VersionedKey(1, Bytes(32, 0x42))); }
 
 delivery::TaskDraft draft() {
-    return {"adviestafel.aanmelden", "gm0603", "kp1:1:abcdefghijklmnopqrstuvwxyz234567", "2026-12-14",
-            "four weeks of absence; MDO asks for advice", "plan/7f3a/escalation-2", "corr-1"};
+    return {"adviestafel.aanmelden",
+            "gm0603",
+            "kp1:1:abcdefghijklmnopqrstuvwxyz234567",
+            "2026-12-14",
+            "four weeks of absence; MDO asks for advice",
+            "plan/7f3a/escalation-2",
+            "corr-1"};
 }
 
 }  // namespace
@@ -81,7 +86,7 @@ SCENARIO("a notification's facts are codes of a fixed shape", "[delivery][privac
             pointers.push_back(p.pointer);
             CHECK(p.detail.find("Jan") == std::string::npos);
         }
-        CHECK(pointers ==
-              std::vector<std::string>{"/facts/school_brin", "/facts/date", "/facts/reason_code", "/facts/woongemeente"});
+        CHECK(pointers == std::vector<std::string>{"/facts/school_brin", "/facts/date", "/facts/reason_code",
+                                                   "/facts/woongemeente"});
     }
 }

@@ -27,30 +27,39 @@ std::string request(const std::string& type, const std::string& data, bool with_
 // One full request per type, every optional field present.
 const std::map<SignalType, std::string>& requests() {
     static const std::map<SignalType, std::string> all{
-        {SignalType::enrolment_started, request("enrolment.started", R"({"start_date":"2026-08-24","sector":"po","leerjaar":3})")},
+        {SignalType::enrolment_started,
+         request("enrolment.started", R"({"start_date":"2026-08-24","sector":"po","leerjaar":3})")},
         {SignalType::enrolment_ended, request("enrolment.ended", R"({"end_date":"2026-12-01","reason":"verhuizing"})")},
         {SignalType::absence_reported,
-         request("absence.reported", R"({"absence_kind":"ongeoorloofd","from":"2026-11-16","to":"2026-11-20","hours":12.5})")},
+         request("absence.reported",
+                 R"({"absence_kind":"ongeoorloofd","from":"2026-11-16","to":"2026-11-20","hours":12.5})")},
         {SignalType::support_started, request("support.started", R"({"start_date":"2026-11-16","provider":"jgz"})")},
         {SignalType::household_composition,
          request("household.composition",
                  R"({"gemeentecode":"GM0603","members":[{"role":"parent","subject":{"bsn":"999990019"}},)"
                  R"({"role":"child","subject":{"onderwijsnummer":"101010106"}}]})",
                  false, false)},
-        {SignalType::person_moved, request("person.moved", R"({"gemeentecode":"GM1916","date":"2026-11-01"})", true, false)},
+        {SignalType::person_moved,
+         request("person.moved", R"({"gemeentecode":"GM1916","date":"2026-11-01"})", true, false)},
         {SignalType::attendance_partial,
-         request("attendance.partial", R"({"from":"2026-09-01","to":"2026-11-01","approaches":3,"hours_per_week":8.5})")},
+         request("attendance.partial",
+                 R"({"from":"2026-09-01","to":"2026-11-01","approaches":3,"hours_per_week":8.5})")},
         {SignalType::mdo_held,
          request("mdo.held", R"({"escalate":false,"outcome":"no_escalation","goals":["terug_naar_school","jeugdhulp"],)"
                              R"("dissent":["gm0518-smw"]})")},
-        {SignalType::case_registered, request("case.registered", R"({"table":"adviestafel","registered_by":"sppoh"})", true, false)},
+        {SignalType::case_registered,
+         request("case.registered", R"({"table":"adviestafel","registered_by":"sppoh"})", true, false)},
         {SignalType::table_outcome,
-         request("table.outcome", R"({"table":"adviestafel","outcome":"advice","casusregisseur":"gm0518-jeugdteam"})", true, false)},
+         request("table.outcome", R"({"table":"adviestafel","outcome":"advice","casusregisseur":"gm0518-jeugdteam"})",
+                 true, false)},
         {SignalType::youthcare_started,
-         request("youthcare.started", R"({"start_date":"2026-11-02","provider":"kracht","form":"ambulant"})", true, false)},
-        {SignalType::youthcare_ended, request("youthcare.ended", R"({"end_date":"2026-11-30","reason":"refused"})", true, false)},
+         request("youthcare.started", R"({"start_date":"2026-11-02","provider":"kracht","form":"ambulant"})", true,
+                 false)},
+        {SignalType::youthcare_ended,
+         request("youthcare.ended", R"({"end_date":"2026-11-30","reason":"refused"})", true, false)},
         {SignalType::concern_raised,
-         request("concern.raised", R"({"raised_by":"gm0603-jeugdteam","concern":"welzijn","disagrees_with_mdo":true})", true, false)},
+         request("concern.raised", R"({"raised_by":"gm0603-jeugdteam","concern":"welzijn","disagrees_with_mdo":true})",
+                 true, false)},
     };
     return all;
 }
@@ -86,7 +95,8 @@ SCENARIO("every signal type round-trips through the codec", "[ingest][signal]") 
                 }
                 THEN("the stored envelope carries every field of the request's data, by the same names") {
                     const auto data = object->getObject("data");
-                    const auto stored_data = Poco::JSON::Parser().parse(stored).extract<Poco::JSON::Object::Ptr>()->getObject("data");
+                    const auto stored_data =
+                        Poco::JSON::Parser().parse(stored).extract<Poco::JSON::Object::Ptr>()->getObject("data");
                     for (const auto& [key, value] : *data) {
                         INFO(key);
                         CHECK(stored_data->has(key));
@@ -115,8 +125,8 @@ SCENARIO("typed fields are read as their types", "[ingest][signal]") {
 }
 
 SCENARIO("what a schema cannot say is refused once, at the edge", "[ingest][signal]") {
-    const auto reversed = schema_valid(
-        request("absence.reported", R"({"absence_kind":"ziekte","from":"2026-11-20","to":"2026-11-16"})"));
+    const auto reversed =
+        schema_valid(request("absence.reported", R"({"absence_kind":"ziekte","from":"2026-11-20","to":"2026-11-16"})"));
     const auto signal = signal_json::from_request(*reversed);
     REQUIRE_FALSE(signal.ok());
     CHECK(signal.problems().front().pointer == "/data/to");
@@ -124,11 +134,14 @@ SCENARIO("what a schema cannot say is refused once, at the edge", "[ingest][sign
 
 SCENARIO("a damaged stored envelope is refused with a located problem", "[ingest][signal]") {
     CHECK_FALSE(signal_json::from_envelope("not json").ok());
-    CHECK_FALSE(signal_json::from_envelope(R"({"type":"no.such","occurred_at":"2026-11-16T08:00:00Z","data":{}})").ok());
-    const auto missing = signal_json::from_envelope(R"({"type":"person.moved","occurred_at":"2026-11-16T08:00:00Z","data":{"gemeentecode":"GM0518"}})");
+    CHECK_FALSE(
+        signal_json::from_envelope(R"({"type":"no.such","occurred_at":"2026-11-16T08:00:00Z","data":{}})").ok());
+    const auto missing = signal_json::from_envelope(
+        R"({"type":"person.moved","occurred_at":"2026-11-16T08:00:00Z","data":{"gemeentecode":"GM0518"}})");
     REQUIRE_FALSE(missing.ok());
     CHECK(missing.problems().front().pointer == "/data/date");
-    const auto wrong = signal_json::from_envelope(R"({"type":"mdo.held","occurred_at":"2026-11-16T08:00:00Z","data":{"escalate":"yes"}})");
+    const auto wrong = signal_json::from_envelope(
+        R"({"type":"mdo.held","occurred_at":"2026-11-16T08:00:00Z","data":{"escalate":"yes"}})");
     REQUIRE_FALSE(wrong.ok());
     CHECK(wrong.problems().front().pointer == "/data/escalate");
 }

@@ -52,8 +52,8 @@ SCENARIO("verification", "[ingest]") {
     THEN("missing headers and malformed timestamps are told apart") {
         CHECK(wh::verify(secrets, {"", ts, spec_signature}, spec_body, spec_timestamp).rejection ==
               wh::Rejection::missing_headers);
-        CHECK(wh::verify(secrets, {spec_id, "16x", spec_signature}, spec_body, spec_timestamp)
-                  .rejection == wh::Rejection::bad_timestamp);
+        CHECK(wh::verify(secrets, {spec_id, "16x", spec_signature}, spec_body, spec_timestamp).rejection ==
+              wh::Rejection::bad_timestamp);
     }
     THEN("any of several receiver secrets may match") {
         const std::vector<Bytes> rotated{Bytes(32, 7), secrets[0]};

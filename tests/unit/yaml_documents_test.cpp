@@ -36,7 +36,8 @@ SCENARIO("a key repeated in one mapping is refused at its place", "[routeboek][c
     REQUIRE(eenplan::service::parse_routeboek(routeboek).ok());
 
     GIVEN("the shipped routeboek with a second, smaller triggers section") {
-        const auto loaded = eenplan::service::parse_routeboek(routeboek + "\ntriggers:\n  consecutive_absence: {id: x}\n");
+        const auto loaded =
+            eenplan::service::parse_routeboek(routeboek + "\ntriggers:\n  consecutive_absence: {id: x}\n");
         THEN("it is refused at /triggers") {
             REQUIRE_FALSE(loaded.ok());
             CHECK(names(loaded.problems(), "/triggers"));
@@ -55,9 +56,11 @@ SCENARIO("a key repeated in one mapping is refused at its place", "[routeboek][c
     GIVEN("a school calendar and a service configuration with a repeated key") {
         const std::string calendar = shipped("deploy/config/schoolvakanties-2026-2028.yaml");
         const auto as_shipped = eenplan::service::parse_school_calendar(calendar);
-        INFO((as_shipped.ok() ? std::string() : as_shipped.problems().front().pointer + " " + as_shipped.problems().front().detail));
+        INFO((as_shipped.ok() ? std::string()
+                              : as_shipped.problems().front().pointer + " " + as_shipped.problems().front().detail));
         REQUIRE(as_shipped.ok());
-        CHECK(names(eenplan::service::parse_school_calendar(calendar + "\ncalendar: {id: x}\n").problems(), "/calendar"));
+        CHECK(
+            names(eenplan::service::parse_school_calendar(calendar + "\ncalendar: {id: x}\n").problems(), "/calendar"));
         const auto config = eenplan::service::parse_config("listen: {port: 1}\nlisten: {port: 2}\n", "/nonexistent");
         REQUIRE_FALSE(config.ok());
         CHECK(names(config.problems(), "/listen"));

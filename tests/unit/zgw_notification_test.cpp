@@ -9,10 +9,11 @@ const std::string zaaktype = "https://zaken.rijswijk.nl/catalogi/api/v1/zaaktype
 const std::map<std::string, std::string> zaaktypes{{zaaktype, "jeugdteam"}};
 
 std::string notification(const std::string& resource, const std::string& type) {
-    return R"({"kanaal":"zaken","hoofdObject":"https://zaken.rijswijk.nl/zaken/api/v1/zaken/1","resource":")" + resource +
+    return R"({"kanaal":"zaken","hoofdObject":"https://zaken.rijswijk.nl/zaken/api/v1/zaken/1","resource":")" +
+           resource +
            R"(","resourceUrl":"https://zaken.rijswijk.nl/zaken/api/v1/rollen/9","actie":"create",)"
-           R"("aanmaakdatum":"2026-11-23T10:15:00Z","kenmerken":{"bronorganisatie":"001234565","zaaktype":")" + type +
-           R"(","vertrouwelijkheidaanduiding":"vertrouwelijk"}})";
+           R"("aanmaakdatum":"2026-11-23T10:15:00Z","kenmerken":{"bronorganisatie":"001234565","zaaktype":")" +
+           type + R"(","vertrouwelijkheidaanduiding":"vertrouwelijk"}})";
 }
 }  // namespace
 
@@ -36,7 +37,8 @@ SCENARIO("a rol on a youth-care zaak becomes youthcare.started for the child", "
 
 SCENARIO("other notifications are ignored, malformed ones refused", "[ingest]") {
     CHECK_FALSE(youth_care_provider(parse_notification(notification("status", zaaktype)).value(), zaaktypes));
-    CHECK_FALSE(youth_care_provider(parse_notification(notification("rol", "https://elders/zaaktypen/x")).value(), zaaktypes));
+    CHECK_FALSE(
+        youth_care_provider(parse_notification(notification("rol", "https://elders/zaaktypen/x")).value(), zaaktypes));
     const auto bad = parse_notification(R"({"kanaal":"zaken"})");
     REQUIRE_FALSE(bad.ok());
     CHECK(pointers(bad.problems()) ==

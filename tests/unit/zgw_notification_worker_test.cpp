@@ -113,7 +113,8 @@ SCENARIO_METHOD(WorkerFixture, "a Zaken API that does not answer is asked again 
     }
 }
 
-SCENARIO_METHOD(WorkerFixture, "what can never become a signal fails at once; a busy store is tried again", "[ingest]") {
+SCENARIO_METHOD(WorkerFixture, "what can never become a signal fails at once; a busy store is tried again",
+                "[ingest]") {
     WHEN("the rol carries no BSN") {
         zaken.rol = R"({"betrokkeneType":"natuurlijk_persoon","betrokkeneIdentificatie":{}})";
         inbox.add("n1");
@@ -126,8 +127,8 @@ SCENARIO_METHOD(WorkerFixture, "what can never become a signal fails at once; a 
         inbox.handover = SignalHandover::invalid;
         inbox.add("n1");
         REQUIRE(worker.work_one());
-        CHECK(inbox.finished == std::vector<std::pair<std::string, std::string>>{
-                                    {"n1", "failed: the signal of the rol is not valid"}});
+        CHECK(inbox.finished ==
+              std::vector<std::pair<std::string, std::string>>{{"n1", "failed: the signal of the rol is not valid"}});
     }
     WHEN("the store cannot take it now") {
         inbox.handover = SignalHandover::unavailable;

@@ -28,7 +28,8 @@ SCENARIO("a rol URL inside the configured Zaken API passes", "[ingest][security]
     CHECK(checked->port == 443);
     CHECK(checked->path_and_query == "/zaken/api/v1/rollen/9");
     CHECK(check_resource_url("https://ZAKEN.x.nl:443/zaken/api/v1/rollen/9", api).ok());
-    CHECK(check_resource_url("http://127.0.0.1:8123/zaken/api/v1/rollen/1", "http://127.0.0.1:8123/zaken/api/v1/").ok());
+    CHECK(
+        check_resource_url("http://127.0.0.1:8123/zaken/api/v1/rollen/1", "http://127.0.0.1:8123/zaken/api/v1/").ok());
 }
 
 SCENARIO("look-alike hosts, userinfo, other ports and schemes are refused", "[ingest][security]") {

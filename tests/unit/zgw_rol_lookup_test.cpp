@@ -22,8 +22,11 @@ namespace {
 class TrickleServer {
 public:
     TrickleServer(std::string head, std::size_t body_bytes, std::chrono::milliseconds pause)
-        : socket_(Poco::Net::SocketAddress("127.0.0.1", 0)), head_(std::move(head)), body_bytes_(body_bytes),
-          pause_(pause), thread_([this] { serve(); }) {}
+        : socket_(Poco::Net::SocketAddress("127.0.0.1", 0)),
+          head_(std::move(head)),
+          body_bytes_(body_bytes),
+          pause_(pause),
+          thread_([this] { serve(); }) {}
     ~TrickleServer() {
         stop_ = true;
         thread_.join();
@@ -58,7 +61,9 @@ private:
 
 const ZakenApi api{"http://127.0.0.1/zaken/api/v1", "eenplan", "secret"};
 
-CheckedResourceUrl on(const TrickleServer& server) { return {"http", "127.0.0.1", server.port(), "/zaken/api/v1/rollen/9"}; }
+CheckedResourceUrl on(const TrickleServer& server) {
+    return {"http", "127.0.0.1", server.port(), "/zaken/api/v1/rollen/9"};
+}
 
 }  // namespace
 

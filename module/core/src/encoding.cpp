@@ -6,8 +6,8 @@ namespace eenplan {
 
 std::string base64_encode(std::span<const std::uint8_t> bytes) {
     std::string out(4 * ((bytes.size() + 2) / 3), '\0');
-    const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()), bytes.data(),
-                                  static_cast<int>(bytes.size()));
+    const int n =
+        EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()), bytes.data(), static_cast<int>(bytes.size()));
     out.resize(static_cast<std::size_t>(n));
     return out;
 }
@@ -15,8 +15,8 @@ std::string base64_encode(std::span<const std::uint8_t> bytes) {
 std::optional<Bytes> base64_decode(std::string_view text) {
     if (text.size() % 4 != 0) return std::nullopt;
     Bytes out(3 * text.size() / 4);
-    const int n = EVP_DecodeBlock(out.data(), reinterpret_cast<const unsigned char*>(text.data()),
-                                  static_cast<int>(text.size()));
+    const int n =
+        EVP_DecodeBlock(out.data(), reinterpret_cast<const unsigned char*>(text.data()), static_cast<int>(text.size()));
     if (n < 0) return std::nullopt;
     // EVP_DecodeBlock does not strip the bytes that padding stands for.
     std::size_t padding = 0;

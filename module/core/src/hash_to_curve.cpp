@@ -28,8 +28,7 @@ struct Constants {
     ossl::Bignum z = ossl::new_bignum();   // Z = -10 (§8.2)
     ossl::Bignum c1 = ossl::new_bignum();  // (p - 3) / 4
     ossl::Bignum c2 = ossl::new_bignum();  // sqrt(-Z)
-    std::unique_ptr<BN_MONT_CTX, decltype(&BN_MONT_CTX_free)> mont{BN_MONT_CTX_new(),
-                                                                   &BN_MONT_CTX_free};
+    std::unique_ptr<BN_MONT_CTX, decltype(&BN_MONT_CTX_free)> mont{BN_MONT_CTX_new(), &BN_MONT_CTX_free};
 
     Constants() {
         const BIGNUM* p = detail::field_prime();
@@ -87,9 +86,7 @@ struct Field {
         check(BN_mod_mul(r, x, y, p, ctx), "field multiply");
     }
     void sqr(BIGNUM* r, const BIGNUM* x) const { check(BN_mod_sqr(r, x, p, ctx), "field square"); }
-    void add(BIGNUM* r, const BIGNUM* x, const BIGNUM* y) const {
-        check(BN_mod_add_quick(r, x, y, p), "field add");
-    }
+    void add(BIGNUM* r, const BIGNUM* x, const BIGNUM* y) const { check(BN_mod_add_quick(r, x, y, p), "field add"); }
     void neg(BIGNUM* r, const BIGNUM* x) const {
         if (BN_is_zero(x)) {
             BN_zero(r);
@@ -127,14 +124,14 @@ bool sqrt_ratio_3mod4(const Field& f, Frame& frame, BIGNUM* y, const BIGNUM* u, 
     BIGNUM* tv3 = frame.get();
     BIGNUM* y1 = frame.get();
     BIGNUM* y2 = frame.get();
-    f.sqr(tv1, v);           // 1. tv1 = v^2
-    f.mul(tv2, u, v);        // 2. tv2 = u * v
-    f.mul(tv1, tv1, tv2);    // 3. tv1 = tv1 * tv2
-    f.pow(y1, tv1, k.c1.get());  // 4. y1 = tv1^c1
-    f.mul(y1, y1, tv2);      // 5. y1 = y1 * tv2
-    f.mul(y2, y1, k.c2.get());   // 6. y2 = y1 * c2
-    f.sqr(tv3, y1);          // 7. tv3 = y1^2
-    f.mul(tv3, tv3, v);      // 8. tv3 = tv3 * v
+    f.sqr(tv1, v);                           // 1. tv1 = v^2
+    f.mul(tv2, u, v);                        // 2. tv2 = u * v
+    f.mul(tv1, tv1, tv2);                    // 3. tv1 = tv1 * tv2
+    f.pow(y1, tv1, k.c1.get());              // 4. y1 = tv1^c1
+    f.mul(y1, y1, tv2);                      // 5. y1 = y1 * tv2
+    f.mul(y2, y1, k.c2.get());               // 6. y2 = y1 * c2
+    f.sqr(tv3, y1);                          // 7. tv3 = y1^2
+    f.mul(tv3, tv3, v);                      // 8. tv3 = tv3 * v
     const bool is_qr = BN_cmp(tv3, u) == 0;  // 9. isQR = tv3 == u
     Field::cmov(y, y2, y1, is_qr);           // 10. y = CMOV(y2, y1, isQR)
     return is_qr;
@@ -148,12 +145,10 @@ struct MappedPoint {
     BIGNUM* y;
 };
 
-MappedPoint map_to_fraction(const Field& f, Frame& frame,
-                            std::span<const std::uint8_t> field_element) {
+MappedPoint map_to_fraction(const Field& f, Frame& frame, std::span<const std::uint8_t> field_element) {
     const Constants& k = constants();
     BIGNUM* u = frame.get();
-    if (field_element.size() != 32 ||
-        BN_bin2bn(field_element.data(), 32, u) == nullptr || BN_cmp(u, f.p) >= 0) {
+    if (field_element.size() != 32 || BN_bin2bn(field_element.data(), 32, u) == nullptr || BN_cmp(u, f.p) >= 0) {
         throw std::invalid_argument("map_to_curve needs a field element of 32 bytes below p");
     }
     BIGNUM* tv1 = frame.get();
@@ -167,31 +162,31 @@ MappedPoint map_to_fraction(const Field& f, Frame& frame,
     BIGNUM* y1 = frame.get();
     BIGNUM* scratch = frame.get();
 
-    f.sqr(tv1, u);                       // 1. tv1 = u^2
-    f.mul(tv1, k.z.get(), tv1);          // 2. tv1 = Z * tv1
-    f.sqr(tv2, tv1);                     // 3. tv2 = tv1^2
-    f.add(tv2, tv2, tv1);                // 4. tv2 = tv2 + tv1
-    f.add(tv3, tv2, BN_value_one());     // 5. tv3 = tv2 + 1
-    f.mul(tv3, k.b.get(), tv3);          // 6. tv3 = B * tv3
-    f.neg(scratch, tv2);                 // 7. tv4 = CMOV(Z, -tv2, tv2 != 0)
+    f.sqr(tv1, u);                    // 1. tv1 = u^2
+    f.mul(tv1, k.z.get(), tv1);       // 2. tv1 = Z * tv1
+    f.sqr(tv2, tv1);                  // 3. tv2 = tv1^2
+    f.add(tv2, tv2, tv1);             // 4. tv2 = tv2 + tv1
+    f.add(tv3, tv2, BN_value_one());  // 5. tv3 = tv2 + 1
+    f.mul(tv3, k.b.get(), tv3);       // 6. tv3 = B * tv3
+    f.neg(scratch, tv2);              // 7. tv4 = CMOV(Z, -tv2, tv2 != 0)
     Field::cmov(tv4, k.z.get(), scratch, !BN_is_zero(tv2));
-    f.mul(tv4, k.a.get(), tv4);          // 8. tv4 = A * tv4
-    f.sqr(tv2, tv3);                     // 9. tv2 = tv3^2
-    f.sqr(tv6, tv4);                     // 10. tv6 = tv4^2
-    f.mul(tv5, k.a.get(), tv6);          // 11. tv5 = A * tv6
-    f.add(tv2, tv2, tv5);                // 12. tv2 = tv2 + tv5
-    f.mul(tv2, tv2, tv3);                // 13. tv2 = tv2 * tv3
-    f.mul(tv6, tv6, tv4);                // 14. tv6 = tv6 * tv4
-    f.mul(tv5, k.b.get(), tv6);          // 15. tv5 = B * tv6
-    f.add(tv2, tv2, tv5);                // 16. tv2 = tv2 + tv5
-    f.mul(x, tv1, tv3);                  // 17. x = tv1 * tv3
+    f.mul(tv4, k.a.get(), tv4);                                           // 8. tv4 = A * tv4
+    f.sqr(tv2, tv3);                                                      // 9. tv2 = tv3^2
+    f.sqr(tv6, tv4);                                                      // 10. tv6 = tv4^2
+    f.mul(tv5, k.a.get(), tv6);                                           // 11. tv5 = A * tv6
+    f.add(tv2, tv2, tv5);                                                 // 12. tv2 = tv2 + tv5
+    f.mul(tv2, tv2, tv3);                                                 // 13. tv2 = tv2 * tv3
+    f.mul(tv6, tv6, tv4);                                                 // 14. tv6 = tv6 * tv4
+    f.mul(tv5, k.b.get(), tv6);                                           // 15. tv5 = B * tv6
+    f.add(tv2, tv2, tv5);                                                 // 16. tv2 = tv2 + tv5
+    f.mul(x, tv1, tv3);                                                   // 17. x = tv1 * tv3
     const bool is_gx1_square = sqrt_ratio_3mod4(f, frame, y1, tv2, tv6);  // 18.
-    f.mul(y, tv1, u);                    // 19. y = tv1 * u
-    f.mul(y, y, y1);                     // 20. y = y * y1
-    Field::cmov(x, x, tv3, is_gx1_square);  // 21. x = CMOV(x, tv3, is_gx1_square)
-    Field::cmov(y, y, y1, is_gx1_square);   // 22. y = CMOV(y, y1, is_gx1_square)
-    const bool e1 = Field::sgn0(u) == Field::sgn0(y);  // 23. e1 = sgn0(u) == sgn0(y)
-    f.neg(scratch, y);                   // 24. y = CMOV(-y, y, e1)
+    f.mul(y, tv1, u);                                                     // 19. y = tv1 * u
+    f.mul(y, y, y1);                                                      // 20. y = y * y1
+    Field::cmov(x, x, tv3, is_gx1_square);                                // 21. x = CMOV(x, tv3, is_gx1_square)
+    Field::cmov(y, y, y1, is_gx1_square);                                 // 22. y = CMOV(y, y1, is_gx1_square)
+    const bool e1 = Field::sgn0(u) == Field::sgn0(y);                     // 23. e1 = sgn0(u) == sgn0(y)
+    f.neg(scratch, y);                                                    // 24. y = CMOV(-y, y, e1)
     Field::cmov(y, scratch, y, e1);
     return {x, tv4, y};
 }
@@ -207,8 +202,7 @@ Point affine_point(const Field& f, const BIGNUM* x, const BIGNUM* y) {
 
 }  // namespace
 
-Bytes expand_message_xmd(std::span<const std::uint8_t> message, std::string_view dst,
-                         std::size_t length) {
+Bytes expand_message_xmd(std::span<const std::uint8_t> message, std::string_view dst, std::size_t length) {
     const std::size_t ell = (length + sha256_size - 1) / sha256_size;
     if (dst.size() > 255) throw std::invalid_argument("a hash-to-curve tag has at most 255 bytes");
     if (ell > 255 || length > 65535 || length == 0) {
@@ -225,9 +219,7 @@ Bytes expand_message_xmd(std::span<const std::uint8_t> message, std::string_view
     auto update = [&](const void* data, std::size_t size) {
         check(EVP_DigestUpdate(md.get(), data, size), "digest update");
     };
-    auto finish = [&](std::uint8_t* out) {
-        check(EVP_DigestFinal_ex(md.get(), out, nullptr), "digest final");
-    };
+    auto finish = [&](std::uint8_t* out) { check(EVP_DigestFinal_ex(md.get(), out, nullptr), "digest final"); };
     auto update_dst_prime = [&] {  // DST_prime = DST || I2OSP(len(DST), 1)
         update(dst.data(), dst.size());
         update(&dst_length, 1);
@@ -288,8 +280,8 @@ Point map_to_curve(std::span<const std::uint8_t> field_element) {
     Frame frame(f.ctx);
     const MappedPoint q = map_to_fraction(f, frame, field_element);
     BIGNUM* inverse = frame.get();
-    f.inv0(inverse, q.x_denominator);    // 25. tv4 = inv0(tv4)
-    f.mul(q.x, q.x, inverse);            // 26. x = x * tv4
+    f.inv0(inverse, q.x_denominator);  // 25. tv4 = inv0(tv4)
+    f.mul(q.x, q.x, inverse);          // 26. x = x * tv4
     return affine_point(f, q.x, q.y);
 }
 

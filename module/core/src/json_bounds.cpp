@@ -16,15 +16,28 @@ std::size_t utf8_sequence(std::string_view text, std::size_t at) {
     std::size_t length = 0;
     unsigned char low = 0x80;
     unsigned char high = 0xBF;
-    if (lead >= 0xC2 && lead <= 0xDF) length = 2;
-    else if (lead == 0xE0) { length = 3; low = 0xA0; }
-    else if (lead >= 0xE1 && lead <= 0xEC) length = 3;
-    else if (lead == 0xED) { length = 3; high = 0x9F; }
-    else if (lead >= 0xEE && lead <= 0xEF) length = 3;
-    else if (lead == 0xF0) { length = 4; low = 0x90; }
-    else if (lead >= 0xF1 && lead <= 0xF3) length = 4;
-    else if (lead == 0xF4) { length = 4; high = 0x8F; }
-    else return 0;
+    if (lead >= 0xC2 && lead <= 0xDF)
+        length = 2;
+    else if (lead == 0xE0) {
+        length = 3;
+        low = 0xA0;
+    } else if (lead >= 0xE1 && lead <= 0xEC)
+        length = 3;
+    else if (lead == 0xED) {
+        length = 3;
+        high = 0x9F;
+    } else if (lead >= 0xEE && lead <= 0xEF)
+        length = 3;
+    else if (lead == 0xF0) {
+        length = 4;
+        low = 0x90;
+    } else if (lead >= 0xF1 && lead <= 0xF3)
+        length = 4;
+    else if (lead == 0xF4) {
+        length = 4;
+        high = 0x8F;
+    } else
+        return 0;
     if (at + length > text.size()) return 0;
     if (byte(at + 1) < low || byte(at + 1) > high) return 0;
     for (std::size_t i = 2; i < length; ++i) {
@@ -64,7 +77,11 @@ std::optional<std::string> check(std::string_view json, const Limits& limits) {
             bool closed = false;
             while (i < json.size()) {
                 const char s = json[i];
-                if (s == '"') { closed = true; ++i; break; }
+                if (s == '"') {
+                    closed = true;
+                    ++i;
+                    break;
+                }
                 if (s == '\0') return "the body contains a NUL character";
                 if (s == '\\') {
                     if (i + 1 >= json.size()) break;
@@ -90,8 +107,10 @@ std::optional<std::string> check(std::string_view json, const Limits& limits) {
         }
         if (c == '[' || c == '{') {
             if (++depth > limits.max_depth) return "the JSON is nested deeper than the service accepts";
-            if (c == '{') open.emplace_back(std::unordered_set<std::string_view>{});
-            else open.emplace_back(std::nullopt);
+            if (c == '{')
+                open.emplace_back(std::unordered_set<std::string_view>{});
+            else
+                open.emplace_back(std::nullopt);
         } else if (c == ']' || c == '}') {
             if (depth > 0) --depth;
             if (!open.empty()) open.pop_back();

@@ -12,15 +12,15 @@ Result<KeyRing> KeyRing::create(std::vector<VersionedKey> keys, std::uint32_t cu
     for (std::size_t i = 0; i < keys.size(); ++i) {
         for (std::size_t j = 0; j < i; ++j) {
             if (keys[i].version() == keys[j].version()) {
-                problems.push_back({"/keys/" + std::to_string(i),
-                                    "repeats key version " + std::to_string(keys[i].version())});
+                problems.push_back(
+                    {"/keys/" + std::to_string(i), "repeats key version " + std::to_string(keys[i].version())});
             }
         }
         if (keys[i].version() == current_version) current = i;
     }
     if (!current) {
-        problems.push_back({"/current", "names key version " + std::to_string(current_version) +
-                                            ", which the ring does not hold"});
+        problems.push_back(
+            {"/current", "names key version " + std::to_string(current_version) + ", which the ring does not hold"});
     }
     if (!problems.empty()) return problems;
     return KeyRing(std::move(keys), *current);
@@ -41,12 +41,12 @@ std::vector<std::uint32_t> KeyRing::versions() const {
 }
 
 Result<KeyRing> KeyRing::rotated(VersionedKey next) const {
-    const auto newest = std::max_element(
-        keys_.begin(), keys_.end(),
-        [](const VersionedKey& a, const VersionedKey& b) { return a.version() < b.version(); });
+    const auto newest = std::max_element(keys_.begin(), keys_.end(), [](const VersionedKey& a, const VersionedKey& b) {
+        return a.version() < b.version();
+    });
     if (newest != keys_.end() && next.version() <= newest->version()) {
-        return Problem{"/version", "must be higher than every version in the ring (" +
-                                       std::to_string(newest->version()) + ")"};
+        return Problem{"/version",
+                       "must be higher than every version in the ring (" + std::to_string(newest->version()) + ")"};
     }
     std::vector<VersionedKey> keys = keys_;
     const std::uint32_t version = next.version();

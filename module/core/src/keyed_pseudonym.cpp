@@ -8,16 +8,14 @@
 
 namespace eenplan {
 
-VersionedKey::VersionedKey(std::uint32_t version, Bytes secret)
-    : version_(version), secret_(std::move(secret)) {
+VersionedKey::VersionedKey(std::uint32_t version, Bytes secret) : version_(version), secret_(std::move(secret)) {
     if (version_ == 0) throw std::invalid_argument("key versions start at 1");
     if (secret_.size() < 32) throw std::invalid_argument("a key must have at least 32 bytes");
 }
 
 VersionedKey::~VersionedKey() { OPENSSL_cleanse(secret_.data(), secret_.size()); }
 
-std::string keyed_pseudonym(const VersionedKey& key, std::string_view domain,
-                            const PersonNumber& number) {
+std::string keyed_pseudonym(const VersionedKey& key, std::string_view domain, const PersonNumber& number) {
     // One implementation of the format: the precomputing class, used once.
     return KeyedPseudonymiser(key).pseudonym(domain, number);
 }

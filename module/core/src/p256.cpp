@@ -112,8 +112,7 @@ Scalar Scalar::random() {
 
 Bytes Scalar::to_bytes() const {
     Bytes out(scalar_size);
-    check(BN_bn2binpad(native(), out.data(), static_cast<int>(out.size())) == 32 ? 1 : 0,
-          "scalar to bytes");
+    check(BN_bn2binpad(native(), out.data(), static_cast<int>(out.size())) == 32 ? 1 : 0, "scalar to bytes");
     return out;
 }
 
@@ -128,8 +127,7 @@ Scalar Scalar::inverse() const {
 
 Scalar operator*(const Scalar& a, const Scalar& b) {
     Scalar out(BN_new());
-    check(BN_mod_mul(out.value_.get(), a.native(), b.native(), detail::order(), bn_ctx()),
-          "scalar multiply");
+    check(BN_mod_mul(out.value_.get(), a.native(), b.native(), detail::order(), bn_ctx()), "scalar multiply");
     return out;
 }
 
@@ -160,8 +158,7 @@ Point& Point::operator=(const Point& other) {
 Point::~Point() = default;
 
 Result<Point> Point::from_bytes(std::span<const std::uint8_t> sec1, std::string pointer) {
-    const bool compressed =
-        sec1.size() == compressed_point_size && (sec1[0] == 0x02 || sec1[0] == 0x03);
+    const bool compressed = sec1.size() == compressed_point_size && (sec1[0] == 0x02 || sec1[0] == 0x03);
     const bool uncompressed = sec1.size() == 65 && sec1[0] == 0x04;
     if (!compressed && !uncompressed) {
         // Also refuses the one-byte encoding 0x00 of the point at infinity.
@@ -211,23 +208,16 @@ Point Point::minus(const Point& other) const {
 namespace {
 Bytes encode(const EC_POINT* point, point_conversion_form_t form, std::size_t size) {
     Bytes out(size);
-    const std::size_t n =
-        EC_POINT_point2oct(group(), point, form, out.data(), out.size(), bn_ctx());
+    const std::size_t n = EC_POINT_point2oct(group(), point, form, out.data(), out.size(), bn_ctx());
     if (n != size) throw std::runtime_error("OpenSSL failed: point encoding");
     return out;
 }
 }  // namespace
 
-Bytes Point::to_bytes() const {
-    return encode(native(), POINT_CONVERSION_COMPRESSED, compressed_point_size);
-}
+Bytes Point::to_bytes() const { return encode(native(), POINT_CONVERSION_COMPRESSED, compressed_point_size); }
 
-Bytes Point::to_uncompressed_bytes() const {
-    return encode(native(), POINT_CONVERSION_UNCOMPRESSED, 65);
-}
+Bytes Point::to_uncompressed_bytes() const { return encode(native(), POINT_CONVERSION_UNCOMPRESSED, 65); }
 
-bool operator==(const Point& a, const Point& b) {
-    return EC_POINT_cmp(group(), a.native(), b.native(), bn_ctx()) == 0;
-}
+bool operator==(const Point& a, const Point& b) { return EC_POINT_cmp(group(), a.native(), b.native(), bn_ctx()) == 0; }
 
 }  // namespace eenplan::p256

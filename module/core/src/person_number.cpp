@@ -19,9 +19,7 @@ int weighted_prefix_sum(std::string_view digits) {
 
 }  // namespace
 
-std::string_view to_string(PersonNumberKind kind) {
-    return kind == PersonNumberKind::bsn ? "bsn" : "onderwijsnummer";
-}
+std::string_view to_string(PersonNumberKind kind) { return kind == PersonNumberKind::bsn ? "bsn" : "onderwijsnummer"; }
 
 bool passes_bsn_elfproef(std::string_view digits) {
     if (digits.size() != 9 || !all_digits(digits) || digits == "000000000") return false;
@@ -39,8 +37,7 @@ PersonNumber::PersonNumber(PersonNumberKind kind, std::string_view digits) : kin
 
 PersonNumber::~PersonNumber() { OPENSSL_cleanse(digits_.data(), digits_.size()); }
 
-Result<PersonNumber> PersonNumber::parse(PersonNumberKind kind, std::string_view text,
-                                         std::string pointer) {
+Result<PersonNumber> PersonNumber::parse(PersonNumberKind kind, std::string_view text, std::string pointer) {
     std::array<char, 9> buffer{};
     std::string_view digits = text;
     if (kind == PersonNumberKind::bsn && text.size() == 8 && all_digits(text)) {

@@ -20,8 +20,7 @@ constexpr std::size_t ciphertext_size = 3 * point_size;
 
 // ---- PolymorphicCiphertext ---------------------------------------------------------------------
 
-Result<PolymorphicCiphertext> PolymorphicCiphertext::parse(std::string_view text,
-                                                           std::string pointer) {
+Result<PolymorphicCiphertext> PolymorphicCiphertext::parse(std::string_view text, std::string pointer) {
     if (!text.starts_with(polymorphic_ciphertext_prefix)) {
         return Problem{std::move(pointer), "must be a polymorphic ciphertext starting with \"pp1:\""};
     }
@@ -45,8 +44,7 @@ Result<PolymorphicCiphertext> PolymorphicCiphertext::parse(std::string_view text
                                  PolymorphicPublicKey(std::move(y).value()));
 }
 
-Result<PolymorphicCiphertext> PolymorphicCiphertext::parse(std::string_view text,
-                                                           const PolymorphicPublicKey& expected,
+Result<PolymorphicCiphertext> PolymorphicCiphertext::parse(std::string_view text, const PolymorphicPublicKey& expected,
                                                            std::string pointer) {
     auto parsed = parse(text, pointer);
     if (parsed && !(parsed->public_key() == expected)) {
@@ -76,8 +74,7 @@ p256::Point identity_point(const PersonNumber& number) {
     for (std::string_view part : {kind, std::string_view("|"), digits}) {
         for (char ch : part) message[size++] = ch;
     }
-    p256::Point point = p256::hash_to_curve(
-        as_bytes(std::string_view(message.data(), size)), p256::eenplan_dst);
+    p256::Point point = p256::hash_to_curve(as_bytes(std::string_view(message.data(), size)), p256::eenplan_dst);
     OPENSSL_cleanse(message.data(), message.size());
     return point;
 }
@@ -88,8 +85,8 @@ PolymorphicCiphertext encrypt_at_source(const PolymorphicPublicKey& key, const P
 
 PolymorphicCiphertext encrypt_at_source(const PolymorphicPublicKey& key, const PersonNumber& number,
                                         const p256::Scalar& r) {
-    return PolymorphicCiphertext(p256::Point::generator_times(r),
-                                 identity_point(number).plus(key.point().times(r)), key);
+    return PolymorphicCiphertext(p256::Point::generator_times(r), identity_point(number).plus(key.point().times(r)),
+                                 key);
 }
 
 PolymorphicCiphertext rerandomise(const PolymorphicCiphertext& ciphertext) {
@@ -98,13 +95,12 @@ PolymorphicCiphertext rerandomise(const PolymorphicCiphertext& ciphertext) {
 
 PolymorphicCiphertext rerandomise(const PolymorphicCiphertext& ciphertext, const p256::Scalar& z) {
     const p256::Point& y = ciphertext.public_key().point();
-    return PolymorphicCiphertext(ciphertext.b().plus(p256::Point::generator_times(z)),
-                                 ciphertext.c().plus(y.times(z)), ciphertext.public_key());
+    return PolymorphicCiphertext(ciphertext.b().plus(p256::Point::generator_times(z)), ciphertext.c().plus(y.times(z)),
+                                 ciphertext.public_key());
 }
 
 PolymorphicCiphertext reshuffle(const PolymorphicCiphertext& ciphertext, const p256::Scalar& s) {
-    return PolymorphicCiphertext(ciphertext.b().times(s), ciphertext.c().times(s),
-                                 ciphertext.public_key());
+    return PolymorphicCiphertext(ciphertext.b().times(s), ciphertext.c().times(s), ciphertext.public_key());
 }
 
 PolymorphicCiphertext rekey(const PolymorphicCiphertext& ciphertext, const p256::Scalar& k) {
@@ -113,8 +109,7 @@ PolymorphicCiphertext rekey(const PolymorphicCiphertext& ciphertext, const p256:
 }
 
 Result<PolymorphicCiphertext> reshuffle_rekey_for(const PolymorphicMasterKeys& master,
-                                                  const PolymorphicCiphertext& ciphertext,
-                                                  std::string_view domain) {
+                                                  const PolymorphicCiphertext& ciphertext, std::string_view domain) {
     if (!(ciphertext.public_key() == master.public_key())) {
         return Problem{"", "is not encrypted under this key server's public key"};
     }
@@ -122,9 +117,8 @@ Result<PolymorphicCiphertext> reshuffle_rekey_for(const PolymorphicMasterKeys& m
     const p256::Scalar k = master.rekey_factor(domain);
     // Same result as rekey(reshuffle(ct, s), k), in two variable-base multiplications instead of
     // three: k·Y is computed as (k·y)·G on the generator table, since the key server knows y.
-    return PolymorphicCiphertext(
-        ciphertext.b().times(s * k.inverse()), ciphertext.c().times(s),
-        PolymorphicPublicKey(p256::Point::generator_times(k * master.private_key())));
+    return PolymorphicCiphertext(ciphertext.b().times(s * k.inverse()), ciphertext.c().times(s),
+                                 PolymorphicPublicKey(p256::Point::generator_times(k * master.private_key())));
 }
 
 Result<std::string> decrypt(const RecipientKey& key, const PolymorphicCiphertext& ciphertext) {
@@ -139,8 +133,7 @@ Result<std::string> decrypt(const RecipientKey& key, const PolymorphicCiphertext
     }
 }
 
-std::string direct_pseudonym(const PolymorphicMasterKeys& master, std::string_view domain,
-                             const PersonNumber& number) {
+std::string direct_pseudonym(const PolymorphicMasterKeys& master, std::string_view domain, const PersonNumber& number) {
     return render_pseudonym(identity_point(number).times(master.reshuffle_factor(domain)));
 }
 
@@ -150,8 +143,7 @@ std::string render_pseudonym(const p256::Point& domain_point) {
     if (EVP_Digest(encoded.data(), encoded.size(), digest, nullptr, ossl::sha256(), nullptr) != 1) {
         throw std::runtime_error("OpenSSL failed: SHA-256");
     }
-    return std::string(polymorphic_pseudonym_prefix) +
-           base32_encode(std::span<const std::uint8_t>(digest, 20));
+    return std::string(polymorphic_pseudonym_prefix) + base32_encode(std::span<const std::uint8_t>(digest, 20));
 }
 
 }  // namespace eenplan

@@ -34,10 +34,8 @@ p256::Scalar derive_factor(const Bytes& secret, std::string_view domain) {
     const OSSL_PARAM params[] = {
         OSSL_PARAM_construct_int(OSSL_KDF_PARAM_MODE, &mode),
         OSSL_PARAM_construct_utf8_string(OSSL_KDF_PARAM_DIGEST, digest, 0),
-        OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_KEY,
-                                          const_cast<std::uint8_t*>(secret.data()), secret.size()),
-        OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_INFO, info.data(), info.size()),
-        OSSL_PARAM_construct_end()};
+        OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_KEY, const_cast<std::uint8_t*>(secret.data()), secret.size()),
+        OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_INFO, info.data(), info.size()), OSSL_PARAM_construct_end()};
     std::uint8_t okm[48];
     if (EVP_KDF_derive(ctx.get(), okm, sizeof okm, params) != 1) {
         throw std::runtime_error("OpenSSL failed: HKDF-Expand");
@@ -59,8 +57,7 @@ Bytes random_bytes(std::size_t size) {
 
 // ---- PolymorphicPublicKey ----------------------------------------------------------------------
 
-Result<PolymorphicPublicKey> PolymorphicPublicKey::from_bytes(std::span<const std::uint8_t> sec1,
-                                                              std::string pointer) {
+Result<PolymorphicPublicKey> PolymorphicPublicKey::from_bytes(std::span<const std::uint8_t> sec1, std::string pointer) {
     if (sec1.size() != p256::compressed_point_size) {
         return Problem{std::move(pointer), "must be a 33-byte compressed P-256 point"};
     }
@@ -71,8 +68,7 @@ Result<PolymorphicPublicKey> PolymorphicPublicKey::from_bytes(std::span<const st
 
 // ---- PolymorphicMasterKeys ---------------------------------------------------------------------
 
-PolymorphicMasterKeys::PolymorphicMasterKeys(p256::Scalar y, Bytes reshuffle_secret,
-                                             Bytes rekey_secret)
+PolymorphicMasterKeys::PolymorphicMasterKeys(p256::Scalar y, Bytes reshuffle_secret, Bytes rekey_secret)
     : y_(std::move(y)),
       reshuffle_secret_(std::move(reshuffle_secret)),
       rekey_secret_(std::move(rekey_secret)),
@@ -83,9 +79,9 @@ PolymorphicMasterKeys::~PolymorphicMasterKeys() {
     OPENSSL_cleanse(rekey_secret_.data(), rekey_secret_.size());
 }
 
-Result<PolymorphicMasterKeys> PolymorphicMasterKeys::from_bytes(
-    std::span<const std::uint8_t> y, std::span<const std::uint8_t> reshuffle_secret,
-    std::span<const std::uint8_t> rekey_secret) {
+Result<PolymorphicMasterKeys> PolymorphicMasterKeys::from_bytes(std::span<const std::uint8_t> y,
+                                                                std::span<const std::uint8_t> reshuffle_secret,
+                                                                std::span<const std::uint8_t> rekey_secret) {
     Problems problems;
     auto scalar = p256::Scalar::from_bytes(y, "/y");
     if (!scalar) problems.insert(problems.end(), scalar.problems().begin(), scalar.problems().end());
@@ -95,13 +91,11 @@ Result<PolymorphicMasterKeys> PolymorphicMasterKeys::from_bytes(
     if (rekey_secret.size() < 32) problems.push_back({"/rekey_secret", "must hold at least 32 bytes"});
     // Equal secrets would give s_d = k_d, so reshuffle_rekey_for would leave B unchanged and the
     // key server's output would be linkable to its input.
-    if (std::equal(reshuffle_secret.begin(), reshuffle_secret.end(), rekey_secret.begin(),
-                   rekey_secret.end())) {
+    if (std::equal(reshuffle_secret.begin(), reshuffle_secret.end(), rekey_secret.begin(), rekey_secret.end())) {
         problems.push_back({"/rekey_secret", "must differ from the reshuffle secret"});
     }
     if (!problems.empty()) return problems;
-    return PolymorphicMasterKeys(std::move(scalar).value(),
-                                 Bytes(reshuffle_secret.begin(), reshuffle_secret.end()),
+    return PolymorphicMasterKeys(std::move(scalar).value(), Bytes(reshuffle_secret.begin(), reshuffle_secret.end()),
                                  Bytes(rekey_secret.begin(), rekey_secret.end()));
 }
 
@@ -120,16 +114,13 @@ p256::Scalar PolymorphicMasterKeys::rekey_factor(std::string_view domain) const 
 // ---- RecipientKey ------------------------------------------------------------------------------
 
 RecipientKey::RecipientKey(std::string domain, p256::Scalar key)
-    : domain_(std::move(domain)),
-      key_(std::move(key)),
-      public_key_(p256::Point::generator_times(key_)) {}
+    : domain_(std::move(domain)), key_(std::move(key)), public_key_(p256::Point::generator_times(key_)) {}
 
 RecipientKey RecipientKey::issue(const PolymorphicMasterKeys& master, std::string_view domain) {
     return RecipientKey(std::string(domain), master.rekey_factor(domain) * master.private_key());
 }
 
-Result<RecipientKey> RecipientKey::from_bytes(std::string domain,
-                                              std::span<const std::uint8_t> key,
+Result<RecipientKey> RecipientKey::from_bytes(std::string domain, std::span<const std::uint8_t> key,
                                               std::string pointer) {
     auto scalar = p256::Scalar::from_bytes(key, std::move(pointer));
     if (!scalar) return scalar.problems();

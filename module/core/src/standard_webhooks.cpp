@@ -14,14 +14,13 @@ namespace {
 constexpr std::string_view secret_prefix = "whsec_";
 constexpr std::string_view version_prefix = "v1,";
 
-std::array<unsigned char, 32> mac(std::span<const std::uint8_t> secret, std::string_view id,
-                                  std::string_view timestamp, std::string_view body) {
+std::array<unsigned char, 32> mac(std::span<const std::uint8_t> secret, std::string_view id, std::string_view timestamp,
+                                  std::string_view body) {
     // Fetched once: an EVP_MAC_fetch per message would cost more than the MAC itself.
     static EVP_MAC* const hmac = EVP_MAC_fetch(nullptr, "HMAC", nullptr);
     char digest_name[] = "SHA256";
-    const OSSL_PARAM params[] = {
-        OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest_name, 0),
-        OSSL_PARAM_construct_end()};
+    const OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest_name, 0),
+                                 OSSL_PARAM_construct_end()};
     std::array<unsigned char, 32> out{};
     EVP_MAC_CTX* ctx = EVP_MAC_CTX_new(hmac);
     EVP_MAC_init(ctx, secret.data(), secret.size(), params);
@@ -63,8 +62,7 @@ std::string_view describe(Rejection rejection) {
             return "the webhook-id, webhook-timestamp and webhook-signature headers are required";
         case Rejection::bad_timestamp:
             return "webhook-timestamp must be a whole number of seconds since the Unix epoch";
-        case Rejection::timestamp_out_of_tolerance:
-            return "webhook-timestamp is too far from the receiver's clock";
+        case Rejection::timestamp_out_of_tolerance: return "webhook-timestamp is too far from the receiver's clock";
         case Rejection::no_matching_signature:
             return "no signature in webhook-signature matches a secret of this source";
     }

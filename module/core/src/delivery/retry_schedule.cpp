@@ -15,8 +15,8 @@ AnswerKind classify(int status) {
     return AnswerKind::retryable;
 }
 
-NextStep next_step(const RetryPolicy& policy, int attempt, std::int64_t schedule_started_at_us,
-                   std::int64_t now_us, const AttemptAnswer& answer, double random_unit) {
+NextStep next_step(const RetryPolicy& policy, int attempt, std::int64_t schedule_started_at_us, std::int64_t now_us,
+                   const AttemptAnswer& answer, double random_unit) {
     switch (classify(answer.status)) {
         case AnswerKind::delivered: return {NextKind::delivered, 0, {}};
         case AnswerKind::gone:
@@ -41,8 +41,9 @@ NextStep next_step(const RetryPolicy& policy, int attempt, std::int64_t schedule
     const std::int64_t next = now_us + std::max<std::int64_t>(delay_us, 0);
     const std::int64_t deadline = schedule_started_at_us + static_cast<std::int64_t>(policy.max_age.count()) * us_per_s;
     if (next > deadline) {
-        return {NextKind::dead_letter, 0,
-                "the next attempt would fall after the maximum age of " + std::to_string(policy.max_age.count()) + " s"};
+        return {
+            NextKind::dead_letter, 0,
+            "the next attempt would fall after the maximum age of " + std::to_string(policy.max_age.count()) + " s"};
     }
     return {NextKind::retry, next, {}};
 }

@@ -16,11 +16,24 @@ namespace {
 // Soundex classes; vowels, y (after respelling) and h are 0 and only separate consonants.
 char soundex_class(char c) {
     switch (c) {
-        case 'b': case 'p': case 'f': case 'v': case 'w': return '1';
-        case 'c': case 'g': case 'j': case 'k': case 'q': case 's': case 'x': case 'z': return '2';
-        case 'd': case 't': return '3';
+        case 'b':
+        case 'p':
+        case 'f':
+        case 'v':
+        case 'w': return '1';
+        case 'c':
+        case 'g':
+        case 'j':
+        case 'k':
+        case 'q':
+        case 's':
+        case 'x':
+        case 'z': return '2';
+        case 'd':
+        case 't': return '3';
         case 'l': return '4';
-        case 'm': case 'n': return '5';
+        case 'm':
+        case 'n': return '5';
         case 'r': return '6';
         default: return '0';
     }
@@ -28,19 +41,34 @@ char soundex_class(char c) {
 
 std::string dutch_respell(std::string_view name) {
     std::string s;
-    for (char c : name) if (c >= 'a' && c <= 'z') s.push_back(c);
+    for (char c : name)
+        if (c >= 'a' && c <= 'z') s.push_back(c);
     std::string out;
     for (std::size_t i = 0; i < s.size(); ++i) {
         const std::string_view rest = std::string_view(s).substr(i);
-        if (rest.starts_with("sch")) { out.push_back('s'); i += 2; }
-        else if (rest.starts_with("ch")) { out.push_back('g'); i += 1; }
-        else if (rest.starts_with("ph")) { out.push_back('f'); i += 1; }
-        else if (rest.starts_with("ij") || rest.starts_with("ei") || rest.starts_with("ey")) { out.push_back('y'); i += 1; }
-        else if (rest.starts_with("dt")) { out.push_back('t'); i += 1; }
-        else if (s[i] == 'c' && i + 1 < s.size() && (s[i + 1] == 'a' || s[i + 1] == 'o' || s[i + 1] == 'u')) out.push_back('k');
-        else if (s[i] == 'c') out.push_back('s');
-        else if (s[i] == 'd' && i + 1 == s.size()) out.push_back('t');
-        else out.push_back(s[i]);
+        if (rest.starts_with("sch")) {
+            out.push_back('s');
+            i += 2;
+        } else if (rest.starts_with("ch")) {
+            out.push_back('g');
+            i += 1;
+        } else if (rest.starts_with("ph")) {
+            out.push_back('f');
+            i += 1;
+        } else if (rest.starts_with("ij") || rest.starts_with("ei") || rest.starts_with("ey")) {
+            out.push_back('y');
+            i += 1;
+        } else if (rest.starts_with("dt")) {
+            out.push_back('t');
+            i += 1;
+        } else if (s[i] == 'c' && i + 1 < s.size() && (s[i + 1] == 'a' || s[i + 1] == 'o' || s[i + 1] == 'u'))
+            out.push_back('k');
+        else if (s[i] == 'c')
+            out.push_back('s');
+        else if (s[i] == 'd' && i + 1 == s.size())
+            out.push_back('t');
+        else
+            out.push_back(s[i]);
     }
     return out;
 }

@@ -52,7 +52,8 @@ void add_bigrams(Clk& clk, const detail::KeyedHash& hash, std::string_view text,
 }  // namespace
 
 ClkEncoder::ClkEncoder(const VersionedKey& key, ClkParameters parameters)
-    : key_version_(key.version()), parameters_(parameters),
+    : key_version_(key.version()),
+      parameters_(parameters),
       fields_(std::make_unique<Fields>(detail::KeyedHash(key.secret()))) {}
 ClkEncoder::ClkEncoder(ClkEncoder&&) noexcept = default;
 ClkEncoder& ClkEncoder::operator=(ClkEncoder&&) noexcept = default;
@@ -80,7 +81,8 @@ Clk ClkEncoder::encode(const NormalisedAttributes& a) const {
         add_token(clk, fields_->birth_date, tagged('y', year), p.birth_date_k);
         add_token(clk, fields_->birth_date, tagged('m', month), p.birth_date_k);
         add_token(clk, fields_->birth_date, tagged('d', day), p.birth_date_k);
-        add_token(clk, fields_->birth_date, month < day ? tagged('p', month, day) : tagged('p', day, month), p.birth_date_k);
+        add_token(clk, fields_->birth_date, month < day ? tagged('p', month, day) : tagged('p', day, month),
+                  p.birth_date_k);
     }
     if (a.postcode.size() >= 4) {
         add_token(clk, fields_->postcode, tagged('4', std::string_view(a.postcode).substr(0, 4)), p.postcode_k);

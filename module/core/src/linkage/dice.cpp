@@ -26,7 +26,8 @@ std::uint32_t and_count_portable(const std::uint64_t* a, const std::uint64_t* b)
 }
 
 #ifdef EENPLAN_X86
-__attribute__((target("popcnt"))) inline std::uint32_t and_count_popcnt(const std::uint64_t* a, const std::uint64_t* b) {
+__attribute__((target("popcnt"))) inline std::uint32_t and_count_popcnt(const std::uint64_t* a,
+                                                                        const std::uint64_t* b) {
     // Four accumulators so the adds do not serialise on one register.
     std::uint64_t n0 = 0, n1 = 0, n2 = 0, n3 = 0;
     for (std::size_t i = 0; i < clk_words; i += 4) {
@@ -40,8 +41,8 @@ __attribute__((target("popcnt"))) inline std::uint32_t and_count_popcnt(const st
 
 __attribute__((target("avx2"))) inline std::uint32_t and_count_avx2(const std::uint64_t* a, const std::uint64_t* b) {
     // Muła et al.: popcount of each nibble by table lookup (VPSHUFB), byte sums by VPSADBW.
-    const __m256i table = _mm256_setr_epi8(0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4,
-                                           0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4);
+    const __m256i table = _mm256_setr_epi8(0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4, 0, 1, 1, 2, 1, 2, 2, 3, 1, 2,
+                                           2, 3, 2, 3, 3, 4);
     const __m256i low = _mm256_set1_epi8(0x0F);
     __m256i bytes = _mm256_setzero_si256();
     for (std::size_t i = 0; i < clk_words; i += 4) {
@@ -58,7 +59,7 @@ __attribute__((target("avx2"))) inline std::uint32_t and_count_avx2(const std::u
 }
 
 __attribute__((target("avx512f,avx512vpopcntdq"))) inline std::uint32_t and_count_avx512(const std::uint64_t* a,
-                                                                                        const std::uint64_t* b) {
+                                                                                         const std::uint64_t* b) {
     const __m512i v0 = _mm512_and_si512(_mm512_loadu_si512(a), _mm512_loadu_si512(b));
     const __m512i v1 = _mm512_and_si512(_mm512_loadu_si512(a + 8), _mm512_loadu_si512(b + 8));
     const __m512i n = _mm512_add_epi64(_mm512_popcnt_epi64(v0), _mm512_popcnt_epi64(v1));
@@ -80,41 +81,51 @@ inline void batch_loop(const Clk& q, std::span<const Clk> c, std::span<float> s,
     }
 }
 template <typename Count>
-inline void gather_loop(const Clk& q, std::span<const Clk> c, std::span<const std::uint32_t> idx,
-                        std::span<float> s, Count count) {
+inline void gather_loop(const Clk& q, std::span<const Clk> c, std::span<const std::uint32_t> idx, std::span<float> s,
+                        Count count) {
     for (std::size_t i = 0; i < idx.size(); ++i) {
         const Clk& other = c[idx[i]];
         s[i] = score_of(count(q.words.data(), other.words.data()), q.popcount, other.popcount);
     }
 }
 
-void batch_portable(const Clk& q, std::span<const Clk> c, std::span<float> s) { batch_loop(q, c, s, and_count_portable); }
+void batch_portable(const Clk& q, std::span<const Clk> c, std::span<float> s) {
+    batch_loop(q, c, s, and_count_portable);
+}
 void gather_portable(const Clk& q, std::span<const Clk> c, std::span<const std::uint32_t> i, std::span<float> s) {
     gather_loop(q, c, i, s, and_count_portable);
 }
 #ifdef EENPLAN_X86
 __attribute__((target("popcnt"))) void batch_popcnt(const Clk& q, std::span<const Clk> c, std::span<float> s) {
-    for (std::size_t i = 0; i < c.size(); ++i) s[i] = score_of(and_count_popcnt(q.words.data(), c[i].words.data()), q.popcount, c[i].popcount);
+    for (std::size_t i = 0; i < c.size(); ++i)
+        s[i] = score_of(and_count_popcnt(q.words.data(), c[i].words.data()), q.popcount, c[i].popcount);
 }
-__attribute__((target("popcnt"))) void gather_popcnt(const Clk& q, std::span<const Clk> c, std::span<const std::uint32_t> idx, std::span<float> s) {
+__attribute__((target("popcnt"))) void gather_popcnt(const Clk& q, std::span<const Clk> c,
+                                                     std::span<const std::uint32_t> idx, std::span<float> s) {
     for (std::size_t i = 0; i < idx.size(); ++i) {
         const Clk& o = c[idx[i]];
         s[i] = score_of(and_count_popcnt(q.words.data(), o.words.data()), q.popcount, o.popcount);
     }
 }
 __attribute__((target("avx2"))) void batch_avx2(const Clk& q, std::span<const Clk> c, std::span<float> s) {
-    for (std::size_t i = 0; i < c.size(); ++i) s[i] = score_of(and_count_avx2(q.words.data(), c[i].words.data()), q.popcount, c[i].popcount);
+    for (std::size_t i = 0; i < c.size(); ++i)
+        s[i] = score_of(and_count_avx2(q.words.data(), c[i].words.data()), q.popcount, c[i].popcount);
 }
-__attribute__((target("avx2"))) void gather_avx2(const Clk& q, std::span<const Clk> c, std::span<const std::uint32_t> idx, std::span<float> s) {
+__attribute__((target("avx2"))) void gather_avx2(const Clk& q, std::span<const Clk> c,
+                                                 std::span<const std::uint32_t> idx, std::span<float> s) {
     for (std::size_t i = 0; i < idx.size(); ++i) {
         const Clk& o = c[idx[i]];
         s[i] = score_of(and_count_avx2(q.words.data(), o.words.data()), q.popcount, o.popcount);
     }
 }
-__attribute__((target("avx512f,avx512vpopcntdq"))) void batch_avx512(const Clk& q, std::span<const Clk> c, std::span<float> s) {
-    for (std::size_t i = 0; i < c.size(); ++i) s[i] = score_of(and_count_avx512(q.words.data(), c[i].words.data()), q.popcount, c[i].popcount);
+__attribute__((target("avx512f,avx512vpopcntdq"))) void batch_avx512(const Clk& q, std::span<const Clk> c,
+                                                                     std::span<float> s) {
+    for (std::size_t i = 0; i < c.size(); ++i)
+        s[i] = score_of(and_count_avx512(q.words.data(), c[i].words.data()), q.popcount, c[i].popcount);
 }
-__attribute__((target("avx512f,avx512vpopcntdq"))) void gather_avx512(const Clk& q, std::span<const Clk> c, std::span<const std::uint32_t> idx, std::span<float> s) {
+__attribute__((target("avx512f,avx512vpopcntdq"))) void gather_avx512(const Clk& q, std::span<const Clk> c,
+                                                                      std::span<const std::uint32_t> idx,
+                                                                      std::span<float> s) {
     for (std::size_t i = 0; i < idx.size(); ++i) {
         const Clk& o = c[idx[i]];
         s[i] = score_of(and_count_avx512(q.words.data(), o.words.data()), q.popcount, o.popcount);
@@ -125,7 +136,8 @@ __attribute__((target("avx512f,avx512vpopcntdq"))) void gather_avx512(const Clk&
 PopcountPath detect() noexcept {
 #ifdef EENPLAN_X86
     __builtin_cpu_init();
-    if (__builtin_cpu_supports("avx512vpopcntdq") && __builtin_cpu_supports("avx512f")) return PopcountPath::avx512_vpopcntdq;
+    if (__builtin_cpu_supports("avx512vpopcntdq") && __builtin_cpu_supports("avx512f"))
+        return PopcountPath::avx512_vpopcntdq;
     if (__builtin_cpu_supports("avx2")) return PopcountPath::avx2;
     if (__builtin_cpu_supports("popcnt")) return PopcountPath::popcnt;
 #endif
@@ -133,7 +145,8 @@ PopcountPath detect() noexcept {
 }
 
 void require(PopcountPath path) {
-    if (!supported(path)) throw std::invalid_argument("popcount path not supported by this CPU: " + std::string(to_string(path)));
+    if (!supported(path))
+        throw std::invalid_argument("popcount path not supported by this CPU: " + std::string(to_string(path)));
 }
 
 }  // namespace

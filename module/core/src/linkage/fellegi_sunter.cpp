@@ -27,7 +27,8 @@ std::array<FieldModel, field_count> FellegiSunterParameters::default_fields() {
     }};
 }
 
-FellegiSunterScore score(const FieldComparison& comparison, const FellegiSunterParameters& p, const TermCounts& counts) {
+FellegiSunterScore score(const FieldComparison& comparison, const FellegiSunterParameters& p,
+                         const TermCounts& counts) {
     FellegiSunterScore out;
     for (std::size_t f = 0; f < field_count; ++f) {
         FieldWeight& w = out.fields[f];

@@ -9,8 +9,10 @@ namespace eenplan::linkage {
 
 struct FieldEncoder::Keys {
     explicit Keys(const detail::KeyedHash& master)
-        : family(master.derive("field|family")), given_first(master.derive("field|given_first")),
-          given_rest(master.derive("field|given_rest")), birth_date(master.derive("field|birth_date")),
+        : family(master.derive("field|family")),
+          given_first(master.derive("field|given_first")),
+          given_rest(master.derive("field|given_rest")),
+          birth_date(master.derive("field|birth_date")),
           postcode(master.derive("field|postcode")) {}
     detail::KeyedHash family;
     detail::KeyedHash given_first;
@@ -152,8 +154,7 @@ std::optional<FieldEncoding> field_encoding_from_hex(std::string_view hex) {
     return e;
 }
 
-FieldEncoder::FieldEncoder(const VersionedKey& key)
-    : keys_(std::make_unique<Keys>(detail::KeyedHash(key.secret()))) {}
+FieldEncoder::FieldEncoder(const VersionedKey& key) : keys_(std::make_unique<Keys>(detail::KeyedHash(key.secret()))) {}
 FieldEncoder::FieldEncoder(FieldEncoder&&) noexcept = default;
 FieldEncoder& FieldEncoder::operator=(FieldEncoder&&) noexcept = default;
 FieldEncoder::~FieldEncoder() = default;
@@ -180,7 +181,8 @@ FieldEncoding FieldEncoder::encode(const NormalisedAttributes& a) const {
                                day = std::string_view(d).substr(6, 2);
         e.date = token(k.birth_date, "d", d);
         // The swap is encoded under the same tag as a date, so that it equals the other's date token.
-        if (month != day) e.date_swapped = token(k.birth_date, "d", std::string(year) + std::string(day) + std::string(month));
+        if (month != day)
+            e.date_swapped = token(k.birth_date, "d", std::string(year) + std::string(day) + std::string(month));
         e.date_masked[0] = token(k.birth_date, "my", std::string("????") + std::string(month) + std::string(day));
         e.date_masked[1] = token(k.birth_date, "mm", std::string(year) + "??" + std::string(day));
         e.date_masked[2] = token(k.birth_date, "md", std::string(year) + std::string(month) + "??");

@@ -9,7 +9,9 @@ namespace eenplan::linkage {
 RecordEncoder::RecordEncoder(const VersionedKey& key, ClkParameters parameters)
     : clk_(key, parameters), blocking_(key), fields_(key) {}
 
-EncodedRecord RecordEncoder::encode(const LinkageAttributes& attributes) const { return encode_normalised(normalise(attributes)); }
+EncodedRecord RecordEncoder::encode(const LinkageAttributes& attributes) const {
+    return encode_normalised(normalise(attributes));
+}
 
 EncodedRecord RecordEncoder::encode_normalised(const NormalisedAttributes& attributes) const {
     return {clk_.encode(attributes), blocking_.keys(attributes), fields_.encode(attributes)};
@@ -84,8 +86,8 @@ std::vector<FieldEvidence> field_evidence(const FellegiSunterScore& score) {
     out.reserve(field_count);
     for (std::size_t f = 0; f < field_count; ++f) {
         const FieldWeight& w = score.fields[f];
-        out.push_back({to_string(static_cast<Field>(f)), to_string(w.level), w.pattern, w.weight, w.tf_adjustment,
-                       w.similarity});
+        out.push_back(
+            {to_string(static_cast<Field>(f)), to_string(w.level), w.pattern, w.weight, w.tf_adjustment, w.similarity});
     }
     return out;
 }
@@ -94,7 +96,8 @@ TermCounts LinkageIndex::term_counts(const FieldEncoding& query) const {
     TermCounts counts;
     counts.total = fields_.size();
     if (const auto f = family_counts_.find(query.family_token); f != family_counts_.end()) counts.family = f->second;
-    if (const auto g = given_counts_.find(query.given_first_token); g != given_counts_.end()) counts.given_first = g->second;
+    if (const auto g = given_counts_.find(query.given_first_token); g != given_counts_.end())
+        counts.given_first = g->second;
     return counts;
 }
 

@@ -32,27 +32,41 @@ void fold_code_point(char32_t cp, std::string& out) {
     };
     if (cp < 0x80) {
         const char c = static_cast<char>(cp);
-        if (c >= 'A' && c <= 'Z') out.push_back(static_cast<char>(c - 'A' + 'a'));
-        else if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) out.push_back(c);
-        else if (c == '\'' || c == '`') return;  // 't Hart, D'Souza
-        else space();
+        if (c >= 'A' && c <= 'Z')
+            out.push_back(static_cast<char>(c - 'A' + 'a'));
+        else if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))
+            out.push_back(c);
+        else if (c == '\'' || c == '`')
+            return;  // 't Hart, D'Souza
+        else
+            space();
         return;
     }
     switch (cp) {
-        case 0xC6: case 0xE6: out += "ae"; return;
-        case 0xDE: case 0xFE: out += "th"; return;
+        case 0xC6:
+        case 0xE6: out += "ae"; return;
+        case 0xDE:
+        case 0xFE: out += "th"; return;
         case 0xDF: out += "ss"; return;
-        case 0x132: case 0x133: out += "ij"; return;
-        case 0x152: case 0x153: out += "oe"; return;
-        case 0x2018: case 0x2019: case 0xB4: return;  // typographic apostrophes, acute accent
-        case 0x218: case 0x219: out.push_back('s'); return;  // Romanian ș
-        case 0x21A: case 0x21B: out.push_back('t'); return;  // Romanian ț
+        case 0x132:
+        case 0x133: out += "ij"; return;
+        case 0x152:
+        case 0x153: out += "oe"; return;
+        case 0x2018:
+        case 0x2019:
+        case 0xB4: return;  // typographic apostrophes, acute accent
+        case 0x218:
+        case 0x219: out.push_back('s'); return;  // Romanian ș
+        case 0x21A:
+        case 0x21B: out.push_back('t'); return;  // Romanian ț
         default: break;
     }
     if (cp >= 0xC0 && cp <= 0xFF) {
         const char c = latin1[cp - 0xC0];
-        if (c == ' ') space();
-        else out.push_back(c);
+        if (c == ' ')
+            space();
+        else
+            out.push_back(c);
         return;
     }
     if (cp >= 0x100 && cp <= 0x17F) {
@@ -145,15 +159,22 @@ int number(std::string_view s) {
 
 std::string normalise_date(std::string_view raw) {
     std::string compact;
-    for (char c : raw) if (c != ' ') compact.push_back(c);
+    for (char c : raw)
+        if (c != ' ') compact.push_back(c);
     std::string_view s = compact;
     std::string_view y, m, d;
     if (s.size() == 10 && (s[4] == '-' || s[4] == '/') && (s[7] == '-' || s[7] == '/')) {
-        y = s.substr(0, 4); m = s.substr(5, 2); d = s.substr(8, 2);
+        y = s.substr(0, 4);
+        m = s.substr(5, 2);
+        d = s.substr(8, 2);
     } else if (s.size() == 10 && (s[2] == '-' || s[2] == '/') && (s[5] == '-' || s[5] == '/')) {
-        d = s.substr(0, 2); m = s.substr(3, 2); y = s.substr(6, 4);
+        d = s.substr(0, 2);
+        m = s.substr(3, 2);
+        y = s.substr(6, 4);
     } else if (s.size() == 8) {
-        y = s.substr(0, 4); m = s.substr(4, 2); d = s.substr(6, 2);
+        y = s.substr(0, 4);
+        m = s.substr(4, 2);
+        d = s.substr(6, 2);
     } else {
         return {};
     }
@@ -209,7 +230,11 @@ std::string fold_text(std::string_view utf8) {
                 cp = b0 & (0x7F >> len);
                 for (std::size_t k = 1; k < len; ++k) {
                     const auto b = static_cast<std::uint8_t>(utf8[i + k]);
-                    if ((b & 0xC0) != 0x80) { cp = 0xFFFD; len = k; break; }
+                    if ((b & 0xC0) != 0x80) {
+                        cp = 0xFFFD;
+                        len = k;
+                        break;
+                    }
                     cp = (cp << 6) | (b & 0x3F);
                 }
             }
@@ -225,9 +250,8 @@ std::string fold_text(std::string_view utf8) {
 bool is_tussenvoegsel_word(std::string_view w) {
     // The voorvoegsels of the BRP table (Tabel 36) that occur in practice, plus Arabic el/al.
     static constexpr std::array<std::string_view, 30> table = {
-        "van", "der", "den", "de", "het", "t", "te", "ter", "ten", "in", "op", "onder", "uit",
-        "aan", "bij", "la", "le", "du", "da", "di", "del", "della", "des", "dos", "do", "el",
-        "al", "von", "zu", "vom"};
+        "van", "der", "den", "de", "het", "t",   "te",    "ter", "ten", "in", "op", "onder", "uit", "aan", "bij",
+        "la",  "le",  "du",  "da", "di",  "del", "della", "des", "dos", "do", "el", "al",    "von", "zu",  "vom"};
     return std::find(table.begin(), table.end(), w) != table.end();
 }
 

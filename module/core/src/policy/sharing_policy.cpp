@@ -38,8 +38,9 @@ bool is_brin(std::string_view text) {
 }
 
 bool is_gemeentecode(std::string_view text) {
-    return text.size() == 6 && text.starts_with("GM") &&
-           std::all_of(text.begin() + 2, text.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
+    return text.size() == 6 && text.starts_with("GM") && std::all_of(text.begin() + 2, text.end(), [](char c) {
+               return std::isdigit(static_cast<unsigned char>(c));
+           });
 }
 
 bool is_code(std::string_view text) {
@@ -75,7 +76,8 @@ Result<delivery::SharedTask> share_task(const delivery::TaskDraft& draft, std::s
                                         const KeyedPseudonymiser& key) {
     Problems problems;
     if (!is_token(draft.type, 64, false)) {
-        problems.push_back({"/type", "must be 1 to 64 characters: lower-case letters, digits, '.', '-', '_', ':' or '/'"});
+        problems.push_back(
+            {"/type", "must be 1 to 64 characters: lower-case letters, digits, '.', '-', '_', ':' or '/'"});
     }
     if (draft.recipient_id.empty()) problems.push_back({"/recipient", "names no recipient"});
     if (keyed_pseudonym_version(draft.pupil_pseudonym) == 0) {
@@ -83,22 +85,21 @@ Result<delivery::SharedTask> share_task(const delivery::TaskDraft& draft, std::s
     }
     if (!is_date(draft.due_date)) problems.push_back({"/due_date", "must be a date YYYY-MM-DD"});
     if (!is_token(draft.reference, 160, true)) {
-        problems.push_back({"/reference", "must be 1 to 160 characters: lower-case letters, digits, '.', '-', '_', "
-                                          "':', '/' or '#'"});
+        problems.push_back({"/reference",
+                            "must be 1 to 160 characters: lower-case letters, digits, '.', '-', '_', "
+                            "':', '/' or '#'"});
     }
     if (!is_token(task_id, 128, false)) {
-        problems.push_back({"/task_id", "must be 1 to 128 characters: lower-case letters, digits, '.', '-', '_', ':' or '/'"});
+        problems.push_back(
+            {"/task_id", "must be 1 to 128 characters: lower-case letters, digits, '.', '-', '_', ':' or '/'"});
     }
     check_facts(draft.facts, problems);
     if (!problems.empty()) return problems;
     // allow-minimal: the reason stays with the hub; everything else the recipient needs is here.
-    return delivery::SharedTask{draft.type,
-                                std::string(task_id),
-                                recipient_pseudonym(key, draft.recipient_id, draft.pupil_pseudonym),
-                                draft.due_date,
-                                draft.reference,
-                                draft.correlation_id,
-                                draft.facts};
+    return delivery::SharedTask{
+        draft.type,     std::string(task_id), recipient_pseudonym(key, draft.recipient_id, draft.pupil_pseudonym),
+        draft.due_date, draft.reference,      draft.correlation_id,
+        draft.facts};
 }
 
 }  // namespace eenplan::policy

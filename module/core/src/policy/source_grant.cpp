@@ -30,7 +30,8 @@ Problems refusals(const SourceGrant& grant, const Signal& signal) {
         if (!signal.school) {
             // A source bound to schools speaks only for them; without gemeentecodes it has no
             // other standing to send a signal that names no school.
-            if (!grant.gemeentecodes) out.push_back({"/school", "this source may only send signals of its own schools"});
+            if (!grant.gemeentecodes)
+                out.push_back({"/school", "this source may only send signals of its own schools"});
         } else if (!grant.brins->contains(signal.school->brin)) {
             out.push_back({"/school/brin", "this source may not send signals for this school"});
         }

@@ -105,11 +105,11 @@ ProbabilisticLink decide_probabilistic_link(std::span<const ScoredEncoding> scor
 }
 
 ProbabilisticLink decide_field_level_link(std::span<const ScoredEncoding> scored,
-                                          const linkage::FellegiSunterParameters& parameters, std::uint32_t key_version) {
+                                          const linkage::FellegiSunterParameters& parameters,
+                                          std::uint32_t key_version) {
     // No runner-up: a weight far below any threshold (the evidence shows it as none).
-    return decide(scored, key_version, no_runner_up, linkage::fs_rule_prefix, [&](double best, double runner_up) {
-        return linkage::classify_weight(best, runner_up, parameters);
-    });
+    return decide(scored, key_version, no_runner_up, linkage::fs_rule_prefix,
+                  [&](double best, double runner_up) { return linkage::classify_weight(best, runner_up, parameters); });
 }
 
 }  // namespace eenplan::record

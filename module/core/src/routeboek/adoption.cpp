@@ -19,16 +19,16 @@ void unite(std::vector<T>& into, std::vector<T>&& from, Same same) {
 void adopt_plan(PlanState& family, PlanState adopted) {
     if (family.woongemeente.empty()) family.woongemeente = adopted.woongemeente;
     unite(family.pupils, std::move(adopted.pupils), [](const auto& a, const auto& b) { return a.pupil == b.pupil; });
-    unite(family.absences, std::move(adopted.absences), [](const auto& a, const auto& b) {
-        return a.pupil == b.pupil && a.from == b.from && a.kind == b.kind;
-    });
+    unite(family.absences, std::move(adopted.absences),
+          [](const auto& a, const auto& b) { return a.pupil == b.pupil && a.from == b.from && a.kind == b.kind; });
     unite(family.partial, std::move(adopted.partial),
           [](const auto& a, const auto& b) { return a.pupil == b.pupil && a.from == b.from; });
     unite(family.open_tasks, std::move(adopted.open_tasks), [](const auto& a, const auto& b) { return a.id == b.id; });
     unite(family.enrolments, std::move(adopted.enrolments), [](const auto& a, const auto& b) {
         return a.pupil == b.pupil && a.brin == b.brin && a.start == b.start && a.end == b.end;
     });
-    unite(family.school_gaps, std::move(adopted.school_gaps), [](const auto& a, const auto& b) { return a.pupil == b.pupil; });
+    unite(family.school_gaps, std::move(adopted.school_gaps),
+          [](const auto& a, const auto& b) { return a.pupil == b.pupil; });
     unite(family.fired, std::move(adopted.fired), [](const auto& a, const auto& b) { return a == b; });
     unite(family.goals, std::move(adopted.goals), [](const auto& a, const auto& b) { return a == b; });
     for (Override& o : adopted.overrides) family.overrides.push_back(std::move(o));

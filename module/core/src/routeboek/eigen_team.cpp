@@ -25,8 +25,9 @@ void Step::eigen_team(const std::string& raiser, const std::string& pupil) {
     const Day window_start = add_days(*plan_.first_worrying, weeks_from * 7);
     const Day window_end = add_days(*plan_.first_worrying, weeks_to * 7);
     if (today_ < window_start || today_ > window_end) {
-        note("signal", r, "the eigen team/manager step lies outside its term (week " + std::to_string(weeks_from) +
-                              " to " + std::to_string(weeks_to) + "); an override can still make it");
+        note("signal", r,
+             "the eigen team/manager step lies outside its term (week " + std::to_string(weeks_from) + " to " +
+                 std::to_string(weeks_to) + "); an override can still make it");
         return;
     }
     open(rb_.eigen_team, pupil, r, "a professional disagrees with the MDO's choice not to escalate", window_end,

@@ -49,8 +49,8 @@ std::optional<Day> Engine::next_check(const PlanState& plan, Day today) const {
     const bool open_absence = std::any_of(plan.absences.begin(), plan.absences.end(),
                                           [&](const AbsencePeriod& p) { return !p.to || *p.to >= today; });
     // A pupil without a school is watched until the window closes.
-    const bool watching = std::any_of(plan.school_gaps.begin(), plan.school_gaps.end(),
-                                      [](const SchoolGap& gap) { return !gap.raised; });
+    const bool watching =
+        std::any_of(plan.school_gaps.begin(), plan.school_gaps.end(), [](const SchoolGap& gap) { return !gap.raised; });
     if (plan.escalated_since || open_absence || watching || !plan.open_tasks.empty() || !plan.partial.empty()) {
         return add_days(today, 1);
     }

@@ -46,9 +46,8 @@ void Step::escalation_triggers() {
     for (const PupilInPlan& pupil : plan_.pupils) {
         if (calendar_) {
             // Four school weeks are twenty school days.
-            const auto run = current_absence_run_in_school_days(plan_.absences, pupil.pupil, today_, trigger,
-                                                                *calendar_, pupil.school_brin,
-                                                                pupil.school_gemeentecode);
+            const auto run = current_absence_run_in_school_days(
+                plan_.absences, pupil.pupil, today_, trigger, *calendar_, pupil.school_brin, pupil.school_gemeentecode);
             if (!run || run->counted_days < trigger.weeks * 5) continue;
             start_escalation(pupil.pupil, run->first_counted, rule("escalation/" + trigger.id),
                              std::to_string(trigger.weeks) + " school weeks (" + std::to_string(trigger.weeks * 5) +
@@ -155,8 +154,10 @@ std::optional<AbsenceRun> current_absence_run(const std::vector<AbsencePeriod>& 
         bool excluded = false;
         for (const AbsencePeriod* p : periods) {
             if (!covers(*p, day, today)) continue;
-            if (detail::contains(trigger.not_counting, p->kind)) excluded = true;
-            else counting = true;
+            if (detail::contains(trigger.not_counting, p->kind))
+                excluded = true;
+            else
+                counting = true;
         }
         if (first && (!counting || excluded)) continue;  // the count starts at the first unexplained day
         if (first) run.first_counted = day;
@@ -186,8 +187,10 @@ std::optional<AbsenceRun> current_absence_run_in_school_days(const std::vector<A
         int s = 0;
         for (const AbsencePeriod* p : periods) {
             if (!covers(*p, day, today)) continue;
-            if (detail::contains(trigger.not_counting, p->kind)) s = std::max(s, 1);
-            else return 2;
+            if (detail::contains(trigger.not_counting, p->kind))
+                s = std::max(s, 1);
+            else
+                return 2;
         }
         return s;
     };

@@ -43,8 +43,9 @@ void Step::moved(const std::string& gemeentecode) {
             if (t && current && t->level <= current->level) position = static_cast<int>(i);
         }
         if (position >= 0) {
-            move_to(position, r, "the family moved to " + to->name + "; the case continues at its " +
-                                     rb_.table(to->ladder[static_cast<std::size_t>(position)])->name);
+            move_to(position, r,
+                    "the family moved to " + to->name + "; the case continues at its " +
+                        rb_.table(to->ladder[static_cast<std::size_t>(position)])->name);
         } else {
             plan_.ladder_position = -1;
             plan_.table.clear();

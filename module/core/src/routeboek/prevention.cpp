@@ -25,9 +25,11 @@ void Step::prevention() {
             double hours = 0;
             std::optional<Day> first;
             for (const AbsencePeriod& p : plan_.absences) {
-                if (p.pupil != pupil.pupil || p.kind != "ongeoorloofd" || p.from < window_start || p.from > today_) continue;
+                if (p.pupil != pupil.pupil || p.kind != "ongeoorloofd" || p.from < window_start || p.from > today_)
+                    continue;
                 const int length = days_between(p.from, p.to.value_or(today_)) + 1;
-                if (pattern.kind == PreventionPattern::Kind::unauthorised_absences && length > pattern.max_days_each) continue;
+                if (pattern.kind == PreventionPattern::Kind::unauthorised_absences && length > pattern.max_days_each)
+                    continue;
                 ++count;
                 hours += p.hours;
                 first = first ? std::min(*first, p.from) : p.from;

@@ -63,16 +63,17 @@ void Step::on(const EnrolmentStarted& started, const SignalEvent& event) {
         return same_enrolment_place(e, event.pupil, school.brin) && !e.end;
     });
     if (it == enrolments.end()) {
-        enrolments.push_back({event.pupil, school.brin, school.gemeentecode, started.start_date, std::nullopt, sector, {}});
+        enrolments.push_back(
+            {event.pupil, school.brin, school.gemeentecode, started.start_date, std::nullopt, sector, {}});
     } else {
         it->start = started.start_date;
         if (!sector.empty()) it->sector = sector;
     }
 
-    const std::string recipient = rules.enrolment_started.recipient == RecipientRole::school && !school.brin.empty()
-                                      ? "school:" + school.brin
-                                      : resolve(rules.enrolment_started.recipient, rules.enrolment_started.organisation,
-                                                event.pupil, {});
+    const std::string recipient =
+        rules.enrolment_started.recipient == RecipientRole::school && !school.brin.empty()
+            ? "school:" + school.brin
+            : resolve(rules.enrolment_started.recipient, rules.enrolment_started.organisation, event.pupil, {});
     notify(rules.enrolment_started, recipient, event.pupil, rule("registration/enrolment_started"),
            "an inschrijving: the leerplicht office of the woongemeente is told (Leerplichtwet art. 18)",
            {school.brin, format_day(started.start_date), sector, {}});
@@ -106,24 +107,27 @@ void Step::on(const EnrolmentEnded& ended, const SignalEvent& event) {
         return same_enrolment_place(e, event.pupil, school.brin) && !e.end;
     });
     if (it == enrolments.end()) {
-        enrolments.push_back({event.pupil, school.brin, school.gemeentecode, std::nullopt, ended.end_date, {}, ended.reason});
+        enrolments.push_back(
+            {event.pupil, school.brin, school.gemeentecode, std::nullopt, ended.end_date, {}, ended.reason});
     } else {
         it->end = ended.end_date;
         it->end_reason = ended.reason;
     }
 
-    const std::string recipient = rules.enrolment_ended.recipient == RecipientRole::school && !school.brin.empty()
-                                      ? "school:" + school.brin
-                                      : resolve(rules.enrolment_ended.recipient, rules.enrolment_ended.organisation,
-                                                event.pupil, {});
+    const std::string recipient =
+        rules.enrolment_ended.recipient == RecipientRole::school && !school.brin.empty()
+            ? "school:" + school.brin
+            : resolve(rules.enrolment_ended.recipient, rules.enrolment_ended.organisation, event.pupil, {});
     notify(rules.enrolment_ended, recipient, event.pupil, rule("registration/enrolment_ended"),
            "an uitschrijving: the leerplicht office of the woongemeente is told (Leerplichtwet art. 18)",
            {school.brin, format_day(ended.end_date), ended.reason, {}});
 
     const std::string r = rule("registration/without_school");
     if (contains(rules.not_watched_reasons, ended.reason)) {
-        note("signal", r, "the uitschrijving ends compulsory schooling or is an exemption (" + ended.reason +
-                              "); no search for a new school", event.signal_id);
+        note("signal", r,
+             "the uitschrijving ends compulsory schooling or is an exemption (" + ended.reason +
+                 "); no search for a new school",
+             event.signal_id);
         return;
     }
     // Enrolled at another school already (the new school reported first): a transfer.
@@ -131,8 +135,8 @@ void Step::on(const EnrolmentEnded& ended, const SignalEvent& event) {
         return e.pupil == event.pupil && e.brin != school.brin && (!e.end || *e.end > ended.end_date);
     });
     if (elsewhere) {
-        note("signal", rule("registration/transfer"),
-             "the pupil is enrolled at another school: a transfer, no alarm", event.signal_id);
+        note("signal", rule("registration/transfer"), "the pupil is enrolled at another school: a transfer, no alarm",
+             event.signal_id);
         return;
     }
     auto& gaps = plan_.school_gaps;
@@ -173,7 +177,8 @@ void Step::tell_schools_of_move() {
         for (const Enrolment& e : plan_.enrolments) {
             if (e.pupil != pupil.pupil) continue;
             any_enrolment = true;
-            if ((!e.end || *e.end >= today_) && !e.brin.empty() && !contains(schools, e.brin)) schools.push_back(e.brin);
+            if ((!e.end || *e.end >= today_) && !e.brin.empty() && !contains(schools, e.brin))
+                schools.push_back(e.brin);
         }
         // A pupil the hub knows only from other signals: the school those came from.
         if (!any_enrolment && !pupil.school_brin.empty()) schools.push_back(pupil.school_brin);

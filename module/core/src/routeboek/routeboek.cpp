@@ -21,7 +21,9 @@ const Table* Routeboek::table(std::string_view table_id) const { return find_by(
 const Organisation* Routeboek::organisation(std::string_view organisation_id) const {
     return find_by(organisations, organisation_id, &Organisation::id);
 }
-const PupilInPlan* PlanState::pupil(std::string_view pupil_id) const { return find_by(pupils, pupil_id, &PupilInPlan::pupil); }
+const PupilInPlan* PlanState::pupil(std::string_view pupil_id) const {
+    return find_by(pupils, pupil_id, &PupilInPlan::pupil);
+}
 
 std::string_view to_string(OverrideKind kind) {
     switch (kind) {

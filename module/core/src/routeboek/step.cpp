@@ -38,9 +38,8 @@ std::string Step::resolve(RecipientRole role, const std::string& organisation, c
     return {};
 }
 
-void Step::open(const TaskTemplate& tmpl, const std::string& pupil, const std::string& rule,
-                const std::string& reason, Day due, const std::string& table, const std::string& raiser,
-                const delivery::TaskFacts& facts) {
+void Step::open(const TaskTemplate& tmpl, const std::string& pupil, const std::string& rule, const std::string& reason,
+                Day due, const std::string& table, const std::string& raiser, const delivery::TaskFacts& facts) {
     Task task;
     task.recipient = resolve(tmpl.recipient, tmpl.organisation, pupil, raiser);
     if (task.recipient.empty()) {

@@ -35,19 +35,19 @@ public:
 
 private:
     // One handler per signal type, in the file of the rule family it drives.
-    void on(const EnrolmentStarted& started, const SignalEvent& event);     // registration.cpp
-    void on(const EnrolmentEnded& ended, const SignalEvent& event);         // registration.cpp
+    void on(const EnrolmentStarted& started, const SignalEvent& event);  // registration.cpp
+    void on(const EnrolmentEnded& ended, const SignalEvent& event);      // registration.cpp
     void on(const SupportStarted&, const SignalEvent&) {}
-    void on(const HouseholdComposition&, const SignalEvent&) {}  // the record keeper files the family
-    void on(const AbsenceReported& absence, const SignalEvent& event);      // escalation.cpp
-    void on(const AttendancePartial& partial, const SignalEvent& event);    // escalation.cpp
-    void on(const MdoHeld& mdo, const SignalEvent& event);                  // ladder.cpp
-    void on(const CaseRegistered& registered, const SignalEvent& event);    // ladder.cpp
-    void on(const TableOutcome& outcome, const SignalEvent& event);         // ladder.cpp
-    void on(const ConcernRaised& concern, const SignalEvent& event);        // eigen_team.cpp
-    void on(const YouthcareStarted& started, const SignalEvent& event);     // jeugdbescherming.cpp
-    void on(const YouthcareEnded& ended, const SignalEvent& event);         // jeugdbescherming.cpp
-    void on(const PersonMoved& moved, const SignalEvent& event);            // grensverkeer.cpp
+    void on(const HouseholdComposition&, const SignalEvent&) {}           // the record keeper files the family
+    void on(const AbsenceReported& absence, const SignalEvent& event);    // escalation.cpp
+    void on(const AttendancePartial& partial, const SignalEvent& event);  // escalation.cpp
+    void on(const MdoHeld& mdo, const SignalEvent& event);                // ladder.cpp
+    void on(const CaseRegistered& registered, const SignalEvent& event);  // ladder.cpp
+    void on(const TableOutcome& outcome, const SignalEvent& event);       // ladder.cpp
+    void on(const ConcernRaised& concern, const SignalEvent& event);      // eigen_team.cpp
+    void on(const YouthcareStarted& started, const SignalEvent& event);   // jeugdbescherming.cpp
+    void on(const YouthcareEnded& ended, const SignalEvent& event);       // jeugdbescherming.cpp
+    void on(const PersonMoved& moved, const SignalEvent& event);          // grensverkeer.cpp
 
     [[nodiscard]] std::string rule(std::string_view name) const { return rb_.id + "/" + std::string(name); }
     [[nodiscard]] const Municipality* municipality() const { return rb_.municipality(plan_.woongemeente); }

@@ -22,18 +22,16 @@ namespace eenplan {
 inline constexpr std::size_t field_nonce_size = 12;
 
 // Seals under the ring's current key with a fresh nonce.
-std::string encrypt_field(const KeyRing& ring, std::string_view plaintext,
-                          std::string_view associated_data);
+std::string encrypt_field(const KeyRing& ring, std::string_view plaintext, std::string_view associated_data);
 // Seals with the given nonce: for test vectors only — a nonce must never repeat under one key.
-std::string encrypt_field(const VersionedKey& key, std::string_view plaintext,
-                          std::string_view associated_data,
+std::string encrypt_field(const VersionedKey& key, std::string_view plaintext, std::string_view associated_data,
                           std::span<const std::uint8_t, field_nonce_size> nonce);
 
 // Opens a sealed value with the key of its version. Problems: not "fe1:", unknown key version,
 // bad base64, or authentication failure (wrong key, tampered value, or other associated data;
 // GCM cannot tell these apart, and the problem does not try to).
-Result<std::string> decrypt_field(const KeyRing& ring, std::string_view sealed,
-                                  std::string_view associated_data, std::string pointer = "");
+Result<std::string> decrypt_field(const KeyRing& ring, std::string_view sealed, std::string_view associated_data,
+                                  std::string pointer = "");
 
 // The key version of a sealed value, or 0 when it is not one: to find values still under a key
 // that is to be retired.

@@ -24,8 +24,7 @@ namespace eenplan::p256 {
 inline constexpr std::string_view eenplan_dst = "eenplan-v1-P256_XMD:SHA-256_SSWU_RO_";
 
 // RFC 9380 §5.3.1, with SHA-256. The tag must be at most 255 bytes (std::invalid_argument).
-Bytes expand_message_xmd(std::span<const std::uint8_t> message, std::string_view dst,
-                         std::size_t length);
+Bytes expand_message_xmd(std::span<const std::uint8_t> message, std::string_view dst, std::size_t length);
 
 // RFC 9380 §5.2 with count = 2, m = 1, L = 48: two field elements, each 32 bytes big-endian.
 std::array<Bytes, 2> hash_to_field(std::span<const std::uint8_t> message, std::string_view dst);

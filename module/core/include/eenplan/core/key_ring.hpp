@@ -31,8 +31,7 @@ public:
     [[nodiscard]] Result<KeyRing> retired(std::uint32_t version) const;
 
 private:
-    KeyRing(std::vector<VersionedKey> keys, std::size_t current)
-        : keys_(std::move(keys)), current_(current) {}
+    KeyRing(std::vector<VersionedKey> keys, std::size_t current) : keys_(std::move(keys)), current_(current) {}
 
     std::vector<VersionedKey> keys_;
     std::size_t current_;

@@ -37,8 +37,7 @@ private:
 // The domain of the hub's own record linkage.
 inline constexpr std::string_view hub_domain = "hub";
 
-std::string keyed_pseudonym(const VersionedKey& key, std::string_view domain,
-                            const PersonNumber& number);
+std::string keyed_pseudonym(const VersionedKey& key, std::string_view domain, const PersonNumber& number);
 
 // The key version a "kp1:<version>:<value>" pseudonym was made with, or 0 when the text is not
 // such a pseudonym.

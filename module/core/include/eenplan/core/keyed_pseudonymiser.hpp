@@ -52,7 +52,7 @@ private:
         void operator()(EVP_MD_CTX* p) const noexcept;
     };
     std::uint32_t version_;
-    std::string prefix_;  // "kp1:<version>:"
+    std::string prefix_;                          // "kp1:<version>:"
     std::unique_ptr<EVP_MD_CTX, Deleter> inner_;  // SHA-256 state after (key XOR ipad)
     std::unique_ptr<EVP_MD_CTX, Deleter> outer_;  // SHA-256 state after (key XOR opad)
 };
@@ -60,7 +60,7 @@ private:
 // The pseudonym under the ring's current key: for new values.
 // The value under the ring's current version, chained from its first version.
 std::string chained_keyed_pseudonym(const KeyRing& ring, std::string_view domain, std::string_view kind,
-                                   std::string_view identity);
+                                    std::string_view identity);
 std::string keyed_pseudonym(const KeyRing& ring, std::string_view domain, const PersonNumber& number);
 
 // Moves a stored value up the chain to the ring's current version; a value already current is

@@ -41,8 +41,8 @@ public:
     // Uniform in [1, n-1], from 48 bytes of RAND_bytes reduced mod n.
     static Scalar random();
 
-    [[nodiscard]] Bytes to_bytes() const;  // 32 bytes, big-endian
-    [[nodiscard]] Scalar inverse() const;  // mod n, constant-time path
+    [[nodiscard]] Bytes to_bytes() const;                       // 32 bytes, big-endian
+    [[nodiscard]] Scalar inverse() const;                       // mod n, constant-time path
     friend Scalar operator*(const Scalar& a, const Scalar& b);  // mod n
     friend bool operator==(const Scalar& a, const Scalar& b);
 

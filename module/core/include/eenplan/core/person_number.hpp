@@ -35,8 +35,7 @@ public:
     // Accepts exactly nine ASCII digits; a BSN may also be given as eight digits, which the
     // municipal registers allow (a leading zero dropped). The pointer names the input field for
     // the problem; the problem never contains the number.
-    static Result<PersonNumber> parse(PersonNumberKind kind, std::string_view text,
-                                      std::string pointer);
+    static Result<PersonNumber> parse(PersonNumberKind kind, std::string_view text, std::string pointer);
 
     [[nodiscard]] PersonNumberKind kind() const noexcept { return kind_; }
 
@@ -44,9 +43,7 @@ public:
     [[nodiscard]] std::string to_string() const;
 
     // The nine digits, for keyed hashing and encryption only. Named so that a review spots misuse.
-    [[nodiscard]] std::string_view digits_for_keyed_use() const noexcept {
-        return {digits_.data(), digits_.size()};
-    }
+    [[nodiscard]] std::string_view digits_for_keyed_use() const noexcept { return {digits_.data(), digits_.size()}; }
 
     friend bool operator==(const PersonNumber&, const PersonNumber&) = default;
 

@@ -46,8 +46,7 @@ class PolymorphicPublicKey {
 public:
     explicit PolymorphicPublicKey(p256::Point point) : point_(std::move(point)) {}
     // SEC1 compressed encoding (33 bytes); refuses other lengths, off-curve points, infinity.
-    static Result<PolymorphicPublicKey> from_bytes(std::span<const std::uint8_t> sec1,
-                                                   std::string pointer);
+    static Result<PolymorphicPublicKey> from_bytes(std::span<const std::uint8_t> sec1, std::string pointer);
     [[nodiscard]] Bytes to_bytes() const { return point_.to_bytes(); }
     [[nodiscard]] const p256::Point& point() const noexcept { return point_; }
     friend bool operator==(const PolymorphicPublicKey&, const PolymorphicPublicKey&) = default;
@@ -90,8 +89,7 @@ public:
     // Issued by the key server: x_d = k_d·y.
     static RecipientKey issue(const PolymorphicMasterKeys& master, std::string_view domain);
     // Loaded by the recipient from its configuration: 32 bytes.
-    static Result<RecipientKey> from_bytes(std::string domain,
-                                           std::span<const std::uint8_t> key, std::string pointer);
+    static Result<RecipientKey> from_bytes(std::string domain, std::span<const std::uint8_t> key, std::string pointer);
 
     [[nodiscard]] const std::string& domain() const noexcept { return domain_; }
     [[nodiscard]] Bytes to_bytes() const { return key_.to_bytes(); }  // secret: for provisioning
@@ -115,8 +113,7 @@ public:
 
     static Result<PolymorphicCiphertext> parse(std::string_view text, std::string pointer);
     // Also refuses a ciphertext under any key other than `expected`.
-    static Result<PolymorphicCiphertext> parse(std::string_view text,
-                                               const PolymorphicPublicKey& expected,
+    static Result<PolymorphicCiphertext> parse(std::string_view text, const PolymorphicPublicKey& expected,
                                                std::string pointer);
     [[nodiscard]] std::string to_string() const;
 
@@ -150,16 +147,14 @@ PolymorphicCiphertext rekey(const PolymorphicCiphertext& ciphertext, const p256:
 // At the key server: reshuffle by s_d and rekey by k_d in one step, (s_d/k_d·B, s_d·C, k_d·Y).
 // Refuses a ciphertext that is not under the master public key.
 Result<PolymorphicCiphertext> reshuffle_rekey_for(const PolymorphicMasterKeys& master,
-                                                  const PolymorphicCiphertext& ciphertext,
-                                                  std::string_view domain);
+                                                  const PolymorphicCiphertext& ciphertext, std::string_view domain);
 
 // At the recipient: C - x_d·B = s_d·P, rendered by render_pseudonym. Refuses a ciphertext whose Y'
 // is not this recipient's public key (not rekeyed for this domain, or tampered with).
 Result<std::string> decrypt(const RecipientKey& key, const PolymorphicCiphertext& ciphertext);
 
 // s_d·P computed directly by the key server: equal to what the domain's recipient decrypts.
-std::string direct_pseudonym(const PolymorphicMasterKeys& master, std::string_view domain,
-                             const PersonNumber& number);
+std::string direct_pseudonym(const PolymorphicMasterKeys& master, std::string_view domain, const PersonNumber& number);
 
 // "ppd1:" + base32 (RFC 4648 §6, lower case) of the first 20 bytes of SHA-256 of the compressed
 // point: short, fixed length, and a one-way step away from the group element itself.

@@ -23,8 +23,8 @@ using Problems = std::vector<Problem>;
 template <typename T>
 class [[nodiscard]] Result {
 public:
-    Result(T value) : state_(std::move(value)) {}  // NOLINT(google-explicit-constructor)
-    Result(Problems problems) : state_(std::move(problems)) {}  // NOLINT(google-explicit-constructor)
+    Result(T value) : state_(std::move(value)) {}                      // NOLINT(google-explicit-constructor)
+    Result(Problems problems) : state_(std::move(problems)) {}         // NOLINT(google-explicit-constructor)
     Result(Problem problem) : state_(Problems{std::move(problem)}) {}  // NOLINT(google-explicit-constructor)
 
     [[nodiscard]] bool ok() const noexcept { return state_.index() == 0; }

@@ -159,9 +159,9 @@ struct ConcernRaised {
 };
 
 // In the order of SignalType: index() == static_cast<std::size_t>(type).
-using SignalData = std::variant<EnrolmentStarted, EnrolmentEnded, AbsenceReported, SupportStarted,
-                                HouseholdComposition, PersonMoved, AttendancePartial, MdoHeld, CaseRegistered,
-                                TableOutcome, YouthcareStarted, YouthcareEnded, ConcernRaised>;
+using SignalData = std::variant<EnrolmentStarted, EnrolmentEnded, AbsenceReported, SupportStarted, HouseholdComposition,
+                                PersonMoved, AttendancePartial, MdoHeld, CaseRegistered, TableOutcome, YouthcareStarted,
+                                YouthcareEnded, ConcernRaised>;
 static_assert(std::variant_size_v<SignalData> == signal_type_count);
 
 struct Signal {

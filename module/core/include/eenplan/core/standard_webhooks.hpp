@@ -49,7 +49,6 @@ struct Headers {
 };
 
 Verification verify(std::span<const Bytes> secrets, const Headers& headers, std::string_view body,
-                    std::int64_t now_seconds,
-                    std::int64_t tolerance_seconds = default_tolerance_seconds);
+                    std::int64_t now_seconds, std::int64_t tolerance_seconds = default_tolerance_seconds);
 
 }  // namespace eenplan::webhooks

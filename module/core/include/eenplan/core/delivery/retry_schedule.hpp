@@ -20,12 +20,11 @@ namespace eenplan::delivery {
 struct RetryPolicy {
     // Delay before the 2nd, 3rd, ... attempt; the first attempt is immediate. Its length bounds
     // the attempts: a delivery gets schedule.size() + 1 of them.
-    std::vector<std::chrono::seconds> schedule{std::chrono::seconds(5),    std::chrono::minutes(5),
-                                               std::chrono::minutes(30),   std::chrono::hours(2),
-                                               std::chrono::hours(5),      std::chrono::hours(10),
-                                               std::chrono::hours(10)};
-    std::chrono::seconds max_age = std::chrono::hours(48);     // from the first attempt's schedule start
-    double jitter = 0.2;                                        // each delay times [1 - j, 1 + j)
+    std::vector<std::chrono::seconds> schedule{
+        std::chrono::seconds(5), std::chrono::minutes(5), std::chrono::minutes(30), std::chrono::hours(2),
+        std::chrono::hours(5),   std::chrono::hours(10),  std::chrono::hours(10)};
+    std::chrono::seconds max_age = std::chrono::hours(48);          // from the first attempt's schedule start
+    double jitter = 0.2;                                            // each delay times [1 - j, 1 + j)
     std::chrono::seconds max_retry_after = std::chrono::hours(24);  // a longer Retry-After is capped
 };
 
@@ -52,7 +51,7 @@ struct NextStep {
 // The step after attempt number `attempt` (1-based, counted since the schedule started at
 // `schedule_started_at_us`) answered `answer` at `now_us`. `random_unit` in [0, 1) is the jitter
 // draw, passed in so the function stays pure.
-NextStep next_step(const RetryPolicy& policy, int attempt, std::int64_t schedule_started_at_us,
-                   std::int64_t now_us, const AttemptAnswer& answer, double random_unit);
+NextStep next_step(const RetryPolicy& policy, int attempt, std::int64_t schedule_started_at_us, std::int64_t now_us,
+                   const AttemptAnswer& answer, double random_unit);
 
 }  // namespace eenplan::delivery

@@ -23,10 +23,10 @@
 namespace eenplan::linkage {
 
 struct LinkageAttributes {
-    std::string family_name;   // as the source wrote it, tussenvoegsel included
-    std::string given_names;   // all given names, or only the first
-    std::string birth_date;    // "YYYY-MM-DD"
-    std::string postcode;      // "2511AB" or "2511 ab"
+    std::string family_name;  // as the source wrote it, tussenvoegsel included
+    std::string given_names;  // all given names, or only the first
+    std::string birth_date;   // "YYYY-MM-DD"
+    std::string postcode;     // "2511AB" or "2511 ab"
 };
 
 struct NormalisedAttributes {

@@ -41,14 +41,14 @@ struct FieldEvidence {
 
 // Why a link was made (or not), kept with the link so that it can be explained and undone.
 struct Evidence {
-    std::string rule;            // "pprl.clk_dice.v1/match", ".../possible", ".../ambiguous", ".../no_match", ".../no_candidates"
-    double score = 0;            // Dice of the best candidate (0 without candidates)
-    double runner_up = 0;        // Dice of the second-best candidate
+    std::string rule;  // "pprl.clk_dice.v1/match", ".../possible", ".../ambiguous", ".../no_match", ".../no_candidates"
+    double score = 0;  // Dice of the best candidate (0 without candidates)
+    double runner_up = 0;  // Dice of the second-best candidate
     double match_threshold = 0;
     double possible_threshold = 0;
-    std::uint32_t key_version = 0;     // key of the CLKs and blocking keys
-    std::uint32_t candidates = 0;      // records compared after blocking
-    std::uint8_t blocking_passes = 0;  // passes (bit p = pass p) that proposed the best candidate
+    std::uint32_t key_version = 0;      // key of the CLKs and blocking keys
+    std::uint32_t candidates = 0;       // records compared after blocking
+    std::uint8_t blocking_passes = 0;   // passes (bit p = pass p) that proposed the best candidate
     std::vector<FieldEvidence> fields;  // Fellegi–Sunter only: per field of the best candidate
 
     friend bool operator==(const Evidence&, const Evidence&) = default;

@@ -36,13 +36,12 @@ std::string_view to_string(PopcountPath path);
 // scores[i] = dice(query, candidates[i]); scores.size() must equal candidates.size().
 // Throws std::invalid_argument for a size mismatch or an unsupported path.
 void dice_batch(const Clk& query, std::span<const Clk> candidates, std::span<float> scores);
-void dice_batch(const Clk& query, std::span<const Clk> candidates, std::span<float> scores,
-                PopcountPath path);
+void dice_batch(const Clk& query, std::span<const Clk> candidates, std::span<float> scores, PopcountPath path);
 // The same over candidates[indices[i]]: the gather that blocking produces.
-void dice_batch(const Clk& query, std::span<const Clk> candidates,
-                std::span<const std::uint32_t> indices, std::span<float> scores);
-void dice_batch(const Clk& query, std::span<const Clk> candidates,
-                std::span<const std::uint32_t> indices, std::span<float> scores, PopcountPath path);
+void dice_batch(const Clk& query, std::span<const Clk> candidates, std::span<const std::uint32_t> indices,
+                std::span<float> scores);
+void dice_batch(const Clk& query, std::span<const Clk> candidates, std::span<const std::uint32_t> indices,
+                std::span<float> scores, PopcountPath path);
 
 struct ScoredCandidate {
     std::uint32_t index;
@@ -50,7 +49,6 @@ struct ScoredCandidate {
     friend bool operator==(const ScoredCandidate&, const ScoredCandidate&) = default;
 };
 // Appends every candidate with a score >= threshold to `out`, in index order.
-void dice_above(const Clk& query, std::span<const Clk> candidates, float threshold,
-                std::vector<ScoredCandidate>& out);
+void dice_above(const Clk& query, std::span<const Clk> candidates, float threshold, std::vector<ScoredCandidate>& out);
 
 }  // namespace eenplan::linkage

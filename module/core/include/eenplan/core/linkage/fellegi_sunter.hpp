@@ -34,12 +34,12 @@ struct FellegiSunterParameters {
     // the frequency at which the term-frequency adjustment is zero.
     double family_expected_frequency = 0.006;
     double given_expected_frequency = 0.016;
-    double tf_cap = 5.0;          // bits the adjustment may add or take away
+    double tf_cap = 5.0;                // bits the adjustment may add or take away
     std::uint64_t tf_min_total = 1000;  // no adjustment until the hub holds this many encodings
                                         // (a handful of records says nothing about frequencies)
-    double link = 9.0;            // weights (bits)
+    double link = 9.0;                  // weights (bits)
     double review = 3.0;
-    double margin = 2.0;          // best must lead the runner-up by this much to link
+    double margin = 2.0;  // best must lead the runner-up by this much to link
 
     static std::array<FieldModel, field_count> default_fields();
 };
@@ -53,10 +53,10 @@ struct TermCounts {
 
 struct FieldWeight {
     Level level = Level::missing;
-    double weight = 0;           // bits, term-frequency adjustment included
-    double tf_adjustment = 0;    // the part of `weight` that is the adjustment
+    double weight = 0;         // bits, term-frequency adjustment included
+    double tf_adjustment = 0;  // the part of `weight` that is the adjustment
     float similarity = 0;
-    std::string_view pattern;    // the date's error pattern for near/partial
+    std::string_view pattern;  // the date's error pattern for near/partial
     friend bool operator==(const FieldWeight&, const FieldWeight&) = default;
 };
 

@@ -59,9 +59,9 @@ struct FieldEncoding {
     FieldToken given_first_token = 0;
     FieldToken given_rest_token = 0;
     FieldToken date = 0;
-    FieldToken date_swapped = 0;                  // day and month exchanged (0 when they are equal)
-    std::array<FieldToken, 3> date_masked{};       // year, month, day masked
-    std::array<FieldToken, 8> date_digit_masked{}; // digit i of YYYYMMDD masked
+    FieldToken date_swapped = 0;                    // day and month exchanged (0 when they are equal)
+    std::array<FieldToken, 3> date_masked{};        // year, month, day masked
+    std::array<FieldToken, 8> date_digit_masked{};  // digit i of YYYYMMDD masked
     FieldToken pc6 = 0;
     FieldToken pc4 = 0;
 

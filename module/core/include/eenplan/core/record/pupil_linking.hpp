@@ -20,8 +20,8 @@ namespace eenplan::record {
 
 // One identifier a signal carries, and the record (its current root) it is already known on.
 struct IdentifierSighting {
-    std::string kind;       // "bsn", "polymorphic" or "onderwijsnummer"
-    std::string pseudonym;  // "kp1:<version>:..."
+    std::string kind;                       // "bsn", "polymorphic" or "onderwijsnummer"
+    std::string pseudonym;                  // "kp1:<version>:..."
     std::optional<std::string> known_on;    // the record that holds the identifier
     std::optional<std::string> known_root;  // the record known_on belongs to now (after merges)
 };
@@ -34,11 +34,11 @@ enum class LinkAction {
 
 struct LinkPlan {
     LinkAction action = LinkAction::probabilistic;
-    std::optional<std::string> pupil;           // the record holding the strongest known identifier
+    std::optional<std::string> pupil;  // the record holding the strongest known identifier
     std::optional<std::string> pupil_root;
-    std::vector<std::string> to_merge;          // other roots this signal shows to be the same pupil
-    std::vector<std::size_t> new_identifiers;   // indices of sightings to add to the record
-    std::string rule;                           // evidence: "deterministic.bsn", ..., "deterministic.new_record"
+    std::vector<std::string> to_merge;         // other roots this signal shows to be the same pupil
+    std::vector<std::size_t> new_identifiers;  // indices of sightings to add to the record
+    std::string rule;                          // evidence: "deterministic.bsn", ..., "deterministic.new_record"
 };
 
 // The strength order of identifiers: the BSN is the legal key, a polymorphic identity hides one
@@ -49,10 +49,10 @@ LinkPlan plan_deterministic_link(std::span<const IdentifierSighting> sightings);
 
 // One stored encoding compared with the signal's CLK.
 struct ScoredEncoding {
-    std::string pupil;  // the record the encoding belongs to
-    std::string root;   // the record `pupil` belongs to now (after merges)
-    double score = 0;                  // Dice, or the Fellegi–Sunter weight in bits
-    std::uint8_t blocking_passes = 0;  // passes that proposed it
+    std::string pupil;                           // the record the encoding belongs to
+    std::string root;                            // the record `pupil` belongs to now (after merges)
+    double score = 0;                            // Dice, or the Fellegi–Sunter weight in bits
+    std::uint8_t blocking_passes = 0;            // passes that proposed it
     std::vector<linkage::FieldEvidence> fields;  // Fellegi–Sunter: per field
 };
 
@@ -71,6 +71,7 @@ inline constexpr double no_runner_up = -1e9;
 // The same on Fellegi–Sunter weights of field-level encodings (scores in bits, `fields` kept as
 // the evidence of the best record).
 ProbabilisticLink decide_field_level_link(std::span<const ScoredEncoding> scored,
-                                          const linkage::FellegiSunterParameters& parameters, std::uint32_t key_version);
+                                          const linkage::FellegiSunterParameters& parameters,
+                                          std::uint32_t key_version);
 
 }  // namespace eenplan::record

@@ -34,7 +34,6 @@ struct ResidencePeriod {
 std::vector<ResidencePeriod> residence_history(std::vector<ResidenceEvent> events);
 
 // The municipality in force on `date` ("YYYY-MM-DD"), if any period has started by then.
-std::optional<std::string> responsible_municipality(const std::vector<ResidencePeriod>& history,
-                                                    std::string_view date);
+std::optional<std::string> responsible_municipality(const std::vector<ResidencePeriod>& history, std::string_view date);
 
 }  // namespace eenplan::record

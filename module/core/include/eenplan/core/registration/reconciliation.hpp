@@ -32,12 +32,12 @@ struct ListedChild {
 enum class ChildStatus { enrolled, not_enrolled, unknown };  // unknown: no pupil record at all
 
 struct ReconciliationCounts {
-    std::size_t listed = 0;             // entries sent
-    std::size_t duplicates = 0;         // entries naming a child already listed
-    std::size_t unreadable = 0;         // entries the hub cannot open (not answered about)
-    std::size_t enrolled = 0;           // a current enrolment is known
-    std::size_t known_not_enrolled = 0; // a pupil record, but no current enrolment
-    std::size_t unknown = 0;            // no pupil record: the hub knows no enrolment either
+    std::size_t listed = 0;              // entries sent
+    std::size_t duplicates = 0;          // entries naming a child already listed
+    std::size_t unreadable = 0;          // entries the hub cannot open (not answered about)
+    std::size_t enrolled = 0;            // a current enrolment is known
+    std::size_t known_not_enrolled = 0;  // a pupil record, but no current enrolment
+    std::size_t unknown = 0;             // no pupil record: the hub knows no enrolment either
     [[nodiscard]] std::size_t without_enrolment() const { return known_not_enrolled + unknown; }
     ReconciliationCounts& operator+=(const ReconciliationCounts& other);
 };

@@ -39,13 +39,13 @@ struct PartialAttendance {
 };
 
 struct Task {
-    std::string id;         // "<family>/<n>": stable, the idempotency key of its delivery
+    std::string id;  // "<family>/<n>": stable, the idempotency key of its delivery
     std::string type;
     std::string title;
     std::string recipient;  // organisation id, or "school:<BRIN>"
     std::string pupil;
-    std::string table;      // for table steps
-    std::string rule;       // the rule that made it
+    std::string table;  // for table steps
+    std::string rule;   // the rule that made it
     Day created;
     Day due;
     bool reminded = false;
@@ -59,9 +59,9 @@ struct Enrolment {
     std::string brin;
     std::string gemeentecode;  // the school's municipality
     std::optional<Day> start;
-    std::optional<Day> end;    // the last day at the school; absent while enrolled
-    std::string sector;        // po, so, vo, mbo (of the inschrijving)
-    std::string end_reason;    // verhuizing, schoolwissel, einde_leerplicht, vrijstelling, overig
+    std::optional<Day> end;  // the last day at the school; absent while enrolled
+    std::string sector;      // po, so, vo, mbo (of the inschrijving)
+    std::string end_reason;  // verhuizing, schoolwissel, einde_leerplicht, vrijstelling, overig
 };
 
 // A pupil whose enrolment ended without another one: watched for absoluut verzuim until the last
@@ -72,8 +72,8 @@ struct SchoolGap {
     std::string gemeentecode;  // its municipality
     Day ended;
     std::string reason;
-    Day until;                 // the last school day on which an enrolment still counts as a transfer
-    bool raised = false;       // the absoluut-verzuim task was made
+    Day until;            // the last school day on which an enrolment still counts as a transfer
+    bool raised = false;  // the absoluut-verzuim task was made
 };
 
 enum class OverrideKind { skip_step, choose_table, extend_term };
@@ -83,9 +83,9 @@ std::optional<OverrideKind> parse_override_kind(std::string_view text);
 
 struct Override {
     OverrideKind kind = OverrideKind::extend_term;
-    std::string table;  // choose_table
-    int days = 0;       // extend_term
-    std::string reason; // mandatory: a guideline, not a rule, but deviations are explained
+    std::string table;   // choose_table
+    int days = 0;        // extend_term
+    std::string reason;  // mandatory: a guideline, not a rule, but deviations are explained
     std::string by;
     Day at;
     bool used = false;  // skip_step and choose_table apply to the next escalation only
@@ -93,10 +93,10 @@ struct Override {
 
 struct TimelineEntry {
     Day at;
-    std::string kind;   // signal, task, escalate, reminder, de_escalate, handover, close_task, override
-    std::string rule;   // the rule that fired, or the signal type
-    std::string reason; // one sentence
-    std::string ref;    // task id, table id or signal id
+    std::string kind;    // signal, task, escalate, reminder, de_escalate, handover, close_task, override
+    std::string rule;    // the rule that fired, or the signal type
+    std::string reason;  // one sentence
+    std::string ref;     // task id, table id or signal id
 };
 
 struct PlanState {
@@ -109,20 +109,20 @@ struct PlanState {
 
     // The escalation, once started.
     std::optional<Day> escalated_since;
-    std::optional<Day> first_worrying;   // first date of worrying absence: the terms count from it
+    std::optional<Day> first_worrying;  // first date of worrying absence: the terms count from it
     std::string escalated_pupil;
-    int ladder_position = -1;            // -1: at the MDO; otherwise index into the municipality's ladder
-    std::string table;                   // the table the case is at, if any
-    std::string casusregisseur;          // organisation id
+    int ladder_position = -1;    // -1: at the MDO; otherwise index into the municipality's ladder
+    std::string table;           // the table the case is at, if any
+    std::string casusregisseur;  // organisation id
     bool youthcare_active = false;
-    std::vector<std::string> goals;      // the MDO's goals, as codes (mdo.held data.goals)
+    std::vector<std::string> goals;  // the MDO's goals, as codes (mdo.held data.goals)
 
-    std::vector<std::string> fired;      // keys of prevention rules already fired (rule|pupil|window)
+    std::vector<std::string> fired;  // keys of prevention rules already fired (rule|pupil|window)
     std::vector<Task> open_tasks;
     std::vector<Override> overrides;
     std::vector<TimelineEntry> timeline;
-    std::vector<Enrolment> enrolments;    // registration.cpp
-    std::vector<SchoolGap> school_gaps;   // pupils without a school, being watched
+    std::vector<Enrolment> enrolments;   // registration.cpp
+    std::vector<SchoolGap> school_gaps;  // pupils without a school, being watched
     std::uint64_t next_task = 1;
     std::optional<Day> evaluated_until;  // the last day a clock tick was applied for
 
@@ -158,8 +158,8 @@ struct Decision {
     std::string rule;    // "haaglanden-po/escalation/consecutive_absence", ...
     std::string reason;  // one sentence, no personal data
     std::string table;
-    std::optional<Task> task;           // task, reminder, close_task, handover, notify (the task as it is now)
-    std::string previous_recipient;     // handover
+    std::optional<Task> task;        // task, reminder, close_task, handover, notify (the task as it is now)
+    std::string previous_recipient;  // handover
 };
 
 // A sibling's plan of its own joins its family's plan (the household signal named the family after

@@ -22,11 +22,11 @@ namespace eenplan::routeboek {
 enum class RecipientRole { school, local_team, leerplicht, organisation, raiser, casusregisseur };
 
 struct TaskTemplate {
-    std::string type;                 // "school.continuity_of_education"
-    std::string title;                // one Dutch sentence for the professional
+    std::string type;   // "school.continuity_of_education"
+    std::string title;  // one Dutch sentence for the professional
     RecipientRole recipient = RecipientRole::school;
-    std::string organisation;         // for RecipientRole::organisation
-    int due_days = 14;                // after the task is made
+    std::string organisation;  // for RecipientRole::organisation
+    int due_days = 14;         // after the task is made
 };
 
 struct Organisation {
@@ -37,14 +37,14 @@ struct Organisation {
 
 // How a case reaches a table in one municipality.
 struct Registration {
-    std::string registered_by;            // "mdo", "mdo_partner", "management_afstemming", "adviestafel", or an organisation id
+    std::string registered_by;  // "mdo", "mdo_partner", "management_afstemming", "adviestafel", or an organisation id
     RecipientRole task_for = RecipientRole::school;  // who gets the task to register
-    std::string task_organisation;        // when task_for is organisation
-    std::string registers_with;           // organisation id of the desk
-    std::string channel;                  // "standaardformulier", "via de consulent jeugd en onderwijs", ...
-    std::vector<std::string> notify;      // organisations that must know of the escalation
-    std::optional<int> deadline_weeks;    // after the first date of worrying absence
-    int term_days = 14;                   // otherwise: due this many days after the step is reached
+    std::string task_organisation;                   // when task_for is organisation
+    std::string registers_with;                      // organisation id of the desk
+    std::string channel;                             // "standaardformulier", "via de consulent jeugd en onderwijs", ...
+    std::vector<std::string> notify;                 // organisations that must know of the escalation
+    std::optional<int> deadline_weeks;               // after the first date of worrying absence
+    int term_days = 14;                              // otherwise: due this many days after the step is reached
 };
 
 struct Table {
@@ -52,9 +52,9 @@ struct Table {
     std::string name;
     int level = 0;
     std::string purpose;
-    std::map<std::string, Registration> registration;          // by gemeentecode
-    std::map<std::string, std::vector<std::string>> members;   // by gemeentecode: organisation ids or roles
-    std::vector<std::string> dossier;                          // what the registration must contain
+    std::map<std::string, Registration> registration;         // by gemeentecode
+    std::map<std::string, std::vector<std::string>> members;  // by gemeentecode: organisation ids or roles
+    std::vector<std::string> dossier;                         // what the registration must contain
     bool may_appoint_casusregisseur = false;
     // The step may only be taken within this window after the first date of worrying absence
     // (eigen team/manager: between 4 and 8 weeks).
@@ -65,8 +65,8 @@ struct Table {
 struct Municipality {
     std::string code;  // GM0518
     std::string name;
-    std::string local_team;   // organisation id
-    std::string leerplicht;   // organisation id
+    std::string local_team;  // organisation id
+    std::string leerplicht;  // organisation id
     // The escalation ladder after the MDO, lowest first: table ids. The eigen-team step is not on
     // it: it is taken beside the ladder when a professional disagrees with the MDO.
     std::vector<std::string> ladder;
@@ -104,8 +104,8 @@ struct PreventionPattern {
 // Enrolment sync (Leerplichtwet art. 18: a school tells the leerplicht office of the pupil's
 // woongemeente of every in- and uitschrijving) and pupils without a school (absoluut verzuim).
 struct RegistrationRules {
-    TaskTemplate enrolment_started;     // notification of an inschrijving (recipient: leerplicht)
-    TaskTemplate enrolment_ended;       // notification of an uitschrijving
+    TaskTemplate enrolment_started;  // notification of an inschrijving (recipient: leerplicht)
+    TaskTemplate enrolment_ended;    // notification of an uitschrijving
     // An uitschrijving not followed by an inschrijving within this many school days of the
     // school that ended it raises `absoluut_verzuim`; one within it is a transfer.
     int without_school_after_school_days = 10;
@@ -124,10 +124,10 @@ struct Routeboek {
     std::optional<ConsecutiveAbsenceTrigger> consecutive_absence;
     std::optional<PartialAttendanceTrigger> partial_attendance;
     std::vector<PreventionPattern> prevention;
-    std::vector<TaskTemplate> on_escalation;  // made when the escalation starts (continuity, MDO, leerplicht)
-    TaskTemplate eigen_team;                  // to the professional who disagrees with the MDO
-    TaskTemplate casusregisseur;              // to the casusregisseur a table appoints
-    TaskTemplate jeugdbescherming;            // when voluntary youth care is refused
+    std::vector<TaskTemplate> on_escalation;        // made when the escalation starts (continuity, MDO, leerplicht)
+    TaskTemplate eigen_team;                        // to the professional who disagrees with the MDO
+    TaskTemplate casusregisseur;                    // to the casusregisseur a table appoints
+    TaskTemplate jeugdbescherming;                  // when voluntary youth care is refused
     std::optional<RegistrationRules> registration;  // absent: enrolments change no plan
     int reminder_days_before_due = 3;
     int de_escalate_after_attendance_days = 28;

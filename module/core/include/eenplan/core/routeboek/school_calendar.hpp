@@ -21,18 +21,18 @@ struct DayRange {
 };
 
 struct SchoolCalendarSchool {
-    std::string region;            // overrides the municipality's region when not empty
+    std::string region;                // overrides the municipality's region when not empty
     std::vector<DayRange> study_days;  // the school's own days off (studiedagen)
 };
 
 class SchoolCalendar {
 public:
     std::string id;
-    std::map<std::string, std::vector<DayRange>> holidays;  // region → holidays
-    std::vector<DayRange> national;                         // days off everywhere (Tweede Paasdag, ...)
-    std::map<std::string, std::string> municipality_region; // gemeentecode → region
-    std::map<std::string, SchoolCalendarSchool> schools;    // BRIN → override
-    std::string default_region;                             // for a school nowhere named
+    std::map<std::string, std::vector<DayRange>> holidays;   // region → holidays
+    std::vector<DayRange> national;                          // days off everywhere (Tweede Paasdag, ...)
+    std::map<std::string, std::string> municipality_region;  // gemeentecode → region
+    std::map<std::string, SchoolCalendarSchool> schools;     // BRIN → override
+    std::string default_region;                              // for a school nowhere named
 
     // The region of a school: its BRIN override, else its municipality's, else the default.
     [[nodiscard]] std::string region_of(std::string_view brin, std::string_view gemeentecode) const;
