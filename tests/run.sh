@@ -9,6 +9,9 @@ jobs=$(nproc)
 
 bash "$root/deploy/install-deps.sh" --test
 
+# The house style first: an unformatted file fails the run before anything is built.
+bash "$root/tests/format.sh"
+
 # Whatever happens, leave no PostgreSQL cluster behind (ctest's cleanup fixture covers the normal case).
 stop_clusters() {
   for state in "$root"/build-ci/tests/postgres.connection "$root"/build-asan/tests/postgres.connection; do
