@@ -7,6 +7,7 @@
 #include <Poco/URI.h>
 
 #include "audit/audit_trail.hpp"
+#include "common/ids.hpp"
 #include "http/problem.hpp"
 
 namespace eenplan::service {
@@ -19,16 +20,6 @@ std::optional<long long> whole_number(const std::string& text, long long low, lo
     const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
     if (error != std::errc() || end != text.data() + text.size() || value < low || value > high) return std::nullopt;
     return value;
-}
-
-bool uuid_shaped(const std::string& id) {
-    if (id.size() != 36) return false;
-    for (std::size_t i = 0; i < id.size(); ++i) {
-        const char c = id[i];
-        const bool dash = i == 8 || i == 13 || i == 18 || i == 23;
-        if (dash ? c != '-' : !((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
-    }
-    return true;
 }
 
 }  // namespace
@@ -57,7 +48,7 @@ void AuditTrailHandler::serve(Poco::Net::HTTPServerRequest& request, Poco::Net::
                 problems.push_back({"/actor", "must be a token subject of 1 to 256 characters"});
             actor = value;
         } else if (key == "object") {
-            if (!uuid_shaped(value)) problems.push_back({"/object", "must be an id the hub made"});
+            if (!is_hub_id(value)) problems.push_back({"/object", "must be an id the hub made"});
             object = value;
         } else {
             problems.push_back({"", "a parameter is not one of this resource's"});

@@ -2,10 +2,9 @@
 
 #include <chrono>
 
-#include <Poco/Timestamp.h>
-
 #include <Poco/Message.h>
 
+#include "common/ids.hpp"
 #include "common/log_event.hpp"
 #include "common/store_types.hpp"
 #include "audit/audit_trail.hpp"
@@ -23,18 +22,6 @@ AdminAccess admin_access_of(Access access) {
     if (access == Access::admin_write) return AdminAccess::write;
     if (access == Access::audit_read) return AdminAccess::audit;
     return AdminAccess::read;
-}
-
-// A hub-made id: a UUID in its canonical lower-case form. A path segment or body value can hold
-// anything a caller typed (a number, a name), so only this shape goes into the trail.
-bool hub_id(const std::string& id) {
-    if (id.size() != 36) return false;
-    for (std::size_t i = 0; i < id.size(); ++i) {
-        const char c = id[i];
-        const bool dash = i == 8 || i == 13 || i == 18 || i == 23;
-        if (dash ? c != '-' : !((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
-    }
-    return true;
 }
 
 }  // namespace
@@ -82,7 +69,7 @@ void RouteHandler::write_audit(const Poco::Net::HTTPServerRequest& request,
     // A 404 names nothing that exists: whatever the path held is not kept.
     const bool found = entry.outcome != Poco::Net::HTTPResponse::HTTP_NOT_FOUND;
     for (const auto* ids : {&params_, &noted_}) {
-        for (const std::string& id : *ids) entry.object_ids.push_back(found && hub_id(id) ? id : "?");
+        for (const std::string& id : *ids) entry.object_ids.push_back(found && is_hub_id(id) ? id : "?");
     }
     if (context_.audit == nullptr) throw std::logic_error("an admin route without an audit trail");
     context_.audit->append(std::move(entry));
