@@ -12,6 +12,7 @@
 #include <Poco/String.h>
 #include <Poco/URI.h>
 
+#include "outbound/bounded_read.hpp"
 #include "outbound/zgw_token.hpp"
 
 namespace eenplan::inbound {
@@ -111,23 +112,14 @@ RolReply ZakenApiRolLookup::fetch(const CheckedResourceUrl& url, const ZakenApi&
                     {},
                     "the rol could not be read (" + std::to_string(static_cast<int>(response.getStatus())) + ")"};
         }
-        if (response.hasContentLength() && response.getContentLength64() > static_cast<std::int64_t>(max_body_)) {
-            return {RolReply::Status::unavailable, {}, "the rol is larger than this hub reads"};
-        }
-        // Byte by byte from the stream's buffer: a read from the socket happens only when the buffer
-        // is empty, and then waits at most until the deadline, so a Zaken API that trickles its
-        // answer cannot stretch the fetch past it.
-        RolReply reply{RolReply::Status::ok, {}, {}};
-        std::streambuf* buffer = in.rdbuf();
-        for (;;) {
-            if (Clock::now() >= deadline) return timed_out;
-            if (buffer->in_avail() <= 0) session->socket().setReceiveTimeout(remaining());
-            const auto c = buffer->sbumpc();
-            if (c == std::char_traits<char>::eof()) break;
-            reply.body.push_back(static_cast<char>(c));
-            if (reply.body.size() > max_body_)
+        integration::BoundedBody answer = integration::read_bounded(*session, response, in, max_body_, deadline);
+        switch (answer.outcome) {
+            case integration::BoundedBody::Outcome::complete: break;
+            case integration::BoundedBody::Outcome::timed_out: return timed_out;
+            case integration::BoundedBody::Outcome::too_large:
                 return {RolReply::Status::unavailable, {}, "the rol is larger than this hub reads"};
         }
+        RolReply reply{RolReply::Status::ok, std::move(answer.body), {}};
         return reply;
     } catch (const Poco::TimeoutException&) {
         return timed_out;

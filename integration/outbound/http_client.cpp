@@ -1,5 +1,7 @@
 #include "outbound/http_client.hpp"
 
+#include "outbound/bounded_read.hpp"
+
 #include <cctype>
 
 #include <Poco/DateTimeFormat.h>
@@ -10,7 +12,6 @@
 #include <Poco/Net/HTTPResponse.h>
 #include <Poco/Net/HTTPSClientSession.h>
 #include <Poco/Net/NetException.h>
-#include <Poco/StreamCopier.h>
 #include <Poco/String.h>
 #include <Poco/URI.h>
 
@@ -63,6 +64,11 @@ HttpReply KeepAliveClient::send(const std::string& method, const std::string& pa
 HttpReply KeepAliveClient::send_once(const std::string& method, const std::string& path_and_query,
                                      const std::map<std::string, std::string>& headers, const std::string& body) {
     HttpReply reply;
+    const auto deadline = std::chrono::steady_clock::now() + timeout_;
+    const auto timed_out = [&] {
+        return HttpReply{
+            0, "the receiver did not answer within " + std::to_string(timeout_.count()) + " ms (timed out)", {}, {}};
+    };
     try {
         if (!session_) open();
         Poco::Net::HTTPRequest request(method, path_and_query, Poco::Net::HTTPMessage::HTTP_1_1);
@@ -81,7 +87,14 @@ HttpReply KeepAliveClient::send_once(const std::string& method, const std::strin
         if (!body.empty()) out << body;
         Poco::Net::HTTPResponse response;
         std::istream& in = session_->receiveResponse(response);
-        Poco::StreamCopier::copyToString(in, reply.body);
+        BoundedBody answer = read_bounded(*session_, response, in, max_answer_bytes, deadline);
+        if (answer.outcome != BoundedBody::Outcome::complete) {
+            session_.reset();
+            if (answer.outcome == BoundedBody::Outcome::timed_out) return timed_out();
+            return HttpReply{
+                0, "the answer is larger than the hub reads (" + std::to_string(max_answer_bytes) + " bytes)", {}, {}};
+        }
+        reply.body = std::move(answer.body);
         reply.status = static_cast<int>(response.getStatus());
         for (const auto& [name, value] : response) reply.headers[Poco::toLower(name)] = value;
         if (!response.getKeepAlive()) {
@@ -90,8 +103,7 @@ HttpReply KeepAliveClient::send_once(const std::string& method, const std::strin
             reused_ = true;
         }
     } catch (const Poco::TimeoutException&) {
-        reply = HttpReply{
-            0, "the receiver did not answer within " + std::to_string(timeout_.count()) + " ms (timed out)", {}, {}};
+        reply = timed_out();
         session_.reset();
     } catch (const Poco::Exception& e) {
         reply = HttpReply{0, "no answer from the receiver: " + e.displayText(), {}, {}};

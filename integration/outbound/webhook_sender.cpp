@@ -3,16 +3,17 @@
 #include <memory>
 #include <sstream>
 
+#include <Poco/Exception.h>
 #include <Poco/Net/Context.h>
 #include <Poco/Net/HTTPClientSession.h>
 #include <Poco/Net/HTTPRequest.h>
 #include <Poco/Net/HTTPResponse.h>
 #include <Poco/Net/HTTPSClientSession.h>
-#include <Poco/StreamCopier.h>
 #include <Poco/String.h>
 #include <Poco/URI.h>
 
 #include "eenplan/core/standard_webhooks.hpp"
+#include "outbound/bounded_read.hpp"
 
 namespace eenplan::integration {
 namespace {
@@ -53,6 +54,7 @@ WebhookResponse WebhookSender::post(std::string_view webhook_id, std::int64_t ti
 WebhookResponse WebhookSender::post_raw(const std::map<std::string, std::string>& headers,
                                         const std::string& body) const {
     const Poco::URI uri(target_.url);
+    const auto deadline = std::chrono::steady_clock::now() + target_.timeout;
     auto session = open_session(target_, uri);
     Poco::Net::HTTPRequest request(Poco::Net::HTTPRequest::HTTP_POST, uri.getPathAndQuery(),
                                    Poco::Net::HTTPMessage::HTTP_1_1);
@@ -72,8 +74,15 @@ WebhookResponse WebhookSender::post_raw(const std::map<std::string, std::string>
     out.status = static_cast<int>(response.getStatus());
     out.content_type = response.getContentType();
     for (const auto& [name, value] : response) out.headers[Poco::toLower(name)] = value;
-    Poco::StreamCopier::copyToString(in, out.body);
-    return out;
+    BoundedBody answer = read_bounded(*session, response, in, max_answer_bytes, deadline);
+    switch (answer.outcome) {
+        case BoundedBody::Outcome::complete: out.body = std::move(answer.body); return out;
+        case BoundedBody::Outcome::timed_out:
+            throw Poco::TimeoutException("the answer did not arrive within " + std::to_string(target_.timeout.count()) +
+                                         " ms");
+        case BoundedBody::Outcome::too_large: break;
+    }
+    throw Poco::DataFormatException("the answer is larger than " + std::to_string(max_answer_bytes) + " bytes");
 }
 
 }  // namespace eenplan::integration
