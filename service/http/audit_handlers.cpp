@@ -1,63 +1,59 @@
 #include "http/audit_handlers.hpp"
 
-#include <charconv>
-#include <optional>
-
 #include <Poco/JSON/Array.h>
-#include <Poco/URI.h>
 
 #include "audit/audit_trail.hpp"
 #include "common/ids.hpp"
 #include "http/problem.hpp"
+#include "http/query.hpp"
 
 namespace eenplan::service {
 namespace {
 
 using Status = Poco::Net::HTTPResponse::HTTPStatus;
 
-std::optional<long long> whole_number(const std::string& text, long long low, long long high) {
-    long long value = 0;
-    const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-    if (error != std::errc() || end != text.data() + text.size() || value < low || value > high) return std::nullopt;
-    return value;
-}
-
 }  // namespace
 
-void AuditTrailHandler::serve(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response) {
-    long long after = 0;
-    int limit = 100;
-    std::string actor;
-    std::string object;
+Result<AuditQuery> parse_audit_query(const std::string& uri) {
+    const auto query = parse_query(uri);
+    if (!query) return query.problems();
+    AuditQuery out;
     Problems problems;
-    for (const auto& [key, value] : Poco::URI(request.getURI()).getQueryParameters()) {
+    for (const auto& [key, value] : query->parameters()) {
         if (key == "after") {
             const auto n = whole_number(value, 0, 1'000'000'000'000'000LL);
             if (n)
-                after = *n;
+                out.after = *n;
             else
                 problems.push_back({"/after", "must be a sequence number, 0 or more"});
         } else if (key == "limit") {
             const auto n = whole_number(value, 1, 1000);
             if (n)
-                limit = static_cast<int>(*n);
+                out.limit = static_cast<int>(*n);
             else
                 problems.push_back({"/limit", "must be 1 to 1000"});
         } else if (key == "actor") {
             if (value.empty() || value.size() > 256)
                 problems.push_back({"/actor", "must be a token subject of 1 to 256 characters"});
-            actor = value;
+            out.actor = value;
         } else if (key == "object") {
             if (!is_hub_id(value)) problems.push_back({"/object", "must be an id the hub made"});
-            object = value;
+            out.object = value;
         } else {
             problems.push_back({"", "a parameter is not one of this resource's"});
         }
     }
-    if (!problems.empty()) {
+    if (!problems.empty()) return problems;
+    return out;
+}
+
+void AuditTrailHandler::serve(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response) {
+    const auto query = parse_audit_query(request.getURI());
+    if (!query) {
         return send_problem(response, {Status::HTTP_BAD_REQUEST, "invalid-query", "The query is not valid",
-                                       "after, limit, actor and object are the parameters", std::move(problems)});
+                                       "after, limit, actor and object are the parameters", query.problems()});
     }
+    const auto& [after, limit, actor, object] = query.value();
     if (!object.empty()) note_object(object);
     const auto entries = context_.audit->list(after, limit, actor, object);
     Poco::JSON::Array::Ptr list = new Poco::JSON::Array;

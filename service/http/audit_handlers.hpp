@@ -3,9 +3,22 @@
 // &actor=<token subject> or &object=<hub id>. Reading the trail is itself written to the trail.
 #pragma once
 
+#include <string>
+
+#include "eenplan/core/result.hpp"
 #include "http/record_handlers.hpp"
 
 namespace eenplan::service {
+
+struct AuditQuery {
+    long long after = 0;
+    int limit = 100;
+    std::string actor;   // empty: every actor
+    std::string object;  // empty: every object
+};
+
+// The query of `uri` for GET /v1/audit: every problem at its parameter's pointer.
+Result<AuditQuery> parse_audit_query(const std::string& uri);
 
 class AuditTrailHandler : public AdminHandler {
 public:

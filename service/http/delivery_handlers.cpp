@@ -4,7 +4,7 @@
 
 #include <Poco/JSON/Array.h>
 #include <Poco/Message.h>
-#include <Poco/URI.h>
+#include "http/query.hpp"
 
 #include "http/problem.hpp"
 #include "outbox/delivery_services.hpp"
@@ -13,13 +13,6 @@ namespace eenplan::service {
 namespace {
 
 using Status = Poco::Net::HTTPResponse::HTTPStatus;
-
-std::string query_value(const Poco::Net::HTTPServerRequest& request, const std::string& name, std::string fallback) {
-    for (const auto& [key, value] : Poco::URI(request.getURI()).getQueryParameters()) {
-        if (key == name) return value;
-    }
-    return fallback;
-}
 
 Poco::JSON::Object::Ptr delivery_json(const DeliveryView& d) {
     Poco::JSON::Object::Ptr o = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
@@ -111,29 +104,21 @@ void TaskCreateHandler::serve(Poco::Net::HTTPServerRequest& request, Poco::Net::
 }
 
 void DeliveriesHandler::serve(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response) {
-    const std::string state = query_value(request, "state", "all");
+    const auto query = parse_query(request.getURI());
+    if (!query) return send_problem(response, ProblemType::invalid_query, "the query cannot be read", query.problems());
+    const std::string state = query->value("state", "all");
     if (state != "pending" && state != "delivered" && state != "dead" && state != "cancelled" && state != "all") {
-        return send_problem(response, {Status::HTTP_BAD_REQUEST,
-                                       "invalid-query",
-                                       "The query is not valid",
-                                       "unknown delivery state",
-                                       {Problem{"/state", "must be pending, delivered, dead, cancelled or all"}}});
+        return send_problem(response, ProblemType::invalid_query, "unknown delivery state",
+                            {Problem{"/state", "must be pending, delivered, dead, cancelled or all"}});
     }
-    int limit = 100;
-    try {
-        limit = std::stoi(query_value(request, "limit", "100"));
-    } catch (const std::exception&) {
-        limit = 0;
-    }
-    if (limit < 1 || limit > 1000) {
-        return send_problem(response, {Status::HTTP_BAD_REQUEST,
-                                       "invalid-query",
-                                       "The query is not valid",
-                                       "limit out of range",
-                                       {Problem{"/limit", "must be 1 to 1000"}}});
+    const auto limit = whole_number(query->value("limit", "100"), 1, 1000);
+    if (!limit) {
+        return send_problem(response, ProblemType::invalid_query, "limit out of range",
+                            {Problem{"/limit", "must be 1 to 1000"}});
     }
     Poco::JSON::Array::Ptr list = new Poco::JSON::Array;
-    for (const DeliveryView& d : services(context_).store.list(state, limit)) list->add(delivery_json(d));
+    for (const DeliveryView& d : services(context_).store.list(state, static_cast<int>(*limit)))
+        list->add(delivery_json(d));
     Poco::JSON::Object::Ptr out = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
     out->set("deliveries", list);
     send_json(response, out);

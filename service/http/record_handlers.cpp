@@ -7,7 +7,7 @@
 #include <Poco/DateTimeFormatter.h>
 #include <Poco/JSON/Parser.h>
 #include <Poco/Message.h>
-#include <Poco/URI.h>
+#include "http/query.hpp"
 
 #include "eenplan/core/date_time.hpp"
 #include "eenplan/core/json_bounds.hpp"
@@ -22,13 +22,6 @@ namespace {
 using Status = Poco::Net::HTTPResponse::HTTPStatus;
 
 constexpr std::size_t max_admin_body = 64 * 1024;
-
-std::string query_value(const Poco::Net::HTTPServerRequest& request, const std::string& name, std::string fallback) {
-    for (const auto& [key, value] : Poco::URI(request.getURI()).getQueryParameters()) {
-        if (key == name) return value;
-    }
-    return fallback;
-}
 
 void send_outcome_problem(Poco::Net::HTTPServerResponse& response, const AdminOutcome& outcome) {
     if (outcome.status == AdminStatus::not_found) return send_not_found(response, outcome.detail);
@@ -145,7 +138,9 @@ void MergeUndoHandler::serve(Poco::Net::HTTPServerRequest& request, Poco::Net::H
 void FamilyHandler::serve(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response) {
     // The Dutch date: just after midnight in Amsterdam it is already tomorrow, whatever UTC says.
     const std::string today = routeboek::format_day(context_.clock->today());
-    const std::string on = query_value(request, "on", today);
+    const auto query = parse_query(request.getURI());
+    if (!query) return send_problem(response, ProblemType::invalid_query, "the query cannot be read", query.problems());
+    const std::string on = query->value("on", today);
     if (!date_time::parse_full_date(on)) {
         return send_problem(response, {Status::HTTP_BAD_REQUEST,
                                        "invalid-query",
@@ -159,7 +154,9 @@ void FamilyHandler::serve(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTP
 }
 
 void LinkReviewsHandler::serve(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response) {
-    const std::string status = query_value(request, "status", "open");
+    const auto query = parse_query(request.getURI());
+    if (!query) return send_problem(response, ProblemType::invalid_query, "the query cannot be read", query.problems());
+    const std::string status = query->value("status", "open");
     if (status != "open" && status != "matched" && status != "rejected" && status != "all") {
         return send_problem(response, {Status::HTTP_BAD_REQUEST,
                                        "invalid-query",

@@ -138,6 +138,15 @@ SCENARIO("every admin and privacy-officer request is in the audit trail, reads i
                 CHECK(hub.service.request("GET", "/v1/audit?object=not-an-id", "", hub.officer).status == 400);
                 CHECK(hub.service.request("GET", "/v1/audit?limit=0", "", hub.officer).status == 400);
                 CHECK(hub.service.request("GET", "/v1/audit?colour=red", "", hub.officer).status == 400);
+                // A bad percent-escape was a 500 from Poco's lazy decoding; every admin query
+                // reader now answers it as invalid-query.
+                for (const char* target :
+                     {"/v1/audit?after=%zz", "/v1/deliveries?limit=%", "/v1/link-reviews?status=%g1"}) {
+                    const bool trail = std::string_view(target).starts_with("/v1/audit");
+                    const auto refused = hub.service.request("GET", target, "", trail ? hub.officer : hub.admin);
+                    CHECK(refused.status == 400);
+                    CHECK(refused.body.find("invalid-query") != std::string::npos);
+                }
             }
             AND_THEN("the merge says who acted") {
                 auto sql = hub.store.session();
