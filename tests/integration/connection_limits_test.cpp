@@ -13,12 +13,14 @@
 #include <vector>
 
 #include <Poco/Net/NetException.h>
+#include <Poco/Net/SSLManager.h>
 #include <Poco/Net/SocketAddress.h>
 #include <Poco/Net/StreamSocket.h>
 #include <Poco/Timespan.h>
 #include <Poco/Timestamp.h>
 
 #include "eenplan/core/standard_webhooks.hpp"
+#include "outbound/webhook_sender.hpp"
 #include "support/service_process.hpp"
 #include "synthetic_people.hpp"
 
@@ -221,6 +223,60 @@ SCENARIO("connections dribbling their header do not starve ingest (slow-loris)",
             }
         }
     }
+}
+
+SCENARIO("over TLS, connections dribbling their ClientHello do not starve ingest", "[security][connections][tls]") {
+    std::signal(SIGPIPE, SIG_IGN);
+    Poco::Net::initializeSSL();
+    {
+        TempDir dir;
+        TestStore store(dir.path());
+        ServiceOptions options;
+        options.tls = true;
+        options.threads = 2;
+        options.listen_extra = "  connections: {header_timeout_ms: 5000, request_read_timeout_ms: 3000}\n";
+        ServiceProcess service(store, dir.path(), options);
+
+        GIVEN("ten connections that announce a 512-byte TLS handshake record and send a byte of it every 1.5 s") {
+            Dribblers slow(service.port(), 10, std::string("\x16\x03\x01\x02\x00", 5), std::chrono::milliseconds(1500));
+            std::this_thread::sleep_for(std::chrono::milliseconds(500));
+            REQUIRE(slow.still_open() == 10);
+
+            WHEN("signed signals are sent over HTTPS while they hang") {
+                eenplan::integration::WebhookSender sender(
+                    {service.signals_url("school-a"), service.ca_file(), std::chrono::seconds(10)});
+                std::vector<std::pair<int, double>> answers;
+                for (int i = 0; i < 5; ++i) {
+                    const auto start = Clock::now();
+                    const std::string request = signed_request("tls-loris-" + std::to_string(i), i);
+                    const std::string body = request.substr(request.find("\r\n\r\n") + 4);
+                    const int status = sender
+                                           .post("tls-loris-" + std::to_string(i), Poco::Timestamp().epochTime(), body,
+                                                 school_a().secret_bytes())
+                                           .status;
+                    answers.emplace_back(status, seconds_since(start));
+                }
+                const int open_meanwhile = slow.still_open();
+                THEN("each is answered 202 within a second, and the slow ones are closed at their deadline") {
+                    for (const auto& [status, seconds] : answers) {
+                        CHECK(status == 202);
+                        CHECK(seconds < 1.0);
+                    }
+                    CHECK(open_meanwhile == 10);
+                    const auto start = Clock::now();
+                    while (slow.still_open() > 0 && seconds_since(start) < 10) {
+                        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+                    }
+                    for (double closed : slow.closed_after()) {
+                        CHECK(closed >= 4.5);
+                        CHECK(closed < 7.0);
+                    }
+                    CHECK(store.count("signals") == 5);
+                }
+            }
+        }
+    }
+    Poco::Net::uninitializeSSL();
 }
 
 SCENARIO("a slow body holds a worker only until the read deadline", "[security][connections]") {
