@@ -198,11 +198,13 @@ SCENARIO("connections dribbling their header do not starve ingest (slow-loris)",
             }
             const int open_meanwhile = slow.still_open();
 
-            THEN("each is answered 202 within a second, while every slow connection is still open") {
+            THEN(
+                "each is answered 202 within 2 s (not after the 5 s deadline), while every slow connection is still "
+                "open") {
                 for (const auto& [answer, seconds] : answers) {
                     INFO(answer);
                     CHECK(answer.starts_with("HTTP/1.1 202"));
-                    CHECK(seconds < 1.0);
+                    CHECK(seconds < 2.0);  // blocked, they would wait for the 5 s header deadline
                 }
                 CHECK(open_meanwhile == 10);
                 CHECK(store.count("signals") == 5);
@@ -257,10 +259,10 @@ SCENARIO("over TLS, connections dribbling their ClientHello do not starve ingest
                     answers.emplace_back(status, seconds_since(start));
                 }
                 const int open_meanwhile = slow.still_open();
-                THEN("each is answered 202 within a second, and the slow ones are closed at their deadline") {
+                THEN("each is answered 202 within 2 s, and the slow ones are closed at their deadline") {
                     for (const auto& [status, seconds] : answers) {
                         CHECK(status == 202);
-                        CHECK(seconds < 1.0);
+                        CHECK(seconds < 2.0);  // blocked, they would wait for the 5 s header deadline
                     }
                     CHECK(open_meanwhile == 10);
                     const auto start = Clock::now();
@@ -300,14 +302,14 @@ SCENARIO("a slow body holds a worker only until the read deadline", "[security][
             THEN("it is answered 202 once the slow reads were cut, within the 3 s deadline and a margin") {
                 INFO(answer);
                 CHECK(answer.starts_with("HTTP/1.1 202"));
-                CHECK(seconds < 4.5);
+                CHECK(seconds < 6.0);  // a margin for sanitizer builds on a loaded machine
                 const auto start = Clock::now();
-                while (slow.still_open() > 0 && seconds_since(start) < 5) {
+                while (slow.still_open() > 0 && seconds_since(start) < 8) {
                     std::this_thread::sleep_for(std::chrono::milliseconds(100));
                 }
                 for (double closed : slow.closed_after()) {
                     CHECK(closed >= 2.5);
-                    CHECK(closed < 5.0);
+                    CHECK(closed < 6.0);
                 }
                 CHECK(metric(service, "eenplan_connections_closed_total{reason=\"read_timeout\"}") == 2);
                 CHECK(store.count("signals") == 1);
