@@ -318,6 +318,43 @@ SCENARIO("a slow body holds a worker only until the read deadline", "[security][
     }
 }
 
+SCENARIO("when too many connections wait for their header, the longest waiting makes room", "[security][connections]") {
+    std::signal(SIGPIPE, SIG_IGN);
+    TempDir dir;
+    TestStore store(dir.path());
+    ServiceOptions options;
+    options.listen_extra = "  connections: {header_timeout_ms: 20000, max_pending: 3}\n";
+    ServiceProcess service(store, dir.path(), options);
+
+    GIVEN("five slow connections, opened one after another, where three may wait") {
+        Dribblers slow(service.port(), 5,
+                       "POST /v1/sources/school-a/signals HTTP/1.1\r\nX-Slow: ", std::chrono::milliseconds(1000));
+        const auto start = Clock::now();
+        while (slow.still_open() > 3 && seconds_since(start) < 5) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        }
+        THEN("the two opened first are closed at once, long before their header deadline") {
+            const std::vector<double> closed = slow.closed_after();
+            CHECK(closed[0] >= 0.0);
+            CHECK(closed[0] < 3.0);
+            CHECK(closed[1] >= 0.0);
+            CHECK(closed[1] < 3.0);
+            CHECK(closed[2] < 0.0);
+            CHECK(closed[3] < 0.0);
+            CHECK(closed[4] < 0.0);
+            AND_WHEN("a signed signal arrives while the waiting room is full") {
+                const auto [answer, seconds] = timed_exchange(service.port(), signed_request("room-1", 1), 5);
+                THEN("it is answered 202, and the oldest slow connection made room for it") {
+                    INFO(answer);
+                    CHECK(answer.starts_with("HTTP/1.1 202"));
+                    CHECK(seconds < 2.0);
+                    CHECK(metric(service, "eenplan_connections_closed_total{reason=\"pending_full\"}") == 3);
+                }
+            }
+        }
+    }
+}
+
 SCENARIO("keep-alive is capped per connection", "[security][connections]") {
     TempDir dir;
     TestStore store(dir.path());
