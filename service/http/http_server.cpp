@@ -108,6 +108,13 @@ void HttpServer::stop() {
     {
         const std::lock_guard lock(mutex_);
         stopping_workers_ = true;
+        // A request still being read will not be finished by this process: its reading ends now,
+        // so stopping does not wait for slow clients (nothing of it is stored; the sender retries).
+        // One already read is handled and answered as usual.
+        for (auto& [fd, busy] : busy_) {
+            ::shutdown(fd, SHUT_RD);
+            busy.expired = true;
+        }
     }
     queued_.notify_all();
     for (std::thread& worker : workers_) worker.join();

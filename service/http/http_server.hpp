@@ -41,7 +41,8 @@ public:
     HttpServer& operator=(const HttpServer&) = delete;
 
     void start();
-    // Stops accepting, closes the waiting connections, lets each worker finish its request.
+    // Stops accepting, closes the waiting connections, ends the reading of requests still being
+    // read, and lets each worker finish (answer) the request it is handling.
     void stop();
     [[nodiscard]] Poco::UInt16 port() const { return socket_.address().port(); }
 
