@@ -186,18 +186,31 @@ void HttpServer::accept_some(long long now_ms) {
         try {
             accepted = socket_.acceptConnection();
         } catch (const Poco::Exception&) {
-            return;  // nothing more to accept now (EAGAIN), or the client is gone already
-        }
-        if (waiting_.size() >= static_cast<std::size_t>(limits_.max_pending)) {
-            // Full: the connection that has waited longest (a slow client, most likely) makes room.
-            auto oldest = waiting_.begin();
-            for (auto it = waiting_.begin(); it != waiting_.end(); ++it) {
-                if (it->second.since_ms < oldest->second.since_ms) oldest = it;
+            const int error = errno;
+            // Out of file descriptors: the listening socket stays readable, so without making room
+            // the gate would spin. The longest-waiting connection gives its descriptor back.
+            if (error == EMFILE || error == ENFILE) {
+                if (!waiting_.empty()) {
+                    close_oldest_waiting("pending_full");
+                } else {
+                    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+                }
             }
-            close_waiting(oldest->first, "pending_full");
+            return;  // otherwise nothing more to accept now (EAGAIN), or the client is gone already
         }
+        // Full: the connection that has waited longest (a slow client, most likely) makes room.
+        if (waiting_.size() >= static_cast<std::size_t>(limits_.max_pending)) close_oldest_waiting("pending_full");
         watch(Connection{std::move(accepted), 0}, false, now_ms);
     }
+}
+
+void HttpServer::close_oldest_waiting(const char* reason) {
+    if (waiting_.empty()) return;
+    auto oldest = waiting_.begin();
+    for (auto it = waiting_.begin(); it != waiting_.end(); ++it) {
+        if (it->second.since_ms < oldest->second.since_ms) oldest = it;
+    }
+    close_waiting(oldest->first, reason);
 }
 
 void HttpServer::watch(Connection connection, bool kept_alive, long long now_ms) {

@@ -70,6 +70,7 @@ private:
     void check(int fd, std::uint32_t events, long long now_ms);
     [[nodiscard]] Readiness readiness(int fd, Waiting& waiting, long long now_ms);
     void close_waiting(int fd, const char* reason);
+    void close_oldest_waiting(const char* reason);
     void enforce_deadlines(long long now_ms);
     void wake_gate() const;
 
