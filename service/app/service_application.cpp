@@ -27,7 +27,9 @@
 #include "common/system_clock.hpp"
 #include "config/config.hpp"
 #include "http/admin_auth.hpp"
+#include "http/http_server.hpp"
 #include "http/router.hpp"
+#include "http/source_rate_limits.hpp"
 #include "identity/hub_pseudonymiser.hpp"
 #include "identity/key_files.hpp"
 #include "identity/repseudonymise_job.hpp"
@@ -218,6 +220,7 @@ struct RunningService {
           notifications(database, authenticator, ingest, logger),
           notification_worker(notifications, zaken_api, [this] { return clock.now_us(); }),
           delivery{outbox, outbox_store, dispatcher},
+          rate_limits(startup.config),
           context{startup.config, database,     [&database] { return database.ready(); },
                   ingest,         metrics,      logger,
                   views,          record_admin, startup.auth,
@@ -227,6 +230,7 @@ struct RunningService {
         context.audit = &audit;
         context.clock = &clock;
         context.test_clock = manual_clock.get();
+        context.rate_limits = &rate_limits;
         notifications.on_accepted([this] { notification_worker.wake(); });
         if (startup.routeboek) {
             plans.emplace(database, *startup.routeboek, &outbox, clock, sealer, logger, startup.calendar.get());
@@ -291,6 +295,7 @@ struct RunningService {
     NotificationInbox notifications;
     inbound::ZgwNotificationWorker notification_worker;
     DeliveryServices delivery;
+    SourceRateLimits rate_limits;
     ServiceContext context;
     std::optional<PlanKeeper> plans;
     std::optional<PlanViews> plan_views;
@@ -307,28 +312,21 @@ bool needs_ssl(const Config& config) {
     return https;
 }
 
-Poco::Net::HTTPServerParams* server_params(const ListenConfig& listen) {
-    auto* params = new Poco::Net::HTTPServerParams;
-    params->setMaxThreads(listen.threads);
-    params->setMaxQueued(256);
-    params->setKeepAlive(true);
-    return params;
-}
-
 // Listens and runs until `wait_for_termination` returns, then stops in order.
 void serve(const Startup& startup, Database& database, const TextSealer& sealer, AuditTrail& audit,
            Poco::Logger& logger, const std::function<void()>& wait_for_termination) {
     RunningService service(startup, database, sealer, audit, logger);
     if (needs_ssl(startup.config)) Poco::Net::initializeSSL();
-    Poco::Net::HTTPServer server(new Router(service.context), make_socket(startup.config.listen),
-                                 server_params(startup.config.listen));
+    HttpServer server(new Router(service.context), make_socket(startup.config.listen),
+                      startup.config.listen.tls.has_value(), startup.config.listen.threads,
+                      startup.config.listen.connections, service.metrics);
     server.start();
     log_event(logger, Poco::Message::PRIO_NOTICE, "eenplan", "service.listening", "listening",
               {{"port", std::to_string(server.port())}, {"version", EENPLAN_VERSION}});
     service.start();
 
     wait_for_termination();
-    server.stopAll(false);
+    server.stop();
     service.stop();
     log_event(logger, Poco::Message::PRIO_NOTICE, "eenplan", "service.stopped", "stopped");
 }

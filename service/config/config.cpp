@@ -149,6 +149,16 @@ void parse_listen(YAML::Node root, const std::string& base_dir, Config& config, 
     config.listen.address = listen["address"].as<std::string>();
     config.listen.port = static_cast<std::uint16_t>(listen["port"].as<int>());
     config.listen.threads = get_or(listen, "threads", config.listen.threads);
+    if (const YAML::Node c = listen["connections"]) {
+        ConnectionLimits& l = config.listen.connections;
+        l.header_timeout_ms = get_or(c, "header_timeout_ms", l.header_timeout_ms);
+        l.request_read_timeout_ms = get_or(c, "request_read_timeout_ms", l.request_read_timeout_ms);
+        l.send_timeout_ms = get_or(c, "send_timeout_ms", l.send_timeout_ms);
+        l.keep_alive_idle_ms = get_or(c, "keep_alive_idle_ms", l.keep_alive_idle_ms);
+        l.keep_alive_max_requests = get_or(c, "keep_alive_max_requests", l.keep_alive_max_requests);
+        l.max_pending = get_or(c, "max_pending", l.max_pending);
+        l.max_queued = get_or(c, "max_queued", l.max_queued);
+    }
     if (const YAML::Node tls = listen["tls"]) {
         config.listen.tls = TlsConfig{resolve(tls["certificate"].as<std::string>(), base_dir),
                                       resolve(tls["private_key"].as<std::string>(), base_dir)};
@@ -248,6 +258,16 @@ void parse_linkage(YAML::Node root, Config& config, Problems& problems) {
     }
 }
 
+// A rate_limit mapping ({per_second, burst}, both > 0 by the schema; enabled: false turns it off).
+std::optional<policy::RateLimit> parse_rate_limit(const YAML::Node& node, std::optional<policy::RateLimit> fallback) {
+    if (!node) return fallback;
+    if (!get_or(node, "enabled", true)) return std::nullopt;
+    policy::RateLimit limit = fallback.value_or(policy::RateLimit{});
+    limit.per_second = get_or(node, "per_second", limit.per_second);
+    limit.burst = get_or(node, "burst", limit.burst);
+    return limit;
+}
+
 // admin, testing, routeboek, school_calendar, logging and ingest: files and limits.
 void parse_files_and_limits(YAML::Node root, const std::string& base_dir, Config& config, Problems& problems) {
     if (const YAML::Node admin = root["admin"]) {
@@ -272,6 +292,7 @@ void parse_files_and_limits(YAML::Node root, const std::string& base_dir, Config
         config.ingest.max_body_bytes = get_or(ingest, "max_body_bytes", config.ingest.max_body_bytes);
         config.ingest.timestamp_tolerance_seconds =
             get_or(ingest, "timestamp_tolerance_seconds", config.ingest.timestamp_tolerance_seconds);
+        config.ingest.rate_limit = parse_rate_limit(ingest["rate_limit"], config.ingest.rate_limit);
     }
 }
 
@@ -295,6 +316,7 @@ SourceConfig parse_source(const YAML::Node& node, const std::string& pointer, co
         }
     }
     source.grant = parse_grant(node["allow"]);
+    source.rate_limit = parse_rate_limit(node["rate_limit"], config.ingest.rate_limit);
     if (const YAML::Node school = node["school"]) {
         source.school_brin = school["brin"].as<std::string>();
         source.school_gemeentecode = school["gemeentecode"].as<std::string>();

@@ -11,6 +11,7 @@
 #include "eenplan/core/encoding.hpp"
 #include "eenplan/core/linkage/classification.hpp"
 #include "eenplan/core/linkage/fellegi_sunter.hpp"
+#include "eenplan/core/policy/rate_limit.hpp"
 #include "eenplan/core/policy/source_grant.hpp"
 #include "eenplan/core/result.hpp"
 
@@ -21,11 +22,24 @@ struct TlsConfig {
     std::string private_key;
 };
 
+// Slow and idle clients (listen.connections): a request's header is waited for off the worker
+// threads; once a worker has a connection, reading the request is bounded as a whole.
+struct ConnectionLimits {
+    int header_timeout_ms = 10000;        // accept (or a kept-alive connection's first byte) to a whole header
+    int request_read_timeout_ms = 30000;  // a worker's TLS handshake, header and body read, together
+    int send_timeout_ms = 10000;          // each write of an answer
+    int keep_alive_idle_ms = 10000;       // a kept-alive connection's wait for its next request
+    int keep_alive_max_requests = 100;    // then the connection is closed
+    int max_pending = 512;                // connections waiting for their header; the oldest is closed
+    int max_queued = 64;                  // whole requests waiting for a worker; more are closed
+};
+
 struct ListenConfig {
     std::string address = "127.0.0.1";
     std::uint16_t port = 8443;
     int threads = 16;
     std::optional<TlsConfig> tls;
+    ConnectionLimits connections;
 };
 
 enum class Backend { sqlite, postgresql };
@@ -49,6 +63,8 @@ struct LoggingConfig {
 struct IngestConfig {
     std::size_t max_body_bytes = 1024 * 1024;
     std::int64_t timestamp_tolerance_seconds = 300;
+    // Every source's rate limit unless it sets its own (ingest.rate_limit); none when disabled.
+    std::optional<policy::RateLimit> rate_limit = policy::RateLimit{};
 };
 
 struct LinkageConfig {
@@ -78,8 +94,9 @@ struct NotificationsConfig {
 struct SourceConfig {
     std::string id;
     std::string name;
-    std::vector<Bytes> secrets;  // decoded "whsec_" secrets; any of them may sign
-    policy::SourceGrant grant;   // what it may send (sources[].allow); unrestricted when absent
+    std::vector<Bytes> secrets;                   // decoded "whsec_" secrets; any of them may sign
+    policy::SourceGrant grant;                    // what it may send (sources[].allow); unrestricted when absent
+    std::optional<policy::RateLimit> rate_limit;  // sources[].rate_limit, else ingest.rate_limit
     // Inbound adapters (integration/inbound/): the school a LAS export comes from, and the
     // Authorization value a ZGW Notificaties API sends for this source's abonnement.
     std::optional<std::string> school_brin;

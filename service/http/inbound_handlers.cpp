@@ -12,6 +12,7 @@
 #include "http/problem.hpp"
 #include "http/request_body.hpp"
 #include "http/response.hpp"
+#include "http/source_rate_limits.hpp"
 #include "inbound/brp_mutation.hpp"
 #include "inbound/las_magister.hpp"
 #include "inbound/las_parnassys.hpp"
@@ -83,6 +84,7 @@ void SignedAdapterHandler::handle(Poco::Net::HTTPServerRequest& request, Poco::N
         return answer(context_, source_id_, route_.c_str(), refused_outcome(*refusal), response);
     }
     const auto& authenticated = std::get<AuthenticatedSource>(authentication);
+    if (!admit_source(context_.rate_limits, authenticated.id(), context_.metrics, response)) return;
     const inbound::SchoolDefaults school{source->school_brin, source->school_gemeentecode};
     // A mapper that meets a value of the wrong type (an object where a number belongs) may throw
     // from Poco's conversions; that is the sender's input, so a 422, not a 500.
@@ -113,6 +115,7 @@ void ZgwNotificationHandler::handle(Poco::Net::HTTPServerRequest& request, Poco:
             response, {Status::HTTP_UNAUTHORIZED, "unauthenticated", "Authentication required", refusal->detail, {}});
     }
     const auto& authenticated = std::get<AuthenticatedSource>(authentication);
+    if (!admit_source(context_.rate_limits, authenticated.id(), context_.metrics, response)) return;
     const NotificationsConfig& config = *authenticated.source().notifications;
     const auto body = read_payload(context_, request, response);
     if (!body) return;

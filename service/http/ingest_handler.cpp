@@ -12,6 +12,7 @@
 #include "http/request_body.hpp"
 #include "ingest/authenticator.hpp"
 #include "http/response.hpp"
+#include "http/source_rate_limits.hpp"
 
 namespace eenplan::service {
 namespace {
@@ -150,6 +151,14 @@ void IngestHandler::handle(Poco::Net::HTTPServerRequest& request, Poco::Net::HTT
     // Authentication is its own step: the pipeline only takes an authenticated source.
     const Authentication authentication =
         context_.authenticator->standard_webhooks(source_id_, {id, timestamp, signature}, body, now_us / 1'000'000);
+    if (const auto* source = std::get_if<AuthenticatedSource>(&authentication);
+        source != nullptr && !admit_source(context_.rate_limits, source->id(), context_.metrics, response)) {
+        log_event(context_.logger, Poco::Message::PRIO_NOTICE, "ingest", "signal.rate_limited", "signal rejected",
+                  {{"source_id", source_id_}, {"outcome", "rate_limited"}, {"status", "429"}});
+        const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - started;
+        context_.metrics.observe_ingest("rate_limited", elapsed.count());
+        return;
+    }
     const IngestOutcome outcome =
         std::holds_alternative<AuthRefusal>(authentication)
             ? refused_outcome(std::get<AuthRefusal>(authentication))

@@ -28,6 +28,8 @@ enum class ProblemType {
     override_refused,        // 422
     record_conflict,         // 409
     delivery_conflict,       // 409
+    malformed_request,       // 400: the HTTP request itself cannot be parsed (before any route)
+    rate_limited,            // 429 (with Retry-After)
     internal_error,          // 500
     store_unavailable,       // 503 (with Retry-After)
     not_ready,               // 503

@@ -22,6 +22,7 @@ struct DeliveryServices;  // outbox/delivery_services.hpp
 class Authenticator;      // ingest/authenticator.hpp
 class NotificationInbox;  // ingest/notification_inbox.hpp
 class Reconciliation;     // common/reconciliation.hpp
+class SourceRateLimits;   // http/source_rate_limits.hpp
 
 struct ServiceContext {
     const Config& config;
@@ -41,6 +42,7 @@ struct ServiceContext {
     ManualClock* test_clock = nullptr;             // the same clock when the test-only manual clock is on
     Reconciliation* reconciliation = nullptr;      // a municipal register against enrolments; null without a routeboek
     AuditTrail* audit = nullptr;                   // every admin and audit request is appended (http/route_handler.hpp)
+    SourceRateLimits* rate_limits = nullptr;       // per-source token buckets; null: no limits
 };
 
 }  // namespace eenplan::service

@@ -47,7 +47,15 @@ Metrics::Metrics()
                           .Name("eenplan_audit_failures_total")
                           .Help("Admin requests answered but not written to the audit trail (the store refused)")
                           .Register(*registry_)
-                          .Add({})) {
+                          .Add({})),
+      rate_limited_(prometheus::BuildCounter()
+                        .Name("eenplan_rate_limited_total")
+                        .Help("Requests refused with 429 by their source's rate limit, by source id")
+                        .Register(*registry_)),
+      connections_closed_(prometheus::BuildCounter()
+                              .Name("eenplan_connections_closed_total")
+                              .Help("Connections closed to protect the workers (slow, idle or too many), by reason")
+                              .Register(*registry_)) {
     for (const char* kind : {"signal", "plan"}) {
         plan_failures_.Add({{"kind", kind}});
         plan_parked_.Add({{"kind", kind}});
@@ -55,6 +63,12 @@ Metrics::Metrics()
 }
 
 void Metrics::count_audit_failure() { audit_failures_.Increment(); }
+
+void Metrics::count_rate_limited(const std::string& source) { rate_limited_.Add({{"source", source}}).Increment(); }
+
+void Metrics::count_connection_closed(const std::string& reason) {
+    connections_closed_.Add({{"reason", reason}}).Increment();
+}
 
 void Metrics::observe_plan_failure(const std::string& kind, bool parked) {
     plan_failures_.Add({{"kind", kind}}).Increment();

@@ -32,6 +32,12 @@ public:
     // An admin request was answered but could not be written to the audit trail.
     void count_audit_failure();
 
+    // A request refused with 429 by its source's rate limit (`source` is a configured source id).
+    void count_rate_limited(const std::string& source);
+    // A connection the server closed to protect its workers (http/http_server.hpp): `reason` is one
+    // of a fixed set (header_timeout, idle_timeout, read_timeout, pending_full, queue_full).
+    void count_connection_closed(const std::string& reason);
+
     // The Prometheus text exposition format, version 0.0.4.
     [[nodiscard]] std::string render() const;
 
@@ -45,6 +51,8 @@ private:
     prometheus::Family<prometheus::Counter>& plan_failures_;
     prometheus::Family<prometheus::Counter>& plan_parked_;
     prometheus::Counter& audit_failures_;
+    prometheus::Family<prometheus::Counter>& rate_limited_;
+    prometheus::Family<prometheus::Counter>& connections_closed_;
 };
 
 }  // namespace eenplan::service

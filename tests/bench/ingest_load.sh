@@ -4,11 +4,18 @@
 # Every request is a distinct, signed, valid signal that the service verifies, validates,
 # pseudonymises and commits before answering 202.
 #   tests/bench/ingest_load.sh [seconds per store (10)] [connections (16)]
+# The per-source rate limit is off, as the load is one source at full speed; EENPLAN_LOAD_RATE_LIMIT=on
+# keeps it on with a limit the load never reaches, to measure what the limiter itself costs.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 seconds=${1:-10}
 connections=${2:-16}
 threads=2
+if [[ ${EENPLAN_LOAD_RATE_LIMIT:-off} == on ]]; then
+  rate_limit="{per_second: 1000000, burst: 1000000}"
+else
+  rate_limit="{enabled: false}"
+fi
 build="$root/build-bench"
 work=$(mktemp -d /tmp/eenplan-load.XXXXXX)
 bash "$root/deploy/install-deps.sh" --test
@@ -39,6 +46,7 @@ database: {backend: $store, connection: "$connection", pool_size: 16}
 keys: {pseudonym_keys: [{version: 1, file: hub.key}]}
 logging: {level: notice, file: $store.log}
 sources: [{id: school-a, secrets: ["$secret"]}]
+ingest: {rate_limit: $rate_limit}
 YAML
   "$build/service/eenplan-service" --config "$work/$store.yaml" >/dev/null 2>&1 &
   service_pid=$!

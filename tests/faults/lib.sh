@@ -56,6 +56,7 @@ database: {backend: $store, connection: "$connection", pool_size: 8}
 keys: {pseudonym_keys: [{version: 1, file: $2}]}
 logging: {level: information, file: service.log}
 sources: [{id: school-a, secrets: ["$secret"]}]
+ingest: {rate_limit: {enabled: false}}   # the load is one source at full speed
 routeboek: $root/deploy/config/routeboek-haaglanden-po.yaml
 delivery: {dispatcher_threads: 2, poll_interval_ms: 50, lease_seconds: 5}
 recipients:

@@ -50,6 +50,7 @@ database: {backend: postgresql, connection: "$connection", pool_size: 8}
 keys: {pseudonym_keys: [{version: 1, file: hub.key}]}
 logging: {level: information, file: service.log}
 sources: [{id: school-a, secrets: ["$secret"]}]
+ingest: {rate_limit: {enabled: false}}   # the load is one source at full speed
 YAML
   (cd "$dir" && exec "$service_bin" --config eenplan.yaml >>"$dir/stderr.log" 2>&1) &
   service_pid=$!

@@ -102,7 +102,8 @@ ServiceProcess::ServiceProcess(const TestStore& store, const std::filesystem::pa
 
 void ServiceProcess::write_config() const {
     std::ostringstream yaml;
-    yaml << "listen:\n  address: 127.0.0.1\n  port: 0\n  threads: 16\n";
+    yaml << "listen:\n  address: 127.0.0.1\n  port: 0\n  threads: " << options_.threads << "\n";
+    yaml << options_.listen_extra;
     if (tls_) yaml << "  tls:\n    certificate: tls.crt\n    private_key: tls.key\n";
     yaml << "database:\n  backend: " << store_backend_ << "\n  connection: \"" << store_connection_
          << "\"\n  pool_size: " << options_.pool_size << "\n";
@@ -121,6 +122,10 @@ void ServiceProcess::write_config() const {
         for (const std::string& secret : source.secrets) yaml << "      - \"" << secret << "\"\n";
         if (!source.municipality.empty()) yaml << "    municipality: " << source.municipality << "\n";
         yaml << options_.source_extra;
+        // Tests send as fast as they can; only a test about rate limits sets one.
+        if (options_.source_extra.find("rate_limit:") == std::string::npos) {
+            yaml << "    rate_limit: {enabled: false}\n";
+        }
     }
     if (options_.manual_clock) yaml << "testing:\n  manual_clock: true\n";
     yaml << options_.extra_config;

@@ -56,6 +56,8 @@ struct ServiceOptions {
     // The test-only manual clock: the service's time stands still until advance_clock moves it, so
     // a test that waits for time (a retry delay, a lease, a schedule) moves it instead of sleeping.
     bool manual_clock = false;
+    int threads = 16;          // listen.threads: the worker threads
+    std::string listen_extra;  // YAML appended under listen: (e.g. "  connections: {...}\n")
 };
 
 // The fixed linkage key the tests configure, and the admin API's JWT secret.

@@ -157,3 +157,58 @@ SCENARIO("the test-only manual clock is off by default and refused off loopback"
     CHECK(pointers(refused.problems()) == std::vector<std::string>{"/testing/manual_clock"});
     CHECK_FALSE(parse_config(valid + "testing: {clock: manual}\n", "/etc/eenplan").ok());  // no other test settings
 }
+
+SCENARIO("rate limits and connection limits have defaults and can be set", "[config][security]") {
+    GIVEN("no settings for them") {
+        const auto config = parse_config(valid, "/etc/eenplan");
+        REQUIRE(config.ok());
+        THEN("every source has the default token bucket, and the connection limits their defaults") {
+            REQUIRE(config->sources.at(0).rate_limit.has_value());
+            CHECK(config->sources.at(0).rate_limit->per_second == Approx(50.0));
+            CHECK(config->sources.at(0).rate_limit->burst == Approx(500.0));
+            CHECK(config->listen.connections.header_timeout_ms == 10000);
+            CHECK(config->listen.connections.request_read_timeout_ms == 30000);
+            CHECK(config->listen.connections.keep_alive_max_requests == 100);
+        }
+    }
+    GIVEN("a hub-wide limit, one source's own and one source without") {
+        const auto config = parse_config(R"(
+listen:
+  address: 127.0.0.1
+  port: 8080
+  connections: {header_timeout_ms: 2000, request_read_timeout_ms: 5000, max_pending: 100, max_queued: 8}
+database: {backend: sqlite, connection: "db=x.db"}
+keys: {pseudonym_keys: [{version: 1, file: v1.key}]}
+ingest: {rate_limit: {per_second: 5, burst: 20}}
+sources:
+  - {id: school-a, secrets: [whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw]}
+  - {id: school-b, secrets: [whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw], rate_limit: {per_second: 0.5}}
+  - {id: bulk, secrets: [whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw], rate_limit: {enabled: false}}
+)",
+                                         "/etc");
+        REQUIRE(config.ok());
+        THEN("each source has what applies to it") {
+            CHECK(config->sources.at(0).rate_limit->per_second == Approx(5.0));
+            CHECK(config->sources.at(0).rate_limit->burst == Approx(20.0));
+            CHECK(config->sources.at(1).rate_limit->per_second == Approx(0.5));
+            CHECK(config->sources.at(1).rate_limit->burst == Approx(20.0));
+            CHECK_FALSE(config->sources.at(2).rate_limit.has_value());
+            CHECK(config->listen.connections.header_timeout_ms == 2000);
+            CHECK(config->listen.connections.max_queued == 8);
+        }
+    }
+    GIVEN("a rate of zero") {
+        const auto config = parse_config(R"(
+listen: {address: 127.0.0.1, port: 8080}
+database: {backend: sqlite, connection: "db=x.db"}
+keys: {pseudonym_keys: [{version: 1, file: v1.key}]}
+ingest: {rate_limit: {per_second: 0}}
+sources: [{id: school-a, secrets: [whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw]}]
+)",
+                                         "/etc");
+        THEN("it is refused at its place") {
+            REQUIRE_FALSE(config.ok());
+            CHECK(pointers(config.problems()).at(0) == "/ingest/rate_limit/per_second");
+        }
+    }
+}
