@@ -51,6 +51,7 @@
 #include "store/database.hpp"
 #include "store/sealed_text_migration.hpp"
 #include "store/signal_store.hpp"
+#include "tls/tls_policy.hpp"
 
 namespace eenplan::service {
 namespace {
@@ -99,13 +100,11 @@ Poco::Logger& setup_logging(const LoggingConfig& logging) {
 Poco::Net::ServerSocket make_socket(const ListenConfig& listen) {
     const Poco::Net::SocketAddress address(listen.address, listen.port);
     if (!listen.tls) return Poco::Net::ServerSocket(address);
-    Poco::Net::Context::Params params;
+    Poco::Net::Context::Params params = integration::tls_params();
     params.privateKeyFile = listen.tls->private_key;
     params.certificateFile = listen.tls->certificate;
     params.verificationMode = Poco::Net::Context::VERIFY_NONE;  // clients authenticate by signature
-    params.cipherList = "HIGH:!aNULL:!MD5:!RC4:!3DES";
-    Poco::Net::Context::Ptr context = new Poco::Net::Context(Poco::Net::Context::TLS_SERVER_USE, params);
-    context->requireMinimumProtocol(Poco::Net::Context::PROTO_TLSV1_2);
+    Poco::Net::Context::Ptr context = integration::make_tls_context(Poco::Net::Context::TLS_SERVER_USE, params);
     return Poco::Net::SecureServerSocket(address, 64, context);
 }
 
