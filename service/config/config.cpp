@@ -167,6 +167,8 @@ void parse_database(YAML::Node root, const std::string& base_dir, Config& config
         database["backend"].as<std::string>() == "postgresql" ? Backend::postgresql : Backend::sqlite;
     config.database.connection = database["connection"].as<std::string>();
     config.database.pool_size = get_or(database, "pool_size", config.database.pool_size);
+    config.database.statement_timeout_seconds =
+        get_or(database, "statement_timeout_seconds", config.database.statement_timeout_seconds);
     if (config.database.backend == Backend::sqlite) {
         // SOCI's SQLite connection string is "db=<path> ..."; resolve a relative path.
         std::string& c = config.database.connection;

@@ -34,6 +34,9 @@ struct DatabaseConfig {
     Backend backend = Backend::sqlite;
     std::string connection;  // a SOCI connection string for the backend
     int pool_size = 8;
+    // PostgreSQL: statement_timeout of every pooled session, so one stuck query cannot hold a
+    // connection (and a worker) for ever; 0 turns it off. Sessions also set synchronous_commit=on.
+    int statement_timeout_seconds = 30;
 };
 
 struct KeyFile {
