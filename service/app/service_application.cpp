@@ -26,6 +26,7 @@
 #include "common/log_event.hpp"
 #include "common/system_clock.hpp"
 #include "config/config.hpp"
+#include "config/secret_files.hpp"
 #include "http/admin_auth.hpp"
 #include "http/router.hpp"
 #include "identity/hub_pseudonymiser.hpp"
@@ -137,6 +138,11 @@ std::optional<Startup> load_startup(const std::string& config_path) {
     auto config = load_config(config_path);
     if (!config) {
         print_problems(config_path, config.problems());
+        return std::nullopt;
+    }
+    // Key and secret files others may read are refused before any is read (docs/security.md).
+    if (const Problems modes = check_secret_file_modes(config.value()); !modes.empty()) {
+        print_problems(config_path, modes);
         return std::nullopt;
     }
     auto pseudonymiser = load_pseudonymiser(config.value());
