@@ -105,6 +105,12 @@ Poco::Net::ServerSocket make_socket(const ListenConfig& listen) {
     params.privateKeyFile = listen.tls->private_key;
     params.certificateFile = listen.tls->certificate;
     params.verificationMode = Poco::Net::Context::VERIFY_NONE;  // clients authenticate by signature
+    if (listen.tls->client_ca_file) {
+        // Mutual TLS for the sources that require it: a client certificate is asked for (a client
+        // without one still connects) and, when presented, must chain to this CA.
+        params.verificationMode = Poco::Net::Context::VERIFY_RELAXED;
+        params.caLocation = *listen.tls->client_ca_file;
+    }
     Poco::Net::Context::Ptr context = integration::make_tls_context(Poco::Net::Context::TLS_SERVER_USE, params);
     return Poco::Net::SecureServerSocket(address, 64, context);
 }

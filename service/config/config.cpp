@@ -1,5 +1,6 @@
 #include "config/config.hpp"
 
+#include <cctype>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -178,7 +179,10 @@ void parse_listen(YAML::Node root, const std::string& base_dir, Config& config, 
     config.listen.threads = get_or(listen, "threads", config.listen.threads);
     if (const YAML::Node tls = listen["tls"]) {
         config.listen.tls = TlsConfig{resolve(tls["certificate"].as<std::string>(), base_dir),
-                                      resolve(tls["private_key"].as<std::string>(), base_dir)};
+                                      resolve(tls["private_key"].as<std::string>(), base_dir), std::nullopt};
+        if (tls["client_ca_file"]) {
+            config.listen.tls->client_ca_file = resolve(tls["client_ca_file"].as<std::string>(), base_dir);
+        }
     }
     if (!config.listen.tls && !loopback(config.listen.address)) {
         problems.push_back({"/listen/tls",
@@ -345,6 +349,22 @@ SourceConfig parse_source(const YAML::Node& node, const std::string& pointer, co
         if (text && source.secrets.size() == before) problems.push_back({where, "holds no secret"});
     }
     source.grant = parse_grant(node["allow"]);
+    if (const YAML::Node cert = node["client_certificate"]) {
+        ClientCertificateRule rule;
+        if (cert["subject"]) rule.subject = cert["subject"].as<std::string>();
+        if (cert["sha256"]) {
+            std::string hex;
+            for (const char c : cert["sha256"].as<std::string>()) {
+                if (c != ':') hex += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+            }
+            rule.sha256 = std::move(hex);
+        }
+        if (!config.listen.tls || !config.listen.tls->client_ca_file) {
+            problems.push_back({pointer + "/client_certificate",
+                                "needs listen.tls.client_ca_file: without it no client is asked for a certificate"});
+        }
+        source.client_certificate = std::move(rule);
+    }
     if (const YAML::Node school = node["school"]) {
         source.school_brin = school["brin"].as<std::string>();
         source.school_gemeentecode = school["gemeentecode"].as<std::string>();

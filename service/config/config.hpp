@@ -19,6 +19,9 @@ namespace eenplan::service {
 struct TlsConfig {
     std::string certificate;
     std::string private_key;
+    // Mutual TLS: clients are asked for a certificate issued under this CA (optional for the
+    // client; sources with client_certificate require one).
+    std::optional<std::string> client_ca_file;
 };
 
 struct ListenConfig {
@@ -78,11 +81,19 @@ struct NotificationsConfig {
     std::map<std::string, std::string> zaaktypes;  // zaaktype URL -> provider of support.started
 };
 
+// The client certificate a source must present (sources[].client_certificate): every part given
+// must match. The subject in RFC 2253 form; the fingerprint as 64 lowercase hex digits.
+struct ClientCertificateRule {
+    std::optional<std::string> subject;
+    std::optional<std::string> sha256;
+};
+
 struct SourceConfig {
     std::string id;
     std::string name;
     std::vector<Bytes> secrets;  // decoded "whsec_" secrets; any of them may sign
     policy::SourceGrant grant;   // what it may send (sources[].allow); unrestricted when absent
+    std::optional<ClientCertificateRule> client_certificate;  // mutual TLS; none when absent
     // Inbound adapters (integration/inbound/): the school a LAS export comes from, and the
     // Authorization value a ZGW Notificaties API sends for this source's abonnement.
     std::optional<std::string> school_brin;

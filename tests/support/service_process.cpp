@@ -108,7 +108,7 @@ ServiceProcess::ServiceProcess(const TestStore& store, const std::filesystem::pa
 void ServiceProcess::write_config() const {
     std::ostringstream yaml;
     yaml << "listen:\n  address: 127.0.0.1\n  port: 0\n  threads: 16\n";
-    if (tls_) yaml << "  tls:\n    certificate: tls.crt\n    private_key: tls.key\n";
+    if (tls_) yaml << "  tls:\n    certificate: tls.crt\n    private_key: tls.key\n" << options_.tls_extra;
     yaml << "database:\n  backend: " << store_backend_ << "\n  connection: \"" << store_connection_
          << "\"\n  pool_size: " << options_.pool_size << "\n";
     yaml << "keys:\n  pseudonym_keys:\n";
@@ -126,6 +126,7 @@ void ServiceProcess::write_config() const {
         for (const std::string& secret : source.secrets) yaml << "      - \"" << secret << "\"\n";
         if (!source.municipality.empty()) yaml << "    municipality: " << source.municipality << "\n";
         yaml << options_.source_extra;
+        yaml << source.extra;
     }
     if (options_.manual_clock) yaml << "testing:\n  manual_clock: true\n";
     yaml << options_.extra_config;
