@@ -4,15 +4,20 @@
 
 #include <cstdio>
 #include <fstream>
-#include <sstream>
 
 #include <openssl/crypto.h>
 
 namespace eenplan::service {
+namespace {
+
+constexpr std::size_t max_secret_file_bytes = 64 * 1024;
+
+}  // namespace
 
 std::optional<Problem> check_secret_file_mode(const std::string& path, const std::string& pointer) {
     struct stat info {};
     if (::stat(path.c_str(), &info) != 0) return Problem{pointer, "the file " + path + " cannot be read"};
+    if (!S_ISREG(info.st_mode)) return Problem{pointer, "the file " + path + " is not a regular file"};
     const unsigned mode = info.st_mode & 07777U;
     if ((mode & 077U) != 0) {
         char octal[8];
@@ -29,9 +34,15 @@ Result<std::string> read_secret_file(const std::string& path, const std::string&
     if (auto problem = check_secret_file_mode(path, pointer)) return *problem;
     std::ifstream in(path, std::ios::binary);
     if (!in) return Problem{pointer, "the file " + path + " cannot be read"};
-    std::ostringstream buffer;
-    buffer << in.rdbuf();
-    std::string text = buffer.str();
+    // Bounded: a secret is short, and a path to something endless (a /proc file) must not hang.
+    std::string text(max_secret_file_bytes + 1, '\0');
+    in.read(text.data(), static_cast<std::streamsize>(text.size()));
+    text.resize(static_cast<std::size_t>(in.gcount()));
+    if (text.size() > max_secret_file_bytes) {
+        OPENSSL_cleanse(text.data(), text.size());
+        return Problem{pointer, "the file " + path + " is larger than " + std::to_string(max_secret_file_bytes) +
+                                    " bytes: not a secret"};
+    }
     const auto first = text.find_first_not_of(" \t\r\n");
     const auto last = text.find_last_not_of(" \t\r\n");
     std::string trimmed = first == std::string::npos ? std::string() : text.substr(first, last - first + 1);

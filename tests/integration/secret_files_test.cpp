@@ -124,6 +124,19 @@ SCENARIO("secrets are read from files the settings name", "[security][config]") 
             parse_config(head + "sources: [{id: school-a, secrets: [" + secret_a + "], secrets_file: s}]\n", base);
         THEN("the schema refuses the source") { CHECK_FALSE(config.ok()); }
     }
+    GIVEN("a secrets path that is a directory, or a file far larger than any secret") {
+        std::filesystem::create_directory(dir.path() / "folder");
+        write_secret_file(dir.path() / "huge", std::string(100 * 1024, 'x'));
+        const auto folder = parse_config(head + "sources: [{id: school-a, secrets_file: folder}]\n", base);
+        const auto huge = parse_config(head + "sources: [{id: school-a, secrets_file: huge}]\n", base);
+        THEN("both are refused without reading them whole") {
+            REQUIRE_FALSE(folder.ok());
+            CHECK_THAT(details(folder.problems()), Catch::Contains("not a regular file"));
+            REQUIRE_FALSE(huge.ok());
+            CHECK_THAT(details(huge.problems()), Catch::Contains("larger than"));
+            CHECK(details(huge.problems()).find("xxxx") == std::string::npos);
+        }
+    }
     GIVEN("a secrets file that does not exist") {
         const auto config = parse_config(head + "sources: [{id: school-a, secrets_file: missing}]\n", base);
         THEN("it is refused as unreadable") {
