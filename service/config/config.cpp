@@ -192,11 +192,12 @@ void parse_listen(YAML::Node root, const std::string& base_dir, Config& config, 
 }
 
 // database: the backend and its connection (a relative SQLite file resolved against the file).
-void parse_database(YAML::Node root, const std::string& base_dir, Config& config) {
+void parse_database(YAML::Node root, const std::string& base_dir, Config& config, Problems& problems) {
     const YAML::Node database = root["database"];
     config.database.backend =
         database["backend"].as<std::string>() == "postgresql" ? Backend::postgresql : Backend::sqlite;
-    config.database.connection = database["connection"].as<std::string>();
+    // A PostgreSQL connection string may carry a password: connection_file keeps it out of the YAML.
+    config.database.connection = inline_or_file(database, "connection", "/database", base_dir, problems).value_or("");
     config.database.pool_size = get_or(database, "pool_size", config.database.pool_size);
     config.database.statement_timeout_seconds =
         get_or(database, "statement_timeout_seconds", config.database.statement_timeout_seconds);
@@ -405,7 +406,7 @@ Result<Config> parse_valid_config(const std::string& yaml_text, const std::strin
 
     Config config;
     parse_listen(root, base_dir, config, problems);
-    parse_database(root, base_dir, config);
+    parse_database(root, base_dir, config, problems);
     parse_keys(root, base_dir, config, problems);
     parse_linkage(root, config, problems);
     parse_files_and_limits(root, base_dir, config, problems);

@@ -79,6 +79,20 @@ SCENARIO("secrets are read from files the settings name", "[security][config]") 
             CHECK(config->recipients.at(1).zgw->secret == "jwt-zgw-secret-of-some-length");
         }
     }
+    GIVEN("the database connection string in a file") {
+        write_secret_file(dir.path() / "db.connection", "host=127.0.0.1 dbname=eenplan password=geheim\n");
+        const auto config = parse_config(
+            "listen: {address: 127.0.0.1, port: 0}\n"
+            "database: {backend: postgresql, connection_file: db.connection}\n"
+            "keys: {pseudonym_keys: [{version: 1, file: hub.key}]}\n"
+            "sources: [{id: school-a, secrets: [" +
+                std::string(secret_a) + "]}]\n",
+            base);
+        THEN("it is the connection") {
+            REQUIRE(config.ok());
+            CHECK(config->database.connection == "host=127.0.0.1 dbname=eenplan password=geheim");
+        }
+    }
     GIVEN("a secrets file that group and others may read") {
         write_file(dir.path() / "open.secrets", std::string(secret_a) + "\n");
         std::filesystem::permissions(dir.path() / "open.secrets", std::filesystem::perms::others_read,
