@@ -16,12 +16,16 @@ cmake --build "$build" --target eenplan-service eenplan-school-sim eenplan-keys
 
 rm -rf "$work" && mkdir -p "$work/keys" "$work/tls" && chmod 700 "$work"
 cd "$work"
+# Keys and secrets: mode 0600 (the service refuses files group or others may read).
+old_umask=$(umask)
+umask 077
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 30 -subj "/CN=localhost" \
   -addext "subjectAltName=DNS:localhost,IP:127.0.0.1" -keyout tls/server.key -out tls/server.crt 2>/dev/null
 openssl rand -hex 32 > keys/hub-pseudonym-v1.key
 openssl rand -hex 32 > keys/data-v1.key  # the tenant data key: reasons encrypted, the audit chain keyed
 # The polymorphic master keys; the printed public key is all a school needs to pseudonymise at source.
 public_key=$("$build/service/eenplan-keys" generate keys/polymorphic-master.yaml)
+umask "$old_umask"
 secret_a="whsec_$(openssl rand -base64 32)"
 secret_b="whsec_$(openssl rand -base64 32)"
 cat > eenplan.yaml <<YAML

@@ -14,6 +14,7 @@
 
 #include "outbound/bounded_read.hpp"
 #include "outbound/zgw_token.hpp"
+#include "tls/tls_policy.hpp"
 
 namespace eenplan::inbound {
 namespace {
@@ -88,11 +89,10 @@ RolReply ZakenApiRolLookup::fetch(const CheckedResourceUrl& url, const ZakenApi&
     try {
         std::unique_ptr<Poco::Net::HTTPClientSession> session;
         if (url.scheme == "https") {
-            Poco::Net::Context::Params params;
+            Poco::Net::Context::Params params = integration::tls_params();
             params.verificationMode = Poco::Net::Context::VERIFY_STRICT;
             params.loadDefaultCAs = true;
-            Poco::Net::Context::Ptr context = new Poco::Net::Context(Poco::Net::Context::TLS_CLIENT_USE, params);
-            context->requireMinimumProtocol(Poco::Net::Context::PROTO_TLSV1_2);
+            Poco::Net::Context::Ptr context = integration::make_tls_context(Poco::Net::Context::TLS_CLIENT_USE, params);
             session = std::make_unique<Poco::Net::HTTPSClientSession>(url.host, url.port, context);
         } else {
             session = std::make_unique<Poco::Net::HTTPClientSession>(url.host, url.port);

@@ -1,4 +1,5 @@
 #include "outbound/http_client.hpp"
+#include "tls/tls_policy.hpp"
 
 #include "outbound/bounded_read.hpp"
 
@@ -30,15 +31,14 @@ KeepAliveClient::~KeepAliveClient() = default;
 
 void KeepAliveClient::open() {
     if (scheme_ == "https") {
-        Poco::Net::Context::Params params;
+        Poco::Net::Context::Params params = tls_params();
         params.verificationMode = Poco::Net::Context::VERIFY_STRICT;
         if (ca_file_) {
             params.caLocation = *ca_file_;
         } else {
             params.loadDefaultCAs = true;
         }
-        Poco::Net::Context::Ptr context = new Poco::Net::Context(Poco::Net::Context::TLS_CLIENT_USE, params);
-        context->requireMinimumProtocol(Poco::Net::Context::PROTO_TLSV1_2);
+        Poco::Net::Context::Ptr context = make_tls_context(Poco::Net::Context::TLS_CLIENT_USE, params);
         session_ = std::make_unique<Poco::Net::HTTPSClientSession>(host_, port_, context);
     } else {
         session_ = std::make_unique<Poco::Net::HTTPClientSession>(host_, port_);

@@ -14,6 +14,7 @@
 
 #include "eenplan/core/standard_webhooks.hpp"
 #include "outbound/bounded_read.hpp"
+#include "tls/tls_policy.hpp"
 
 namespace eenplan::integration {
 namespace {
@@ -21,15 +22,14 @@ namespace {
 std::unique_ptr<Poco::Net::HTTPClientSession> open_session(const WebhookTarget& target, const Poco::URI& uri) {
     std::unique_ptr<Poco::Net::HTTPClientSession> session;
     if (uri.getScheme() == "https") {
-        Poco::Net::Context::Params params;
+        Poco::Net::Context::Params params = tls_params();
         params.verificationMode = Poco::Net::Context::VERIFY_STRICT;
         if (target.ca_file) {
             params.caLocation = *target.ca_file;
         } else {
             params.loadDefaultCAs = true;
         }
-        Poco::Net::Context::Ptr context = new Poco::Net::Context(Poco::Net::Context::TLS_CLIENT_USE, params);
-        context->requireMinimumProtocol(Poco::Net::Context::PROTO_TLSV1_2);
+        Poco::Net::Context::Ptr context = make_tls_context(Poco::Net::Context::TLS_CLIENT_USE, params);
         session = std::make_unique<Poco::Net::HTTPSClientSession>(uri.getHost(), uri.getPort(), context);
     } else {
         session = std::make_unique<Poco::Net::HTTPClientSession>(uri.getHost(), uri.getPort());

@@ -30,7 +30,7 @@ async function waitFor(what, check, ms = 30000) {
 // service there and waits until its log names the port. Returns the child, the hub's URL and the
 // polymorphic public key sources encrypt to.
 async function startService({ dir, serviceBinary, keysBinary, extraConfig = [] }) {
-  fs.writeFileSync(path.join(dir, 'hub-v1.key'), crypto.randomBytes(32).toString('hex'));
+  fs.writeFileSync(path.join(dir, 'hub-v1.key'), crypto.randomBytes(32).toString('hex'), { mode: 0o600 });
   const publicKey = execFileSync(keysBinary, ['generate', path.join(dir, 'master.yaml')], { encoding: 'utf8' }).trim();
   fs.writeFileSync(path.join(dir, 'eenplan.yaml'), [
     'listen: {address: 127.0.0.1, port: 0}',

@@ -26,6 +26,7 @@
 #include "common/log_event.hpp"
 #include "common/system_clock.hpp"
 #include "config/config.hpp"
+#include "config/secret_files.hpp"
 #include "http/admin_auth.hpp"
 #include "http/http_server.hpp"
 #include "http/router.hpp"
@@ -53,6 +54,7 @@
 #include "store/database.hpp"
 #include "store/sealed_text_migration.hpp"
 #include "store/signal_store.hpp"
+#include "tls/tls_policy.hpp"
 
 namespace eenplan::service {
 namespace {
@@ -101,13 +103,17 @@ Poco::Logger& setup_logging(const LoggingConfig& logging) {
 Poco::Net::ServerSocket make_socket(const ListenConfig& listen) {
     const Poco::Net::SocketAddress address(listen.address, listen.port);
     if (!listen.tls) return Poco::Net::ServerSocket(address);
-    Poco::Net::Context::Params params;
+    Poco::Net::Context::Params params = integration::tls_params();
     params.privateKeyFile = listen.tls->private_key;
     params.certificateFile = listen.tls->certificate;
     params.verificationMode = Poco::Net::Context::VERIFY_NONE;  // clients authenticate by signature
-    params.cipherList = "HIGH:!aNULL:!MD5:!RC4:!3DES";
-    Poco::Net::Context::Ptr context = new Poco::Net::Context(Poco::Net::Context::TLS_SERVER_USE, params);
-    context->requireMinimumProtocol(Poco::Net::Context::PROTO_TLSV1_2);
+    if (listen.tls->client_ca_file) {
+        // Mutual TLS for the sources that require it: a client certificate is asked for (a client
+        // without one still connects) and, when presented, must chain to this CA.
+        params.verificationMode = Poco::Net::Context::VERIFY_RELAXED;
+        params.caLocation = *listen.tls->client_ca_file;
+    }
+    Poco::Net::Context::Ptr context = integration::make_tls_context(Poco::Net::Context::TLS_SERVER_USE, params);
     return Poco::Net::SecureServerSocket(address, 64, context);
 }
 
@@ -140,6 +146,11 @@ std::optional<Startup> load_startup(const std::string& config_path) {
     auto config = load_config(config_path);
     if (!config) {
         print_problems(config_path, config.problems());
+        return std::nullopt;
+    }
+    // Key and secret files others may read are refused before any is read (docs/security.md).
+    if (const Problems modes = check_secret_file_modes(config.value()); !modes.empty()) {
+        print_problems(config_path, modes);
         return std::nullopt;
     }
     auto pseudonymiser = load_pseudonymiser(config.value());

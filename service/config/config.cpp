@@ -1,5 +1,6 @@
 #include "config/config.hpp"
 
+#include <cctype>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -9,6 +10,7 @@
 #include <Poco/URI.h>
 #include <yaml-cpp/yaml.h>
 
+#include "config/secret_files.hpp"
 #include "eenplan/core/standard_webhooks.hpp"
 #include "validation/yaml_to_json.hpp"
 
@@ -24,6 +26,30 @@ std::string resolve(const std::string& path, const std::string& base_dir) {
 template <typename T>
 T get_or(const YAML::Node& node, const char* key, T fallback) {
     return node[key] ? node[key].as<T>() : fallback;
+}
+
+// A secret given inline as `key`, or in the file named by `key_file` (read here, its mode checked:
+// secret_files.hpp). The schema has made sure exactly one is present. Nullopt after a problem.
+std::optional<std::string> inline_or_file(const YAML::Node& node, const std::string& key, const std::string& pointer,
+                                          const std::string& base_dir, Problems& problems) {
+    if (node[key]) return node[key].as<std::string>();
+    const std::string file_key = key + "_file";
+    if (!node[file_key]) return std::nullopt;
+    auto text = read_secret_file(resolve(node[file_key].as<std::string>(), base_dir), pointer + "/" + file_key);
+    if (!text) {
+        problems.push_back(text.problems()[0]);
+        return std::nullopt;
+    }
+    return std::move(text).value();
+}
+
+// A secret read from a file has not passed the schema's minLength: the same rule, here.
+std::string at_least(std::optional<std::string> value, std::size_t length, const std::string& pointer,
+                     Problems& problems) {
+    if (value && value->size() < length) {
+        problems.push_back({pointer, "must hold at least " + std::to_string(length) + " characters"});
+    }
+    return value.value_or("");
 }
 
 // One entry of recipients: its connector and the connector's settings (a webhook secret, ZGW).
@@ -51,15 +77,17 @@ RecipientConfig parse_recipient(const YAML::Node& node, const std::string& point
         if (!z) {
             problems.push_back({pointer + "/zgw", "is required for the zgw connector"});
         } else {
+            std::string secret = at_least(inline_or_file(z, "secret", pointer + "/zgw", base_dir, problems), 16,
+                                          pointer + "/zgw/secret_file", problems);
             r.zgw = ZgwRecipientConfig{
-                z["client_id"].as<std::string>(),       z["secret"].as<std::string>(),
+                z["client_id"].as<std::string>(),       std::move(secret),
                 z["zaaktype"].as<std::string>(),        z["statustype"].as<std::string>(),
                 z["bronorganisatie"].as<std::string>(), z["verantwoordelijke_organisatie"].as<std::string>()};
         }
-    } else if (!node["secret"]) {
+    } else if (!node["secret"] && !node["secret_file"]) {
         problems.push_back({pointer + "/secret", "is required for the webhook and nodered connectors"});
-    } else {
-        auto secret = webhooks::parse_secret(node["secret"].as<std::string>());
+    } else if (const auto text = inline_or_file(node, "secret", pointer, base_dir, problems)) {
+        auto secret = webhooks::parse_secret(*text);
         if (secret) {
             r.secret = std::move(secret).value();
         } else {
@@ -161,7 +189,10 @@ void parse_listen(YAML::Node root, const std::string& base_dir, Config& config, 
     }
     if (const YAML::Node tls = listen["tls"]) {
         config.listen.tls = TlsConfig{resolve(tls["certificate"].as<std::string>(), base_dir),
-                                      resolve(tls["private_key"].as<std::string>(), base_dir)};
+                                      resolve(tls["private_key"].as<std::string>(), base_dir), std::nullopt};
+        if (tls["client_ca_file"]) {
+            config.listen.tls->client_ca_file = resolve(tls["client_ca_file"].as<std::string>(), base_dir);
+        }
     }
     if (!config.listen.tls && !loopback(config.listen.address)) {
         problems.push_back({"/listen/tls",
@@ -171,12 +202,15 @@ void parse_listen(YAML::Node root, const std::string& base_dir, Config& config, 
 }
 
 // database: the backend and its connection (a relative SQLite file resolved against the file).
-void parse_database(YAML::Node root, const std::string& base_dir, Config& config) {
+void parse_database(YAML::Node root, const std::string& base_dir, Config& config, Problems& problems) {
     const YAML::Node database = root["database"];
     config.database.backend =
         database["backend"].as<std::string>() == "postgresql" ? Backend::postgresql : Backend::sqlite;
-    config.database.connection = database["connection"].as<std::string>();
+    // A PostgreSQL connection string may carry a password: connection_file keeps it out of the YAML.
+    config.database.connection = inline_or_file(database, "connection", "/database", base_dir, problems).value_or("");
     config.database.pool_size = get_or(database, "pool_size", config.database.pool_size);
+    config.database.statement_timeout_seconds =
+        get_or(database, "statement_timeout_seconds", config.database.statement_timeout_seconds);
     if (config.database.backend == Backend::sqlite) {
         // SOCI's SQLite connection string is "db=<path> ..."; resolve a relative path.
         std::string& c = config.database.connection;
@@ -297,25 +331,62 @@ void parse_files_and_limits(YAML::Node root, const std::string& base_dir, Config
 }
 
 // One entry of sources: its secrets (never repeated in a problem), school and ZGW notifications.
-SourceConfig parse_source(const YAML::Node& node, const std::string& pointer, const Config& config,
-                          Problems& problems) {
+SourceConfig parse_source(const YAML::Node& node, const std::string& pointer, const std::string& base_dir,
+                          const Config& config, Problems& problems) {
     SourceConfig source;
     source.id = node["id"].as<std::string>();
     source.name = get_or(node, "name", source.id);
     for (const SourceConfig& seen : config.sources) {
         if (seen.id == source.id) problems.push_back({pointer + "/id", "repeats source id " + source.id});
     }
-    const YAML::Node secrets = node["secrets"];
-    for (std::size_t j = 0; j < secrets.size(); ++j) {
-        auto secret = webhooks::parse_secret(secrets[j].as<std::string>());
+    const auto add_secret = [&](const std::string& text, const std::string& where) {
+        auto secret = webhooks::parse_secret(text);
         if (secret) {
             source.secrets.push_back(std::move(secret).value());
         } else {
             // The secret itself is never repeated in the message.
-            problems.push_back({pointer + "/secrets/" + std::to_string(j), secret.problems()[0].detail});
+            problems.push_back({where, secret.problems()[0].detail});
         }
+    };
+    const YAML::Node secrets = node["secrets"];
+    for (std::size_t j = 0; secrets && j < secrets.size(); ++j) {
+        add_secret(secrets[j].as<std::string>(), pointer + "/secrets/" + std::to_string(j));
+    }
+    if (node["secrets_file"]) {
+        // One secret per line; empty lines and # comments skipped. Lines are named by number.
+        const std::string where = pointer + "/secrets_file";
+        auto text = read_secret_file(resolve(node["secrets_file"].as<std::string>(), base_dir), where);
+        if (!text) problems.push_back(text.problems()[0]);
+        std::istringstream lines(text ? text.value() : std::string());
+        std::string line;
+        std::size_t number = 0;
+        std::size_t before = source.secrets.size();
+        while (std::getline(lines, line)) {
+            ++number;
+            while (!line.empty() && (line.back() == '\r' || line.back() == ' ' || line.back() == '\t')) line.pop_back();
+            const auto first = line.find_first_not_of(" \t");
+            if (first == std::string::npos || line[first] == '#') continue;
+            add_secret(line.substr(first), where + " (line " + std::to_string(number) + ")");
+        }
+        if (text && source.secrets.size() == before) problems.push_back({where, "holds no secret"});
     }
     source.grant = parse_grant(node["allow"]);
+    if (const YAML::Node cert = node["client_certificate"]) {
+        ClientCertificateRule rule;
+        if (cert["subject"]) rule.subject = cert["subject"].as<std::string>();
+        if (cert["sha256"]) {
+            std::string hex;
+            for (const char c : cert["sha256"].as<std::string>()) {
+                if (c != ':') hex += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+            }
+            rule.sha256 = std::move(hex);
+        }
+        if (!config.listen.tls || !config.listen.tls->client_ca_file) {
+            problems.push_back({pointer + "/client_certificate",
+                                "needs listen.tls.client_ca_file: without it no client is asked for a certificate"});
+        }
+        source.client_certificate = std::move(rule);
+    }
     source.rate_limit = parse_rate_limit(node["rate_limit"], config.ingest.rate_limit);
     if (const YAML::Node school = node["school"]) {
         source.school_brin = school["brin"].as<std::string>();
@@ -323,10 +394,15 @@ SourceConfig parse_source(const YAML::Node& node, const std::string& pointer, co
     }
     if (const YAML::Node m = node["municipality"]) source.municipality = m.as<std::string>();
     if (const YAML::Node n = node["notifications"]) {
-        NotificationsConfig notifications{n["authorization"].as<std::string>(),
+        const std::string at = pointer + "/notifications";
+        std::string authorization = at_least(inline_or_file(n, "authorization", at, base_dir, problems), 16,
+                                             at + "/authorization_file", problems);
+        std::string secret =
+            at_least(inline_or_file(n, "secret", at, base_dir, problems), 16, at + "/secret_file", problems);
+        NotificationsConfig notifications{std::move(authorization),
                                           n["zaken_api"].as<std::string>(),
                                           n["client_id"].as<std::string>(),
-                                          n["secret"].as<std::string>(),
+                                          std::move(secret),
                                           {}};
         for (const YAML::Node& z : n["zaaktypes"]) {
             notifications.zaaktypes[z["zaaktype"].as<std::string>()] = z["provider"].as<std::string>();
@@ -336,10 +412,10 @@ SourceConfig parse_source(const YAML::Node& node, const std::string& pointer, co
     return source;
 }
 
-void parse_sources(YAML::Node root, Config& config, Problems& problems) {
+void parse_sources(YAML::Node root, const std::string& base_dir, Config& config, Problems& problems) {
     const YAML::Node sources = root["sources"];
     for (std::size_t i = 0; i < sources.size(); ++i) {
-        config.sources.push_back(parse_source(sources[i], "/sources/" + std::to_string(i), config, problems));
+        config.sources.push_back(parse_source(sources[i], "/sources/" + std::to_string(i), base_dir, config, problems));
     }
 }
 
@@ -352,11 +428,11 @@ Result<Config> parse_valid_config(const std::string& yaml_text, const std::strin
 
     Config config;
     parse_listen(root, base_dir, config, problems);
-    parse_database(root, base_dir, config);
+    parse_database(root, base_dir, config, problems);
     parse_keys(root, base_dir, config, problems);
     parse_linkage(root, config, problems);
     parse_files_and_limits(root, base_dir, config, problems);
-    parse_sources(root, config, problems);
+    parse_sources(root, base_dir, config, problems);
     parse_delivery(root, base_dir, config, problems);
     check_plain_http(config, get_or(root, "allow_plain_http", false), problems);
 

@@ -20,6 +20,9 @@ namespace eenplan::service {
 struct TlsConfig {
     std::string certificate;
     std::string private_key;
+    // Mutual TLS: clients are asked for a certificate issued under this CA (optional for the
+    // client; sources with client_certificate require one).
+    std::optional<std::string> client_ca_file;
 };
 
 // Slow and idle clients (listen.connections): a request's header is waited for off the worker
@@ -48,6 +51,9 @@ struct DatabaseConfig {
     Backend backend = Backend::sqlite;
     std::string connection;  // a SOCI connection string for the backend
     int pool_size = 8;
+    // PostgreSQL: statement_timeout of every pooled session, so one stuck query cannot hold a
+    // connection (and a worker) for ever; 0 turns it off. Sessions also set synchronous_commit=on.
+    int statement_timeout_seconds = 30;
 };
 
 struct KeyFile {
@@ -91,12 +97,20 @@ struct NotificationsConfig {
     std::map<std::string, std::string> zaaktypes;  // zaaktype URL -> provider of support.started
 };
 
+// The client certificate a source must present (sources[].client_certificate): every part given
+// must match. The subject in RFC 2253 form; the fingerprint as 64 lowercase hex digits.
+struct ClientCertificateRule {
+    std::optional<std::string> subject;
+    std::optional<std::string> sha256;
+};
+
 struct SourceConfig {
     std::string id;
     std::string name;
     std::vector<Bytes> secrets;                   // decoded "whsec_" secrets; any of them may sign
     policy::SourceGrant grant;                    // what it may send (sources[].allow); unrestricted when absent
     std::optional<policy::RateLimit> rate_limit;  // sources[].rate_limit, else ingest.rate_limit
+    std::optional<ClientCertificateRule> client_certificate;  // mutual TLS; none when absent
     // Inbound adapters (integration/inbound/): the school a LAS export comes from, and the
     // Authorization value a ZGW Notificaties API sends for this source's abonnement.
     std::optional<std::string> school_brin;

@@ -8,6 +8,7 @@
 #include "common/log_event.hpp"
 #include "common/store_types.hpp"
 #include "audit/audit_trail.hpp"
+#include "http/client_certificate.hpp"
 #include "http/problem.hpp"
 #include "http/request_body.hpp"
 
@@ -25,6 +26,25 @@ AdminAccess admin_access_of(Access access) {
 }
 
 }  // namespace
+
+bool RouteHandler::admit_source_connection(Poco::Net::HTTPServerRequest& request,
+                                           Poco::Net::HTTPServerResponse& response) {
+    if (params_.empty()) return true;
+    const SourceConfig* source = find_source(context_.config, params_.front());
+    // An unknown source is the handler's 404; a source without the rule takes any connection.
+    if (source == nullptr || !source->client_certificate) return true;
+    if (certificate_matches(*source->client_certificate, peer_certificate(request))) return true;
+    log_event(context_.logger, Poco::Message::PRIO_WARNING, "http", "source.client_certificate_refused",
+              "a request for a source came over a connection without its client certificate",
+              {{"route", route_}, {"source", source->id}});
+    send_problem(response, {Poco::Net::HTTPResponse::HTTP_UNAUTHORIZED,
+                            "client-certificate-required",
+                            "Client certificate required",
+                            "this source's requests are accepted only over a TLS connection that presents the client "
+                            "certificate registered for it",
+                            {}});
+    return false;
+}
 
 bool RouteHandler::authenticate_admin(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response) {
     auto result =
@@ -80,7 +100,10 @@ void RouteHandler::handleRequest(Poco::Net::HTTPServerRequest& request, Poco::Ne
     const long long started_us = context_.clock->now_us();
     const bool audited = admin_level(access_);
     try {
-        if (!audited || authenticate_admin(request, response)) handle(request, response);
+        if (audited ? authenticate_admin(request, response)
+                    : access_ != Access::source || admit_source_connection(request, response)) {
+            handle(request, response);
+        }
     } catch (const StoreUnavailable& error) {
         log_event(context_.logger, Poco::Message::PRIO_WARNING, "http", "store.unavailable", "store unavailable",
                   {{"route", route_}, {"error", loggable_error(error)}});

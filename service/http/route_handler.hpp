@@ -51,6 +51,9 @@ protected:
     std::string route_;
 
 private:
+    // Mutual TLS (source routes): false when the source requires a client certificate this
+    // connection did not present (the answer is sent).
+    bool admit_source_connection(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response);
     // False when the request was refused (the answer is sent).
     bool authenticate_admin(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response);
     void write_audit(const Poco::Net::HTTPServerRequest& request, const Poco::Net::HTTPServerResponse& response,

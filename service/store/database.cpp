@@ -24,6 +24,7 @@ const soci::backend_factory& factory(Backend backend) {
 
 Database::Database(const DatabaseConfig& config)
     : backend_(config.backend),
+      statement_timeout_seconds_(config.statement_timeout_seconds),
       pool_size_(static_cast<std::size_t>(config.pool_size)),
       pool_(std::make_unique<soci::connection_pool>(pool_size_)) {
     try {
@@ -61,6 +62,12 @@ void Database::configure(soci::session& session) {
         }
         session << "PRAGMA synchronous=FULL";
         session << "PRAGMA foreign_keys=ON";
+    } else {
+        // A commit is durable before the 202 goes out, whatever the server's (or a role's)
+        // default says; and one stuck statement cannot hold a pooled connection for ever. SET
+        // takes no bound parameters; the value is an integer from the checked configuration.
+        session << "SET synchronous_commit = on";
+        session << "SET statement_timeout = " << std::to_string(statement_timeout_seconds_ * 1000);
     }
 }
 
@@ -89,6 +96,9 @@ int Database::migrate() {
     return with_session([&](soci::session& sql) {
         auto lock = [&] {
             if (backend_ == Backend::postgresql) {
+                // A migration may rewrite a large table, and waiting for another instance's
+                // migrations is expected: no statement timeout for this transaction only.
+                sql << "SET LOCAL statement_timeout = 0";
                 // Serialises start-up of several instances; released at commit.
                 sql << "SELECT pg_advisory_xact_lock(" << migration_lock_key << ")";
             }

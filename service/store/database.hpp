@@ -58,6 +58,7 @@ private:
     void recover_or_throw(soci::session& session, const soci::soci_error& error);
 
     Backend backend_;
+    int statement_timeout_seconds_;
     std::size_t pool_size_;
     std::unique_ptr<soci::connection_pool> pool_;
 };

@@ -34,7 +34,7 @@ pids+=("$RECEIVER_PID")
 read -r line <&"${RECEIVER[0]}"
 port=$(sed 's/[^0-9]//g' <<<"$line")
 
-openssl rand -hex 32 >"$work/hub-v1.key"
+(umask 077 && openssl rand -hex 32 >"$work/hub-v1.key")
 for i in $(seq 1 "$instances"); do
   cat >"$work/eenplan-$i.yaml" <<YAML
 listen: {address: 127.0.0.1, port: 0, threads: 4}

@@ -35,7 +35,7 @@ psql "$(cat "$pg_state")" -qc "CREATE DATABASE eenplan_load" >/dev/null
 pg_connection="$(sed 's/dbname=postgres/dbname=eenplan_load/' "$pg_state")"
 
 secret="whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
-openssl rand -hex 32 > "$work/hub.key"
+(umask 077 && openssl rand -hex 32 >"$work/hub.key")
 echo "eenplan ingest load: $(date -u +%Y-%m-%dT%H:%MZ), $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) cores;" \
      "wrk -t$threads -c$connections -d${seconds}s, service and wrk on the same machine"
 for store in sqlite postgresql; do

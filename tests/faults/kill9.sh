@@ -24,7 +24,7 @@ for trial in $(seq "$trials"); do
   dir="$work/t$trial"; mkdir -p "$dir"; rm -f "$work/port" "$work/stop"
   new_store "$trial" "$dir"
   start_receiver "$dir"
-  openssl rand -hex 32 > "$dir/hub.key"
+  (umask 077 && openssl rand -hex 32 >"$dir/hub.key")
   write_config "$dir" hub.key
   start_instance service "$dir"
   python3 "$root/tests/faults/load.py" "$work/port" school-a "$secret" "$dir/answers" "$work/stop" 4 &

@@ -22,7 +22,7 @@ for trial in $(seq "$trials"); do
   dir="$work/t$trial"; mkdir -p "$dir"; rm -f "$work/port" "$work/stop"
   new_store "$trial" "$dir"
   start_receiver "$dir"
-  openssl rand -hex 32 > "$dir/hub.key"
+  (umask 077 && openssl rand -hex 32 >"$dir/hub.key")
   for i in $(seq "$instances"); do
     mkdir -p "$dir/i$i"
     write_config "$dir/i$i" "$dir/hub.key"

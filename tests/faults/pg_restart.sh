@@ -43,7 +43,7 @@ for trial in $(seq "$trials"); do
   dir="$work/t$trial"; mkdir -p "$dir"; rm -f "$work/port" "$work/stop"
   psql "$(cat "$pg_state")" -qc "CREATE DATABASE trial$trial" >/dev/null
   connection="$(sed "s/dbname=postgres/dbname=trial$trial/" "$pg_state")"
-  openssl rand -hex 32 > "$dir/hub.key"
+  (umask 077 && openssl rand -hex 32 >"$dir/hub.key")
   cat > "$dir/eenplan.yaml" <<YAML
 listen: {address: 127.0.0.1, port: 0, threads: 16}
 database: {backend: postgresql, connection: "$connection", pool_size: 8}

@@ -30,14 +30,14 @@ SCENARIO("the service refuses to start half-configured", "[config]") {
         }
     }
     WHEN("the key exists") {
-        std::ofstream(dir.path() / "missing.key") << std::string(64, 'a') << "\n";
+        write_secret_file(dir.path() / "missing.key", std::string(64, 'a') + "\n");
         THEN("--check-config passes without creating the database") {
             const auto [code, stderr_text] = run_service_once(config, "--check-config");
             CHECK(code == 0);
             CHECK_FALSE(std::filesystem::exists(dir.path() / "x.db"));
         }
         THEN("a gap in the key versions is refused, since pseudonyms chain from one to the next") {
-            std::ofstream(dir.path() / "v3.key") << std::string(64, 'b') << "\n";
+            write_secret_file(dir.path() / "v3.key", std::string(64, 'b') + "\n");
             std::string text;
             {
                 std::ifstream in(config);
@@ -61,7 +61,7 @@ SCENARIO("the service refuses to start half-configured", "[config]") {
 
 SCENARIO("a wrong routeboek stops the service before it starts", "[config][routeboek]") {
     TempDir dir;
-    std::ofstream(dir.path() / "hub.key") << std::string(64, 'a') << "\n";
+    write_secret_file(dir.path() / "hub.key", std::string(64, 'a') + "\n");
     // The shipped routeboek with the doorbraaktafel put on Den Haag's ladder, which has no
     // registration for it there.
     std::string routeboek = read_file(shipped_routeboek_path());

@@ -49,7 +49,7 @@ SCENARIO("a service without the test-only setting has no clock anyone can move",
 
 SCENARIO("the manual clock is refused unless the service listens on loopback only", "[clock][security][config]") {
     TempDir dir;
-    std::ofstream(dir.path() / "p1.key") << std::string(64, 'a') << "\n";
+    write_secret_file(dir.path() / "p1.key", std::string(64, 'a') + "\n");
     const auto config = dir.path() / "eenplan.yaml";
     std::ofstream(config) << "listen: {address: 0.0.0.0, port: 0, tls: {certificate: cert.pem, private_key: key.pem}}\n"
                              "database: {backend: sqlite, connection: \"db=x.db\"}\n"

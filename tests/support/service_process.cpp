@@ -82,20 +82,25 @@ ServiceProcess::ServiceProcess(const TestStore& store, const std::filesystem::pa
       store_connection_(store.connection()) {
     for (int v = 1; v <= options_.key_versions; ++v) {
         run_command("openssl rand -hex 32 > '" + (dir_ / ("hub-v" + std::to_string(v) + ".key")).string() + "'");
+        make_private(dir_ / ("hub-v" + std::to_string(v) + ".key"));
     }
     if (tls_) {
         run_command(
             "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1 -subj /CN=localhost "
             "-addext subjectAltName=DNS:localhost,IP:127.0.0.1 -keyout '" +
             (dir_ / "tls.key").string() + "' -out '" + (dir_ / "tls.crt").string() + "' 2>/dev/null");
+        make_private(dir_ / "tls.key");
     }
     if (options_.polymorphic) {
         public_key_ = run_command("'" + keys_binary() + "' generate '" + (dir_ / "master.yaml").string() + "'");
         while (!public_key_.empty() && public_key_.back() == '\n') public_key_.pop_back();
     }
-    if (options_.linkage) write_file(dir_ / "linkage-v1.key", std::string(test_linkage_key_hex) + "\n");
-    if (options_.admin) write_file(dir_ / "admin-jwt.secret", std::string(test_admin_secret) + "\n");
-    if (options_.data_keys) run_command("openssl rand -hex 32 > '" + (dir_ / "data-v1.key").string() + "'");
+    if (options_.linkage) write_secret_file(dir_ / "linkage-v1.key", std::string(test_linkage_key_hex) + "\n");
+    if (options_.admin) write_secret_file(dir_ / "admin-jwt.secret", std::string(test_admin_secret) + "\n");
+    if (options_.data_keys) {
+        run_command("openssl rand -hex 32 > '" + (dir_ / "data-v1.key").string() + "'");
+        make_private(dir_ / "data-v1.key");
+    }
     write_config();
     start();
 }
@@ -104,7 +109,7 @@ void ServiceProcess::write_config() const {
     std::ostringstream yaml;
     yaml << "listen:\n  address: 127.0.0.1\n  port: 0\n  threads: " << options_.threads << "\n";
     yaml << options_.listen_extra;
-    if (tls_) yaml << "  tls:\n    certificate: tls.crt\n    private_key: tls.key\n";
+    if (tls_) yaml << "  tls:\n    certificate: tls.crt\n    private_key: tls.key\n" << options_.tls_extra;
     yaml << "database:\n  backend: " << store_backend_ << "\n  connection: \"" << store_connection_
          << "\"\n  pool_size: " << options_.pool_size << "\n";
     yaml << "keys:\n  pseudonym_keys:\n";
@@ -122,8 +127,10 @@ void ServiceProcess::write_config() const {
         for (const std::string& secret : source.secrets) yaml << "      - \"" << secret << "\"\n";
         if (!source.municipality.empty()) yaml << "    municipality: " << source.municipality << "\n";
         yaml << options_.source_extra;
+        yaml << source.extra;
         // Tests send as fast as they can; only a test about rate limits sets one.
-        if (options_.source_extra.find("rate_limit:") == std::string::npos) {
+        if (options_.source_extra.find("rate_limit:") == std::string::npos &&
+            source.extra.find("rate_limit:") == std::string::npos) {
             yaml << "    rate_limit: {enabled: false}\n";
         }
     }
@@ -136,6 +143,7 @@ void ServiceProcess::add_key_version() {
     ++options_.key_versions;
     run_command("openssl rand -hex 32 > '" +
                 (dir_ / ("hub-v" + std::to_string(options_.key_versions) + ".key")).string() + "'");
+    make_private(dir_ / ("hub-v" + std::to_string(options_.key_versions) + ".key"));
     write_config();
 }
 

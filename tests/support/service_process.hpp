@@ -34,6 +34,7 @@ struct TestSource {
     std::string id;
     std::vector<std::string> secrets;  // "whsec_..." as configured
     std::string municipality{};        // a municipality's source: its gemeentecode (reconciliation)
+    std::string extra{};               // YAML appended under this source only (e.g. client_certificate:)
 
     [[nodiscard]] Bytes secret_bytes(std::size_t i = 0) const;
 };
@@ -45,6 +46,7 @@ const TestSource& school_b();
 struct ServiceOptions {
     std::vector<TestSource> sources{school_a(), school_b()};
     bool tls = false;
+    std::string tls_extra;  // YAML appended under listen.tls (e.g. "    client_ca_file: ca.pem\n")
     int pool_size = 8;
     bool polymorphic = false;  // generate master keys with eenplan-keys and configure them
     int key_versions = 1;      // hub pseudonym key versions 1..n; n is current
