@@ -331,6 +331,63 @@ SCENARIO("a transfer from PO to VO across municipalities raises nothing and tell
     REQUIRE(eventually([&] { return hub.zaken()->getValue<int>("count") == 1; }, 30));  // Rijswijk's one
 }
 
+SCENARIO("an inschrijving reported after the family moved is told to the woongemeente of its start date",
+         "[registration]") {
+    RegistrationHub hub;
+    const std::string bsn = simulators::synthetic_bsn(605);
+    hub.accept(municipality(), household({{"child", bsn_subject(bsn)}}, "GM0518", day_offset(-400)));
+    // The family moved from Den Haag to Rijswijk ten days ago; the Den Haag school reports late an
+    // inschrijving that started twenty days ago, and one at a Rijswijk school that started today.
+    hub.planned(hub.accept(municipality(), moved(bsn_subject(bsn), "GM0603", day_offset(-10))));
+    const auto plan = hub.plan_of(hub.accept(school_a(), started(bsn_subject(bsn), "12AB", "GM0518", "po", 20)));
+    CHECK(plan->getValue<std::string>("woongemeente") == "GM0603");
+    CHECK(hub.tasks("gm0518-leerplicht", "leerplicht.inschrijving") == 1);  // where the pupil lived then
+    CHECK(hub.tasks("gm0603-leerplicht", "leerplicht.inschrijving") == 0);
+    hub.planned(hub.accept(school_a(), started(bsn_subject(bsn), "56EF", "GM0603", "po", 0)));
+    CHECK(hub.tasks("gm0603-leerplicht", "leerplicht.inschrijving") == 1);  // where the pupil lives now
+    CHECK(hub.tasks("gm0518-leerplicht", "leerplicht.inschrijving") == 1);
+}
+
+SCENARIO("a de-enrolled child the municipality's birth year puts outside compulsory schooling raises no task",
+         "[registration]") {
+    RegistrationHub hub;
+    const std::string adult = simulators::synthetic_bsn(606);  // born 2006: kwalificatieplicht over by 2025
+    const std::string pupil = simulators::synthetic_bsn(607);  // born 2015: leerplichtig
+    hub.accept(municipality(),
+               household({{"child", bsn_subject(adult)}, {"child", bsn_subject(pupil)}}, "GM0518", day_offset(-400)));
+    const auto with_birth_year = [&](const std::string& bsn, int year) {
+        return R"({"type":"person.moved","occurred_at":")" + day_offset(-300) + R"(T09:00:00Z","subject":)" +
+               bsn_subject(bsn) + R"(,"data":{"gemeentecode":"GM0518","date":")" + day_offset(-300) +
+               R"(","birth_year":)" + std::to_string(year) + "}}";
+    };
+    for (const auto& [bsn, year] : {std::pair{adult, 2006}, std::pair{pupil, 2015}}) {
+        hub.planned(hub.accept(school_a(), started(bsn_subject(bsn), "12AB", "GM0518", "vo", 200)));
+        hub.planned(hub.accept(municipality(), with_birth_year(bsn, year)));
+    }
+    hub.planned(hub.accept(school_a(), ended(bsn_subject(adult), "12AB", "GM0518", "overig", 70)));
+    const auto plan = hub.plan_of(hub.accept(school_a(), ended(bsn_subject(pupil), "12AB", "GM0518", "overig", 70)));
+    INFO(text_of(plan->getArray("timeline")));
+    THEN("only the child of school age gets the absoluut-verzuim task; the timeline says why the other does not") {
+        CHECK(hub.tasks("gm0518-leerplicht", "leerplicht.uitschrijving") == 2);
+        CHECK(hub.tasks("gm0518-leerplicht", "leerplicht.absoluut_verzuim") == 1);
+        CHECK(text_of(plan->getArray("timeline")).find("registration/school_age") != std::string::npos);
+    }
+    THEN("a birth year out of range is refused by the schema") {
+        integration::WebhookSender sender(
+            {hub.service.signals_url(municipality().id), std::nullopt, std::chrono::seconds(10)});
+        const auto r = sender.post("msg_reg_bad_year", Poco::Timestamp().epochTime(), with_birth_year(adult, 1850),
+                                   municipality().secret_bytes());
+        CHECK(r.status == 422);
+        const auto full_date =
+            sender.post("msg_reg_bad_date", Poco::Timestamp().epochTime(),
+                        R"({"type":"person.moved","occurred_at":")" + day_offset(0) + R"(T09:00:00Z","subject":)" +
+                            bsn_subject(adult) + R"(,"data":{"gemeentecode":"GM0518","date":")" + day_offset(0) +
+                            R"(","birth_year":"2006-05-04"}})",
+                        municipality().secret_bytes());
+        CHECK(full_date.status == 422);
+    }
+}
+
 SCENARIO(
     "a municipality reconciles its register: exactly its listed children without an enrolment, in its own "
     "pseudonyms, and the list is not kept",
