@@ -92,6 +92,10 @@ void send_refusal(Poco::Net::HTTPServerResponse& response, const RunOutcome& out
         case RunRefusal::beyond:
             return send_problem(response, ProblemType::invalid_request, outcome.detail,
                                 {Problem{"/part", "must be at most the run's parts"}});
+        case RunRefusal::too_many:
+            return send_problem(
+                response,
+                {Status::HTTP_CONFLICT, "run-limit", "Too many open reconciliation runs", outcome.detail, {}});
         case RunRefusal::none: break;
     }
 }

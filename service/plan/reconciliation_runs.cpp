@@ -121,8 +121,15 @@ RunOutcome Reconciler::create_run(const std::string& source_id, const std::strin
     const std::string run_id = "run-" + Poco::UUIDGenerator::defaultGenerator().createRandom().toString();
     return database_.with_session([&](soci::session& sql) {
         zero_deleted_rows(sql, database_.backend());
-        auto out = in_write_transaction(sql, database_.backend(), [&] {
+        auto out = in_write_transaction(sql, database_.backend(), [&]() -> RunOutcome {
             expire(sql, now_us);
+            int open = 0;
+            sql << "SELECT COUNT(*) FROM reconciliation_runs WHERE source_id = :s AND status = 'open'",
+                soci::use(source_id), soci::into(open);
+            if (open >= max_open_runs) {
+                return refused(RunRefusal::too_many, "this source has " + std::to_string(open) +
+                                                         " open runs; finish one or let it expire first");
+            }
             const long long created = now_us, expires = expires_at_us;
             sql << "INSERT INTO reconciliation_runs (run_id, source_id, gemeentecode, parts, status, created_at_us, "
                    "expires_at_us) VALUES (:r, :s, :g, :p, 'open', :c, :e)",

@@ -610,4 +610,11 @@ SCENARIO("a reconciliation run not finished in time expires, and its parts are d
     CHECK(parts == 0);
     CHECK(hub.store.everything_as_text().find(list.front()) == std::string::npos);
     CHECK(hub.run_call(rijswijk(), "POST", "/" + run + "/finish", "{}").status == 410);
+
+    THEN("a source may keep at most eight runs open at once") {
+        for (int i = 0; i < 8; ++i) REQUIRE(hub.run_call(rijswijk(), "POST", "", R"({"parts":1})").status == 201);
+        const auto refused = hub.run_call(rijswijk(), "POST", "", R"({"parts":1})");
+        CHECK(refused.status == 409);
+        CHECK(refused.body.find("run-limit") != std::string::npos);
+    }
 }
