@@ -39,7 +39,8 @@ struct ReconciliationRun {
 // Why a run request was refused; the HTTP room maps each to one status.
 // too_many: the source has max_open_runs open already (parts are stored while a run is open, so
 // a source cannot make the hub keep an unbounded amount of them).
-enum class RunRefusal { none, unknown_run, ended, conflict, incomplete, beyond, too_many };
+// not_allowed: the routeboek has no leerplicht office for the source's municipality.
+enum class RunRefusal { none, unknown_run, ended, conflict, incomplete, beyond, too_many, not_allowed };
 inline constexpr int max_open_runs = 8;
 
 struct RunOutcome {

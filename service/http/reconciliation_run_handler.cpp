@@ -96,6 +96,7 @@ void send_refusal(Poco::Net::HTTPServerResponse& response, const RunOutcome& out
             return send_problem(
                 response,
                 {Status::HTTP_CONFLICT, "run-limit", "Too many open reconciliation runs", outcome.detail, {}});
+        case RunRefusal::not_allowed: return send_problem(response, ProblemType::forbidden, outcome.detail);
         case RunRefusal::none: break;
     }
 }

@@ -118,6 +118,10 @@ RunOutcome answered(ReconciliationRun run) {
 
 RunOutcome Reconciler::create_run(const std::string& source_id, const std::string& gemeentecode, int parts,
                                   std::int64_t now_us, std::int64_t expires_at_us) {
+    const routeboek::Municipality* municipality = routeboek_.municipality(gemeentecode);
+    if (municipality == nullptr || municipality->leerplicht.empty()) {
+        return refused(RunRefusal::not_allowed, "the routeboek has no leerplicht office for " + gemeentecode);
+    }
     const std::string run_id = "run-" + Poco::UUIDGenerator::defaultGenerator().createRandom().toString();
     return database_.with_session([&](soci::session& sql) {
         zero_deleted_rows(sql, database_.backend());
@@ -221,7 +225,7 @@ RunOutcome Reconciler::finish(const std::string& source_id, const std::string& r
     request.gemeentecode = run->gemeentecode;
     auto answer = reconcile(request);
     std::fill(request.children.begin(), request.children.end(), std::string());
-    if (!answer) return refused(RunRefusal::ended, answer.problems().front().detail, run);
+    if (!answer) return refused(RunRefusal::not_allowed, answer.problems().front().detail, run);
 
     const std::int64_t ended_s = now_us / 1000000;
     const std::string proof = registration::run_proof(answer->digest, answer->counts, ended_s);
