@@ -46,6 +46,7 @@ template <typename V>
 void fields(V& v, PersonMoved& d) {
     v("gemeentecode", d.gemeentecode);
     v("date", d.date);
+    v("birth_year", d.birth_year);
 }
 template <typename V>
 void fields(V& v, AttendancePartial& d) {

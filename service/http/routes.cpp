@@ -10,6 +10,7 @@
 #include "http/ingest_handler.hpp"
 #include "http/plan_handlers.hpp"
 #include "http/reconciliation_handler.hpp"
+#include "http/reconciliation_run_handler.hpp"
 #include "http/record_handlers.hpp"
 #include "http/test_clock_handler.hpp"
 
@@ -38,6 +39,22 @@ const Route table[] = {
      [](ServiceContext& c, const Params& p) -> RouteHandler* { return new ZgwNotificationHandler(c, p[0]); }},
     {"POST", "/v1/sources/{sourceId}/reconciliations", Access::source,
      [](ServiceContext& c, const Params& p) -> RouteHandler* { return new ReconciliationHandler(c, p[0]); }},
+    {"POST", "/v1/sources/{sourceId}/reconciliation-runs", Access::source,
+     [](ServiceContext& c, const Params& p) -> RouteHandler* {
+         return new ReconciliationRunHandler(c, ReconciliationRunHandler::Action::create, p[0]);
+     }},
+    {"GET", "/v1/sources/{sourceId}/reconciliation-runs/{runId}", Access::source,
+     [](ServiceContext& c, const Params& p) -> RouteHandler* {
+         return new ReconciliationRunHandler(c, ReconciliationRunHandler::Action::progress, p[0], p[1]);
+     }},
+    {"POST", "/v1/sources/{sourceId}/reconciliation-runs/{runId}/parts/{part}", Access::source,
+     [](ServiceContext& c, const Params& p) -> RouteHandler* {
+         return new ReconciliationRunHandler(c, ReconciliationRunHandler::Action::part, p[0], p[1], p[2]);
+     }},
+    {"POST", "/v1/sources/{sourceId}/reconciliation-runs/{runId}/finish", Access::source,
+     [](ServiceContext& c, const Params& p) -> RouteHandler* {
+         return new ReconciliationRunHandler(c, ReconciliationRunHandler::Action::finish, p[0], p[1]);
+     }},
     {"GET", "/v1/link-reviews", Access::admin_read,
      [](ServiceContext& c, const Params&) -> RouteHandler* { return new LinkReviewsHandler(c); }},
     {"POST", "/v1/link-reviews/{reviewId}/decision", Access::admin_write,

@@ -95,11 +95,18 @@ std::string encode_plan(const PlanState& plan) {
     Object::Ptr o = new Object;
     o->set("family_id", plan.family_id);
     o->set("woongemeente", plan.woongemeente);
+    o->set("residences", array_of(plan.residences, [](const Residence& r) {
+               Object::Ptr j = new Object;
+               j->set("from", format_day(r.from));
+               j->set("gemeentecode", r.gemeentecode);
+               return j;
+           }));
     o->set("pupils", array_of(plan.pupils, [](const PupilInPlan& p) {
                Object::Ptr j = new Object;
                j->set("pupil", p.pupil);
                j->set("school_brin", p.school_brin);
                j->set("school_gemeentecode", p.school_gemeentecode);
+               if (p.birth_year) j->set("birth_year", *p.birth_year);
                return j;
            }));
     o->set("absences", array_of(plan.absences, [](const AbsencePeriod& a) {
@@ -181,8 +188,13 @@ PlanState decode_plan_object(const Object::Ptr& o) {
     PlanState plan;
     plan.family_id = str(o, "family_id");
     plan.woongemeente = str(o, "woongemeente");
+    each(o, "residences", [&](const Object::Ptr& j) {
+        plan.residences.push_back({day_of(j, "from").value_or(Day{}), str(j, "gemeentecode")});
+    });
     each(o, "pupils", [&](const Object::Ptr& j) {
-        plan.pupils.push_back({str(j, "pupil"), str(j, "school_brin"), str(j, "school_gemeentecode")});
+        std::optional<int> birth_year;
+        if (j->has("birth_year")) birth_year = j->getValue<int>("birth_year");
+        plan.pupils.push_back({str(j, "pupil"), str(j, "school_brin"), str(j, "school_gemeentecode"), birth_year});
     });
     each(o, "absences", [&](const Object::Ptr& j) {
         plan.absences.push_back({str(j, "pupil"), day_of(j, "from").value_or(Day{}), day_of(j, "to"), str(j, "kind"),

@@ -24,10 +24,13 @@ std::string first_pseudonym(soci::session& sql, const std::vector<std::string>& 
     return {};
 }
 
-std::optional<std::string> woongemeente_of(soci::session& sql, const std::string& family_root, Day today) {
+void residence_of(soci::session& sql, const std::string& family_root, Day today, PlanContext& context) {
     const auto children = records::family_children(sql, family_root);
     const auto history = record::residence_history(records::residence_events(sql, family_root, children.pseudonyms));
-    return record::responsible_municipality(history, format_day(today));
+    context.woongemeente = record::responsible_municipality(history, format_day(today));
+    for (const record::ResidencePeriod& period : history) {
+        if (const auto from = parse_day(period.from_date)) context.residences.push_back({*from, period.gemeentecode});
+    }
 }
 
 PlanContext context_for(soci::session& sql, const std::string& root, const std::optional<std::string>& family,
@@ -37,7 +40,7 @@ PlanContext context_for(soci::session& sql, const std::string& root, const std::
     context.pupil_pseudonym = first_pseudonym(sql, records::record_nodes(sql, root));
     if (family) {
         context.family_id = records::family_root(sql, *family);
-        context.woongemeente = woongemeente_of(sql, context.family_id, today);
+        residence_of(sql, context.family_id, today, context);
     } else {
         context.family_id = "pupil-" + root;
     }
@@ -70,6 +73,9 @@ PlanContext plan_context_of_plan(soci::session& sql, const PlanState& plan, Day 
 std::vector<Decision> refresh_residence(const Engine& engine, PlanState& plan, const PlanContext& context,
                                         const std::string& school_gemeentecode, Day today) {
     const std::string known = context.woongemeente.value_or("");
+    // The records' history is the authority on dates: enrolments are told to the woongemeente of
+    // their own date (routeboek/registration.cpp).
+    if (!context.residences.empty()) plan.residences = context.residences;
     if (plan.woongemeente.empty()) {
         plan.woongemeente = !known.empty() ? known : school_gemeentecode;
         if (!plan.woongemeente.empty()) {
@@ -81,9 +87,14 @@ std::vector<Decision> refresh_residence(const Engine& engine, PlanState& plan, c
         return {};
     }
     if (known.empty() || known == plan.woongemeente) return {};
+    // The move from the date its period started (the latest one that started by today).
+    Day from = today;
+    for (const Residence& r : context.residences) {
+        if (r.from <= today && r.gemeentecode == known) from = r.from;
+    }
     SignalEvent move;
     move.on = today;
-    move.signal = Signal{format_day(today) + "T00:00:00Z", std::nullopt, PersonMoved{known, today}};
+    move.signal = Signal{format_day(today) + "T00:00:00Z", std::nullopt, PersonMoved{known, from}};
     return engine.apply(plan, move, today).value();
 }
 

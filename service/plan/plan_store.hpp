@@ -21,10 +21,11 @@ namespace eenplan::service {
 
 // What applying an event to a family's plan needs from the records.
 struct PlanContext {
-    std::string family_id;                    // the family, or "pupil-<id>" for a pupil no household names yet
-    std::string pupil_id;                     // the root pupil record
-    std::string pupil_pseudonym;              // a hub pseudonym of that pupil, to address its tasks
-    std::optional<std::string> woongemeente;  // from household registrations and moves
+    std::string family_id;                         // the family, or "pupil-<id>" for a pupil no household names yet
+    std::string pupil_id;                          // the root pupil record
+    std::string pupil_pseudonym;                   // a hub pseudonym of that pupil, to address its tasks
+    std::optional<std::string> woongemeente;       // from household registrations and moves
+    std::vector<routeboek::Residence> residences;  // their history by date (the record room's)
     std::string signal_id;
     std::string correlation_id;
 };

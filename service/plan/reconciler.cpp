@@ -117,6 +117,8 @@ private:
                 if (!decoded) throw std::runtime_error("a stored plan cannot be read");
                 plan = std::move(decoded).value();
             }
+            // Bounded: a whole run's list (100 000 children) must not hold every plan it read.
+            if (plans_.size() >= max_cached_plans) plans_.clear();
             it = plans_.emplace(id, std::move(plan)).first;
         }
         return it->second ? &*it->second : nullptr;
@@ -129,6 +131,7 @@ private:
     soci::indicator value_ind_ = soci::i_null, other_ind_ = soci::i_null;
     long long count_ = 0;
     soci::statement identifier_, pupil_, merged_in_, family_, plan_;
+    static constexpr std::size_t max_cached_plans = 4096;
     std::map<std::string, std::optional<routeboek::PlanState>> plans_;  // siblings share one
 };
 

@@ -1,7 +1,8 @@
 // The reconciliation with a municipal register (common/reconciliation.hpp) over the hub's records
 // and plans: each listed child is opened to its hub pseudonym (a polymorphic encryption through
 // the hub's keys), found as a pupil record, and looked up in its plan's enrolments of today. The
-// list is only read: no row is written, so nothing of it outlives the request.
+// list is only read: no row is written, so nothing of it outlives the request. A run (a list in
+// parts) keeps its parts until it is finished or expires, then only its counts and proof.
 #pragma once
 
 #include "common/reconciliation.hpp"
@@ -21,6 +22,16 @@ public:
         : database_(database), pseudonymiser_(pseudonymiser), routeboek_(routeboek), key_(pseudonym_key) {}
 
     Result<registration::ReconciliationAnswer> reconcile(const ReconciliationRequest& request) override;
+
+    // The run API (plan/reconciliation_runs.cpp).
+    RunOutcome create_run(const std::string& source_id, const std::string& gemeentecode, int parts, std::int64_t now_us,
+                          std::int64_t expires_at_us) override;
+    RunOutcome add_part(const std::string& source_id, const std::string& run_id, int part,
+                        const std::vector<std::string>& children, std::int64_t now_us) override;
+    RunOutcome progress(const std::string& source_id, const std::string& run_id, std::int64_t now_us) override;
+    RunOutcome finish(const std::string& source_id, const std::string& run_id, routeboek::Day today,
+                      std::int64_t now_us) override;
+    int expire_runs(std::int64_t now_us) override;
 
 private:
     Database& database_;

@@ -3,7 +3,8 @@
 // 90 % of them (80 % enrolled today, 10 % de-enrolled without a new school), 10 % unknown to the
 // hub; the list sent as hub pseudonyms in parts of 10 000, as the endpoint takes them. Reports the
 // wall time of the store path (plan/reconciler.cpp) and of the pure core step alone, and the
-// process's peak resident memory.
+// process's peak resident memory. With "run" as the second argument, the list goes through the run
+// API instead (parts stored, then the whole list reconciled at finish and the parts deleted).
 #include <sys/resource.h>
 
 #include <chrono>
@@ -42,6 +43,7 @@ double seconds_since(Stopwatch::time_point start) {
 
 int main(int argc, char** argv) {
     const int children = argc > 1 ? std::stoi(argv[1]) : 100'000;
+    const bool through_run = argc > 2 && std::string(argv[2]) == "run";  // else part by part, nothing stored
     const int part_size = 10'000;
     const VersionedKey key(1, Bytes(32, 0x5a));
     const KeyedPseudonymiser hub_key(key);
@@ -91,6 +93,49 @@ int main(int argc, char** argv) {
 
     const HubPseudonymiser pseudonymiser(KeyRing::create({key}, 1).value(), std::nullopt);
     Reconciler reconciler(database, pseudonymiser, testing::shipped_routeboek(), key);
+    if (through_run) {
+        // The run API as the endpoint drives it: create, the parts stored one by one, finish (the
+        // whole list reconciled at once, counts and proof written, parts deleted).
+        const auto started = Stopwatch::now();
+        const int parts = (children + part_size - 1) / part_size;
+        const std::int64_t now_us = system_clock().now_us();
+        const RunOutcome created = reconciler.create_run("bench", "GM0603", parts, now_us, now_us + 3'600'000'000LL);
+        for (int p = 0; p < parts; ++p) {
+            const auto from = list.begin() + static_cast<std::ptrdiff_t>(p) * part_size;
+            const auto to = list.begin() + std::min<std::ptrdiff_t>(static_cast<std::ptrdiff_t>(p + 1) * part_size,
+                                                                    static_cast<std::ptrdiff_t>(list.size()));
+            const RunOutcome added =
+                reconciler.add_part("bench", created.run.run_id, p + 1, std::vector<std::string>(from, to), now_us);
+            if (added.refusal != RunRefusal::none) {
+                std::cerr << "part refused: " << added.detail << "\n";
+                return 1;
+            }
+        }
+        const double upload_seconds = seconds_since(started);
+        const auto finishing = Stopwatch::now();
+        const RunOutcome finished =
+            reconciler.finish("bench", created.run.run_id, system_clock().today(), system_clock().now_us());
+        if (finished.refusal != RunRefusal::none) {
+            std::cerr << "finish refused: " << finished.detail << "\n";
+            return 1;
+        }
+        const double finish_seconds = seconds_since(finishing);
+        long long parts_left = -1;
+        database.with_session([&](soci::session& sql) {
+            sql << "SELECT COUNT(*) FROM reconciliation_parts", soci::into(parts_left);
+            return 0;
+        });
+        const auto& c = finished.run.counts;
+        std::cout << "reconciliation through the run API: " << parts << " parts stored in " << upload_seconds
+                  << " s, finished in " << finish_seconds << " s, " << (upload_seconds + finish_seconds)
+                  << " s in all (" << (children / (upload_seconds + finish_seconds)) << " children/s); listed "
+                  << c.listed << ", enrolled " << c.enrolled << ", without enrolment " << c.without_enrolment() << " ("
+                  << c.known_not_enrolled << " known, " << c.unknown << " unknown), answered "
+                  << finished.answer.without_enrolment.size() << "; parts left in the store " << parts_left
+                  << "; peak RSS " << peak_rss_kib() / 1024 << " MiB\n";
+        std::filesystem::remove_all(dir);
+        return parts_left == 0 && c.listed == static_cast<std::size_t>(children) ? 0 : 1;
+    }
     registration::ReconciliationCounts totals;
     std::size_t answered = 0;
     const auto run = Stopwatch::now();

@@ -13,6 +13,7 @@
 #include "eenplan/core/encoding.hpp"
 #include "eenplan/core/polymorphic.hpp"
 #include "eenplan/core/routeboek/calendar.hpp"
+#include "eenplan/core/standard_webhooks.hpp"
 #include "record_fixture.hpp"
 #include "support/files.hpp"
 
@@ -168,6 +169,24 @@ struct RegistrationHub {
                                            std::nullopt, std::chrono::seconds(30)});
         return sender.post("msg_rec_" + std::to_string(++sent), Poco::Timestamp().epochTime(), body,
                            source.secret_bytes());
+    }
+
+    // The run API: every request signed by `source` (a GET signs the empty body).
+    HttpAnswer run_call(const TestSource& source, const std::string& method, const std::string& path,
+                        const std::string& body) {
+        const std::string id = "msg_run_" + std::to_string(++sent);
+        const std::int64_t now = Poco::Timestamp().epochTime();
+        const Bytes secret = source.secret_bytes();
+        return http_call(service.port(), method, "/v1/sources/" + source.id + "/reconciliation-runs" + path, body,
+                         {{"webhook-id", id},
+                          {"webhook-timestamp", std::to_string(now)},
+                          {"webhook-signature", webhooks::sign(secret, id, now, body)},
+                          {"Content-Type", "application/json"}});
+    }
+    static std::string children_json(const std::vector<std::string>& children) {
+        std::string list;
+        for (const std::string& c : children) list += (list.empty() ? "\"" : ",\"") + c + "\"";
+        return R"({"children":[)" + list + "]}";
     }
 
     // The zaken at Rijswijk's Zaken API.
@@ -331,6 +350,63 @@ SCENARIO("a transfer from PO to VO across municipalities raises nothing and tell
     REQUIRE(eventually([&] { return hub.zaken()->getValue<int>("count") == 1; }, 30));  // Rijswijk's one
 }
 
+SCENARIO("an inschrijving reported after the family moved is told to the woongemeente of its start date",
+         "[registration]") {
+    RegistrationHub hub;
+    const std::string bsn = simulators::synthetic_bsn(605);
+    hub.accept(municipality(), household({{"child", bsn_subject(bsn)}}, "GM0518", day_offset(-400)));
+    // The family moved from Den Haag to Rijswijk ten days ago; the Den Haag school reports late an
+    // inschrijving that started twenty days ago, and one at a Rijswijk school that started today.
+    hub.planned(hub.accept(municipality(), moved(bsn_subject(bsn), "GM0603", day_offset(-10))));
+    const auto plan = hub.plan_of(hub.accept(school_a(), started(bsn_subject(bsn), "12AB", "GM0518", "po", 20)));
+    CHECK(plan->getValue<std::string>("woongemeente") == "GM0603");
+    CHECK(hub.tasks("gm0518-leerplicht", "leerplicht.inschrijving") == 1);  // where the pupil lived then
+    CHECK(hub.tasks("gm0603-leerplicht", "leerplicht.inschrijving") == 0);
+    hub.planned(hub.accept(school_a(), started(bsn_subject(bsn), "56EF", "GM0603", "po", 0)));
+    CHECK(hub.tasks("gm0603-leerplicht", "leerplicht.inschrijving") == 1);  // where the pupil lives now
+    CHECK(hub.tasks("gm0518-leerplicht", "leerplicht.inschrijving") == 1);
+}
+
+SCENARIO("a de-enrolled child the municipality's birth year puts outside compulsory schooling raises no task",
+         "[registration]") {
+    RegistrationHub hub;
+    const std::string adult = simulators::synthetic_bsn(606);  // born 2006: kwalificatieplicht over by 2025
+    const std::string pupil = simulators::synthetic_bsn(607);  // born 2015: leerplichtig
+    hub.accept(municipality(),
+               household({{"child", bsn_subject(adult)}, {"child", bsn_subject(pupil)}}, "GM0518", day_offset(-400)));
+    const auto with_birth_year = [&](const std::string& bsn, int year) {
+        return R"({"type":"person.moved","occurred_at":")" + day_offset(-300) + R"(T09:00:00Z","subject":)" +
+               bsn_subject(bsn) + R"(,"data":{"gemeentecode":"GM0518","date":")" + day_offset(-300) +
+               R"(","birth_year":)" + std::to_string(year) + "}}";
+    };
+    for (const auto& [bsn, year] : {std::pair{adult, 2006}, std::pair{pupil, 2015}}) {
+        hub.planned(hub.accept(school_a(), started(bsn_subject(bsn), "12AB", "GM0518", "vo", 200)));
+        hub.planned(hub.accept(municipality(), with_birth_year(bsn, year)));
+    }
+    hub.planned(hub.accept(school_a(), ended(bsn_subject(adult), "12AB", "GM0518", "overig", 70)));
+    const auto plan = hub.plan_of(hub.accept(school_a(), ended(bsn_subject(pupil), "12AB", "GM0518", "overig", 70)));
+    INFO(text_of(plan->getArray("timeline")));
+    THEN("only the child of school age gets the absoluut-verzuim task; the timeline says why the other does not") {
+        CHECK(hub.tasks("gm0518-leerplicht", "leerplicht.uitschrijving") == 2);
+        CHECK(hub.tasks("gm0518-leerplicht", "leerplicht.absoluut_verzuim") == 1);
+        CHECK(text_of(plan->getArray("timeline")).find("registration/school_age") != std::string::npos);
+    }
+    THEN("a birth year out of range is refused by the schema") {
+        integration::WebhookSender sender(
+            {hub.service.signals_url(municipality().id), std::nullopt, std::chrono::seconds(10)});
+        const auto r = sender.post("msg_reg_bad_year", Poco::Timestamp().epochTime(), with_birth_year(adult, 1850),
+                                   municipality().secret_bytes());
+        CHECK(r.status == 422);
+        const auto full_date =
+            sender.post("msg_reg_bad_date", Poco::Timestamp().epochTime(),
+                        R"({"type":"person.moved","occurred_at":")" + day_offset(0) + R"(T09:00:00Z","subject":)" +
+                            bsn_subject(adult) + R"(,"data":{"gemeentecode":"GM0518","date":")" + day_offset(0) +
+                            R"(","birth_year":"2006-05-04"}})",
+                        municipality().secret_bytes());
+        CHECK(full_date.status == 422);
+    }
+}
+
 SCENARIO(
     "a municipality reconciles its register: exactly its listed children without an enrolment, in its own "
     "pseudonyms, and the list is not kept",
@@ -422,5 +498,123 @@ SCENARIO(
         const TestSource forged{"gemeente-rijswijk", {"whsec_Zm9yZ2VkLXNlY3JldC1vZi1zb21lYm9keS1lbHNlLXh4"}, "GM0603"};
         CHECK(hub.reconcile(forged, {pp_entry(key, without)}).status == 401);
         CHECK(hub.reconcile(rijswijk(), {pp_entry(key, without)}, 4, 3).status == 422);
+    }
+}
+
+SCENARIO(
+    "a municipality reconciles a register in a run: parts resumable, progress counted, one answer, and nothing of "
+    "the list kept",
+    "[registration][privacy]") {
+    RegistrationHub hub;
+    const std::string enrolled = simulators::synthetic_bsn(621);
+    const std::string without = simulators::synthetic_bsn(622);
+    const std::string stranger = simulators::synthetic_bsn(623);
+    hub.accept(municipality(), household({{"child", bsn_subject(enrolled)}}, "GM0603", day_offset(-400)));
+    hub.accept(municipality(), household({{"child", bsn_subject(without)}}, "GM0603", day_offset(-400)));
+    hub.planned(hub.accept(school_a(), started(bsn_subject(enrolled), "12AB", "GM0518", "po", 100)));
+    hub.planned(hub.accept(school_a(), started(bsn_subject(without), "12AB", "GM0518", "po", 100)));
+    hub.planned(hub.accept(school_a(), ended(bsn_subject(without), "12AB", "GM0518", "overig", 40)));
+    const std::string key = hub.service.polymorphic_public_key();
+    const std::vector<std::string> first{pp_entry(key, enrolled), pp_entry(key, without)};
+    const std::vector<std::string> second{pp_entry(key, stranger), pp_entry(key, enrolled) /* listed twice */};
+
+    const auto created = hub.run_call(rijswijk(), "POST", "", R"({"parts":2})");
+    INFO(created.body);
+    REQUIRE(created.status == 201);
+    const std::string run = parse_object(created.body)->getValue<std::string>("run_id");
+    CHECK(parse_object(created.body)->getValue<std::string>("status") == "open");
+
+    REQUIRE(hub.run_call(rijswijk(), "POST", "/" + run + "/parts/1", RegistrationHub::children_json(first)).status ==
+            200);
+    // Sent again after a lost answer: accepted as before, counted once.
+    REQUIRE(hub.run_call(rijswijk(), "POST", "/" + run + "/parts/1", RegistrationHub::children_json(first)).status ==
+            200);
+    CHECK(hub.run_call(rijswijk(), "POST", "/" + run + "/parts/1", RegistrationHub::children_json(second)).status ==
+          409);
+    CHECK(hub.run_call(rijswijk(), "POST", "/" + run + "/parts/3", RegistrationHub::children_json(second)).status ==
+          422);
+    CHECK(hub.run_call(rijswijk(), "POST", "/" + run + "/finish", "{}").status == 409);  // part 2 missing
+
+    const auto progress = hub.run_call(rijswijk(), "GET", "/" + run, "");
+    INFO(progress.body);
+    REQUIRE(progress.status == 200);
+    CHECK(parse_object(progress.body)->getValue<int>("received_parts") == 1);
+    CHECK(parse_object(progress.body)->getValue<int>("received_children") == 2);
+    CHECK(parse_object(progress.body)->getValue<int>("processed_children") == 0);
+    // Another source does not see the run.
+    CHECK(hub.run_call(school_a(), "GET", "/" + run, "").status == 403);
+
+    REQUIRE(hub.run_call(rijswijk(), "POST", "/" + run + "/parts/2", RegistrationHub::children_json(second)).status ==
+            200);
+    const auto finished = hub.run_call(rijswijk(), "POST", "/" + run + "/finish", "{}");
+    INFO(finished.body);
+    REQUIRE(finished.status == 200);
+    const auto result = parse_object(finished.body);
+    CHECK(result->getValue<std::string>("status") == "finished");
+    const auto counts = result->getObject("counts");
+    CHECK(counts->getValue<int>("listed") == 4);
+    CHECK(counts->getValue<int>("enrolled") == 1);
+    CHECK(counts->getValue<int>("known_not_enrolled") == 1);
+    CHECK(counts->getValue<int>("unknown") == 1);
+    CHECK(counts->getValue<int>("duplicates") == 1);
+    const auto names = result->getArray("without_enrolment");
+    REQUIRE(names->size() == 2);
+    const std::string rijswijk_name =
+        hub.payload("gm0603-leerplicht", "leerplicht.absoluut_verzuim")->getValue<std::string>("subject");
+    CHECK((names->getElement<std::string>(0) == rijswijk_name || names->getElement<std::string>(1) == rijswijk_name));
+    CHECK(result->getValue<std::string>("proof").size() == 64);
+
+    THEN("the answer is given once; the run keeps its counts and proof and nothing of the list") {
+        CHECK(hub.run_call(rijswijk(), "POST", "/" + run + "/finish", "{}").status == 410);
+        CHECK(hub.run_call(rijswijk(), "POST", "/" + run + "/parts/1", RegistrationHub::children_json(first)).status ==
+              410);
+        const auto ended = hub.run_call(rijswijk(), "GET", "/" + run, "");
+        REQUIRE(ended.status == 200);
+        CHECK(parse_object(ended.body)->getValue<std::string>("proof") == result->getValue<std::string>("proof"));
+        CHECK(parse_object(ended.body)->getValue<int>("processed_children") == 4);
+        CHECK_FALSE(parse_object(ended.body)->has("without_enrolment"));
+        auto sql = hub.store.session();
+        int parts = -1;
+        *sql << "SELECT COUNT(*) FROM reconciliation_parts", soci::into(parts);
+        CHECK(parts == 0);
+        const std::string everything = hub.store.everything_as_text();
+        for (const std::string& entry : first) CHECK(everything.find(entry) == std::string::npos);
+        for (const std::string& entry : second) CHECK(everything.find(entry) == std::string::npos);
+        for (std::size_t i = 0; i < names->size(); ++i) {
+            const std::string name = names->getElement<std::string>(static_cast<unsigned>(i));
+            if (name != rijswijk_name) CHECK(everything.find(name) == std::string::npos);
+        }
+        CHECK(everything.find(result->getValue<std::string>("proof")) != std::string::npos);
+    }
+}
+
+SCENARIO("a reconciliation run not finished in time expires, and its parts are deleted", "[registration][privacy]") {
+    RegistrationHub hub;
+    const std::string key = hub.service.polymorphic_public_key();
+    const std::vector<std::string> list{pp_entry(key, simulators::synthetic_bsn(631))};
+    const auto created = hub.run_call(rijswijk(), "POST", "", R"({"parts":2})");
+    REQUIRE(created.status == 201);
+    const std::string run = parse_object(created.body)->getValue<std::string>("run_id");
+    REQUIRE(hub.run_call(rijswijk(), "POST", "/" + run + "/parts/1", RegistrationHub::children_json(list)).status ==
+            200);
+    auto sql = hub.store.session();
+    int parts = 0;
+    *sql << "SELECT COUNT(*) FROM reconciliation_parts", soci::into(parts);
+    REQUIRE(parts == 1);
+    // Past its expiry (a day): the next request about any run ends it.
+    *sql << "UPDATE reconciliation_runs SET expires_at_us = 0";
+    const auto ended = hub.run_call(rijswijk(), "GET", "/" + run, "");
+    REQUIRE(ended.status == 200);
+    CHECK(parse_object(ended.body)->getValue<std::string>("status") == "expired");
+    *sql << "SELECT COUNT(*) FROM reconciliation_parts", soci::into(parts);
+    CHECK(parts == 0);
+    CHECK(hub.store.everything_as_text().find(list.front()) == std::string::npos);
+    CHECK(hub.run_call(rijswijk(), "POST", "/" + run + "/finish", "{}").status == 410);
+
+    THEN("a source may keep at most eight runs open at once") {
+        for (int i = 0; i < 8; ++i) REQUIRE(hub.run_call(rijswijk(), "POST", "", R"({"parts":1})").status == 201);
+        const auto refused = hub.run_call(rijswijk(), "POST", "", R"({"parts":1})");
+        CHECK(refused.status == 409);
+        CHECK(refused.body.find("run-limit") != std::string::npos);
     }
 }

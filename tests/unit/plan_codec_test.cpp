@@ -56,3 +56,25 @@ SCENARIO("enrolments, pupils without a school and a task's facts survive a round
     REQUIRE(decoded->open_tasks.size() == 1);
     CHECK(decoded->open_tasks.front().facts == task.facts);
 }
+
+SCENARIO("the woongemeente's history and a pupil's birth year survive a round trip", "[routeboek][registration]") {
+    using namespace eenplan::routeboek;
+    PlanState plan;
+    plan.family_id = "family-1";
+    plan.woongemeente = "GM0518";
+    plan.residences = {{Day{}, "GM0603"}, {*parse_day("2026-09-14"), "GM0518"}};
+    plan.pupils.push_back({"pupil-1", "12AB", "GM0518", 2015});
+    plan.pupils.push_back({"pupil-2", "34CD", "GM0518"});
+    const std::string text = encode_plan(plan);
+    CHECK(text.find("\"birth_year\":2015") != std::string::npos);
+    const auto decoded = decode_plan(text);
+    REQUIRE(decoded);
+    REQUIRE(decoded->residences.size() == 2);
+    CHECK(decoded->residences[0].from == Day{});
+    CHECK(decoded->residences[0].gemeentecode == "GM0603");
+    CHECK(decoded->residences[1].from == *parse_day("2026-09-14"));
+    CHECK(decoded->woongemeente_on(*parse_day("2026-09-13")) == "GM0603");
+    REQUIRE(decoded->pupils.size() == 2);
+    CHECK(decoded->pupils[0].birth_year == 2015);
+    CHECK_FALSE(decoded->pupils[1].birth_year);
+}

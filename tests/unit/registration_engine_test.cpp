@@ -4,8 +4,10 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <memory>
 #include <string>
 
+#include "eenplan/core/registration/school_age.hpp"
 #include "eenplan/core/routeboek/engine.hpp"
 #include "support/shipped_routeboek.hpp"
 
@@ -54,12 +56,12 @@ struct Family {
     void days(const char* from, const char* to) {
         for (Day d = day(from); d <= day(to); d += std::chrono::days(1)) apply(TickEvent{d}, d);
     }
-    void moved(const char* on, const std::string& gemeente) {
+    void moved(const char* on, const std::string& gemeente, const char* from = nullptr) {
         SignalEvent s;
         s.pupil = "pupil-1";
         s.on = day(on);
         s.signal_id = "sig-" + std::to_string(++signals);
-        s.signal = Signal{std::string(on) + "T08:00:00Z", std::nullopt, PersonMoved{gemeente, day(on)}};
+        s.signal = Signal{std::string(on) + "T08:00:00Z", std::nullopt, PersonMoved{gemeente, day(from ? from : on)}};
         apply(s, day(on));
     }
     [[nodiscard]] std::vector<Decision> of(DecisionKind kind, std::string_view rule_suffix) const {
@@ -207,4 +209,95 @@ SCENARIO("an absoluut-verzuim task follows the family to its new woongemeente", 
     REQUIRE(f.open_task("leerplicht.absoluut_verzuim"));
     f.moved("2026-11-03", "GM1916");
     CHECK(f.open_task("leerplicht.absoluut_verzuim")->recipient == "gm1916-leerplicht");
+}
+
+SCENARIO("an in- or uitschrijving goes to the woongemeente of its own date, not today's", "[registration][routeboek]") {
+    GIVEN("a Rijswijk pupil whose family moved to Den Haag on 14 September") {
+        Family f("GM0603");
+        f.moved("2026-09-14", "GM0518");
+        REQUIRE(f.plan.woongemeente == "GM0518");
+        WHEN("a Den Haag school reports on 16 September an inschrijving that started on 1 September") {
+            f.signal(EnrolmentStarted{day("2026-09-01"), std::string("po"), std::nullopt}, "2026-09-16", "12AB",
+                     "GM0518");
+            THEN("Rijswijk's leerplicht office is told, where the pupil lived on that date") {
+                const auto notices = f.of(DecisionKind::notify, "registration/enrolment_started");
+                REQUIRE(notices.size() == 1);
+                CHECK(notices.front().task->recipient == "gm0603-leerplicht");
+                CHECK(notices.front().task->facts.date == "2026-09-01");
+            }
+            AND_WHEN("the school reports the uitschrijving of 30 September") {
+                f.ended("2026-09-30", "12AB", "GM0518", "schoolwissel");
+                THEN("Den Haag's leerplicht office is told") {
+                    const auto notices = f.of(DecisionKind::notify, "registration/enrolment_ended");
+                    REQUIRE(notices.size() == 1);
+                    CHECK(notices.front().task->recipient == "gm0518-leerplicht");
+                }
+            }
+        }
+        WHEN("an older move to Leidschendam-Voorburg on 1 August is reported late") {
+            f.moved("2026-09-20", "GM1916", "2026-08-01");
+            THEN("today's woongemeente stays Den Haag, and the history has the three periods in date order") {
+                CHECK(f.plan.woongemeente == "GM0518");
+                REQUIRE(f.plan.residences.size() == 3);
+                CHECK(f.plan.residences[0].gemeentecode == "GM0603");
+                CHECK(f.plan.woongemeente_on(day("2026-07-31")) == "GM0603");
+                CHECK(f.plan.woongemeente_on(day("2026-08-01")) == "GM1916");
+                CHECK(f.plan.woongemeente_on(day("2026-09-13")) == "GM1916");
+                CHECK(f.plan.woongemeente_on(day("2026-09-14")) == "GM0518");
+            }
+            AND_WHEN("an inschrijving of 20 August is reported") {
+                f.signal(EnrolmentStarted{day("2026-08-20"), std::string("po"), std::nullopt}, "2026-09-21", "12AB",
+                         "GM0518");
+                THEN("Leidschendam-Voorburg's leerplicht office is told") {
+                    const auto notices = f.of(DecisionKind::notify, "registration/enrolment_started");
+                    REQUIRE(notices.size() == 1);
+                    CHECK(notices.front().task->recipient == "gm1916-leerplicht");
+                }
+            }
+        }
+    }
+}
+
+SCENARIO("the school-age window from a birth year alone is as wide as any birth date in the year allows",
+         "[registration]") {
+    using registration::may_be_of_school_age;
+    // Born 1 January 2021: leerplichtig from the first school day of February 2026.
+    CHECK_FALSE(may_be_of_school_age(2021, day("2026-01-31")));
+    CHECK(may_be_of_school_age(2021, day("2026-02-01")));
+    // Born 31 December 2007: kwalificatieplichtig until 31 December 2025.
+    CHECK(may_be_of_school_age(2007, day("2025-12-31")));
+    CHECK_FALSE(may_be_of_school_age(2007, day("2026-01-01")));
+}
+
+SCENARIO("a de-enrolled pupil outside the school-age window by the municipality's birth year raises no task",
+         "[registration][routeboek]") {
+    const auto de_enrolled_with_birth_year = [](int birth_year) {
+        auto f = std::make_unique<Family>("GM0518");
+        f->started("2026-09-01", "12AB", "GM0518", "vo");
+        f->signal(PersonMoved{"GM0518", day("2026-09-02"), birth_year}, "2026-09-02", "12AB", "GM0518");
+        f->ended("2026-10-09", "12AB", "GM0518", "overig");
+        f->days("2026-10-10", "2026-11-03");
+        return f;
+    };
+    GIVEN("a pupil born in 2007, past kwalificatieplicht (18) by the end of 2025") {
+        const auto f = de_enrolled_with_birth_year(2007);
+        THEN("no absoluut-verzuim task, the watch ends, and the timeline says why") {
+            CHECK(f->of(DecisionKind::task, "registration/absoluut_verzuim").empty());
+            CHECK(f->plan.school_gaps.empty());
+            CHECK(std::any_of(f->plan.timeline.begin(), f->plan.timeline.end(),
+                              [](const TimelineEntry& e) { return e.rule.ends_with("registration/school_age"); }));
+            REQUIRE(f->plan.pupil("pupil-1"));
+            CHECK(f->plan.pupil("pupil-1")->birth_year == 2007);
+        }
+    }
+    GIVEN("a child born in 2022, not leerplichtig before February 2027") {
+        const auto f = de_enrolled_with_birth_year(2022);
+        THEN("no absoluut-verzuim task") { CHECK(f->of(DecisionKind::task, "registration/absoluut_verzuim").empty()); }
+    }
+    GIVEN("a pupil born in 2008, who may still be kwalificatieplichtig in 2026") {
+        const auto f = de_enrolled_with_birth_year(2008);
+        THEN("the absoluut-verzuim task is raised as without a birth year") {
+            CHECK(f->of(DecisionKind::task, "registration/absoluut_verzuim").size() == 1);
+        }
+    }
 }

@@ -67,3 +67,22 @@ SCENARIO("a reconciliation answers only about listed children without an enrolme
         CHECK(list_digest({"pp1:a"}) != list_digest({"pp1:b"}));
     }
 }
+
+SCENARIO("a finished run's proof binds the list's digest, the counts and the time", "[registration][privacy]") {
+    using eenplan::registration::ReconciliationCounts;
+    using eenplan::registration::run_proof;
+    const std::string digest = eenplan::registration::list_digest({"kp1:1:a", "kp1:1:b"});
+    ReconciliationCounts counts;
+    counts.listed = 2;
+    counts.enrolled = 1;
+    counts.unknown = 1;
+    const std::string proof = run_proof(digest, counts, 1'800'000'000);
+    CHECK(proof.size() == 64);
+    CHECK(proof == run_proof(digest, counts, 1'800'000'000));
+    CHECK(proof != run_proof(digest, counts, 1'800'000'001));
+    CHECK(proof != run_proof(eenplan::registration::list_digest({"kp1:1:a"}), counts, 1'800'000'000));
+    ReconciliationCounts other = counts;
+    other.enrolled = 0;
+    other.known_not_enrolled = 1;
+    CHECK(proof != run_proof(digest, other, 1'800'000'000));
+}

@@ -64,6 +64,18 @@ ReconciliationAnswer reconcile(const std::vector<ListedChild>& children,
     return answer;
 }
 
+std::string run_proof(std::string_view digest, const ReconciliationCounts& counts, std::int64_t ended_at_s) {
+    // One line per fact, in a fixed order: "eenplan-reconciliation-proof-v1", the digest, the
+    // counts, the time (Unix seconds); hashed like a list of one entry.
+    std::string text = "eenplan-reconciliation-proof-v1\n" + std::string(digest) + "\n";
+    for (const std::size_t n : {counts.listed, counts.duplicates, counts.unreadable, counts.enrolled,
+                                counts.known_not_enrolled, counts.unknown}) {
+        text += std::to_string(n) + "\n";
+    }
+    text += std::to_string(ended_at_s);
+    return list_digest({std::move(text)});
+}
+
 std::string list_digest(std::vector<std::string> as_sent) {
     std::sort(as_sent.begin(), as_sent.end());
     ossl::MdCtx md(EVP_MD_CTX_new());

@@ -18,6 +18,7 @@ void unite(std::vector<T>& into, std::vector<T>&& from, Same same) {
 
 void adopt_plan(PlanState& family, PlanState adopted) {
     if (family.woongemeente.empty()) family.woongemeente = adopted.woongemeente;
+    if (family.residences.empty()) family.residences = std::move(adopted.residences);
     unite(family.pupils, std::move(adopted.pupils), [](const auto& a, const auto& b) { return a.pupil == b.pupil; });
     unite(family.absences, std::move(adopted.absences),
           [](const auto& a, const auto& b) { return a.pupil == b.pupil && a.from == b.from && a.kind == b.kind; });

@@ -5,10 +5,26 @@
 
 namespace eenplan::routeboek::detail {
 
-void Step::on(const PersonMoved& moved_to, const SignalEvent&) { moved(moved_to.gemeentecode); }
+void Step::on(const PersonMoved& moved_to, const SignalEvent& event) {
+    // The population register's birth year, kept with the pupil for the school-age window of
+    // absoluut verzuim (registration.cpp); the year only, never a date.
+    if (moved_to.birth_year && !event.pupil.empty()) {
+        for (PupilInPlan& pupil : plan_.pupils) {
+            if (pupil.pupil == event.pupil) pupil.birth_year = moved_to.birth_year;
+        }
+    }
+    moved(moved_to.gemeentecode, moved_to.date);
+}
 
-void Step::moved(const std::string& gemeentecode) {
+void Step::moved(const std::string& gemeentecode, Day since) {
+    // The history keeps the move's own date: an in- or uitschrijving dated before it still goes to
+    // the woongemeente of that date (registration.cpp).
+    record_residence(plan_, since, gemeentecode);
     if (gemeentecode.empty() || gemeentecode == plan_.woongemeente) return;
+    // A move reported late, older than one already in force, changes the history only.
+    if (std::any_of(plan_.residences.begin(), plan_.residences.end(),
+                    [&](const Residence& r) { return r.from > since && r.from <= today_; }))
+        return;
     const Municipality* from = municipality();
     const Municipality* to = rb_.municipality(gemeentecode);
     const std::string r = rule("grensverkeer/handover");

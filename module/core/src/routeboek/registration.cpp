@@ -6,7 +6,11 @@
 // within the routeboek's number of school days is absoluut verzuim (a child of compulsory school
 // age enrolled nowhere): a task for leerplicht, closed by a later inschrijving. An inschrijving
 // within the window, or one that already exists elsewhere, is a transfer and raises nothing. A move
-// tells the pupil's current school(s) the new woongemeente, never the address.
+// tells the pupil's current school(s) the new woongemeente, never the address. A pupil whose birth
+// year (from the municipality) puts it outside compulsory schooling raises no absoluut-verzuim
+// task (registration/school_age.hpp). The woongemeente of
+// an in- or uitschrijving is the one in force on its date (the plan's residence history).
+#include "eenplan/core/registration/school_age.hpp"
 #include "routeboek/step.hpp"
 
 namespace eenplan::routeboek::detail {
@@ -31,6 +35,19 @@ Day Step::window_end(const SchoolGap& gap) const {
     const int days = rb_.registration ? rb_.registration->without_school_after_school_days : 0;
     return calendar_ ? calendar_->add_school_days(gap.ended, days, gap.brin, gap.gemeentecode)
                      : add_weekdays(gap.ended, days);
+}
+
+std::string Step::recipient_on(const TaskTemplate& tmpl, const SchoolRef& school, const std::string& pupil,
+                               Day day) const {
+    if (tmpl.recipient == RecipientRole::school && !school.brin.empty()) return "school:" + school.brin;
+    // The woongemeente of the enrolment's own date, not today's: an inschrijving reported after
+    // the family moved still belongs to the municipality the pupil lived in then.
+    const Municipality* m = rb_.municipality(plan_.woongemeente_on(day));
+    switch (tmpl.recipient) {
+        case RecipientRole::leerplicht: return m ? m->leerplicht : std::string();
+        case RecipientRole::local_team: return m ? m->local_team : std::string();
+        default: return resolve(tmpl.recipient, tmpl.organisation, pupil, {});
+    }
 }
 
 void Step::notify(const TaskTemplate& tmpl, const std::string& recipient, const std::string& pupil,
@@ -70,10 +87,7 @@ void Step::on(const EnrolmentStarted& started, const SignalEvent& event) {
         if (!sector.empty()) it->sector = sector;
     }
 
-    const std::string recipient =
-        rules.enrolment_started.recipient == RecipientRole::school && !school.brin.empty()
-            ? "school:" + school.brin
-            : resolve(rules.enrolment_started.recipient, rules.enrolment_started.organisation, event.pupil, {});
+    const std::string recipient = recipient_on(rules.enrolment_started, school, event.pupil, started.start_date);
     notify(rules.enrolment_started, recipient, event.pupil, rule("registration/enrolment_started"),
            "an inschrijving: the leerplicht office of the woongemeente is told (Leerplichtwet art. 18)",
            {school.brin, format_day(started.start_date), sector, {}});
@@ -114,10 +128,7 @@ void Step::on(const EnrolmentEnded& ended, const SignalEvent& event) {
         it->end_reason = ended.reason;
     }
 
-    const std::string recipient =
-        rules.enrolment_ended.recipient == RecipientRole::school && !school.brin.empty()
-            ? "school:" + school.brin
-            : resolve(rules.enrolment_ended.recipient, rules.enrolment_ended.organisation, event.pupil, {});
+    const std::string recipient = recipient_on(rules.enrolment_ended, school, event.pupil, ended.end_date);
     notify(rules.enrolment_ended, recipient, event.pupil, rule("registration/enrolment_ended"),
            "an uitschrijving: the leerplicht office of the woongemeente is told (Leerplichtwet art. 18)",
            {school.brin, format_day(ended.end_date), ended.reason, {}});
@@ -155,6 +166,18 @@ void Step::on(const EnrolmentEnded& ended, const SignalEvent& event) {
 void Step::without_school() {
     if (!rb_.registration) return;
     const RegistrationRules& rules = *rb_.registration;
+    // A child the population register's birth year puts outside compulsory schooling on the day
+    // the window closes (too young, or past kwalificatieplicht) is no absoluut verzuim.
+    std::erase_if(plan_.school_gaps, [&](const SchoolGap& gap) {
+        if (gap.raised || today_ <= gap.until) return false;
+        const PupilInPlan* pupil = plan_.pupil(gap.pupil);
+        if (!pupil || !pupil->birth_year || registration::may_be_of_school_age(*pupil->birth_year, today_))
+            return false;
+        note("signal", rule("registration/school_age"),
+             "by the birth year the municipality supplied the pupil is not of compulsory school age; no "
+             "absoluut-verzuim task");
+        return true;
+    });
     for (SchoolGap& gap : plan_.school_gaps) {
         if (gap.raised || today_ <= gap.until) continue;
         gap.raised = true;

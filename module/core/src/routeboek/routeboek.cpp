@@ -25,6 +25,27 @@ const PupilInPlan* PlanState::pupil(std::string_view pupil_id) const {
     return find_by(pupils, pupil_id, &PupilInPlan::pupil);
 }
 
+const std::string& PlanState::woongemeente_on(Day day) const {
+    // The history is in date order: the last period that started by `day`.
+    const auto it = std::find_if(residences.rbegin(), residences.rend(),
+                                 [&](const Residence& r) { return r.from <= day && !r.gemeentecode.empty(); });
+    return it == residences.rend() ? woongemeente : it->gemeentecode;
+}
+
+void record_residence(PlanState& plan, Day from, const std::string& gemeentecode) {
+    if (gemeentecode.empty()) return;
+    if (plan.residences.empty() && !plan.woongemeente.empty() && plan.woongemeente != gemeentecode) {
+        plan.residences.push_back({Day{}, plan.woongemeente});
+    }
+    auto it = std::find_if(plan.residences.begin(), plan.residences.end(),
+                           [&](const Residence& r) { return r.from >= from; });
+    if (it != plan.residences.end() && it->from == from) {
+        it->gemeentecode = gemeentecode;
+    } else {
+        plan.residences.insert(it, {from, gemeentecode});
+    }
+}
+
 std::string_view to_string(OverrideKind kind) {
     switch (kind) {
         case OverrideKind::skip_step: return "skip_step";

@@ -102,7 +102,7 @@ private:
     void eigen_team(const std::string& raiser, const std::string& pupil);
 
     // grensverkeer.cpp
-    void moved(const std::string& gemeentecode);
+    void moved(const std::string& gemeentecode, Day since);
 
     // reminders.cpp
     void reminders();
@@ -113,6 +113,8 @@ private:
     void notify(const TaskTemplate& tmpl, const std::string& recipient, const std::string& pupil,
                 const std::string& rule, const std::string& reason, delivery::TaskFacts facts);
     [[nodiscard]] Day window_end(const SchoolGap& gap) const;
+    [[nodiscard]] std::string recipient_on(const TaskTemplate& tmpl, const SchoolRef& school, const std::string& pupil,
+                                           Day day) const;
 
     const Routeboek& rb_;
     PlanState& plan_;

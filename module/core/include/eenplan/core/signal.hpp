@@ -99,6 +99,9 @@ struct PersonMoved {
     static constexpr SignalType type = SignalType::person_moved;
     std::string gemeentecode;
     Day date;
+    // From the population register, the year only (never the date): whether the child can be of
+    // compulsory school age (registration/school_age.hpp).
+    std::optional<int> birth_year = std::nullopt;
     friend bool operator==(const PersonMoved&, const PersonMoved&) = default;
 };
 

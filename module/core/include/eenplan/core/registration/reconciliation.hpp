@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <optional>
 #include <string>
@@ -56,5 +57,9 @@ ReconciliationAnswer reconcile(const std::vector<ListedChild>& children,
 
 // The digest of a list as sent (order does not matter).
 std::string list_digest(std::vector<std::string> as_sent);
+
+// The proof of a finished run: hex SHA-256 of the list's digest, the counts and the time it
+// ended, so that a run can later be shown to have been answered as it was, without its list.
+std::string run_proof(std::string_view digest, const ReconciliationCounts& counts, std::int64_t ended_at_s);
 
 }  // namespace eenplan::registration

@@ -21,6 +21,7 @@ struct PupilInPlan {
     std::string pupil;  // hub pupil id
     std::string school_brin;
     std::string school_gemeentecode;
+    std::optional<int> birth_year = std::nullopt;  // the year only, when the municipality supplied it (person.moved)
 };
 
 struct AbsencePeriod {
@@ -76,6 +77,13 @@ struct SchoolGap {
     bool raised = false;  // the absoluut-verzuim task was made
 };
 
+// One period of the woongemeente: from a date on (a move's date, or a household registration's);
+// `from` is the epoch for the woongemeente the plan started with, whose start is not known.
+struct Residence {
+    Day from;
+    std::string gemeentecode;
+};
+
 enum class OverrideKind { skip_step, choose_table, extend_term };
 std::string_view to_string(OverrideKind kind);
 // "skip_step", "choose_table" or "extend_term"; nullopt for anything else.
@@ -101,7 +109,8 @@ struct TimelineEntry {
 
 struct PlanState {
     std::string family_id;
-    std::string woongemeente;
+    std::string woongemeente;           // today's
+    std::vector<Residence> residences;  // the woongemeente's history by date (may be empty)
     std::vector<PupilInPlan> pupils;
     std::vector<AbsencePeriod> absences;
     std::vector<PartialAttendance> partial;
@@ -127,7 +136,15 @@ struct PlanState {
     std::optional<Day> evaluated_until;  // the last day a clock tick was applied for
 
     [[nodiscard]] const PupilInPlan* pupil(std::string_view id) const;
+    // The woongemeente in force on `day`: the latest residence that started by then, or today's
+    // when the history does not reach back that far.
+    [[nodiscard]] const std::string& woongemeente_on(Day day) const;
 };
+
+// Records that the woongemeente is `gemeentecode` from `from` on, keeping the history in date order
+// (one entry per date: a later report for the same date replaces it). The first record of a plan
+// that already had a woongemeente keeps that one as the period before.
+void record_residence(PlanState& plan, Day from, const std::string& gemeentecode);
 
 // A stored signal as the engine sees it: the typed signal, which stored signal it is, and the
 // pupil record it was filed on (empty when it is about no pupil, e.g. a household).
