@@ -14,6 +14,7 @@
 #include "http/problem.hpp"
 #include "http/request_body.hpp"
 #include "http/response.hpp"
+#include "http/source_rate_limits.hpp"
 #include "ingest/authenticator.hpp"
 #include "validation/json_schema.hpp"
 
@@ -36,42 +37,57 @@ Poco::JSON::Object::Ptr counts_json(const registration::ReconciliationCounts& c)
 
 }  // namespace
 
-void ReconciliationHandler::handle(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response) {
-    const SourceConfig* source = context_.authenticator->find_source(source_id_);
+std::optional<MunicipalRequest> admit_municipal_request(ServiceContext& context, const std::string& source_id,
+                                                        Poco::Net::HTTPServerRequest& request,
+                                                        Poco::Net::HTTPServerResponse& response) {
+    const SourceConfig* source = context.authenticator->find_source(source_id);
     if (source == nullptr) {
-        return send_problem(
+        send_problem(
             response,
             {Status::HTTP_NOT_FOUND, "unknown-source", "Unknown source", "no source with this id is configured", {}});
+        return std::nullopt;
     }
-    const std::size_t limit = context_.config.ingest.max_body_bytes;
-    const auto body = read_body(request, limit);
+    const std::size_t limit = context.config.ingest.max_body_bytes;
+    auto body = read_body(request, limit);
     if (!body) {
-        return send_problem(response, ProblemType::body_too_large,
-                            "a part may be at most " + std::to_string(limit) + " bytes; send the list in more parts");
+        send_problem(response, ProblemType::body_too_large,
+                     "a part may be at most " + std::to_string(limit) + " bytes; send the list in more parts");
+        return std::nullopt;
     }
-    const std::int64_t now_s = context_.clock->now_s();
-    const Authentication authentication = context_.authenticator->standard_webhooks(
-        source_id_,
+    const Authentication authentication = context.authenticator->standard_webhooks(
+        source_id,
         {request.get("webhook-id", ""), request.get("webhook-timestamp", ""), request.get("webhook-signature", "")},
-        *body, now_s);
+        *body, context.clock->now_s());
     if (const auto* refusal = std::get_if<AuthRefusal>(&authentication)) {
         if (refusal->kind == AuthRefusal::Kind::unknown_source) {
-            return send_problem(response,
-                                {Status::HTTP_NOT_FOUND, "unknown-source", "Unknown source", refusal->detail, {}});
+            send_problem(response, {Status::HTTP_NOT_FOUND, "unknown-source", "Unknown source", refusal->detail, {}});
+        } else {
+            send_problem(response, ProblemType::unauthenticated, refusal->detail);
         }
-        return send_problem(response, ProblemType::unauthenticated, refusal->detail);
+        return std::nullopt;
     }
+    if (!admit_source(context.rate_limits, source->id, context.metrics, response)) return std::nullopt;
     if (!source->municipality) {
-        return send_problem(response, ProblemType::forbidden, "this source is not a municipality's register");
+        send_problem(response, ProblemType::forbidden, "this source is not a municipality's register");
+        return std::nullopt;
     }
-    if (context_.reconciliation == nullptr) {
-        return send_problem(response, ProblemType::forbidden, "this hub runs no routeboek, so it knows no enrolments");
+    if (context.reconciliation == nullptr) {
+        send_problem(response, ProblemType::forbidden, "this hub runs no routeboek, so it knows no enrolments");
+        return std::nullopt;
     }
-    if (const auto exceeded = json_bounds::check(*body))
+    return MunicipalRequest{source, std::move(*body)};
+}
+
+void ReconciliationHandler::handle(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response) {
+    auto admitted = admit_municipal_request(context_, source_id_, request, response);
+    if (!admitted) return;
+    const SourceConfig* source = admitted->source;
+    const std::string& body = admitted->body;
+    if (const auto exceeded = json_bounds::check(body))
         return send_problem(response, ProblemType::malformed_json, *exceeded);
     Poco::Dynamic::Var document;
     try {
-        document = Poco::JSON::Parser().parse(*body);
+        document = Poco::JSON::Parser().parse(body);
     } catch (const Poco::Exception&) {
         return send_problem(response, ProblemType::malformed_json, "the body is not valid JSON");
     }

@@ -5,11 +5,26 @@
 // run is resumed by sending a part again. The log keeps each part's counts and list digest.
 #pragma once
 
+#include <optional>
 #include <string>
 
 #include "http/route_handler.hpp"
 
 namespace eenplan::service {
+
+struct SourceConfig;
+
+// What every reconciliation request shares before its own work: the source exists, the body fits,
+// the Standard Webhooks signature holds, the source is within its rate limit, it is a
+// municipality's register, and the hub runs a routeboek. Answers the refusal itself and returns
+// nothing; otherwise the source and the body.
+struct MunicipalRequest {
+    const SourceConfig* source;
+    std::string body;
+};
+std::optional<MunicipalRequest> admit_municipal_request(ServiceContext& context, const std::string& source_id,
+                                                        Poco::Net::HTTPServerRequest& request,
+                                                        Poco::Net::HTTPServerResponse& response);
 
 class ReconciliationHandler : public RouteHandler {
 public:

@@ -15,6 +15,7 @@
 #include "common/reconciliation.hpp"
 #include "eenplan/core/json_bounds.hpp"
 #include "http/problem.hpp"
+#include "http/reconciliation_handler.hpp"
 #include "http/request_body.hpp"
 #include "http/response.hpp"
 #include "ingest/authenticator.hpp"
@@ -111,46 +112,21 @@ void send_json(Poco::Net::HTTPServerResponse& response, Status status, const Poc
 }  // namespace
 
 void ReconciliationRunHandler::handle(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response) {
-    const SourceConfig* source = context_.authenticator->find_source(source_id_);
-    if (source == nullptr) {
-        return send_problem(
-            response,
-            {Status::HTTP_NOT_FOUND, "unknown-source", "Unknown source", "no source with this id is configured", {}});
-    }
-    const std::size_t limit = context_.config.ingest.max_body_bytes;
-    const auto body = read_body(request, limit);
-    if (!body) {
-        return send_problem(response, ProblemType::body_too_large,
-                            "a part may be at most " + std::to_string(limit) + " bytes; send the list in more parts");
-    }
+    auto admitted = admit_municipal_request(context_, source_id_, request, response);
+    if (!admitted) return;
+    const SourceConfig* source = admitted->source;
+    const std::string& body = admitted->body;
     const std::int64_t now_s = context_.clock->now_s();
-    const Authentication authentication = context_.authenticator->standard_webhooks(
-        source_id_,
-        {request.get("webhook-id", ""), request.get("webhook-timestamp", ""), request.get("webhook-signature", "")},
-        *body, now_s);
-    if (const auto* refusal = std::get_if<AuthRefusal>(&authentication)) {
-        if (refusal->kind == AuthRefusal::Kind::unknown_source) {
-            return send_problem(response,
-                                {Status::HTTP_NOT_FOUND, "unknown-source", "Unknown source", refusal->detail, {}});
-        }
-        return send_problem(response, ProblemType::unauthenticated, refusal->detail);
-    }
-    if (!source->municipality) {
-        return send_problem(response, ProblemType::forbidden, "this source is not a municipality's register");
-    }
-    if (context_.reconciliation == nullptr) {
-        return send_problem(response, ProblemType::forbidden, "this hub runs no routeboek, so it knows no enrolments");
-    }
     Reconciliation& runs = *context_.reconciliation;
     const std::int64_t now_us = now_s * 1000000;
 
     Poco::JSON::Object::Ptr document;
     if (action_ == Action::create || action_ == Action::part) {
-        if (const auto exceeded = json_bounds::check(*body))
+        if (const auto exceeded = json_bounds::check(body))
             return send_problem(response, ProblemType::malformed_json, *exceeded);
         Poco::Dynamic::Var parsed;
         try {
-            parsed = Poco::JSON::Parser().parse(*body);
+            parsed = Poco::JSON::Parser().parse(body);
         } catch (const Poco::Exception&) {
             return send_problem(response, ProblemType::malformed_json, "the body is not valid JSON");
         }
