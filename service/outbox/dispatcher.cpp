@@ -25,6 +25,10 @@ double next_unit(std::uint64_t& state) {
     return static_cast<double>(z >> 11) / static_cast<double>(1ULL << 53);
 }
 
+// A receiver slower than this to answer is stalled: longer than a healthy receiver on a network
+// path should take, far shorter than a connector's timeout.
+constexpr auto stall_after = std::chrono::milliseconds(500);
+
 // Whether an answer says the receiver is unwell (for the breaker), as opposed to alive but
 // refusing this one task.
 bool receiver_failing(int status) { return status == 0 || status == 408 || status == 429 || status >= 500; }
@@ -172,11 +176,12 @@ std::size_t Dispatcher::dispatch_batch(Connectors& connectors, std::uint64_t& ra
     // Each recipient's deliveries in a thread of their own (the first in this one): a receiver that
     // answers slowly delays only its own tasks, not the rest of the batch.
     std::vector<std::vector<DeliveryOutcome>> group_moved(groups.size());
+    std::vector<std::size_t> group_handed_back(groups.size(), 0);
     std::vector<std::thread> senders;
     for (std::size_t g = 1; g < groups.size(); ++g) {
         senders.emplace_back([&, g, state = random_state + g * 0x9e3779b97f4a7c15ULL] {
             try {
-                send_group(groups[g], token, lease, connectors, state, group_moved[g]);
+                group_handed_back[g] = send_group(groups[g], token, lease, connectors, state, group_moved[g]);
             } catch (const std::exception& error) {
                 // The store went away mid-group: what is left is due again after its lease.
                 log_event(logger_, Poco::Message::PRIO_WARNING, "delivery", "delivery.store_unavailable",
@@ -185,7 +190,8 @@ std::size_t Dispatcher::dispatch_batch(Connectors& connectors, std::uint64_t& ra
         });
     }
     try {
-        if (!groups.empty()) send_group(groups[0], token, lease, connectors, random_state, group_moved[0]);
+        if (!groups.empty())
+            group_handed_back[0] = send_group(groups[0], token, lease, connectors, random_state, group_moved[0]);
     } catch (...) {
         for (std::thread& t : senders) t.join();
         throw;
@@ -193,23 +199,29 @@ std::size_t Dispatcher::dispatch_batch(Connectors& connectors, std::uint64_t& ra
     for (std::thread& t : senders) t.join();
     next_unit(random_state);
     for (auto& m : group_moved) std::move(m.begin(), m.end(), std::back_inserter(moved));
+    for (const std::size_t n : group_handed_back) handed_back += n;
     store_.record(moved, token, clock_.now_us());
     // Rows handed back for a stalled receiver do not count: a batch of only those waits for the
     // next poll instead of claiming them again at once.
     return batch.size() - handed_back;
 }
 
-void Dispatcher::send_group(const std::vector<const ClaimedDelivery*>& group, const std::string& token,
-                            std::int64_t lease, Connectors& connectors, std::uint64_t random_state,
-                            std::vector<DeliveryOutcome>& moved) {
+std::size_t Dispatcher::send_group(const std::vector<const ClaimedDelivery*>& group, const std::string& token,
+                                   std::int64_t lease, Connectors& connectors, std::uint64_t random_state,
+                                   std::vector<DeliveryOutcome>& moved) {
+    bool slow = false;
+    std::size_t handed_back = 0;
     for (const ClaimedDelivery* claimed : group) {
-        if (stopping_) {
-            // Shutting down: hand the rest back at once instead of after the lease.
+        if (stopping_ || slow) {
+            // Shutting down, or the receiver took longer than stall_after to answer: hand the rest
+            // back at once (due now, no attempt counted) instead of after the lease, so this thread
+            // is free for the other receivers; the next claim spreads them over the threads.
             DeliveryOutcome back;
             back.delivery_id = claimed->delivery_id;
             back.attempted = false;
             back.next_attempt_at_us = clock_.now_us();
             moved.push_back(std::move(back));
+            ++handed_back;
             continue;
         }
         Recipient& recipient = *recipients_.at(claimed->recipient_id);
@@ -218,16 +230,15 @@ void Dispatcher::send_group(const std::vector<const ClaimedDelivery*>& group, co
             if (!outcome.delivery_id.empty()) moved.push_back(std::move(outcome));
             continue;
         }
+        slow = std::chrono::microseconds(outcome.latency_us) > stall_after;
         store_.record({outcome}, token, clock_.now_us());
     }
+    return handed_back;
 }
 
 bool Dispatcher::stalled(Recipient& recipient) {
-    // Longer than any answer of a healthy receiver on a network path should take, far shorter than
-    // a connector's timeout.
-    constexpr auto stall = std::chrono::milliseconds(500);
     std::lock_guard lock(recipient.mutex);
-    return recipient.in_flight > 0 && std::chrono::steady_clock::now() - recipient.last_progress > stall;
+    return recipient.in_flight > 0 && std::chrono::steady_clock::now() - recipient.last_progress > stall_after;
 }
 
 DeliveryOutcome Dispatcher::deliver(const ClaimedDelivery& claimed, const std::string& token, std::int64_t lease,

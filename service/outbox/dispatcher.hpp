@@ -63,9 +63,11 @@ private:
     void run(unsigned seed);
     // One claimed batch: returns how many deliveries it claimed, less those handed back at once.
     std::size_t dispatch_batch(Connectors& connectors, std::uint64_t& random_state);
-    // The claimed deliveries of one recipient, in order; those not sent are added to `moved`.
-    void send_group(const std::vector<const ClaimedDelivery*>& group, const std::string& token, std::int64_t lease,
-                    Connectors& connectors, std::uint64_t random_state, std::vector<DeliveryOutcome>& moved);
+    // The claimed deliveries of one recipient, in order; those not sent are added to `moved`. After
+    // a send slower than the stall threshold the rest is handed back at once: returns how many.
+    std::size_t send_group(const std::vector<const ClaimedDelivery*>& group, const std::string& token,
+                           std::int64_t lease, Connectors& connectors, std::uint64_t random_state,
+                           std::vector<DeliveryOutcome>& moved);
     bool stalled(Recipient& recipient);
     // Renews the delivery's lease (`lease` microseconds from now) and sends it. An outcome with
     // attempted false and an empty delivery_id: the lease was lost, nothing to record.
