@@ -2,6 +2,8 @@
 # throwaway PostgreSQL 15 when the store is postgresql, the webhook receiver, service instances
 # writing their ports to $work/port (one line each, what tests/faults/load.py reads), and the
 # checks at the end of a trial. Callers set `store` (sqlite|postgresql) before sourcing.
+# Key and secret files the scripts write are 0600 (start-up refuses group- or world-readable ones).
+umask 077
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 build=${EENPLAN_BUILD:-$root/build}
 service_bin=${EENPLAN_SERVICE_BINARY:-$build/service/eenplan-service}
