@@ -73,6 +73,7 @@ after=$(digest "$restored")
 # The service on the restored database and keys, in a new directory.
 dir2="$work/t2"; mkdir -p "$dir2"
 connection=$restored
+other_pids+=("$receiver_pid")  # the first receiver, stopped on exit
 start_receiver "$dir2"
 write_config "$dir2" "$work/restored-keys/hub-v1.key"
 sed -i "s|keys: {pseudonym_keys: \[{version: 1, file: \([^}]*\)}\]}|keys: {pseudonym_keys: [{version: 1, file: \1}], data_keys: [{version: 1, file: $work/restored-keys/data-v1.key}]}|" "$dir2/eenplan.yaml"
