@@ -13,6 +13,7 @@ packages=(
   libre2-dev                      # linear-time regexes for schema "pattern" (std::regex recurses per character)
   libyaml-cpp-dev                 # the YAML configuration file
   prometheus-cpp-dev              # metrics registry and text exposition
+  postgresql-client-15 python3-yaml  # deploy/backup.sh, restore.sh: pg_dump/pg_restore; the key files the settings name
 )
 if [[ "${1:-}" == "--test" ]]; then
   packages+=(

@@ -9,6 +9,8 @@
 //   GET /stats    {"accepted", "duplicates", "refused", "unauthorised", "distinct"}
 //   GET /tasks    every accepted task body, in order of arrival, as a JSON array
 // Any other POST is a delivery. It prints {"port": n} on its first line of standard output.
+// --tolerance-seconds widens the 5-minute window for webhook-timestamp, for a hub whose test clock
+// has been moved ahead (tests/faults/receiver_outage.sh); signatures are checked all the same.
 #include <atomic>
 #include <chrono>
 #include <iostream>
@@ -49,6 +51,7 @@ struct Behaviour {
 
 struct State {
     std::vector<eenplan::Bytes> secrets;
+    std::int64_t tolerance_seconds = eenplan::webhooks::default_tolerance_seconds;
     std::mutex mutex;
     Behaviour behaviour;
     std::map<std::string, int> seen;  // webhook-id -> deliveries accepted or repeated
@@ -119,8 +122,8 @@ private:
         const std::string id = request.get("webhook-id", "");
         const std::string timestamp = request.get("webhook-timestamp", "");
         const std::string signature = request.get("webhook-signature", "");
-        const auto verification =
-            eenplan::webhooks::verify(state_.secrets, {id, timestamp, signature}, body, Poco::Timestamp().epochTime());
+        const auto verification = eenplan::webhooks::verify(state_.secrets, {id, timestamp, signature}, body,
+                                                            Poco::Timestamp().epochTime(), state_.tolerance_seconds);
         Behaviour b;
         {
             std::lock_guard lock(state_.mutex);
@@ -181,6 +184,10 @@ protected:
                 .argument("n")
                 .callback(Poco::Util::OptionCallback<WebhookReceiver>(this, &WebhookReceiver::on_option)));
         options.addOption(
+            Poco::Util::Option("tolerance-seconds", "", "accepted age of webhook-timestamp (default 300)")
+                .argument("n")
+                .callback(Poco::Util::OptionCallback<WebhookReceiver>(this, &WebhookReceiver::on_option)));
+        options.addOption(
             Poco::Util::Option("threads", "t", "worker threads (default 16)")
                 .argument("n")
                 .callback(Poco::Util::OptionCallback<WebhookReceiver>(this, &WebhookReceiver::on_option)));
@@ -193,6 +200,8 @@ protected:
             state_.secrets.push_back(secret.value());
         } else if (name == "port") {
             port_ = static_cast<Poco::UInt16>(std::stoi(value));
+        } else if (name == "tolerance-seconds") {
+            state_.tolerance_seconds = std::stoll(value);
         } else if (name == "threads") {
             threads_ = std::stoi(value);
         }

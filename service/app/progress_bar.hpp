@@ -2,6 +2,7 @@
 // On a terminal it redraws in place; otherwise it prints a line per update.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <iostream>
 #include <string>
@@ -16,7 +17,8 @@ public:
 
     void update(std::int64_t done, std::int64_t total) {
         constexpr int width = 30;
-        const int percent = total > 0 ? static_cast<int>(100 * done / total) : 100;
+        // Rows written while the job runs can make `done` pass the total counted at its start.
+        const int percent = total > 0 ? static_cast<int>(100 * std::min(done, total) / total) : 100;
         const int filled = width * percent / 100;
         std::cerr << (tty_ ? "\r" : "") << label_ << " [" << std::string(static_cast<std::size_t>(filled), '#')
                   << std::string(static_cast<std::size_t>(width - filled), '-') << "] " << percent << "% " << done

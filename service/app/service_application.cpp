@@ -203,10 +203,12 @@ int repseudonymise_all(Database& database, const HubPseudonymiser& pseudonymiser
     bar.finish();
     const int version = pseudonymiser.ring().current().version();
     std::cout << "re-pseudonymised to key version " << version << ": " << counts.migrated << " migrated, "
-              << counts.failed << " failed, of " << counts.to_migrate << " on older versions\n";
+              << counts.failed << " failed, of " << counts.to_migrate << " on older versions; " << counts.left
+              << " left\n";
     log_event(logger, Poco::Message::PRIO_NOTICE, "eenplan", "identity.repseudonymised", "re-pseudonymisation finished",
               {{"count", std::to_string(counts.migrated)}, {"version", std::to_string(version)}});
-    return counts.failed == 0 ? Poco::Util::Application::EXIT_OK : Poco::Util::Application::EXIT_DATAERR;
+    return counts.failed == 0 && counts.left == 0 ? Poco::Util::Application::EXIT_OK
+                                                  : Poco::Util::Application::EXIT_DATAERR;
 }
 
 // The running service's parts, built in dependency order (and so destroyed in reverse): the

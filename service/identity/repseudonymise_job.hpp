@@ -16,6 +16,7 @@ struct RepseudonymiseCounts {
     std::int64_t to_migrate = 0;  // rows not on the current version when the job started
     std::int64_t migrated = 0;
     std::int64_t failed = 0;  // values the key ring cannot advance (a missing key version)
+    std::int64_t left = 0;    // still on an older version at the end (failed, or written after the last pass)
 };
 
 // Called after each batch with the counts so far.

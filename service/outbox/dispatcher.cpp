@@ -1,6 +1,9 @@
 #include "outbox/dispatcher.hpp"
 
+#include <algorithm>
 #include <chrono>
+#include <iterator>
+#include <optional>
 
 #include <Poco/Message.h>
 
@@ -21,6 +24,10 @@ double next_unit(std::uint64_t& state) {
     z ^= z >> 31;
     return static_cast<double>(z >> 11) / static_cast<double>(1ULL << 53);
 }
+
+// A receiver slower than this to answer is stalled: longer than a healthy receiver on a network
+// path should take, far shorter than a connector's timeout.
+constexpr auto stall_after = std::chrono::milliseconds(500);
 
 // Whether an answer says the receiver is unwell (for the breaker), as opposed to alive but
 // refusing this one task.
@@ -125,42 +132,113 @@ std::size_t Dispatcher::dispatch_batch(Connectors& connectors, std::uint64_t& ra
     std::string token;
     const auto batch = store_.claim(config_.delivery.batch_size, start, lease_until, token);
     if (batch.empty()) return 0;
-    // Deliveries that were not sent (unknown recipient, open circuit) are only moved; they are
-    // recorded together at the end. Each sent one gets a lease of its own just before it is sent
-    // and its outcome is recorded right after, so neither the rows still waiting in the batch nor
-    // the ones already sent depend on how long the whole batch takes: a row whose claim ran out
-    // while it waited may be claimed by another dispatcher, and then this one leaves it alone.
+    // Deliveries that were not sent (unknown recipient, open circuit, stalled receiver) are only
+    // moved; they are recorded together at the end. Each sent one gets a lease of its own just
+    // before it is sent and its outcome is recorded right after, so neither the rows still waiting
+    // in the batch nor the ones already sent depend on how long the whole batch takes: a row whose
+    // claim ran out while it waited may be claimed by another dispatcher, and then this one leaves
+    // it alone.
     std::vector<DeliveryOutcome> moved;
+    auto move = [&](const ClaimedDelivery& claimed, std::int64_t next) {
+        DeliveryOutcome out;
+        out.delivery_id = claimed.delivery_id;
+        out.attempted = false;
+        out.next_attempt_at_us = next;
+        moved.push_back(std::move(out));
+    };
+    std::size_t handed_back = 0;
+    // One group per recipient, in the order of the batch.
+    std::vector<std::vector<const ClaimedDelivery*>> groups;
+    std::map<std::string, std::size_t> group_of;
     for (const ClaimedDelivery& claimed : batch) {
-        if (stopping_) {
-            // Shutting down: hand the rest back at once instead of after the lease.
-            DeliveryOutcome back;
-            back.delivery_id = claimed.delivery_id;
-            back.attempted = false;
-            back.next_attempt_at_us = clock_.now_us();
-            moved.push_back(std::move(back));
-            continue;
-        }
         const auto it = recipients_.find(claimed.recipient_id);
         if (it == recipients_.end()) {
             // Not configured here (any more): leave it to an instance that knows the recipient, or
             // to an admin; look again after the lease.
-            DeliveryOutcome deferred;
-            deferred.delivery_id = claimed.delivery_id;
-            deferred.attempted = false;
-            deferred.next_attempt_at_us = lease_until;
-            moved.push_back(std::move(deferred));
+            move(claimed, lease_until);
             continue;
         }
-        DeliveryOutcome outcome = deliver(claimed, token, lease, *it->second, connectors, random_state);
+        if (stalled(*it->second)) {
+            // Another thread of this instance is stuck in a slow send to this receiver: that thread
+            // takes these when it is done (due at once, no attempt counted), and this one stays free
+            // for the other receivers. Due now, they sort after every row that was due before, so
+            // the next claim reaches those first.
+            metrics_.observe_delivery(claimed.recipient_id, "deferred", 0.0);
+            move(claimed, clock_.now_us());
+            ++handed_back;
+            continue;
+        }
+        const auto [slot, added] = group_of.try_emplace(claimed.recipient_id, groups.size());
+        if (added) groups.emplace_back();
+        groups[slot->second].push_back(&claimed);
+        connectors.try_emplace(claimed.recipient_id);  // created here, so the group threads only read the map
+    }
+    // Each recipient's deliveries in a thread of their own (the first in this one): a receiver that
+    // answers slowly delays only its own tasks, not the rest of the batch.
+    std::vector<std::vector<DeliveryOutcome>> group_moved(groups.size());
+    std::vector<std::size_t> group_handed_back(groups.size(), 0);
+    std::vector<std::thread> senders;
+    for (std::size_t g = 1; g < groups.size(); ++g) {
+        senders.emplace_back([&, g, state = random_state + g * 0x9e3779b97f4a7c15ULL] {
+            try {
+                group_handed_back[g] = send_group(groups[g], token, lease, connectors, state, group_moved[g]);
+            } catch (const std::exception& error) {
+                // The store went away mid-group: what is left is due again after its lease.
+                log_event(logger_, Poco::Message::PRIO_WARNING, "delivery", "delivery.store_unavailable",
+                          "dispatcher could not reach the store", {{"error", loggable_error(error)}});
+            }
+        });
+    }
+    try {
+        if (!groups.empty())
+            group_handed_back[0] = send_group(groups[0], token, lease, connectors, random_state, group_moved[0]);
+    } catch (...) {
+        for (std::thread& t : senders) t.join();
+        throw;
+    }
+    for (std::thread& t : senders) t.join();
+    next_unit(random_state);
+    for (auto& m : group_moved) std::move(m.begin(), m.end(), std::back_inserter(moved));
+    for (const std::size_t n : group_handed_back) handed_back += n;
+    store_.record(moved, token, clock_.now_us());
+    // Rows handed back for a stalled receiver do not count: a batch of only those waits for the
+    // next poll instead of claiming them again at once.
+    return batch.size() - handed_back;
+}
+
+std::size_t Dispatcher::send_group(const std::vector<const ClaimedDelivery*>& group, const std::string& token,
+                                   std::int64_t lease, Connectors& connectors, std::uint64_t random_state,
+                                   std::vector<DeliveryOutcome>& moved) {
+    bool slow = false;
+    std::size_t handed_back = 0;
+    for (const ClaimedDelivery* claimed : group) {
+        if (stopping_ || slow) {
+            // Shutting down, or the receiver took longer than stall_after to answer: hand the rest
+            // back at once (due now, no attempt counted) instead of after the lease, so this thread
+            // is free for the other receivers; the next claim spreads them over the threads.
+            DeliveryOutcome back;
+            back.delivery_id = claimed->delivery_id;
+            back.attempted = false;
+            back.next_attempt_at_us = clock_.now_us();
+            moved.push_back(std::move(back));
+            ++handed_back;
+            continue;
+        }
+        Recipient& recipient = *recipients_.at(claimed->recipient_id);
+        DeliveryOutcome outcome = deliver(*claimed, token, lease, recipient, connectors, random_state);
         if (!outcome.attempted) {
             if (!outcome.delivery_id.empty()) moved.push_back(std::move(outcome));
             continue;
         }
+        slow = std::chrono::microseconds(outcome.latency_us) > stall_after;
         store_.record({outcome}, token, clock_.now_us());
     }
-    store_.record(moved, token, clock_.now_us());
-    return batch.size();
+    return handed_back;
+}
+
+bool Dispatcher::stalled(Recipient& recipient) {
+    std::lock_guard lock(recipient.mutex);
+    return recipient.in_flight > 0 && std::chrono::steady_clock::now() - recipient.last_progress > stall_after;
 }
 
 DeliveryOutcome Dispatcher::deliver(const ClaimedDelivery& claimed, const std::string& token, std::int64_t lease,
@@ -174,9 +252,30 @@ DeliveryOutcome Dispatcher::deliver(const ClaimedDelivery& claimed, const std::s
         if (!recipient.breaker.allow(started)) {
             out.attempted = false;
             out.next_attempt_at_us = recipient.breaker.retry_at(started);
-            metrics_.observe_delivery(recipient.config->id, "deferred", 0.0);
-            return out;
+            const std::int64_t deadline = claimed.schedule_started_at_us +
+                                          static_cast<std::int64_t>(recipient.policy.max_age.count()) * 1'000'000;
+            if (out.next_attempt_at_us <= deadline) {
+                metrics_.observe_delivery(recipient.config->id, "deferred", 0.0);
+                return out;
+            }
         }
+    }
+    if (!out.attempted) {
+        // The circuit stays open past the delivery's maximum age: dead letter now, as the retry
+        // schedule would have made it had the attempts been let through, not whenever a probe
+        // happens to pick it.
+        out.state = "dead";
+        out.error = "the receiver's circuit stayed open past the maximum age of " +
+                    std::to_string(recipient.policy.max_age.count()) + " s; not sent";
+        out.next_attempt_at_us = started;
+        log_event(logger_, Poco::Message::PRIO_WARNING, "delivery", "delivery.dead", "task delivery failed",
+                  {{"delivery_id", claimed.delivery_id},
+                   {"task_id", claimed.task_id},
+                   {"recipient_id", claimed.recipient_id},
+                   {"correlation_id", claimed.correlation_id},
+                   {"error", out.error}});
+        metrics_.observe_delivery(recipient.config->id, "dead", 0.0);
+        return out;
     }
     if (!store_.renew(claimed.delivery_id, token, clock_.now_us() + lease)) {
         // Its claim ran out while it waited in the batch and another dispatcher has it now (or an
@@ -188,12 +287,31 @@ DeliveryOutcome Dispatcher::deliver(const ClaimedDelivery& claimed, const std::s
         out.delivery_id.clear();
         return out;
     }
-    auto& connector = connectors[claimed.recipient_id];
+    auto& connector = connectors.at(claimed.recipient_id);
     if (!connector) connector = make_connector(*recipient.config);
 
     const auto t0 = std::chrono::steady_clock::now();
+    // Counted in flight for stalled() until the send returns, or throws.
+    struct InFlight {
+        Recipient& r;
+        explicit InFlight(Recipient& recipient) : r(recipient) {
+            std::lock_guard lock(r.mutex);
+            ++r.in_flight;
+            r.last_progress = std::chrono::steady_clock::now();
+        }
+        ~InFlight() {
+            std::lock_guard lock(r.mutex);
+            --r.in_flight;
+            r.last_progress = std::chrono::steady_clock::now();
+        }
+        InFlight(const InFlight&) = delete;
+        InFlight& operator=(const InFlight&) = delete;
+    };
+    std::optional<InFlight> in_flight;
+    in_flight.emplace(recipient);
     const integration::ConnectorAnswer answer =
         connector->deliver({claimed.delivery_id, claimed.payload, claimed.correlation_id, started / 1'000'000});
+    in_flight.reset();
     const auto latency = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - t0);
     const std::int64_t finished = clock_.now_us();
     {

@@ -2,10 +2,13 @@
 // its recipient's connector over a keep-alive connection of their own under a lease renewed just
 // before the send, and record each outcome right after it. Several instances may run on one PostgreSQL database; on SQLite one
 // instance dispatches. A circuit breaker per recipient (shared by this instance's threads) holds
-// back deliveries to a receiver that keeps failing, so it does not slow the others down.
+// back deliveries to a receiver that keeps failing, so it does not slow the others down; a batch
+// sends to each of its recipients in a thread of its own, and rows for a receiver that is stuck in
+// a slow send elsewhere are handed back at once, so a slow receiver holds up only its own tasks.
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <map>
 #include <memory>
@@ -50,12 +53,22 @@ private:
         delivery::RetryPolicy policy;
         std::mutex mutex;
         delivery::CircuitBreaker breaker;
+        // Sends to this recipient in flight in this instance, and when one last started or ended
+        // (steady clock): a recipient with sends in flight and no progress for a while is stalled.
+        int in_flight = 0;
+        std::chrono::steady_clock::time_point last_progress;
     };
     using Connectors = std::map<std::string, std::unique_ptr<integration::Connector>>;
 
     void run(unsigned seed);
-    // One claimed batch: returns how many deliveries it claimed.
+    // One claimed batch: returns how many deliveries it claimed, less those handed back at once.
     std::size_t dispatch_batch(Connectors& connectors, std::uint64_t& random_state);
+    // The claimed deliveries of one recipient, in order; those not sent are added to `moved`. After
+    // a send slower than the stall threshold the rest is handed back at once: returns how many.
+    std::size_t send_group(const std::vector<const ClaimedDelivery*>& group, const std::string& token,
+                           std::int64_t lease, Connectors& connectors, std::uint64_t random_state,
+                           std::vector<DeliveryOutcome>& moved);
+    bool stalled(Recipient& recipient);
     // Renews the delivery's lease (`lease` microseconds from now) and sends it. An outcome with
     // attempted false and an empty delivery_id: the lease was lost, nothing to record.
     DeliveryOutcome deliver(const ClaimedDelivery& claimed, const std::string& token, std::int64_t lease,

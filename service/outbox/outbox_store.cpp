@@ -190,8 +190,9 @@ struct AttemptColumns {
     std::vector<soci::indicator> error_ind, ref_ind;
 };
 struct UnattemptedColumns {
-    std::vector<std::string> ids, tokens;
+    std::vector<std::string> ids, tokens, states, errors;
     std::vector<long long> next, now;
+    std::vector<soci::indicator> error_ind;
 };
 
 void collect(const std::vector<DeliveryOutcome>& outcomes, const std::string& token, const std::string& instance_id,
@@ -200,6 +201,9 @@ void collect(const std::vector<DeliveryOutcome>& outcomes, const std::string& to
         if (!o.attempted) {
             d.ids.push_back(o.delivery_id);
             d.tokens.push_back(token);
+            d.states.push_back(o.state.empty() ? "pending" : o.state);
+            d.errors.push_back(o.error);
+            d.error_ind.push_back(o.error.empty() ? soci::i_null : soci::i_ok);
             d.next.push_back(o.next_attempt_at_us);
             d.now.push_back(now_us);
             continue;
@@ -279,11 +283,14 @@ void record_attempts_sqlite(soci::session& sql, AttemptColumns& a) {
         soci::use(a.outcomes), soci::use(errors, error_ind), soci::use(a.instances), soci::use(a.correlations);
 }
 
-// Deliveries not attempted (the circuit was open): only moved to their next attempt.
+// Deliveries not attempted (the circuit was open): moved to their next attempt, or to dead letter
+// when the circuit stays open past their maximum age.
 void release_unattempted(soci::session& sql, UnattemptedColumns& d) {
-    sql << "UPDATE deliveries SET next_attempt_at_us = :next, claim_token = NULL, updated_at_us = :now "
+    sql << "UPDATE deliveries SET state = :state, last_error = COALESCE(:error, last_error), "
+           "next_attempt_at_us = :next, claim_token = NULL, updated_at_us = :now "
            "WHERE delivery_id = :id AND claim_token = :tok",
-        soci::use(d.next), soci::use(d.now), soci::use(d.ids), soci::use(d.tokens);
+        soci::use(d.states), soci::use(d.errors, d.error_ind), soci::use(d.next), soci::use(d.now), soci::use(d.ids),
+        soci::use(d.tokens);
 }
 
 }  // namespace

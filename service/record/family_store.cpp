@@ -34,6 +34,14 @@ std::optional<std::string> family_of_parent(soci::session& sql, const std::strin
     return family_root(sql, family);
 }
 
+std::optional<std::string> family_of_parent(soci::session& sql, const HubPseudonym& identifier) {
+    if (auto family = family_of_parent(sql, identifier.pseudonym)) return family;
+    for (const std::string& value : identifier.earlier) {
+        if (auto family = family_of_parent(sql, value)) return family;
+    }
+    return std::nullopt;
+}
+
 void create_family(soci::session& sql, const std::string& family_id, const std::string& signal_id,
                    std::int64_t now_us) {
     const long long now = now_us;

@@ -19,6 +19,9 @@ std::string family_root(soci::session& sql, const std::string& family_id);
 // The family of a pupil record: that of its root, else of the first record merged into it.
 std::optional<std::string> family_of_record(soci::session& sql, const std::vector<std::string>& nodes);
 std::optional<std::string> family_of_parent(soci::session& sql, const std::string& pseudonym);
+// The same, trying the parent's value under older key versions too (newest first), as long as
+// --repseudonymise has not moved every stored value to the current one.
+std::optional<std::string> family_of_parent(soci::session& sql, const HubPseudonym& identifier);
 
 void create_family(soci::session& sql, const std::string& family_id, const std::string& signal_id, std::int64_t now_us);
 // The one of these families that was created first: the one the others join.

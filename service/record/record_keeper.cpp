@@ -202,7 +202,7 @@ public:
                 children.push_back(linked->pupil);
                 note(family_of_record(sql_, record_nodes(sql_, root_of(sql_, linked->pupil))));
             } else {
-                for (const HubPseudonym& id : member.identifiers) note(family_of_parent(sql_, id.pseudonym));
+                for (const HubPseudonym& id : member.identifiers) note(family_of_parent(sql_, id));
             }
         }
         std::string family;

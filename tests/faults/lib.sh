@@ -2,6 +2,8 @@
 # throwaway PostgreSQL 15 when the store is postgresql, the webhook receiver, service instances
 # writing their ports to $work/port (one line each, what tests/faults/load.py reads), and the
 # checks at the end of a trial. Callers set `store` (sqlite|postgresql) before sourcing.
+# Key and secret files the scripts write are 0600 (start-up refuses group- or world-readable ones).
+umask 077
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 build=${EENPLAN_BUILD:-$root/build}
 service_bin=${EENPLAN_SERVICE_BINARY:-$build/service/eenplan-service}
@@ -15,9 +17,10 @@ secret="whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
 receiver_secret="whsec_dGFzay1zZWNyZXQtb2YtdGhlLXJlY2VpdmVyLTEyMzQ="
 load_pid="" receiver_pid=""
 declare -A instance_pid=() instance_port=()
+other_pids=()  # further processes a script started (more receivers), stopped on exit
 
 faults_cleanup() {
-  for p in $load_pid "${instance_pid[@]}" $receiver_pid; do kill "$p" 2>/dev/null || true; done
+  for p in $load_pid "${instance_pid[@]}" $receiver_pid "${other_pids[@]}"; do kill "$p" 2>/dev/null || true; done
   [[ $store == postgresql ]] && bash "$root/tests/support/postgres.sh" stop "$pg_state" >/dev/null 2>&1
   rm -rf "$work"
 }
@@ -38,9 +41,9 @@ sql() {  # sql <query>: one value from the trial's store
   if [[ $store == postgresql ]]; then psql "$connection" -Atqc "$1"; else sqlite3 "${connection#db=}" "$1"; fi
 }
 
-# start_receiver <dir>: the webhook receiver simulator; its port in $receiver_port.
+# start_receiver <dir> [option...]: the webhook receiver simulator; its port in $receiver_port.
 start_receiver() {
-  "$receiver_bin" --secret "$receiver_secret" > "$1/receiver.out" 2>&1 &
+  "$receiver_bin" --secret "$receiver_secret" "${@:2}" > "$1/receiver.out" 2>&1 &
   receiver_pid=$!
   for _ in $(seq 100); do grep -q port "$1/receiver.out" 2>/dev/null && break; sleep 0.05; done
   receiver_port=$(grep -o '"port": *[0-9]*' "$1/receiver.out" | grep -o '[0-9]*$')
@@ -128,6 +131,9 @@ check_trial() {
   distinct=$(grep -o '"distinct" *: *[0-9]*' <<<"$stats" | grep -o '[0-9]*$')
   repeats=$(grep -o '"duplicates" *: *[0-9]*' <<<"$stats" | grep -o '[0-9]*$')
   kill "$receiver_pid" 2>/dev/null; wait "$receiver_pid" 2>/dev/null || true; receiver_pid=""
+  if (( lost > 0 )); then
+    echo "  acknowledged, not stored (id answer): $(comm -23 "$dir/acked" <(sort -u "$dir/stored_all") | head -5 | while read -r id; do grep -m1 "^$id " "$dir/answers"; done | tr '\n' ';')"
+  fi
   if (( undelivered > 0 )); then
     echo "  not delivered (recipient state count): $(sql "SELECT recipient_id || ' ' || state || ' ' || COUNT(*) FROM deliveries WHERE state <> 'delivered' GROUP BY recipient_id, state" | tr '\n' ';')"
   fi

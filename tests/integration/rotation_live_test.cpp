@@ -1,11 +1,13 @@
 // Key rotation beside a running service: between the restart on a new pseudonym key and the end
-// of --repseudonymise, a known pupil's new signal must land on its existing record (lookups try
-// the older key versions too), and the job must then not collide with what was written meanwhile.
+// of --repseudonymise, a known pupil's new signal must land on its existing record and a known
+// parent's household on the existing family (lookups try the older key versions too), and the job
+// must then not collide with what was written meanwhile.
 #include <catch2/catch.hpp>
 
 #include <Poco/Timestamp.h>
 
 #include "outbound/webhook_sender.hpp"
+#include "record_fixture.hpp"
 #include "support/service_process.hpp"
 #include "synthetic_people.hpp"
 
@@ -43,6 +45,47 @@ SCENARIO("a pupil signalled between rotation and re-pseudonymisation keeps one r
                     CHECK(store.count("pupils") == 1);
                     REQUIRE(send("msg_after_job") == 202);
                     CHECK(store.count("pupils") == 1);
+                }
+            }
+        }
+    }
+}
+
+SCENARIO_METHOD(RecordFixture, "a parent signalled between rotation and re-pseudonymisation stays in one family",
+                "[identity][faults]") {
+    const std::string parent = eenplan::simulators::synthetic_bsn(421);
+    const std::string first_child = eenplan::simulators::synthetic_bsn(422);
+    const std::string second_child = eenplan::simulators::synthetic_bsn(423);
+    auto families = [&] {
+        auto sql = store.session();
+        long long n = 0;
+        *sql << "SELECT COUNT(*) FROM families WHERE merged_into IS NULL", soci::into(n);
+        return n;
+    };
+    accept(municipality(),
+           household({{"parent", bsn_subject(parent)}, {"child", bsn_subject(first_child)}}, "GM0518", "2026-01-10"));
+    REQUIRE(families() == 1);
+
+    WHEN(
+        "the service restarts on a second key version and a household with the same parent and a new child "
+        "arrives before the job runs") {
+        service.stop();
+        service.add_key_version();
+        service.start();
+        accept(municipality(), household({{"parent", bsn_subject(parent)}, {"child", bsn_subject(second_child)}},
+                                         "GM0518", "2026-02-01"));
+        THEN("the parent's family is found by the value under the older key: the new child joins it") {
+            CHECK(families() == 1);
+            CHECK(store.count("family_parents") == 2);  // the parent under both versions, until the job
+            AND_WHEN("the job runs") {
+                const auto [code, output] = run_service_once(service.config_file(), "--repseudonymise");
+                INFO(output);
+                THEN("it completes without failures, and the family keeps the parent once and both children") {
+                    CHECK(code == 0);
+                    CHECK_THAT(output, Catch::Contains("0 failed"));
+                    CHECK(families() == 1);
+                    CHECK(store.count("family_parents") == 1);
+                    CHECK(store.count("pupils") == 2);
                 }
             }
         }
