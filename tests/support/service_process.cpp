@@ -25,6 +25,7 @@
 #include <sys/wait.h>
 
 #include "eenplan/core/standard_webhooks.hpp"
+#include "support/tied_process.hpp"
 
 namespace eenplan::testing {
 std::string run_command(const std::string& command) {
@@ -162,7 +163,7 @@ ServiceProcess::~ServiceProcess() {
 void ServiceProcess::start() {
     const auto log_size_before = std::filesystem::exists(log_file_) ? std::filesystem::file_size(log_file_) : 0;
     process_ = std::make_unique<Poco::ProcessHandle>(
-        Poco::Process::launch(service_binary(), {"--config", config_file_.string()}, dir_.string()));
+        launch_tied(service_binary(), {"--config", config_file_.string()}, dir_.string()));
     static const std::regex listening(R"re("event":"service.listening","port":"(\d+)")re");
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
     while (std::chrono::steady_clock::now() < deadline) {

@@ -10,11 +10,13 @@
 #include <Poco/PipeStream.h>
 #include <Poco/StreamCopier.h>
 
+#include "support/tied_process.hpp"
+
 namespace eenplan::testing {
 
 SimulatorProcess::SimulatorProcess(const std::string& binary, const std::vector<std::string>& args) {
     Poco::Pipe out;
-    process_ = std::make_unique<Poco::ProcessHandle>(Poco::Process::launch(binary, args, nullptr, &out, nullptr));
+    process_ = std::make_unique<Poco::ProcessHandle>(launch_tied(binary, args, ".", &out));
     Poco::PipeInputStream stream(out);
     std::string line;
     std::getline(stream, line);
