@@ -23,7 +23,9 @@ namespace {
 
 using Status = Poco::Net::HTTPResponse::HTTPStatus;
 
-Poco::JSON::Object::Ptr counts_json(const registration::ReconciliationCounts& c) {
+}  // namespace
+
+Poco::JSON::Object::Ptr reconciliation_counts_json(const registration::ReconciliationCounts& c) {
     Poco::JSON::Object::Ptr o = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
     o->set("listed", c.listed);
     o->set("enrolled", c.enrolled);
@@ -34,8 +36,6 @@ Poco::JSON::Object::Ptr counts_json(const registration::ReconciliationCounts& c)
     o->set("unreadable", c.unreadable);
     return o;
 }
-
-}  // namespace
 
 std::optional<MunicipalRequest> admit_municipal_request(ServiceContext& context, const std::string& source_id,
                                                         Poco::Net::HTTPServerRequest& request,
@@ -115,7 +115,7 @@ void ReconciliationHandler::handle(Poco::Net::HTTPServerRequest& request, Poco::
     out.set("part", number);
     out.set("parts", parts);
     out.set("gemeentecode", *source->municipality);
-    out.set("counts", counts_json(answer->counts));
+    out.set("counts", reconciliation_counts_json(answer->counts));
     out.set("digest", answer->digest);
     Poco::JSON::Array::Ptr without = new Poco::JSON::Array;
     for (const std::string& pseudonym : answer->without_enrolment) without->add(pseudonym);

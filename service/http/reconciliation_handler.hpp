@@ -8,6 +8,9 @@
 #include <optional>
 #include <string>
 
+#include <Poco/JSON/Object.h>
+
+#include "eenplan/core/registration/reconciliation.hpp"
 #include "http/route_handler.hpp"
 
 namespace eenplan::service {
@@ -22,6 +25,9 @@ struct MunicipalRequest {
     const SourceConfig* source;
     std::string body;
 };
+// The counts of a reconciliation (a one-shot request or a finished run) as the answer shows them.
+Poco::JSON::Object::Ptr reconciliation_counts_json(const registration::ReconciliationCounts& counts);
+
 std::optional<MunicipalRequest> admit_municipal_request(ServiceContext& context, const std::string& source_id,
                                                         Poco::Net::HTTPServerRequest& request,
                                                         Poco::Net::HTTPServerResponse& response);

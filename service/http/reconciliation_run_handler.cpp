@@ -30,18 +30,6 @@ using Status = Poco::Net::HTTPResponse::HTTPStatus;
 // leaves room for a client that resumes the next morning, and bounds how long parts are kept.
 constexpr std::int64_t run_lifetime_us = 24LL * 3600 * 1000000;
 
-Poco::JSON::Object::Ptr counts_json(const registration::ReconciliationCounts& c) {
-    Poco::JSON::Object::Ptr o = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
-    o->set("listed", c.listed);
-    o->set("enrolled", c.enrolled);
-    o->set("without_enrolment", c.without_enrolment());
-    o->set("known_not_enrolled", c.known_not_enrolled);
-    o->set("unknown", c.unknown);
-    o->set("duplicates", c.duplicates);
-    o->set("unreadable", c.unreadable);
-    return o;
-}
-
 std::string rfc3339(std::int64_t us) {
     return Poco::DateTimeFormatter::format(Poco::Timestamp(us), Poco::DateTimeFormat::ISO8601_FORMAT);
 }
@@ -62,7 +50,7 @@ Poco::JSON::Object run_json(const ReconciliationRun& run) {
         if (run.ended_at_us) out.set("ended_at", rfc3339(*run.ended_at_us));
         out.set("processed_children", run.counts.listed);
         if (run.status == "finished") {
-            out.set("counts", counts_json(run.counts));
+            out.set("counts", reconciliation_counts_json(run.counts));
             out.set("digest", run.list_digest);
             out.set("proof", run.proof);
         }

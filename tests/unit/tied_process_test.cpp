@@ -50,8 +50,8 @@ TEST_CASE("a process that starts a tied child and dies", "[.tied-child]") {
 
 SCENARIO("a child started by a test dies when the test process dies", "[harness]") {
     Poco::Pipe out;
-    Poco::ProcessHandle test =
-        Poco::Process::launch(std::filesystem::read_symlink("/proc/self/exe").string(), {"[.tied-child]"}, nullptr, &out, nullptr);
+    Poco::ProcessHandle test = Poco::Process::launch(std::filesystem::read_symlink("/proc/self/exe").string(),
+                                                     {"[.tied-child]"}, nullptr, &out, nullptr);
     Poco::PipeInputStream stream(out);
     std::string word;
     long pid = 0;
