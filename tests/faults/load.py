@@ -9,41 +9,22 @@ starts on its own instance (round-robin by thread) and moves on to the next one 
 connection failure. The file is re-read on each failure, so a restarted service (new port) is
 found again.
   load.py <port-file> <source> <whsec-secret> <out> <stop-file> [threads]"""
-import base64, datetime, hashlib, hmac, http.client, os, sys, threading, time
+import datetime, http.client, os, sys, threading, time
+
+from signals import absence, headers, secret_key
 
 port_file, source, secret, out_path, stop_file = sys.argv[1:6]
 threads = int(sys.argv[6]) if len(sys.argv) > 6 else 4
-key = base64.b64decode(secret.removeprefix("whsec_"))
 run = f"{int(time.time())}-{os.getpid()}"
+key = secret_key(secret)
 today = datetime.date.today()
 lock = threading.Lock()
 out = open(out_path, "a", buffering=1)
 
 
-def bsn(n):
-    # A nine-digit number passing the elfproef, from a counter.
-    base = 100000000 + n * 7
-    while True:
-        d = [int(c) for c in f"{base:09d}"]
-        if (sum(d[i] * (9 - i) for i in range(8)) - d[8]) % 11 == 0:
-            return f"{base:09d}"
-        base += 1
-
-
-def body(n):
-    subject = '{"bsn":"%s"}' % bsn(n)
-    return ('{"type":"absence.reported","occurred_at":"%sT08:00:00Z","subject":%s,'
-            '"school":{"brin":"12AB","gemeentecode":"GM0518"},'
-            '"data":{"absence_kind":"ongeoorloofd","from":"%s"}}') % (
-        today.isoformat(), subject, (today - datetime.timedelta(days=30)).isoformat())
-
-
 def send(conn, webhook_id, payload):
-    ts = str(int(time.time()))
-    sig = base64.b64encode(hmac.new(key, f"{webhook_id}.{ts}.{payload}".encode(), hashlib.sha256).digest()).decode()
     conn.request("POST", f"/v1/sources/{source}/signals", payload.encode(),
-                 {"content-type": "application/json", "webhook-id": webhook_id, "webhook-timestamp": ts,
-                  "webhook-signature": "v1," + sig})
+                 headers(key, webhook_id, str(int(time.time())), payload))
     r = conn.getresponse()
     r.read()
     # A 503 that says when to come back is written as "503ra".
@@ -71,7 +52,7 @@ def worker(t):
                     time.sleep(0.05)
                     continue
                 conn = http.client.HTTPConnection("127.0.0.1", known[turn % len(known)], timeout=10)
-            status = send(conn, webhook_id, body(n))
+            status = send(conn, webhook_id, absence(n, "12AB", today))
         except (OSError, http.client.HTTPException):
             conn = None
             turn += 1
