@@ -1,8 +1,8 @@
 // A routeboek as data: the regional agreement on when a pupil's situation is escalated, to which
 // table, who registers it where in each municipality, who sits at each table, and which terms
-// apply. The service reads it from YAML validated by schemas/routeboek/routeboek.schema.json
-// (service/routeboek/routeboek_loader.*); the engine (engine.hpp) only interprets it. A region
-// without a doorbraaktafel simply lists none in its municipalities' ladders.
+// apply. It is read from YAML validated by schemas/routeboek/routeboek.schema.json (module/readers/;
+// the service loads it through service/routeboek/routeboek_loader.*); the engine (engine.hpp) only
+// interprets it. A region without a doorbraaktafel simply lists none in its municipalities' ladders.
 #pragma once
 
 #include <map>

@@ -1,7 +1,8 @@
 // The school calendar as a value: the school holidays per region (noord, midden, zuid), the national
 // days off, which region a school is in (its municipality, or a per-BRIN override) and a school's
-// own study days. The engine counts absence and terms in school days with it; the service loads it
-// from deploy/config/ (service/routeboek/school_calendar_loader.*). Pure: no I/O, no clock.
+// own study days. The engine counts absence and terms in school days with it. It is read from
+// deploy/config/ by module/readers/ (the service loads it through
+// service/routeboek/school_calendar_loader.*). Pure: no I/O, no clock.
 #pragma once
 
 #include <map>
