@@ -6,90 +6,12 @@
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Parser.h>
 
+#include "eenplan/core/signal_fields.hpp"
+
 namespace eenplan::signal_json {
 namespace {
 
 using Poco::JSON::Object;
-
-// The field list of each type: one function per type names every field once; reading and
-// writing both walk it.
-template <typename V>
-void fields(V& v, EnrolmentStarted& d) {
-    v("start_date", d.start_date);
-    v("sector", d.sector);
-    v("leerjaar", d.leerjaar);
-}
-template <typename V>
-void fields(V& v, EnrolmentEnded& d) {
-    v("end_date", d.end_date);
-    v("reason", d.reason);
-}
-template <typename V>
-void fields(V& v, AbsenceReported& d) {
-    v("absence_kind", d.absence_kind);
-    v("from", d.from);
-    v("to", d.to);
-    v("hours", d.hours);
-}
-template <typename V>
-void fields(V& v, SupportStarted& d) {
-    v("start_date", d.start_date);
-    v("provider", d.provider);
-}
-// A request lists the members (the pipeline pseudonymises them); the envelope keeps the count.
-template <typename V>
-void fields(V& v, HouseholdComposition& d) {
-    v("gemeentecode", d.gemeentecode);
-    v.count("members", d.members);
-}
-template <typename V>
-void fields(V& v, PersonMoved& d) {
-    v("gemeentecode", d.gemeentecode);
-    v("date", d.date);
-    v("birth_year", d.birth_year);
-}
-template <typename V>
-void fields(V& v, AttendancePartial& d) {
-    v("from", d.from);
-    v("to", d.to);
-    v("approaches", d.approaches);
-    v("hours_per_week", d.hours_per_week);
-}
-template <typename V>
-void fields(V& v, MdoHeld& d) {
-    v("escalate", d.escalate);
-    v("outcome", d.outcome);
-    v("goals", d.goals);
-    v("dissent", d.dissent);
-}
-template <typename V>
-void fields(V& v, CaseRegistered& d) {
-    v("table", d.table);
-    v("registered_by", d.registered_by);
-}
-template <typename V>
-void fields(V& v, TableOutcome& d) {
-    v("table", d.table);
-    v("outcome", d.outcome);
-    v("casusregisseur", d.casusregisseur);
-}
-template <typename V>
-void fields(V& v, YouthcareStarted& d) {
-    v("start_date", d.start_date);
-    v("provider", d.provider);
-    v("form", d.form);
-}
-template <typename V>
-void fields(V& v, YouthcareEnded& d) {
-    v("end_date", d.end_date);
-    v("reason", d.reason);
-}
-template <typename V>
-void fields(V& v, ConcernRaised& d) {
-    v("raised_by", d.raised_by);
-    v("concern", d.concern);
-    v("disagrees_with_mdo", d.disagrees_with_mdo);
-}
 
 // Reads fields from a JSON object; every missing or mistyped one becomes a problem.
 class Reader {
@@ -208,20 +130,12 @@ private:
     Object& o_;
 };
 
-template <std::size_t... I>
-SignalData empty_data(std::size_t index, std::index_sequence<I...>) {
-    SignalData out;
-    (void)((index == I ? (out.template emplace<I>(), true) : false) || ...);
-    return out;
-}
-
 Result<Signal> decode(const Object& o, bool check_rules) {
     Problems problems;
     const auto type_var = o.has("type") ? o.get("type") : Poco::Dynamic::Var();
     const auto type = type_var.isString() ? parse_signal_type(type_var.extract<std::string>()) : std::nullopt;
     if (!type) return Problem{"/type", "is not a known signal type"};
-    Signal signal{
-        {}, std::nullopt, empty_data(static_cast<std::size_t>(*type), std::make_index_sequence<signal_type_count>{})};
+    Signal signal{{}, std::nullopt, signal_fields::empty_data(*type)};
     Reader top(o, "", problems);
     top("occurred_at", signal.occurred_at);
     if (o.has("school")) {
@@ -242,7 +156,7 @@ Result<Signal> decode(const Object& o, bool check_rules) {
         problems.push_back({"/data", "must be an object"});
     } else {
         Reader r(*data, "/data", problems);
-        std::visit([&](auto& payload) { fields(r, payload); }, signal.data);
+        std::visit([&](auto& payload) { signal_fields::fields(r, payload); }, signal.data);
     }
     if (problems.empty() && check_rules) problems = check(signal);
     if (!problems.empty()) return problems;
@@ -282,7 +196,7 @@ Poco::JSON::Object::Ptr to_envelope(const Signal& signal) {
     Object::Ptr data = new Object;
     Writer w(*data);
     SignalData copy = signal.data;  // the field lists take the payload by reference
-    std::visit([&](auto& payload) { fields(w, payload); }, copy);
+    std::visit([&](auto& payload) { signal_fields::fields(w, payload); }, copy);
     envelope->set("data", data);
     return envelope;
 }

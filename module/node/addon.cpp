@@ -3,6 +3,7 @@
 #include <napi.h>
 
 #include "identity.hpp"
+#include "routeboek_check.hpp"
 #include "webhooks.hpp"
 
 namespace {
@@ -10,6 +11,7 @@ namespace {
 Napi::Object init(Napi::Env env, Napi::Object exports) {
     eenplan::node::register_identity(env, exports);
     eenplan::node::register_webhooks(env, exports);
+    eenplan::node::register_routeboek_check(env, exports);
     exports.Set("abi", Napi::Number::New(env, NAPI_VERSION));
     return exports;
 }

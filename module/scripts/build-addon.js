@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // The source build of the native addon (build/Release/eenplan.node, where the loader looks
-// first) from core/ and node/ with CMake, against the Node.js headers installed with Node (no
+// first) from core/, readers/ and node/ with CMake, against the Node.js headers installed with Node (no
 // download). scripts/install.js runs it only when no prebuilt binary fits this machine.
 'use strict';
 const { spawnSync } = require('node:child_process');
@@ -15,7 +15,7 @@ const build = path.join(root, 'build');
 const run = (args) => {
   const result = spawnSync('cmake', args, { cwd: root, stdio: 'inherit' });
   if (result.error) {
-    console.error(`eenplan: cannot run cmake (${result.error.message}); install cmake, g++ and libssl-dev (no prebuilt addon fits ${process.platform}-${process.arch})`);
+    console.error(`eenplan: cannot run cmake (${result.error.message}); install cmake, g++, libssl-dev and libyaml-cpp-dev (no prebuilt addon fits ${process.platform}-${process.arch})`);
     process.exit(1);
   }
   if (result.status !== 0) process.exit(result.status);

@@ -234,7 +234,7 @@ describe('the packed module installed without a compiler into a real Node-RED [n
     const none = run(path.join(bin, 'node'), [path.join(copy, 'scripts', 'install.js')], { env });
     assert.notEqual(none.status, 0);
     assert.match(none.stdout, /no prebuilt addon for linux-x64; building it from source/);
-    assert.match(none.stderr, /cannot run cmake .*install cmake, g\+\+ and libssl-dev/);
+    assert.match(none.stderr, /cannot run cmake .*install cmake, g\+\+, libssl-dev and libyaml-cpp-dev/);
     const load = run(path.join(bin, 'node'), ['-e', `require(${JSON.stringify(path.join(copy, 'nodes', 'lib', 'native.js'))})`], { env });
     assert.notEqual(load.status, 0);
     assert.match(load.stderr, /no native addon for linux-x64 [\s\S]*builds one from source, which needs cmake/);

@@ -19,7 +19,7 @@ function load() {
     throw new Error(
       `eenplan: no native addon for ${process.platform}-${process.arch} (${error.message}). ` +
         'The package ships prebuilt binaries for linux-x64 (glibc); elsewhere `npm install` builds one ' +
-        'from source, which needs cmake, a C++20 compiler and the OpenSSL 3 headers (Debian: cmake g++ libssl-dev).');
+        'from source, which needs cmake, a C++20 compiler and the OpenSSL 3 and yaml-cpp headers (Debian: cmake g++ libssl-dev libyaml-cpp-dev).');
   }
 }
 
