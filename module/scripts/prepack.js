@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `npm pack` / `npm publish`: completes the package folder before it is packed.
-//  1. The signal schema into schemas/, where nodes/lib/schema.js looks first (in the repository
-//     the nodes read ../schemas/signals/ directly).
+//  1. The signal, routeboek and school calendar schemas into schemas/, where nodes/lib/schema.js
+//     and nodes/lib/routeboek.js look first (in the repository the nodes read ../schemas/ directly).
 //  2. On linux-x64 (glibc), the prebuilt addon into prebuilds/linux-x64/node.napi.glibc.node, the
 //     name node-gyp-build (nodes/lib/native.js) looks for. It is the repository's CMake build of
 //     target eenplan_node (-DEENPLAN_BUILD_NODE_MODULE=ON, libcrypto and the C++ runtime linked
@@ -17,10 +17,12 @@ const path = require('node:path');
 const moduleDir = path.resolve(__dirname, '..');
 const repo = path.resolve(moduleDir, '..');
 
-const schemaFrom = path.join(repo, 'schemas', 'signals', 'signal.schema.json');
-const schemaTo = path.join(moduleDir, 'schemas', 'signal.schema.json');
-fs.mkdirSync(path.dirname(schemaTo), { recursive: true });
-fs.copyFileSync(schemaFrom, schemaTo);
+for (const schema of [['signals', 'signal.schema.json'], ['routeboek', 'routeboek.schema.json'],
+  ['calendar', 'school_calendar.schema.json']]) {
+  const schemaTo = path.join(moduleDir, 'schemas', schema[1]);
+  fs.mkdirSync(path.dirname(schemaTo), { recursive: true });
+  fs.copyFileSync(path.join(repo, 'schemas', ...schema), schemaTo);
+}
 
 // Libraries a Linux prebuilt may need: glibc's own, present on every glibc system.
 const glibc = new Set(['libc.so.6', 'libm.so.6', 'libdl.so.2', 'libpthread.so.0', 'librt.so.1',

@@ -20,6 +20,7 @@ const nodes = [
   require('../nodes/eenplan-las-import'),
   require('../nodes/eenplan-task-done'),
   require('../nodes/eenplan-hub-state'),
+  require('../nodes/eenplan-routeboek-check'),
 ];
 
 const vectors = require(path.join(__dirname, '..', '..', 'tests', 'vectors', 'identity.json'));
