@@ -2,9 +2,11 @@
 // offline into a fresh Node-RED user directory, and once more through Node-RED's palette manager
 // (POST /nodes with the tarball, as the editor uploads it), with no compiler, no cmake and no
 // OpenSSL headers reachable: the children run with a PATH of only node, npm and a few basic
-// tools, and, where a mount namespace can be made (unshare), with /usr/include/openssl hidden
-// under an empty tmpfs. A real Node-RED 4 then registers every node, and a deployed flow
-// pseudonymises a BSN and sends the signal to a running eenplan-service, which answers 202.
+// tools, and, where a mount namespace can be made (unshare), with /usr/include/openssl and
+// /usr/include/yaml-cpp hidden under an empty tmpfs and the shared libyaml-cpp emptied (/dev/null
+// bound over it). A real Node-RED 4 then registers every node, and a deployed flow
+// pseudonymises a BSN and sends the signal to a running eenplan-service, which answers 202, and
+// runs a test case through the routeboek check node (the engine in the prebuilt addon).
 'use strict';
 const assert = require('node:assert/strict');
 const { execFileSync, spawn, spawnSync } = require('node:child_process');
@@ -20,6 +22,7 @@ const { freePort, waitFor, startService, stopAll } = require(path.join(moduleDir
 const nodeRedMain = require.resolve('node-red/red.js', { paths: [moduleDir] });
 const nodeTypes = Object.keys(pkg['node-red'].nodes);
 const bsn = '111222333';  // valid by the 11-proef, made up for tests
+const routeboekFile = path.resolve(__dirname, '..', '..', 'deploy', 'config', 'routeboek-haaglanden-po.yaml');
 
 // A bin directory with node, npm and basic tools only: whatever else is on this machine's PATH
 // (gcc, g++, cc, c++, cmake, make, pkg-config) is out of reach of the children.
@@ -44,7 +47,8 @@ function confined(command, args) {
   if (!canUnshare) return [command, args];
   return [which('unshare'),
     ['-m', '--propagation', 'private', '/bin/sh', '-c',
-      `if [ -d /usr/include/openssl ]; then ${which('mount')} -t tmpfs none /usr/include/openssl || exit 97; fi; exec "$@"`,
+      `for d in /usr/include/openssl /usr/include/yaml-cpp; do if [ -d $d ]; then ${which('mount')} -t tmpfs none $d || exit 97; fi; done; ` +
+      `for f in /usr/lib/*/libyaml-cpp.so*; do if [ -f $f ] && [ ! -L $f ]; then ${which('mount')} --bind /dev/null $f || exit 98; fi; done; exec "$@"`,
       'sh', command, ...args]];
 }
 
@@ -67,6 +71,7 @@ describe('the packed module installed without a compiler into a real Node-RED [n
   let publicKey;
   let collector;
   const collected = [];
+  const checked = [];
 
   function startNodeRed(userDir, port) {
     fs.writeFileSync(path.join(userDir, 'settings.js'), `module.exports = ${JSON.stringify({
@@ -124,7 +129,7 @@ describe('the packed module installed without a compiler into a real Node-RED [n
     collector = http.createServer((req, res) => {
       let body = '';
       req.on('data', (c) => { body += c; });
-      req.on('end', () => { collected.push(JSON.parse(body)); res.end('ok'); });
+      req.on('end', () => { (req.url === '/check' ? checked : collected).push(JSON.parse(body)); res.end('ok'); });
     });
     await new Promise((r) => collector.listen(0, '127.0.0.1', r));
   });
@@ -141,7 +146,9 @@ describe('the packed module installed without a compiler into a real Node-RED [n
     tarball = path.join(dir, packed[0].filename);
     const files = packed[0].files.map((f) => f.path);
     assert.ok(files.includes('prebuilds/linux-x64/node.napi.glibc.node'), files.join(', '));
-    for (const file of ['scripts/install.js', 'scripts/build-addon.js', 'schemas/signal.schema.json', 'CHANGELOG.md', 'README.md']) {
+    for (const file of ['scripts/install.js', 'scripts/build-addon.js', 'schemas/signal.schema.json', 'CHANGELOG.md', 'README.md',
+      'schemas/routeboek.schema.json', 'schemas/school_calendar.schema.json', 'examples/routeboek-check.json',
+      'readers/CMakeLists.txt', 'readers/src/routeboek_reader.cpp', 'nodes/eenplan-routeboek-check.js']) {
       assert.ok(files.includes(file), `${file} is not in the package`);
     }
     assert.ok(!files.some((f) => /test-hooks/.test(f)), 'the test hooks addon was packed');
@@ -155,10 +162,11 @@ describe('the packed module installed without a compiler into a real Node-RED [n
       `prebuilt ${fs.statSync(prebuilt).size} bytes, NEEDED ${needed.join(' ')}`);
   });
 
-  it('has no compiler, cmake or OpenSSL headers within reach of the install', () => {
+  it('has no compiler, cmake, OpenSSL or yaml-cpp headers, nor a libyaml-cpp, within reach of the install', () => {
     const probe = run(path.join(bin, 'sh'), ['-c',
       'for t in cc c++ g++ gcc clang cmake make; do command -v $t && exit 1; done; ' +
-      (canUnshare ? 'test -e /usr/include/openssl/evp.h && exit 2; ' : '') + 'exit 0'], { env });
+      (canUnshare ? 'test -e /usr/include/openssl/evp.h && exit 2; test -e /usr/include/yaml-cpp/yaml.h && exit 3; ' +
+        'for f in /usr/lib/*/libyaml-cpp.so.*; do test -s $f && exit 4; done; ' : '') + 'exit 0'], { env });
     assert.equal(probe.status, 0, `reachable: ${probe.stdout}${probe.stderr}`);
     if (!canUnshare) console.log('      (no mount namespace here: the OpenSSL headers are unreachable only for want of a compiler)');
   });
@@ -189,7 +197,7 @@ describe('the packed module installed without a compiler into a real Node-RED [n
     // The examples are offered under Import → Examples.
     const examples = await api(port, 'GET', `/library/examples/flows/${pkg.name}`);
     assert.equal(examples.status, 200, examples.text);
-    for (const example of ['school-nightly-absences', 'municipality-tasks']) {
+    for (const example of ['school-nightly-absences', 'municipality-tasks', 'routeboek-check']) {
       assert.ok(examples.text.includes(example), `example ${example} is not offered: ${examples.text}`);
     }
 
@@ -203,6 +211,15 @@ describe('the packed module installed without a compiler into a real Node-RED [n
       { id: 'out1', type: 'eenplan-signal-out', z: 'tab1', hub: 'hub1', retries: 1, wires: [['chg1'], ['chg1']] },
       { id: 'chg1', type: 'change', z: 'tab1', rules: [{ t: 'set', p: 'payload', pt: 'msg', to: 'eenplan', tot: 'msg' }], wires: [['req1']] },
       { id: 'req1', type: 'http request', z: 'tab1', method: 'POST', ret: 'txt', url: `http://127.0.0.1:${collector.address().port}/`, wires: [[]] },
+      // The routeboek check: the shipped routeboek from its file, a test case through the engine
+      // in the prebuilt addon; its result (or what a catch node caught) reported here.
+      { id: 'inj2', type: 'inject', z: 'tab1', props: [{ p: 'payload' }], payloadType: 'json', wires: [['rbc1']],
+        payload: JSON.stringify({ today: '2026-12-10', expect: { escalated: true, tasks: [{ type: 'leerplicht.zorgwekkend_verzuim', recipient: 'gm0518-leerplicht' }] },
+          signals: [{ type: 'absence.reported', occurred_at: '2026-11-02T08:00:00+01:00', school: { brin: '12AB', gemeentecode: 'GM0518' }, data: { absence_kind: 'ongeoorloofd', from: '2026-11-02' } }] }) },
+      { id: 'rbc1', type: 'eenplan-routeboek-check', z: 'tab1', routeboekSource: 'file', routeboekFile: routeboekFile, routeboek: '', calendarSource: 'none', wires: [['req2']] },
+      { id: 'cat2', type: 'catch', z: 'tab1', scope: ['rbc1'], uncaught: false, wires: [['chg2']] },
+      { id: 'chg2', type: 'change', z: 'tab1', rules: [{ t: 'set', p: 'payload', pt: 'msg', to: 'error', tot: 'msg' }], wires: [['req2']] },
+      { id: 'req2', type: 'http request', z: 'tab1', method: 'POST', ret: 'txt', url: `http://127.0.0.1:${collector.address().port}/check`, wires: [[]] },
     ];
     const deployed = await api(port, 'POST', '/flows', JSON.stringify(flow), { 'content-type': 'application/json', 'node-red-deployment-type': 'full' });
     assert.ok(deployed.status === 200 || deployed.status === 204, deployed.text);
@@ -214,6 +231,12 @@ describe('the packed module installed without a compiler into a real Node-RED [n
     assert.match(result.webhookId, /^msg_/);
     const stored = execFileSync('sqlite3', [path.join(dir, 'eenplan.db'), "SELECT subject_kind FROM signals WHERE source_id = 'obs-de-regenboog'"], { encoding: 'utf8' }).trim();
     assert.equal(stored, 'polymorphic');
+    // The routeboek check node of the installed package runs the engine.
+    assert.equal((await api(port, 'POST', '/inject/inj2')).status, 200);
+    const check = await waitFor('the routeboek check result', () => checked[0], 20000);
+    assert.equal(check.pass, true, JSON.stringify(check));
+    assert.equal(check.routeboek, 'haaglanden-po 2025-2026');
+    assert.ok(check.decisions.some((d) => d.kind === 'escalate' && d.rule === 'haaglanden-po/escalation/consecutive_absence'), JSON.stringify(check.decisions));
     assert.doesNotMatch(nodeRed.output, /eenplan.*(error|not found)/i);
     // Credentials stay out of the flow as Node-RED hands it out for export.
     const exported = await api(port, 'GET', '/flows');
