@@ -1,7 +1,13 @@
-// The ingest path without the database: bounds pre-pass -> JSON parser -> signal schema.
+// The ingest path without the database: bounds pre-pass -> JSON parser -> signal schema -> the
+// typed signal (signal_json::from_request, over the field lists of eenplan/core/signal_fields.hpp
+// that the Node addon reads by as well). A signal that reads must come back unchanged from the
+// envelope the pipeline stores (to_envelope_text -> from_envelope).
+#include <cstdlib>
+
 #include <Poco/Exception.h>
 #include <Poco/JSON/Parser.h>
 
+#include "codec/signal_json.hpp"
 #include "eenplan/core/json_bounds.hpp"
 #include "fuzz_input.hpp"
 #include "validation/json_schema.hpp"
@@ -16,6 +22,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     } catch (const Poco::Exception&) {
         return 0;
     }
-    (void)schema.validate(document);
+    if (!schema.validate(document).empty()) return 0;
+    const auto request = document.extract<Poco::JSON::Object::Ptr>();
+    auto signal = eenplan::signal_json::from_request(*request);
+    if (!signal) return 0;
+    auto stored = eenplan::signal_json::from_envelope(eenplan::signal_json::to_envelope_text(signal.value()));
+    if (!stored || !(stored.value() == signal.value())) std::abort();
     return 0;
 }
