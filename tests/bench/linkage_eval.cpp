@@ -18,6 +18,8 @@
 // --estimate prints m and u per field and level among blocking candidates, and the expected
 //            frequencies for term-frequency adjustment (used to set the defaults, on seed 1 only).
 // --sweep    prints the outcome over a grid of link thresholds and margins.
+// --em       estimates m and u by EM over the unlabelled candidate pairs (from the defaults) and
+//            links with them; --em-m-only keeps u at the defaults and estimates m only.
 // --dice     also runs the record-level CLK/Dice decision on the same population (the "before").
 #include <algorithm>
 #include <array>
@@ -50,7 +52,7 @@ struct Options {
     FellegiSunterParameters fs;
     Thresholds dice_thresholds;
     double min_recall = 0.98, max_wrong = 0.001;  // --check: the targets of issue 20
-    bool check = false, sweep = false, estimate = false, dice = false, misses = false, em = false;
+    bool check = false, sweep = false, estimate = false, dice = false, misses = false, em = false, em_fix_u = false;
 };
 
 [[noreturn]] void usage(const char* message) {
@@ -117,6 +119,8 @@ Options parse(int argc, char** argv) {
                 o.fs.tf_cap = std::stod(value());
             else if (arg == "--em")
                 o.em = true;
+            else if (arg == "--em-m-only")
+                o.em = o.em_fix_u = true;
             else if (arg == "--set")
                 set_probability(o.fs, value());
             else if (arg == "--min-recall")
@@ -374,7 +378,9 @@ int main(int argc, char** argv) {
                 patterns[it->second].count += 1;
             }
         }
-        const EmResult em = estimate_em(patterns, fs);
+        EmOptions em_options;
+        em_options.fix_u = options.em_fix_u;
+        const EmResult em = estimate_em(patterns, fs, em_options);
         std::printf("\nEM: %zu distinct comparison vectors, %u iterations, %s, match proportion %.5f, %s (%.1f s)\n",
                     patterns.size(), em.iterations, em.converged ? "converged" : "not converged", em.match_proportion,
                     em.used_start ? "FELL BACK to the defaults" : "estimates used", seconds_since(start));

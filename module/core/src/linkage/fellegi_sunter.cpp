@@ -143,7 +143,7 @@ EmResult estimate_em(std::span<const PatternCount> patterns, const FellegiSunter
             if (tm <= 0 || tu <= 0) continue;  // the field was never present: keep its start values
             for (std::size_t l = 0; l < levels; ++l) {
                 const double nm = std::max(sm[f][l] / tm, options.probability_floor);
-                const double nu = std::max(su[f][l] / tu, options.probability_floor);
+                const double nu = options.fix_u ? u[f][l] : std::max(su[f][l] / tu, options.probability_floor);
                 change = std::max({change, std::abs(nm - m[f][l]), std::abs(nu - u[f][l])});
                 m[f][l] = nm;
                 u[f][l] = nu;

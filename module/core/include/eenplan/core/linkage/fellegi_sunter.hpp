@@ -100,6 +100,10 @@ struct EmOptions {
     unsigned max_iterations = 100;
     double tolerance = 1e-6;          // largest change of any m or u between iterations
     double probability_floor = 1e-5;  // no m or u below this (keeps the weights finite)
+    // Keep u at the start values and estimate only m and the match proportion (as Splink does:
+    // u from pairs known to differ, m by EM). Full EM on blocking candidates tends to take the
+    // fields that siblings share (postcode, family name) for evidence of a match.
+    bool fix_u = false;
 };
 // A comparison vector and how many candidate pairs had it (EM works on these counts: there are at
 // most 6^5 distinct vectors, however many pairs).
