@@ -13,7 +13,8 @@
 // of the should-link observations.
 //
 //   eenplan-linkage-eval [--pupils 100000] [--seed 2] [--known 0.6] [--population harder|issue4]
-//                        [--link W] [--review W] [--margin W] [--sweep] [--estimate] [--dice] [--misses]
+//                        [--link W] [--review W] [--margin W] [--tf-floor W] [--tf-cap W]
+//                        [--set field.m|u.level=P] [--sweep] [--estimate] [--em|--em-m-only] [--dice] [--misses]
 //                        [--check [--min-recall R] [--max-wrong W]]
 // --estimate prints m and u per field and level among blocking candidates, and the expected
 //            frequencies for term-frequency adjustment (used to set the defaults, on seed 1 only).
@@ -58,7 +59,8 @@ struct Options {
 [[noreturn]] void usage(const char* message) {
     std::fprintf(stderr,
                  "%s\nusage: eenplan-linkage-eval [--pupils N] [--seed S] [--known P] [--population harder|issue4] "
-                 "[--link W] [--review W] [--margin W] [--check] [--sweep] [--estimate] [--dice]\n",
+                 "[--link W] [--review W] [--margin W] [--tf-floor W] [--tf-cap W] [--set field.m|u.level=P] [--check] "
+                 "[--sweep] [--estimate] [--em|--em-m-only] [--dice] [--misses]\n",
                  message);
     std::exit(2);
 }

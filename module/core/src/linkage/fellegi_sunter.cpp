@@ -9,7 +9,17 @@ namespace eenplan::linkage {
 std::array<FieldModel, field_count> FellegiSunterParameters::default_fields() {
     // {m: agree, near, partial, weak, disagree, missing}, {u: ...}. m among true pairs, u among
     // the blocking candidates that agree or nearly agree on the family name (siblings, twins,
-    // namesakes: the pairs that must be told apart), both from linkage_eval --estimate on seed 1.
+    // namesakes: the pairs that must be told apart), both from linkage_eval --estimate on seed 1
+    // (docs/benchmarks/linkage.md). Choices on top of the estimates, each measured on seed 1 only,
+    // because fields of a sibling pair are not independent (they share the family name, the
+    // address and, for twins, the date):
+    //   - a first given name that disagrees (Dice < 0.4) counts like a birth date that disagrees,
+    //     m = 1e-4 (a twin differs from the child only there);
+    //   - a family name that disagrees weighs -9.8 bits (u of random pairs, m 0.001);
+    //   - a date one digit off weighs 0 (u set to m: the estimate 0.028 reflects blocking on the
+    //     birth year, which makes same-year-and-month candidates common);
+    //   - the postcode agrees +6 bits, disagrees -2 (estimates +9.3/-4.1): siblings share the
+    //     address, and a family that moved must still link.
     return {{
         /* family_name */ {{0.93, 0.028, 0.032, 0.0075, 0.001, 0}, {0.50, 0.045, 0.062, 0.053, 0.90, 0}},
         /* given_first */ {{0.923, 0.018, 0.035, 0.02, 1e-4, 0}, {0.33, 0.007, 0.021, 0.044, 0.60, 0}},
