@@ -258,6 +258,7 @@ void parse_fellegi_sunter(const YAML::Node& fs, linkage::FellegiSunterParameters
     p.review = get_or(fs, "review", p.review);
     p.margin = get_or(fs, "margin", p.margin);
     p.tf_cap = get_or(fs, "tf_cap", p.tf_cap);
+    p.tf_floor = get_or(fs, "tf_floor", p.tf_floor);
     if (p.review > p.link)
         problems.push_back({"/linkage/fellegi_sunter/review", "must not exceed /linkage/fellegi_sunter/link"});
     const YAML::Node fields = fs["fields"];
@@ -267,13 +268,16 @@ void parse_fellegi_sunter(const YAML::Node& fs, linkage::FellegiSunterParameters
         if (!field) continue;
         for (const char* which : {"m", "u"}) {
             const YAML::Node values = field[which];
-            if (!values || !values.IsSequence() || values.size() != 4) {
-                problems.push_back(
-                    {"/linkage/fellegi_sunter/fields/" + name + "/" + which, "needs four probabilities"});
+            if (!values || !values.IsSequence() || (values.size() != 4 && values.size() != 5)) {
+                problems.push_back({"/linkage/fellegi_sunter/fields/" + name + "/" + which,
+                                    "needs five probabilities (agree, near, partial, weak, disagree) or four"});
                 continue;
             }
+            // Four is the older form without "weak": weak takes partial's value.
             auto& target = which[0] == 'm' ? p.fields[f].m : p.fields[f].u;
-            for (std::size_t l = 0; l < 4; ++l) target[l] = values[l].as<double>();
+            const std::size_t n = values.size();
+            for (std::size_t l = 0; l < n; ++l) target[n == 4 && l == 3 ? 4 : l] = values[l].as<double>();
+            if (n == 4) target[3] = target[2];
         }
     }
 }

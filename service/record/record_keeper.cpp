@@ -143,12 +143,13 @@ public:
         const linkage::TermCounts counts = encoding.record.fields.present()
                                                ? term_counts(sql_, encoding.record.fields, encoding.key_version)
                                                : linkage::TermCounts{};
+        const linkage::FellegiSunterWeights weights = linkage::weights_of(linkage_.fellegi_sunter);
         for (const StoredEncoding& c : candidates) {
             auto root = roots.find(c.pupil_id);
             if (root == roots.end()) root = roots.emplace(c.pupil_id, root_of(sql_, c.pupil_id)).first;
             if (c.fields && encoding.record.fields.present()) {
                 const linkage::FellegiSunterScore s = linkage::score(
-                    linkage::compare(encoding.record.fields, *c.fields), linkage_.fellegi_sunter, counts);
+                    linkage::compare(encoding.record.fields, *c.fields), linkage_.fellegi_sunter, weights, counts);
                 by_fields.push_back({c.pupil_id, root->second, s.weight, c.passes, linkage::field_evidence(s)});
             } else {
                 by_clk.push_back({c.pupil_id, root->second, linkage::dice(encoding.record.clk, c.clk), c.passes, {}});

@@ -13,11 +13,14 @@
 // of the should-link observations.
 //
 //   eenplan-linkage-eval [--pupils 100000] [--seed 2] [--known 0.6] [--population harder|issue4]
-//                        [--link W] [--review W] [--margin W] [--sweep] [--estimate] [--dice] [--misses]
+//                        [--link W] [--review W] [--margin W] [--tf-floor W] [--tf-cap W]
+//                        [--set field.m|u.level=P] [--sweep] [--estimate] [--em|--em-m-only] [--dice] [--misses]
 //                        [--check [--min-recall R] [--max-wrong W]]
 // --estimate prints m and u per field and level among blocking candidates, and the expected
 //            frequencies for term-frequency adjustment (used to set the defaults, on seed 1 only).
 // --sweep    prints the outcome over a grid of link thresholds and margins.
+// --em       estimates m and u by EM over the unlabelled candidate pairs (from the defaults) and
+//            links with them; --em-m-only keeps u at the defaults and estimates m only.
 // --dice     also runs the record-level CLK/Dice decision on the same population (the "before").
 #include <algorithm>
 #include <array>
@@ -50,15 +53,33 @@ struct Options {
     FellegiSunterParameters fs;
     Thresholds dice_thresholds;
     double min_recall = 0.98, max_wrong = 0.001;  // --check: the targets of issue 20
-    bool check = false, sweep = false, estimate = false, dice = false, misses = false;
+    bool check = false, sweep = false, estimate = false, dice = false, misses = false, em = false, em_fix_u = false;
 };
 
 [[noreturn]] void usage(const char* message) {
     std::fprintf(stderr,
                  "%s\nusage: eenplan-linkage-eval [--pupils N] [--seed S] [--known P] [--population harder|issue4] "
-                 "[--link W] [--review W] [--margin W] [--check] [--sweep] [--estimate] [--dice]\n",
+                 "[--link W] [--review W] [--margin W] [--tf-floor W] [--tf-cap W] [--set field.m|u.level=P] [--check] "
+                 "[--sweep] [--estimate] [--em|--em-m-only] [--dice] [--misses]\n",
                  message);
     std::exit(2);
+}
+
+// --set <field>.<m|u>.<level>=<p>, e.g. birth_date.u.partial=0.01 (for tuning on seed 1).
+void set_probability(FellegiSunterParameters& fs, const std::string& spec) {
+    const auto dot1 = spec.find('.'), dot2 = spec.find('.', dot1 + 1), eq = spec.find('=');
+    if (dot1 == std::string::npos || dot2 == std::string::npos || eq == std::string::npos) usage("bad --set");
+    const std::string field = spec.substr(0, dot1), which = spec.substr(dot1 + 1, dot2 - dot1 - 1),
+                      level = spec.substr(dot2 + 1, eq - dot2 - 1);
+    for (std::size_t f = 0; f < field_count; ++f) {
+        if (to_string(static_cast<Field>(f)) != field) continue;
+        for (std::size_t l = 0; l < level_count; ++l) {
+            if (to_string(static_cast<Level>(l)) != level) continue;
+            (which == "m" ? fs.fields[f].m : fs.fields[f].u)[l] = std::stod(spec.substr(eq + 1));
+            return;
+        }
+    }
+    usage("unknown field or level in --set");
 }
 
 Options parse(int argc, char** argv) {
@@ -94,6 +115,16 @@ Options parse(int argc, char** argv) {
                 o.dice = true;
             else if (arg == "--misses")
                 o.misses = true;
+            else if (arg == "--tf-floor")
+                o.fs.tf_floor = std::stod(value());
+            else if (arg == "--tf-cap")
+                o.fs.tf_cap = std::stod(value());
+            else if (arg == "--em")
+                o.em = true;
+            else if (arg == "--em-m-only")
+                o.em = o.em_fix_u = true;
+            else if (arg == "--set")
+                set_probability(o.fs, value());
             else if (arg == "--min-recall")
                 o.min_recall = std::stod(value());
             else if (arg == "--max-wrong")
@@ -330,7 +361,42 @@ int main(int argc, char** argv) {
         std::printf("expected frequency: family %.5f, first given %.5f\n", expected(fam), expected(giv));
     }
 
-    const FellegiSunterParameters& fs = options.fs;
+    FellegiSunterParameters fs = options.fs;
+    if (options.em) {
+        // EM over the comparison vectors of every (signal, blocking candidate) pair, unlabelled,
+        // starting from the defaults; the thresholds stay as given.
+        start = std::chrono::steady_clock::now();
+        std::unordered_map<std::uint32_t, std::size_t> at;
+        std::vector<PatternCount> patterns;
+        std::vector<std::uint32_t> found;
+        for (const EncodedRecord& q : queries) {
+            index.candidates(q.blocks, found);
+            for (const std::uint32_t c : found) {
+                const FieldComparison fc = compare(q.fields, index.fields()[c]);
+                std::uint32_t code = 0;
+                for (const Level l : fc.levels) code = code * level_count + static_cast<std::uint32_t>(l);
+                const auto [it, added] = at.try_emplace(code, patterns.size());
+                if (added) patterns.push_back({fc.levels, 0});
+                patterns[it->second].count += 1;
+            }
+        }
+        EmOptions em_options;
+        em_options.fix_u = options.em_fix_u;
+        const EmResult em = estimate_em(patterns, fs, em_options);
+        std::printf("\nEM: %zu distinct comparison vectors, %u iterations, %s, match proportion %.5f, %s (%.1f s)\n",
+                    patterns.size(), em.iterations, em.converged ? "converged" : "not converged", em.match_proportion,
+                    em.used_start ? "FELL BACK to the defaults" : "estimates used", seconds_since(start));
+        for (std::size_t f = 0; f < field_count; ++f) {
+            std::printf("  %-18s m {", std::string(to_string(static_cast<Field>(f))).c_str());
+            for (std::size_t l = 0; l + 1 < level_count; ++l)
+                std::printf("%s%.4g", l ? ", " : "", em.parameters.fields[f].m[l]);
+            std::printf("}  u {");
+            for (std::size_t l = 0; l + 1 < level_count; ++l)
+                std::printf("%s%.4g", l ? ", " : "", em.parameters.fields[f].u[l]);
+            std::printf("}\n");
+        }
+        fs = em.parameters;
+    }
     std::vector<LinkResult> results(queries.size());
     start = std::chrono::steady_clock::now();
     for (std::size_t i = 0; i < queries.size(); ++i) results[i] = index.link(queries[i], fs);
@@ -393,7 +459,7 @@ int main(int argc, char** argv) {
         std::printf(
             "\nsweep: link margin | recall review(should link) wrong(should link) linked(namesakes, siblings, "
             "strangers) review(same)\n");
-        for (double link : {3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0, 10.0, 12.0}) {
+        for (double link : {3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 8.5, 9.0, 9.5, 10.0, 10.5, 11.0, 11.5, 12.0}) {
             for (double margin : {2.0, 4.0}) {
                 FellegiSunterParameters p = fs;
                 p.link = link;

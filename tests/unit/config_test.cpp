@@ -122,6 +122,7 @@ linkage:
     margin: 3
     fields:
       postcode: {m: [0.9, 0.02, 0, 0.08], u: [0.2, 0.05, 0, 0.75]}
+      birth_date: {m: [0.9, 0.02, 0.03, 0.01, 0.04], u: [0.01, 0.01, 0.02, 0.06, 0.9]}
 )",
                                      "/etc/eenplan");
     REQUIRE(config.ok());
@@ -130,7 +131,10 @@ linkage:
     CHECK(fs.review == Approx(2.5));
     CHECK(fs.margin == Approx(3));
     CHECK(fs.fields[4].m[0] == Approx(0.9));
-    CHECK(fs.fields[4].u[3] == Approx(0.75));
+    CHECK(fs.fields[4].u[4] == Approx(0.75));               // four values: the last is disagree
+    CHECK(fs.fields[4].m[3] == Approx(fs.fields[4].m[2]));  // and weak is partial
+    CHECK(fs.fields[3].m[3] == Approx(0.01));               // five values: weak given
+    CHECK(fs.fields[3].u[4] == Approx(0.9));
     CHECK(fs.fields[0].m[0] == Approx(eenplan::linkage::FellegiSunterParameters{}.fields[0].m[0]));  // default kept
 
     const auto inverted = parse_config(valid + "linkage: {fellegi_sunter: {link: 2, review: 5}}\n", "/etc/eenplan");

@@ -80,7 +80,8 @@ Level name_level(FieldToken a, FieldToken b, float similarity) {
     if (a == 0 || b == 0) return Level::missing;
     if (a == b) return Level::agree;
     if (similarity >= 0.8F) return Level::near;
-    if (similarity >= 0.4F) return Level::partial;
+    if (similarity >= 0.6F) return Level::partial;
+    if (similarity >= 0.4F) return Level::weak;
     return Level::disagree;
 }
 
@@ -215,6 +216,7 @@ std::string_view to_string(Level level) {
         case Level::agree: return "agree";
         case Level::near: return "near";
         case Level::partial: return "partial";
+        case Level::weak: return "weak";
         case Level::disagree: return "disagree";
         case Level::missing: return "missing";
     }
@@ -240,14 +242,14 @@ FieldComparison compare(const FieldEncoding& q, const FieldEncoding& c) noexcept
         out.similarity[date] = 1;
     } else if (q.date_swapped != 0 && q.date_swapped == c.date) {
         out.levels[date] = Level::near;
-        out.similarity[date] = 0.5F;
+        out.similarity[date] = 0.75F;
         out.date_pattern = "swapped";
     } else {
         out.levels[date] = Level::disagree;
         for (std::size_t i = 0; i < 8; ++i) {
             if (q.date_digit_masked[i] == c.date_digit_masked[i]) {
                 out.levels[date] = Level::partial;
-                out.similarity[date] = 0.25F;
+                out.similarity[date] = 0.5F;
                 out.date_pattern = "digit";
                 break;
             }
@@ -256,7 +258,7 @@ FieldComparison compare(const FieldEncoding& q, const FieldEncoding& c) noexcept
             static constexpr std::string_view parts[] = {"year", "month", "day"};
             for (std::size_t i = 0; i < 3; ++i) {
                 if (q.date_masked[i] == c.date_masked[i]) {
-                    out.levels[date] = Level::partial;
+                    out.levels[date] = Level::weak;
                     out.similarity[date] = 0.25F;
                     out.date_pattern = parts[i];
                     break;

@@ -105,11 +105,12 @@ LinkResult LinkageIndex::link(const EncodedRecord& query, const FellegiSunterPar
     thread_local std::vector<std::uint32_t> found;
     candidates(query.blocks, found);
     const TermCounts counts = term_counts(query.fields);
+    const FellegiSunterWeights weights = weights_of(parameters);  // once per signal, not per candidate
     std::size_t best = found.size();
     FellegiSunterScore best_score;
     double runner_up = -1e9;
     for (std::size_t i = 0; i < found.size(); ++i) {
-        const FellegiSunterScore s = score(compare(query.fields, fields_[found[i]]), parameters, counts);
+        const FellegiSunterScore s = score(compare(query.fields, fields_[found[i]]), parameters, weights, counts);
         if (best == found.size() || s.weight > best_score.weight) {
             if (best != found.size()) runner_up = std::max(runner_up, best_score.weight);
             best_score = s;

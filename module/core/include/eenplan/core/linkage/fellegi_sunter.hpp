@@ -15,14 +15,16 @@
 
 #include <array>
 #include <cstdint>
+#include <span>
 #include <string_view>
+#include <vector>
 
 #include "eenplan/core/linkage/classification.hpp"
 #include "eenplan/core/linkage/field_encoding.hpp"
 
 namespace eenplan::linkage {
 
-// m and u per level (agree, near, partial, disagree; missing is ignored).
+// m and u per level (agree, near, partial, weak, disagree; missing is ignored).
 struct FieldModel {
     std::array<double, level_count> m{};
     std::array<double, level_count> u{};
@@ -35,9 +37,11 @@ struct FellegiSunterParameters {
     double family_expected_frequency = 0.006;
     double given_expected_frequency = 0.016;
     double tf_cap = 5.0;                // bits the adjustment may add or take away
+    double tf_floor = 2.0;              // an agreeing name never weighs less than this (bits),
+                                        // however common: agreement is not evidence against
     std::uint64_t tf_min_total = 1000;  // no adjustment until the hub holds this many encodings
                                         // (a handful of records says nothing about frequencies)
-    double link = 9.0;                  // weights (bits)
+    double link = 10.5;                 // weights (bits)
     double review = 3.0;
     double margin = 2.0;  // best must lead the runner-up by this much to link
 
@@ -63,10 +67,54 @@ struct FieldWeight {
 struct FellegiSunterScore {
     double weight = 0;
     std::array<FieldWeight, field_count> fields{};
+    friend bool operator==(const FellegiSunterScore&, const FellegiSunterScore&) = default;
 };
 
+// log2(m/u) per field and level, computed once per parameter set (missing: 0).
+struct FellegiSunterWeights {
+    std::array<std::array<double, level_count>, field_count> bits{};
+};
+[[nodiscard]] FellegiSunterWeights weights_of(const FellegiSunterParameters& parameters);
+
+[[nodiscard]] FellegiSunterScore score(const FieldComparison& comparison, const FellegiSunterParameters& parameters,
+                                       const FellegiSunterWeights& weights, const TermCounts& counts);
+// The same, computing the weights first (for a single comparison; a loop should use the above).
 [[nodiscard]] FellegiSunterScore score(const FieldComparison& comparison, const FellegiSunterParameters& parameters,
                                        const TermCounts& counts);
+
+// Expectation–maximisation of m, u and the match proportion (Winkler 1988; Jaro 1989) over the
+// comparison vectors of candidate pairs, assuming fields independent given match status. The
+// start values are `start`'s m and u; levels are the finest ones (agree ... disagree), missing
+// fields are left out of the likelihood. The result is used only when it converged and is sane
+// (agreement at least as likely among matches as among non-matches for every field, and a match
+// proportion strictly between 0 and 1); otherwise `start` is returned with `used_start` set.
+struct EmResult {
+    FellegiSunterParameters parameters;
+    double match_proportion = 0;
+    unsigned iterations = 0;
+    bool converged = false;
+    bool used_start = true;
+};
+struct EmOptions {
+    double initial_match_proportion = 0.01;
+    unsigned max_iterations = 100;
+    double tolerance = 1e-6;          // largest change of any m or u between iterations
+    double probability_floor = 1e-5;  // no m or u below this (keeps the weights finite)
+    // Keep u at the start values and estimate only m and the match proportion (as Splink does:
+    // u from pairs known to differ, m by EM). Full EM on blocking candidates tends to take the
+    // fields that siblings share (postcode, family name) for evidence of a match.
+    bool fix_u = false;
+};
+// A comparison vector and how many candidate pairs had it (EM works on these counts: there are at
+// most 6^5 distinct vectors, however many pairs).
+struct PatternCount {
+    std::array<Level, field_count> levels{};
+    double count = 0;
+};
+// Distinct comparison vectors of `pairs` with their counts.
+[[nodiscard]] std::vector<PatternCount> count_patterns(std::span<const FieldComparison> pairs);
+[[nodiscard]] EmResult estimate_em(std::span<const PatternCount> patterns, const FellegiSunterParameters& start,
+                                   const EmOptions& options = {});
 
 inline constexpr std::string_view fs_rule_prefix = "pprl.fs.v1/";
 

@@ -94,18 +94,20 @@ enum class Field : std::uint8_t { family_name, given_first, given_rest, birth_da
 inline constexpr std::size_t field_count = 5;
 std::string_view to_string(Field field);
 
-// agree: equal value; near: a small error (name Dice >= 0.8; date with day and month swapped;
-// postcode same PC4); partial: a larger one (name Dice >= 0.4; date one digit off, or exactly one
-// of year, month, day wrong); disagree; missing: either side lacks the field (weight 0). A date
-// one digit off is "partial", not "near": among siblings and namesakes it is common (born on the
-// 4th and the 14th), a swap is not.
-enum class Level : std::uint8_t { agree, near, partial, disagree, missing };
-inline constexpr std::size_t level_count = 5;
+// The comparison levels, finest first. Names (by the Dice of their filters when the tokens
+// differ): agree = equal value; near >= 0.8; partial >= 0.6; weak >= 0.4; disagree below.
+// Birth date: agree; near = day and month swapped; partial = one digit off; weak = exactly one
+// of year, month, day wrong (by more than one digit); disagree. Postcode: agree = same PC6;
+// near = same PC4 area; disagree. missing: either side lacks the field (weight 0). Each level has
+// its own m and u (fellegi_sunter.hpp): a date one digit off is weak evidence, a date with two
+// components wrong strong evidence against; a move (postcode disagrees) is common and weighs little.
+enum class Level : std::uint8_t { agree, near, partial, weak, disagree, missing };
+inline constexpr std::size_t level_count = 6;
 std::string_view to_string(Level level);
 
 struct FieldComparison {
     std::array<Level, field_count> levels{};
-    std::array<float, field_count> similarity{};  // Dice for names, 1/0.5/0.25/0 for date and postcode
+    std::array<float, field_count> similarity{};  // Dice for names, 1/0.75/0.5/0.25/0 for date and postcode
     // What kind of near/partial the date was: "swapped", "digit", "year", "month", "day" or empty.
     std::string_view date_pattern;
 };
