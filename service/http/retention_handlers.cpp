@@ -97,7 +97,7 @@ void RetentionRunsHandler::serve(Poco::Net::HTTPServerRequest& request, Poco::Ne
     const auto body = read_body(request, response, "api/retention_run_request.schema.json");
     if (!body) return;
     const bool dry_run = body->has("dry_run") && body->getValue<bool>("dry_run");
-    const RetentionRun run = context_.retention->purge(context_.clock->now_us(), dry_run, actor_.subject);
+    const RetentionRun run = context_.retention->purge(context_.clock->now_us(), dry_run, actor_.subject, true);
     note_object(run.run_id);
     response.set("Location", "/v1/privacy/retention-runs");
     send_json(response, run_json(run), Status::HTTP_CREATED);

@@ -117,7 +117,7 @@ std::string Retention::terms_json() const {
     return out.str();
 }
 
-RetentionRun Retention::purge(std::int64_t now_us, bool dry_run, const std::string& requested_by) {
+RetentionRun Retention::purge(std::int64_t now_us, bool dry_run, const std::string& requested_by, bool by_request) {
     RetentionRun run;
     run.run_id = new_uuid();
     run.started_at_us = now_us;
@@ -263,7 +263,7 @@ RetentionRun Retention::purge(std::int64_t now_us, bool dry_run, const std::stri
                 soci::use(run.audit_hash), soci::use(run.proof);
         });
     });
-    if (audit_ != nullptr) {
+    if (audit_ != nullptr && !by_request) {
         audit::AuditEntry entry;
         entry.at_us = now_us;
         entry.actor = requested_by;

@@ -56,7 +56,9 @@ public:
     Retention(Database& database, const RetentionConfig& config, const PayloadKeys& keys, const KeyRing& data_keys,
               AuditTrail* audit, AuditAnchor* anchor);
 
-    RetentionRun purge(std::int64_t now_us, bool dry_run, const std::string& requested_by);
+    // `by_request`: a request asked for it, and the audit trail has it already (the route handler
+    // writes every privacy-officer request); otherwise the run is appended to the trail here.
+    RetentionRun purge(std::int64_t now_us, bool dry_run, const std::string& requested_by, bool by_request = false);
     std::vector<RetentionRun> runs(int limit);
 
     // The reason codes an erasure may carry (never free text).
