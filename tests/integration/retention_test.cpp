@@ -313,3 +313,39 @@ SCENARIO("cutting the audit trail's tail is detected against the anchor", "[priv
         CHECK(text.find("cut from the end") != std::string::npos);
     }
 }
+
+SCENARIO("retention terms are checked at start-up", "[privacy][config]") {
+    RetentionHub hub;
+    hub.service.stop();
+    std::ifstream in(hub.service.config_file());
+    const std::string good((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const auto check = [&](const std::string& from, const std::string& to) {
+        std::string text = good;
+        REQUIRE(text.find(from) != std::string::npos);
+        text.replace(text.find(from), from.size(), to);
+        const auto file = hub.dir.path() / "changed.yaml";
+        std::ofstream(file) << text;
+        const auto out = hub.dir.path() / "check.txt";
+        const int code =
+            exit_code(service_binary() + " --config " + file.string() + " --check-config > " + out.string() + " 2>&1");
+        std::ifstream result(out);
+        return std::pair{code, std::string((std::istreambuf_iterator<char>(result)), std::istreambuf_iterator<char>())};
+    };
+    THEN("a family term shorter than a signal's is refused with its path") {
+        const auto [code, text] = check("families_days: 6", "families_days: 4");
+        CHECK(code != 0);
+        CHECK(text.find("/retention/records/families_days") != std::string::npos);
+    }
+    THEN("an unknown signal type is refused") {
+        const auto [code, text] = check("absence.reported:", "absence.reportd:");
+        CHECK(code != 0);
+        CHECK(text.find("/retention/signals/types/absence.reportd") != std::string::npos);
+    }
+    THEN("a negative term is refused by the schema") {
+        const auto [code, text] = check("archive_days: 2", "archive_days: -2");
+        CHECK(code != 0);
+    }
+    THEN("the configuration as written is valid") {
+        CHECK(check("purge_every_hours: 0", "purge_every_hours: 0").first == 0);
+    }
+}
