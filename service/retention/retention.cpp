@@ -71,6 +71,13 @@ std::vector<std::string> column(soci::session& sql, const std::string& query) {
     return out;
 }
 
+// Merges and family changes wait while records are removed (PostgreSQL advisory locks; SQLite's
+// write lock serialises everything already).
+void lock_records(soci::session& sql, Backend backend) {
+    lock_for_transaction(sql, backend, merge_lock_key);
+    lock_for_transaction(sql, backend, family_lock_key);
+}
+
 RetentionRun run_of(const soci::row& row) {
     RetentionRun run;
     run.run_id = row.get<std::string>(0);
@@ -128,6 +135,7 @@ RetentionRun Retention::purge(std::int64_t now_us, bool dry_run, const std::stri
 
     database_.with_session([&](soci::session& sql) {
         return in_write_transaction(sql, database_.backend(), [&] {
+            lock_records(sql, database_.backend());
             std::map<std::string, long long> counts{{"families", 0},     {"pupils", 0},          {"signals", 0},
                                                     {"plans", 0},        {"tasks", 0},           {"deliveries", 0},
                                                     {"payload_keys", 0}, {"archived_signals", 0}};
@@ -305,6 +313,7 @@ std::pair<ErasureOutcome, std::optional<Erasure>> Retention::erase_family(const 
     return database_.with_session([&](soci::session& sql) -> std::pair<ErasureOutcome, std::optional<Erasure>> {
         return in_write_transaction(
             sql, database_.backend(), [&]() -> std::pair<ErasureOutcome, std::optional<Erasure>> {
+                lock_records(sql, database_.backend());
                 long long known = 0;
                 sql << "SELECT COUNT(*) FROM families WHERE family_id = :f", soci::use(family_id), soci::into(known);
                 if (known == 0) {
