@@ -25,14 +25,16 @@ constexpr int day = 24 * 3600;
 
 // Signals are kept 2 days (household.composition, the default) or 5 (absence.reported); a family
 // untouched for 6 days goes whole. The purge runs only on request (no timer).
-std::string retention_config(const std::filesystem::path& dir) {
+std::string retention_config(const std::filesystem::path& dir, int purge_every_hours = 0) {
     return "retention:\n"
            "  signals:\n"
            "    default: {active_days: 1, archive_days: 1}\n"
            "    types:\n"
            "      absence.reported: {active_days: 3, archive_days: 2}\n"
            "  records: {families_days: 6, deliveries_days: 6}\n"
-           "  purge_every_hours: 0\n"
+           "  purge_every_hours: " +
+           std::to_string(purge_every_hours) +
+           "\n"
            "  key_store: {backend: sqlite, connection: \"db=" +
            (dir / "payload-keys.db").string() +
            "\"}\n"
@@ -48,7 +50,10 @@ std::string absence_of(const std::string& bsn) {
 struct RetentionHub {
     TempDir dir;
     TestStore store{dir.path()};
-    ServiceProcess service{store, dir.path(), options(dir.path())};
+    ServiceProcess service;
+
+    explicit RetentionHub(int purge_every_hours = 0)
+        : service(store, dir.path(), options(dir.path(), purge_every_hours)) {}
     int sent = 0;
 
     // Tokens valid for ten minutes of the service's (manual) time.
@@ -60,12 +65,12 @@ struct RetentionHub {
     std::string auditor() const { return token("auditor@gemeente.example", "auditor"); }
     std::string admin() const { return token("admin@gemeente.example", "admin"); }
 
-    static ServiceOptions options(const std::filesystem::path& dir) {
+    static ServiceOptions options(const std::filesystem::path& dir, int purge_every_hours) {
         ServiceOptions o;
         o.sources = {school_a(), municipality()};
         o.data_keys = true;
         o.manual_clock = true;
-        o.extra_config = retention_config(dir);
+        o.extra_config = retention_config(dir, purge_every_hours);
         return o;
     }
 
@@ -348,4 +353,50 @@ SCENARIO("retention terms are checked at start-up", "[privacy][config]") {
     THEN("the configuration as written is valid") {
         CHECK(check("purge_every_hours: 0", "purge_every_hours: 0").first == 0);
     }
+}
+
+SCENARIO("the scheduled purge runs by the service's clock, is audited and anchors the trail", "[privacy][audit]") {
+    RetentionHub hub(1);
+    const auto a = hub.family(5);
+    hub.service.advance_clock(3 * day);  // past the household signal's term, and past the hour
+    const auto scheduled = [&] {
+        const auto list = hub.service.request("GET", "/v1/privacy/retention-runs", "", hub.auditor());
+        const auto runs = json_object(list.body)->getArray("runs");
+        return runs->size() >= 1 && runs->getObject(0)->getValue<std::string>("requested_by") == "retention-schedule";
+    };
+    REQUIRE(hub.service.advance_until(scheduled, 60, 5));
+    CHECK(hub.signal_ids() == std::set<std::string>{a.absence_signal});
+    const auto audit = hub.service.request("GET", "/v1/audit?actor=retention-schedule", "", hub.auditor());
+    CHECK(json_object(audit.body)->getArray("entries")->size() >= 1);
+    std::ifstream anchor(hub.dir.path() / "audit-anchor.jsonl");
+    int lines = 0;
+    for (std::string line; std::getline(anchor, line);) ++lines;
+    CHECK(lines >= 2);  // at start-up and at the run
+}
+
+SCENARIO("payloads stored before payload keys are sealed once at start-up", "[privacy]") {
+    RetentionHub hub;
+    const auto f = hub.family(6);
+    hub.service.stop();
+    const StoredPayloads payloads(hub.service.config_file());
+    std::string plain;
+    {
+        // The store as an earlier release left it: the envelope in plain JSON, the migration not run.
+        auto sql = hub.store.session();
+        std::string stored;
+        *sql << "SELECT envelope FROM signals WHERE signal_id = :s", soci::use(f.absence_signal), soci::into(stored);
+        plain = payloads.must_open(*sql, "signals", f.absence_signal, "envelope", stored);
+        *sql << "UPDATE signals SET envelope = :e WHERE signal_id = :s", soci::use(plain), soci::use(f.absence_signal);
+        *sql << "DELETE FROM data_migrations WHERE name = '0014_seal_payloads'";
+    }
+    REQUIRE(plain.find("ongeoorloofd") != std::string::npos);
+    hub.service.start();
+    auto sql = hub.store.session();
+    std::string stored;
+    *sql << "SELECT envelope FROM signals WHERE signal_id = :s", soci::use(f.absence_signal), soci::into(stored);
+    CHECK(stored.starts_with("pk1|pupil/"));
+    CHECK(payloads.must_open(*sql, "signals", f.absence_signal, "envelope", stored) == plain);
+    long long runs = 0;
+    *sql << "SELECT COUNT(*) FROM data_migrations WHERE name = '0014_seal_payloads'", soci::into(runs);
+    CHECK(runs == 1);
 }
