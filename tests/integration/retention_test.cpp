@@ -350,6 +350,18 @@ SCENARIO("retention terms are checked at start-up", "[privacy][config]") {
         const auto [code, text] = check("archive_days: 2", "archive_days: -2");
         CHECK(code != 0);
     }
+    THEN("--purge --dry-run reports a run and removes nothing; --purge runs one") {
+        const auto out = hub.dir.path() / "purge.txt";
+        const std::string purge = service_binary() + " --config " + hub.service.config_file().string() + " --purge";
+        const long long before = hub.store.count("retention_runs");
+        CHECK(exit_code(purge + " --dry-run > " + out.string() + " 2>&1") == 0);
+        std::ifstream result(out);
+        const std::string text((std::istreambuf_iterator<char>(result)), std::istreambuf_iterator<char>());
+        CHECK(text.find("retention dry run ") != std::string::npos);
+        CHECK(text.find(" signals=0") != std::string::npos);
+        CHECK(exit_code(purge + " > " + out.string() + " 2>&1") == 0);
+        CHECK(hub.store.count("retention_runs") == before + 2);
+    }
     THEN("the configuration as written is valid") {
         CHECK(check("purge_every_hours: 0", "purge_every_hours: 0").first == 0);
     }
