@@ -73,8 +73,9 @@ sqlite3 -column -header eenplan.db \
           GROUP_CONCAT(DISTINCT subject_kind) AS arrived_as, COUNT(*) AS signals
    FROM signals GROUP BY subject_pseudonym HAVING COUNT(DISTINCT source_id) > 1"
 echo
-echo "== One stored signal: no subject in it; the pupil is only the hub pseudonym in its own column"
-sqlite3 eenplan.db "SELECT envelope FROM signals WHERE type = 'absence.reported' LIMIT 1"
+echo "== One stored signal: no subject in it, and its content encrypted under the pupil's payload key"
+echo "   (docs/retention.md: deleting the family's keys makes every copy unreadable)"
+sqlite3 eenplan.db "SELECT substr(envelope, 1, 96) || '...' FROM signals WHERE type = 'absence.reported' LIMIT 1"
 echo
 echo "== The routeboek engine: one plan per family. The pupil both schools report has missed four weeks"
 echo "   without explanation: the escalation starts (the school's duty of care, an MDO, leerplicht);"

@@ -48,6 +48,10 @@
 #include "record/record_admin.hpp"
 #include "record/record_keeper.hpp"
 #include "record/record_views.hpp"
+#include "retention/audit_anchor.hpp"
+#include "retention/payload_keys.hpp"
+#include "retention/retention.hpp"
+#include "retention/retention_scheduler.hpp"
 #include "routeboek/routeboek_loader.hpp"
 #include "routeboek/school_calendar_loader.hpp"
 #include "plan/reconciler.hpp"
@@ -216,7 +220,7 @@ int repseudonymise_all(Database& database, const HubPseudonymiser& pseudonymiser
 // the plan worker when a routeboek is configured, and what the HTTP handlers may reach.
 struct RunningService {
     RunningService(const Startup& startup, Database& database, const TextSealer& sealer, AuditTrail& audit,
-                   Poco::Logger& logger)
+                   Retention& retention, AuditAnchor* anchor, Poco::Logger& logger)
         : manual_clock(startup.config.testing.manual_clock ? std::make_unique<ManualClock>(system_clock().now())
                                                            : nullptr),
           clock(manual_clock ? static_cast<const Clock&>(*manual_clock) : system_clock()),
@@ -234,6 +238,7 @@ struct RunningService {
           notification_worker(notifications, zaken_api, [this] { return clock.now_us(); }),
           delivery{outbox, outbox_store, dispatcher},
           rate_limits(startup.config),
+          retention_schedule(retention, anchor, startup.config.retention, clock, logger),
           context{startup.config, database,     [&database] { return database.ready(); },
                   ingest,         metrics,      logger,
                   views,          record_admin, startup.auth,
@@ -244,6 +249,7 @@ struct RunningService {
         context.clock = &clock;
         context.test_clock = manual_clock.get();
         context.rate_limits = &rate_limits;
+        context.retention = &retention;
         notifications.on_accepted([this] { notification_worker.wake(); });
         if (startup.routeboek) {
             plans.emplace(database, *startup.routeboek, &outbox, clock, sealer, logger, startup.calendar.get());
@@ -261,6 +267,7 @@ struct RunningService {
             manual_clock->on_advance([this] {
                 dispatcher.wake();
                 notification_worker.wake();
+                retention_schedule.wake();
                 if (plans) plans->wake();
             });
         }
@@ -277,10 +284,12 @@ struct RunningService {
     void start() {
         dispatcher.start();
         notification_worker.start();
+        retention_schedule.start();
         if (plans) plans->start();
     }
     void stop() {
         if (plans) plans->stop();
+        retention_schedule.stop();
         notification_worker.stop();
         dispatcher.stop();
     }
@@ -309,6 +318,7 @@ struct RunningService {
     inbound::ZgwNotificationWorker notification_worker;
     DeliveryServices delivery;
     SourceRateLimits rate_limits;
+    RetentionScheduler retention_schedule;  // the scheduled purge and the audit trail's anchor
     ServiceContext context;
     std::optional<PlanKeeper> plans;
     std::optional<PlanViews> plan_views;
@@ -327,8 +337,9 @@ bool needs_ssl(const Config& config) {
 
 // Listens and runs until `wait_for_termination` returns, then stops in order.
 void serve(const Startup& startup, Database& database, const TextSealer& sealer, AuditTrail& audit,
-           Poco::Logger& logger, const std::function<void()>& wait_for_termination) {
-    RunningService service(startup, database, sealer, audit, logger);
+           Retention& retention, AuditAnchor* anchor, Poco::Logger& logger,
+           const std::function<void()>& wait_for_termination) {
+    RunningService service(startup, database, sealer, audit, retention, anchor, logger);
     if (needs_ssl(startup.config)) Poco::Net::initializeSSL();
     HttpServer server(new Router(service.context), make_socket(startup.config.listen),
                       startup.config.listen.tls.has_value(), startup.config.listen.threads,
@@ -355,9 +366,30 @@ void seal_stored_free_text(Database& database, const TextSealer& sealer, Poco::L
               "free text stored before sealing is sealed", {{"count", std::to_string(columns + plans)}});
 }
 
-// --verify-audit: 0 when every link holds, 65 (EX_DATAERR) with the first broken link otherwise.
-int verify_audit_trail(AuditTrail& audit) {
+// Seals the payloads stored before payload keys (retention/payload_keys.hpp), once.
+void seal_stored_payloads_once(Database& database, Poco::Logger& logger) {
+    static const std::string name = "0014_seal_payloads";
+    if (data_migration_done(database, name)) return;
+    const long long sealed = seal_stored_payloads(database);
+    record_data_migration(database, name, sealed, system_clock().now_us());
+    log_event(logger, Poco::Message::PRIO_NOTICE, "eenplan", "store.payloads_sealed",
+              "payloads stored before payload keys are sealed", {{"count", std::to_string(sealed)}});
+}
+
+// --verify-audit: 0 when every link holds and the trail still reaches its last anchor, 65
+// (EX_DATAERR) with the first broken link or the anchor it no longer matches otherwise.
+int verify_audit_trail(AuditTrail& audit, AuditAnchor* anchor) {
     const auto result = audit.verify();
+    if (!result.broken && anchor != nullptr) {
+        const auto anchored = anchor->check();
+        if (anchored.problem) {
+            std::cout << "audit trail does not match its anchor: " << *anchored.problem << "\n";
+            return Poco::Util::Application::EXIT_DATAERR;
+        }
+        if (anchored.last) {
+            std::cout << "audit trail reaches its last anchor (entry " << anchored.last->sequence << ")\n";
+        }
+    }
     if (!result.broken) {
         std::cout << "audit trail intact: " << result.checked << " entries checked\n";
         return Poco::Util::Application::EXIT_OK;
@@ -365,6 +397,15 @@ int verify_audit_trail(AuditTrail& audit) {
     std::cout << "audit trail broken at entry " << result.broken->sequence << ": " << result.broken->detail << " ("
               << result.checked << " of " << result.written << " entries hold before it)\n";
     return Poco::Util::Application::EXIT_DATAERR;
+}
+
+// --purge [--dry-run]: one retention run by the system clock, reported on standard output.
+int purge_once(Retention& retention, bool dry_run) {
+    const RetentionRun run = retention.purge(system_clock().now_us(), dry_run, "eenplan-service --purge");
+    std::cout << (dry_run ? "retention dry run " : "retention run ") << run.run_id << ":";
+    for (const auto& [kind, n] : run.counts) std::cout << " " << kind << "=" << n;
+    std::cout << "\nids digest " << run.ids_digest << "\nproof " << run.proof << "\n";
+    return Poco::Util::Application::EXIT_OK;
 }
 
 }  // namespace
@@ -391,6 +432,12 @@ void ServiceApplication::defineOptions(Poco::Util::OptionSet& options) {
     options.addOption(
         Option("verify-audit", "", "check every link of the audit trail, report the first broken one, then exit")
             .callback(Poco::Util::OptionCallback<ServiceApplication>(this, &ServiceApplication::handle_flag)));
+    options.addOption(
+        Option("purge", "", "remove what is past its retention term (docs/retention.md), report the run, then exit")
+            .callback(Poco::Util::OptionCallback<ServiceApplication>(this, &ServiceApplication::handle_flag)));
+    options.addOption(
+        Option("dry-run", "", "with --purge: count what would be removed, remove nothing")
+            .callback(Poco::Util::OptionCallback<ServiceApplication>(this, &ServiceApplication::handle_flag)));
 }
 
 void ServiceApplication::handle_help(const std::string&, const std::string&) {
@@ -412,6 +459,8 @@ void ServiceApplication::handle_flag(const std::string& name, const std::string&
     if (name == "migrate") migrate_only_ = true;
     if (name == "repseudonymise") repseudonymise_ = true;
     if (name == "verify-audit") verify_audit_ = true;
+    if (name == "purge") purge_ = true;
+    if (name == "dry-run") dry_run_ = true;
 }
 
 int ServiceApplication::main(const std::vector<std::string>&) {
@@ -435,15 +484,38 @@ int ServiceApplication::main(const std::vector<std::string>&) {
                   {{"count", std::to_string(applied)}});
         const TextSealer sealer(startup->data_keys.ring);
         seal_stored_free_text(database, sealer, logger);
+        // Payload keys: in a key store of their own when configured (docs/retention.md).
+        const RetentionConfig& retention_config = startup->config.retention;
+        std::optional<Database> key_store;
+        if (retention_config.key_store) key_store.emplace(*retention_config.key_store);
+        PayloadKeys payload_keys(key_store ? &*key_store : nullptr, startup->data_keys.ring);
+        payload_keys.prepare();
+        install_payload_keys(&payload_keys);
+        struct Uninstall {
+            ~Uninstall() { install_payload_keys(nullptr); }
+        } uninstall;
+        seal_stored_payloads_once(database, logger);
         if (migrate_only_) return EXIT_OK;
         AuditTrail audit(database, startup->data_keys.ring);
-        if (verify_audit_) return verify_audit_trail(audit);
+        std::optional<AuditAnchor> anchor;
+        if (retention_config.anchor_file)
+            anchor.emplace(database, startup->data_keys.ring, *retention_config.anchor_file);
+        AuditAnchor* anchor_ptr = anchor ? &*anchor : nullptr;
+        if (verify_audit_) return verify_audit_trail(audit, anchor_ptr);
+        Retention retention(database, retention_config, payload_keys, startup->data_keys.ring, &audit, anchor_ptr);
+        if (purge_) return purge_once(retention, dry_run_);
+        if (!key_store) {
+            log_event(logger, Poco::Message::PRIO_WARNING, "eenplan", "retention.keys_in_main_store",
+                      "payload keys are kept in the main store: a backup of it still opens an erased family's "
+                      "payloads; set retention.key_store");
+        }
         if (startup->data_keys.derived) {
             log_event(logger, Poco::Message::PRIO_WARNING, "eenplan", "keys.data_keys_derived",
                       "no keys.data_keys: free text and the audit chain use keys derived from the pseudonym keys");
         }
         if (repseudonymise_) return repseudonymise_all(database, startup->pseudonymiser, logger);
-        serve(*startup, database, sealer, audit, logger, [this] { waitForTerminationRequest(); });
+        serve(*startup, database, sealer, audit, retention, anchor_ptr, logger,
+              [this] { waitForTerminationRequest(); });
     } catch (const StoreUnavailable& error) {
         log_event(logger, Poco::Message::PRIO_FATAL, "eenplan", "service.failed",
                   "cannot start: the database is unavailable", {{"error", loggable_error(error)}});

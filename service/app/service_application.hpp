@@ -24,6 +24,8 @@ private:
     bool migrate_only_ = false;
     bool repseudonymise_ = false;
     bool verify_audit_ = false;
+    bool purge_ = false;
+    bool dry_run_ = false;
     std::string config_path_;
 };
 

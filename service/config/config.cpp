@@ -1,5 +1,6 @@
 #include "config/config.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <filesystem>
 #include <fstream>
@@ -11,6 +12,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "config/secret_files.hpp"
+#include "eenplan/core/signal.hpp"
 #include "eenplan/core/standard_webhooks.hpp"
 #include "validation/yaml_to_json.hpp"
 
@@ -201,24 +203,73 @@ void parse_listen(YAML::Node root, const std::string& base_dir, Config& config, 
     }
 }
 
-// database: the backend and its connection (a relative SQLite file resolved against the file).
-void parse_database(YAML::Node root, const std::string& base_dir, Config& config, Problems& problems) {
-    const YAML::Node database = root["database"];
-    config.database.backend =
-        database["backend"].as<std::string>() == "postgresql" ? Backend::postgresql : Backend::sqlite;
+// A database: the backend and its connection (a relative SQLite file resolved against the file).
+void parse_database_node(const YAML::Node& database, const std::string& pointer, const std::string& base_dir,
+                         DatabaseConfig& out, Problems& problems) {
+    out.backend = database["backend"].as<std::string>() == "postgresql" ? Backend::postgresql : Backend::sqlite;
     // A PostgreSQL connection string may carry a password: connection_file keeps it out of the YAML.
-    config.database.connection = inline_or_file(database, "connection", "/database", base_dir, problems).value_or("");
-    config.database.pool_size = get_or(database, "pool_size", config.database.pool_size);
-    config.database.statement_timeout_seconds =
-        get_or(database, "statement_timeout_seconds", config.database.statement_timeout_seconds);
-    if (config.database.backend == Backend::sqlite) {
+    out.connection = inline_or_file(database, "connection", pointer, base_dir, problems).value_or("");
+    out.pool_size = get_or(database, "pool_size", out.pool_size);
+    out.statement_timeout_seconds = get_or(database, "statement_timeout_seconds", out.statement_timeout_seconds);
+    if (out.backend == Backend::sqlite) {
         // SOCI's SQLite connection string is "db=<path> ..."; resolve a relative path.
-        std::string& c = config.database.connection;
+        std::string& c = out.connection;
         if (c.starts_with("db=")) {
             const auto end = c.find(' ');
             const std::string file = c.substr(3, end == std::string::npos ? end : end - 3);
             c = "db=" + resolve(file, base_dir) + (end == std::string::npos ? "" : c.substr(end));
         }
+    }
+}
+
+void parse_database(YAML::Node root, const std::string& base_dir, Config& config, Problems& problems) {
+    parse_database_node(root["database"], "/database", base_dir, config.database, problems);
+}
+
+// retention: the terms, the purge's timer, the payload key store and the audit trail's anchor
+// (docs/retention.md). Terms are checked against each other: a family must not expire whole
+// while one of its signals is still within its own term.
+void parse_retention(YAML::Node root, const std::string& base_dir, Config& config, Problems& problems) {
+    const YAML::Node retention = root["retention"];
+    if (!retention) return;
+    RetentionConfig& r = config.retention;
+    const auto term = [](const YAML::Node& node, RetentionTerm fallback) {
+        fallback.active_days = get_or(node, "active_days", fallback.active_days);
+        fallback.archive_days = get_or(node, "archive_days", fallback.archive_days);
+        return fallback;
+    };
+    if (const YAML::Node signals = retention["signals"]) {
+        if (signals["default"]) r.signal_default = term(signals["default"], r.signal_default);
+        if (const YAML::Node types = signals["types"]) {
+            for (const auto& entry : types) {
+                const std::string type = entry.first.as<std::string>();
+                if (!parse_signal_type(type)) {
+                    problems.push_back({"/retention/signals/types/" + type, "is not a signal type"});
+                    continue;
+                }
+                r.signal_types[type] = term(entry.second, r.signal_default);
+            }
+        }
+    }
+    if (const YAML::Node records = retention["records"]) {
+        r.family_days = get_or(records, "families_days", r.family_days);
+        r.delivery_days = get_or(records, "deliveries_days", r.delivery_days);
+    }
+    r.purge_every_hours = get_or(retention, "purge_every_hours", r.purge_every_hours);
+    if (const YAML::Node store = retention["key_store"]) {
+        r.key_store.emplace();
+        parse_database_node(store, "/retention/key_store", base_dir, *r.key_store, problems);
+    }
+    if (const YAML::Node anchor = retention["audit_anchor"]) {
+        r.anchor_file = resolve(anchor["file"].as<std::string>(), base_dir);
+        r.anchor_every_minutes = get_or(anchor, "every_minutes", r.anchor_every_minutes);
+    }
+    int longest = r.signal_default.active_days + r.signal_default.archive_days;
+    for (const auto& [type, t] : r.signal_types) longest = std::max(longest, t.active_days + t.archive_days);
+    if (r.family_days < longest) {
+        problems.push_back({"/retention/records/families_days",
+                            "must be at least the longest signal term (active_days + archive_days, " +
+                                std::to_string(longest) + " days): a family must not expire before its signals"});
     }
 }
 
@@ -438,6 +489,7 @@ Result<Config> parse_valid_config(const std::string& yaml_text, const std::strin
     parse_files_and_limits(root, base_dir, config, problems);
     parse_sources(root, base_dir, config, problems);
     parse_delivery(root, base_dir, config, problems);
+    parse_retention(root, base_dir, config, problems);
     check_plain_http(config, get_or(root, "allow_plain_http", false), problems);
 
     if (!problems.empty()) return problems;

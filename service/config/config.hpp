@@ -162,6 +162,23 @@ struct TestingConfig {
     bool manual_clock = false;
 };
 
+// How long what the hub stores is kept (docs/retention.md). Defaults follow the Verwijsindex
+// (Jeugdwet 7.1.4.5-6): a signal is active 2 years, then archived 5 years, then removed.
+struct RetentionTerm {
+    int active_days = 730;
+    int archive_days = 1825;
+};
+struct RetentionConfig {
+    RetentionTerm signal_default;                       // every signal type not named below
+    std::map<std::string, RetentionTerm> signal_types;  // by signal type ("absence.reported")
+    int family_days = 2555;                   // a family (or a pupil in none) untouched this long is erased whole
+    int delivery_days = 2555;                 // a finished task's deliveries and attempts, from their creation
+    int purge_every_hours = 24;               // the scheduled purge; 0: only on request
+    std::optional<DatabaseConfig> key_store;  // payload keys kept apart from the main store
+    std::optional<std::string> anchor_file;   // the audit trail's end, appended here
+    int anchor_every_minutes = 60;
+};
+
 struct Config {
     ListenConfig listen;
     DatabaseConfig database;
@@ -180,6 +197,7 @@ struct Config {
     DeliveryConfig delivery;
     std::vector<RecipientConfig> recipients;
     TestingConfig testing;
+    RetentionConfig retention;
 };
 
 // Reads and validates a YAML configuration file. Relative file paths inside it are resolved

@@ -17,7 +17,7 @@
 
 namespace eenplan::service {
 
-enum class AdminAccess { read, write, audit };
+enum class AdminAccess { read, write, audit, privacy };
 
 struct AdminIdentity {
     std::string subject;

@@ -12,6 +12,7 @@
 #include "http/reconciliation_handler.hpp"
 #include "http/reconciliation_run_handler.hpp"
 #include "http/record_handlers.hpp"
+#include "http/retention_handlers.hpp"
 #include "http/test_clock_handler.hpp"
 
 namespace eenplan::service {
@@ -96,6 +97,14 @@ const Route table[] = {
      }},
     {"GET", "/v1/audit", Access::audit_read,
      [](ServiceContext& c, const Params&) -> RouteHandler* { return new AuditTrailHandler(c); }},
+    {"POST", "/v1/privacy/retention-runs", Access::privacy_write,
+     [](ServiceContext& c, const Params&) -> RouteHandler* { return new RetentionRunsHandler(c, true); }},
+    {"GET", "/v1/privacy/retention-runs", Access::audit_read,
+     [](ServiceContext& c, const Params&) -> RouteHandler* { return new RetentionRunsHandler(c, false); }},
+    {"POST", "/v1/privacy/erasures", Access::privacy_write,
+     [](ServiceContext& c, const Params&) -> RouteHandler* { return new ErasuresHandler(c, true); }},
+    {"GET", "/v1/privacy/erasures", Access::audit_read,
+     [](ServiceContext& c, const Params&) -> RouteHandler* { return new ErasuresHandler(c, false); }},
 };
 
 }  // namespace

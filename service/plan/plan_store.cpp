@@ -7,6 +7,7 @@
 #include "store/write_transaction.hpp"
 #include "record/family_store.hpp"
 #include "record/pupil_store.hpp"
+#include "retention/payload_keys.hpp"
 
 namespace eenplan::service {
 namespace {
@@ -130,7 +131,10 @@ std::optional<PlanState> load_plan(soci::session& sql, const TextSealer& sealer,
     const std::string lock = for_update && backend == Backend::postgresql ? " FOR UPDATE" : "";
     sql << "SELECT state FROM plans WHERE family_id = :f" + lock, soci::use(family_id), soci::into(state, ind);
     if (!sql.got_data() || ind != soci::i_ok) return std::nullopt;
-    auto plan = decode_plan(state);
+    // The state is encrypted under the plan's payload key (retention/payload_keys.hpp).
+    const auto opened = open_payload(sql, "plans", family_id, "state", state);
+    if (!opened) throw std::runtime_error("a stored plan's payload key is gone");
+    auto plan = decode_plan(*opened);
     if (!plan) throw std::runtime_error("a stored plan cannot be read");
     open_plan(sealer, plan.value());
     return std::move(plan).value();
@@ -162,7 +166,8 @@ int adopt_sibling_plans(soci::session& sql, const TextSealer& sealer, Backend ba
 
 void save_plan(soci::session& sql, const TextSealer& sealer, const PlanState& plan, const std::string& routeboek_id,
                std::optional<Day> next_check, bool existed, std::int64_t now_us) {
-    const std::string state = encode_plan(sealed_plan(sealer, plan));
+    const std::string state = seal_payload(sql, family_owner(plan.family_id), "plans", plan.family_id, "state",
+                                           encode_plan(sealed_plan(sealer, plan)));
     const std::string escalated = plan.escalated_since ? format_day(*plan.escalated_since) : std::string();
     const std::string next = next_check ? format_day(*next_check) : std::string();
     soci::indicator escalated_ind = escalated.empty() ? soci::i_null : soci::i_ok;
@@ -267,6 +272,9 @@ std::optional<ClaimedSignal> claim_signal(soci::session& sql, Backend backend, c
     sql << "SELECT envelope, correlation_id FROM signals WHERE signal_id = :s AND planned_at_us IS NULL" + lock,
         soci::use(signal_id), soci::into(claimed.signal.envelope), soci::into(claimed.correlation_id);
     if (!sql.got_data()) return std::nullopt;
+    // An envelope whose key is gone reads as empty: it fails to decode and is parked.
+    claimed.signal.envelope =
+        open_payload(sql, "signals", signal_id, "envelope", claimed.signal.envelope).value_or(std::string());
     std::string pupil;
     soci::indicator ind = soci::i_null;
     sql << "SELECT pupil_id FROM signal_links WHERE signal_id = :s", soci::use(signal_id), soci::into(pupil, ind);

@@ -10,6 +10,7 @@
 #include "plan/plan_store.hpp"
 #include "record/family_store.hpp"
 #include "record/pupil_store.hpp"
+#include "retention/payload_keys.hpp"
 #include "store/database.hpp"
 
 namespace eenplan::service {
@@ -113,7 +114,10 @@ private:
         if (it == plans_.end()) {
             std::optional<routeboek::PlanState> plan;
             if (const auto state = fetch(plan_, id)) {
-                auto decoded = decode_plan(*state);
+                // The state is under the plan's payload key (retention/payload_keys.hpp).
+                const auto opened = open_payload(sql_, "plans", id, "state", *state);
+                if (!opened) throw std::runtime_error("a stored plan's payload key is gone");
+                auto decoded = decode_plan(*opened);
                 if (!decoded) throw std::runtime_error("a stored plan cannot be read");
                 plan = std::move(decoded).value();
             }

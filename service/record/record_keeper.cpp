@@ -13,6 +13,7 @@
 #include "eenplan/core/record/pupil_linking.hpp"
 #include "record/family_store.hpp"
 #include "record/pupil_store.hpp"
+#include "retention/payload_keys.hpp"
 #include "store/write_transaction.hpp"
 
 namespace eenplan::service {
@@ -259,6 +260,9 @@ InsertOutcome RecordKeeper::record(const NewSignal& signal, const RecordInput& i
             } else if (input.encoding) {
                 linker.link_probabilistically(*input.encoding);
             }
+            // Linked now, so its owner is known: the envelope goes under that owner's payload key
+            // before anything commits (retention/payload_keys.hpp).
+            seal_stored_signal(sql, signal.ids.signal_id);
             return stored;
         });
     });

@@ -13,6 +13,7 @@
 #include "eenplan/core/standard_webhooks.hpp"
 #include "outbound/webhook_sender.hpp"
 #include "support/service_process.hpp"
+#include "support/stored_payloads.hpp"
 #include "synthetic_people.hpp"
 
 using namespace eenplan::testing;
@@ -103,7 +104,12 @@ SCENARIO_METHOD(Fixture, "what is stored is pseudonymised", "[ingest][identity]"
         soci::into(envelope);
     CHECK(distinct == 1);  // both signals link to one pupil
     CHECK(pseudonym.starts_with("kp1:1:"));
-    const auto stored = json(envelope);
+    // The envelope is stored under the pupil's payload key (docs/retention.md).
+    CHECK(envelope.starts_with("pk1|pupil/"));
+    std::string signal_id;
+    *sql << "SELECT signal_id FROM signals WHERE webhook_id = 'msg_p1'", soci::into(signal_id);
+    const auto stored =
+        json(StoredPayloads(service.config_file()).must_open(*sql, "signals", signal_id, "envelope", envelope));
     CHECK_FALSE(stored->has("subject"));  // the pupil is only in the subject_pseudonym column
     CHECK(stored->getValue<std::string>("type") == "absence.reported");
     CHECK(stored->getObject("data")->getValue<std::string>("absence_kind") == "ongeoorloofd");

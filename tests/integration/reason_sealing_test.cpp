@@ -10,6 +10,7 @@
 #include "eenplan/core/routeboek/calendar.hpp"
 #include "integration/record_fixture.hpp"
 #include "support/files.hpp"
+#include "support/stored_payloads.hpp"
 #include "support/simulator_process.hpp"
 
 using namespace eenplan;
@@ -201,7 +202,9 @@ SCENARIO("reasons stored in plain text before are sealed by the data migration a
         *sql << "UPDATE plan_decisions SET reason = 'oude reden: besluit'";
         std::string state;
         *sql << "SELECT state FROM plans WHERE family_id = :f", soci::use(made.family), soci::into(state);
-        auto plan = json_object(state);
+        // An earlier release kept the state in plain JSON too (not under a payload key).
+        auto plan = json_object(
+            StoredPayloads(hub.service.config_file()).must_open(*sql, "plans", made.family, "state", state));
         plan->getArray("overrides")->getObject(0)->set("reason", "oude reden: ziekenhuisopname");
         const std::string legacy = text_of(plan);
         *sql << "UPDATE plans SET state = :s WHERE family_id = :f", soci::use(legacy), soci::use(made.family);
@@ -221,7 +224,7 @@ SCENARIO("reasons stored in plain text before are sealed by the data migration a
 
     auto sql = hub.store.session();
     long long runs = 0;
-    *sql << "SELECT COUNT(*) FROM data_migrations", soci::into(runs);
+    *sql << "SELECT COUNT(*) FROM data_migrations WHERE name = '0009_seal_free_text'", soci::into(runs);
     CHECK(runs == 1);
     // Only the tables: SQLite's file may still hold the old pages until they are reused (a backup
     // taken before the upgrade holds them too; docs/privacy.md says so).

@@ -10,6 +10,7 @@
 #include "eenplan/core/routeboek/calendar.hpp"
 #include "record_fixture.hpp"
 #include "support/files.hpp"
+#include "support/stored_payloads.hpp"
 
 using namespace eenplan;
 using namespace eenplan::testing;
@@ -258,6 +259,7 @@ SCENARIO("deadlines survive a restart: the schedule is in the database", "[route
     auto sql = hub.store.session();
     std::string state;
     *sql << "SELECT state FROM plans WHERE family_id = :f", soci::use(family), soci::into(state);
+    state = StoredPayloads(hub.service.config_file()).must_open(*sql, "plans", family, "state", state);
     CHECK(parse_object(state)->getValue<std::string>("evaluated_until") == day_offset(0));
 }
 
@@ -317,6 +319,7 @@ SCENARIO("a plan's next check comes when the service's clock reaches its day, wi
         std::string next, state;
         *sql << "SELECT next_check, state FROM plans WHERE family_id = :f", soci::use(family), soci::into(next),
             soci::into(state);
+        state = StoredPayloads(hub.service.config_file()).must_open(*sql, "plans", family, "state", state);
         return std::pair{next, parse_object(state)->optValue<std::string>("evaluated_until", "")};
     };
     const std::string tomorrow = service_day(1);
