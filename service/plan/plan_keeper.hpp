@@ -35,6 +35,9 @@ public:
     // `sealer` seals the reasons in plans and decisions (plan/plan_store.hpp).
     PlanKeeper(Database& database, const routeboek::Routeboek& routeboek, const TaskOutbox* outbox, const Clock& clock,
                const TextSealer& sealer, Poco::Logger& logger, const routeboek::SchoolCalendar* calendar = nullptr);
+    // With an engine of several routeboeken (per sector and region) and the school calendar.
+    PlanKeeper(Database& database, routeboek::Engine engine, const TaskOutbox* outbox, const Clock& clock,
+               const TextSealer& sealer, Poco::Logger& logger);
     ~PlanKeeper();
     PlanKeeper(const PlanKeeper&) = delete;
     PlanKeeper& operator=(const PlanKeeper&) = delete;

@@ -224,8 +224,8 @@ long long seal_stored_plans(Database& database, const TextSealer& sealer) {
 
 void insert_decision(soci::session& sql, const TextSealer& sealer, const std::string& family_id,
                      const Decision& decision, Day today, const std::string& signal_id,
-                     const std::optional<std::string>& delivery_id, const std::string& decided_by,
-                     std::int64_t now_us) {
+                     const std::optional<std::string>& delivery_id, const std::string& decided_by, std::int64_t now_us,
+                     int seq, const std::string& ref) {
     const std::string id = records::new_id();
     const std::string kind(to_string(decision.kind));
     const std::string on = format_day(today);
@@ -242,13 +242,48 @@ void insert_decision(soci::session& sql, const TextSealer& sealer, const std::st
     soci::indicator delivery_ind = null_if_empty(delivery);
     const long long now = now_us;
     const std::string reason = sealer.seal("plan_decisions", id, "reason", decision.reason);
+    // The timeline's reference: the task's id, else the table (as the engine's timeline line has it).
+    const std::string line_ref = !ref.empty() ? ref : !task_id.empty() ? task_id : decision.table;
     sql << "INSERT INTO plan_decisions (decision_id, family_id, decided_on, kind, rule, reason, table_id, task_id, "
-           "recipient, due_date, signal_id, delivery_id, decided_by, decided_at_us) "
-           "VALUES (:id, :f, :on, :k, :r, :why, :t, :task, :rc, :due, :s, :d, :by, :at)",
+           "recipient, due_date, signal_id, delivery_id, decided_by, decided_at_us, entry, seq, ref) "
+           "VALUES (:id, :f, :on, :k, :r, :why, :t, :task, :rc, :due, :s, :d, :by, :at, 'decision', :seq, :ref)",
         soci::use(id), soci::use(family_id), soci::use(on), soci::use(kind), soci::use(decision.rule),
         soci::use(reason), soci::use(decision.table, table_ind), soci::use(task_id, task_ind),
         soci::use(recipient, recipient_ind), soci::use(due, due_ind), soci::use(signal_id, signal_ind),
-        soci::use(delivery, delivery_ind), soci::use(decided_by), soci::use(now);
+        soci::use(delivery, delivery_ind), soci::use(decided_by), soci::use(now), soci::use(seq), soci::use(line_ref);
+}
+
+void insert_timeline_note(soci::session& sql, const TextSealer& sealer, const std::string& family_id,
+                          const TimelineEntry& entry, const std::string& signal_id, const std::string& decided_by,
+                          std::int64_t now_us, int seq) {
+    const std::string id = records::new_id();
+    const std::string on = format_day(entry.at);
+    soci::indicator signal_ind = signal_id.empty() ? soci::i_null : soci::i_ok;
+    const long long now = now_us;
+    const std::string reason = sealer.seal("plan_decisions", id, "reason", entry.reason);
+    sql << "INSERT INTO plan_decisions (decision_id, family_id, decided_on, kind, rule, reason, signal_id, decided_by, "
+           "decided_at_us, entry, seq, ref) "
+           "VALUES (:id, :f, :on, :k, :r, :why, :s, :by, :at, 'note', :seq, :ref)",
+        soci::use(id), soci::use(family_id), soci::use(on), soci::use(entry.kind), soci::use(entry.rule),
+        soci::use(reason), soci::use(signal_id, signal_ind), soci::use(decided_by), soci::use(now), soci::use(seq),
+        soci::use(entry.ref);
+}
+
+std::vector<TimelineEntry> load_timeline(soci::session& sql, const TextSealer& sealer, const std::string& family_id) {
+    std::vector<TimelineEntry> out;
+    soci::rowset<soci::row> rows =
+        (sql.prepare << "SELECT decision_id, decided_on, kind, rule, reason, ref FROM plan_decisions "
+                        "WHERE family_id = :f AND ref IS NOT NULL ORDER BY decided_on, decided_at_us, seq, decision_id",
+         soci::use(family_id));
+    for (const soci::row& row : rows) {
+        const std::string id = row.get<std::string>(0);
+        const auto at = parse_day(row.get<std::string>(1));
+        if (!at) continue;
+        out.push_back({*at, row.get<std::string>(2), row.get<std::string>(3),
+                       sealer.open_or_placeholder("plan_decisions", id, "reason", row.get<std::string>(4)),
+                       row.get<std::string>(5)});
+    }
+    return out;
 }
 
 std::vector<std::string> unplanned_signals(soci::session& sql, int max) {

@@ -63,9 +63,20 @@ void save_plan(soci::session& sql, const TextSealer& sealer, const routeboek::Pl
 // yet is stored again sealed (only if it is still the state read). Returns how many plans changed.
 long long seal_stored_plans(Database& database, const TextSealer& sealer);
 
+// A decision, and with it its line of the timeline (`seq`: its place among the rows of one
+// application; `ref`: the line's reference).
 void insert_decision(soci::session& sql, const TextSealer& sealer, const std::string& family_id,
                      const routeboek::Decision& decision, routeboek::Day today, const std::string& signal_id,
-                     const std::optional<std::string>& delivery_id, const std::string& decided_by, std::int64_t now_us);
+                     const std::optional<std::string>& delivery_id, const std::string& decided_by, std::int64_t now_us,
+                     int seq = 0, const std::string& ref = {});
+// A line of the timeline that is no decision (a signal received, a rule that decided nothing).
+void insert_timeline_note(soci::session& sql, const TextSealer& sealer, const std::string& family_id,
+                          const routeboek::TimelineEntry& entry, const std::string& signal_id,
+                          const std::string& decided_by, std::int64_t now_us, int seq);
+// The family's timeline as plan_decisions holds it (rows from before 0015 excluded: their lines
+// are in the plan's JSON), in order.
+std::vector<routeboek::TimelineEntry> load_timeline(soci::session& sql, const TextSealer& sealer,
+                                                    const std::string& family_id);
 
 std::vector<std::string> unplanned_signals(soci::session& sql, int max);
 struct ClaimedSignal {

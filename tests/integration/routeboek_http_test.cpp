@@ -294,6 +294,14 @@ SCENARIO("two siblings with plans of their own merge into one family plan with b
                 int orphaned = 0;
                 *sql << "SELECT COUNT(*) FROM plan_decisions WHERE family_id LIKE 'pupil-%'", soci::into(orphaned);
                 CHECK(orphaned == 0);
+                // The timeline is served from plan_decisions; the plan's JSON does not grow with it.
+                std::string state;
+                *sql << "SELECT state FROM plans", soci::into(state);
+                CHECK(parse_object(state)->getArray("timeline")->size() == 0);
+                int signal_lines = 0;
+                *sql << "SELECT COUNT(*) FROM plan_decisions WHERE entry = 'note' AND kind = 'signal' AND ref = :s",
+                    soci::use(signal_a), soci::into(signal_lines);
+                CHECK(signal_lines == 1);
             }
         }
     }
