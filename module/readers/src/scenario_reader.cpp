@@ -1,5 +1,7 @@
 #include "eenplan/readers/scenario_reader.hpp"
 
+#include <algorithm>
+
 namespace eenplan::readers {
 using namespace eenplan::routeboek;
 

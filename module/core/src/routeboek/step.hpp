@@ -76,8 +76,8 @@ private:
     // Terms. With a school calendar the routeboek's weeks are school weeks (5 school days) and its
     // day terms for windows, reminders and attendance count school days (N days = N*5/7 school
     // days: 28 days are 4 school weeks, 20 school days) of the pupil's school; without one,
-    // calendar days. Due-date terms (due_days, term_days) stay calendar days (calendar.cpp moves
-    // a due date off a day off).
+    // calendar days. Due-date terms (due_days, term_days) stay calendar days (open() moves a due
+    // date off a day off).
     [[nodiscard]] const PupilInPlan* school_of(std::string_view pupil) const {
         const PupilInPlan* p = plan_.pupil(pupil);
         return p || plan_.pupils.empty() ? p : &plan_.pupils.front();
