@@ -142,18 +142,27 @@ int PlanKeeper::apply_pending_signals(Day today, int max, std::int64_t now_us) {
                         mark_planned(sql, signal_id, now_us);
                         return true;
                     }
-                    PlanContext context = plan_context(sql, claimed->signal.pupil_id, today);
+                    const std::string pupil_id = claimed->signal.pupil_id;
+                    PlanContext context = plan_context(sql, pupil_id, today, &residence_cache_);
+                    auto loaded = load_plan(sql, sealer_, database_.backend(), context.family_id, true);
+                    // A cached woongemeente the plan disagrees with may be stale (a move applied by
+                    // another instance): read the records again.
+                    if (context.from_cache && loaded && !loaded->woongemeente.empty() &&
+                        context.woongemeente.value_or(loaded->woongemeente) != loaded->woongemeente) {
+                        residence_cache_.drop(context.family_id);
+                        context = plan_context(sql, pupil_id, today, &residence_cache_);
+                    }
                     context.signal_id = signal_id;
                     context.correlation_id = claimed->correlation_id;
                     claimed->signal.pupil_id = context.pupil_id;
-                    auto loaded = load_plan(sql, sealer_, database_.backend(), context.family_id, true);
                     const bool existed = loaded.has_value();
                     PlanState plan = loaded ? std::move(*loaded) : PlanState{};
                     plan.family_id = context.family_id;
                     // Children that had a plan of their own before a household named their family:
                     // the family's plan takes each of them over, not only the first (their rows go,
                     // their decisions follow; the family's row is written below).
-                    adopt_sibling_plans(sql, sealer_, database_.backend(), context.family_id, plan);
+                    adopt_sibling_plans(sql, sealer_, database_.backend(), context.family_id, plan,
+                                        context.family_id.starts_with("pupil-") ? nullptr : &context.children);
                     // Lines from before the timeline moved to plan_decisions stay in the JSON.
                     const std::size_t timeline_from = plan.timeline.size();
                     auto event = to_event(claimed->signal);
@@ -170,6 +179,10 @@ int PlanKeeper::apply_pending_signals(Day today, int max, std::int64_t now_us) {
                     record_outcome(sql, sealer_, engine_, outbox_, logger_, plan, existed, decisions, context,
                                    "routeboek", today, now_us, timeline_from);
                     mark_planned(sql, signal_id, now_us);
+                    // A household or a move changes who belongs to a family and where it lives.
+                    if (event && (event->signal.type() == SignalType::household_composition ||
+                                  event->signal.type() == SignalType::person_moved))
+                        residence_cache_.clear();
                     return true;
                 });
             });
@@ -185,6 +198,7 @@ int PlanKeeper::apply_pending_signals(Day today, int max, std::int64_t now_us) {
             note_failure(ParkedKind::signal, signal_id, now_us);
         }
     }
+    residence_cache_.clear();  // the next round reads the records afresh
     return applied;
 }
 

@@ -13,6 +13,7 @@
 #include <optional>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include <Poco/Logger.h>
@@ -64,6 +65,10 @@ public:
     void signal_stored(const SignalStored&) noexcept override { wake(); }
 
     [[nodiscard]] const routeboek::Engine& engine() const noexcept { return engine_; }
+    // How often a signal's family was found in the round's cache, and read from the records.
+    [[nodiscard]] std::pair<std::uint64_t, std::uint64_t> residence_cache_counts() const noexcept {
+        return {residence_cache_.hits, residence_cache_.misses};
+    }
 
     // Failures: a signal or plan that failed `max_attempts` times is parked (passed over) until
     // an admin retries it; counted in the metrics when set.
@@ -78,6 +83,8 @@ private:
 
     Database& database_;
     routeboek::Engine engine_;
+    // The families' children and residence for one round of signals (the worker thread's only).
+    ResidenceCache residence_cache_;
     const TaskOutbox* outbox_;
     const Clock& clock_;
     const TextSealer& sealer_;

@@ -24,23 +24,40 @@ std::string first_pseudonym(soci::session& sql, const std::vector<std::string>& 
     return {};
 }
 
-void residence_of(soci::session& sql, const std::string& family_root, Day today, PlanContext& context) {
-    const auto children = records::family_children(sql, family_root);
+void residence_of(soci::session& sql, const std::string& family_root, Day today, PlanContext& context,
+                  ResidenceCache* cache) {
+    if (cache) {
+        if (const ResidenceCache::Entry* hit = cache->find(family_root, today)) {
+            ++cache->hits;
+            context.children = hit->children;
+            context.woongemeente = hit->woongemeente;
+            context.residences = hit->residences;
+            context.from_cache = true;
+            return;
+        }
+        ++cache->misses;
+    }
+    auto children = records::family_children(sql, family_root);
     const auto history = record::residence_history(records::residence_events(sql, family_root, children.pseudonyms));
     context.woongemeente = record::responsible_municipality(history, format_day(today));
     for (const record::ResidencePeriod& period : history) {
         if (const auto from = parse_day(period.from_date)) context.residences.push_back({*from, period.gemeentecode});
     }
+    context.children = children.roots;
+    if (cache) {
+        cache->put(family_root, {today, std::move(children.roots), std::move(children.pseudonyms), context.woongemeente,
+                                 context.residences});
+    }
 }
 
 PlanContext context_for(soci::session& sql, const std::string& root, const std::optional<std::string>& family,
-                        Day today) {
+                        Day today, ResidenceCache* cache = nullptr) {
     PlanContext context;
     context.pupil_id = root;
     context.pupil_pseudonym = first_pseudonym(sql, records::record_nodes(sql, root));
     if (family) {
         context.family_id = records::family_root(sql, *family);
-        residence_of(sql, context.family_id, today, context);
+        residence_of(sql, context.family_id, today, context, cache);
     } else {
         context.family_id = "pupil-" + root;
     }
@@ -49,9 +66,9 @@ PlanContext context_for(soci::session& sql, const std::string& root, const std::
 
 }  // namespace
 
-PlanContext plan_context(soci::session& sql, const std::string& pupil_id, Day today) {
+PlanContext plan_context(soci::session& sql, const std::string& pupil_id, Day today, ResidenceCache* cache) {
     const std::string root = records::root_of(sql, pupil_id);
-    return context_for(sql, root, records::family_of_record(sql, records::record_nodes(sql, root)), today);
+    return context_for(sql, root, records::family_of_record(sql, records::record_nodes(sql, root)), today, cache);
 }
 
 std::string pupil_pseudonym(soci::session& sql, const std::string& pupil_id) {
@@ -148,10 +165,11 @@ std::optional<PlanState> adopt_pupil_plan(soci::session& sql, const TextSealer& 
 }
 
 int adopt_sibling_plans(soci::session& sql, const TextSealer& sealer, Backend backend, const std::string& family_id,
-                        PlanState& plan) {
+                        PlanState& plan, const std::vector<std::string>* children) {
     if (family_id.starts_with("pupil-")) return 0;
     int adopted = 0;
-    for (const std::string& child : records::family_children(sql, family_id).roots) {
+    const std::vector<std::string> roots = children ? *children : records::family_children(sql, family_id).roots;
+    for (const std::string& child : roots) {
         auto sibling = adopt_pupil_plan(sql, sealer, backend, "pupil-" + child, family_id);
         if (!sibling) continue;
         adopt_plan(plan, std::move(*sibling));
