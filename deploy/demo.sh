@@ -90,7 +90,7 @@ sqlite3 -column -header eenplan.db \
 echo
 sqlite3 -column -header eenplan.db \
   "SELECT substr(family_id, 1, 14) AS plan, kind, replace(rule, 'haaglanden-po/', '') AS rule, recipient, due_date
-   FROM plan_decisions WHERE kind IN ('escalate', 'task') ORDER BY decided_at_us"
+   FROM plan_decisions WHERE entry = 'decision' AND kind IN ('escalate', 'task') ORDER BY decided_at_us"
 echo
 echo "== Enrolment sync: every in- and uitschrijving is a notification for the leerplicht office of the"
 echo "   woongemeente (Leerplichtwet art. 18). One pupil of OBS De Regenboog was de-enrolled four weeks"
@@ -98,12 +98,12 @@ echo "   ago and no school has enrolled him since: absoluut verzuim, a task for 
 echo "   recipients are configured in this demo, so the decisions are recorded but not delivered.)"
 sqlite3 -column -header eenplan.db \
   "SELECT replace(rule, 'haaglanden-po/registration/', '') AS rule, kind, recipient, COUNT(*) AS decisions
-   FROM plan_decisions WHERE rule LIKE '%/registration/%' GROUP BY rule, kind, recipient ORDER BY rule"
+   FROM plan_decisions WHERE entry = 'decision' AND rule LIKE '%/registration/%' GROUP BY rule, kind, recipient ORDER BY rule"
 echo
 echo "== The pupil without a school, found: the plan's absoluut-verzuim task (pseudonymous plan id only)"
 sqlite3 -column -header eenplan.db \
   "SELECT substr(family_id, 1, 14) AS plan, replace(rule, 'haaglanden-po/', '') AS rule, recipient, due_date
-   FROM plan_decisions WHERE rule LIKE '%registration/absoluut_verzuim' AND kind = 'task'"
+   FROM plan_decisions WHERE entry = 'decision' AND rule LIKE '%registration/absoluut_verzuim' AND kind = 'task'"
 echo
 echo "== A log line (JSON, no personal data)"
 grep '"event":"signal.stored"' service.log | tail -1

@@ -52,6 +52,7 @@
 #include "retention/payload_keys.hpp"
 #include "retention/retention.hpp"
 #include "retention/retention_scheduler.hpp"
+#include "routeboek/routeboek_check.hpp"
 #include "routeboek/routeboek_loader.hpp"
 #include "routeboek/school_calendar_loader.hpp"
 #include "plan/reconciler.hpp"
@@ -141,9 +142,40 @@ struct Startup {
     std::optional<linkage::RecordEncoder> encoder;  // null without a linkage key
     DataKeys data_keys;                             // seals free text and keys the audit chain
     AdminAuth auth;
-    std::optional<routeboek::Routeboek> routeboek;  // no plans without one
+    std::optional<routeboek::Routeboek> routeboek;         // no plans without one; the default (PO) routeboek
+    std::vector<routeboek::Routeboek> sector_routeboeken;  // `routeboeken:`, per sector
     std::unique_ptr<routeboek::SchoolCalendar> calendar;
+
+    // Every routeboek, the default first (for the engine).
+    [[nodiscard]] std::vector<const routeboek::Routeboek*> all_routeboeken() const {
+        std::vector<const routeboek::Routeboek*> all{&*routeboek};
+        for (const auto& r : sector_routeboeken) all.push_back(&r);
+        return all;
+    }
 };
+
+// The `routeboeken:` files, each checked whole like `routeboek:` and its sector against the
+// setting's; nullopt after their problems were printed.
+std::optional<std::vector<routeboek::Routeboek>> load_sector_routeboeken(const Config& config) {
+    std::vector<routeboek::Routeboek> loaded;
+    for (std::size_t i = 0; i < config.routeboeken.size(); ++i) {
+        const auto& setting = config.routeboeken[i];
+        auto book = load_routeboek(setting.file);
+        if (!book) {
+            print_problems(setting.file, book.problems());
+            return std::nullopt;
+        }
+        if (book->sector != setting.sector) {
+            print_problems(setting.file,
+                           {Problem{"/routeboek/sector", "is " + book->sector + ", but the settings list it as the " +
+                                                             setting.sector + " routeboek (/routeboeken/" +
+                                                             std::to_string(i) + "/sector)"}});
+            return std::nullopt;
+        }
+        loaded.push_back(std::move(book).value());
+    }
+    return loaded;
+}
 
 // The startup files, or nullopt after their problems were printed.
 std::optional<Startup> load_startup(const std::string& config_path) {
@@ -191,10 +223,22 @@ std::optional<Startup> load_startup(const std::string& config_path) {
         }
         routeboek = std::move(loaded).value();
     }
+    auto sector_routeboeken = load_sector_routeboeken(config.value());
+    if (!sector_routeboeken) return std::nullopt;
+    // Without `routeboek:` the first of `routeboeken:` is the default.
+    if (!routeboek && !sector_routeboeken->empty()) {
+        routeboek = std::move(sector_routeboeken->front());
+        sector_routeboeken->erase(sector_routeboeken->begin());
+    }
     auto calendar = load_configured_school_calendar(config->school_calendar);
     if (!calendar) return std::nullopt;
-    return Startup{std::move(config).value(),    std::move(pseudonymiser).value(), std::move(encoder),
-                   std::move(data_keys).value(), std::move(auth).value(),          std::move(routeboek),
+    return Startup{std::move(config).value(),
+                   std::move(pseudonymiser).value(),
+                   std::move(encoder),
+                   std::move(data_keys).value(),
+                   std::move(auth).value(),
+                   std::move(routeboek),
+                   std::move(*sector_routeboeken),
                    std::move(*calendar)};
 }
 
@@ -252,7 +296,11 @@ struct RunningService {
         context.retention = &retention;
         notifications.on_accepted([this] { notification_worker.wake(); });
         if (startup.routeboek) {
-            plans.emplace(database, *startup.routeboek, &outbox, clock, sealer, logger, startup.calendar.get());
+            plans.emplace(database,
+                          routeboek::Engine(startup.all_routeboeken(), startup.calendar.get(),
+                                            routeboek::SchoolSectors(startup.config.school_sectors.begin(),
+                                                                     startup.config.school_sectors.end())),
+                          &outbox, clock, sealer, logger);
             plans->set_metrics(&metrics);
             plan_views.emplace(*plans);
             context.plans = &*plan_views;
@@ -438,6 +486,28 @@ void ServiceApplication::defineOptions(Poco::Util::OptionSet& options) {
     options.addOption(
         Option("dry-run", "", "with --purge: count what would be removed, remove nothing")
             .callback(Poco::Util::OptionCallback<ServiceApplication>(this, &ServiceApplication::handle_flag)));
+    options.addOption(
+        Option("check-routeboek", "",
+               "dry run: run the scenario files of --scenarios through this routeboek, print what fired and why, "
+               "exit non-zero when an expectation fails (no --config needed)")
+            .argument("file")
+            .callback(
+                Poco::Util::OptionCallback<ServiceApplication>(this, &ServiceApplication::handle_routeboek_check)));
+    options.addOption(Option("scenarios", "", "the directory of scenario files (*.yaml) for --check-routeboek")
+                          .argument("dir")
+                          .callback(Poco::Util::OptionCallback<ServiceApplication>(
+                              this, &ServiceApplication::handle_routeboek_check)));
+    options.addOption(
+        Option("school-calendar", "", "the school calendar for --check-routeboek (without it: calendar days)")
+            .argument("file")
+            .callback(
+                Poco::Util::OptionCallback<ServiceApplication>(this, &ServiceApplication::handle_routeboek_check)));
+}
+
+void ServiceApplication::handle_routeboek_check(const std::string& name, const std::string& value) {
+    if (name == "check-routeboek") check_routeboek_ = value;
+    if (name == "scenarios") scenarios_dir_ = value;
+    if (name == "school-calendar") check_calendar_ = value;
 }
 
 void ServiceApplication::handle_help(const std::string&, const std::string&) {
@@ -465,6 +535,14 @@ void ServiceApplication::handle_flag(const std::string& name, const std::string&
 
 int ServiceApplication::main(const std::vector<std::string>&) {
     if (help_requested_) return EXIT_OK;
+    if (!check_routeboek_.empty()) {
+        if (scenarios_dir_.empty()) {
+            std::cerr << "eenplan-service: --check-routeboek needs --scenarios <dir>\n";
+            return EXIT_USAGE;
+        }
+        const int failed = check_routeboek({check_routeboek_, scenarios_dir_, check_calendar_}, std::cout);
+        return failed == 0 ? EXIT_OK : failed == 1 ? EXIT_DATAERR : EXIT_CONFIG;
+    }
     if (config_path_.empty()) {
         std::cerr << "eenplan-service: --config <file> is required (--help lists the options)\n";
         return EXIT_USAGE;

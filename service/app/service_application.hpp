@@ -3,6 +3,7 @@
 // before anything listens, with the file, the JSON Pointer and a sentence.
 #pragma once
 
+#include <optional>
 #include <string>
 
 #include <Poco/Util/ServerApplication.h>
@@ -18,6 +19,7 @@ private:
     void handle_help(const std::string& name, const std::string& value);
     void handle_config(const std::string& name, const std::string& value);
     void handle_flag(const std::string& name, const std::string& value);
+    void handle_routeboek_check(const std::string& name, const std::string& value);
 
     bool help_requested_ = false;
     bool check_only_ = false;
@@ -27,6 +29,10 @@ private:
     bool purge_ = false;
     bool dry_run_ = false;
     std::string config_path_;
+    // --check-routeboek FILE --scenarios DIR [--school-calendar FILE]: the dry run, no configuration.
+    std::string check_routeboek_;
+    std::string scenarios_dir_;
+    std::optional<std::string> check_calendar_;
 };
 
 }  // namespace eenplan::service

@@ -372,6 +372,10 @@ void parse_files_and_limits(YAML::Node root, const std::string& base_dir, Config
     if (const YAML::Node routeboek = root["routeboek"])
         config.routeboek = resolve(routeboek.as<std::string>(), base_dir);
     if (const YAML::Node c = root["school_calendar"]) config.school_calendar = resolve(c.as<std::string>(), base_dir);
+    for (const auto& r : root["routeboeken"])
+        config.routeboeken.push_back({resolve(r["file"].as<std::string>(), base_dir), r["sector"].as<std::string>()});
+    for (const auto& s : root["school_sectors"])
+        config.school_sectors[s.first.as<std::string>()] = s.second.as<std::string>();
 
     if (const YAML::Node logging = root["logging"]) {
         config.logging.level = get_or(logging, "level", config.logging.level);

@@ -191,7 +191,15 @@ struct Config {
     IngestConfig ingest;
     LinkageConfig linkage;
     AdminConfig admin;
-    std::optional<std::string> routeboek;        // path of the routeboek file; no plans without it
+    std::optional<std::string> routeboek;  // path of the routeboek file; no plans without it
+    // Further routeboeken, per sector (and region): `routeboek` above is the PO one (the default).
+    struct SectorRouteboek {
+        std::string file;
+        std::string sector;  // po, vo, so, mbo
+    };
+    std::vector<SectorRouteboek> routeboeken;
+    std::map<std::string, std::string, std::less<>>
+        school_sectors;                          // BRIN → sector, when the inschrijving does not say
     std::optional<std::string> school_calendar;  // path of the school calendar; without it calendar days
     std::vector<SourceConfig> sources;
     DeliveryConfig delivery;

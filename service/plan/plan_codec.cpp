@@ -107,6 +107,7 @@ std::string encode_plan(const PlanState& plan) {
                j->set("school_brin", p.school_brin);
                j->set("school_gemeentecode", p.school_gemeentecode);
                if (p.birth_year) j->set("birth_year", *p.birth_year);
+               if (!p.sector.empty()) j->set("sector", p.sector);
                return j;
            }));
     o->set("absences", array_of(plan.absences, [](const AbsencePeriod& a) {
@@ -194,7 +195,8 @@ PlanState decode_plan_object(const Object::Ptr& o) {
     each(o, "pupils", [&](const Object::Ptr& j) {
         std::optional<int> birth_year;
         if (j->has("birth_year")) birth_year = j->getValue<int>("birth_year");
-        plan.pupils.push_back({str(j, "pupil"), str(j, "school_brin"), str(j, "school_gemeentecode"), birth_year});
+        plan.pupils.push_back(
+            {str(j, "pupil"), str(j, "school_brin"), str(j, "school_gemeentecode"), birth_year, str(j, "sector")});
     });
     each(o, "absences", [&](const Object::Ptr& j) {
         plan.absences.push_back({str(j, "pupil"), day_of(j, "from").value_or(Day{}), day_of(j, "to"), str(j, "kind"),

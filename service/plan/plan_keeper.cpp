@@ -38,14 +38,48 @@ PlanKeeper::PlanKeeper(Database& database, const Routeboek& routeboek, const Tas
       sealer_(sealer),
       logger_(logger) {}
 
+PlanKeeper::PlanKeeper(Database& database, Engine engine, const TaskOutbox* outbox, const Clock& clock,
+                       const TextSealer& sealer, Poco::Logger& logger)
+    : database_(database),
+      engine_(std::move(engine)),
+      outbox_(outbox),
+      clock_(clock),
+      sealer_(sealer),
+      logger_(logger) {}
+
 PlanKeeper::~PlanKeeper() { stop(); }
 
 // Writes the decisions of one application: the plan, each decision, and a delivery for every new
 // or handed-over task. Runs inside the caller's transaction.
+// The timeline's new lines (from `timeline_from` on) become rows of plan_decisions — a decision's
+// line its decision's row, every other line a note — and leave the plan's JSON, which no longer
+// grows with the timeline (the plan API reads it back with load_timeline).
 static void record_outcome(soci::session& sql, const TextSealer& sealer, const Engine& engine, const TaskOutbox* outbox,
                            Poco::Logger& logger, PlanState& plan, bool existed, const std::vector<Decision>& decisions,
-                           const PlanContext& context, const std::string& decided_by, Day today, std::int64_t now_us) {
-    for (const Decision& decision : decisions) {
+                           const PlanContext& context, const std::string& decided_by, Day today, std::int64_t now_us,
+                           std::size_t timeline_from) {
+    int seq = 0;
+    std::size_t next_decision = 0;
+    // The engine writes a decision's timeline line when it decides: the lines and the decisions
+    // come in the same order, and a line is its decision's when kind, rule and reason agree.
+    const auto line_of = [](const TimelineEntry& e, const Decision& d) {
+        return e.kind == to_string(d.kind) && e.rule == d.rule && e.reason == d.reason;
+    };
+    std::vector<std::pair<int, std::string>> decision_lines(decisions.size(), {-1, std::string()});
+    for (std::size_t i = std::min(timeline_from, plan.timeline.size()); i < plan.timeline.size(); ++i) {
+        const TimelineEntry& e = plan.timeline[i];
+        if (next_decision < decisions.size() && line_of(e, decisions[next_decision])) {
+            decision_lines[next_decision++] = {seq++, e.ref};
+        } else {
+            insert_timeline_note(sql, sealer, plan.family_id, e, context.signal_id, decided_by, now_us, seq++);
+        }
+    }
+    plan.timeline.resize(std::min(timeline_from, plan.timeline.size()));
+    for (std::size_t n = 0; n < decisions.size(); ++n) {
+        if (decision_lines[n].first < 0) decision_lines[n].first = seq++;
+    }
+    for (std::size_t n = 0; n < decisions.size(); ++n) {
+        const Decision& decision = decisions[n];
         std::optional<std::string> delivery_id;
         const bool deliver =
             decision.task && (decision.kind == DecisionKind::task || decision.kind == DecisionKind::handover ||
@@ -83,7 +117,7 @@ static void record_outcome(soci::session& sql, const TextSealer& sealer, const E
             }
         }
         insert_decision(sql, sealer, plan.family_id, decision, today, context.signal_id, delivery_id, decided_by,
-                        now_us);
+                        now_us, decision_lines[n].first, decision_lines[n].second);
         log_event(logger, Poco::Message::PRIO_INFORMATION, "plan", "plan.decision", "plan decision",
                   {{"family_id", plan.family_id},
                    {"kind", std::string(to_string(decision.kind))},
@@ -108,18 +142,29 @@ int PlanKeeper::apply_pending_signals(Day today, int max, std::int64_t now_us) {
                         mark_planned(sql, signal_id, now_us);
                         return true;
                     }
-                    PlanContext context = plan_context(sql, claimed->signal.pupil_id, today);
+                    const std::string pupil_id = claimed->signal.pupil_id;
+                    PlanContext context = plan_context(sql, pupil_id, today, &residence_cache_);
+                    auto loaded = load_plan(sql, sealer_, database_.backend(), context.family_id, true);
+                    // A cached woongemeente the plan disagrees with may be stale (a move applied by
+                    // another instance): read the records again.
+                    if (context.from_cache && loaded && !loaded->woongemeente.empty() &&
+                        context.woongemeente.value_or(loaded->woongemeente) != loaded->woongemeente) {
+                        residence_cache_.drop(context.family_id);
+                        context = plan_context(sql, pupil_id, today, &residence_cache_);
+                    }
                     context.signal_id = signal_id;
                     context.correlation_id = claimed->correlation_id;
                     claimed->signal.pupil_id = context.pupil_id;
-                    auto loaded = load_plan(sql, sealer_, database_.backend(), context.family_id, true);
                     const bool existed = loaded.has_value();
                     PlanState plan = loaded ? std::move(*loaded) : PlanState{};
                     plan.family_id = context.family_id;
                     // Children that had a plan of their own before a household named their family:
                     // the family's plan takes each of them over, not only the first (their rows go,
                     // their decisions follow; the family's row is written below).
-                    adopt_sibling_plans(sql, sealer_, database_.backend(), context.family_id, plan);
+                    adopt_sibling_plans(sql, sealer_, database_.backend(), context.family_id, plan,
+                                        context.family_id.starts_with("pupil-") ? nullptr : &context.children);
+                    // Lines from before the timeline moved to plan_decisions stay in the JSON.
+                    const std::size_t timeline_from = plan.timeline.size();
                     auto event = to_event(claimed->signal);
                     std::vector<Decision> decisions = refresh_residence(
                         engine_, plan, context,
@@ -132,8 +177,12 @@ int PlanKeeper::apply_pending_signals(Day today, int max, std::int64_t now_us) {
                                   "stored signal cannot be read by the engine", {{"signal_id", signal_id}});
                     }
                     record_outcome(sql, sealer_, engine_, outbox_, logger_, plan, existed, decisions, context,
-                                   "routeboek", today, now_us);
+                                   "routeboek", today, now_us, timeline_from);
                     mark_planned(sql, signal_id, now_us);
+                    // A household or a move changes who belongs to a family and where it lives.
+                    if (event && (event->signal.type() == SignalType::household_composition ||
+                                  event->signal.type() == SignalType::person_moved))
+                        residence_cache_.clear();
                     return true;
                 });
             });
@@ -149,6 +198,7 @@ int PlanKeeper::apply_pending_signals(Day today, int max, std::int64_t now_us) {
             note_failure(ParkedKind::signal, signal_id, now_us);
         }
     }
+    residence_cache_.clear();  // the next round reads the records afresh
     return applied;
 }
 
@@ -163,12 +213,13 @@ int PlanKeeper::apply_due(Day today, int max, std::int64_t now_us) {
                     auto loaded = load_plan(sql, sealer_, database_.backend(), family_id, true);
                     if (!loaded || !plan_is_due(sql, family_id, today)) return false;
                     PlanState plan = std::move(*loaded);
+                    const std::size_t timeline_from = plan.timeline.size();
                     PlanContext context = plan_context_of_plan(sql, plan, today);
                     std::vector<Decision> decisions = refresh_residence(engine_, plan, context, {}, today);
                     auto result = engine_.apply(plan, TickEvent{today}, today);
                     decisions.insert(decisions.end(), result.value().begin(), result.value().end());
                     record_outcome(sql, sealer_, engine_, outbox_, logger_, plan, true, decisions, context, "routeboek",
-                                   today, now_us);
+                                   today, now_us, timeline_from);
                     clear_failures(sql, ParkedKind::plan, family_id);
                     return true;
                 });
@@ -192,11 +243,12 @@ Result<std::vector<Decision>> PlanKeeper::override_plan(const std::string& famil
             auto loaded = load_plan(sql, sealer_, database_.backend(), family_id, true);
             if (!loaded) return Problem{"/", "there is no plan for this family"};
             PlanState plan = std::move(*loaded);
+            const std::size_t timeline_from = plan.timeline.size();
             auto result = engine_.apply(plan, OverrideEvent{deviation}, today);
             if (!result) return result.problems();
             PlanContext context = plan_context_of_plan(sql, plan, today);
             record_outcome(sql, sealer_, engine_, outbox_, logger_, plan, true, result.value(), context, deviation.by,
-                           today, now_us);
+                           today, now_us, timeline_from);
             return result.value();
         });
     });
@@ -237,8 +289,18 @@ int PlanKeeper::retry_parked() {
 }
 
 std::optional<PlanState> PlanKeeper::plan(const std::string& family_id) {
-    return database_.with_session(
-        [&](soci::session& sql) { return load_plan(sql, sealer_, database_.backend(), family_id, false); });
+    return database_.with_session([&](soci::session& sql) -> std::optional<PlanState> {
+        auto plan = load_plan(sql, sealer_, database_.backend(), family_id, false);
+        if (!plan) return plan;
+        // The timeline from plan_decisions after the lines still in the JSON (from before 0015),
+        // in date order.
+        std::vector<TimelineEntry> rows = load_timeline(sql, sealer_, family_id);
+        plan->timeline.insert(plan->timeline.end(), std::make_move_iterator(rows.begin()),
+                              std::make_move_iterator(rows.end()));
+        std::stable_sort(plan->timeline.begin(), plan->timeline.end(),
+                         [](const TimelineEntry& a, const TimelineEntry& b) { return a.at < b.at; });
+        return plan;
+    });
 }
 
 void PlanKeeper::start() {

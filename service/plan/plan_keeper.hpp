@@ -13,6 +13,7 @@
 #include <optional>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include <Poco/Logger.h>
@@ -35,6 +36,9 @@ public:
     // `sealer` seals the reasons in plans and decisions (plan/plan_store.hpp).
     PlanKeeper(Database& database, const routeboek::Routeboek& routeboek, const TaskOutbox* outbox, const Clock& clock,
                const TextSealer& sealer, Poco::Logger& logger, const routeboek::SchoolCalendar* calendar = nullptr);
+    // With an engine of several routeboeken (per sector and region) and the school calendar.
+    PlanKeeper(Database& database, routeboek::Engine engine, const TaskOutbox* outbox, const Clock& clock,
+               const TextSealer& sealer, Poco::Logger& logger);
     ~PlanKeeper();
     PlanKeeper(const PlanKeeper&) = delete;
     PlanKeeper& operator=(const PlanKeeper&) = delete;
@@ -61,6 +65,10 @@ public:
     void signal_stored(const SignalStored&) noexcept override { wake(); }
 
     [[nodiscard]] const routeboek::Engine& engine() const noexcept { return engine_; }
+    // How often a signal's family was found in the round's cache, and read from the records.
+    [[nodiscard]] std::pair<std::uint64_t, std::uint64_t> residence_cache_counts() const noexcept {
+        return {residence_cache_.hits, residence_cache_.misses};
+    }
 
     // Failures: a signal or plan that failed `max_attempts` times is parked (passed over) until
     // an admin retries it; counted in the metrics when set.
@@ -75,6 +83,8 @@ private:
 
     Database& database_;
     routeboek::Engine engine_;
+    // The families' children and residence for one round of signals (the worker thread's only).
+    ResidenceCache residence_cache_;
     const TaskOutbox* outbox_;
     const Clock& clock_;
     const TextSealer& sealer_;

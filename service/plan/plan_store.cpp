@@ -25,23 +25,40 @@ std::string first_pseudonym(soci::session& sql, const std::vector<std::string>& 
     return {};
 }
 
-void residence_of(soci::session& sql, const std::string& family_root, Day today, PlanContext& context) {
-    const auto children = records::family_children(sql, family_root);
+void residence_of(soci::session& sql, const std::string& family_root, Day today, PlanContext& context,
+                  ResidenceCache* cache) {
+    if (cache) {
+        if (const ResidenceCache::Entry* hit = cache->find(family_root, today)) {
+            ++cache->hits;
+            context.children = hit->children;
+            context.woongemeente = hit->woongemeente;
+            context.residences = hit->residences;
+            context.from_cache = true;
+            return;
+        }
+        ++cache->misses;
+    }
+    auto children = records::family_children(sql, family_root);
     const auto history = record::residence_history(records::residence_events(sql, family_root, children.pseudonyms));
     context.woongemeente = record::responsible_municipality(history, format_day(today));
     for (const record::ResidencePeriod& period : history) {
         if (const auto from = parse_day(period.from_date)) context.residences.push_back({*from, period.gemeentecode});
     }
+    context.children = children.roots;
+    if (cache) {
+        cache->put(family_root, {today, std::move(children.roots), std::move(children.pseudonyms), context.woongemeente,
+                                 context.residences});
+    }
 }
 
 PlanContext context_for(soci::session& sql, const std::string& root, const std::optional<std::string>& family,
-                        Day today) {
+                        Day today, ResidenceCache* cache = nullptr) {
     PlanContext context;
     context.pupil_id = root;
     context.pupil_pseudonym = first_pseudonym(sql, records::record_nodes(sql, root));
     if (family) {
         context.family_id = records::family_root(sql, *family);
-        residence_of(sql, context.family_id, today, context);
+        residence_of(sql, context.family_id, today, context, cache);
     } else {
         context.family_id = "pupil-" + root;
     }
@@ -50,9 +67,9 @@ PlanContext context_for(soci::session& sql, const std::string& root, const std::
 
 }  // namespace
 
-PlanContext plan_context(soci::session& sql, const std::string& pupil_id, Day today) {
+PlanContext plan_context(soci::session& sql, const std::string& pupil_id, Day today, ResidenceCache* cache) {
     const std::string root = records::root_of(sql, pupil_id);
-    return context_for(sql, root, records::family_of_record(sql, records::record_nodes(sql, root)), today);
+    return context_for(sql, root, records::family_of_record(sql, records::record_nodes(sql, root)), today, cache);
 }
 
 std::string pupil_pseudonym(soci::session& sql, const std::string& pupil_id) {
@@ -152,10 +169,11 @@ std::optional<PlanState> adopt_pupil_plan(soci::session& sql, const TextSealer& 
 }
 
 int adopt_sibling_plans(soci::session& sql, const TextSealer& sealer, Backend backend, const std::string& family_id,
-                        PlanState& plan) {
+                        PlanState& plan, const std::vector<std::string>* children) {
     if (family_id.starts_with("pupil-")) return 0;
     int adopted = 0;
-    for (const std::string& child : records::family_children(sql, family_id).roots) {
+    const std::vector<std::string> roots = children ? *children : records::family_children(sql, family_id).roots;
+    for (const std::string& child : roots) {
         auto sibling = adopt_pupil_plan(sql, sealer, backend, "pupil-" + child, family_id);
         if (!sibling) continue;
         adopt_plan(plan, std::move(*sibling));
@@ -229,8 +247,8 @@ long long seal_stored_plans(Database& database, const TextSealer& sealer) {
 
 void insert_decision(soci::session& sql, const TextSealer& sealer, const std::string& family_id,
                      const Decision& decision, Day today, const std::string& signal_id,
-                     const std::optional<std::string>& delivery_id, const std::string& decided_by,
-                     std::int64_t now_us) {
+                     const std::optional<std::string>& delivery_id, const std::string& decided_by, std::int64_t now_us,
+                     int seq, const std::string& ref) {
     const std::string id = records::new_id();
     const std::string kind(to_string(decision.kind));
     const std::string on = format_day(today);
@@ -247,13 +265,48 @@ void insert_decision(soci::session& sql, const TextSealer& sealer, const std::st
     soci::indicator delivery_ind = null_if_empty(delivery);
     const long long now = now_us;
     const std::string reason = sealer.seal("plan_decisions", id, "reason", decision.reason);
+    // The timeline's reference: the task's id, else the table (as the engine's timeline line has it).
+    const std::string line_ref = !ref.empty() ? ref : !task_id.empty() ? task_id : decision.table;
     sql << "INSERT INTO plan_decisions (decision_id, family_id, decided_on, kind, rule, reason, table_id, task_id, "
-           "recipient, due_date, signal_id, delivery_id, decided_by, decided_at_us) "
-           "VALUES (:id, :f, :on, :k, :r, :why, :t, :task, :rc, :due, :s, :d, :by, :at)",
+           "recipient, due_date, signal_id, delivery_id, decided_by, decided_at_us, entry, seq, ref) "
+           "VALUES (:id, :f, :on, :k, :r, :why, :t, :task, :rc, :due, :s, :d, :by, :at, 'decision', :seq, :ref)",
         soci::use(id), soci::use(family_id), soci::use(on), soci::use(kind), soci::use(decision.rule),
         soci::use(reason), soci::use(decision.table, table_ind), soci::use(task_id, task_ind),
         soci::use(recipient, recipient_ind), soci::use(due, due_ind), soci::use(signal_id, signal_ind),
-        soci::use(delivery, delivery_ind), soci::use(decided_by), soci::use(now);
+        soci::use(delivery, delivery_ind), soci::use(decided_by), soci::use(now), soci::use(seq), soci::use(line_ref);
+}
+
+void insert_timeline_note(soci::session& sql, const TextSealer& sealer, const std::string& family_id,
+                          const TimelineEntry& entry, const std::string& signal_id, const std::string& decided_by,
+                          std::int64_t now_us, int seq) {
+    const std::string id = records::new_id();
+    const std::string on = format_day(entry.at);
+    soci::indicator signal_ind = signal_id.empty() ? soci::i_null : soci::i_ok;
+    const long long now = now_us;
+    const std::string reason = sealer.seal("plan_decisions", id, "reason", entry.reason);
+    sql << "INSERT INTO plan_decisions (decision_id, family_id, decided_on, kind, rule, reason, signal_id, decided_by, "
+           "decided_at_us, entry, seq, ref) "
+           "VALUES (:id, :f, :on, :k, :r, :why, :s, :by, :at, 'note', :seq, :ref)",
+        soci::use(id), soci::use(family_id), soci::use(on), soci::use(entry.kind), soci::use(entry.rule),
+        soci::use(reason), soci::use(signal_id, signal_ind), soci::use(decided_by), soci::use(now), soci::use(seq),
+        soci::use(entry.ref);
+}
+
+std::vector<TimelineEntry> load_timeline(soci::session& sql, const TextSealer& sealer, const std::string& family_id) {
+    std::vector<TimelineEntry> out;
+    soci::rowset<soci::row> rows =
+        (sql.prepare << "SELECT decision_id, decided_on, kind, rule, reason, ref FROM plan_decisions "
+                        "WHERE family_id = :f AND ref IS NOT NULL ORDER BY decided_on, decided_at_us, seq, decision_id",
+         soci::use(family_id));
+    for (const soci::row& row : rows) {
+        const std::string id = row.get<std::string>(0);
+        const auto at = parse_day(row.get<std::string>(1));
+        if (!at) continue;
+        out.push_back({*at, row.get<std::string>(2), row.get<std::string>(3),
+                       sealer.open_or_placeholder("plan_decisions", id, "reason", row.get<std::string>(4)),
+                       row.get<std::string>(5)});
+    }
+    return out;
 }
 
 std::vector<std::string> unplanned_signals(soci::session& sql, int max) {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -28,9 +29,40 @@ struct PlanContext {
     std::vector<routeboek::Residence> residences;  // their history by date (the record room's)
     std::string signal_id;
     std::string correlation_id;
+    std::vector<std::string> children;  // the family's children (root records), when it has a family
+    bool from_cache = false;            // the family's part came from a ResidenceCache
 };
 
-PlanContext plan_context(soci::session& sql, const std::string& pupil_id, routeboek::Day today);
+// The family's part of a PlanContext — its children, woongemeente and residence history as the
+// records say on one day — which the plan worker would otherwise read again for every signal. The
+// worker keeps them for the families of one round of signals: dropped whole when a household or
+// move signal is applied and at the end of the round, and not trusted when the plan's woongemeente
+// disagrees (another instance may have applied a move meanwhile). One thread only.
+class ResidenceCache {
+public:
+    struct Entry {
+        routeboek::Day day;
+        std::vector<std::string> children;
+        std::vector<std::string> pseudonyms;
+        std::optional<std::string> woongemeente;
+        std::vector<routeboek::Residence> residences;
+    };
+    [[nodiscard]] const Entry* find(const std::string& family_root, routeboek::Day day) const {
+        const auto it = entries_.find(family_root);
+        return it != entries_.end() && it->second.day == day ? &it->second : nullptr;
+    }
+    void put(const std::string& family_root, Entry entry) { entries_[family_root] = std::move(entry); }
+    void drop(const std::string& family_root) { entries_.erase(family_root); }
+    void clear() { entries_.clear(); }
+    std::uint64_t hits = 0;
+    std::uint64_t misses = 0;
+
+private:
+    std::map<std::string, Entry> entries_;
+};
+
+PlanContext plan_context(soci::session& sql, const std::string& pupil_id, routeboek::Day today,
+                         ResidenceCache* cache = nullptr);
 // A hub pseudonym of a pupil record (of its root, following merges), to address a task about a
 // child other than the signal's; empty when there is none.
 std::string pupil_pseudonym(soci::session& sql, const std::string& pupil_id);
@@ -55,7 +87,7 @@ std::optional<routeboek::PlanState> adopt_pupil_plan(soci::session& sql, const T
 // Every child of the family whose plan still runs under its own id ("pupil-<root>") joins the
 // family's plan (routeboek::adopt_plan: both timelines, their decisions follow); the number adopted.
 int adopt_sibling_plans(soci::session& sql, const TextSealer& sealer, Backend backend, const std::string& family_id,
-                        routeboek::PlanState& plan);
+                        routeboek::PlanState& plan, const std::vector<std::string>* children = nullptr);
 void save_plan(soci::session& sql, const TextSealer& sealer, const routeboek::PlanState& plan,
                const std::string& routeboek_id, std::optional<routeboek::Day> next_check, bool existed,
                std::int64_t now_us);
@@ -63,9 +95,20 @@ void save_plan(soci::session& sql, const TextSealer& sealer, const routeboek::Pl
 // yet is stored again sealed (only if it is still the state read). Returns how many plans changed.
 long long seal_stored_plans(Database& database, const TextSealer& sealer);
 
+// A decision, and with it its line of the timeline (`seq`: its place among the rows of one
+// application; `ref`: the line's reference).
 void insert_decision(soci::session& sql, const TextSealer& sealer, const std::string& family_id,
                      const routeboek::Decision& decision, routeboek::Day today, const std::string& signal_id,
-                     const std::optional<std::string>& delivery_id, const std::string& decided_by, std::int64_t now_us);
+                     const std::optional<std::string>& delivery_id, const std::string& decided_by, std::int64_t now_us,
+                     int seq = 0, const std::string& ref = {});
+// A line of the timeline that is no decision (a signal received, a rule that decided nothing).
+void insert_timeline_note(soci::session& sql, const TextSealer& sealer, const std::string& family_id,
+                          const routeboek::TimelineEntry& entry, const std::string& signal_id,
+                          const std::string& decided_by, std::int64_t now_us, int seq);
+// The family's timeline as plan_decisions holds it (rows from before 0015 excluded: their lines
+// are in the plan's JSON), in order.
+std::vector<routeboek::TimelineEntry> load_timeline(soci::session& sql, const TextSealer& sealer,
+                                                    const std::string& family_id);
 
 std::vector<std::string> unplanned_signals(soci::session& sql, int max);
 struct ClaimedSignal {

@@ -23,7 +23,19 @@ Object::Ptr decision_view(const Decision& d) {
 
 // The plan as a professional reads it: who owns it (the school, through the MDO), where it
 // stands, what is to be done by whom and when, who takes part, and everything that happened.
-Object::Ptr view_of_plan(const PlanState& plan, const Routeboek& rb) {
+const Organisation* organisation_in(const Engine& engine, const std::string& id) {
+    for (const Routeboek* book : engine.routeboeken()) {
+        if (const Organisation* org = book->organisation(id)) return org;
+    }
+    return nullptr;
+}
+
+Object::Ptr view_of_plan(const PlanState& plan, const Engine& engine) {
+    // The family's routeboek: the one its escalation (or its first pupil) follows; each pupil's
+    // own is listed with the pupil.
+    const PupilInPlan* lead = plan.pupil(plan.escalated_pupil);
+    if (!lead && !plan.pupils.empty()) lead = &plan.pupils.front();
+    const Routeboek& rb = lead ? engine.routeboek_for(*lead, plan.woongemeente) : engine.routeboek();
     Object::Ptr o = new Object;
     o->set("family_id", plan.family_id);
     o->set("routeboek", rb.id);
@@ -35,6 +47,8 @@ Object::Ptr view_of_plan(const PlanState& plan, const Routeboek& rb) {
         j->set("pupil_id", p.pupil);
         j->set("school", p.school_brin);
         j->set("school_gemeentecode", p.school_gemeentecode);
+        j->set("sector", engine.sector_of(p));
+        j->set("routeboek", engine.routeboek_for(p, plan.woongemeente).id);
         pupils->add(j);
         if (!p.school_brin.empty()) organisations.insert("school:" + p.school_brin);
     }
@@ -77,7 +91,7 @@ Object::Ptr view_of_plan(const PlanState& plan, const Routeboek& rb) {
     for (const std::string& id : organisations) {
         Object::Ptr j = new Object;
         j->set("id", id);
-        if (const Organisation* org = rb.organisation(id)) j->set("name", org->name);
+        if (const Organisation* org = organisation_in(engine, id)) j->set("name", org->name);
         participants->add(j);
     }
     o->set("participants", participants);
@@ -95,7 +109,7 @@ Object::Ptr view_of_plan(const PlanState& plan, const Routeboek& rb) {
 Poco::JSON::Object::Ptr PlanViews::plan_view(const std::string& family_id) {
     const auto plan = plans_.plan(family_id);
     if (!plan) return nullptr;
-    return view_of_plan(*plan, plans_.engine().routeboek());
+    return view_of_plan(*plan, plans_.engine());
 }
 
 Result<Poco::JSON::Array::Ptr> PlanViews::apply_override(const std::string& family_id, const Override& deviation,

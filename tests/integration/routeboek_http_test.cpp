@@ -73,7 +73,10 @@ struct RouteboekHub {
                    "/catalogi/api/v1/statustypen/7f2c3b0e-0d7a-4a57-a1b4-5b6c6f0a3f52\n"
                    "      bronorganisatie: \"002220647\"\n      verantwoordelijke_organisatie: \"001234565\"\n";
         };
+        // The PO routeboek, and the VO one for pupils of school 34CD.
         o.extra_config = "routeboek: " + shipped_routeboek_path() + "\n" +
+                         "routeboeken: [{file: " + source_file("deploy/config/routeboek-haaglanden-vo.yaml").string() +
+                         ", sector: vo}]\nschool_sectors: {34CD: vo}\n" +
                          "delivery:\n  dispatcher_threads: 2\n  poll_interval_ms: 50\n"
                          "recipients:\n"
                          "  - id: school-12ab\n    name: OBS De Regenboog\n    connector: webhook\n    url: " +
@@ -296,6 +299,14 @@ SCENARIO("two siblings with plans of their own merge into one family plan with b
                 int orphaned = 0;
                 *sql << "SELECT COUNT(*) FROM plan_decisions WHERE family_id LIKE 'pupil-%'", soci::into(orphaned);
                 CHECK(orphaned == 0);
+                // The timeline is served from plan_decisions; the plan's JSON does not grow with it.
+                std::string state;
+                *sql << "SELECT state FROM plans", soci::into(state);
+                CHECK(parse_object(state)->getArray("timeline")->size() == 0);
+                int signal_lines = 0;
+                *sql << "SELECT COUNT(*) FROM plan_decisions WHERE entry = 'note' AND kind = 'signal' AND ref = :s",
+                    soci::use(signal_a), soci::into(signal_lines);
+                CHECK(signal_lines == 1);
             }
         }
     }
@@ -343,6 +354,47 @@ SCENARIO("a plan's next check comes when the service's clock reaches its day, wi
                 },
                 20));
             CHECK(plan_row().second == tomorrow);
+        }
+    }
+}
+
+SCENARIO("a VO sibling follows the VO routeboek inside the family plan, in the service", "[routeboek]") {
+    RouteboekHub hub;
+    const std::string po = simulators::synthetic_bsn(521);
+    const std::string vo = simulators::synthetic_bsn(522);
+    GIVEN("a Den Haag family with a child at a PO school (12AB) and one at a VO school (34CD)") {
+        hub.accept(municipality(),
+                   household({{"child", bsn_subject(po)}, {"child", bsn_subject(vo)}}, "GM0518", day_offset(-400)));
+        hub.plan_after(hub.accept(school_a(), absence(bsn_subject(po), "geoorloofd", 1)));
+        WHEN("the VO child has been absent for 29 days") {
+            const auto plan =
+                hub.plan_after(hub.accept(school_a(), absence(bsn_subject(vo), "ongeoorloofd", 29, "34CD", "GM0518")));
+            THEN("one family plan: the VO child follows the VO routeboek, its school's zorgcoördinator has the case") {
+                const auto pupils = plan->getArray("pupils");
+                REQUIRE(pupils->size() == 2);
+                int vo_pupils = 0;
+                for (std::size_t i = 0; i < pupils->size(); ++i) {
+                    const auto p = pupils->getObject(static_cast<unsigned>(i));
+                    const bool is_vo = p->getValue<std::string>("school") == "34CD";
+                    CHECK(p->getValue<std::string>("sector") == (is_vo ? "vo" : "po"));
+                    CHECK(p->getValue<std::string>("routeboek") == (is_vo ? "haaglanden-vo" : "haaglanden-po"));
+                    vo_pupils += is_vo ? 1 : 0;
+                }
+                CHECK(vo_pupils == 1);
+                CHECK(plan->getValue<std::string>("routeboek") == "haaglanden-vo");
+                const auto zc = RouteboekHub::action(plan, "school.zorgcoordinator.case");
+                REQUIRE(zc);
+                CHECK(zc->getValue<std::string>("recipient") == "school:34CD");
+                auto sql = hub.store.session();
+                int escalations = 0;
+                *sql << "SELECT COUNT(*) FROM plan_decisions WHERE entry = 'decision' AND kind = 'escalate' AND "
+                        "rule = 'haaglanden-vo/escalation/consecutive_absence'",
+                    soci::into(escalations);
+                CHECK(escalations == 1);
+                int plans = 0;
+                *sql << "SELECT COUNT(*) FROM plans", soci::into(plans);
+                CHECK(plans == 1);
+            }
         }
     }
 }

@@ -91,3 +91,41 @@ SCENARIO("a wrong routeboek stops the service before it starts", "[config][route
         CHECK(ok == 0);
     }
 }
+
+SCENARIO("routeboeken per sector are checked at start-up, each against its sector", "[config][routeboek]") {
+    TempDir dir;
+    write_secret_file(dir.path() / "hub.key", std::string(64, 'a') + "\n");
+    write_file(dir.path() / "po.yaml", read_file(shipped_routeboek_path()));
+    write_file(dir.path() / "vo.yaml", read_file(source_file("deploy/config/routeboek-haaglanden-vo.yaml")));
+    const auto config = dir.path() / "eenplan.yaml";
+    const auto configure = [&](const std::string& vo_sector) {
+        write_file(config,
+                   "listen: {address: 127.0.0.1, port: 0}\n"
+                   "database: {backend: sqlite, connection: \"db=x.db\"}\n"
+                   "keys: {pseudonym_keys: [{version: 1, file: hub.key}]}\n"
+                   "routeboek: po.yaml\n"
+                   "routeboeken: [{file: vo.yaml, sector: " +
+                       vo_sector +
+                       "}]\n"
+                       "school_sectors: {34CD: vo}\n"
+                       "sources: [{id: school-a, secrets: [whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw]}]\n");
+    };
+    WHEN("the VO routeboek is listed as the VO one") {
+        configure("vo");
+        const auto [code, output] = run_service_once(config, "--check-config");
+        THEN("the configuration is valid") {
+            INFO(output);
+            CHECK(code == 0);
+        }
+    }
+    WHEN("the VO routeboek is listed as an MBO one") {
+        configure("mbo");
+        const auto [code, output] = run_service_once(config, "--check-config");
+        THEN("start-up stops, naming the file and the disagreement") {
+            CHECK(code == 78);
+            CHECK_THAT(output, Catch::Contains((dir.path() / "vo.yaml").string()));
+            CHECK_THAT(output,
+                       Catch::Contains("/routeboek/sector: is vo, but the settings list it as the mbo routeboek"));
+        }
+    }
+}

@@ -23,6 +23,21 @@ inline const routeboek::Routeboek& shipped_routeboek() {
     return rb;
 }
 
+// The VO routeboek the repository ships as a concept for a region to fill in
+// (deploy/config/routeboek-haaglanden-vo.yaml).
+inline const routeboek::Routeboek& shipped_vo_routeboek() {
+    static const routeboek::Routeboek rb = [] {
+        const std::string path = source_file("deploy/config/routeboek-haaglanden-vo.yaml").string();
+        auto loaded = service::load_routeboek(path);
+        if (!loaded) {
+            throw std::runtime_error(path + ": " + loaded.problems().front().pointer + " " +
+                                     loaded.problems().front().detail);
+        }
+        return std::move(loaded).value();
+    }();
+    return rb;
+}
+
 // The school calendar the repository ships (deploy/config/schoolvakanties-2026-2028.yaml).
 inline const routeboek::SchoolCalendar& shipped_school_calendar() {
     static const routeboek::SchoolCalendar calendar = [] {

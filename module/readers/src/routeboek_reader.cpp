@@ -13,6 +13,7 @@ RecipientRole role(const std::string& text) {
     if (text == "organisation") return RecipientRole::organisation;
     if (text == "raiser") return RecipientRole::raiser;
     if (text == "casusregisseur") return RecipientRole::casusregisseur;
+    if (text == "zorgcoordinator") return RecipientRole::zorgcoordinator;
     return RecipientRole::school;
 }
 
@@ -240,6 +241,7 @@ Result<Routeboek> parse_valid_routeboek(YAML::Node root) {
     rb.id = root["routeboek"]["id"].as<std::string>();
     rb.name = root["routeboek"]["name"].as<std::string>();
     rb.version = root["routeboek"]["version"].as<std::string>();
+    if (const YAML::Node sector = root["routeboek"]["sector"]) rb.sector = sector.as<std::string>();
     read_organisations(root, rb, problems);
     read_tables(root, rb, problems);
     read_municipalities(root, rb);

@@ -6,6 +6,7 @@
 namespace eenplan::routeboek::detail {
 
 void Step::on(const ConcernRaised& concern, const SignalEvent& event) {
+    rb_ = &family_book(event.pupil);
     if (concern.disagrees_with_mdo.value_or(false)) {
         eigen_team(concern.raised_by, event.pupil);
     } else if (!escalated()) {
@@ -14,7 +15,7 @@ void Step::on(const ConcernRaised& concern, const SignalEvent& event) {
 }
 
 void Step::eigen_team(const std::string& raiser, const std::string& pupil) {
-    const Table* table = rb_.table("eigen_team");
+    const Table* table = rb_->table("eigen_team");
     const std::string r = rule("eigen_team");
     if (!escalated() || !plan_.first_worrying) {
         note("signal", r, "a professional disagrees with the MDO before the escalation mark; recorded");
@@ -22,15 +23,16 @@ void Step::eigen_team(const std::string& raiser, const std::string& pupil) {
     }
     const int weeks_from = table && table->window_from_weeks ? *table->window_from_weeks : 4;
     const int weeks_to = table && table->window_to_weeks ? *table->window_to_weeks : 8;
-    const Day window_start = add_days(*plan_.first_worrying, weeks_from * 7);
-    const Day window_end = add_days(*plan_.first_worrying, weeks_to * 7);
+    // School weeks with the school calendar, like the trigger's four weeks.
+    const Day window_start = weeks_after(*plan_.first_worrying, weeks_from, plan_.escalated_pupil);
+    const Day window_end = weeks_after(*plan_.first_worrying, weeks_to, plan_.escalated_pupil);
     if (today_ < window_start || today_ > window_end) {
         note("signal", r,
              "the eigen team/manager step lies outside its term (week " + std::to_string(weeks_from) + " to " +
                  std::to_string(weeks_to) + "); an override can still make it");
         return;
     }
-    open(rb_.eigen_team, pupil, r, "a professional disagrees with the MDO's choice not to escalate", window_end,
+    open(rb_->eigen_team, pupil, r, "a professional disagrees with the MDO's choice not to escalate", window_end,
          "eigen_team", raiser);
 }
 

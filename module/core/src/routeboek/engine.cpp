@@ -11,14 +11,14 @@ Result<std::vector<Decision>> Engine::apply(PlanState& plan, const Event& event,
     if (const auto* override_event = std::get_if<OverrideEvent>(&event)) {
         // Only an override can be refused: work on a copy so a refusal leaves the plan as it was.
         PlanState working = plan;
-        detail::Step step(routeboek_, working, today, decisions, calendar_);
+        detail::Step step(*this, working, today, decisions);
         auto accepted = step.override_(override_event->override_);
         if (!accepted) return accepted.problems();
         step.evaluate();
         plan = std::move(working);
         return decisions;
     }
-    detail::Step step(routeboek_, plan, today, decisions, calendar_);
+    detail::Step step(*this, plan, today, decisions);
     if (const auto* signal = std::get_if<SignalEvent>(&event)) {
         step.signal(*signal);
     } else {
@@ -27,6 +27,27 @@ Result<std::vector<Decision>> Engine::apply(PlanState& plan, const Event& event,
     }
     step.evaluate();
     return decisions;
+}
+
+std::string Engine::sector_of(const PupilInPlan& pupil) const {
+    if (!pupil.sector.empty()) return pupil.sector;
+    if (const auto it = school_sectors_.find(pupil.school_brin); it != school_sectors_.end()) return it->second;
+    return routeboek().sector;
+}
+
+const Routeboek& Engine::routeboek_for(const PupilInPlan& pupil, std::string_view woongemeente) const {
+    if (routeboeken_.size() == 1) return routeboek();
+    const std::string sector = sector_of(pupil);
+    const Routeboek* of_sector = nullptr;
+    for (const Routeboek* book : routeboeken_) {
+        if (book->sector != sector) continue;
+        // The region's routeboek for that sector: the one that lists the woongemeente (else the
+        // school's municipality, for a family whose woongemeente is not known yet).
+        if (book->municipality(woongemeente) || (woongemeente.empty() && book->municipality(pupil.school_gemeentecode)))
+            return *book;
+        if (!of_sector) of_sector = book;
+    }
+    return of_sector ? *of_sector : routeboek();
 }
 
 void prune(PlanState& plan, Day today) {

@@ -40,34 +40,66 @@ void Step::on(const AttendancePartial& partial, const SignalEvent& event) {
     }
 }
 
+std::optional<AbsenceRun> Step::trigger_met(const PupilInPlan& pupil, std::string& reason) const {
+    if (!rb_->consecutive_absence) return std::nullopt;
+    const auto& trigger = *rb_->consecutive_absence;
+    if (calendar_) {
+        // Four school weeks are twenty school days.
+        auto run = current_absence_run_in_school_days(plan_.absences, pupil.pupil, today_, trigger, *calendar_,
+                                                      pupil.school_brin, pupil.school_gemeentecode);
+        if (!run || run->counted_days < trigger.weeks * 5) return std::nullopt;
+        reason = std::to_string(trigger.weeks) + " school weeks (" + std::to_string(trigger.weeks * 5) +
+                 " school days) of consecutive absence not explained by illness";
+        return run;
+    }
+    auto run = current_absence_run(plan_.absences, pupil.pupil, today_, trigger);
+    if (!run || run->counted_days < trigger.weeks * 7) return std::nullopt;
+    reason = std::to_string(trigger.weeks) + " weeks of consecutive absence not explained by illness";
+    return run;
+}
+
 void Step::escalation_triggers() {
-    if (escalated() || !rb_.consecutive_absence) return;
-    const auto& trigger = *rb_.consecutive_absence;
+    // Each pupil against its own routeboek's trigger (a VO routeboek may count other weeks). The
+    // first to meet it starts the family's escalation; a sibling meeting its own later gets its
+    // own school's tasks inside the same plan.
     for (const PupilInPlan& pupil : plan_.pupils) {
-        if (calendar_) {
-            // Four school weeks are twenty school days.
-            const auto run = current_absence_run_in_school_days(
-                plan_.absences, pupil.pupil, today_, trigger, *calendar_, pupil.school_brin, pupil.school_gemeentecode);
-            if (!run || run->counted_days < trigger.weeks * 5) continue;
-            start_escalation(pupil.pupil, run->first_counted, rule("escalation/" + trigger.id),
-                             std::to_string(trigger.weeks) + " school weeks (" + std::to_string(trigger.weeks * 5) +
-                                 " school days) of consecutive absence not explained by illness");
-            break;
-        }
-        const auto run = current_absence_run(plan_.absences, pupil.pupil, today_, trigger);
-        if (!run || run->counted_days < trigger.weeks * 7) continue;
-        start_escalation(pupil.pupil, run->first_counted, rule("escalation/" + trigger.id),
-                         std::to_string(trigger.weeks) + " weeks of consecutive absence not explained by illness");
-        break;
+        with_book(book_for(pupil.pupil), [&] {
+            if (escalated()) {
+                if (pupil.pupil != plan_.escalated_pupil) sibling_trigger(pupil);
+                return;
+            }
+            std::string reason;
+            const auto run = trigger_met(pupil, reason);
+            if (!run) return;
+            start_escalation(pupil.pupil, run->first_counted, rule("escalation/" + rb_->consecutive_absence->id),
+                             reason);
+        });
+    }
+}
+
+void Step::sibling_trigger(const PupilInPlan& pupil) {
+    std::string reason;
+    const auto run = trigger_met(pupil, reason);
+    if (!run) return;
+    // Once per run: the mark is named by the run's first counted day (and pruned like prevention's).
+    const std::string key = "escalation|" + pupil.pupil + "|" + format_day(run->first_counted);
+    if (contains(plan_.fired, key)) return;
+    plan_.fired.push_back(key);
+    const std::string r = rule("escalation/" + rb_->consecutive_absence->id);
+    decide(DecisionKind::escalate, r,
+           reason + "; the family's plan is already escalated, so this pupil's own routeboek adds its tasks", "mdo");
+    for (const TaskTemplate& tmpl : rb_->on_escalation) {
+        open(tmpl, pupil.pupil, r, tmpl.title, add_days(today_, tmpl.due_days));
     }
 }
 
 bool Step::partial_trigger_met(const std::string& pupil) const {
-    if (!rb_.partial_attendance) return false;
-    const auto& trigger = *rb_.partial_attendance;
+    if (!rb_->partial_attendance) return false;
+    const auto& trigger = *rb_->partial_attendance;
     return std::any_of(plan_.partial.begin(), plan_.partial.end(), [&](const PartialAttendance& p) {
+        // Weeks of partial attendance: school weeks with the school calendar.
         return p.pupil == pupil && (!p.to || *p.to >= today_) &&
-               days_between(p.from, today_) >= trigger.min_weeks * 7 && p.approaches >= trigger.min_approaches;
+               weeks_after(p.from, trigger.min_weeks, pupil) <= today_ && p.approaches >= trigger.min_approaches;
     });
 }
 
@@ -79,14 +111,14 @@ void Step::start_escalation(const std::string& pupil, Day first_worrying, const 
     plan_.ladder_position = -1;
     plan_.table.clear();
     decide(DecisionKind::escalate, rule, reason, "mdo");
-    for (const TaskTemplate& tmpl : rb_.on_escalation) {
+    for (const TaskTemplate& tmpl : rb_->on_escalation) {
         open(tmpl, pupil, rule, tmpl.title, add_days(today_, tmpl.due_days));
     }
 }
 
 void Step::de_escalation() {
     if (!escalated()) return;
-    const int quiet = rb_.de_escalate_after_attendance_days;
+    const int quiet = rb_->de_escalate_after_attendance_days;
     const std::string& pupil = plan_.escalated_pupil;
     std::optional<Day> last_absent;
     auto absent_until = [&](Day end) { last_absent = last_absent ? std::max(*last_absent, end) : end; };
@@ -98,12 +130,14 @@ void Step::de_escalation() {
         if (p.pupil == pupil) absent_until(p.to.value_or(today_));
     }
     // Back at school for `quiet` days after the escalation started: the escalation ends.
+    // With the school calendar: school days attended (28 days are 20 school days); a holiday is
+    // no attendance.
     const Day back_since = last_absent ? add_days(*last_absent, 1) : *plan_.escalated_since;
-    if (days_between(std::max(back_since, *plan_.escalated_since), today_) < quiet) return;
+    if (days_since(std::max(back_since, *plan_.escalated_since), today_, pupil) < term(quiet)) return;
     const std::string r = rule("de_escalation/attendance_resumed");
     const std::vector<std::string> escalation_types = [&] {
         std::vector<std::string> types{"table.register", "table.notify"};
-        for (const TaskTemplate& t : rb_.on_escalation) types.push_back(t.type);
+        for (const TaskTemplate& t : rb_->on_escalation) types.push_back(t.type);
         return types;
     }();
     close_tasks([&](const Task& task) { return contains(escalation_types, task.type); }, r,
@@ -113,7 +147,7 @@ void Step::de_escalation() {
     plan_.escalated_pupil.clear();
     plan_.ladder_position = -1;
     plan_.table.clear();
-    decide(DecisionKind::de_escalate, r, "the pupil has attended for " + std::to_string(quiet) + " days");
+    decide(DecisionKind::de_escalate, r, "the pupil has attended for " + term_text(quiet));
 }
 
 }  // namespace detail

@@ -6,6 +6,7 @@
 namespace eenplan::routeboek::detail {
 
 void Step::on(const PersonMoved& moved_to, const SignalEvent& event) {
+    rb_ = &family_book(event.pupil);
     // The population register's birth year, kept with the pupil for the school-age window of
     // absoluut verzuim (registration.cpp); the year only, never a date.
     if (moved_to.birth_year && !event.pupil.empty()) {
@@ -26,7 +27,7 @@ void Step::moved(const std::string& gemeentecode, Day since) {
                     [&](const Residence& r) { return r.from > since && r.from <= today_; }))
         return;
     const Municipality* from = municipality();
-    const Municipality* to = rb_.municipality(gemeentecode);
+    const Municipality* to = rb_->municipality(gemeentecode);
     const std::string r = rule("grensverkeer/handover");
     plan_.woongemeente = gemeentecode;
     // The pupils' schools learn the new woongemeente (never the address), so that their own
@@ -52,16 +53,16 @@ void Step::moved(const std::string& gemeentecode, Day since) {
     // A case at a table goes to the same table there, or to the highest step the new ladder has
     // at or below its level.
     if (plan_.ladder_position >= 0 && to) {
-        const Table* current = rb_.table(plan_.table);
+        const Table* current = rb_->table(plan_.table);
         int position = -1;
         for (std::size_t i = 0; i < to->ladder.size(); ++i) {
-            const Table* t = rb_.table(to->ladder[i]);
+            const Table* t = rb_->table(to->ladder[i]);
             if (t && current && t->level <= current->level) position = static_cast<int>(i);
         }
         if (position >= 0) {
             move_to(position, r,
                     "the family moved to " + to->name + "; the case continues at its " +
-                        rb_.table(to->ladder[static_cast<std::size_t>(position)])->name);
+                        rb_->table(to->ladder[static_cast<std::size_t>(position)])->name);
         } else {
             plan_.ladder_position = -1;
             plan_.table.clear();

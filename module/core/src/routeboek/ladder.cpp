@@ -5,6 +5,7 @@
 namespace eenplan::routeboek::detail {
 
 void Step::on(const MdoHeld& mdo, const SignalEvent& event) {
+    rb_ = &family_book(event.pupil);
     close_tasks([](const Task& task) { return task.type == "mdo.plan"; }, rule("mdo"), "the MDO was held");
     if (!mdo.goals.empty()) plan_.goals = mdo.goals;
     if (!mdo.escalate) {
@@ -21,19 +22,21 @@ void Step::on(const MdoHeld& mdo, const SignalEvent& event) {
     step_up(rule("ladder/mdo_escalates"), "the MDO escalates the case");
 }
 
-void Step::on(const CaseRegistered& registered, const SignalEvent&) {
+void Step::on(const CaseRegistered& registered, const SignalEvent& event) {
+    rb_ = &family_book(event.pupil);
     close_tasks([&](const Task& task) { return task.type == "table.register" && task.table == registered.table; },
                 rule("ladder/registered"), "the case was registered at the table");
 }
 
 void Step::on(const TableOutcome& outcome, const SignalEvent& event) {
+    rb_ = &family_book(event.pupil);
     close_tasks([&](const Task& task) { return task.table == outcome.table && !task.table.empty(); },
                 rule("ladder/outcome"), "the table gave its outcome");
     if (outcome.casusregisseur && !outcome.casusregisseur->empty()) {
         plan_.casusregisseur = *outcome.casusregisseur;
-        open(rb_.casusregisseur, plan_.escalated_pupil.empty() ? event.pupil : plan_.escalated_pupil,
+        open(rb_->casusregisseur, plan_.escalated_pupil.empty() ? event.pupil : plan_.escalated_pupil,
              rule("ladder/casusregisseur"), "the table appointed a casusregisseur from the MDO",
-             add_days(today_, rb_.casusregisseur.due_days), outcome.table);
+             add_days(today_, rb_->casusregisseur.due_days), outcome.table);
     }
     if (outcome.outcome == "unresolved") {
         step_up(rule("ladder/table_unresolved"), "the " + outcome.table + " could not resolve the case");
@@ -51,7 +54,7 @@ void Step::move_to(int position, const std::string& rule, const std::string& rea
     close_tasks([&](const Task& t) { return !t.table.empty() && t.table == previous; }, rule,
                 "the case moves on from this table");
     plan_.ladder_position = position;
-    const Table* table = rb_.table(m->ladder[static_cast<std::size_t>(position)]);
+    const Table* table = rb_->table(m->ladder[static_cast<std::size_t>(position)]);
     plan_.table = table->id;
     decide(DecisionKind::escalate, rule, reason, table->id);
 
@@ -59,8 +62,11 @@ void Step::move_to(int position, const std::string& rule, const std::string& rea
     if (reg == table->registration.end()) return;  // the loader refuses this; nothing to register with
     const Registration& r = reg->second;
     Day due = add_days(today_, r.term_days);
-    if (r.deadline_weeks && plan_.first_worrying) due = add_days(*plan_.first_worrying, *r.deadline_weeks * 7);
-    const Organisation* desk = rb_.organisation(r.registers_with);
+    // "Uiterlijk 8 weken na de eerste datum van het zorgwekkend verzuim": the same weeks as the
+    // trigger's (school weeks with the school calendar: the 40th school day from that date on).
+    if (r.deadline_weeks && plan_.first_worrying)
+        due = weeks_after(*plan_.first_worrying, *r.deadline_weeks, plan_.escalated_pupil);
+    const Organisation* desk = rb_->organisation(r.registers_with);
     TaskTemplate registration{"table.register",
                               "Meld de casus aan bij de " + table->name + " bij " +
                                   (desk ? desk->name : r.registers_with) +

@@ -5,6 +5,7 @@
 namespace eenplan::routeboek::detail {
 
 Result<bool> Step::override_(const Override& requested) {
+    rb_ = &family_book({});
     if (requested.reason.find_first_not_of(" \t\n") == std::string::npos) {
         return Problem{"/reason", "a deviation from the routeboek needs a reason"};
     }

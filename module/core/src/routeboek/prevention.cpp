@@ -7,7 +7,7 @@
 namespace eenplan::routeboek::detail {
 
 void Step::concern_prevention(const ConcernRaised& concern, const SignalEvent& event) {
-    for (const PreventionPattern& pattern : rb_.prevention) {
+    for (const PreventionPattern& pattern : rb_->prevention) {
         if (pattern.kind != PreventionPattern::Kind::concern_raised) continue;
         open(pattern.task, event.pupil, rule("prevention/" + pattern.id),
              "a professional raised a concern before any escalation", add_days(today_, pattern.task.due_days), {},
@@ -17,10 +17,24 @@ void Step::concern_prevention(const ConcernRaised& concern, const SignalEvent& e
 
 void Step::prevention() {
     if (escalated()) return;
-    for (const PreventionPattern& pattern : rb_.prevention) {
+    // Each pupil's own routeboek's patterns (a VO routeboek has its own thresholds).
+    for (const PupilInPlan& pupil : plan_.pupils) {
+        with_book(book_for(pupil.pupil), [&] { prevention(pupil); });
+    }
+}
+
+void Step::prevention(const PupilInPlan& pupil) {
+    // Most pupils have no unauthorised absence at all: their windows need not be counted.
+    if (std::none_of(plan_.absences.begin(), plan_.absences.end(), [&](const AbsencePeriod& p) {
+            return p.pupil == pupil.pupil && p.kind == "ongeoorloofd" && p.from <= today_;
+        }))
+        return;
+    for (const PreventionPattern& pattern : rb_->prevention) {
         if (pattern.kind == PreventionPattern::Kind::concern_raised) continue;
-        for (const PupilInPlan& pupil : plan_.pupils) {
-            const Day window_start = add_days(today_, -pattern.within_days);
+        {
+            // Leerplichtwet art. 21a: "binnen een periode van vier opeenvolgende lesweken" — with the
+            // school calendar 28 days are 20 school days back, a holiday inside does not shorten it.
+            const Day window_start = days_back(today_, pattern.within_days, pupil.pupil);
             int count = 0;
             double hours = 0;
             std::optional<Day> first;
@@ -49,10 +63,8 @@ void Step::prevention() {
             plan_.fired.push_back(key);
             open(pattern.task, pupil.pupil, rule("prevention/" + pattern.id),
                  pattern.kind == PreventionPattern::Kind::unauthorised_absences
-                     ? std::to_string(count) + " short unauthorised absences within " +
-                           std::to_string(pattern.within_days) + " days"
-                     : "unauthorised absence reached the reporting threshold within " +
-                           std::to_string(pattern.within_days) + " days",
+                     ? std::to_string(count) + " short unauthorised absences within " + term_text(pattern.within_days)
+                     : "unauthorised absence reached the reporting threshold within " + term_text(pattern.within_days),
                  add_days(today_, pattern.task.due_days));
         }
     }

@@ -32,7 +32,7 @@ Day add_weekdays(Day day, int count) {
 }  // namespace
 
 Day Step::window_end(const SchoolGap& gap) const {
-    const int days = rb_.registration ? rb_.registration->without_school_after_school_days : 0;
+    const int days = rb_->registration ? rb_->registration->without_school_after_school_days : 0;
     return calendar_ ? calendar_->add_school_days(gap.ended, days, gap.brin, gap.gemeentecode)
                      : add_weekdays(gap.ended, days);
 }
@@ -42,7 +42,7 @@ std::string Step::recipient_on(const TaskTemplate& tmpl, const SchoolRef& school
     if (tmpl.recipient == RecipientRole::school && !school.brin.empty()) return "school:" + school.brin;
     // The woongemeente of the enrolment's own date, not today's: an inschrijving reported after
     // the family moved still belongs to the municipality the pupil lived in then.
-    const Municipality* m = rb_.municipality(plan_.woongemeente_on(day));
+    const Municipality* m = rb_->municipality(plan_.woongemeente_on(day));
     switch (tmpl.recipient) {
         case RecipientRole::leerplicht: return m ? m->leerplicht : std::string();
         case RecipientRole::local_team: return m ? m->local_team : std::string();
@@ -70,8 +70,8 @@ void Step::notify(const TaskTemplate& tmpl, const std::string& recipient, const 
 }
 
 void Step::on(const EnrolmentStarted& started, const SignalEvent& event) {
-    if (!rb_.registration || event.pupil.empty()) return;
-    const RegistrationRules& rules = *rb_.registration;
+    if (!rb_->registration || event.pupil.empty()) return;
+    const RegistrationRules& rules = *rb_->registration;
     const SchoolRef school = event.signal.school.value_or(SchoolRef{});
     const std::string sector = started.sector.value_or("");
 
@@ -112,8 +112,8 @@ void Step::on(const EnrolmentStarted& started, const SignalEvent& event) {
 }
 
 void Step::on(const EnrolmentEnded& ended, const SignalEvent& event) {
-    if (!rb_.registration || event.pupil.empty()) return;
-    const RegistrationRules& rules = *rb_.registration;
+    if (!rb_->registration || event.pupil.empty()) return;
+    const RegistrationRules& rules = *rb_->registration;
     const SchoolRef school = event.signal.school.value_or(SchoolRef{});
 
     auto& enrolments = plan_.enrolments;
@@ -164,12 +164,12 @@ void Step::on(const EnrolmentEnded& ended, const SignalEvent& event) {
 }
 
 void Step::without_school() {
-    if (!rb_.registration) return;
-    const RegistrationRules& rules = *rb_.registration;
+    // Each gap under the routeboek of its pupil.
     // A child the population register's birth year puts outside compulsory schooling on the day
     // the window closes (too young, or past kwalificatieplicht) is no absoluut verzuim.
     std::erase_if(plan_.school_gaps, [&](const SchoolGap& gap) {
-        if (gap.raised || today_ <= gap.until) return false;
+        if (gap.raised || today_ <= gap.until || !book_for(gap.pupil).registration) return false;
+        rb_ = &book_for(gap.pupil);
         const PupilInPlan* pupil = plan_.pupil(gap.pupil);
         if (!pupil || !pupil->birth_year || registration::may_be_of_school_age(*pupil->birth_year, today_))
             return false;
@@ -179,7 +179,9 @@ void Step::without_school() {
         return true;
     });
     for (SchoolGap& gap : plan_.school_gaps) {
-        if (gap.raised || today_ <= gap.until) continue;
+        if (gap.raised || today_ <= gap.until || !book_for(gap.pupil).registration) continue;
+        rb_ = &book_for(gap.pupil);
+        const RegistrationRules& rules = *rb_->registration;
         gap.raised = true;
         const SchoolGap copy = gap;  // open() may not touch the gaps, but keep the facts stable
         open(rules.absoluut_verzuim, copy.pupil, rule("registration/absoluut_verzuim"),
@@ -191,10 +193,13 @@ void Step::without_school() {
 }
 
 void Step::tell_schools_of_move() {
-    if (!rb_.registration) return;
-    const RegistrationRules& rules = *rb_.registration;
-    const std::string r = rule("registration/woongemeente_changed");
+    const Routeboek* family = rb_;
     for (const PupilInPlan& pupil : plan_.pupils) {
+        // Each pupil's school is told under that pupil's routeboek.
+        rb_ = &book_for(pupil.pupil);
+        if (!rb_->registration) continue;
+        const RegistrationRules& rules = *rb_->registration;
+        const std::string r = rule("registration/woongemeente_changed");
         std::vector<std::string> schools;
         bool any_enrolment = false;
         for (const Enrolment& e : plan_.enrolments) {
@@ -211,6 +216,7 @@ void Step::tell_schools_of_move() {
                    {brin, format_day(today_), {}, plan_.woongemeente});
         }
     }
+    rb_ = family;
 }
 
 }  // namespace eenplan::routeboek::detail

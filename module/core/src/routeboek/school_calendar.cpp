@@ -51,4 +51,21 @@ Day SchoolCalendar::add_school_days(Day day, int count, std::string_view brin, s
     return day;
 }
 
+Day SchoolCalendar::subtract_school_days(Day day, int count, std::string_view brin,
+                                         std::string_view gemeentecode) const {
+    for (int guard = 0; count > 0 && guard < 1000; ++guard) {
+        day -= std::chrono::days(1);
+        if (is_school_day(day, brin, gemeentecode)) --count;
+    }
+    return day;
+}
+
+int SchoolCalendar::school_days_between(Day from, Day to, std::string_view brin, std::string_view gemeentecode) const {
+    int count = 0;
+    for (Day day = from + std::chrono::days(1); day <= to; day += std::chrono::days(1)) {
+        if (is_school_day(day, brin, gemeentecode)) ++count;
+    }
+    return count;
+}
+
 }  // namespace eenplan::routeboek

@@ -21,9 +21,13 @@ inline bool contains(const std::vector<std::string>& list, std::string_view valu
 // The routeboek, the plan, today, and the decisions so far.
 class Step {
 public:
-    Step(const Routeboek& routeboek, PlanState& plan, Day today, std::vector<Decision>& out,
-         const SchoolCalendar* calendar = nullptr)
-        : rb_(routeboek), plan_(plan), today_(today), out_(out), calendar_(calendar) {}
+    Step(const Engine& engine, PlanState& plan, Day today, std::vector<Decision>& out)
+        : engine_(engine),
+          rb_(&engine.routeboek()),
+          plan_(plan),
+          today_(today),
+          out_(out),
+          calendar_(engine.calendar()) {}
 
     // A signal: files it on the plan and dispatches on its type (std::visit: every type has a
     // handler, or this does not compile).
@@ -49,8 +53,65 @@ private:
     void on(const YouthcareEnded& ended, const SignalEvent& event);       // jeugdbescherming.cpp
     void on(const PersonMoved& moved, const SignalEvent& event);          // grensverkeer.cpp
 
-    [[nodiscard]] std::string rule(std::string_view name) const { return rb_.id + "/" + std::string(name); }
-    [[nodiscard]] const Municipality* municipality() const { return rb_.municipality(plan_.woongemeente); }
+    // The routeboek a pupil follows (its school's sector, the family's woongemeente), and the one the
+    // family's escalation follows: the escalated pupil's, else `pupil`'s.
+    [[nodiscard]] const Routeboek& book_for(std::string_view pupil) const {
+        const PupilInPlan* p = plan_.pupil(pupil);
+        return p ? engine_.routeboek_for(*p, plan_.woongemeente) : engine_.routeboek();
+    }
+    [[nodiscard]] const Routeboek& family_book(std::string_view pupil) const {
+        if (escalated()) return book_for(plan_.escalated_pupil);
+        if (pupil.empty() && !plan_.pupils.empty()) return book_for(plan_.pupils.front().pupil);
+        return book_for(pupil);
+    }
+    // Runs `f` with `book` as the routeboek its rules read (and name their rule after).
+    template <typename F>
+    void with_book(const Routeboek& book, F&& f) {
+        const Routeboek* saved = rb_;
+        rb_ = &book;
+        f();
+        rb_ = saved;
+    }
+
+    // Terms. With a school calendar the routeboek's weeks are school weeks (5 school days) and its
+    // day terms for windows, reminders and attendance count school days (N days = N*5/7 school
+    // days: 28 days are 4 school weeks, 20 school days) of the pupil's school; without one,
+    // calendar days. Due-date terms (due_days, term_days) stay calendar days (open() moves a due
+    // date off a day off).
+    [[nodiscard]] const PupilInPlan* school_of(std::string_view pupil) const {
+        const PupilInPlan* p = plan_.pupil(pupil);
+        return p || plan_.pupils.empty() ? p : &plan_.pupils.front();
+    }
+    // The last day of week `weeks` counted from `first` (its first day): in school weeks, the
+    // (5 × weeks)th school day from `first` on; otherwise `first` + 7 × weeks.
+    [[nodiscard]] Day weeks_after(Day first, int weeks, std::string_view pupil) const {
+        const PupilInPlan* p = school_of(pupil);
+        if (!calendar_ || !p || weeks <= 0) return add_days(first, weeks * 7);
+        return calendar_->add_school_days(
+            calendar_->school_day_on_or_after(first, p->school_brin, p->school_gemeentecode), weeks * 5 - 1,
+            p->school_brin, p->school_gemeentecode);
+    }
+    // The day a window of `days` ends back from `today` (see above).
+    [[nodiscard]] Day days_back(Day today, int days, std::string_view pupil) const {
+        const PupilInPlan* p = school_of(pupil);
+        if (!calendar_ || !p) return add_days(today, -days);
+        return calendar_->subtract_school_days(today, school_days(days), p->school_brin, p->school_gemeentecode);
+    }
+    // How many term days lie after `from` up to `today`.
+    [[nodiscard]] int days_since(Day from, Day today, std::string_view pupil) const {
+        const PupilInPlan* p = school_of(pupil);
+        if (!calendar_ || !p) return days_between(from, today);
+        return calendar_->school_days_between(from, today, p->school_brin, p->school_gemeentecode);
+    }
+    // A term of `days` in the unit days_back and days_since count in.
+    [[nodiscard]] int term(int days) const { return calendar_ ? school_days(days) : days; }
+    [[nodiscard]] std::string term_text(int days) const {
+        return calendar_ ? std::to_string(school_days(days)) + " school days" : std::to_string(days) + " days";
+    }
+    static int school_days(int days) { return (days * 5 + 6) / 7; }
+
+    [[nodiscard]] std::string rule(std::string_view name) const { return rb_->id + "/" + std::string(name); }
+    [[nodiscard]] const Municipality* municipality() const { return rb_->municipality(plan_.woongemeente); }
     [[nodiscard]] bool escalated() const { return plan_.escalated_since.has_value(); }
 
     void note(std::string kind, std::string rule, std::string reason, std::string ref = {}) {
@@ -85,6 +146,8 @@ private:
 
     // escalation.cpp: the escalation mark and de-escalation
     void escalation_triggers();
+    void sibling_trigger(const PupilInPlan& pupil);
+    std::optional<AbsenceRun> trigger_met(const PupilInPlan& pupil, std::string& reason) const;
     void start_escalation(const std::string& pupil, Day first_worrying, const std::string& rule,
                           const std::string& reason);
     [[nodiscard]] bool partial_trigger_met(const std::string& pupil) const;
@@ -96,6 +159,7 @@ private:
 
     // prevention.cpp
     void prevention();
+    void prevention(const PupilInPlan& pupil);
     void concern_prevention(const ConcernRaised& concern, const SignalEvent& event);
 
     // eigen_team.cpp
@@ -116,7 +180,8 @@ private:
     [[nodiscard]] std::string recipient_on(const TaskTemplate& tmpl, const SchoolRef& school, const std::string& pupil,
                                            Day day) const;
 
-    const Routeboek& rb_;
+    const Engine& engine_;
+    const Routeboek* rb_;  // the routeboek the rule now running reads: per pupil, or the family's
     PlanState& plan_;
     Day today_;
     std::vector<Decision>& out_;

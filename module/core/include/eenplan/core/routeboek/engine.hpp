@@ -27,7 +27,9 @@
 //   - overrides (skip a step, choose another table, extend the terms), always with a reason
 #pragma once
 
+#include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "eenplan/core/result.hpp"
@@ -37,13 +39,25 @@
 
 namespace eenplan::routeboek {
 
+// The school's sector by BRIN (po, vo, so, mbo), from the service's settings: for a pupil whose
+// inschrijving did not say.
+using SchoolSectors = std::map<std::string, std::string, std::less<>>;
+
 class Engine {
 public:
     // With a school calendar, absence and terms are counted in school days (N weeks = 5N school
     // days; holidays, weekends and study days neither break nor extend a run) and due dates that
     // fall on a day off move to the next school day. Without one, calendar days as before.
     explicit Engine(const Routeboek& routeboek, const SchoolCalendar* calendar = nullptr)
-        : routeboek_(routeboek), calendar_(calendar) {}
+        : routeboeken_{&routeboek}, calendar_(calendar) {}
+
+    // Several routeboeken (per sector and region) in one family plan: each pupil follows the
+    // routeboek of its school's sector that lists the family's woongemeente (else the first of that
+    // sector; else the first routeboek, the default). `routeboeken` must not be empty; the first is
+    // the default (the PO one in the shipped configuration). Tasks for the family's shared tables
+    // (local team, jeugdbeschermingstafel) are made once for the family, whoever's routeboek asks.
+    Engine(std::vector<const Routeboek*> routeboeken, const SchoolCalendar* calendar, SchoolSectors school_sectors = {})
+        : routeboeken_(std::move(routeboeken)), calendar_(calendar), school_sectors_(std::move(school_sectors)) {}
 
     // Applies one event. Refuses (and leaves the plan untouched) an override without a reason or
     // naming a table the family's municipality does not have.
@@ -53,12 +67,20 @@ public:
     // date, de-escalation), for the service's durable schedule; nullopt when nothing is pending.
     [[nodiscard]] std::optional<Day> next_check(const PlanState& plan, Day today) const;
 
-    [[nodiscard]] const Routeboek& routeboek() const noexcept { return routeboek_; }
+    // The default routeboek (the first).
+    [[nodiscard]] const Routeboek& routeboek() const noexcept { return *routeboeken_.front(); }
+    [[nodiscard]] const std::vector<const Routeboek*>& routeboeken() const noexcept { return routeboeken_; }
     [[nodiscard]] const SchoolCalendar* calendar() const noexcept { return calendar_; }
+    // The pupil's sector: its inschrijving's, else the setting for its school's BRIN, else the
+    // default routeboek's.
+    [[nodiscard]] std::string sector_of(const PupilInPlan& pupil) const;
+    // The routeboek a pupil follows in a family living in `woongemeente`.
+    [[nodiscard]] const Routeboek& routeboek_for(const PupilInPlan& pupil, std::string_view woongemeente) const;
 
 private:
-    const Routeboek& routeboek_;
+    std::vector<const Routeboek*> routeboeken_;
     const SchoolCalendar* calendar_;
+    SchoolSectors school_sectors_;
 };
 
 // Drops absence and partial-attendance periods that ended more than a school year (365 days) before

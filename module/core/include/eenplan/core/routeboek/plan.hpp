@@ -22,6 +22,9 @@ struct PupilInPlan {
     std::string school_brin;
     std::string school_gemeentecode;
     std::optional<int> birth_year = std::nullopt;  // the year only, when the municipality supplied it (person.moved)
+    // po, vo, so, mbo: the sector of the school, from the inschrijving (enrolment.started
+    // data.sector); empty until one says, then the engine's per-BRIN setting decides.
+    std::string sector = {};
 };
 
 struct AbsencePeriod {

@@ -19,7 +19,9 @@ namespace eenplan::routeboek {
 //   organisation  a named organisation of the routeboek
 //   raiser        the organisation that raised the concern that fired the rule
 //   casusregisseur  the organisation a table appointed as casusregisseur
-enum class RecipientRole { school, local_team, leerplicht, organisation, raiser, casusregisseur };
+//   zorgcoordinator the school's own zorgcoördinator (VO): delivered to the pupil's school like
+//                   `school`, but a VO routeboek names who at the school acts
+enum class RecipientRole { school, local_team, leerplicht, organisation, raiser, casusregisseur, zorgcoordinator };
 
 struct TaskTemplate {
     std::string type;   // "school.continuity_of_education"
@@ -118,6 +120,7 @@ struct Routeboek {
     std::string id;
     std::string name;
     std::string version;
+    std::string sector = "po";  // po, vo, so, mbo: the pupils whose school is of this sector follow it
     std::vector<Organisation> organisations;
     std::vector<Municipality> municipalities;
     std::vector<Table> tables;

@@ -44,6 +44,11 @@ public:
     [[nodiscard]] Day school_day_on_or_after(Day day, std::string_view brin, std::string_view gemeentecode) const;
     // `count` school days after `day` (count >= 0; day itself not counted).
     [[nodiscard]] Day add_school_days(Day day, int count, std::string_view brin, std::string_view gemeentecode) const;
+    // `count` school days before `day` (count >= 0; day itself not counted).
+    [[nodiscard]] Day subtract_school_days(Day day, int count, std::string_view brin,
+                                           std::string_view gemeentecode) const;
+    // The school days after `from` up to and including `to` (0 when to <= from).
+    [[nodiscard]] int school_days_between(Day from, Day to, std::string_view brin, std::string_view gemeentecode) const;
 };
 
 // Monday to Friday.
