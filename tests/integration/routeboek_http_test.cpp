@@ -300,8 +300,9 @@ SCENARIO("two siblings with plans of their own merge into one family plan with b
                 *sql << "SELECT COUNT(*) FROM plan_decisions WHERE family_id LIKE 'pupil-%'", soci::into(orphaned);
                 CHECK(orphaned == 0);
                 // The timeline is served from plan_decisions; the plan's JSON does not grow with it.
-                std::string state;
-                *sql << "SELECT state FROM plans", soci::into(state);
+                std::string state, plan_id;
+                *sql << "SELECT family_id, state FROM plans", soci::into(plan_id), soci::into(state);
+                state = StoredPayloads(hub.service.config_file()).must_open(*sql, "plans", plan_id, "state", state);
                 CHECK(parse_object(state)->getArray("timeline")->size() == 0);
                 int signal_lines = 0;
                 *sql << "SELECT COUNT(*) FROM plan_decisions WHERE entry = 'note' AND kind = 'signal' AND ref = :s",
