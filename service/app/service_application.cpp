@@ -38,6 +38,9 @@
 #include "observability/json_log_formatter.hpp"
 #include "observability/metrics.hpp"
 #include "outbox/delivery_services.hpp"
+#include "privacy/agreements_file.hpp"
+#include "privacy/disclosure_gate.hpp"
+#include "privacy/privacy_store.hpp"
 #include "inbound/zgw_notification_worker.hpp"
 #include "inbound/zgw_rol_lookup.hpp"
 #include "ingest/authenticator.hpp"
@@ -139,6 +142,7 @@ struct Startup {
     AdminAuth auth;
     std::optional<routeboek::Routeboek> routeboek;  // no plans without one
     std::unique_ptr<routeboek::SchoolCalendar> calendar;
+    PrivacySeed privacy;  // the agreements file (and the test-only default agreement)
 };
 
 // The startup files, or nullopt after their problems were printed.
@@ -189,9 +193,24 @@ std::optional<Startup> load_startup(const std::string& config_path) {
     }
     auto calendar = load_configured_school_calendar(config->school_calendar);
     if (!calendar) return std::nullopt;
-    return Startup{std::move(config).value(),    std::move(pseudonymiser).value(), std::move(encoder),
-                   std::move(data_keys).value(), std::move(auth).value(),          std::move(routeboek),
-                   std::move(*calendar)};
+    PrivacySeed privacy;
+    if (config->privacy.agreements_file) {
+        auto loaded = load_agreements_file(*config->privacy.agreements_file);
+        if (!loaded) {
+            print_problems(*config->privacy.agreements_file, loaded.problems());
+            return std::nullopt;
+        }
+        privacy = std::move(loaded).value();
+    }
+    if (config->testing.default_agreement) {
+        PrivacySeed test = test_default_seed(config.value());
+        privacy.activities.insert(privacy.activities.end(), test.activities.begin(), test.activities.end());
+        privacy.agreements.insert(privacy.agreements.end(), test.agreements.begin(), test.agreements.end());
+    }
+    return Startup{std::move(config).value(), std::move(pseudonymiser).value(),
+                   std::move(encoder),        std::move(data_keys).value(),
+                   std::move(auth).value(),   std::move(routeboek),
+                   std::move(*calendar),      std::move(privacy)};
 }
 
 // --repseudonymise: every stored pseudonym to the current key version, with a progress bar.
@@ -229,7 +248,9 @@ struct RunningService {
           record_admin(database, sealer),
           outbox_store(database, new_uuid()),
           outbox(startup.config, startup.pseudonymiser.ring().current(), sealer),
-          dispatcher(startup.config, outbox_store, clock, metrics, logger),
+          privacy(database),
+          gate(startup.config, privacy),
+          dispatcher(startup.config, outbox_store, gate, clock, metrics, logger),
           notifications(database, authenticator, ingest, logger),
           notification_worker(notifications, zaken_api, [this] { return clock.now_us(); }),
           delivery{outbox, outbox_store, dispatcher},
@@ -244,6 +265,7 @@ struct RunningService {
         context.clock = &clock;
         context.test_clock = manual_clock.get();
         context.rate_limits = &rate_limits;
+        context.privacy = &privacy;
         notifications.on_accepted([this] { notification_worker.wake(); });
         if (startup.routeboek) {
             plans.emplace(database, *startup.routeboek, &outbox, clock, sealer, logger, startup.calendar.get());
@@ -301,6 +323,9 @@ struct RunningService {
     // The outbox: tasks queued in the deciding transaction, delivered by this instance's dispatcher.
     OutboxStore outbox_store;
     TaskOutbox outbox;
+    // Agreements, consents and the disclosure log; the gate every delivery passes before it is sent.
+    PrivacyStore privacy;
+    DisclosureGate gate;
     Dispatcher dispatcher;
     // ZGW notifications: stored by the handler, their rol read from the Zaken API (each lookup done
     // within 5 s, at most 64 KiB) by one worker off the request threads.
@@ -443,6 +468,14 @@ int ServiceApplication::main(const std::vector<std::string>&) {
                       "no keys.data_keys: free text and the audit chain use keys derived from the pseudonym keys");
         }
         if (repseudonymise_) return repseudonymise_all(database, startup->pseudonymiser, logger);
+        {
+            PrivacyStore privacy(database);
+            const Problems seeded = apply_seed(privacy, startup->privacy, system_clock().now_us());
+            if (!seeded.empty()) {
+                print_problems(startup->config.privacy.agreements_file.value_or(config_path_), seeded);
+                return EXIT_CONFIG;
+            }
+        }
         serve(*startup, database, sealer, audit, logger, [this] { waitForTerminationRequest(); });
     } catch (const StoreUnavailable& error) {
         log_event(logger, Poco::Message::PRIO_FATAL, "eenplan", "service.failed",

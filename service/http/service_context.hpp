@@ -23,6 +23,7 @@ class Authenticator;      // ingest/authenticator.hpp
 class NotificationInbox;  // ingest/notification_inbox.hpp
 class Reconciliation;     // common/reconciliation.hpp
 class SourceRateLimits;   // http/source_rate_limits.hpp
+class PrivacyStore;       // privacy/privacy_store.hpp
 
 struct ServiceContext {
     const Config& config;
@@ -43,6 +44,7 @@ struct ServiceContext {
     Reconciliation* reconciliation = nullptr;      // a municipal register against enrolments; null without a routeboek
     AuditTrail* audit = nullptr;                   // every admin and audit request is appended (http/route_handler.hpp)
     SourceRateLimits* rate_limits = nullptr;       // per-source token buckets; null: no limits
+    PrivacyStore* privacy = nullptr;               // agreements, consents, the register, the disclosure log
 };
 
 }  // namespace eenplan::service

@@ -135,7 +135,11 @@ void ServiceProcess::write_config() const {
             yaml << "    rate_limit: {enabled: false}\n";
         }
     }
-    if (options_.manual_clock) yaml << "testing:\n  manual_clock: true\n";
+    if (options_.manual_clock || options_.default_agreement) {
+        yaml << "testing:\n";
+        if (options_.manual_clock) yaml << "  manual_clock: true\n";
+        if (options_.default_agreement) yaml << "  default_agreement: true\n";
+    }
     yaml << options_.extra_config;
     write_file(config_file_, yaml.str());
 }

@@ -58,6 +58,10 @@ struct ServiceOptions {
     // The test-only manual clock: the service's time stands still until advance_clock moves it, so
     // a test that waits for time (a retry delay, a lease, a schedule) moves it instead of sleeping.
     bool manual_clock = false;
+    // testing.default_agreement: one built-in agreement over every configured recipient, task type
+    // and category but the special ones, so tests not about data sharing keep delivering. Tests
+    // about agreements and consents turn it off and configure their own (privacy: in extra_config).
+    bool default_agreement = true;
     int threads = 16;          // listen.threads: the worker threads
     std::string listen_extra;  // YAML appended under listen: (e.g. "  connections: {...}\n")
 };
