@@ -178,6 +178,9 @@ std::variant<AdminIdentity, AdminRefusal> AdminAuth::authenticate(const std::str
             if (privacy_officer) return AdminIdentity{subject, on_behalf_of, "privacy_officer"};
             if (auditor) return AdminIdentity{subject, on_behalf_of, "auditor"};
             return refuse("this needs the privacy_officer or auditor role");
+        case AdminAccess::privacy:
+            if (privacy_officer) return AdminIdentity{subject, on_behalf_of, "privacy_officer"};
+            return refuse("this needs the privacy_officer role");
     }
     return refuse("this access is not known");
 }

@@ -17,7 +17,8 @@
 
 namespace eenplan::service {
 
-enum class AdminAccess { read, write, audit };
+// privacy: agreements, consents, the art. 30 register and subject access (privacy_officer only).
+enum class AdminAccess { read, write, audit, privacy };
 
 struct AdminIdentity {
     std::string subject;

@@ -7,6 +7,7 @@ namespace eenplan::service {
 // Webhooks, the ZGW notification token, a vendor's signature). For the admin levels the route
 // handler itself checks the admin JWT before any handler code runs and writes every request so
 // admitted (and every refusal of a valid token) to the audit trail (http/route_handler.hpp).
-enum class Access { open, source, admin_read, admin_write, audit_read };
+// privacy_officer: only the privacy_officer role (agreements, consents, the register, subject access).
+enum class Access { open, source, admin_read, admin_write, audit_read, privacy_officer };
 
 }  // namespace eenplan::service

@@ -313,7 +313,8 @@ DeliveryOutcome Dispatcher::deliver(const ClaimedDelivery& claimed, const std::s
                    {"task_id", claimed.task_id},
                    {"recipient_id", claimed.recipient_id},
                    {"correlation_id", claimed.correlation_id},
-                   {"reason", gate.decision.reason}});
+                   {"outcome", "blocked"},
+                   {"error", out.error}});
         metrics_.observe_delivery(recipient.config->id, "blocked", 0.0);
         return out;
     }
