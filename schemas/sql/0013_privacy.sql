@@ -27,7 +27,9 @@ CREATE TABLE sharing_agreements (
 );
 
 -- A consent as JSON (schemas/privacy/consent.schema.json) for one pupil record. Withdrawal sets
--- withdrawn_at_us once; from that instant the consent no longer counts.
+-- withdrawn_at_us once; from that instant the consent no longer counts. A consent that arrived as a
+-- consent.given signal keeps the signal and the source's own reference, by which a
+-- consent.withdrawn signal of the same source withdraws it.
 CREATE TABLE consents (
     consent_id TEXT PRIMARY KEY,
     pupil_id TEXT NOT NULL,
@@ -36,9 +38,13 @@ CREATE TABLE consents (
     given_at_us BIGINT NOT NULL,
     withdrawn_at_us BIGINT,
     withdrawn_by TEXT,
-    correlation_id TEXT NOT NULL
+    correlation_id TEXT NOT NULL,
+    signal_id TEXT UNIQUE,
+    source_id TEXT,
+    source_reference TEXT
 );
 CREATE INDEX consents_pupil_idx ON consents (pupil_id);
+CREATE INDEX consents_source_idx ON consents (source_id, source_reference);
 
 -- Every disclosure: which delivery left for whom, under which agreement version and basis, for
 -- which processing activity, carrying which categories (comma-separated names), and when.

@@ -230,6 +230,27 @@ int repseudonymise_all(Database& database, const HubPseudonymiser& pseudonymiser
                                                   : Poco::Util::Application::EXIT_DATAERR;
 }
 
+// consent.given and consent.withdrawn signals become consents (privacy/privacy_store.hpp) as soon
+// as they are stored; a failure is logged and made good at the next start (apply_consent_signals).
+class ConsentSignalRecorder final : public SignalStoredSubscriber {
+public:
+    ConsentSignalRecorder(PrivacyStore& store, Poco::Logger& logger) : store_(store), logger_(logger) {}
+    void signal_stored(const SignalStored& event) noexcept override {
+        if (event.type != SignalType::consent_given && event.type != SignalType::consent_withdrawn) return;
+        try {
+            store_.apply_consent_signal(event.signal_id);
+        } catch (const std::exception& error) {
+            log_event(logger_, Poco::Message::PRIO_ERROR, "privacy", "consent.signal_failed",
+                      "a consent signal was stored but not yet applied; it is applied at the next start",
+                      {{"signal_id", event.signal_id}, {"error", loggable_error(error)}});
+        }
+    }
+
+private:
+    PrivacyStore& store_;
+    Poco::Logger& logger_;
+};
+
 // The running service's parts, built in dependency order (and so destroyed in reverse): the
 // ingest pipeline and its authentication step, the record views, the outbox and its dispatcher,
 // the plan worker when a routeboek is configured, and what the HTTP handlers may reach.
@@ -249,6 +270,7 @@ struct RunningService {
           outbox_store(database, new_uuid()),
           outbox(startup.config, startup.pseudonymiser.ring().current(), sealer),
           privacy(database),
+          consent_signals(privacy, logger),
           gate(startup.config, privacy),
           dispatcher(startup.config, outbox_store, gate, clock, metrics, logger),
           notifications(database, authenticator, ingest, logger),
@@ -266,6 +288,7 @@ struct RunningService {
         context.test_clock = manual_clock.get();
         context.rate_limits = &rate_limits;
         context.privacy = &privacy;
+        stored_signals.subscribe(consent_signals);
         notifications.on_accepted([this] { notification_worker.wake(); });
         if (startup.routeboek) {
             plans.emplace(database, *startup.routeboek, &outbox, clock, sealer, logger, startup.calendar.get());
@@ -325,6 +348,7 @@ struct RunningService {
     TaskOutbox outbox;
     // Agreements, consents and the disclosure log; the gate every delivery passes before it is sent.
     PrivacyStore privacy;
+    ConsentSignalRecorder consent_signals;
     DisclosureGate gate;
     Dispatcher dispatcher;
     // ZGW notifications: stored by the handler, their rol read from the Zaken API (each lookup done
@@ -475,6 +499,7 @@ int ServiceApplication::main(const std::vector<std::string>&) {
                 print_problems(startup->config.privacy.agreements_file.value_or(config_path_), seeded);
                 return EXIT_CONFIG;
             }
+            privacy.apply_consent_signals();
         }
         serve(*startup, database, sealer, audit, logger, [this] { waitForTerminationRequest(); });
     } catch (const StoreUnavailable& error) {

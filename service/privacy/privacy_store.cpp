@@ -4,6 +4,7 @@
 
 #include <Poco/JSON/Array.h>
 
+#include "codec/signal_json.hpp"
 #include "common/ids.hpp"
 #include "privacy/privacy_codec.hpp"
 #include "store/database.hpp"
@@ -268,6 +269,62 @@ std::vector<StoredConsent> PrivacyStore::consents_of(const std::vector<std::stri
         }
         return out;
     });
+}
+
+bool PrivacyStore::apply_consent_signal(const std::string& signal_id) {
+    return database_.with_session([&](soci::session& sql) {
+        std::string source, type, envelope, correlation, pupil;
+        long long received = 0;
+        sql << "SELECT source_id, type, envelope, correlation_id, received_at_us FROM signals WHERE signal_id = :s",
+            soci::use(signal_id), soci::into(source), soci::into(type), soci::into(envelope), soci::into(correlation),
+            soci::into(received);
+        if (!sql.got_data() || (type != "consent.given" && type != "consent.withdrawn")) return false;
+        const auto signal = signal_json::from_envelope(envelope);
+        if (!signal) return false;
+        const std::string by = "signal:" + source;
+        if (const auto* withdrawn = std::get_if<ConsentWithdrawn>(&signal->data)) {
+            sql << "UPDATE consents SET withdrawn_at_us = :at, withdrawn_by = :by WHERE source_id = :s AND "
+                   "source_reference = :r AND withdrawn_at_us IS NULL",
+                soci::use(received), soci::use(by), soci::use(source), soci::use(withdrawn->reference);
+            return true;
+        }
+        const auto& given = std::get<ConsentGiven>(signal->data);
+        sql << "SELECT pupil_id FROM signal_links WHERE signal_id = :s", soci::use(signal_id), soci::into(pupil);
+        if (!sql.got_data()) return false;
+        std::string known;
+        sql << "SELECT consent_id FROM consents WHERE signal_id = :s", soci::use(signal_id), soci::into(known);
+        if (sql.got_data()) return true;
+        Poco::JSON::Object::Ptr document = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+        document->set("pupil", pupil);
+        document->set("purpose", given.purpose);
+        if (given.recipient_kind) document->set("recipient_kind", *given.recipient_kind);
+        Poco::JSON::Array::Ptr categories = new Poco::JSON::Array;
+        for (const std::string& c : given.categories) categories->add(c);
+        document->set("categories", categories);
+        document->set("valid_from", routeboek::format_day(given.valid_from));
+        if (given.valid_until) document->set("valid_until", routeboek::format_day(*given.valid_until));
+        Poco::JSON::Array::Ptr grantors = new Poco::JSON::Array;
+        for (const std::string& g : given.given_by) grantors->add(g);
+        document->set("given_by", grantors);
+        document->set("age_band", given.age_band);
+        const std::string id = new_uuid(), text = to_text(document);
+        sql << "INSERT INTO consents (consent_id, pupil_id, document, recorded_by, given_at_us, correlation_id, "
+               "signal_id, source_id, source_reference) VALUES (:id, :p, :doc, :by, :at, :corr, :sig, :src, :ref)",
+            soci::use(id), soci::use(pupil), soci::use(text), soci::use(by), soci::use(received),
+            soci::use(correlation), soci::use(signal_id), soci::use(source), soci::use(given.reference);
+        return true;
+    });
+}
+
+int PrivacyStore::apply_consent_signals() {
+    const std::vector<std::string> ids = database_.with_session([&](soci::session& sql) {
+        soci::rowset<std::string> rows =
+            (sql.prepare << "SELECT signal_id FROM signals WHERE type IN ('consent.given', 'consent.withdrawn') "
+                            "ORDER BY received_at_us, signal_id");
+        return std::vector<std::string>(rows.begin(), rows.end());
+    });
+    for (const std::string& id : ids) apply_consent_signal(id);
+    return static_cast<int>(ids.size());
 }
 
 bool PrivacyStore::pupil_exists(const std::string& pupil_id) {

@@ -87,6 +87,13 @@ public:
                             std::int64_t now_us, const std::string& correlation_id);
     WithdrawOutcome withdraw_consent(const std::string& consent_id, const std::string& by, std::int64_t now_us);
     std::optional<StoredConsent> consent(const std::string& consent_id);
+    // A stored consent.given or consent.withdrawn signal, applied once: a consent recorded for the
+    // pupil the signal landed on, or the same source's consent under that reference withdrawn from
+    // the moment the signal was received. Returns false for any other signal. Idempotent.
+    bool apply_consent_signal(const std::string& signal_id);
+    // Every consent signal (applied again: idempotent), for a start after a crash between a
+    // signal's commit and its application. Returns how many there were.
+    int apply_consent_signals();
     std::vector<StoredConsent> consents_of(const std::vector<std::string>& pupil_ids);
 
     // Records.

@@ -1,7 +1,9 @@
-// The ingest path without the database: bounds pre-pass -> JSON parser -> signal schema.
+// The ingest path without the database: bounds pre-pass -> JSON parser -> signal schema -> the
+// typed codec and its rules (consent signals: who must consent at which age).
 #include <Poco/Exception.h>
 #include <Poco/JSON/Parser.h>
 
+#include "codec/signal_json.hpp"
 #include "eenplan/core/json_bounds.hpp"
 #include "fuzz_input.hpp"
 #include "validation/json_schema.hpp"
@@ -16,6 +18,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     } catch (const Poco::Exception&) {
         return 0;
     }
-    (void)schema.validate(document);
+    if (!schema.validate(document).empty()) return 0;
+    const auto request = document.extract<Poco::JSON::Object::Ptr>();
+    (void)eenplan::signal_json::from_request(*request);
     return 0;
 }

@@ -526,3 +526,62 @@ SCENARIO("the subject access export lists every disclosure and every access", "[
                   .status == 403);
     }
 }
+
+SCENARIO("consent given and withdrawn by signal from the school's system", "[privacy][ingest]") {
+    PrivacyHub hub(register_yaml() + "agreements:\n" + consent_agreement());
+    const std::string pupil = hub.enrolled_rijswijk_pupil(806);
+    const std::string pseudonym = hub.pseudonym_of(pupil);
+    const std::string subject = bsn_subject(simulators::synthetic_bsn(806));
+    auto consent_signal = [&](const std::string& type, const std::string& data) {
+        return R"({"type":")" + type + R"(","occurred_at":")" + dutch_day(0) + R"(T09:00:00Z","subject":)" + subject +
+               R"(,"data":)" + data + "}";
+    };
+    const std::string given =
+        R"({"reference":"toestemming-17","purpose":"jeugdhulp-afstemming","recipient_kind":"local_team",)"
+        R"("categories":["recipient_pseudonym","task_type","due_date"],"valid_from":"2020-01-01",)"
+        R"("given_by":["parent","young_person"],"age_band":"12_to_15"})";
+
+    WHEN("the young person of 12 to 15 alone consents to youth care") {
+        integration::WebhookSender sender({hub.svc().signals_url("school-a"), std::nullopt, std::chrono::seconds(10)});
+        const auto r =
+            sender.post("msg_priv_alone", Poco::Timestamp().epochTime(),
+                        consent_signal("consent.given", R"({"reference":"t-2","purpose":"jeugdhulp-afstemming",)"
+                                                        R"("categories":["task_type"],"valid_from":"2020-01-01",)"
+                                                        R"("given_by":["young_person"],"age_band":"12_to_15"})"),
+                        school_a().secret_bytes());
+        THEN("the signal is refused, with where and why") {
+            CHECK(r.status == 422);
+            CHECK(r.body.find("/data/given_by") != std::string::npos);
+        }
+    }
+    WHEN("the school's system sends the consent") {
+        hub.accept(school_a(), consent_signal("consent.given", given));
+        Poco::JSON::Array::Ptr consents;
+        REQUIRE(eventually(
+            [&] {
+                const auto answer = hub.svc().request("GET", "/v1/privacy/consents?pupil=" + pupil, "", hub.officer);
+                consents = parse_object(answer.body)->getArray("consents");
+                return consents && consents->size() == 1;
+            },
+            20));
+        CHECK(consents->getObject(0)->getValue<std::string>("recorded_by") == "signal:school-a");
+        const std::string first = hub.task_delivery("lt-rijswijk", "mdo.uitnodiging", pseudonym);
+        REQUIRE(hub.reaches(first, "delivered"));
+
+        AND_WHEN("it sends the withdrawal under the same reference") {
+            hub.accept(school_a(), consent_signal("consent.withdrawn", R"({"reference":"toestemming-17"})"));
+            REQUIRE(eventually(
+                [&] {
+                    const auto answer =
+                        hub.svc().request("GET", "/v1/privacy/consents?pupil=" + pupil, "", hub.officer);
+                    return parse_object(answer.body)->getArray("consents")->getObject(0)->has("withdrawn_at_us");
+                },
+                20));
+            THEN("the next consent-based disclosure is blocked") {
+                const std::string next = hub.task_delivery("lt-rijswijk", "mdo.uitnodiging", pseudonym);
+                REQUIRE(hub.reaches(next, "blocked"));
+                CHECK(hub.delivery(next)->getValue<std::string>("last_error") == "blocked: consent_withdrawn");
+            }
+        }
+    }
+}

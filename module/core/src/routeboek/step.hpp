@@ -48,6 +48,8 @@ private:
     void on(const YouthcareStarted& started, const SignalEvent& event);   // jeugdbescherming.cpp
     void on(const YouthcareEnded& ended, const SignalEvent& event);       // jeugdbescherming.cpp
     void on(const PersonMoved& moved, const SignalEvent& event);          // grensverkeer.cpp
+    void on(const ConsentGiven&, const SignalEvent&) {}                   // the privacy room records consent
+    void on(const ConsentWithdrawn&, const SignalEvent&) {}
 
     [[nodiscard]] std::string rule(std::string_view name) const { return rb_.id + "/" + std::string(name); }
     [[nodiscard]] const Municipality* municipality() const { return rb_.municipality(plan_.woongemeente); }
