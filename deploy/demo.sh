@@ -40,6 +40,7 @@ keys:
   polymorphic_master_key: keys/polymorphic-master.yaml
 logging: {level: information, file: service.log}
 routeboek: $root/deploy/config/routeboek-haaglanden-po.yaml
+privacy: {agreements_file: $root/deploy/config/agreements.example.yaml}
 sources:
   - {id: obs-de-regenboog, name: "OBS De Regenboog, Den Haag (ParnasSys)", secrets: ["$secret_a"], allow: {brins: [12AB]}}
   - {id: cbs-het-kompas, name: "CBS Het Kompas, Rijswijk (Magister)", secrets: ["$secret_b"], allow: {brins: [34CD]}}

@@ -68,6 +68,7 @@ describe('the example school flow against the real service [nodered][ingest]', f
       dir, serviceBinary, keysBinary, extraConfig: [
         'admin: {jwt_secret_file: admin.secret}',
         'delivery: {poll_interval_ms: 50}',
+        'testing: {default_agreement: true}',
         'recipients:',
         `  - {id: gm1916, name: "Leidschendam-Voorburg (Node-RED)", connector: nodered, url: "http://127.0.0.1:${uiPort}/eenplan/tasks", secret: "${taskSecret}", timeout_ms: 2000}`,
         'sources:',

@@ -38,6 +38,9 @@
 #include "observability/json_log_formatter.hpp"
 #include "observability/metrics.hpp"
 #include "outbox/delivery_services.hpp"
+#include "privacy/agreements_file.hpp"
+#include "privacy/disclosure_gate.hpp"
+#include "privacy/privacy_store.hpp"
 #include "inbound/zgw_notification_worker.hpp"
 #include "inbound/zgw_rol_lookup.hpp"
 #include "ingest/authenticator.hpp"
@@ -145,6 +148,7 @@ struct Startup {
     std::optional<routeboek::Routeboek> routeboek;         // no plans without one; the default (PO) routeboek
     std::vector<routeboek::Routeboek> sector_routeboeken;  // `routeboeken:`, per sector
     std::unique_ptr<routeboek::SchoolCalendar> calendar;
+    PrivacySeed privacy;  // the agreements file (and the test-only default agreement)
 
     // Every routeboek, the default first (for the engine).
     [[nodiscard]] std::vector<const routeboek::Routeboek*> all_routeboeken() const {
@@ -232,6 +236,20 @@ std::optional<Startup> load_startup(const std::string& config_path) {
     }
     auto calendar = load_configured_school_calendar(config->school_calendar);
     if (!calendar) return std::nullopt;
+    PrivacySeed privacy;
+    if (config->privacy.agreements_file) {
+        auto loaded = load_agreements_file(*config->privacy.agreements_file);
+        if (!loaded) {
+            print_problems(*config->privacy.agreements_file, loaded.problems());
+            return std::nullopt;
+        }
+        privacy = std::move(loaded).value();
+    }
+    if (config->testing.default_agreement) {
+        PrivacySeed test = test_default_seed(config.value());
+        privacy.activities.insert(privacy.activities.end(), test.activities.begin(), test.activities.end());
+        privacy.agreements.insert(privacy.agreements.end(), test.agreements.begin(), test.agreements.end());
+    }
     return Startup{std::move(config).value(),
                    std::move(pseudonymiser).value(),
                    std::move(encoder),
@@ -239,7 +257,8 @@ std::optional<Startup> load_startup(const std::string& config_path) {
                    std::move(auth).value(),
                    std::move(routeboek),
                    std::move(*sector_routeboeken),
-                   std::move(*calendar)};
+                   std::move(*calendar),
+                   std::move(privacy)};
 }
 
 // --repseudonymise: every stored pseudonym to the current key version, with a progress bar.
@@ -259,6 +278,27 @@ int repseudonymise_all(Database& database, const HubPseudonymiser& pseudonymiser
                                                   : Poco::Util::Application::EXIT_DATAERR;
 }
 
+// consent.given and consent.withdrawn signals become consents (privacy/privacy_store.hpp) as soon
+// as they are stored; a failure is logged and made good at the next start (apply_consent_signals).
+class ConsentSignalRecorder final : public SignalStoredSubscriber {
+public:
+    ConsentSignalRecorder(PrivacyStore& store, Poco::Logger& logger) : store_(store), logger_(logger) {}
+    void signal_stored(const SignalStored& event) noexcept override {
+        if (event.type != SignalType::consent_given && event.type != SignalType::consent_withdrawn) return;
+        try {
+            store_.apply_consent_signal(event.signal_id);
+        } catch (const std::exception& error) {
+            log_event(logger_, Poco::Message::PRIO_ERROR, "privacy", "consent.signal_failed",
+                      "a consent signal was stored but not yet applied; it is applied at the next start",
+                      {{"signal_id", event.signal_id}, {"error", loggable_error(error)}});
+        }
+    }
+
+private:
+    PrivacyStore& store_;
+    Poco::Logger& logger_;
+};
+
 // The running service's parts, built in dependency order (and so destroyed in reverse): the
 // ingest pipeline and its authentication step, the record views, the outbox and its dispatcher,
 // the plan worker when a routeboek is configured, and what the HTTP handlers may reach.
@@ -277,7 +317,10 @@ struct RunningService {
           record_admin(database, sealer),
           outbox_store(database, new_uuid()),
           outbox(startup.config, startup.pseudonymiser.ring().current(), sealer),
-          dispatcher(startup.config, outbox_store, clock, metrics, logger),
+          privacy(database),
+          consent_signals(privacy, logger),
+          gate(startup.config, privacy),
+          dispatcher(startup.config, outbox_store, gate, clock, metrics, logger),
           notifications(database, authenticator, ingest, logger),
           notification_worker(notifications, zaken_api, [this] { return clock.now_us(); }),
           delivery{outbox, outbox_store, dispatcher},
@@ -294,6 +337,8 @@ struct RunningService {
         context.test_clock = manual_clock.get();
         context.rate_limits = &rate_limits;
         context.retention = &retention;
+        context.privacy = &privacy;
+        stored_signals.subscribe(consent_signals);
         notifications.on_accepted([this] { notification_worker.wake(); });
         if (startup.routeboek) {
             plans.emplace(database,
@@ -358,6 +403,10 @@ struct RunningService {
     // The outbox: tasks queued in the deciding transaction, delivered by this instance's dispatcher.
     OutboxStore outbox_store;
     TaskOutbox outbox;
+    // Agreements, consents and the disclosure log; the gate every delivery passes before it is sent.
+    PrivacyStore privacy;
+    ConsentSignalRecorder consent_signals;
+    DisclosureGate gate;
     Dispatcher dispatcher;
     // ZGW notifications: stored by the handler, their rol read from the Zaken API (each lookup done
     // within 5 s, at most 64 KiB) by one worker off the request threads.
@@ -592,6 +641,15 @@ int ServiceApplication::main(const std::vector<std::string>&) {
                       "no keys.data_keys: free text and the audit chain use keys derived from the pseudonym keys");
         }
         if (repseudonymise_) return repseudonymise_all(database, startup->pseudonymiser, logger);
+        {
+            PrivacyStore privacy(database);
+            const Problems seeded = apply_seed(privacy, startup->privacy, system_clock().now_us());
+            if (!seeded.empty()) {
+                print_problems(startup->config.privacy.agreements_file.value_or(config_path_), seeded);
+                return EXIT_CONFIG;
+            }
+            privacy.apply_consent_signals();
+        }
         serve(*startup, database, sealer, audit, retention, anchor_ptr, logger,
               [this] { waitForTerminationRequest(); });
     } catch (const StoreUnavailable& error) {

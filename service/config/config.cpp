@@ -60,6 +60,7 @@ RecipientConfig parse_recipient(const YAML::Node& node, const std::string& point
     RecipientConfig r;
     r.id = node["id"].as<std::string>();
     r.name = get_or(node, "name", r.id);
+    r.kind = get_or(node, "kind", std::string());
     const std::string kind = node["connector"].as<std::string>();
     r.connector = kind == "zgw"       ? ConnectorKind::zgw
                   : kind == "nodered" ? ConnectorKind::nodered
@@ -364,10 +365,14 @@ void parse_files_and_limits(YAML::Node root, const std::string& base_dir, Config
     }
     if (const YAML::Node testing = root["testing"]) {
         config.testing.manual_clock = get_or(testing, "manual_clock", false);
+        config.testing.default_agreement = get_or(testing, "default_agreement", false);
         if (config.testing.manual_clock && !loopback(config.listen.address)) {
             problems.push_back({"/testing/manual_clock",
                                 "is for tests only: it is refused unless the service listens on loopback only"});
         }
+    }
+    if (const YAML::Node privacy = root["privacy"]; privacy && privacy["agreements_file"]) {
+        config.privacy.agreements_file = resolve(privacy["agreements_file"].as<std::string>(), base_dir);
     }
     if (const YAML::Node routeboek = root["routeboek"])
         config.routeboek = resolve(routeboek.as<std::string>(), base_dir);

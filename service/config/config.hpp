@@ -135,6 +135,7 @@ struct ZgwRecipientConfig {
 struct RecipientConfig {
     std::string id;
     std::string name;
+    std::string kind;  // the kind of organisation agreements may name it by (leerplicht, local_team, ...)
     ConnectorKind connector = ConnectorKind::webhook;
     std::string url;  // webhook/Node-RED endpoint, or the Zaken API root
     Bytes secret;     // webhook/Node-RED: the "whsec_" task secret, decoded
@@ -160,6 +161,17 @@ struct TestingConfig {
     // The service's clock stands still at its start and only POST /v1/test/clock moves it, so tests
     // advance time instead of sleeping. Refused unless the service listens on loopback only.
     bool manual_clock = false;
+    // One built-in agreement covering every configured recipient, every task type and every
+    // category but the special ones (statutory basis "test"), so tests not about data sharing keep
+    // delivering. Never in a deployed configuration.
+    bool default_agreement = false;
+};
+
+// Data sharing (docs/privacy.md): the agreements file loaded at start-up (processing activities and
+// agreement versions, schemas/privacy/agreements_file.schema.json). Without any agreement no task
+// leaves the hub.
+struct PrivacyConfig {
+    std::optional<std::string> agreements_file;
 };
 
 // How long what the hub stores is kept (docs/retention.md). Defaults follow the Verwijsindex
@@ -206,6 +218,7 @@ struct Config {
     std::vector<RecipientConfig> recipients;
     TestingConfig testing;
     RetentionConfig retention;
+    PrivacyConfig privacy;
 };
 
 // Reads and validates a YAML configuration file. Relative file paths inside it are resolved

@@ -17,6 +17,8 @@
 
 namespace eenplan::service {
 
+// privacy: agreements, consents, the art. 30 register, subject access, retention runs and erasure
+// (privacy_officer only).
 enum class AdminAccess { read, write, audit, privacy };
 
 struct AdminIdentity {

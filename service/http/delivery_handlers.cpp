@@ -107,9 +107,10 @@ void DeliveriesHandler::serve(Poco::Net::HTTPServerRequest& request, Poco::Net::
     const auto query = parse_query(request.getURI());
     if (!query) return send_problem(response, ProblemType::invalid_query, "the query cannot be read", query.problems());
     const std::string state = query->value("state", "all");
-    if (state != "pending" && state != "delivered" && state != "dead" && state != "cancelled" && state != "all") {
+    if (state != "pending" && state != "delivered" && state != "dead" && state != "cancelled" && state != "blocked" &&
+        state != "all") {
         return send_problem(response, ProblemType::invalid_query, "unknown delivery state",
-                            {Problem{"/state", "must be pending, delivered, dead, cancelled or all"}});
+                            {Problem{"/state", "must be pending, delivered, dead, blocked, cancelled or all"}});
     }
     const auto limit = whole_number(query->value("limit", "100"), 1, 1000);
     if (!limit) {
@@ -159,7 +160,7 @@ void DeliveryActionHandler::serve(Poco::Net::HTTPServerRequest&, Poco::Net::HTTP
         return send_problem(response, {Status::HTTP_CONFLICT,
                                        "delivery-conflict",
                                        "The delivery does not allow this",
-                                       action_ == "retry" ? "only a pending or dead delivery can be retried"
+                                       action_ == "retry" ? "only a pending, dead or blocked delivery can be retried"
                                                           : "a delivered task cannot be cancelled",
                                        {}});
     }

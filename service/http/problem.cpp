@@ -30,6 +30,7 @@ const ProblemKind catalogue[] = {
     {Status::HTTP_UNPROCESSABLE_ENTITY, "override-refused", "The deviation cannot be applied"},
     {Status::HTTP_CONFLICT, "record-conflict", "The records do not allow this"},
     {Status::HTTP_CONFLICT, "delivery-conflict", "The delivery does not allow this"},
+    {Status::HTTP_CONFLICT, "privacy-conflict", "The agreement or consent does not allow this"},
     {Status::HTTP_BAD_REQUEST, "malformed-request", "Malformed HTTP request"},
     {Status::HTTP_TOO_MANY_REQUESTS, "rate-limited", "Too many requests"},
     {Status::HTTP_INTERNAL_SERVER_ERROR, "internal-error", "Internal error"},

@@ -28,6 +28,7 @@ enum class ProblemType {
     override_refused,        // 422
     record_conflict,         // 409
     delivery_conflict,       // 409
+    privacy_conflict,        // 409: an agreement revoked already, a consent withdrawn already
     malformed_request,       // 400: the HTTP request itself cannot be parsed (before any route)
     rate_limited,            // 429 (with Retry-After)
     internal_error,          // 500

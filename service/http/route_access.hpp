@@ -7,7 +7,8 @@ namespace eenplan::service {
 // Webhooks, the ZGW notification token, a vendor's signature). For the admin levels the route
 // handler itself checks the admin JWT before any handler code runs and writes every request so
 // admitted (and every refusal of a valid token) to the audit trail (http/route_handler.hpp).
-// privacy_write: the privacy officer alone (retention runs, erasure).
-enum class Access { open, source, admin_read, admin_write, audit_read, privacy_write };
+// privacy_officer: only the privacy_officer role (agreements, consents, the register, subject
+// access, retention runs, erasure).
+enum class Access { open, source, admin_read, admin_write, audit_read, privacy_officer };
 
 }  // namespace eenplan::service

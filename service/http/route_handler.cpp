@@ -17,13 +17,13 @@ namespace {
 
 bool admin_level(Access access) {
     return access == Access::admin_read || access == Access::admin_write || access == Access::audit_read ||
-           access == Access::privacy_write;
+           access == Access::privacy_officer;
 }
 
 AdminAccess admin_access_of(Access access) {
     if (access == Access::admin_write) return AdminAccess::write;
     if (access == Access::audit_read) return AdminAccess::audit;
-    if (access == Access::privacy_write) return AdminAccess::privacy;
+    if (access == Access::privacy_officer) return AdminAccess::privacy;
     return AdminAccess::read;
 }
 

@@ -9,6 +9,7 @@
 #include "http/inbound_handlers.hpp"
 #include "http/ingest_handler.hpp"
 #include "http/plan_handlers.hpp"
+#include "http/privacy_handlers.hpp"
 #include "http/reconciliation_handler.hpp"
 #include "http/reconciliation_run_handler.hpp"
 #include "http/record_handlers.hpp"
@@ -97,14 +98,59 @@ const Route table[] = {
      }},
     {"GET", "/v1/audit", Access::audit_read,
      [](ServiceContext& c, const Params&) -> RouteHandler* { return new AuditTrailHandler(c); }},
-    {"POST", "/v1/privacy/retention-runs", Access::privacy_write,
+    {"POST", "/v1/privacy/retention-runs", Access::privacy_officer,
      [](ServiceContext& c, const Params&) -> RouteHandler* { return new RetentionRunsHandler(c, true); }},
     {"GET", "/v1/privacy/retention-runs", Access::audit_read,
      [](ServiceContext& c, const Params&) -> RouteHandler* { return new RetentionRunsHandler(c, false); }},
-    {"POST", "/v1/privacy/erasures", Access::privacy_write,
+    {"POST", "/v1/privacy/erasures", Access::privacy_officer,
      [](ServiceContext& c, const Params&) -> RouteHandler* { return new ErasuresHandler(c, true); }},
     {"GET", "/v1/privacy/erasures", Access::audit_read,
      [](ServiceContext& c, const Params&) -> RouteHandler* { return new ErasuresHandler(c, false); }},
+    // Data sharing (docs/privacy.md): the privacy officer writes, the auditor reads.
+    {"GET", "/v1/privacy/agreements", Access::audit_read,
+     [](ServiceContext& c, const Params&) -> RouteHandler* {
+         return new PrivacyHandler(c, PrivacyHandler::Action::list_agreements);
+     }},
+    {"POST", "/v1/privacy/agreements", Access::privacy_officer,
+     [](ServiceContext& c, const Params&) -> RouteHandler* {
+         return new PrivacyHandler(c, PrivacyHandler::Action::create_agreement);
+     }},
+    {"GET", "/v1/privacy/agreements/{agreementId}", Access::audit_read,
+     [](ServiceContext& c, const Params& p) -> RouteHandler* {
+         return new PrivacyHandler(c, PrivacyHandler::Action::get_agreement, p[0]);
+     }},
+    {"POST", "/v1/privacy/agreements/{agreementId}/revoke", Access::privacy_officer,
+     [](ServiceContext& c, const Params& p) -> RouteHandler* {
+         return new PrivacyHandler(c, PrivacyHandler::Action::revoke_agreement, p[0]);
+     }},
+    {"GET", "/v1/privacy/activities", Access::audit_read,
+     [](ServiceContext& c, const Params&) -> RouteHandler* {
+         return new PrivacyHandler(c, PrivacyHandler::Action::list_activities);
+     }},
+    {"POST", "/v1/privacy/activities", Access::privacy_officer,
+     [](ServiceContext& c, const Params&) -> RouteHandler* {
+         return new PrivacyHandler(c, PrivacyHandler::Action::put_activity);
+     }},
+    {"GET", "/v1/privacy/consents", Access::audit_read,
+     [](ServiceContext& c, const Params&) -> RouteHandler* {
+         return new PrivacyHandler(c, PrivacyHandler::Action::list_consents);
+     }},
+    {"POST", "/v1/privacy/consents", Access::privacy_officer,
+     [](ServiceContext& c, const Params&) -> RouteHandler* {
+         return new PrivacyHandler(c, PrivacyHandler::Action::give_consent);
+     }},
+    {"POST", "/v1/privacy/consents/{consentId}/withdraw", Access::privacy_officer,
+     [](ServiceContext& c, const Params& p) -> RouteHandler* {
+         return new PrivacyHandler(c, PrivacyHandler::Action::withdraw_consent, p[0]);
+     }},
+    {"GET", "/v1/privacy/disclosures", Access::audit_read,
+     [](ServiceContext& c, const Params&) -> RouteHandler* {
+         return new PrivacyHandler(c, PrivacyHandler::Action::list_disclosures);
+     }},
+    {"GET", "/v1/privacy/subjects/{subjectId}/access", Access::privacy_officer,
+     [](ServiceContext& c, const Params& p) -> RouteHandler* {
+         return new PrivacyHandler(c, PrivacyHandler::Action::subject_access, p[0]);
+     }},
 };
 
 }  // namespace

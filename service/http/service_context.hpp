@@ -24,6 +24,7 @@ class NotificationInbox;  // ingest/notification_inbox.hpp
 class Reconciliation;     // common/reconciliation.hpp
 class SourceRateLimits;   // http/source_rate_limits.hpp
 class Retention;          // retention/retention.hpp
+class PrivacyStore;       // privacy/privacy_store.hpp
 
 struct ServiceContext {
     const Config& config;
@@ -45,6 +46,7 @@ struct ServiceContext {
     AuditTrail* audit = nullptr;                   // every admin and audit request is appended (http/route_handler.hpp)
     SourceRateLimits* rate_limits = nullptr;       // per-source token buckets; null: no limits
     Retention* retention = nullptr;                // purge runs and family erasure (docs/retention.md)
+    PrivacyStore* privacy = nullptr;               // agreements, consents, the register, the disclosure log
 };
 
 }  // namespace eenplan::service

@@ -22,7 +22,7 @@ public:
     void observe_request(const std::string& route, const std::string& method, int status, double seconds);
     [[nodiscard]] static std::string method_label(std::string_view method);
     void observe_ingest(const std::string& outcome, double seconds);
-    // One task delivery attempt (or deferral, with 0 s) by recipient id and outcome.
+    // One task delivery attempt (or deferral or block by the sharing policy, with 0 s) by recipient id and outcome.
     void observe_delivery(const std::string& recipient, const std::string& outcome, double seconds);
 
     // The plan worker failed to apply a signal or tick a plan (kind "signal" or "plan"); `parked`

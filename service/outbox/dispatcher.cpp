@@ -10,6 +10,7 @@
 #include "outbound/webhook_connector.hpp"
 #include "outbound/zgw_connector.hpp"
 #include "common/log_event.hpp"
+#include "eenplan/core/date_time.hpp"
 #include "outbox/task_outbox.hpp"
 #include "store/database.hpp"
 
@@ -56,9 +57,9 @@ std::unique_ptr<integration::Connector> make_connector(const RecipientConfig& r)
         integration::WebhookEndpoint{r.url, r.secret, r.ca_file, timeout});
 }
 
-Dispatcher::Dispatcher(const Config& config, OutboxStore& store, const Clock& clock, Metrics& metrics,
-                       Poco::Logger& logger)
-    : config_(config), store_(store), clock_(clock), metrics_(metrics), logger_(logger) {
+Dispatcher::Dispatcher(const Config& config, OutboxStore& store, DisclosureGate& gate, const Clock& clock,
+                       Metrics& metrics, Poco::Logger& logger)
+    : config_(config), store_(store), gate_(gate), clock_(clock), metrics_(metrics), logger_(logger) {
     for (const RecipientConfig& r : config.recipients) {
         auto recipient = std::make_unique<Recipient>();
         recipient->config = &r;
@@ -175,13 +176,17 @@ std::size_t Dispatcher::dispatch_batch(Connectors& connectors, std::uint64_t& ra
     }
     // Each recipient's deliveries in a thread of their own (the first in this one): a receiver that
     // answers slowly delays only its own tasks, not the rest of the batch.
+    // The agreements as they stand now: every send of this batch is checked against them.
+    const std::vector<policy::Agreement> agreements =
+        groups.empty() ? std::vector<policy::Agreement>{} : gate_.agreements();
     std::vector<std::vector<DeliveryOutcome>> group_moved(groups.size());
     std::vector<std::size_t> group_handed_back(groups.size(), 0);
     std::vector<std::thread> senders;
     for (std::size_t g = 1; g < groups.size(); ++g) {
         senders.emplace_back([&, g, state = random_state + g * 0x9e3779b97f4a7c15ULL] {
             try {
-                group_handed_back[g] = send_group(groups[g], token, lease, connectors, state, group_moved[g]);
+                group_handed_back[g] =
+                    send_group(groups[g], token, lease, connectors, state, agreements, group_moved[g]);
             } catch (const std::exception& error) {
                 // The store went away mid-group: what is left is due again after its lease.
                 log_event(logger_, Poco::Message::PRIO_WARNING, "delivery", "delivery.store_unavailable",
@@ -191,7 +196,8 @@ std::size_t Dispatcher::dispatch_batch(Connectors& connectors, std::uint64_t& ra
     }
     try {
         if (!groups.empty())
-            group_handed_back[0] = send_group(groups[0], token, lease, connectors, random_state, group_moved[0]);
+            group_handed_back[0] =
+                send_group(groups[0], token, lease, connectors, random_state, agreements, group_moved[0]);
     } catch (...) {
         for (std::thread& t : senders) t.join();
         throw;
@@ -208,6 +214,7 @@ std::size_t Dispatcher::dispatch_batch(Connectors& connectors, std::uint64_t& ra
 
 std::size_t Dispatcher::send_group(const std::vector<const ClaimedDelivery*>& group, const std::string& token,
                                    std::int64_t lease, Connectors& connectors, std::uint64_t random_state,
+                                   const std::vector<policy::Agreement>& agreements,
                                    std::vector<DeliveryOutcome>& moved) {
     bool slow = false;
     std::size_t handed_back = 0;
@@ -225,7 +232,7 @@ std::size_t Dispatcher::send_group(const std::vector<const ClaimedDelivery*>& gr
             continue;
         }
         Recipient& recipient = *recipients_.at(claimed->recipient_id);
-        DeliveryOutcome outcome = deliver(*claimed, token, lease, recipient, connectors, random_state);
+        DeliveryOutcome outcome = deliver(*claimed, token, lease, recipient, connectors, random_state, agreements);
         if (!outcome.attempted) {
             if (!outcome.delivery_id.empty()) moved.push_back(std::move(outcome));
             continue;
@@ -242,7 +249,8 @@ bool Dispatcher::stalled(Recipient& recipient) {
 }
 
 DeliveryOutcome Dispatcher::deliver(const ClaimedDelivery& claimed, const std::string& token, std::int64_t lease,
-                                    Recipient& recipient, Connectors& connectors, std::uint64_t& random_state) {
+                                    Recipient& recipient, Connectors& connectors, std::uint64_t& random_state,
+                                    const std::vector<policy::Agreement>& agreements) {
     DeliveryOutcome out;
     out.delivery_id = claimed.delivery_id;
     out.correlation_id = claimed.correlation_id;
@@ -287,6 +295,29 @@ DeliveryOutcome Dispatcher::deliver(const ClaimedDelivery& claimed, const std::s
         out.delivery_id.clear();
         return out;
     }
+    // The sharing policy as it stands now: no agreement, no consent where one is needed, or a
+    // category the task cannot go without that is not allowed: nothing leaves.
+    const std::int64_t checked_at = clock_.now_us();
+    GateAnswer gate = gate_.check(
+        {claimed.delivery_id, claimed.task_id, claimed.recipient_id, claimed.payload, claimed.correlation_id,
+         date_time::format_full_date(std::chrono::year_month_day(clock_.today())), checked_at},
+        agreements);
+    if (!gate.decision.allowed) {
+        out.attempted = false;
+        out.state = "blocked";
+        out.error = "blocked: " + gate.decision.reason;
+        out.next_attempt_at_us = checked_at;
+        log_event(logger_, Poco::Message::PRIO_WARNING, "delivery", "delivery.blocked",
+                  "task not sent: the sharing policy blocks it",
+                  {{"delivery_id", claimed.delivery_id},
+                   {"task_id", claimed.task_id},
+                   {"recipient_id", claimed.recipient_id},
+                   {"correlation_id", claimed.correlation_id},
+                   {"outcome", "blocked"},
+                   {"error", out.error}});
+        metrics_.observe_delivery(recipient.config->id, "blocked", 0.0);
+        return out;
+    }
     auto& connector = connectors.at(claimed.recipient_id);
     if (!connector) connector = make_connector(*recipient.config);
 
@@ -310,7 +341,7 @@ DeliveryOutcome Dispatcher::deliver(const ClaimedDelivery& claimed, const std::s
     std::optional<InFlight> in_flight;
     in_flight.emplace(recipient);
     const integration::ConnectorAnswer answer =
-        connector->deliver({claimed.delivery_id, claimed.payload, claimed.correlation_id, started / 1'000'000});
+        connector->deliver({claimed.delivery_id, gate.payload, claimed.correlation_id, started / 1'000'000});
     in_flight.reset();
     const auto latency = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - t0);
     const std::int64_t finished = clock_.now_us();
@@ -335,6 +366,8 @@ DeliveryOutcome Dispatcher::deliver(const ClaimedDelivery& claimed, const std::s
         case delivery::NextKind::delivered:
             out.state = "delivered";
             out.next_attempt_at_us = finished;
+            out.disclosure = std::move(gate.disclosure);
+            if (out.disclosure) out.disclosure->disclosed_at_us = finished;
             break;
         case delivery::NextKind::retry:
             out.state = "pending";

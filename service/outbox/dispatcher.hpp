@@ -25,6 +25,7 @@
 #include "eenplan/core/delivery/retry_schedule.hpp"
 #include "observability/metrics.hpp"
 #include "outbox/outbox_store.hpp"
+#include "privacy/disclosure_gate.hpp"
 
 namespace eenplan::integration {
 class Connector;
@@ -35,7 +36,10 @@ namespace eenplan::service {
 class Dispatcher {
 public:
     // `clock` decides what is due, how long a lease lasts and when a breaker closes again.
-    Dispatcher(const Config& config, OutboxStore& store, const Clock& clock, Metrics& metrics, Poco::Logger& logger);
+    // `gate`: the sharing policy every delivery passes right before it is sent; a delivery it
+    // blocks is not sent and ends in state "blocked" with the reason code as its last_error.
+    Dispatcher(const Config& config, OutboxStore& store, DisclosureGate& gate, const Clock& clock, Metrics& metrics,
+               Poco::Logger& logger);
     ~Dispatcher();
     Dispatcher(const Dispatcher&) = delete;
     Dispatcher& operator=(const Dispatcher&) = delete;
@@ -67,15 +71,17 @@ private:
     // a send slower than the stall threshold the rest is handed back at once: returns how many.
     std::size_t send_group(const std::vector<const ClaimedDelivery*>& group, const std::string& token,
                            std::int64_t lease, Connectors& connectors, std::uint64_t random_state,
-                           std::vector<DeliveryOutcome>& moved);
+                           const std::vector<policy::Agreement>& agreements, std::vector<DeliveryOutcome>& moved);
     bool stalled(Recipient& recipient);
     // Renews the delivery's lease (`lease` microseconds from now) and sends it. An outcome with
     // attempted false and an empty delivery_id: the lease was lost, nothing to record.
     DeliveryOutcome deliver(const ClaimedDelivery& claimed, const std::string& token, std::int64_t lease,
-                            Recipient& recipient, Connectors& connectors, std::uint64_t& random_state);
+                            Recipient& recipient, Connectors& connectors, std::uint64_t& random_state,
+                            const std::vector<policy::Agreement>& agreements);
 
     const Config& config_;
     OutboxStore& store_;
+    DisclosureGate& gate_;
     const Clock& clock_;
     Metrics& metrics_;
     Poco::Logger& logger_;

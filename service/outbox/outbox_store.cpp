@@ -311,6 +311,11 @@ void OutboxStore::record(const std::vector<DeliveryOutcome>& outcomes, const std
                 }
             }
             if (!unattempted.ids.empty()) release_unattempted(sql, unattempted);
+            // Written even when the lease was lost meanwhile: the receiver took it, so it left.
+            for (const DeliveryOutcome& o : outcomes) {
+                if (o.attempted && o.state == "delivered" && o.disclosure)
+                    PrivacyStore::insert_disclosure(sql, *o.disclosure);
+            }
         });
     });
 }
@@ -371,7 +376,7 @@ ChangeOutcome OutboxStore::retry(const std::string& delivery_id, std::int64_t no
             std::string state;
             sql << "SELECT state FROM deliveries WHERE delivery_id = :id", soci::use(delivery_id), soci::into(state);
             if (!sql.got_data()) return ChangeOutcome::not_found;
-            if (state != "dead" && state != "pending") return ChangeOutcome::conflict;
+            if (state != "dead" && state != "pending" && state != "blocked") return ChangeOutcome::conflict;
             sql << "UPDATE deliveries SET state = 'pending', schedule_attempts = 0, schedule_started_at_us = :now, "
                    "next_attempt_at_us = :now2, claim_token = NULL, updated_at_us = :now3, changed_by = :by, "
                    "changed_at_us = :now4 WHERE delivery_id = :id",

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "common/store_types.hpp"
+#include "privacy/privacy_store.hpp"
 
 namespace eenplan::service {
 
@@ -62,6 +63,9 @@ struct DeliveryOutcome {
     std::string outcome;  // delivered, retry, dead (the attempt row)
     std::int64_t next_attempt_at_us = 0;
     std::optional<std::string> external_reference;
+    // What left (the disclosure log, privacy/privacy_store.hpp): written with the outcome of an
+    // attempt the receiver took (state delivered).
+    std::optional<DisclosureRecord> disclosure;
 };
 
 struct DeliveryView {
@@ -110,8 +114,9 @@ public:
     std::vector<DeliveryView> list(const std::string& state, int limit);
     std::optional<DeliveryView> find(const std::string& delivery_id);
     std::vector<AttemptView> attempts(const std::string& delivery_id);
-    // A dead or pending delivery is due now with a fresh schedule; delivered and cancelled ones
-    // cannot be retried.
+    // A dead, blocked or pending delivery is due now with a fresh schedule (a blocked one is checked
+    // against the sharing policy again before it is sent); delivered and cancelled ones cannot be
+    // retried.
     // `by`: the admin's token subject, kept with the delivery (changed_by).
     ChangeOutcome retry(const std::string& delivery_id, std::int64_t now_us, const std::string& by);
     // A pending or dead delivery is cancelled; a delivered one cannot be.

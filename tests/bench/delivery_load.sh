@@ -43,6 +43,7 @@ keys: {pseudonym_keys: [{version: 1, file: hub-v1.key}]}
 logging: {level: $level, file: service-$i.log}
 sources: []
 delivery: {dispatcher_threads: 4, batch_size: 200, poll_interval_ms: 20}
+testing: {default_agreement: true}   # the bench measures delivery, not the sharing policy
 recipients:
   - {id: gm0518, connector: webhook, url: "http://127.0.0.1:$port/eenplan/tasks", secret: "$secret", timeout_ms: 5000}
 YAML

@@ -62,6 +62,7 @@ sources: [{id: school-a, secrets: ["$secret"]}]
 ingest: {rate_limit: {enabled: false}}   # the load is one source at full speed
 routeboek: $root/deploy/config/routeboek-haaglanden-po.yaml
 delivery: {dispatcher_threads: 2, poll_interval_ms: 50, lease_seconds: 5}
+testing: {default_agreement: true}   # one agreement over every recipient: this is not about data sharing
 recipients:
   - id: school-12ab
     name: OBS De Regenboog

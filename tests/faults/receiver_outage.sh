@@ -67,7 +67,7 @@ keys: {pseudonym_keys: [{version: 1, file: hub.key}]}
 logging: {level: information, file: service.log}
 sources: [{id: school-a, secrets: ["$secret"]}]
 routeboek: $root/deploy/config/routeboek-haaglanden-po.yaml
-testing: {manual_clock: true}
+testing: {manual_clock: true, default_agreement: true}
 delivery: {dispatcher_threads: 2, poll_interval_ms: 50, lease_seconds: 30}
 recipients:
 $(recipient down "[5, 300, 1800, 3600, 7200]" 86400)

@@ -1,7 +1,8 @@
 // The ingest path without the database: bounds pre-pass -> JSON parser -> signal schema -> the
 // typed signal (signal_json::from_request, over the field lists of eenplan/core/signal_fields.hpp
-// that the Node addon reads by as well). A signal that reads must come back unchanged from the
-// envelope the pipeline stores (to_envelope_text -> from_envelope).
+// that the Node addon reads by as well) and its rules (consent signals: who must consent at which
+// age). A signal that reads must come back unchanged from the envelope the pipeline stores
+// (to_envelope_text -> from_envelope).
 #include <cstdlib>
 
 #include <Poco/Exception.h>

@@ -148,6 +148,11 @@ std::vector<std::string> signals_of_every_type() {
         signal("youthcare.started", R"({"start_date":"2026-11-01","form":"ambulant","provider":"jeugdteam"})", false),
         signal("youthcare.ended", R"({"end_date":"2026-12-01","reason":"completed"})", false),
         signal("concern.raised", R"({"raised_by":"smw","concern":"verzuim","disagrees_with_mdo":true})", false),
+        signal("consent.given",
+               R"({"reference":"t-1","purpose":"verzuim","categories":["task_type"],"valid_from":"2026-09-01",)"
+               R"("given_by":["parent"],"age_band":"under_12"})",
+               false),
+        signal("consent.withdrawn", R"({"reference":"t-1"})", false),
         R"({"type":"household.composition","occurred_at":"2026-11-20T08:30:00Z","data":{"gemeentecode":"GM0518",)"
         R"("members":[{"role":"parent","subject":{"bsn":")" +
             bsn + R"("}},{"role":"child","subject":{"bsn":")" + child + R"("}}]}})",

@@ -135,7 +135,11 @@ void ServiceProcess::write_config() const {
             yaml << "    rate_limit: {enabled: false}\n";
         }
     }
-    if (options_.manual_clock) yaml << "testing:\n  manual_clock: true\n";
+    if (options_.manual_clock || options_.default_agreement) {
+        yaml << "testing:\n";
+        if (options_.manual_clock) yaml << "  manual_clock: true\n";
+        if (options_.default_agreement) yaml << "  default_agreement: true\n";
+    }
     yaml << options_.extra_config;
     write_file(config_file_, yaml.str());
 }
@@ -299,6 +303,23 @@ std::string admin_token_on_behalf(const std::string& subject, const std::string&
     token.setIssuedAt(Poco::Timestamp());
     token.setExpiration(Poco::Timestamp() + static_cast<Poco::Timestamp::TimeDiff>(ttl_seconds) * 1'000'000);
     Poco::JWT::Signer signer(secret);
+    return signer.sign(token, Poco::JWT::Signer::ALGO_HS256);
+}
+
+std::string admin_token_at(const std::string& subject, const std::vector<std::string>& roles, std::int64_t issued_at_s,
+                           int ttl_seconds) {
+    Poco::JWT::Token token;
+    token.setType("JWT");
+    token.setSubject(subject);
+    token.setIssuer("eenplan");
+    token.setAudience("eenplan-admin");
+    Poco::JSON::Array::Ptr list = new Poco::JSON::Array;
+    for (const std::string& role : roles) list->add(role);
+    token.payload().set("roles", list);
+    const Poco::Timestamp issued(static_cast<Poco::Timestamp::TimeVal>(issued_at_s) * 1'000'000);
+    token.setIssuedAt(issued);
+    token.setExpiration(issued + static_cast<Poco::Timestamp::TimeDiff>(ttl_seconds) * 1'000'000);
+    Poco::JWT::Signer signer(test_admin_secret);
     return signer.sign(token, Poco::JWT::Signer::ALGO_HS256);
 }
 

@@ -58,6 +58,10 @@ struct ServiceOptions {
     // The test-only manual clock: the service's time stands still until advance_clock moves it, so
     // a test that waits for time (a retry delay, a lease, a schedule) moves it instead of sleeping.
     bool manual_clock = false;
+    // testing.default_agreement: one built-in agreement over every configured recipient, task type
+    // and category but the special ones, so tests not about data sharing keep delivering. Tests
+    // about agreements and consents turn it off and configure their own (privacy: in extra_config).
+    bool default_agreement = true;
     int threads = 16;          // listen.threads: the worker threads
     std::string listen_extra;  // YAML appended under listen: (e.g. "  connections: {...}\n")
 };
@@ -69,6 +73,9 @@ inline constexpr const char* test_admin_secret = "test-admin-secret-of-at-least-
 // An HS256 JWT for the admin API. `ttl_seconds` negative makes it expired already.
 std::string admin_token(const std::string& subject, const std::vector<std::string>& roles, int ttl_seconds = 600,
                         const std::string& secret = test_admin_secret);
+// The same issued at `issued_at_s` (Unix seconds), for a service whose manual clock was moved on.
+std::string admin_token_at(const std::string& subject, const std::vector<std::string>& roles, std::int64_t issued_at_s,
+                           int ttl_seconds = 600);
 // The same with an "on_behalf_of" claim (empty: none).
 std::string admin_token_on_behalf(const std::string& subject, const std::string& on_behalf_of,
                                   const std::vector<std::string>& roles, int ttl_seconds = 600,

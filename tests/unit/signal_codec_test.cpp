@@ -60,6 +60,14 @@ const std::map<SignalType, std::string>& requests() {
         {SignalType::concern_raised,
          request("concern.raised", R"({"raised_by":"gm0603-jeugdteam","concern":"welzijn","disagrees_with_mdo":true})",
                  true, false)},
+        {SignalType::consent_given,
+         request(
+             "consent.given",
+             R"({"reference":"toestemming-17","purpose":"jeugdhulp-afstemming","recipient_kind":"local_team",)"
+             R"("categories":["recipient_pseudonym","task_type"],"valid_from":"2026-09-01","valid_until":"2027-09-01",)"
+             R"("given_by":["parent","young_person"],"age_band":"12_to_15"})",
+             true, false)},
+        {SignalType::consent_withdrawn, request("consent.withdrawn", R"({"reference":"toestemming-17"})", true, false)},
     };
     return all;
 }

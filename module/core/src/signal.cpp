@@ -1,6 +1,9 @@
 #include "eenplan/core/signal.hpp"
 
+#include <algorithm>
 #include <utility>
+
+#include "eenplan/core/policy/agreement.hpp"
 
 namespace eenplan {
 namespace {
@@ -19,6 +22,8 @@ constexpr std::array<std::pair<SignalType, std::string_view>, signal_type_count>
     {SignalType::youthcare_started, "youthcare.started"},
     {SignalType::youthcare_ended, "youthcare.ended"},
     {SignalType::concern_raised, "concern.raised"},
+    {SignalType::consent_given, "consent.given"},
+    {SignalType::consent_withdrawn, "consent.withdrawn"},
 }};
 
 // The variant's alternatives must follow the enum, so that Signal::type() is its index.
@@ -64,6 +69,24 @@ Problems check(const Signal& signal) {
     if (!signal.occurred_on()) problems.push_back({"/occurred_at", "is not a date-time"});
     if (const auto* absence = std::get_if<AbsenceReported>(&signal.data)) {
         if (absence->to && *absence->to < absence->from) problems.push_back({"/data/to", "lies before /data/from"});
+    }
+    if (const auto* consent = std::get_if<ConsentGiven>(&signal.data)) {
+        if (consent->valid_until && *consent->valid_until < consent->valid_from) {
+            problems.push_back({"/data/valid_until", "lies before /data/valid_from"});
+        }
+        policy::Consent c;
+        c.purpose = consent->purpose;
+        for (const std::string& g : consent->given_by) {
+            c.given_by.push_back(g == "parent" ? policy::Grantor::parent : policy::Grantor::young_person);
+        }
+        c.age_band = consent->age_band == "16_plus"    ? policy::AgeBand::from_16
+                     : consent->age_band == "12_to_15" ? policy::AgeBand::from_12_to_15
+                                                       : policy::AgeBand::under_12;
+        if (!policy::consent_given_by_the_right_people(c)) {
+            problems.push_back({"/data/given_by",
+                                "is not who must consent at this age: under 12 a parent; 12 to 15 a parent (for "
+                                "youth care a parent and the young person); from 16 the young person"});
+        }
     }
     return problems;
 }

@@ -52,6 +52,8 @@ private:
     void on(const YouthcareStarted& started, const SignalEvent& event);   // jeugdbescherming.cpp
     void on(const YouthcareEnded& ended, const SignalEvent& event);       // jeugdbescherming.cpp
     void on(const PersonMoved& moved, const SignalEvent& event);          // grensverkeer.cpp
+    void on(const ConsentGiven&, const SignalEvent&) {}                   // the privacy room records consent
+    void on(const ConsentWithdrawn&, const SignalEvent&) {}
 
     // The routeboek a pupil follows (its school's sector, the family's woongemeente), and the one the
     // family's escalation follows: the escalated pupil's, else `pupil`'s.

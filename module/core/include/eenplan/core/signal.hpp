@@ -34,9 +34,11 @@ enum class SignalType {
     youthcare_started,      // jeugdhulp started
     youthcare_ended,        // jeugdhulp ended, and why
     concern_raised,         // a professional's worry, or disagreement with the MDO
+    consent_given,          // a parent or the young person consents to share data (docs/privacy.md)
+    consent_withdrawn,      // that consent is withdrawn
 };
 
-inline constexpr std::size_t signal_type_count = 13;
+inline constexpr std::size_t signal_type_count = 15;
 
 // "absence.reported" etc.; nullopt for anything else.
 std::optional<SignalType> parse_signal_type(std::string_view text);
@@ -161,10 +163,31 @@ struct ConcernRaised {
     friend bool operator==(const ConcernRaised&, const ConcernRaised&) = default;
 };
 
+// Consent recorded in the sending system, identified there by `reference`. Who must consent at
+// which age: policy/agreement.hpp (consent_given_by_the_right_people); check() refuses others.
+struct ConsentGiven {
+    static constexpr SignalType type = SignalType::consent_given;
+    std::string reference;
+    std::string purpose;  // verzuim, jeugdhulp-afstemming, ...
+    std::optional<std::string> recipient_kind;
+    std::vector<std::string> categories;  // policy::Category names
+    Day valid_from;
+    std::optional<Day> valid_until;
+    std::vector<std::string> given_by;  // parent, young_person
+    std::string age_band;               // under_12, 12_to_15, 16_plus
+    friend bool operator==(const ConsentGiven&, const ConsentGiven&) = default;
+};
+
+struct ConsentWithdrawn {
+    static constexpr SignalType type = SignalType::consent_withdrawn;
+    std::string reference;  // of the consent.given the same source sent
+    friend bool operator==(const ConsentWithdrawn&, const ConsentWithdrawn&) = default;
+};
+
 // In the order of SignalType: index() == static_cast<std::size_t>(type).
 using SignalData = std::variant<EnrolmentStarted, EnrolmentEnded, AbsenceReported, SupportStarted, HouseholdComposition,
                                 PersonMoved, AttendancePartial, MdoHeld, CaseRegistered, TableOutcome, YouthcareStarted,
-                                YouthcareEnded, ConcernRaised>;
+                                YouthcareEnded, ConcernRaised, ConsentGiven, ConsentWithdrawn>;
 static_assert(std::variant_size_v<SignalData> == signal_type_count);
 
 struct Signal {

@@ -91,6 +91,21 @@ void fields(V& v, ConcernRaised& d) {
     v("concern", d.concern);
     v("disagrees_with_mdo", d.disagrees_with_mdo);
 }
+template <typename V>
+void fields(V& v, ConsentGiven& d) {
+    v("reference", d.reference);
+    v("purpose", d.purpose);
+    v("recipient_kind", d.recipient_kind);
+    v("categories", d.categories);
+    v("valid_from", d.valid_from);
+    v("valid_until", d.valid_until);
+    v("given_by", d.given_by);
+    v("age_band", d.age_band);
+}
+template <typename V>
+void fields(V& v, ConsentWithdrawn& d) {
+    v("reference", d.reference);
+}
 
 namespace detail {
 template <std::size_t... I>
