@@ -7,6 +7,7 @@
 #include "codec/signal_json.hpp"
 #include "common/ids.hpp"
 #include "privacy/privacy_codec.hpp"
+#include "retention/payload_keys.hpp"
 #include "store/database.hpp"
 #include "store/write_transaction.hpp"
 
@@ -279,7 +280,9 @@ bool PrivacyStore::apply_consent_signal(const std::string& signal_id) {
             soci::use(signal_id), soci::into(source), soci::into(type), soci::into(envelope), soci::into(correlation),
             soci::into(received);
         if (!sql.got_data() || (type != "consent.given" && type != "consent.withdrawn")) return false;
-        const auto signal = signal_json::from_envelope(envelope);
+        const auto opened = open_payload(sql, "signals", signal_id, "envelope", envelope);
+        if (!opened) return false;
+        const auto signal = signal_json::from_envelope(*opened);
         if (!signal) return false;
         const std::string by = "signal:" + source;
         if (const auto* withdrawn = std::get_if<ConsentWithdrawn>(&signal->data)) {
@@ -529,13 +532,15 @@ Poco::JSON::Object::Ptr PrivacyStore::holdings(const std::vector<std::string>& p
             for (const soci::row& row : p) {
                 Poco::JSON::Object::Ptr o = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
                 o->set("family_id", family);
-                o->set("state", row.get<std::string>(0));
+                // The plan's JSON under its payload key; an erased family's does not open.
+                const auto state = open_payload(sql, "plans", family, "state", row.get<std::string>(0));
+                o->set("state", state ? *state : std::string());
                 if (auto v = optional_text(row, 1)) o->set("table_id", *v);
                 if (auto v = optional_text(row, 2)) o->set("escalated_since", *v);
                 o->set("updated_at_us", static_cast<Poco::Int64>(integer_at(row, 3)));
                 int decisions = 0;
-                sql << "SELECT COUNT(*) FROM plan_decisions WHERE family_id = :f", soci::use(family),
-                    soci::into(decisions);
+                sql << "SELECT COUNT(*) FROM plan_decisions WHERE family_id = :f AND entry = 'decision'",
+                    soci::use(family), soci::into(decisions);
                 o->set("decisions", decisions);
                 plans->add(o);
             }

@@ -181,6 +181,7 @@ void remove_scope(soci::session& sql, const FamilyScope& scope) {
     delete_where(sql, "link_reviews", "candidate_id", scope.pupils);
     delete_where(sql, "pupil_merges", "survivor_id", scope.pupils);
     delete_where(sql, "pupil_merges", "absorbed_id", scope.pupils);
+    delete_where(sql, "consents", "pupil_id", scope.pupils);
     delete_where(sql, "pupil_identifiers", "pupil_id", scope.pupils);
     delete_where(sql, "pupils", "pupil_id", scope.pupils);
     delete_where(sql, "family_parents", "family_id", scope.families);
