@@ -176,7 +176,7 @@ private:
             auto ciphertext =
                 PolymorphicCiphertext::parse(item.extract<std::string>(), server_.master().public_key(), pointer);
             if (!ciphertext) {
-                problems.push_back({pointer, "is not a pp1: encryption under this key server's public key"});
+                problems.push_back({pointer, "is not an encryption under this key server's public key"});
                 continue;
             }
             auto result = reshuffle_rekey_for(server_.master(), ciphertext.value(), domain);
