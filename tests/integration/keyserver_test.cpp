@@ -244,10 +244,28 @@ SCENARIO("a hub configured with both a master key and a key server does not star
     TempDir dir;
     TestStore store(dir.path());
     ServiceOptions options;
-    options.polymorphic = true;  // keys.polymorphic_master_key
-    options.keys_extra = ks.hub_keys_yaml();
-    CHECK_THROWS(ServiceProcess(store, dir.path(), options));
-    const auto [code, output] = run_service_once(dir.path() / "eenplan.yaml", "--check-config");
-    CHECK(code != 0);
-    CHECK_THAT(output, Catch::Contains("/keys"));
+    options.polymorphic = true;  // keys.polymorphic_master_key: a hub that converts itself
+    ServiceProcess service(store, dir.path(), options);
+    service.stop();
+    const std::string master_line = "  polymorphic_master_key: master.yaml\n";
+    const std::string with_master = read_file(service.config_file());
+    REQUIRE(with_master.find(master_line) != std::string::npos);
+    std::string both = with_master;
+    both.insert(both.find(master_line) + master_line.size(), ks.hub_keys_yaml());
+
+    WHEN("keys.keyserver is added beside the master key") {
+        write_file(service.config_file(), both);
+        const auto [code, output] = run_service_once(service.config_file(), "--check-config");
+        THEN("the settings are refused at /keys") {
+            CHECK(code == 78);
+            CHECK_THAT(output, Catch::Contains("/keys"));
+        }
+    }
+    WHEN("the master key is taken out, leaving the key server") {
+        std::string only_keyserver = both;
+        only_keyserver.erase(only_keyserver.find(master_line), master_line.size());
+        write_file(service.config_file(), only_keyserver);
+        const auto [code, output] = run_service_once(service.config_file(), "--check-config");
+        THEN("the same settings pass") { CHECK(code == 0); }
+    }
 }
