@@ -1,6 +1,7 @@
 #include "keyserver/key_server.hpp"
 
 #include <chrono>
+#include <stdexcept>
 
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
@@ -11,9 +12,9 @@
 #include <prometheus/text_serializer.h>
 
 #include "common/log_event.hpp"
-#include "eenplan/core/json_bounds.hpp"
 #include "http/client_certificate.hpp"
 #include "http/problem.hpp"
+#include "keyserver/conversion_request.hpp"
 #include "http/request_body.hpp"
 
 namespace eenplan::keyserver {
@@ -44,19 +45,6 @@ void send_text(Poco::Net::HTTPServerResponse& response, const std::string& type,
     response.setContentType(type);
     response.setContentLength(static_cast<std::streamsize>(text.size()));
     response.send() << text;
-}
-
-// A domain as the schema of the clients' settings allows it: "hub" or "org:<id>".
-bool domain_shaped(const std::string& domain) {
-    if (domain == "hub") return true;
-    if (!domain.starts_with("org:") || domain.size() < 5 || domain.size() > 68) return false;
-    for (std::size_t i = 4; i < domain.size(); ++i) {
-        const char c = domain[i];
-        const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
-                        c == '.' || c == '-';
-        if (!ok) return false;
-    }
-    return true;
 }
 
 class ConvertHandler : public Poco::Net::HTTPRequestHandler {
@@ -116,88 +104,44 @@ private:
             send_problem(response, ProblemType::body_too_large, "the body is larger than a batch may be");
             return;
         }
-        if (json_bounds::check(*body)) {
+        const ParsedConversion parsed =
+            parse_conversion(*body, server_.config().max_batch, server_.master().public_key());
+        if (parsed.fault == RequestFault::malformed) {
             server_.count_request(client->id, "invalid");
-            send_problem(response, ProblemType::malformed_json, "the body is not acceptable JSON");
+            send_problem(response, ProblemType::malformed_json, "the body is not an acceptable JSON object");
             return;
         }
-        Poco::JSON::Object::Ptr document;
-        try {
-            document = Poco::JSON::Parser().parse(*body).extract<Poco::JSON::Object::Ptr>();
-        } catch (const Poco::Exception&) {
+        if (parsed.fault == RequestFault::invalid) {
             server_.count_request(client->id, "invalid");
-            send_problem(response, ProblemType::malformed_json, "the body is not a JSON object");
+            send_problem(response, ProblemType::invalid_request, "the request is not a valid conversion",
+                         parsed.problems);
             return;
         }
-        convert(*client, *document, response);
+        convert(*client, parsed.request, response);
     }
 
-    void convert(const KeyServerClient& client, const Poco::JSON::Object& document,
+    void convert(const KeyServerClient& client, const ConversionRequest& request,
                  Poco::Net::HTTPServerResponse& response) {
-        Problems problems;
-        std::string domain;
-        if (const auto value = document.get("domain"); value.isString()) {
-            domain = value.extract<std::string>();
-            if (!domain_shaped(domain)) problems.push_back({"/domain", "must be \"hub\" or \"org:<id>\""});
-        } else {
-            problems.push_back({"/domain", "is required, a string"});
-        }
-        const auto list = document.getArray("encryptions");
-        if (!list) {
-            problems.push_back({"/encryptions", "is required, an array of pp1: encryptions"});
-        } else if (list->size() == 0 || list->size() > server_.config().max_batch) {
-            problems.push_back(
-                {"/encryptions", "must hold 1 to " + std::to_string(server_.config().max_batch) + " encryptions"});
-        }
-        for (const auto& [name, value] : document) {
-            if (name != "domain" && name != "encryptions") problems.push_back({"/" + name, "is not a known member"});
-        }
-        if (!problems.empty()) {
-            server_.count_request(client.id, "invalid");
-            send_problem(response, ProblemType::invalid_request, "the request is not a conversion", problems);
-            return;
-        }
-        if (!client.may_convert_to(domain)) {
+        if (!client.may_convert_to(request.domain)) {
             server_.count_request(client.id, "forbidden_domain");
             log_event(server_.logger(), Poco::Message::PRIO_WARNING, "keyserver", "domain.forbidden",
-                      "a client asked for a domain it may not", {{"client_id", client.id}, {"domain", domain}});
+                      "a client asked for a domain it may not", {{"client_id", client.id}, {"domain", request.domain}});
             send_problem(response, ProblemType::forbidden, "this client may not convert to this domain");
             return;
         }
         Poco::JSON::Array::Ptr converted = new Poco::JSON::Array;
-        for (std::size_t i = 0; i < list->size(); ++i) {
-            const std::string pointer = "/encryptions/" + std::to_string(i);
-            const auto item = list->get(static_cast<unsigned>(i));
-            if (!item.isString()) {
-                problems.push_back({pointer, "must be a string"});
-                continue;
-            }
-            // The problem says where, never what: an encryption is not repeated back or logged.
-            auto ciphertext =
-                PolymorphicCiphertext::parse(item.extract<std::string>(), server_.master().public_key(), pointer);
-            if (!ciphertext) {
-                problems.push_back({pointer, "is not an encryption under this key server's public key"});
-                continue;
-            }
-            auto result = reshuffle_rekey_for(server_.master(), ciphertext.value(), domain);
-            if (!result) {
-                problems.push_back({pointer, "cannot be converted"});
-                continue;
-            }
+        for (const PolymorphicCiphertext& ciphertext : request.encryptions) {
+            auto result = reshuffle_rekey_for(server_.master(), ciphertext, request.domain);
+            if (!result) throw std::logic_error("an encryption under the public key failed to convert");
             converted->add(result->to_string());
         }
-        if (!problems.empty()) {
-            server_.count_request(client.id, "invalid");
-            send_problem(response, ProblemType::invalid_request, "not every entry is a valid encryption", problems);
-            return;
-        }
+        const std::string count = std::to_string(request.encryptions.size());
         server_.count_request(client.id, "converted");
-        server_.count_conversions(client.id, domain, list->size());
+        server_.count_conversions(client.id, request.domain, request.encryptions.size());
         log_event(server_.logger(), Poco::Message::PRIO_INFORMATION, "keyserver", "batch.converted",
-                  "encryptions converted",
-                  {{"client_id", client.id}, {"domain", domain}, {"count", std::to_string(list->size())}});
+                  "encryptions converted", {{"client_id", client.id}, {"domain", request.domain}, {"count", count}});
         Poco::JSON::Object answer;
-        answer.set("domain", domain);
+        answer.set("domain", request.domain);
         answer.set("encryptions", converted);
         send_json(response, answer);
     }
