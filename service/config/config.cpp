@@ -256,6 +256,7 @@ void parse_keys(YAML::Node root, const std::string& base_dir, Config& config, Pr
         settings.client_key_file = resolve(ks["client_key_file"].as<std::string>(), base_dir);
         settings.ca_file = resolve(ks["ca_file"].as<std::string>(), base_dir);
         settings.timeout_ms = get_or(ks, "timeout_ms", settings.timeout_ms);
+        settings.connections = get_or(ks, "connections", settings.connections);
         config.keyserver = std::move(settings);
         if (config.polymorphic_master_key) {
             // The schema refuses the pair too; this names it in a sentence.

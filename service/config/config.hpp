@@ -70,6 +70,7 @@ struct KeyServerSettings {
     std::string client_key_file;
     std::string ca_file;
     int timeout_ms = 5000;
+    int connections = 4;  // kept-alive connections at most; the key server needs as many threads free
 };
 
 struct LoggingConfig {

@@ -16,22 +16,30 @@ KeyServerClient::KeyServerClient(KeyServerSettings settings) : settings_(std::mo
 KeyServerClient::~KeyServerClient() = default;
 
 std::unique_ptr<integration::KeepAliveClient> KeyServerClient::take() const {
-    {
-        std::lock_guard lock(mutex_);
-        if (!idle_.empty()) {
-            auto client = std::move(idle_.back());
-            idle_.pop_back();
-            return client;
-        }
+    std::unique_lock lock(mutex_);
+    if (!freed_.wait_for(lock, std::chrono::milliseconds(settings_.timeout_ms),
+                         [&] { return in_use_ < settings_.connections; })) {
+        throw KeyServerUnavailable("every connection to the key server stayed busy");
     }
+    ++in_use_;
+    if (!idle_.empty()) {
+        auto client = std::move(idle_.back());
+        idle_.pop_back();
+        return client;
+    }
+    lock.unlock();
     return std::make_unique<integration::KeepAliveClient>(
         settings_.url, settings_.ca_file, std::chrono::milliseconds(settings_.timeout_ms),
         integration::ClientIdentity{settings_.client_certificate_file, settings_.client_key_file});
 }
 
 void KeyServerClient::give_back(std::unique_ptr<integration::KeepAliveClient> client) const {
-    std::lock_guard lock(mutex_);
-    if (idle_.size() < 32) idle_.push_back(std::move(client));
+    {
+        std::lock_guard lock(mutex_);
+        --in_use_;
+        idle_.push_back(std::move(client));
+    }
+    freed_.notify_one();
 }
 
 std::vector<PolymorphicCiphertext> KeyServerClient::convert(const std::vector<PolymorphicCiphertext>& batch,

@@ -4,6 +4,7 @@
 // answers something else; the message names the cause, never an encryption.
 #pragma once
 
+#include <condition_variable>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -36,12 +37,16 @@ public:
                                                              std::string_view domain) const override;
 
 private:
-    // Keep-alive connections, one per concurrent caller, reused.
+    // At most settings.connections keep-alive connections, reused: a key server thread serves one
+    // connection while it stays open, so more connections than its threads would wait for it.
+    // A caller waits for a free one up to the timeout; then the key server counts as unavailable.
     std::unique_ptr<integration::KeepAliveClient> take() const;
     void give_back(std::unique_ptr<integration::KeepAliveClient> client) const;
 
     KeyServerSettings settings_;
     mutable std::mutex mutex_;
+    mutable std::condition_variable freed_;
+    mutable int in_use_ = 0;
     mutable std::vector<std::unique_ptr<integration::KeepAliveClient>> idle_;
 };
 

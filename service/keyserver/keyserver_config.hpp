@@ -26,7 +26,7 @@ struct KeyServerClient {
 struct KeyServerConfig {
     std::string address = "127.0.0.1";
     int port = 0;
-    int threads = 8;
+    int threads = 16;  // one per open client connection: cover every client's keys.keyserver.connections
     std::string certificate;
     std::string private_key;
     std::string client_ca_file;

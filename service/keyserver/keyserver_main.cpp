@@ -89,6 +89,9 @@ protected:
             Poco::Net::HTTPServerParams::Ptr http = new Poco::Net::HTTPServerParams;
             http->setMaxThreads(server.config().threads);
             http->setKeepAlive(true);
+            // A thread serves one connection while it is kept alive: idle ones are closed soon.
+            http->setKeepAliveTimeout(Poco::Timespan(5, 0));
+            http->setTimeout(Poco::Timespan(10, 0));
             Poco::Net::HTTPServer listener(server.make_factory(), socket, http);
             listener.start();
             service::log_event(logger, Poco::Message::PRIO_NOTICE, "keyserver", "keyserver.listening", "listening",

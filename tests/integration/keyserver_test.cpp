@@ -6,6 +6,8 @@
 // both a master key and a key server does not start.
 #include <catch2/catch.hpp>
 
+#include <thread>
+
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
 #include <Poco/Timestamp.h>
@@ -214,6 +216,24 @@ SCENARIO("the hub without master keys links plain and encrypted numbers through 
         CHECK(batches == 4);
         CHECK_THAT(log, !Catch::Contains(bsn) && !Catch::Contains(sibling) && !Catch::Contains("pp1:"));
         CHECK_THAT(service.log_text(), !Catch::Contains(bsn) && !Catch::Contains(sibling));
+    }
+    WHEN("more signals arrive at once than the hub has connections to the key server (2 of 2 threads)") {
+        std::vector<std::thread> senders;
+        std::vector<int> statuses(6, 0);
+        for (int i = 0; i < 6; ++i) {
+            senders.emplace_back([&, i] {
+                WebhookSender own({service.signals_url("school-a"), std::nullopt, std::chrono::seconds(10)});
+                statuses[static_cast<std::size_t>(i)] =
+                    own.post("msg_burst_" + std::to_string(i), Poco::Timestamp().epochTime(),
+                             enrolment(R"({"bsn":")" + eenplan::simulators::synthetic_bsn(50 + i) + R"("})"),
+                             school_a().secret_bytes())
+                        .status;
+            });
+        }
+        for (std::thread& t : senders) t.join();
+        THEN("they wait for a connection in turn and every one is taken") {
+            CHECK(statuses == std::vector<int>(6, 202));
+        }
     }
     WHEN("the key server is stopped") {
         ks.stop();

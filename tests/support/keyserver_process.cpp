@@ -61,7 +61,7 @@ KeyServerProcess::~KeyServerProcess() {
 
 void KeyServerProcess::write_config() const {
     write_file(dir_ / "keyserver.yaml",
-               "listen:\n  address: 127.0.0.1\n  port: " + std::to_string(port_) +
+               "listen:\n  address: 127.0.0.1\n  threads: 2\n  port: " + std::to_string(port_) +
                    "\n  tls: {certificate: keyserver-tls.crt, private_key: keyserver-tls.key, "
                    "client_ca_file: clients-ca.crt}\n"
                    "master_key_file: master.yaml\nmax_batch: 100\n"
@@ -109,7 +109,7 @@ std::string KeyServerProcess::hub_keys_yaml() const {
            "\"\n    recipient_key_file: " + (dir_ / "hub-recipient.key").string() +
            "\n    client_certificate_file: " + (dir_ / "hub.crt").string() +
            "\n    client_key_file: " + (dir_ / "hub.key").string() +
-           "\n    ca_file: " + (dir_ / "keyserver-tls.crt").string() + "\n    timeout_ms: 2000\n";
+           "\n    ca_file: " + (dir_ / "keyserver-tls.crt").string() + "\n    timeout_ms: 2000\n    connections: 2\n";
 }
 
 }  // namespace eenplan::testing

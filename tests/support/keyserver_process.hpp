@@ -17,7 +17,8 @@ class KeyServerProcess {
 public:
     // Makes in `dir`: master keys (eenplan-keys generate), the hub's recipient key, a client CA
     // with certificates "hub" (may convert to "hub"), "org-a" (may convert to "org:org-a") and
-    // "stranger" (issued by the CA, configured nowhere), a server certificate; then starts.
+    // "stranger" (issued by the CA, configured nowhere), a server certificate; then starts with
+    // 2 threads (and the hub's block below allows it 2 connections).
     explicit KeyServerProcess(const std::filesystem::path& dir);
     ~KeyServerProcess();
     KeyServerProcess(const KeyServerProcess&) = delete;
