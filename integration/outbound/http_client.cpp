@@ -19,8 +19,8 @@
 namespace eenplan::integration {
 
 KeepAliveClient::KeepAliveClient(const std::string& base_url, std::optional<std::string> ca_file,
-                                 std::chrono::milliseconds timeout)
-    : ca_file_(std::move(ca_file)), timeout_(timeout) {
+                                 std::chrono::milliseconds timeout, std::optional<ClientIdentity> identity)
+    : ca_file_(std::move(ca_file)), identity_(std::move(identity)), timeout_(timeout) {
     const Poco::URI uri(base_url);
     scheme_ = uri.getScheme();
     host_ = uri.getHost();
@@ -37,6 +37,10 @@ void KeepAliveClient::open() {
             params.caLocation = *ca_file_;
         } else {
             params.loadDefaultCAs = true;
+        }
+        if (identity_) {
+            params.certificateFile = identity_->certificate_file;
+            params.privateKeyFile = identity_->private_key_file;
         }
         Poco::Net::Context::Ptr context = make_tls_context(Poco::Net::Context::TLS_CLIENT_USE, params);
         session_ = std::make_unique<Poco::Net::HTTPSClientSession>(host_, port_, context);

@@ -22,10 +22,17 @@ struct HttpReply {
     std::map<std::string, std::string> headers;  // lower-case names
 };
 
+// A client certificate presented on every HTTPS connection (mutual TLS), PEM files.
+struct ClientIdentity {
+    std::string certificate_file;
+    std::string private_key_file;
+};
+
 class KeepAliveClient {
 public:
     // `base_url`: scheme, host and port are used; paths are given per request.
-    KeepAliveClient(const std::string& base_url, std::optional<std::string> ca_file, std::chrono::milliseconds timeout);
+    KeepAliveClient(const std::string& base_url, std::optional<std::string> ca_file, std::chrono::milliseconds timeout,
+                    std::optional<ClientIdentity> identity = std::nullopt);
     ~KeepAliveClient();
     KeepAliveClient(const KeepAliveClient&) = delete;
     KeepAliveClient& operator=(const KeepAliveClient&) = delete;
@@ -44,6 +51,7 @@ private:
     std::string host_;
     std::uint16_t port_;
     std::optional<std::string> ca_file_;
+    std::optional<ClientIdentity> identity_;
     std::chrono::milliseconds timeout_;
     std::unique_ptr<Poco::Net::HTTPClientSession> session_;
     bool reused_ = false;

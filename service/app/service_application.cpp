@@ -6,6 +6,8 @@
 #include <memory>
 #include <optional>
 
+#include <openssl/crypto.h>
+
 #include <Poco/AutoPtr.h>
 #include <Poco/ConsoleChannel.h>
 #include <Poco/FileChannel.h>
@@ -32,6 +34,7 @@
 #include "http/router.hpp"
 #include "http/source_rate_limits.hpp"
 #include "identity/hub_pseudonymiser.hpp"
+#include "identity/keyserver_client.hpp"
 #include "identity/key_files.hpp"
 #include "identity/repseudonymise_job.hpp"
 #include "ingest/ingest_pipeline.hpp"
@@ -128,6 +131,25 @@ Poco::Net::ServerSocket make_socket(const ListenConfig& listen) {
 Result<HubPseudonymiser> load_pseudonymiser(const Config& config) {
     auto ring = load_key_ring(config.pseudonym_keys);
     if (!ring) return ring.problems();
+    if (config.keyserver) {
+        // The hub's own recipient key and the public key; the master key stays at the key server.
+        const KeyServerSettings& ks = *config.keyserver;
+        auto key_text = read_secret_file(ks.recipient_key_file, "/keys/keyserver/recipient_key_file");
+        if (!key_text) return key_text.problems();
+        auto key_bytes = hex_decode(key_text.value());
+        OPENSSL_cleanse(key_text->data(), key_text->size());
+        if (!key_bytes) return Problem{"/keys/keyserver/recipient_key_file", "must hold the recipient key as hex"};
+        auto hub_key =
+            RecipientKey::from_bytes(std::string(hub_domain), *key_bytes, "/keys/keyserver/recipient_key_file");
+        OPENSSL_cleanse(key_bytes->data(), key_bytes->size());
+        if (!hub_key) return hub_key.problems();
+        const auto public_bytes = hex_decode(ks.public_key);
+        if (!public_bytes) return Problem{"/keys/keyserver/public_key", "must be hex"};
+        auto public_key = PolymorphicPublicKey::from_bytes(*public_bytes, "/keys/keyserver/public_key");
+        if (!public_key) return public_key.problems();
+        return HubPseudonymiser(std::move(ring).value(), std::move(public_key).value(), std::move(hub_key).value(),
+                                std::make_shared<KeyServerClient>(ks));
+    }
     std::optional<PolymorphicMasterKeys> master;
     if (config.polymorphic_master_key) {
         auto keys = load_master_keys(*config.polymorphic_master_key);
@@ -425,6 +447,7 @@ struct RunningService {
 // TLS for the listener, and for any recipient or Zaken API reached over https.
 bool needs_ssl(const Config& config) {
     bool https = config.listen.tls.has_value();
+    https = https || config.keyserver.has_value();
     for (const RecipientConfig& r : config.recipients) https = https || r.url.starts_with("https");
     for (const SourceConfig& source : config.sources) {
         https = https || (source.notifications && source.notifications->zaken_api.starts_with("https"));

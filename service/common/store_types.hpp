@@ -20,6 +20,13 @@ public:
     using std::runtime_error::runtime_error;
 };
 
+// The key server (keys.keyserver) cannot convert right now; nothing was stored, the caller may
+// retry later (ingest answers 503 with Retry-After).
+class KeyServerUnavailable : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
 // What of a failure may be logged. SOCI 4.0.3 appends the SQL statement and every bound value to
 // its messages ("... while executing \"INSERT ...\" with :1=..."): pseudonyms, envelopes, CLKs.
 // A SOCI error is therefore told by its category only; any other exception by its what().

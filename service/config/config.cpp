@@ -298,6 +298,26 @@ void parse_keys(YAML::Node root, const std::string& base_dir, Config& config, Pr
         config.polymorphic_master_key = resolve(master.as<std::string>(), base_dir);
     }
 
+    if (const YAML::Node ks = root["keys"]["keyserver"]) {
+        KeyServerSettings settings;
+        settings.url = ks["url"].as<std::string>();
+        while (settings.url.ends_with('/')) settings.url.pop_back();
+        settings.public_key = ks["public_key"].as<std::string>();
+        settings.recipient_key_file = resolve(ks["recipient_key_file"].as<std::string>(), base_dir);
+        settings.client_certificate_file = resolve(ks["client_certificate_file"].as<std::string>(), base_dir);
+        settings.client_key_file = resolve(ks["client_key_file"].as<std::string>(), base_dir);
+        settings.ca_file = resolve(ks["ca_file"].as<std::string>(), base_dir);
+        settings.timeout_ms = get_or(ks, "timeout_ms", settings.timeout_ms);
+        settings.connections = get_or(ks, "connections", settings.connections);
+        config.keyserver = std::move(settings);
+        if (config.polymorphic_master_key) {
+            // The schema refuses the pair too; this names it in a sentence.
+            problems.push_back({"/keys/polymorphic_master_key",
+                                "must not be set with keys.keyserver: the hub holds no master key when a key server "
+                                "converts for it"});
+        }
+    }
+
     if (const YAML::Node linkage_key = root["keys"]["linkage_key"]) {
         config.linkage.key = KeyFile{linkage_key["version"].as<std::uint32_t>(),
                                      resolve(linkage_key["file"].as<std::string>(), base_dir)};

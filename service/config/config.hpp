@@ -61,6 +61,18 @@ struct KeyFile {
     std::string path;
 };
 
+// keys.keyserver: the hub converts through eenplan-keyserver and holds no master key.
+struct KeyServerSettings {
+    std::string url;         // https://host:port
+    std::string public_key;  // hex of the master public key Y
+    std::string recipient_key_file;
+    std::string client_certificate_file;
+    std::string client_key_file;
+    std::string ca_file;
+    int timeout_ms = 5000;
+    int connections = 4;  // kept-alive connections at most; the key server needs as many threads free
+};
+
 struct LoggingConfig {
     std::string level = "information";
     std::optional<std::string> file;  // standard output when absent
@@ -199,6 +211,7 @@ struct Config {
     // Without it both use keys derived from the pseudonym keys (identity/key_files.hpp).
     std::vector<KeyFile> data_keys;
     std::optional<std::string> polymorphic_master_key;  // path of the master key file
+    std::optional<KeyServerSettings> keyserver;         // keys.keyserver: never with the master key
     LoggingConfig logging;
     IngestConfig ingest;
     LinkageConfig linkage;

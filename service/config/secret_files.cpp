@@ -62,6 +62,10 @@ std::vector<std::pair<std::string, std::string>> secret_file_paths(const Config&
     if (config.linkage.key) files.emplace_back("/keys/linkage_key/file", config.linkage.key->path);
     if (config.polymorphic_master_key)
         files.emplace_back("/keys/polymorphic_master_key", *config.polymorphic_master_key);
+    if (config.keyserver) {
+        files.emplace_back("/keys/keyserver/recipient_key_file", config.keyserver->recipient_key_file);
+        files.emplace_back("/keys/keyserver/client_key_file", config.keyserver->client_key_file);
+    }
     if (config.admin.jwt_secret_file) files.emplace_back("/admin/jwt_secret_file", *config.admin.jwt_secret_file);
     if (config.listen.tls) files.emplace_back("/listen/tls/private_key", config.listen.tls->private_key);
     return files;

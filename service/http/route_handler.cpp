@@ -106,6 +106,17 @@ void RouteHandler::handleRequest(Poco::Net::HTTPServerRequest& request, Poco::Ne
                     : access_ != Access::source || admit_source_connection(request, response)) {
             handle(request, response);
         }
+    } catch (const KeyServerUnavailable& error) {
+        log_event(context_.logger, Poco::Message::PRIO_WARNING, "http", "keyserver.unavailable",
+                  "key server unavailable", {{"route", route_}, {"error", error.what()}});
+        if (!response.sent()) {
+            response.set("Retry-After", "5");
+            send_problem(response, {Poco::Net::HTTPResponse::HTTP_SERVICE_UNAVAILABLE,
+                                    "key-server-unavailable",
+                                    "The key server is unavailable",
+                                    "nothing was stored; send the same request again later",
+                                    {}});
+        }
     } catch (const StoreUnavailable& error) {
         log_event(context_.logger, Poco::Message::PRIO_WARNING, "http", "store.unavailable", "store unavailable",
                   {{"route", route_}, {"error", loggable_error(error)}});

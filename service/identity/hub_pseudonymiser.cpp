@@ -5,6 +5,7 @@
 
 #include "eenplan/core/keyed_pseudonym.hpp"
 #include "eenplan/core/keyed_pseudonymiser.hpp"
+#include "identity/keyserver_client.hpp"
 
 namespace eenplan::service {
 namespace {
@@ -38,7 +39,56 @@ HubPseudonymiser::HubPseudonymiser(KeyRing ring, std::optional<PolymorphicMaster
     if (master_) hub_key_ = RecipientKey::issue(*master_, hub_domain);
 }
 
+HubPseudonymiser::HubPseudonymiser(KeyRing ring, PolymorphicPublicKey public_key, RecipientKey hub_key,
+                                   std::shared_ptr<const DomainConverter> converter)
+    : ring_(std::move(ring)),
+      hub_key_(std::move(hub_key)),
+      public_key_(std::move(public_key)),
+      converter_(std::move(converter)) {}
+
+std::vector<Result<HubPseudonym>> HubPseudonymiser::pseudonymise_all(const std::vector<Subject>& subjects) const {
+    std::vector<Result<HubPseudonym>> results;
+    if (!converter_) {
+        for (const Subject& subject : subjects) results.push_back(pseudonymise(subject));
+        return results;
+    }
+    // Every identity as an encryption under the public key: a number is encrypted here (and the
+    // encryption, not the number, leaves the hub), an encryption must already be under it.
+    std::vector<PolymorphicCiphertext> batch;
+    std::vector<std::optional<std::size_t>> slot(subjects.size());
+    std::vector<std::string> kinds(subjects.size());
+    for (std::size_t i = 0; i < subjects.size(); ++i) {
+        if (const auto* number = std::get_if<PersonNumber>(&subjects[i])) {
+            kinds[i] = std::string(to_string(number->kind()));
+            slot[i] = batch.size();
+            batch.push_back(encrypt_at_source(*public_key_, *number));
+            continue;
+        }
+        const auto& ciphertext = std::get<PolymorphicCiphertext>(subjects[i]);
+        kinds[i] = "polymorphic";
+        if (ciphertext.public_key() == *public_key_) {
+            slot[i] = batch.size();
+            batch.push_back(ciphertext);
+        }
+    }
+    const std::vector<PolymorphicCiphertext> converted = converter_->convert(batch, hub_domain);
+    for (std::size_t i = 0; i < subjects.size(); ++i) {
+        if (!slot[i]) {
+            results.emplace_back(Problem{"/subject/polymorphic", "is not encrypted under this hub's public key"});
+            continue;
+        }
+        auto domain_pseudonym = decrypt(*hub_key_, converted[*slot[i]]);
+        if (!domain_pseudonym) {
+            results.emplace_back(Problem{"/subject/polymorphic", "cannot be opened by this hub"});
+            continue;
+        }
+        results.emplace_back(chained(ring_, kinds[i], polymorphic_kind, domain_pseudonym.value()));
+    }
+    return results;
+}
+
 Result<HubPseudonym> HubPseudonymiser::pseudonymise(const Subject& subject) const {
+    if (converter_) return std::move(pseudonymise_all({subject}).front());
     if (const auto* number = std::get_if<PersonNumber>(&subject)) {
         const std::string kind(to_string(number->kind()));
         if (!master_) {

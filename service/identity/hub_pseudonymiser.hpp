@@ -6,12 +6,18 @@
 // BSN and one that arrives encrypted at the source (subject.polymorphic) link to the same pupil
 // while the hub never sees the number of the second.
 //
+// With a key server (keys.keyserver) the hub holds no master key: it encrypts a plain number under
+// the public key itself, has every encryption of one request converted to the hub domain in one
+// round trip (DomainConverter), and decrypts with its own recipient key. The pseudonyms are the
+// same as with the master key in the hub, so a hub can move to a key server without re-linking.
+//
 // Key versions chain (see keyed_pseudonymiser.hpp): the value under version v+1 is made from the
 // value under version v, so stored pseudonyms can be moved to a new key without any number.
 #pragma once
 
 #include <vector>
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <variant>
@@ -33,15 +39,26 @@ struct HubPseudonym {
     std::vector<std::string> earlier;
 };
 
+class DomainConverter;  // identity/keyserver_client.hpp
+
 class HubPseudonymiser {
 public:
     HubPseudonymiser(KeyRing ring, std::optional<PolymorphicMasterKeys> master);
+    // Through a key server: `public_key` is the master public key sources encrypt under, `hub_key`
+    // the hub's recipient key for the domain "hub".
+    HubPseudonymiser(KeyRing ring, PolymorphicPublicKey public_key, RecipientKey hub_key,
+                     std::shared_ptr<const DomainConverter> converter);
 
-    [[nodiscard]] bool accepts_polymorphic() const noexcept { return master_.has_value(); }
+    [[nodiscard]] bool accepts_polymorphic() const noexcept { return master_.has_value() || converter_ != nullptr; }
 
     // Fails only for a polymorphic subject this hub cannot open (no master keys, or encrypted
-    // under another public key); the problem points at /subject/polymorphic.
+    // under another public key); the problem points at /subject/polymorphic. Throws
+    // KeyServerUnavailable when a key server is configured and cannot convert now.
     [[nodiscard]] Result<HubPseudonym> pseudonymise(const Subject& subject) const;
+
+    // Every subject of one request at once: with a key server, one round trip for all of them.
+    // One result per subject, in order.
+    [[nodiscard]] std::vector<Result<HubPseudonym>> pseudonymise_all(const std::vector<Subject>& subjects) const;
 
     // The same pupil's value under the next key version, made from the stored value alone.
     [[nodiscard]] Result<std::string> advance(std::string_view stored) const;
@@ -52,6 +69,8 @@ private:
     KeyRing ring_;
     std::optional<PolymorphicMasterKeys> master_;
     std::optional<RecipientKey> hub_key_;
+    std::optional<PolymorphicPublicKey> public_key_;    // with a key server
+    std::shared_ptr<const DomainConverter> converter_;  // with a key server
 };
 
 }  // namespace eenplan::service

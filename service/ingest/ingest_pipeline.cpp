@@ -43,38 +43,66 @@ IngestPipeline::IngestPipeline(SignalStore& store, const HubPseudonymiser& pseud
                                const linkage::RecordEncoder* encoder, const SignalStoredPublisher& events)
     : store_(store), pseudonymiser_(pseudonymiser), records_(records), encoder_(encoder), events_(events) {}
 
-Result<std::vector<HubPseudonym>> IngestPipeline::pseudonymise_identities(const Poco::JSON::Object& subject,
-                                                                          const std::string& pointer) const {
-    auto identities = read_identities(subject, pointer);
-    if (!identities) return identities.problems();
-    std::vector<HubPseudonym> out;
-    Problems problems;
-    for (const Subject& identity : identities.value()) {
-        auto pseudonym = pseudonymiser_.pseudonymise(identity);
-        if (pseudonym) {
-            out.push_back(std::move(pseudonym).value());
-            continue;
-        }
-        for (Problem p : pseudonym.problems()) {
-            // The pseudonymiser names the field as if it were the signal's subject.
-            if (p.pointer.starts_with("/subject")) p.pointer = pointer + p.pointer.substr(8);
-            problems.push_back(std::move(p));
-        }
-    }
-    if (!problems.empty()) return problems;
-    return out;
-}
+namespace {
+
+// The identities of one subject of a request (the signal's, or a household member's), read before
+// any is pseudonymised so that every identity of the request goes to the pseudonymiser at once.
+struct IdentityGroup {
+    std::string pointer;  // "/subject" or "/data/members/<i>/subject"
+    std::vector<Subject> identities;
+    std::vector<HubPseudonym> pseudonyms;
+};
+
+}  // namespace
 
 Result<RecordInput> IngestPipeline::record_input(const Poco::JSON::Object& request, const Signal& signal) const {
     RecordInput input;
     Problems problems;
-    if (const auto subject = request.getObject("subject")) {
-        auto identifiers = pseudonymise_identities(*subject, "/subject");
-        if (identifiers) {
-            input.identifiers = std::move(identifiers).value();
+    std::vector<IdentityGroup> groups;
+    const auto read_group = [&](const Poco::JSON::Object& subject, const std::string& pointer) {
+        auto identities = read_identities(subject, pointer);
+        if (!identities) {
+            problems.insert(problems.end(), identities.problems().begin(), identities.problems().end());
+            groups.push_back({pointer, {}, {}});
         } else {
-            problems = identifiers.problems();
+            groups.push_back({pointer, std::move(identities).value(), {}});
         }
+    };
+    const auto subject = request.getObject("subject");
+    if (subject) read_group(*subject, "/subject");
+    const auto* composition = std::get_if<HouseholdComposition>(&signal.data);
+    Poco::JSON::Array::Ptr members;
+    if (composition) {
+        members = request.getObject("data")->getArray("members");
+        for (std::size_t i = 0; i < members->size(); ++i) {
+            read_group(*members->getObject(static_cast<unsigned>(i))->getObject("subject"),
+                       "/data/members/" + std::to_string(i) + "/subject");
+        }
+    }
+    // One call for the whole request: with a key server, one round trip (it may throw
+    // KeyServerUnavailable, before anything is stored).
+    std::vector<Subject> all;
+    for (const IdentityGroup& group : groups) all.insert(all.end(), group.identities.begin(), group.identities.end());
+    if (problems.empty() && !all.empty()) {
+        auto results = pseudonymiser_.pseudonymise_all(all);
+        std::size_t next = 0;
+        for (IdentityGroup& group : groups) {
+            for (std::size_t k = 0; k < group.identities.size(); ++k, ++next) {
+                if (results[next]) {
+                    group.pseudonyms.push_back(std::move(results[next]).value());
+                    continue;
+                }
+                for (Problem p : results[next].problems()) {
+                    // The pseudonymiser names the field as if it were the signal's subject.
+                    if (p.pointer.starts_with("/subject")) p.pointer = group.pointer + p.pointer.substr(8);
+                    problems.push_back(std::move(p));
+                }
+            }
+        }
+    }
+    std::size_t group = 0;
+    if (subject) {
+        input.identifiers = std::move(groups[group++].pseudonyms);
         if (auto attributes = read_attributes(*subject)) {
             if (encoder_ == nullptr) {
                 problems.push_back({"/subject/attributes", "this hub is not configured for linkage on attributes"});
@@ -84,20 +112,13 @@ Result<RecordInput> IngestPipeline::record_input(const Poco::JSON::Object& reque
             wipe(*attributes);  // encoded; the attributes themselves are never stored
         }
     }
-    if (const auto* composition = std::get_if<HouseholdComposition>(&signal.data)) {
+    if (composition) {
         Household household;
         household.gemeentecode = composition->gemeentecode;
         household.from_date = signal.occurred_at.substr(0, 10);
-        const auto members = request.getObject("data")->getArray("members");
         for (std::size_t i = 0; i < members->size(); ++i) {
             const auto member = members->getObject(static_cast<unsigned>(i));
-            const std::string pointer = "/data/members/" + std::to_string(i) + "/subject";
-            auto identifiers = pseudonymise_identities(*member->getObject("subject"), pointer);
-            if (!identifiers) {
-                problems.insert(problems.end(), identifiers.problems().begin(), identifiers.problems().end());
-                continue;
-            }
-            household.members.push_back({member->getValue<std::string>("role"), std::move(identifiers).value()});
+            household.members.push_back({member->getValue<std::string>("role"), std::move(groups[group++].pseudonyms)});
         }
         input.household = std::move(household);
     } else if (const auto* move = std::get_if<PersonMoved>(&signal.data)) {

@@ -64,10 +64,8 @@ public:
 private:
     IngestOutcome validate_and_store(const AuthenticatedSource& source, const std::string& idempotency_key,
                                      const Poco::Dynamic::Var& document, std::int64_t now_us) const;
-    // Pseudonymises every identifier of one subject; problems point under `pointer`.
-    Result<std::vector<HubPseudonym>> pseudonymise_identities(const Poco::JSON::Object& subject,
-                                                              const std::string& pointer) const;
-    // The subject, household or move of a schema-valid signal, pseudonymised and encoded.
+    // The subject, household or move of a schema-valid signal, pseudonymised (every identity of
+    // the request in one call to the pseudonymiser) and encoded.
     Result<RecordInput> record_input(const Poco::JSON::Object& request, const Signal& signal) const;
 
     SignalStore& store_;

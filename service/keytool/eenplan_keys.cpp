@@ -3,6 +3,11 @@
 //   eenplan-keys public-key <master.yaml>               the public key sources encrypt under (hex)
 //   eenplan-keys recipient-key <master.yaml> <domain>   a recipient's decryption key for its domain (hex)
 //   eenplan-keys encrypt <public-key-hex> bsn|onderwijsnummer   reads the number on stdin, prints pp1:...
+//   eenplan-keys ca <ca.key> <ca.crt> <subject> [days]  a small CA (P-256) for the key server's clients
+//   eenplan-keys client-certificate <ca.key> <ca.crt> <subject> <client.key> <client.crt> [days]
+//                                                       a client certificate (hub, organisation); prints
+//                                                       its SHA-256 fingerprint for clients[].certificate
+// The key server's own keys are `generate`; a recipient's (the hub's: domain "hub") `recipient-key`.
 // The number is read from standard input so that it stays out of shell history and process lists.
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -18,6 +23,7 @@
 #include "eenplan/core/p256.hpp"
 #include "eenplan/core/polymorphic.hpp"
 #include "identity/key_files.hpp"
+#include "keytool/certificates.hpp"
 
 namespace {
 
@@ -28,7 +34,9 @@ int usage() {
                  "  eenplan-keys generate <master.yaml>\n"
                  "  eenplan-keys public-key <master.yaml>\n"
                  "  eenplan-keys recipient-key <master.yaml> <domain>\n"
-                 "  eenplan-keys encrypt <public-key-hex> bsn|onderwijsnummer   (number on stdin)\n";
+                 "  eenplan-keys encrypt <public-key-hex> bsn|onderwijsnummer   (number on stdin)\n"
+                 "  eenplan-keys ca <ca.key> <ca.crt> <subject> [days]\n"
+                 "  eenplan-keys client-certificate <ca.key> <ca.crt> <subject> <client.key> <client.crt> [days]\n";
     return 64;
 }
 
@@ -63,10 +71,40 @@ int generate(const std::string& path) {
 
 }  // namespace
 
+int days_or(const std::vector<std::string>& args, std::size_t at, int fallback) {
+    if (args.size() <= at) return fallback;
+    try {
+        const int days = std::stoi(args[at]);
+        return days > 0 && days <= 36500 ? days : -1;
+    } catch (const std::exception&) {
+        return -1;
+    }
+}
+
 int main(int argc, char** argv) {
     const std::vector<std::string> args(argv + 1, argv + argc);
     if (args.empty()) return usage();
     const std::string& command = args[0];
+    if (command == "ca" && (args.size() == 4 || args.size() == 5)) {
+        const int days = days_or(args, 4, 3650);
+        if (days < 0) return usage();
+        const std::string error = keytool::make_ca(args[1], args[2], args[3], days);
+        if (!error.empty()) std::cerr << "eenplan-keys: " << error << "\n";
+        return error.empty() ? 0 : 1;
+    }
+    if (command == "client-certificate" && (args.size() == 6 || args.size() == 7)) {
+        const int days = days_or(args, 6, 397);
+        if (days < 0) return usage();
+        std::string fingerprint;
+        const std::string error =
+            keytool::issue_client_certificate(args[1], args[2], args[3], args[4], args[5], days, fingerprint);
+        if (!error.empty()) {
+            std::cerr << "eenplan-keys: " << error << "\n";
+            return 1;
+        }
+        std::cout << fingerprint << "\n";
+        return 0;
+    }
     if (command == "generate" && args.size() == 2) return generate(args[1]);
     if ((command == "public-key" && args.size() == 2) || (command == "recipient-key" && args.size() == 3)) {
         auto master = service::load_master_keys(args[1]);

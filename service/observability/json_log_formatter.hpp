@@ -42,7 +42,10 @@ inline constexpr LogField log_fields[] = {{"event", false},
                                           {"gemeentecode", false},
                                           {"part", false},
                                           {"without_enrolment", false},
-                                          {"digest", false}};
+                                          {"digest", false},
+                                          // The key server's counts: the client and the domain asked for.
+                                          {"client_id", false},
+                                          {"domain", true}};
 
 class JsonLogFormatter : public Poco::Formatter {
 public:

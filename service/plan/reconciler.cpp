@@ -18,8 +18,7 @@ namespace {
 
 using registration::ChildStatus;
 
-// A hub pseudonym as sent, or the hub pseudonym of a polymorphic encryption; nullopt for anything
-// the hub cannot open.
+// A hub pseudonym as sent, when it is one of this hub's shape and key versions; nullopt otherwise.
 std::optional<std::string> open_entry(const HubPseudonymiser& pseudonymiser, const std::string& entry) {
     if (entry.starts_with("kp1:")) {
         // "kp1:<version>:" and 32 base32 characters, under a key version this hub has.
@@ -31,12 +30,7 @@ std::optional<std::string> open_entry(const HubPseudonymiser& pseudonymiser, con
         if (version == 0 || version > pseudonymiser.ring().current().version() || !shaped) return std::nullopt;
         return entry;
     }
-    if (!entry.starts_with("pp1:")) return std::nullopt;
-    auto ciphertext = PolymorphicCiphertext::parse(entry, "/children");
-    if (!ciphertext) return std::nullopt;
-    auto pseudonym = pseudonymiser.pseudonymise(Subject{std::move(ciphertext).value()});
-    if (!pseudonym) return std::nullopt;
-    return pseudonym->pseudonym;
+    return std::nullopt;  // encryptions (pp1:) are opened together in reconcile
 }
 
 // What the hub knows of one child today, reading its pupil record and the plan it is on. A part
@@ -148,7 +142,31 @@ Result<registration::ReconciliationAnswer> Reconciler::reconcile(const Reconcili
     }
     std::vector<registration::ListedChild> children;
     children.reserve(request.children.size());
-    for (const std::string& entry : request.children) children.push_back({entry, open_entry(pseudonymiser_, entry)});
+    // Hub pseudonyms are taken as sent; the encryptions go to the pseudonymiser together, in
+    // chunks of a key server batch (one round trip each when the hub converts through one).
+    constexpr std::size_t chunk = 1000;
+    std::vector<std::size_t> encrypted;
+    std::vector<Subject> subjects;
+    for (const std::string& entry : request.children) {
+        children.push_back({entry, std::nullopt});
+        if (!entry.starts_with("pp1:")) {
+            children.back().hub_pseudonym = open_entry(pseudonymiser_, entry);
+            continue;
+        }
+        if (auto ciphertext = PolymorphicCiphertext::parse(entry, "/children")) {
+            encrypted.push_back(children.size() - 1);
+            subjects.emplace_back(std::move(ciphertext).value());
+        }
+    }
+    for (std::size_t from = 0; from < subjects.size(); from += chunk) {
+        const std::vector<Subject> part(
+            subjects.begin() + static_cast<std::ptrdiff_t>(from),
+            subjects.begin() + static_cast<std::ptrdiff_t>(std::min(from + chunk, subjects.size())));
+        auto results = pseudonymiser_.pseudonymise_all(part);
+        for (std::size_t i = 0; i < results.size(); ++i) {
+            if (results[i]) children[encrypted[from + i]].hub_pseudonym = results[i]->pseudonym;
+        }
+    }
     const routeboek::Day today = request.today;
     return database_.with_session([&](soci::session& sql) {
         Statuses statuses(sql, database_.backend(), today);

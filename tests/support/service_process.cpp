@@ -120,6 +120,7 @@ void ServiceProcess::write_config() const {
     if (options_.polymorphic) yaml << "  polymorphic_master_key: master.yaml\n";
     if (options_.linkage) yaml << "  linkage_key: {version: 1, file: linkage-v1.key}\n";
     if (options_.data_keys) yaml << "  data_keys:\n    - {version: 1, file: data-v1.key}\n";
+    yaml << options_.keys_extra;
     if (options_.admin) yaml << "admin:\n  jwt_secret_file: admin-jwt.secret\n";
     yaml << "logging:\n  level: information\n  file: service.log\n";
     yaml << "sources:\n";

@@ -54,6 +54,7 @@ struct ServiceOptions {
     bool admin = true;         // configure the admin API's JWT secret (admin_secret())
     bool data_keys = false;    // configure keys.data_keys (a random key); without, the hub derives them
     std::string extra_config;  // YAML appended to the generated file (delivery:, recipients:, ...)
+    std::string keys_extra;    // YAML appended under keys: (e.g. a keyserver: block)
     std::string source_extra;  // YAML appended under every source (e.g. school:, notifications:)
     // The test-only manual clock: the service's time stands still until advance_clock moves it, so
     // a test that waits for time (a retry delay, a lease, a schedule) moves it instead of sleeping.
