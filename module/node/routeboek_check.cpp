@@ -8,17 +8,18 @@
 //   check.run({today, woongemeente?, signals}) → {decisions, plan}; throws with .problems (JSON
 //                                          pointers into the scenario) when a signal cannot be read
 // The texts are read here, not in JavaScript, so the document the schema checked is the one the
-// readers read: the same yaml-cpp, the same scalar rules as the service (yaml_to_json.cpp).
+// readers read: the same yaml-cpp, the same scalar and repeated-key rules as the service
+// (eenplan/readers/yaml_document.hpp).
 #include "routeboek_check.hpp"
 
 #include <algorithm>
-#include <charconv>
 #include <cmath>
 #include <memory>
 #include <optional>
-#include <set>
 #include <string>
+#include <type_traits>
 #include <utility>
+#include <variant>
 #include <vector>
 
 #include <yaml-cpp/yaml.h>
@@ -27,6 +28,7 @@
 #include "eenplan/core/signal_fields.hpp"
 #include "eenplan/readers/routeboek_reader.hpp"
 #include "eenplan/readers/school_calendar_reader.hpp"
+#include "eenplan/readers/yaml_document.hpp"
 #include "napi_helpers.hpp"
 
 namespace eenplan::node {
@@ -36,65 +38,11 @@ using namespace eenplan::routeboek;
 
 // ---- YAML text → JavaScript value, as the service converts it for valijson ----
 
-// Plain scalars become null, booleans, integers or numbers where YAML 1.2's core schema reads them
-// so; quoted scalars stay strings (service/validation/yaml_to_json.cpp, plain_scalar).
-Napi::Value plain_scalar(Napi::Env env, const std::string& text) {
-    if (text == "~" || text == "null" || text == "Null" || text == "NULL") return env.Null();
-    if (text == "true" || text == "True" || text == "TRUE") return Napi::Boolean::New(env, true);
-    if (text == "false" || text == "False" || text == "FALSE") return Napi::Boolean::New(env, false);
-    const char* end = text.data() + text.size();
-    std::int64_t integer = 0;
-    if (auto [p, ec] = std::from_chars(text.data(), end, integer); ec == std::errc{} && p == end) {
-        return Napi::Number::New(env, static_cast<double>(integer));
-    }
-    double number = 0;
-    if (auto [p, ec] = std::from_chars(text.data(), end, number); ec == std::errc{} && p == end) {
-        return Napi::Number::New(env, number);
-    }
-    return Napi::String::New(env, text);
-}
-
-std::string key_text(const YAML::Node& key) { return key.IsScalar() ? key.Scalar() : YAML::Dump(key); }
-
-std::string pointer_token(const std::string& key) {
-    std::string out;
-    for (char c : key) {
-        if (c == '~')
-            out += "~0";
-        else if (c == '/')
-            out += "~1";
-        else
-            out += c;
-    }
-    return out;
-}
-
-// YAML keys are unique; yaml-cpp's lookup finds the first of two and a conversion keeps the last,
-// so a repeated key would be checked with one value and read with the other (the service's rule,
-// repeated_keys in service/validation/yaml_to_json.cpp).
-void repeated_keys(const YAML::Node& node, const std::string& pointer, Problems& problems) {
-    if (node.IsSequence()) {
-        std::size_t index = 0;
-        for (const auto& item : node) repeated_keys(item, pointer + "/" + std::to_string(index++), problems);
-    } else if (node.IsMap()) {
-        std::set<std::string> seen;
-        for (const auto& entry : node) {
-            const std::string key = key_text(entry.first);
-            const std::string at = pointer + "/" + pointer_token(key);
-            if (!seen.insert(key).second) {
-                problems.push_back({at, "repeats a key of the same mapping; YAML keys must be unique"});
-            } else {
-                repeated_keys(entry.second, at, problems);
-            }
-        }
-    }
-}
-
 Napi::Value yaml_to_js(Napi::Env env, const YAML::Node& node) {
     switch (node.Type()) {
         case YAML::NodeType::Map: {
             Napi::Object object = Napi::Object::New(env);
-            for (const auto& entry : node) object.Set(key_text(entry.first), yaml_to_js(env, entry.second));
+            for (const auto& entry : node) object.Set(readers::key_text(entry.first), yaml_to_js(env, entry.second));
             return object;
         }
         case YAML::NodeType::Sequence: {
@@ -104,31 +52,29 @@ Napi::Value yaml_to_js(Napi::Env env, const YAML::Node& node) {
             return array;
         }
         case YAML::NodeType::Scalar:
-            // yaml-cpp tags a quoted scalar "!" and a plain one "?".
-            return node.Tag() == "!" ? Napi::String::New(env, node.Scalar()) : plain_scalar(env, node.Scalar());
+            return std::visit(
+                [&](const auto& value) -> Napi::Value {
+                    using T = std::decay_t<decltype(value)>;
+                    if constexpr (std::is_same_v<T, std::monostate>) {
+                        return env.Null();
+                    } else if constexpr (std::is_same_v<T, bool>) {
+                        return Napi::Boolean::New(env, value);
+                    } else if constexpr (std::is_same_v<T, std::string>) {
+                        return Napi::String::New(env, value);
+                    } else {
+                        return Napi::Number::New(env, static_cast<double>(value));
+                    }
+                },
+                readers::scalar_value(node));
         case YAML::NodeType::Null:
         case YAML::NodeType::Undefined: return env.Null();
     }
     return env.Null();
 }
 
-// YAML syntax, then repeated keys.
-Result<YAML::Node> parse_yaml(const std::string& text) {
-    YAML::Node root;
-    try {
-        root = YAML::Load(text);
-    } catch (const YAML::Exception& e) {
-        return Problem{"", "is not valid YAML: " + e.msg + " (line " + std::to_string(e.mark.line + 1) + ")"};
-    }
-    Problems repeated;
-    repeated_keys(root, "", repeated);
-    if (!repeated.empty()) return repeated;
-    return root;
-}
-
 Napi::Value yaml_document(const Napi::CallbackInfo& info) {
     Napi::Env env = info.Env();
-    auto root = parse_yaml(string_arg(info, 0, "text"));
+    auto root = readers::parse_yaml(string_arg(info, 0, "text"));
     Napi::Object out = Napi::Object::New(env);
     if (!root) {
         out.Set("problems", to_js(env, root.problems()));
@@ -302,13 +248,13 @@ public:
 
     explicit RouteboekCheckWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<RouteboekCheckWrap>(info) {
         Napi::Env env = info.Env();
-        auto routeboek_root = parse_yaml(string_arg(info, 0, "routeboek"));
+        auto routeboek_root = readers::parse_yaml(string_arg(info, 0, "routeboek"));
         if (!routeboek_root) refuse(env, "routeboek", routeboek_root.problems());
         auto routeboek = readers::read_routeboek(routeboek_root.value());
         if (!routeboek) refuse(env, "routeboek", routeboek.problems());
         routeboek_ = std::make_unique<Routeboek>(std::move(routeboek).value());
         if (info.Length() > 1 && !info[1].IsUndefined() && !info[1].IsNull()) {
-            auto calendar_root = parse_yaml(string_arg(info, 1, "calendar"));
+            auto calendar_root = readers::parse_yaml(string_arg(info, 1, "calendar"));
             if (!calendar_root) refuse(env, "calendar", calendar_root.problems());
             auto calendar = readers::read_school_calendar(calendar_root.value());
             if (!calendar) refuse(env, "calendar", calendar.problems());

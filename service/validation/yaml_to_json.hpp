@@ -13,13 +13,12 @@
 
 namespace eenplan::service {
 
-// Plain scalars become null, booleans, integers or numbers where YAML 1.2's core schema reads them
-// so ("~", "true", "42", "4.2"); quoted scalars always stay strings.
+// Scalars by eenplan::readers::scalar_value (module/readers/.../yaml_document.hpp): plain ones
+// become null, booleans, integers or numbers where YAML 1.2's core schema reads them so ("~",
+// "true", "42", "4.2"); quoted scalars always stay strings.
 Poco::Dynamic::Var yaml_to_json(const YAML::Node& node);
 
-// Every key that a mapping repeats, by JSON Pointer. YAML requires keys to be unique; yaml-cpp's
-// lookup finds the first of two and the JSON conversion keeps the last, so a document with a
-// repeated key would be checked against the schema with one value and read with the other.
+// Every key that a mapping repeats, by JSON Pointer (eenplan::readers::repeated_keys).
 Problems repeated_keys(const YAML::Node& node);
 
 // Parses `text` and checks it against an embedded schema (a path under schemas/): YAML syntax,
