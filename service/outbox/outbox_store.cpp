@@ -2,6 +2,7 @@
 #include "store/database.hpp"
 #include "common/ids.hpp"
 
+#include "store/row_values.hpp"
 #include "store/write_transaction.hpp"
 
 namespace eenplan::service {
@@ -10,22 +11,6 @@ namespace {
 constexpr const char* delivery_columns =
     "delivery_id, task_id, recipient_id, connector, state, correlation_id, attempts, next_attempt_at_us, "
     "created_at_us, updated_at_us, last_status, last_error, external_reference, changed_by, changed_at_us";
-
-// Integer columns come back as int or long long depending on the backend and declared type.
-long long integer_at(const soci::row& row, std::size_t i) {
-    switch (row.get_properties(i).get_data_type()) {
-        case soci::dt_integer: return row.get<int>(i);
-        case soci::dt_long_long: return row.get<long long>(i);
-        case soci::dt_unsigned_long_long: return static_cast<long long>(row.get<unsigned long long>(i));
-        case soci::dt_double: return static_cast<long long>(row.get<double>(i));
-        default: return std::stoll(row.get<std::string>(i));
-    }
-}
-
-std::optional<std::string> optional_text(const soci::row& row, std::size_t i) {
-    if (row.get_indicator(i) == soci::i_null) return std::nullopt;
-    return row.get<std::string>(i);
-}
 
 DeliveryView view_of(const soci::row& row) {
     DeliveryView v;

@@ -4,6 +4,7 @@
 #include "eenplan/core/field_encryption.hpp"
 #include "plan/plan_codec.hpp"
 #include "store/database.hpp"
+#include "store/row_values.hpp"
 #include "store/write_transaction.hpp"
 #include "record/family_store.hpp"
 #include "record/pupil_store.hpp"
@@ -394,11 +395,8 @@ std::vector<ParkedItem> parked_items(soci::session& sql, int max) {
              soci::use(max));
         for (const soci::row& row : rows) {
             ParkedItem item{ParkedKind::signal, row.get<std::string>(0), 0, 0};
-            item.attempts = row.get_properties(1).get_data_type() == soci::dt_integer
-                                ? row.get<int>(1)
-                                : static_cast<int>(row.get<long long>(1));
-            item.parked_at_us =
-                row.get_properties(2).get_data_type() == soci::dt_integer ? row.get<int>(2) : row.get<long long>(2);
+            item.attempts = static_cast<int>(integer_at(row, 1));
+            item.parked_at_us = integer_at(row, 2);
             out.push_back(std::move(item));
         }
     }
@@ -408,11 +406,8 @@ std::vector<ParkedItem> parked_items(soci::session& sql, int max) {
          soci::use(max));
     for (const soci::row& row : rows) {
         ParkedItem item{ParkedKind::plan, row.get<std::string>(0), 0, 0};
-        item.attempts = row.get_properties(1).get_data_type() == soci::dt_integer
-                            ? row.get<int>(1)
-                            : static_cast<int>(row.get<long long>(1));
-        item.parked_at_us =
-            row.get_properties(2).get_data_type() == soci::dt_integer ? row.get<int>(2) : row.get<long long>(2);
+        item.attempts = static_cast<int>(integer_at(row, 1));
+        item.parked_at_us = integer_at(row, 2);
         out.push_back(std::move(item));
     }
     return out;
