@@ -47,6 +47,23 @@ Result<AuditQuery> parse_audit_query(const std::string& uri) {
     return out;
 }
 
+Poco::JSON::Object::Ptr audit_entry_json(const audit::ChainedEntry& stored) {
+    const audit::AuditEntry& e = stored.entry;
+    Poco::JSON::Object::Ptr o = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+    o->set("sequence", static_cast<Poco::Int64>(e.sequence));
+    o->set("at_us", static_cast<Poco::Int64>(e.at_us));
+    o->set("actor", e.actor);
+    if (!e.on_behalf_of.empty()) o->set("on_behalf_of", e.on_behalf_of);
+    o->set("role", e.role);
+    o->set("method", e.method);
+    o->set("route", e.route);
+    Poco::JSON::Array::Ptr ids = new Poco::JSON::Array;
+    for (const std::string& id : e.object_ids) ids->add(id);
+    o->set("object_ids", ids);
+    o->set("outcome", e.outcome);
+    return o;
+}
+
 void AuditTrailHandler::serve(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response) {
     const auto query = parse_audit_query(request.getURI());
     if (!query) {
@@ -59,22 +76,10 @@ void AuditTrailHandler::serve(Poco::Net::HTTPServerRequest& request, Poco::Net::
     Poco::JSON::Array::Ptr list = new Poco::JSON::Array;
     long long last = after;
     for (const audit::ChainedEntry& stored : entries) {
-        const audit::AuditEntry& e = stored.entry;
-        Poco::JSON::Object::Ptr o = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
-        o->set("sequence", static_cast<Poco::Int64>(e.sequence));
-        o->set("at_us", static_cast<Poco::Int64>(e.at_us));
-        o->set("actor", e.actor);
-        if (!e.on_behalf_of.empty()) o->set("on_behalf_of", e.on_behalf_of);
-        o->set("role", e.role);
-        o->set("method", e.method);
-        o->set("route", e.route);
-        Poco::JSON::Array::Ptr ids = new Poco::JSON::Array;
-        for (const std::string& id : e.object_ids) ids->add(id);
-        o->set("object_ids", ids);
-        o->set("outcome", e.outcome);
+        Poco::JSON::Object::Ptr o = audit_entry_json(stored);
         o->set("hash", stored.hash);
         list->add(o);
-        last = e.sequence;
+        last = stored.entry.sequence;
     }
     Poco::JSON::Object::Ptr out = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
     out->set("entries", list);

@@ -5,6 +5,9 @@
 
 #include <string>
 
+#include <Poco/JSON/Object.h>
+
+#include "eenplan/core/audit/audit_chain.hpp"
 #include "eenplan/core/result.hpp"
 #include "http/record_handlers.hpp"
 
@@ -16,6 +19,10 @@ struct AuditQuery {
     std::string actor;   // empty: every actor
     std::string object;  // empty: every object
 };
+
+// One entry of the trail as GET /v1/audit and the subject access export show it: who, on whose
+// behalf, role, route, object ids, outcome (GET /v1/audit adds the entry's hash).
+Poco::JSON::Object::Ptr audit_entry_json(const audit::ChainedEntry& stored);
 
 // The query of `uri` for GET /v1/audit: every problem at its parameter's pointer.
 Result<AuditQuery> parse_audit_query(const std::string& uri);

@@ -8,6 +8,7 @@
 
 #include "audit/audit_trail.hpp"
 #include "common/ids.hpp"
+#include "http/audit_handlers.hpp"
 #include "eenplan/core/date_time.hpp"
 #include "http/problem.hpp"
 #include "http/query.hpp"
@@ -78,21 +79,6 @@ Poco::JSON::Object::Ptr disclosure_json(const DisclosureRecord& d) {
     o->set("purpose", d.purpose);
     o->set("categories", strings(d.categories));
     o->set("correlation_id", d.correlation_id);
-    return o;
-}
-
-Poco::JSON::Object::Ptr audit_json(const audit::ChainedEntry& stored) {
-    const audit::AuditEntry& e = stored.entry;
-    Poco::JSON::Object::Ptr o = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
-    o->set("sequence", static_cast<Poco::Int64>(e.sequence));
-    o->set("at_us", static_cast<Poco::Int64>(e.at_us));
-    o->set("actor", e.actor);
-    if (!e.on_behalf_of.empty()) o->set("on_behalf_of", e.on_behalf_of);
-    o->set("role", e.role);
-    o->set("method", e.method);
-    o->set("route", e.route);
-    o->set("object_ids", strings(e.object_ids));
-    o->set("outcome", e.outcome);
     return o;
 }
 
@@ -412,7 +398,7 @@ void PrivacyHandler::subject_access(Poco::Net::HTTPServerRequest& request, Poco:
         }
     }
     Poco::JSON::Array::Ptr accesses = new Poco::JSON::Array;
-    for (const auto& [sequence, e] : entries) accesses->add(audit_json(e));
+    for (const auto& [sequence, e] : entries) accesses->add(audit_entry_json(e));
     report->set("accesses", accesses);
     for (const std::string& p : pupils) note_object(p);
 
