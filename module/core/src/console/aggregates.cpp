@@ -23,8 +23,10 @@ bool protected_enough(const std::vector<Cell>& cells) {
         sum += c.count;
         if (c.count > 0) ++with_people;
     }
-    if (any == 0 || sum == 0) return true;  // nothing hidden, or only empty cells: nothing to recover
-    return sum >= smallest_shown && with_people >= 2;
+    if (any == 0 || with_people == 0) return true;  // nothing hidden, or only empty cells: nothing to recover
+    // One cell with people among the hidden ones is recovered exactly from the total: fine only when
+    // it is no small count. Several: only their sum is recovered, which must be no small count.
+    return sum >= smallest_shown;
 }
 
 bool contains_ci(std::string_view text, std::string_view word) {

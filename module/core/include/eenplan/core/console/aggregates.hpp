@@ -27,11 +27,11 @@ struct Cell {
 // same answer or from another table of it):
 //  1. primary: every cell below `smallest_shown` is suppressed (zero included: the rule is "no
 //     count under 10", not "no small group of people");
-//  2. complementary: when the suppressed (and hidden) cells of the group together hold between 1
-//     and smallest_shown - 1, or only one cell with people in it is suppressed, the smallest shown
-//     cells are suppressed as well, until the suppressed cells hold at least smallest_shown and are
-//     at least two with people in them; the total less the shown cells then tells nothing below the
-//     threshold;
+//  2. complementary: the total less the shown cells gives the sum of the suppressed (and hidden)
+//     cells, and exactly the one cell when only one of them holds people. While that sum is between
+//     1 and smallest_shown - 1, the smallest shown cell is suppressed as well; so what can be
+//     recovered is either nothing, or one cell of at least smallest_shown, or a sum of at least
+//     smallest_shown over two or more cells (none of which can then be told apart);
 //  3. when even that is not possible, the total itself is suppressed (returned true).
 // Returns whether the total must be suppressed too (also when it is below smallest_shown).
 bool suppress_group(std::vector<Cell>& cells);
