@@ -110,7 +110,7 @@ Result<std::pair<std::int64_t, std::int64_t>> parse_dashboard_range(const Query&
     const auto from = instant(query, "from", problems);
     const auto to = instant(query, "to", problems);
     if (!problems.empty()) return problems;
-    const std::int64_t end = to.value_or(now_us);
+    const std::int64_t end = to.value_or(now_us + 1);  // [from, to): what arrived at this very instant counts
     const std::int64_t start = from.value_or(end - day_us);
     if (start >= end) return Problem{"/to", "must be after from"};
     if (end - start > 31 * day_us) return Problem{"/from", "the range may be at most 31 days"};
