@@ -88,7 +88,7 @@ const Route table[] = {
      [](ServiceContext& c, const Params& p) -> RouteHandler* { return new DeliveryActionHandler(c, p[0], "retry"); }},
     {"POST", "/v1/deliveries/{deliveryId}/cancel", Access::admin_write,
      [](ServiceContext& c, const Params& p) -> RouteHandler* { return new DeliveryActionHandler(c, p[0], "cancel"); }},
-    // The console's data API (docs/console.md): reads for admin, privacy officer and auditor,
+    // The console's data API (docs/console-api.md): reads for admin, privacy officer and auditor,
     // the retry and cancel of a delivery issue for admin only.
     {"GET", "/v1/console/messages", Access::admin_read,
      [](ServiceContext& c, const Params&) -> RouteHandler* {
