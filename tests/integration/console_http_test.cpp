@@ -493,3 +493,86 @@ SCENARIO_METHOD(DeliveryHub, "the dashboard shows no count under 10 and no cell 
         CHECK(service.request("GET", std::string("/v1/console/dashboard") + bad, "", admin).status == 400);
     }
 }
+
+namespace {
+
+// No agreement at all: every task is blocked by the sharing policy right before it is sent.
+struct BlockedHub {
+    TempDir dir;
+    TestStore store{dir.path()};
+    SimulatorProcess receiver{EENPLAN_WEBHOOK_RECEIVER, {"--secret", receiver_secret}};
+    ServiceProcess service{store, dir.path(), options()};
+    std::string admin = admin_token("beheerder@eenplan", {"admin"});
+
+    ServiceOptions options() const {
+        ServiceOptions o;
+        o.default_agreement = false;
+        o.extra_config =
+            "delivery:\n  dispatcher_threads: 1\n  poll_interval_ms: 50\nrecipients:\n"
+            "  - id: gm1916\n    kind: leerplicht\n    connector: webhook\n    url: http://127.0.0.1:" +
+            std::to_string(receiver.port()) + "/eenplan/tasks\n    secret: \"" + receiver_secret +
+            "\"\n    timeout_ms: 2000\n";
+        return o;
+    }
+
+    std::string pupil(std::uint32_t n) const {
+        integration::WebhookSender sender({service.signals_url("school-a"), std::nullopt, std::chrono::seconds(10)});
+        const std::string body =
+            R"({"type":"enrolment.started","occurred_at":"2026-08-24T08:00:00Z","subject":{"bsn":")" +
+            simulators::synthetic_bsn(n) +
+            R"("},"school":{"brin":"12AB","gemeentecode":"GM0518"},"data":{"start_date":"2026-08-24"}})";
+        const std::string webhook_id = "msg_blocked_" + std::to_string(n);
+        REQUIRE(sender.post(webhook_id, Poco::Timestamp().epochTime(), body, school_a().secret_bytes()).status == 202);
+        auto sql = store.session();
+        std::string pseudonym;
+        *sql << "SELECT subject_pseudonym FROM signals WHERE webhook_id = :w", soci::use(webhook_id),
+            soci::into(pseudonym);
+        return pseudonym;
+    }
+
+    std::string state_of(const std::string& id) const {
+        return parse_object(service.request("GET", "/v1/deliveries/" + id, "", admin).body)
+            ->getValue<std::string>("state");
+    }
+};
+
+}  // namespace
+
+SCENARIO_METHOD(BlockedHub, "a bulk retry of blocked deliveries passes the sharing policy again", "[console]") {
+    std::vector<std::string> ids;
+    for (std::uint32_t n = 0; n < 2; ++n) {
+        const auto created =
+            service.request("POST", "/v1/tasks",
+                            R"({"type":"leerplicht.melding","recipient":"gm1916","pupil":")" + pupil(760 + n) +
+                                R"(","due_date":"2026-12-14","reason":"verzuim","reference":"plan/1/x"})",
+                            admin);
+        INFO(created.body);
+        REQUIRE(created.status == 201);
+        ids.push_back(parse_object(created.body)->getValue<std::string>("delivery_id"));
+    }
+    REQUIRE(eventually([&] { return state_of(ids[0]) == "blocked" && state_of(ids[1]) == "blocked"; }, 30));
+    const auto issues = parse_object(service.request("GET", "/v1/console/delivery-issues", "", admin).body);
+    REQUIRE(issues->getArray("items")->size() == 1);
+    const auto issue = issues->getArray("items")->getObject(0);
+    CHECK(issue->getValue<std::string>("cause") == "blocked:no_agreement");
+    CHECK(issue->getValue<int>("count") == 2);
+    const std::string path = "/v1/console/delivery-issues/" + issue->getValue<std::string>("issue_id");
+
+    const auto run = service.request("POST", path + "/retry", R"({"preview":false,"expected_count":2})", admin);
+    INFO(run.body);
+    REQUIRE(run.status == 200);
+    CHECK(parse_object(run.body)->getValue<int>("retried") == 2);
+    // Retried, checked again at send time, blocked again: nothing reached the receiver.
+    REQUIRE(eventually(
+        [&] {
+            const auto d = parse_object(service.request("GET", "/v1/deliveries/" + ids[0], "", admin).body);
+            return d->getValue<std::string>("state") == "blocked" && d->has("changed");
+        },
+        30));
+    REQUIRE(eventually([&] { return state_of(ids[1]) == "blocked"; }, 30));
+    CHECK(parse_object(http_call(receiver.port(), "GET", "/stats").body)->getValue<long long>("accepted") == 0);
+    CHECK(parse_object(service.request("GET", "/v1/console/delivery-issues", "", admin).body)
+              ->getArray("items")
+              ->getObject(0)
+              ->getValue<int>("count") == 2);
+}
