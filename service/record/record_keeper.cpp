@@ -71,9 +71,9 @@ void select_in(soci::session& sql, const std::string& select, const std::vector<
         std::string query = select + " IN (";
         for (std::size_t i = 0; i < n; ++i) query += (i ? ",:v" : ":v") + std::to_string(i);
         query += ")";
-        std::vector<std::string> first(n);
-        std::vector<std::string> second(n);
-        std::vector<soci::indicator> second_ind(n);
+        std::string first;
+        std::string second;
+        soci::indicator second_ind = soci::i_null;
         soci::statement st(sql);
         for (std::size_t i = 0; i < n; ++i) st.exchange(soci::use(values[start + i]));
         st.exchange(soci::into(first));
@@ -81,11 +81,11 @@ void select_in(soci::session& sql, const std::string& select, const std::vector<
         st.alloc();
         st.prepare(query);
         st.define_and_bind();
-        // Keys are unique, so at most n rows come back: one fetch.
-        st.execute(true);
-        for (std::size_t i = 0; i < first.size(); ++i) {
-            row(first[i], second_ind[i] == soci::i_ok ? std::optional<std::string>(second[i]) : std::nullopt);
-        }
+        // One round trip: the PostgreSQL backend holds the whole result; fetch() reads it locally.
+        if (!st.execute(true)) continue;
+        do {
+            row(first, second_ind == soci::i_ok ? std::optional<std::string>(second) : std::nullopt);
+        } while (st.fetch());
     }
 }
 

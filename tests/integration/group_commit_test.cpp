@@ -168,7 +168,8 @@ SCENARIO_METHOD(HeldFixture, "signals that arrive during a commit are stored tog
             THEN(
                 "they share one transaction; the duplicate is stored once (one 202, the repeat gets the duplicate "
                 "answer with the same ids); the refused signal fails alone; every other one is stored and linked") {
-                CHECK(held_batches(hold).at(1) == static_cast<int>(signals.size()));
+                // The batch reached its COMMIT without the refused signal (it ran again without it).
+                CHECK(held_batches(hold).at(1) == static_cast<int>(signals.size()) - 1);
                 INFO(answers[0].body << " / " << answers[1].body);
                 CHECK(((answers[0].status == 202 && answers[1].status == 200) ||
                        (answers[0].status == 200 && answers[1].status == 202)));
