@@ -14,15 +14,16 @@ InsertOutcome BatchWriter::write(const NewSignal& signal, const RecordInput& inp
     std::unique_lock lock(mutex_);
     waiting_.push_back(&self);
     while (!self.done) {
-        if (writing_) {
+        if (self.taken || writing_ >= writers_) {
             written_.wait(lock);
             continue;
         }
-        // No commit in flight: this thread writes every signal waiting, in arrival order.
-        writing_ = true;
+        // A writer's place is free: this thread writes every signal waiting, in arrival order.
+        ++writing_;
         std::vector<Waiter*> batch;
         while (!waiting_.empty() && batch.size() < max_batch_) {
             batch.push_back(waiting_.front());
+            batch.back()->taken = true;
             waiting_.pop_front();
         }
         lock.unlock();
@@ -40,7 +41,7 @@ InsertOutcome BatchWriter::write(const NewSignal& signal, const RecordInput& inp
             w->batch_error = failure;
             w->done = true;
         }
-        writing_ = false;
+        --writing_;
         // Wakes the callers of this batch, and the next writer among those still waiting.
         written_.notify_all();
     }
