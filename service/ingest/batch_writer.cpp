@@ -15,7 +15,7 @@ InsertOutcome BatchWriter::write(const NewSignal& signal, const RecordInput& inp
     waiting_.push_back(&self);
     while (!self.done) {
         if (self.taken || writing_ >= writers_) {
-            written_.wait(lock);
+            self.wake.wait(lock);
             continue;
         }
         // A writer's place is free: this thread writes every signal waiting, in arrival order.
@@ -37,13 +37,16 @@ InsertOutcome BatchWriter::write(const NewSignal& signal, const RecordInput& inp
             failure = std::current_exception();
         }
         lock.lock();
+        --writing_;
+        // Wakes the callers of this batch (only them: a wake-up per waiting thread per batch
+        // would cost more than the batch saves), and the oldest waiting signal's caller, which
+        // becomes the next writer.
         for (Waiter* w : batch) {
             w->batch_error = failure;
             w->done = true;
+            if (w != &self) w->wake.notify_one();
         }
-        --writing_;
-        // Wakes the callers of this batch, and the next writer among those still waiting.
-        written_.notify_all();
+        if (!waiting_.empty()) waiting_.front()->wake.notify_one();
     }
     lock.unlock();
     if (self.batch_error) std::rethrow_exception(self.batch_error);

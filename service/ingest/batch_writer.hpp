@@ -41,13 +41,13 @@ private:
         std::exception_ptr batch_error;
         bool taken = false;  // by a writer
         bool done = false;
+        std::condition_variable wake;  // done, or a writer's place may be free
     };
 
     RecordKeeper& records_;
     const std::size_t writers_;
     const std::size_t max_batch_;
     std::mutex mutex_;
-    std::condition_variable written_;
     std::deque<Waiter*> waiting_;
     std::size_t writing_ = 0;  // batches in flight
 };
