@@ -29,7 +29,7 @@ HubPseudonym chained(const KeyRing& ring, std::string kind, std::string_view pse
         earlier.insert(earlier.begin(), std::move(value));
         value = std::move(next).value();
     }
-    return HubPseudonym{std::move(kind), std::move(value), std::move(earlier)};
+    return HubPseudonym{std::move(kind), std::move(value), std::move(earlier), {}};
 }
 
 }  // namespace
@@ -82,7 +82,9 @@ std::vector<Result<HubPseudonym>> HubPseudonymiser::pseudonymise_all(const std::
             results.emplace_back(Problem{"/subject/polymorphic", "cannot be opened by this hub"});
             continue;
         }
-        results.emplace_back(chained(ring_, kinds[i], polymorphic_kind, domain_pseudonym.value()));
+        HubPseudonym pseudonym = chained(ring_, kinds[i], polymorphic_kind, domain_pseudonym.value());
+        pseudonym.polymorphic = rerandomise(batch[*slot[i]]).to_string();
+        results.push_back(std::move(pseudonym));
     }
     return results;
 }

@@ -37,6 +37,10 @@ struct HubPseudonym {
     // The same identity under the ring's older versions, newest first: stored values not yet
     // moved by --repseudonymise still carry one of these, and lookups must find them.
     std::vector<std::string> earlier;
+    // With a key server: the identity as an encryption under the key server's public key,
+    // re-randomised for this value ("pp1:..."), kept with the pupil's identifier so that a task can
+    // later be converted to its recipient's domain (pupil_identifiers.polymorphic). Empty otherwise.
+    std::string polymorphic;
 };
 
 class DomainConverter;  // identity/keyserver_client.hpp
@@ -64,6 +68,12 @@ public:
     [[nodiscard]] Result<std::string> advance(std::string_view stored) const;
 
     [[nodiscard]] const KeyRing& ring() const noexcept { return ring_; }
+
+    // Whether recipients get polymorphic pseudonyms: with a key server the hub keeps each pupil's
+    // encryption and has it converted per recipient (the converter); without one, recipients get
+    // the keyed pseudonym of policy/sharing_policy.hpp.
+    [[nodiscard]] bool polymorphic_subjects() const noexcept { return converter_ != nullptr; }
+    [[nodiscard]] const std::shared_ptr<const DomainConverter>& converter() const noexcept { return converter_; }
 
 private:
     KeyRing ring_;

@@ -3,6 +3,9 @@
 //   eenplan-keys public-key <master.yaml>               the public key sources encrypt under (hex)
 //   eenplan-keys recipient-key <master.yaml> <domain>   a recipient's decryption key for its domain (hex)
 //   eenplan-keys encrypt <public-key-hex> bsn|onderwijsnummer   reads the number on stdin, prints pp1:...
+//   eenplan-keys decrypt <recipient-key-file> <domain>  reads pp1:... lines (a task's subject, an
+//                                                       encryption the key server converted for the
+//                                                       domain) on stdin, prints each one's ppd1:...
 //   eenplan-keys ca <ca.key> <ca.crt> <subject> [days]  a small CA (P-256) for the key server's clients
 //   eenplan-keys client-certificate <ca.key> <ca.crt> <subject> <client.key> <client.crt> [days]
 //                                                       a client certificate (hub, organisation); prints
@@ -22,6 +25,7 @@
 
 #include "eenplan/core/p256.hpp"
 #include "eenplan/core/polymorphic.hpp"
+#include "config/secret_files.hpp"
 #include "identity/key_files.hpp"
 #include "keytool/certificates.hpp"
 
@@ -35,6 +39,7 @@ int usage() {
                  "  eenplan-keys public-key <master.yaml>\n"
                  "  eenplan-keys recipient-key <master.yaml> <domain>\n"
                  "  eenplan-keys encrypt <public-key-hex> bsn|onderwijsnummer   (number on stdin)\n"
+                 "  eenplan-keys decrypt <recipient-key-file> <domain>   (pp1:... lines on stdin)\n"
                  "  eenplan-keys ca <ca.key> <ca.crt> <subject> [days]\n"
                  "  eenplan-keys client-certificate <ca.key> <ca.crt> <subject> <client.key> <client.crt> [days]\n";
     return 64;
@@ -67,6 +72,33 @@ int generate(const std::string& path) {
     if (!written) return 1;
     std::cout << hex_encode(keys->public_key().to_bytes()) << "\n";
     return 0;
+}
+
+// A recipient decrypts what the key server converted for its domain: each line of standard input
+// is one encryption; each line of output its pseudonym, or "-" for a line it cannot open (not for
+// this domain, malformed), so that output lines stay in step with input lines.
+int decrypt_lines(const std::string& key_file, const std::string& domain) {
+    auto text = service::read_secret_file(key_file, key_file);
+    if (!text) return fail(key_file, text.problems());
+    auto bytes = hex_decode(text.value());
+    OPENSSL_cleanse(text->data(), text->size());
+    if (!bytes) return fail(key_file, {Problem{"", "must hold the recipient key as hex"}});
+    auto key = RecipientKey::from_bytes(domain, *bytes, key_file);
+    OPENSSL_cleanse(bytes->data(), bytes->size());
+    if (!key) return fail(key_file, key.problems());
+    int failed = 0;
+    for (std::string line; std::getline(std::cin, line);) {
+        if (line.empty()) continue;
+        auto ciphertext = PolymorphicCiphertext::parse(line, key->public_key(), "stdin");
+        auto pseudonym = ciphertext ? decrypt(key.value(), ciphertext.value()) : Result<std::string>(Problems{});
+        if (!ciphertext || !pseudonym) {
+            std::cout << "-\n";
+            ++failed;
+            continue;
+        }
+        std::cout << pseudonym.value() << "\n";
+    }
+    return failed == 0 ? 0 : 1;
 }
 
 }  // namespace
@@ -116,6 +148,7 @@ int main(int argc, char** argv) {
         }
         return 0;
     }
+    if (command == "decrypt" && args.size() == 3) return decrypt_lines(args[1], args[2]);
     if (command == "encrypt" && args.size() == 3) {
         const auto key_bytes = hex_decode(args[1]);
         if (!key_bytes) return fail("public key", {Problem{"", "must be hex"}});

@@ -16,7 +16,8 @@ std::string keyserver_binary();
 class KeyServerProcess {
 public:
     // Makes in `dir`: master keys (eenplan-keys generate), the hub's recipient key, a client CA
-    // with certificates "hub" (may convert to "hub"), "org-a" (may convert to "org:org-a") and
+    // with certificates "hub" (may convert to "hub" and, for the tasks it sends, to "org:org-a" and
+    // "org:org-b"), "org-a" (may convert to "org:org-a") and
     // "stranger" (issued by the CA, configured nowhere), a server certificate; then starts with
     // 2 threads (and the hub's block below allows it 2 connections).
     explicit KeyServerProcess(const std::filesystem::path& dir);
