@@ -19,6 +19,7 @@ struct KeyServerClient {
     service::ClientCertificateRule certificate;
     std::vector<std::string> domains;
     std::optional<policy::RateLimit> rate_limit;  // none: unlimited
+    bool metrics = false;                         // may read /metrics (counts of every client)
 
     [[nodiscard]] bool may_convert_to(const std::string& domain) const;
 };
@@ -30,6 +31,9 @@ struct KeyServerConfig {
     std::string certificate;
     std::string private_key;
     std::string client_ca_file;
+    // The client CA's revocation list (eenplan-keys revoke): read at start-up; a revoked or, once
+    // the list's nextUpdate has passed, any client certificate fails the TLS handshake.
+    std::optional<std::string> client_crl_file;
     std::string master_key_file;
     std::size_t max_batch = 1000;
     std::vector<KeyServerClient> clients;

@@ -10,6 +10,12 @@
 //   eenplan-keys client-certificate <ca.key> <ca.crt> <subject> <client.key> <client.crt> [days]
 //                                                       a client certificate (hub, organisation); prints
 //                                                       its SHA-256 fingerprint for clients[].certificate
+//   eenplan-keys revoke <ca.key> <ca.crt> <crl.pem> <client.crt> [days]
+//                                                       adds the certificate to the CA's revocation
+//                                                       list (made if absent), valid for days (30)
+//   eenplan-keys crl <ca.key> <ca.crt> <crl.pem> [days] signs the revocation list anew (before its
+//                                                       nextUpdate: a key server refuses every client
+//                                                       on an expired list)
 // The key server's own keys are `generate`; a recipient's (the hub's: domain "hub") `recipient-key`.
 // The number is read from standard input so that it stays out of shell history and process lists.
 #include <fcntl.h>
@@ -41,7 +47,9 @@ int usage() {
                  "  eenplan-keys encrypt <public-key-hex> bsn|onderwijsnummer   (number on stdin)\n"
                  "  eenplan-keys decrypt <recipient-key-file> <domain>   (pp1:... lines on stdin)\n"
                  "  eenplan-keys ca <ca.key> <ca.crt> <subject> [days]\n"
-                 "  eenplan-keys client-certificate <ca.key> <ca.crt> <subject> <client.key> <client.crt> [days]\n";
+                 "  eenplan-keys client-certificate <ca.key> <ca.crt> <subject> <client.key> <client.crt> [days]\n"
+                 "  eenplan-keys revoke <ca.key> <ca.crt> <crl.pem> <client.crt> [days]\n"
+                 "  eenplan-keys crl <ca.key> <ca.crt> <crl.pem> [days]\n";
     return 64;
 }
 
@@ -136,6 +144,15 @@ int main(int argc, char** argv) {
         }
         std::cout << fingerprint << "\n";
         return 0;
+    }
+    if ((command == "revoke" && (args.size() == 5 || args.size() == 6)) ||
+        (command == "crl" && (args.size() == 4 || args.size() == 5))) {
+        const bool revoke = command == "revoke";
+        const int days = days_or(args, revoke ? 5 : 4, 30);
+        if (days < 0) return usage();
+        const std::string error = keytool::write_crl(args[1], args[2], args[3], revoke ? args[4] : "", days);
+        if (!error.empty()) std::cerr << "eenplan-keys: " << error << "\n";
+        return error.empty() ? 0 : 1;
     }
     if (command == "generate" && args.size() == 2) return generate(args[1]);
     if ((command == "public-key" && args.size() == 2) || (command == "recipient-key" && args.size() == 3)) {

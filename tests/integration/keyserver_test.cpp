@@ -132,7 +132,7 @@ SCENARIO("the key server converts only for known client certificates, to their o
         }
         THEN("the log and the metrics hold counts per client and domain, never a number or an encryption") {
             const std::string log = ks.log_text();
-            const HttpReply metrics = ask(ks, "", "GET", "/metrics");
+            const HttpReply metrics = ask(ks, "hub", "GET", "/metrics");
             REQUIRE(metrics.status == 200);
             CHECK_THAT(metrics.body,
                        Catch::Contains(R"(eenplan_keyserver_conversions_total{client="hub",domain="hub"} 3)"));
@@ -169,6 +169,50 @@ SCENARIO("the key server converts only for known client certificates, to their o
     WHEN("the health and readiness endpoints are asked") {
         CHECK(ask(ks, "", "GET", "/healthz").status == 200);
         CHECK(ask(ks, "", "GET", "/readyz").status == 200);
+    }
+    WHEN("the metrics are asked without a certificate, or by a client not allowed to read them") {
+        CHECK(ask(ks, "", "GET", "/metrics").status == 401);
+        CHECK(ask(ks, "stranger", "GET", "/metrics").status == 403);
+        CHECK(ask(ks, "org-a", "GET", "/metrics").status == 403);
+        CHECK(ask(ks, "hub", "GET", "/metrics").status == 200);
+    }
+}
+
+SCENARIO("a client certificate revoked with eenplan-keys is refused by a key server reading the CRL",
+         "[identity][tls]") {
+    TempDir dir;
+    KeyServerProcess ks(dir.path());
+    const std::vector<std::string> one{encrypt(ks.public_key(), eenplan::simulators::synthetic_bsn(33))};
+    REQUIRE(ask(ks, "org-a", "POST", "/v1/convert", conversion("org:org-a", one)).status == 200);
+    const std::string keys = "'" + keys_binary() + "' ";
+    const auto at = [&](const std::string& name) { return "'" + ks.file(name).string() + "' "; };
+    run_command(keys + "revoke " + at("clients-ca.key") + at("clients-ca.crt") + at("crl.pem") + at("org-a.crt"));
+    ks.stop();
+    ks.use_crl("crl.pem");
+    ks.start();
+
+    THEN("the revoked certificate fails the handshake; the others still convert") {
+        const HttpReply refused = ask(ks, "org-a", "POST", "/v1/convert", conversion("org:org-a", one));
+        CHECK(refused.status == 0);
+        CHECK(ask(ks, "hub", "POST", "/v1/convert", conversion("hub", one)).status == 200);
+    }
+    WHEN("the list is signed anew without adding anything") {
+        run_command(keys + "crl " + at("clients-ca.key") + at("clients-ca.crt") + at("crl.pem"));
+        ks.stop();
+        ks.start();
+        THEN("the revocation stays") {
+            CHECK(ask(ks, "org-a", "POST", "/v1/convert", conversion("org:org-a", one)).status == 0);
+            CHECK(ask(ks, "hub", "POST", "/v1/convert", conversion("hub", one)).status == 200);
+        }
+    }
+    WHEN("a certificate of another CA is to be revoked") {
+        TempDir other;
+        const auto in = [&](const std::string& name) { return "'" + (other.path() / name).string() + "' "; };
+        run_command(keys + "ca " + in("ca.key") + in("ca.crt") + "'CN=other CA'");
+        THEN("eenplan-keys refuses") {
+            CHECK_THROWS(run_command(keys + "revoke " + in("ca.key") + in("ca.crt") + in("crl.pem") + at("hub.crt") +
+                                     "2>/dev/null"));
+        }
     }
 }
 

@@ -27,6 +27,8 @@ public:
 
     void start();  // on the port it had before, if it ran before
     void stop();   // SIGTERM, and wait
+    // listen.tls.client_crl_file from the next start() on (a file in the directory, e.g. "crl.pem").
+    void use_crl(const std::string& name) { crl_ = name; }
 
     [[nodiscard]] int port() const { return port_; }
     [[nodiscard]] std::string url() const { return "https://127.0.0.1:" + std::to_string(port_); }
@@ -43,6 +45,7 @@ private:
     std::string public_key_;
     std::unique_ptr<Poco::ProcessHandle> process_;
     int port_ = 0;
+    std::string crl_;
 };
 
 }  // namespace eenplan::testing
