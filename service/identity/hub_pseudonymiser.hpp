@@ -50,8 +50,10 @@ public:
     HubPseudonymiser(KeyRing ring, std::optional<PolymorphicMasterKeys> master);
     // Through a key server: `public_key` is the master public key sources encrypt under, `hub_key`
     // the hub's recipient key for the domain "hub".
+    // `earlier_hub_keys`: during a rotation of the hub's recipient key, the previous key(s); an
+    // answer of the key server is opened with whichever key it was made for.
     HubPseudonymiser(KeyRing ring, PolymorphicPublicKey public_key, RecipientKey hub_key,
-                     std::shared_ptr<const DomainConverter> converter);
+                     std::shared_ptr<const DomainConverter> converter, std::vector<RecipientKey> earlier_hub_keys = {});
 
     [[nodiscard]] bool accepts_polymorphic() const noexcept { return master_.has_value() || converter_ != nullptr; }
 
@@ -79,6 +81,7 @@ private:
     KeyRing ring_;
     std::optional<PolymorphicMasterKeys> master_;
     std::optional<RecipientKey> hub_key_;
+    std::vector<RecipientKey> earlier_hub_keys_;        // with a key server, during a rotation
     std::optional<PolymorphicPublicKey> public_key_;    // with a key server
     std::shared_ptr<const DomainConverter> converter_;  // with a key server
 };

@@ -130,8 +130,9 @@ private:
             return;
         }
         Poco::JSON::Array::Ptr converted = new Poco::JSON::Array;
+        const std::uint32_t key_version = server_.config().key_version(request.domain);
         for (const PolymorphicCiphertext& ciphertext : request.encryptions) {
-            auto result = reshuffle_rekey_for(server_.master(), ciphertext, request.domain);
+            auto result = reshuffle_rekey_for(server_.master(), ciphertext, request.domain, key_version);
             if (!result) throw std::logic_error("an encryption under the public key failed to convert");
             converted->add(result->to_string());
         }

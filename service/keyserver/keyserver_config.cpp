@@ -46,6 +46,9 @@ Result<KeyServerConfig> load_keyserver_config(const std::string& path) {
     if (tls["client_crl_file"]) config.client_crl_file = resolve(tls["client_crl_file"].as<std::string>(), base);
     config.master_key_file = resolve(root["master_key_file"].as<std::string>(), base);
     if (root["max_batch"]) config.max_batch = root["max_batch"].as<std::size_t>();
+    for (const auto& entry : root["key_versions"]) {
+        config.key_versions[entry.first.as<std::string>()] = entry.second.as<std::uint32_t>();
+    }
 
     Problems problems;
     const YAML::Node clients = root["clients"];

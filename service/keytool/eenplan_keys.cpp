@@ -1,7 +1,9 @@
 // eenplan-keys: the key server's tool for polymorphic pseudonyms.
 //   eenplan-keys generate <master.yaml>                 new master keys (0600); prints the public key
 //   eenplan-keys public-key <master.yaml>               the public key sources encrypt under (hex)
-//   eenplan-keys recipient-key <master.yaml> <domain>   a recipient's decryption key for its domain (hex)
+//   eenplan-keys recipient-key <master.yaml> <domain> [version]
+//                                                       a recipient's decryption key for its domain (hex);
+//                                                       a version above 1 rotates it (key server's key_versions)
 //   eenplan-keys encrypt <public-key-hex> bsn|onderwijsnummer   reads the number on stdin, prints pp1:...
 //   eenplan-keys decrypt <recipient-key-file> <domain>  reads pp1:... lines (a task's subject, an
 //                                                       encryption the key server converted for the
@@ -43,7 +45,7 @@ int usage() {
     std::cerr << "usage:\n"
                  "  eenplan-keys generate <master.yaml>\n"
                  "  eenplan-keys public-key <master.yaml>\n"
-                 "  eenplan-keys recipient-key <master.yaml> <domain>\n"
+                 "  eenplan-keys recipient-key <master.yaml> <domain> [version]\n"
                  "  eenplan-keys encrypt <public-key-hex> bsn|onderwijsnummer   (number on stdin)\n"
                  "  eenplan-keys decrypt <recipient-key-file> <domain>   (pp1:... lines on stdin)\n"
                  "  eenplan-keys ca <ca.key> <ca.crt> <subject> [days]\n"
@@ -155,13 +157,18 @@ int main(int argc, char** argv) {
         return error.empty() ? 0 : 1;
     }
     if (command == "generate" && args.size() == 2) return generate(args[1]);
-    if ((command == "public-key" && args.size() == 2) || (command == "recipient-key" && args.size() == 3)) {
+    if ((command == "public-key" && args.size() == 2) ||
+        (command == "recipient-key" && (args.size() == 3 || args.size() == 4))) {
+        const int version = days_or(args, 3, 1);  // 1 to 36500, like a number of days
+        if (version < 0) return usage();
         auto master = service::load_master_keys(args[1]);
         if (!master) return fail(args[1], master.problems());
         if (command == "public-key") {
             std::cout << hex_encode(master->public_key().to_bytes()) << "\n";
         } else {
-            std::cout << hex_encode(RecipientKey::issue(master.value(), args[2]).to_bytes()) << "\n";
+            std::cout << hex_encode(RecipientKey::issue(master.value(), args[2], static_cast<std::uint32_t>(version))
+                                        .to_bytes())
+                      << "\n";
         }
         return 0;
     }

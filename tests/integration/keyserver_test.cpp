@@ -302,6 +302,71 @@ SCENARIO("the hub without master keys links plain and encrypted numbers through 
     }
 }
 
+SCENARIO("the hub's recipient key is rotated while the hub keeps linking to the same pupils", "[identity]") {
+    TempDir ks_dir;
+    KeyServerProcess ks(ks_dir.path());
+    TempDir dir;
+    TestStore store(dir.path());
+    ServiceOptions options;
+    options.keys_extra = ks.hub_keys_yaml();
+    ServiceProcess service(store, dir.path(), options);
+    int sent = 0;
+    const std::string bsn = eenplan::simulators::synthetic_bsn(61);
+    auto send = [&] {
+        // On the port the hub listens on now (a restart may move it).
+        WebhookSender sender({service.signals_url("school-a"), std::nullopt, std::chrono::seconds(10)});
+        return sender
+            .post("msg_rot_" + std::to_string(++sent), Poco::Timestamp().epochTime(),
+                  enrolment(R"({"bsn":")" + bsn + R"("})"), school_a().secret_bytes())
+            .status;
+    };
+    REQUIRE(send() == 202);
+    const std::string old_key = ks.file("hub-recipient.key").string();
+    const std::string new_key = ks.file("hub-recipient-2.key").string();
+    write_secret_file(
+        new_key, run_command("'" + keys_binary() + "' recipient-key '" + ks.file("master.yaml").string() + "' hub 2"));
+    CHECK(read_file(new_key) != read_file(old_key));
+    const std::string settings = read_file(service.config_file());
+    const auto with_keys = [&](const std::string& current, const std::string& previous) {
+        std::string text = settings;
+        const std::string line = "recipient_key_file: " + old_key + "\n";
+        REQUIRE(text.find(line) != std::string::npos);
+        text.replace(text.find(line), line.size(),
+                     "recipient_key_file: " + current + "\n" +
+                         (previous.empty() ? std::string() : "    previous_recipient_key_files: [" + previous + "]\n"));
+        service.stop();
+        write_file(service.config_file(), text);
+        service.start();
+    };
+
+    WHEN("the hub is given the new key with the old one beside it, and then the key server moves to version 2") {
+        with_keys(new_key, old_key);
+        CHECK(send() == 202);  // the key server still converts for version 1
+        ks.stop();
+        ks.use_key_versions("{hub: 2}");
+        ks.start();
+        CHECK(send() == 202);  // now for version 2
+        AND_WHEN("the old key is removed from the hub") {
+            with_keys(new_key, "");
+            CHECK(send() == 202);
+            THEN("every signal landed on the one pupil") {
+                const auto subjects = stored_subjects(store);
+                REQUIRE(subjects.size() == 4);
+                for (const auto& s : subjects) CHECK(s.second == subjects[0].second);
+            }
+        }
+    }
+    WHEN("the key server moves to version 2 while the hub holds only the old key") {
+        ks.stop();
+        ks.use_key_versions("{hub: 2}");
+        ks.start();
+        THEN("the hub cannot open the conversions: 503, to come again, and nothing is stored") {
+            CHECK(send() == 503);
+            CHECK(stored_subjects(store).size() == 1);
+        }
+    }
+}
+
 SCENARIO("a hub configured with both a master key and a key server does not start", "[identity][config]") {
     TempDir ks_dir;
     KeyServerProcess ks(ks_dir.path());

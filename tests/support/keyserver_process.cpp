@@ -66,7 +66,8 @@ void KeyServerProcess::write_config() const {
                    "client_ca_file: clients-ca.crt" +
                    (crl_.empty() ? std::string() : ", client_crl_file: " + crl_) +
                    "}\n"
-                   "master_key_file: master.yaml\nmax_batch: 100\n"
+                   "master_key_file: master.yaml\nmax_batch: 100\n" +
+                   (key_versions_.empty() ? std::string() : "key_versions: " + key_versions_ + "\n") +
                    "clients:\n"
                    "  - {id: hub, certificate: {subject: \"CN=hub,O=eenplan test\"}, domains: [hub, \"org:org-a\", "
                    "\"org:org-b\"],"

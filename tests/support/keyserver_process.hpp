@@ -29,6 +29,8 @@ public:
     void stop();   // SIGTERM, and wait
     // listen.tls.client_crl_file from the next start() on (a file in the directory, e.g. "crl.pem").
     void use_crl(const std::string& name) { crl_ = name; }
+    // key_versions from the next start() on, e.g. "{hub: 2}".
+    void use_key_versions(const std::string& yaml) { key_versions_ = yaml; }
 
     [[nodiscard]] int port() const { return port_; }
     [[nodiscard]] std::string url() const { return "https://127.0.0.1:" + std::to_string(port_); }
@@ -46,6 +48,7 @@ private:
     std::unique_ptr<Poco::ProcessHandle> process_;
     int port_ = 0;
     std::string crl_;
+    std::string key_versions_;
 };
 
 }  // namespace eenplan::testing
