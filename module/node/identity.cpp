@@ -2,6 +2,7 @@
 // school's Node-RED and the hub produce byte-identical values (tests/vectors/identity.json).
 #include "identity.hpp"
 
+#include <algorithm>
 #include <optional>
 #include <utility>
 #include <variant>
@@ -189,9 +190,56 @@ private:
     PolymorphicPublicKey key_;
 };
 
+// new RecipientDecrypter(recipientKeyHex, domain).decrypt(subject) → {pseudonym} | {problems}:
+// an organisation opens the subject of a task the hub sent (an encryption the key server
+// converted for its domain, "pp1:...") into its own stable pseudonym ("ppd1:..."), the same one it
+// gets from its own sources' polymorphic identities. The key stays inside the addon.
+class RecipientDecrypterWrap : public Napi::ObjectWrap<RecipientDecrypterWrap> {
+public:
+    static Napi::Function define(Napi::Env env) {
+        return DefineClass(env, "RecipientDecrypter",
+                           {InstanceMethod<&RecipientDecrypterWrap::decrypt_subject>("decrypt"),
+                            InstanceAccessor<&RecipientDecrypterWrap::domain>("domain"),
+                            InstanceAccessor<&RecipientDecrypterWrap::public_key>("publicKey")});
+    }
+
+    explicit RecipientDecrypterWrap(const Napi::CallbackInfo& info)
+        : Napi::ObjectWrap<RecipientDecrypterWrap>(info), key_(make(info)) {}
+
+private:
+    static RecipientKey make(const Napi::CallbackInfo& info) {
+        Bytes bytes = key_arg(info, 0, "recipientKey");
+        const std::string domain = string_arg(info, 1, "domain");
+        auto key = RecipientKey::from_bytes(domain, bytes, "/recipientKey");
+        std::fill(bytes.begin(), bytes.end(), std::uint8_t{0});
+        if (!key) throw Napi::TypeError::New(info.Env(), "recipientKey: " + key.problems().front().detail);
+        return std::move(key).value();
+    }
+
+    Napi::Value decrypt_subject(const Napi::CallbackInfo& info) {
+        const std::string subject = string_arg(info, 0, "subject");
+        auto ciphertext = PolymorphicCiphertext::parse(subject, key_.public_key(), "/subject");
+        if (!ciphertext) return problems_result(info.Env(), ciphertext.problems());
+        auto pseudonym = decrypt(key_, ciphertext.value());
+        if (!pseudonym) return problems_result(info.Env(), pseudonym.problems());
+        Napi::Object out = Napi::Object::New(info.Env());
+        out.Set("pseudonym", pseudonym.value());
+        return out;
+    }
+
+    Napi::Value domain(const Napi::CallbackInfo& info) { return Napi::String::New(info.Env(), key_.domain()); }
+    // x_d·G (hex): what a subject for this domain is encrypted under; public.
+    Napi::Value public_key(const Napi::CallbackInfo& info) {
+        return Napi::String::New(info.Env(), hex_encode(key_.public_key().to_bytes()));
+    }
+
+    RecipientKey key_;
+};
+
 }  // namespace
 
 void register_identity(Napi::Env env, Napi::Object exports) {
+    exports.Set("RecipientDecrypter", RecipientDecrypterWrap::define(env));
     exports.Set("checkPersonNumber", Napi::Function::New<check_person_number>(env, "checkPersonNumber"));
     exports.Set("KeyedPseudonymiser", KeyedPseudonymiserWrap::define(env));
     exports.Set("PolymorphicEncrypter", PolymorphicEncrypterWrap::define(env));

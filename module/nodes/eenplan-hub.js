@@ -2,6 +2,9 @@
 // URL, this organisation's source id and the hub's public key are plain properties; the webhook
 // secrets and the local pseudonym key are Node-RED credentials, so they are kept out of the
 // exported flow and encrypted in flows_cred.json.
+// With a key server the hub sends each task's subject as an encryption for this organisation's
+// domain ("pp1:..."); the recipient key (a credential, or a file named by one) and its domain
+// ("org:<recipient id on the hub>") let task in open it into the organisation's own pseudonym.
 'use strict';
 const fs = require('node:fs');
 
@@ -26,6 +29,23 @@ module.exports = function (RED) {
       if (credentials.keyedKeyFile) return fs.readFileSync(credentials.keyedKeyFile, 'utf8').trim();
       return '';
     };
+    this.recipientDomain = (config.recipientDomain || '').trim();
+    let decrypter;
+    // The decrypter for task subjects, or undefined when no recipient key is configured; throws
+    // when the key or the domain is not acceptable.
+    this.recipientDecrypter = () => {
+      if (decrypter !== undefined) return decrypter || undefined;
+      let key = '';
+      if (credentials.recipientKey) key = credentials.recipientKey.trim();
+      else if (credentials.recipientKeyFile) key = fs.readFileSync(credentials.recipientKeyFile, 'utf8').trim();
+      if (!key) {
+        decrypter = null;
+        return undefined;
+      }
+      const native = require('./lib/native');
+      decrypter = new native.RecipientDecrypter(key, this.recipientDomain);
+      return decrypter;
+    };
     this.signalsUrl = () => `${this.url}/v1/sources/${encodeURIComponent(this.sourceId)}/signals`;
   }
 
@@ -36,6 +56,8 @@ module.exports = function (RED) {
       previousTaskSecret: { type: 'password' },
       keyedKey: { type: 'password' },
       keyedKeyFile: { type: 'text' },
+      recipientKey: { type: 'password' },
+      recipientKeyFile: { type: 'text' },
     },
   });
 };

@@ -10,6 +10,10 @@
 //   immediate  202 as soon as the delivery is verified, before the flow has acted (also for a
 //              node saved before this property existed).
 // Taken ids are remembered for the hub's maximum retry age (48 h) in the chosen context store.
+// Subjects: a hub with a key server sends the pupil as an encryption for this organisation's domain
+// ("pp1:..."); with a recipient key on the eenplan-hub node it is opened here, and msg.payload.subject
+// is this organisation's own pseudonym ("ppd1:..."). One that cannot be opened is answered 503 (the
+// hub retries, so nothing is lost while the key is being fixed) and never emitted.
 'use strict';
 const native = require('./lib/native');
 const acks = require('./lib/acks');
@@ -165,6 +169,23 @@ module.exports = function (RED) {
       } catch {
         refuse(res, 400, 'Malformed task', 'the body is not valid JSON');
         return;
+      }
+      if (task && typeof task.subject === 'string' && task.subject.startsWith('pp1:')) {
+        let decrypter;
+        try {
+          decrypter = hub && hub.recipientDecrypter();
+        } catch (error) {
+          node.error(`eenplan-task-in: the recipient key on the eenplan-hub is not usable: ${error.message}`);
+        }
+        const opened = decrypter ? decrypter.decrypt(task.subject) : undefined;
+        if (!opened || !opened.pseudonym) {
+          res.set('retry-after', '300');
+          refuse(res, 503, 'Subject not decryptable', decrypter
+            ? 'the subject is not encrypted for this organisation\'s recipient key'
+            : 'no recipient key is configured on the eenplan-hub node');
+          return;
+        }
+        task.subject = opened.pseudonym;
       }
       received += 1;
       const msg = {

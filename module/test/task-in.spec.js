@@ -226,3 +226,47 @@ describe('the replay guard of eenplan-task-in [nodered]', () => {
     }
   });
 });
+
+// With a key server the hub sends the subject as an encryption for this organisation's domain; the
+// recipient key on the eenplan-hub node opens it into the organisation's own pseudonym.
+describe('eenplan-task-in with a recipient key [nodered]', () => {
+  const recipientKey = '1c'.repeat(32);
+  const domain = 'org:gm0603';
+  const ours = new native.RecipientDecrypter(recipientKey, domain);
+  const forUs = new native.PolymorphicEncrypter(ours.publicKey);
+  const forOthers = new native.PolymorphicEncrypter(new native.RecipientDecrypter('2d'.repeat(32), 'org:gm0518').publicKey);
+  let emitted;
+  beforeEach(async () => {
+    await helper.load(nodes, [
+      { id: 'hub', type: 'eenplan-hub', url: 'http://127.0.0.1:9', sourceId: 'gm0603', recipientDomain: domain },
+      { id: 'in', type: 'eenplan-task-in', hub: 'hub', url: '/eenplan/tasks', tolerance: 300, ack: 'immediate', wires: [['out']] },
+      { id: 'out', type: 'helper' },
+    ], { hub: { taskSecret, recipientKey } });
+    emitted = [];
+    helper.getNode('out').on('input', (msg) => emitted.push(msg));
+  });
+  afterEach(() => helper.unload());
+
+  it('emits the organisation\'s own pseudonym, the same for two encryptions of one pupil', async () => {
+    const first = forUs.encrypt('bsn', '111222333').ciphertext;
+    const second = forUs.encrypt('bsn', '111222333').ciphertext;
+    assert.notEqual(first, second);
+    assert.equal((await post(JSON.stringify({ ...task, subject: first }), { id: 'msg_pp_1' })).status, 202);
+    assert.equal((await post(JSON.stringify({ ...task, subject: second }), { id: 'msg_pp_2' })).status, 202);
+    await new Promise((r) => setTimeout(r, 50));
+    assert.equal(emitted.length, 2);
+    assert.match(emitted[0].payload.subject, /^ppd1:[a-z2-7]{32}$/);
+    assert.equal(emitted[0].payload.subject, emitted[1].payload.subject);
+    assert.equal(emitted[0].payload.subject, ours.decrypt(first).pseudonym);
+  });
+
+  it('answers 503 and emits nothing for a subject encrypted for another organisation', async () => {
+    const answer = await post(JSON.stringify({ ...task, subject: forOthers.encrypt('bsn', '111222333').ciphertext }),
+      { id: 'msg_pp_other' });
+    assert.equal(answer.status, 503);
+    assert.ok(answer.headers['retry-after']);
+    assert.match(answer.headers['content-type'], /application\/problem\+json/);
+    await new Promise((r) => setTimeout(r, 50));
+    assert.equal(emitted.length, 0);
+  });
+});

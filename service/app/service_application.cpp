@@ -129,27 +129,39 @@ Poco::Net::ServerSocket make_socket(const ListenConfig& listen) {
     return Poco::Net::SecureServerSocket(address, 64, context);
 }
 
+// The hub's recipient key (domain "hub") from a file of hex.
+Result<RecipientKey> load_hub_key(const std::string& path, const std::string& pointer) {
+    auto key_text = read_secret_file(path, pointer);
+    if (!key_text) return key_text.problems();
+    auto key_bytes = hex_decode(key_text.value());
+    OPENSSL_cleanse(key_text->data(), key_text->size());
+    if (!key_bytes) return Problem{pointer, "must hold the recipient key as hex"};
+    auto hub_key = RecipientKey::from_bytes(std::string(hub_domain), *key_bytes, pointer);
+    OPENSSL_cleanse(key_bytes->data(), key_bytes->size());
+    return hub_key;
+}
+
 Result<HubPseudonymiser> load_pseudonymiser(const Config& config) {
     auto ring = load_key_ring(config.pseudonym_keys);
     if (!ring) return ring.problems();
     if (config.keyserver) {
         // The hub's own recipient key and the public key; the master key stays at the key server.
         const KeyServerSettings& ks = *config.keyserver;
-        auto key_text = read_secret_file(ks.recipient_key_file, "/keys/keyserver/recipient_key_file");
-        if (!key_text) return key_text.problems();
-        auto key_bytes = hex_decode(key_text.value());
-        OPENSSL_cleanse(key_text->data(), key_text->size());
-        if (!key_bytes) return Problem{"/keys/keyserver/recipient_key_file", "must hold the recipient key as hex"};
-        auto hub_key =
-            RecipientKey::from_bytes(std::string(hub_domain), *key_bytes, "/keys/keyserver/recipient_key_file");
-        OPENSSL_cleanse(key_bytes->data(), key_bytes->size());
+        auto hub_key = load_hub_key(ks.recipient_key_file, "/keys/keyserver/recipient_key_file");
         if (!hub_key) return hub_key.problems();
+        std::vector<RecipientKey> earlier;
+        for (std::size_t i = 0; i < ks.previous_recipient_key_files.size(); ++i) {
+            auto key = load_hub_key(ks.previous_recipient_key_files[i],
+                                    "/keys/keyserver/previous_recipient_key_files/" + std::to_string(i));
+            if (!key) return key.problems();
+            earlier.push_back(std::move(key).value());
+        }
         const auto public_bytes = hex_decode(ks.public_key);
         if (!public_bytes) return Problem{"/keys/keyserver/public_key", "must be hex"};
         auto public_key = PolymorphicPublicKey::from_bytes(*public_bytes, "/keys/keyserver/public_key");
         if (!public_key) return public_key.problems();
         return HubPseudonymiser(std::move(ring).value(), std::move(public_key).value(), std::move(hub_key).value(),
-                                std::make_shared<KeyServerClient>(ks));
+                                std::make_shared<KeyServerClient>(ks), std::move(earlier));
     }
     std::optional<PolymorphicMasterKeys> master;
     if (config.polymorphic_master_key) {
@@ -339,11 +351,12 @@ struct RunningService {
           views(database, sealer),
           record_admin(database, sealer),
           outbox_store(database, new_uuid()),
-          outbox(startup.config, startup.pseudonymiser.ring().current(), sealer),
+          outbox(startup.config, startup.pseudonymiser.ring().current(), sealer,
+                 startup.pseudonymiser.polymorphic_subjects()),
           privacy(database),
           consent_signals(privacy, logger),
           gate(startup.config, privacy),
-          dispatcher(startup.config, outbox_store, gate, clock, metrics, logger),
+          dispatcher(startup.config, outbox_store, gate, clock, metrics, logger, startup.pseudonymiser.converter()),
           notifications(database, authenticator, ingest, logger),
           notification_worker(notifications, zaken_api, [this] { return clock.now_us(); }),
           delivery{outbox, outbox_store, dispatcher},

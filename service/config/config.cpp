@@ -304,6 +304,9 @@ void parse_keys(YAML::Node root, const std::string& base_dir, Config& config, Pr
         while (settings.url.ends_with('/')) settings.url.pop_back();
         settings.public_key = ks["public_key"].as<std::string>();
         settings.recipient_key_file = resolve(ks["recipient_key_file"].as<std::string>(), base_dir);
+        for (const auto& file : ks["previous_recipient_key_files"]) {
+            settings.previous_recipient_key_files.push_back(resolve(file.as<std::string>(), base_dir));
+        }
         settings.client_certificate_file = resolve(ks["client_certificate_file"].as<std::string>(), base_dir);
         settings.client_key_file = resolve(ks["client_key_file"].as<std::string>(), base_dir);
         settings.ca_file = resolve(ks["ca_file"].as<std::string>(), base_dir);

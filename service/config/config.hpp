@@ -66,6 +66,9 @@ struct KeyServerSettings {
     std::string url;         // https://host:port
     std::string public_key;  // hex of the master public key Y
     std::string recipient_key_file;
+    // During a rotation of the hub's recipient key: the earlier key(s), accepted beside the current
+    // one until the key server converts for the new version (its key_versions).
+    std::vector<std::string> previous_recipient_key_files;
     std::string client_certificate_file;
     std::string client_key_file;
     std::string ca_file;

@@ -64,6 +64,10 @@ std::vector<std::pair<std::string, std::string>> secret_file_paths(const Config&
         files.emplace_back("/keys/polymorphic_master_key", *config.polymorphic_master_key);
     if (config.keyserver) {
         files.emplace_back("/keys/keyserver/recipient_key_file", config.keyserver->recipient_key_file);
+        for (std::size_t i = 0; i < config.keyserver->previous_recipient_key_files.size(); ++i) {
+            files.emplace_back("/keys/keyserver/previous_recipient_key_files/" + std::to_string(i),
+                               config.keyserver->previous_recipient_key_files[i]);
+        }
         files.emplace_back("/keys/keyserver/client_key_file", config.keyserver->client_key_file);
     }
     if (config.admin.jwt_secret_file) files.emplace_back("/admin/jwt_secret_file", *config.admin.jwt_secret_file);

@@ -5,6 +5,7 @@
 
 #include "eenplan/core/keyed_pseudonym.hpp"
 #include "eenplan/core/keyed_pseudonymiser.hpp"
+#include "common/store_types.hpp"
 #include "identity/keyserver_client.hpp"
 
 namespace eenplan::service {
@@ -29,7 +30,7 @@ HubPseudonym chained(const KeyRing& ring, std::string kind, std::string_view pse
         earlier.insert(earlier.begin(), std::move(value));
         value = std::move(next).value();
     }
-    return HubPseudonym{std::move(kind), std::move(value), std::move(earlier)};
+    return HubPseudonym{std::move(kind), std::move(value), std::move(earlier), {}};
 }
 
 }  // namespace
@@ -40,9 +41,11 @@ HubPseudonymiser::HubPseudonymiser(KeyRing ring, std::optional<PolymorphicMaster
 }
 
 HubPseudonymiser::HubPseudonymiser(KeyRing ring, PolymorphicPublicKey public_key, RecipientKey hub_key,
-                                   std::shared_ptr<const DomainConverter> converter)
+                                   std::shared_ptr<const DomainConverter> converter,
+                                   std::vector<RecipientKey> earlier_hub_keys)
     : ring_(std::move(ring)),
       hub_key_(std::move(hub_key)),
+      earlier_hub_keys_(std::move(earlier_hub_keys)),
       public_key_(std::move(public_key)),
       converter_(std::move(converter)) {}
 
@@ -77,12 +80,24 @@ std::vector<Result<HubPseudonym>> HubPseudonymiser::pseudonymise_all(const std::
             results.emplace_back(Problem{"/subject/polymorphic", "is not encrypted under this hub's public key"});
             continue;
         }
-        auto domain_pseudonym = decrypt(*hub_key_, converted[*slot[i]]);
+        const PolymorphicCiphertext& answer = converted[*slot[i]];
+        const RecipientKey* key = hub_key_->public_key() == answer.public_key() ? &*hub_key_ : nullptr;
+        for (const RecipientKey& earlier : earlier_hub_keys_) {
+            if (earlier.public_key() == answer.public_key()) key = &earlier;
+        }
+        if (key == nullptr) {
+            // Made for a version of the hub's key this hub does not hold (a rotation done in the
+            // wrong order): the hub's settings are wrong, not the signal; it is to come again.
+            throw KeyServerUnavailable("the key server converts for a recipient key this hub does not hold");
+        }
+        auto domain_pseudonym = decrypt(*key, answer);
         if (!domain_pseudonym) {
             results.emplace_back(Problem{"/subject/polymorphic", "cannot be opened by this hub"});
             continue;
         }
-        results.emplace_back(chained(ring_, kinds[i], polymorphic_kind, domain_pseudonym.value()));
+        HubPseudonym pseudonym = chained(ring_, kinds[i], polymorphic_kind, domain_pseudonym.value());
+        pseudonym.polymorphic = rerandomise(batch[*slot[i]]).to_string();
+        results.push_back(std::move(pseudonym));
     }
     return results;
 }

@@ -37,6 +37,10 @@ struct HubPseudonym {
     // The same identity under the ring's older versions, newest first: stored values not yet
     // moved by --repseudonymise still carry one of these, and lookups must find them.
     std::vector<std::string> earlier;
+    // With a key server: the identity as an encryption under the key server's public key,
+    // re-randomised for this value ("pp1:..."), kept with the pupil's identifier so that a task can
+    // later be converted to its recipient's domain (pupil_identifiers.polymorphic). Empty otherwise.
+    std::string polymorphic;
 };
 
 class DomainConverter;  // identity/keyserver_client.hpp
@@ -46,8 +50,10 @@ public:
     HubPseudonymiser(KeyRing ring, std::optional<PolymorphicMasterKeys> master);
     // Through a key server: `public_key` is the master public key sources encrypt under, `hub_key`
     // the hub's recipient key for the domain "hub".
+    // `earlier_hub_keys`: during a rotation of the hub's recipient key, the previous key(s); an
+    // answer of the key server is opened with whichever key it was made for.
     HubPseudonymiser(KeyRing ring, PolymorphicPublicKey public_key, RecipientKey hub_key,
-                     std::shared_ptr<const DomainConverter> converter);
+                     std::shared_ptr<const DomainConverter> converter, std::vector<RecipientKey> earlier_hub_keys = {});
 
     [[nodiscard]] bool accepts_polymorphic() const noexcept { return master_.has_value() || converter_ != nullptr; }
 
@@ -65,10 +71,17 @@ public:
 
     [[nodiscard]] const KeyRing& ring() const noexcept { return ring_; }
 
+    // Whether recipients get polymorphic pseudonyms: with a key server the hub keeps each pupil's
+    // encryption and has it converted per recipient (the converter); without one, recipients get
+    // the keyed pseudonym of policy/sharing_policy.hpp.
+    [[nodiscard]] bool polymorphic_subjects() const noexcept { return converter_ != nullptr; }
+    [[nodiscard]] const std::shared_ptr<const DomainConverter>& converter() const noexcept { return converter_; }
+
 private:
     KeyRing ring_;
     std::optional<PolymorphicMasterKeys> master_;
     std::optional<RecipientKey> hub_key_;
+    std::vector<RecipientKey> earlier_hub_keys_;        // with a key server, during a rotation
     std::optional<PolymorphicPublicKey> public_key_;    // with a key server
     std::shared_ptr<const DomainConverter> converter_;  // with a key server
 };

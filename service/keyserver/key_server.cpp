@@ -130,8 +130,9 @@ private:
             return;
         }
         Poco::JSON::Array::Ptr converted = new Poco::JSON::Array;
+        const std::uint32_t key_version = server_.config().key_version(request.domain);
         for (const PolymorphicCiphertext& ciphertext : request.encryptions) {
-            auto result = reshuffle_rekey_for(server_.master(), ciphertext, request.domain);
+            auto result = reshuffle_rekey_for(server_.master(), ciphertext, request.domain, key_version);
             if (!result) throw std::logic_error("an encryption under the public key failed to convert");
             converted->add(result->to_string());
         }
@@ -161,7 +162,17 @@ public:
             // Ready as soon as it listens: the keys and the settings were checked before that.
             send_text(response, "application/json", "{\"status\":\"ok\"}");
         } else if (path_ == "/metrics") {
-            send_text(response, "text/plain; version=0.0.4", server_.metrics_text());
+            // Counts per client and domain: for a client whose settings say `metrics: true` only.
+            const auto presented = service::peer_certificate(request);
+            const KeyServerClient* client =
+                presented ? server_.client_for(presented->subject, presented->sha256) : nullptr;
+            if (!presented) {
+                send_problem(response, ProblemType::unauthenticated, "a client certificate is required");
+            } else if (client == nullptr || !client->metrics) {
+                send_problem(response, ProblemType::forbidden, "this client may not read the metrics");
+            } else {
+                send_text(response, "text/plain; version=0.0.4", server_.metrics_text());
+            }
         } else {
             service::send_not_found(response, "no such resource");
         }

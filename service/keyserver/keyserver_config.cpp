@@ -43,8 +43,12 @@ Result<KeyServerConfig> load_keyserver_config(const std::string& path) {
     config.certificate = resolve(tls["certificate"].as<std::string>(), base);
     config.private_key = resolve(tls["private_key"].as<std::string>(), base);
     config.client_ca_file = resolve(tls["client_ca_file"].as<std::string>(), base);
+    if (tls["client_crl_file"]) config.client_crl_file = resolve(tls["client_crl_file"].as<std::string>(), base);
     config.master_key_file = resolve(root["master_key_file"].as<std::string>(), base);
     if (root["max_batch"]) config.max_batch = root["max_batch"].as<std::size_t>();
+    for (const auto& entry : root["key_versions"]) {
+        config.key_versions[entry.first.as<std::string>()] = entry.second.as<std::uint32_t>();
+    }
 
     Problems problems;
     const YAML::Node clients = root["clients"];
@@ -56,6 +60,7 @@ Result<KeyServerConfig> load_keyserver_config(const std::string& path) {
         if (certificate["subject"]) client.certificate.subject = certificate["subject"].as<std::string>();
         if (certificate["sha256"]) client.certificate.sha256 = certificate["sha256"].as<std::string>();
         for (const auto& domain : node["domains"]) client.domains.push_back(domain.as<std::string>());
+        if (node["metrics"]) client.metrics = node["metrics"].as<bool>();
         const YAML::Node limit = node["rate_limit"];
         if (!limit || !limit["enabled"] || limit["enabled"].as<bool>()) {
             policy::RateLimit rate;

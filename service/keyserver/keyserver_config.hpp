@@ -2,7 +2,10 @@
 // start-up: a bad file stops the key server with the path and a sentence.
 #pragma once
 
+#include <cstdint>
+#include <map>
 #include <optional>
+#include <string_view>
 #include <string>
 #include <vector>
 
@@ -19,6 +22,7 @@ struct KeyServerClient {
     service::ClientCertificateRule certificate;
     std::vector<std::string> domains;
     std::optional<policy::RateLimit> rate_limit;  // none: unlimited
+    bool metrics = false;                         // may read /metrics (counts of every client)
 
     [[nodiscard]] bool may_convert_to(const std::string& domain) const;
 };
@@ -30,8 +34,17 @@ struct KeyServerConfig {
     std::string certificate;
     std::string private_key;
     std::string client_ca_file;
+    // The client CA's revocation list (eenplan-keys revoke): read at start-up; a revoked or, once
+    // the list's nextUpdate has passed, any client certificate fails the TLS handshake.
+    std::optional<std::string> client_crl_file;
     std::string master_key_file;
     std::size_t max_batch = 1000;
+    // The recipient key version conversions for a domain are made for (key_versions; default 1).
+    std::map<std::string, std::uint32_t, std::less<>> key_versions;
+    [[nodiscard]] std::uint32_t key_version(std::string_view domain) const {
+        const auto it = key_versions.find(domain);
+        return it == key_versions.end() ? 1 : it->second;
+    }
     std::vector<KeyServerClient> clients;
     service::LoggingConfig logging;
 };

@@ -13,6 +13,9 @@
 #include <Poco/Net/SecureServerSocket.h>
 #include <Poco/Util/HelpFormatter.h>
 #include <Poco/Util/ServerApplication.h>
+#include <openssl/pem.h>
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
 
 #include "common/log_event.hpp"
 #include "identity/key_files.hpp"
@@ -39,6 +42,20 @@ Poco::Logger& setup_logging(const service::LoggingConfig& logging) {
     root.setChannel(channel);
     root.setLevel(logging.level);
     return Poco::Logger::get("eenplan-keyserver");
+}
+
+// Every certificate a client presents is checked against the CA's revocation list: a revoked one,
+// and any one once the list is past its nextUpdate, fails the handshake.
+bool load_crl(Poco::Net::Context& context, const std::string& path) {
+    BIO* bio = BIO_new_file(path.c_str(), "r");
+    if (bio == nullptr) return false;
+    X509_CRL* crl = PEM_read_bio_X509_CRL(bio, nullptr, nullptr, nullptr);
+    BIO_free(bio);
+    if (crl == nullptr) return false;
+    X509_STORE* store = SSL_CTX_get_cert_store(context.sslContext());
+    const bool added = X509_STORE_add_crl(store, crl) == 1;
+    X509_CRL_free(crl);
+    return added && X509_STORE_set_flags(store, X509_V_FLAG_CRL_CHECK) == 1;
 }
 
 void print_problems(const std::string& path, const Problems& problems) {
@@ -83,6 +100,10 @@ protected:
             params.verificationMode = Poco::Net::Context::VERIFY_RELAXED;
             params.caLocation = settings->client_ca_file;
             Poco::Net::Context::Ptr context = integration::make_tls_context(Poco::Net::Context::TLS_SERVER_USE, params);
+            if (settings->client_crl_file && !load_crl(*context, *settings->client_crl_file)) {
+                print_problems(path, {Problem{"/listen/tls/client_crl_file", "is not a PEM revocation list"}});
+                return EXIT_CONFIG;
+            }
             Poco::Net::SecureServerSocket socket(Poco::Net::SocketAddress(settings->address, settings->port), 64,
                                                  context);
             keyserver::KeyServer server(std::move(settings).value(), std::move(master).value(), logger);

@@ -24,7 +24,9 @@ struct Free {
     void operator()(X509* p) const { X509_free(p); }
     void operator()(X509_NAME* p) const { X509_NAME_free(p); }
     void operator()(BIO* p) const { BIO_free(p); }
+    void operator()(X509_CRL* p) const { X509_CRL_free(p); }
 };
+using Crl = std::unique_ptr<X509_CRL, Free>;
 using Key = std::unique_ptr<EVP_PKEY, Free>;
 using Cert = std::unique_ptr<X509, Free>;
 using Name = std::unique_ptr<X509_NAME, Free>;
@@ -158,6 +160,71 @@ std::string issue_client_certificate(const std::string& ca_key_file, const std::
     fingerprint = hex_encode(std::span<const std::uint8_t>(digest, length));
     if (std::string error = write_key(key_file, key.get()); !error.empty()) return error;
     return write_certificate(certificate_file, cert.get());
+}
+
+std::string write_crl(const std::string& ca_key_file, const std::string& ca_certificate_file,
+                      const std::string& crl_file, const std::string& revoked_certificate_file, int days) {
+    Bio ca_key_bio(BIO_new_file(ca_key_file.c_str(), "r"));
+    Bio ca_cert_bio(BIO_new_file(ca_certificate_file.c_str(), "r"));
+    if (!ca_key_bio || !ca_cert_bio) return "cannot read the CA's key or certificate";
+    const Key ca_key(PEM_read_bio_PrivateKey(ca_key_bio.get(), nullptr, nullptr, nullptr));
+    const Cert ca_cert(PEM_read_bio_X509(ca_cert_bio.get(), nullptr, nullptr, nullptr));
+    if (!ca_key || !ca_cert) return "the CA's key or certificate is not PEM";
+    if (X509_check_private_key(ca_cert.get(), ca_key.get()) != 1)
+        return "the CA's key does not belong to its certificate";
+
+    Crl crl(X509_CRL_new());
+    if (!crl || X509_CRL_set_version(crl.get(), 1) != 1 ||
+        X509_CRL_set_issuer_name(crl.get(), X509_get_subject_name(ca_cert.get())) != 1) {
+        return "cannot make a revocation list";
+    }
+    // The entries already revoked, from a list this CA signed.
+    if (Bio old_bio(BIO_new_file(crl_file.c_str(), "r")); old_bio) {
+        const Crl old(PEM_read_bio_X509_CRL(old_bio.get(), nullptr, nullptr, nullptr));
+        if (!old) return crl_file + " is not a PEM revocation list";
+        if (X509_CRL_verify(old.get(), X509_get0_pubkey(ca_cert.get())) != 1)
+            return crl_file + " is not signed by this CA";
+        const STACK_OF(X509_REVOKED)* entries = X509_CRL_get_REVOKED(old.get());
+        for (int i = 0; i < sk_X509_REVOKED_num(entries); ++i) {
+            X509_REVOKED* copy = X509_REVOKED_dup(sk_X509_REVOKED_value(entries, i));
+            if (copy == nullptr || X509_CRL_add0_revoked(crl.get(), copy) != 1) return "cannot copy a revoked entry";
+        }
+    }
+    if (!revoked_certificate_file.empty()) {
+        Bio cert_bio(BIO_new_file(revoked_certificate_file.c_str(), "r"));
+        const Cert revoked(cert_bio ? PEM_read_bio_X509(cert_bio.get(), nullptr, nullptr, nullptr) : nullptr);
+        if (!revoked) return "cannot read " + revoked_certificate_file + " as a PEM certificate";
+        if (X509_verify(revoked.get(), X509_get0_pubkey(ca_cert.get())) != 1)
+            return revoked_certificate_file + " was not issued by this CA";
+        X509_REVOKED* entry = X509_REVOKED_new();
+        ASN1_TIME* when = X509_gmtime_adj(nullptr, 0);
+        const bool ok = entry != nullptr && when != nullptr &&
+                        X509_REVOKED_set_serialNumber(entry, X509_get_serialNumber(revoked.get())) == 1 &&
+                        X509_REVOKED_set_revocationDate(entry, when) == 1;
+        ASN1_TIME_free(when);
+        if (!ok || X509_CRL_add0_revoked(crl.get(), entry) != 1) {
+            X509_REVOKED_free(entry);
+            return "cannot add the revoked entry";
+        }
+    }
+    ASN1_TIME* this_update = X509_gmtime_adj(nullptr, 0);
+    ASN1_TIME* next_update = X509_time_adj_ex(nullptr, days, 0, nullptr);
+    const bool dated = this_update != nullptr && next_update != nullptr &&
+                       X509_CRL_set1_lastUpdate(crl.get(), this_update) == 1 &&
+                       X509_CRL_set1_nextUpdate(crl.get(), next_update) == 1;
+    ASN1_TIME_free(this_update);
+    ASN1_TIME_free(next_update);
+    if (!dated || X509_CRL_sort(crl.get()) != 1 || X509_CRL_sign(crl.get(), ca_key.get(), EVP_sha256()) == 0) {
+        return "cannot sign the revocation list";
+    }
+    Bio bio(BIO_new(BIO_s_mem()));
+    if (PEM_write_bio_X509_CRL(bio.get(), crl.get()) != 1) return "cannot encode the revocation list";
+    // Written beside it and renamed over it: a key server starting meanwhile reads the old or the new list.
+    const std::string partial = crl_file + ".new";
+    ::unlink(partial.c_str());
+    if (std::string error = write_new_file(partial, bio.get(), 0644); !error.empty()) return error;
+    if (std::rename(partial.c_str(), crl_file.c_str()) != 0) return "cannot replace " + crl_file;
+    return "";
 }
 
 }  // namespace eenplan::keytool

@@ -19,4 +19,12 @@ std::string issue_client_certificate(const std::string& ca_key_file, const std::
                                      const std::string& subject, const std::string& key_file,
                                      const std::string& certificate_file, int days, std::string& fingerprint);
 
+// The CA's certificate revocation list (RFC 5280 §5), which the key server reads at start-up
+// (listen.tls.client_crl_file): the entries already in `crl_file` (when it exists and is signed by
+// this CA), plus `revoked_certificate_file`'s serial when one is given, signed anew with
+// thisUpdate now and nextUpdate in `days`. The file is replaced whole (0644). A key server
+// checking CRLs refuses every client once nextUpdate has passed: issue it again before then.
+std::string write_crl(const std::string& ca_key_file, const std::string& ca_certificate_file,
+                      const std::string& crl_file, const std::string& revoked_certificate_file, int days);
+
 }  // namespace eenplan::keytool

@@ -1,12 +1,23 @@
 // eenplan-keys: the key server's tool for polymorphic pseudonyms.
 //   eenplan-keys generate <master.yaml>                 new master keys (0600); prints the public key
 //   eenplan-keys public-key <master.yaml>               the public key sources encrypt under (hex)
-//   eenplan-keys recipient-key <master.yaml> <domain>   a recipient's decryption key for its domain (hex)
+//   eenplan-keys recipient-key <master.yaml> <domain> [version]
+//                                                       a recipient's decryption key for its domain (hex);
+//                                                       a version above 1 rotates it (key server's key_versions)
 //   eenplan-keys encrypt <public-key-hex> bsn|onderwijsnummer   reads the number on stdin, prints pp1:...
+//   eenplan-keys decrypt <recipient-key-file> <domain>  reads pp1:... lines (a task's subject, an
+//                                                       encryption the key server converted for the
+//                                                       domain) on stdin, prints each one's ppd1:...
 //   eenplan-keys ca <ca.key> <ca.crt> <subject> [days]  a small CA (P-256) for the key server's clients
 //   eenplan-keys client-certificate <ca.key> <ca.crt> <subject> <client.key> <client.crt> [days]
 //                                                       a client certificate (hub, organisation); prints
 //                                                       its SHA-256 fingerprint for clients[].certificate
+//   eenplan-keys revoke <ca.key> <ca.crt> <crl.pem> <client.crt> [days]
+//                                                       adds the certificate to the CA's revocation
+//                                                       list (made if absent), valid for days (30)
+//   eenplan-keys crl <ca.key> <ca.crt> <crl.pem> [days] signs the revocation list anew (before its
+//                                                       nextUpdate: a key server refuses every client
+//                                                       on an expired list)
 // The key server's own keys are `generate`; a recipient's (the hub's: domain "hub") `recipient-key`.
 // The number is read from standard input so that it stays out of shell history and process lists.
 #include <fcntl.h>
@@ -22,6 +33,7 @@
 
 #include "eenplan/core/p256.hpp"
 #include "eenplan/core/polymorphic.hpp"
+#include "config/secret_files.hpp"
 #include "identity/key_files.hpp"
 #include "keytool/certificates.hpp"
 
@@ -33,10 +45,13 @@ int usage() {
     std::cerr << "usage:\n"
                  "  eenplan-keys generate <master.yaml>\n"
                  "  eenplan-keys public-key <master.yaml>\n"
-                 "  eenplan-keys recipient-key <master.yaml> <domain>\n"
+                 "  eenplan-keys recipient-key <master.yaml> <domain> [version]\n"
                  "  eenplan-keys encrypt <public-key-hex> bsn|onderwijsnummer   (number on stdin)\n"
+                 "  eenplan-keys decrypt <recipient-key-file> <domain>   (pp1:... lines on stdin)\n"
                  "  eenplan-keys ca <ca.key> <ca.crt> <subject> [days]\n"
-                 "  eenplan-keys client-certificate <ca.key> <ca.crt> <subject> <client.key> <client.crt> [days]\n";
+                 "  eenplan-keys client-certificate <ca.key> <ca.crt> <subject> <client.key> <client.crt> [days]\n"
+                 "  eenplan-keys revoke <ca.key> <ca.crt> <crl.pem> <client.crt> [days]\n"
+                 "  eenplan-keys crl <ca.key> <ca.crt> <crl.pem> [days]\n";
     return 64;
 }
 
@@ -67,6 +82,33 @@ int generate(const std::string& path) {
     if (!written) return 1;
     std::cout << hex_encode(keys->public_key().to_bytes()) << "\n";
     return 0;
+}
+
+// A recipient decrypts what the key server converted for its domain: each line of standard input
+// is one encryption; each line of output its pseudonym, or "-" for a line it cannot open (not for
+// this domain, malformed), so that output lines stay in step with input lines.
+int decrypt_lines(const std::string& key_file, const std::string& domain) {
+    auto text = service::read_secret_file(key_file, key_file);
+    if (!text) return fail(key_file, text.problems());
+    auto bytes = hex_decode(text.value());
+    OPENSSL_cleanse(text->data(), text->size());
+    if (!bytes) return fail(key_file, {Problem{"", "must hold the recipient key as hex"}});
+    auto key = RecipientKey::from_bytes(domain, *bytes, key_file);
+    OPENSSL_cleanse(bytes->data(), bytes->size());
+    if (!key) return fail(key_file, key.problems());
+    int failed = 0;
+    for (std::string line; std::getline(std::cin, line);) {
+        if (line.empty()) continue;
+        auto ciphertext = PolymorphicCiphertext::parse(line, key->public_key(), "stdin");
+        auto pseudonym = ciphertext ? decrypt(key.value(), ciphertext.value()) : Result<std::string>(Problems{});
+        if (!ciphertext || !pseudonym) {
+            std::cout << "-\n";
+            ++failed;
+            continue;
+        }
+        std::cout << pseudonym.value() << "\n";
+    }
+    return failed == 0 ? 0 : 1;
 }
 
 }  // namespace
@@ -105,17 +147,32 @@ int main(int argc, char** argv) {
         std::cout << fingerprint << "\n";
         return 0;
     }
+    if ((command == "revoke" && (args.size() == 5 || args.size() == 6)) ||
+        (command == "crl" && (args.size() == 4 || args.size() == 5))) {
+        const bool revoke = command == "revoke";
+        const int days = days_or(args, revoke ? 5 : 4, 30);
+        if (days < 0) return usage();
+        const std::string error = keytool::write_crl(args[1], args[2], args[3], revoke ? args[4] : "", days);
+        if (!error.empty()) std::cerr << "eenplan-keys: " << error << "\n";
+        return error.empty() ? 0 : 1;
+    }
     if (command == "generate" && args.size() == 2) return generate(args[1]);
-    if ((command == "public-key" && args.size() == 2) || (command == "recipient-key" && args.size() == 3)) {
+    if ((command == "public-key" && args.size() == 2) ||
+        (command == "recipient-key" && (args.size() == 3 || args.size() == 4))) {
+        const int version = days_or(args, 3, 1);  // 1 to 36500, like a number of days
+        if (version < 0) return usage();
         auto master = service::load_master_keys(args[1]);
         if (!master) return fail(args[1], master.problems());
         if (command == "public-key") {
             std::cout << hex_encode(master->public_key().to_bytes()) << "\n";
         } else {
-            std::cout << hex_encode(RecipientKey::issue(master.value(), args[2]).to_bytes()) << "\n";
+            std::cout << hex_encode(RecipientKey::issue(master.value(), args[2], static_cast<std::uint32_t>(version))
+                                        .to_bytes())
+                      << "\n";
         }
         return 0;
     }
+    if (command == "decrypt" && args.size() == 3) return decrypt_lines(args[1], args[2]);
     if (command == "encrypt" && args.size() == 3) {
         const auto key_bytes = hex_decode(args[1]);
         if (!key_bytes) return fail("public key", {Problem{"", "must be hex"}});

@@ -95,7 +95,7 @@ void Metrics::observe_ingest(const std::string& outcome, double seconds) {
 
 void Metrics::observe_delivery(const std::string& recipient, const std::string& outcome, double seconds) {
     deliveries_.Add({{"recipient", recipient}, {"outcome", outcome}}).Increment();
-    if (outcome != "deferred" && outcome != "lease_lost" && outcome != "blocked")
+    if (outcome != "deferred" && outcome != "lease_lost" && outcome != "blocked" && outcome != "waiting_keyserver")
         delivery_duration_.Add({{"recipient", recipient}}, latency_buckets).Observe(seconds);
 }
 

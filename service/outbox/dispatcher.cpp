@@ -12,6 +12,10 @@
 #include "common/log_event.hpp"
 #include "eenplan/core/date_time.hpp"
 #include "outbox/task_outbox.hpp"
+#include "eenplan/core/policy/sharing_policy.hpp"
+#include "eenplan/core/polymorphic.hpp"
+#include "identity/keyserver_client.hpp"
+#include "outbound/task_json.hpp"
 #include "store/database.hpp"
 
 namespace eenplan::service {
@@ -58,8 +62,14 @@ std::unique_ptr<integration::Connector> make_connector(const RecipientConfig& r)
 }
 
 Dispatcher::Dispatcher(const Config& config, OutboxStore& store, DisclosureGate& gate, const Clock& clock,
-                       Metrics& metrics, Poco::Logger& logger)
-    : config_(config), store_(store), gate_(gate), clock_(clock), metrics_(metrics), logger_(logger) {
+                       Metrics& metrics, Poco::Logger& logger, std::shared_ptr<const DomainConverter> converter)
+    : config_(config),
+      store_(store),
+      gate_(gate),
+      clock_(clock),
+      metrics_(metrics),
+      logger_(logger),
+      converter_(std::move(converter)) {
     for (const RecipientConfig& r : config.recipients) {
         auto recipient = std::make_unique<Recipient>();
         recipient->config = &r;
@@ -140,8 +150,12 @@ std::size_t Dispatcher::dispatch_batch(Connectors& connectors, std::uint64_t& ra
     const auto lease = static_cast<std::int64_t>(config_.delivery.lease_seconds) * 1'000'000;
     const std::int64_t lease_until = start + lease;
     std::string token;
-    const auto batch = store_.claim(config_.delivery.batch_size, start, lease_until, token);
+    auto batch = store_.claim(config_.delivery.batch_size, start, lease_until, token);
     if (batch.empty()) return 0;
+    std::vector<bool> waiting(batch.size(), false);
+    if (converter_) {
+        for (const std::size_t i : convert_subjects(batch)) waiting[i] = true;
+    }
     // Deliveries that were not sent (unknown recipient, open circuit, stalled receiver) are only
     // moved; they are recorded together at the end. Each sent one gets a lease of its own just
     // before it is sent and its outcome is recorded right after, so neither the rows still waiting
@@ -160,7 +174,18 @@ std::size_t Dispatcher::dispatch_batch(Connectors& connectors, std::uint64_t& ra
     // One group per recipient, in the order of the batch.
     std::vector<std::vector<const ClaimedDelivery*>> groups;
     std::map<std::string, std::size_t> group_of;
-    for (const ClaimedDelivery& claimed : batch) {
+    const int failures = keyserver_failures_.load();
+    const std::int64_t keyserver_backoff_us =
+        std::min<std::int64_t>(30'000'000, std::int64_t{1'000'000} << std::min(failures > 0 ? failures - 1 : 0, 5));
+    for (std::size_t index = 0; index < batch.size(); ++index) {
+        const ClaimedDelivery& claimed = batch[index];
+        if (waiting[index]) {
+            // Its subject could not be converted (the key server is unavailable): not an attempt,
+            // and no reason to give up on it; it is looked at again after the backoff.
+            metrics_.observe_delivery(claimed.recipient_id, "waiting_keyserver", 0.0);
+            move(claimed, clock_.now_us() + keyserver_backoff_us);
+            continue;
+        }
         const auto it = recipients_.find(claimed.recipient_id);
         if (it == recipients_.end()) {
             // Not configured here (any more): leave it to an instance that knows the recipient, or
@@ -250,6 +275,48 @@ std::size_t Dispatcher::send_group(const std::vector<const ClaimedDelivery*>& gr
         store_.record({outcome}, token, clock_.now_us());
     }
     return handed_back;
+}
+
+std::vector<std::size_t> Dispatcher::convert_subjects(std::vector<ClaimedDelivery>& batch) {
+    // The polymorphic subjects of the batch, per recipient: one conversion request for each.
+    struct Pending {
+        std::vector<std::size_t> index;
+        std::vector<delivery::SharedTask> tasks;
+        std::vector<PolymorphicCiphertext> encryptions;
+    };
+    std::map<std::string, Pending> per_recipient;
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+        if (batch[i].payload.find(polymorphic_ciphertext_prefix) == std::string::npos) continue;
+        auto task = integration::task_from_json(batch[i].payload);
+        if (!task || !task->subject.starts_with(polymorphic_ciphertext_prefix)) continue;
+        auto encryption = PolymorphicCiphertext::parse(task->subject, "");
+        if (!encryption) continue;
+        Pending& pending = per_recipient[batch[i].recipient_id];
+        pending.index.push_back(i);
+        pending.tasks.push_back(std::move(task).value());
+        pending.encryptions.push_back(std::move(encryption).value());
+    }
+    std::vector<std::size_t> waiting;
+    for (auto& [recipient_id, pending] : per_recipient) {
+        try {
+            const auto converted = converter_->convert(pending.encryptions, policy::recipient_domain(recipient_id));
+            for (std::size_t k = 0; k < pending.index.size(); ++k) {
+                pending.tasks[k].subject = converted[k].to_string();
+                batch[pending.index[k]].payload = integration::task_to_json(pending.tasks[k]);
+            }
+            keyserver_failures_ = 0;
+        } catch (const KeyServerUnavailable& error) {
+            const int failures = ++keyserver_failures_;
+            waiting.insert(waiting.end(), pending.index.begin(), pending.index.end());
+            log_event(logger_, Poco::Message::PRIO_WARNING, "delivery", "delivery.keyserver_unavailable",
+                      "task subjects not converted: the key server is unavailable; the deliveries wait",
+                      {{"recipient_id", recipient_id},
+                       {"count", std::to_string(pending.index.size())},
+                       {"failures", std::to_string(failures)},
+                       {"error", error.what()}});
+        }
+    }
+    return waiting;
 }
 
 bool Dispatcher::stalled(Recipient& recipient) {

@@ -33,13 +33,20 @@ class Connector;
 
 namespace eenplan::service {
 
+class DomainConverter;  // identity/keyserver_client.hpp
+
 class Dispatcher {
 public:
     // `clock` decides what is due, how long a lease lasts and when a breaker closes again.
     // `gate`: the sharing policy every delivery passes right before it is sent; a delivery it
     // blocks is not sent and ends in state "blocked" with the reason code as its last_error.
+    // `converter` (with a key server): a task whose subject is still the pupil's polymorphic
+    // encryption (task_outbox.hpp) has it converted to its recipient's domain ("org:<id>") right
+    // before it is sent, one round trip per recipient per batch. While the key server cannot
+    // convert, such deliveries wait (no attempt counted, never dead-lettered for it) and are
+    // looked at again after a backoff of 1 s doubling to 30 s.
     Dispatcher(const Config& config, OutboxStore& store, DisclosureGate& gate, const Clock& clock, Metrics& metrics,
-               Poco::Logger& logger);
+               Poco::Logger& logger, std::shared_ptr<const DomainConverter> converter = nullptr);
     ~Dispatcher();
     Dispatcher(const Dispatcher&) = delete;
     Dispatcher& operator=(const Dispatcher&) = delete;
@@ -76,6 +83,9 @@ private:
                            std::int64_t lease, Connectors& connectors, std::uint64_t random_state,
                            const std::vector<policy::Agreement>& agreements, std::vector<DeliveryOutcome>& moved);
     bool stalled(Recipient& recipient);
+    // Converts the polymorphic subjects of the batch in place; returns the indexes of the
+    // deliveries that must wait for the key server.
+    std::vector<std::size_t> convert_subjects(std::vector<ClaimedDelivery>& batch);
     // Renews the delivery's lease (`lease` microseconds from now) and sends it. An outcome with
     // attempted false and an empty delivery_id: the lease was lost, nothing to record.
     DeliveryOutcome deliver(const ClaimedDelivery& claimed, const std::string& token, std::int64_t lease,
@@ -94,6 +104,8 @@ private:
     std::mutex wake_mutex_;
     std::condition_variable wake_;
     std::uint64_t wake_generation_ = 0;
+    std::shared_ptr<const DomainConverter> converter_;
+    std::atomic<int> keyserver_failures_{0};  // in a row, for the backoff
 };
 
 // One connector for one recipient, for one thread.

@@ -3,6 +3,7 @@
 #include "common/ids.hpp"
 
 #include "eenplan/core/policy/sharing_policy.hpp"
+#include "eenplan/core/polymorphic.hpp"
 #include "outbound/task_json.hpp"
 #include "outbox/outbox_store.hpp"
 #include "store/write_transaction.hpp"
@@ -18,8 +19,33 @@ const char* connector_name(ConnectorKind kind) {
     return "webhook";
 }
 
-TaskOutbox::TaskOutbox(const Config& config, const VersionedKey& pseudonym_key, const TextSealer& sealer)
-    : config_(config), key_(pseudonym_key), sealer_(sealer) {}
+namespace {
+
+// The pupil's polymorphic encryption (under the key server's public key) stored with its hub
+// pseudonym, or with another identifier of the same pupil; re-randomised, so that no two tasks
+// carry the same ciphertext. Empty when none is stored.
+std::string stored_encryption(soci::session& sql, const std::string& hub_pseudonym) {
+    std::string text;
+    soci::indicator ind = soci::i_null;
+    sql << "SELECT polymorphic FROM pupil_identifiers WHERE pseudonym = :p", soci::use(hub_pseudonym),
+        soci::into(text, ind);
+    if (!sql.got_data() || ind != soci::i_ok) {
+        ind = soci::i_null;
+        sql << "SELECT polymorphic FROM pupil_identifiers WHERE polymorphic IS NOT NULL AND pupil_id = "
+               "(SELECT pupil_id FROM pupil_identifiers WHERE pseudonym = :p) ORDER BY added_at_us, pseudonym LIMIT 1",
+            soci::use(hub_pseudonym), soci::into(text, ind);
+        if (!sql.got_data() || ind != soci::i_ok) return {};
+    }
+    auto ciphertext = PolymorphicCiphertext::parse(text, "");
+    if (!ciphertext) return {};
+    return rerandomise(ciphertext.value()).to_string();
+}
+
+}  // namespace
+
+TaskOutbox::TaskOutbox(const Config& config, const VersionedKey& pseudonym_key, const TextSealer& sealer,
+                       bool polymorphic_subjects)
+    : config_(config), key_(pseudonym_key), sealer_(sealer), polymorphic_subjects_(polymorphic_subjects) {}
 
 Result<EnqueuedTask> TaskOutbox::enqueue(soci::session& sql, const delivery::TaskDraft& draft,
                                          const std::string& created_by, std::int64_t now_us,
@@ -37,6 +63,13 @@ Result<EnqueuedTask> TaskOutbox::enqueue(soci::session& sql, const delivery::Tas
     const std::string task_id = stable_id.empty() ? new_uuid() : stable_id;
     auto shared = policy::share_task(draft, task_id, key_);
     if (!shared) return shared.problems();
+    if (polymorphic_subjects_) {
+        // Converted to the recipient's domain by the key server when it is sent; the hub cannot
+        // compute the recipient's pseudonym itself.
+        if (std::string encryption = stored_encryption(sql, draft.pupil_pseudonym); !encryption.empty()) {
+            shared.value().subject = std::move(encryption);
+        }
+    }
 
     const TaskRow task{task_id,
                        draft.type,

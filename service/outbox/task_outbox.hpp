@@ -25,7 +25,13 @@ class TaskOutbox {
 public:
     // `pseudonym_key`: the hub's current pseudonym key, from which recipient pseudonyms derive.
     // `sealer`: the task's reason (which stays with the hub) is stored sealed, tasks|<task_id>|reason.
-    TaskOutbox(const Config& config, const VersionedKey& pseudonym_key, const TextSealer& sealer);
+    // `polymorphic_subjects` (with a key server): the task's subject is not derived here but is the
+    // pupil's stored polymorphic encryption (pupil_identifiers.polymorphic), re-randomised; the
+    // dispatcher has the key server convert it to the recipient's domain right before sending
+    // (dispatcher.hpp). A pupil with no stored encryption (identifiers written before the key
+    // server) falls back to the keyed pseudonym.
+    TaskOutbox(const Config& config, const VersionedKey& pseudonym_key, const TextSealer& sealer,
+               bool polymorphic_subjects = false);
 
     // The one call a decision needs, on its own session and inside its own transaction.
     // `created_by` is who decided: an admin's subject, or "routeboek". Problems point into the
@@ -45,6 +51,7 @@ private:
     const Config& config_;
     KeyedPseudonymiser key_;
     const TextSealer& sealer_;
+    bool polymorphic_subjects_;
 };
 
 const char* connector_name(ConnectorKind kind);

@@ -71,10 +71,12 @@ void add_identifier(soci::session& sql, const HubPseudonym& identifier, const st
     const long long now = now_us;
     // A concurrent instance adding the same pseudonym makes this fail on the primary key; the
     // transaction is then run again (write_transaction.hpp) and finds it.
-    sql << "INSERT INTO pupil_identifiers (pseudonym, kind, pupil_id, signal_id, added_at_us) "
-           "VALUES (:p, :k, :id, :s, :t)",
+    // `polymorphic`: the identity encrypted for the key server, with a key server (0018).
+    soci::indicator polymorphic = identifier.polymorphic.empty() ? soci::i_null : soci::i_ok;
+    sql << "INSERT INTO pupil_identifiers (pseudonym, kind, pupil_id, signal_id, added_at_us, polymorphic) "
+           "VALUES (:p, :k, :id, :s, :t, :c)",
         soci::use(identifier.pseudonym), soci::use(identifier.kind), soci::use(pupil_id), soci::use(signal_id),
-        soci::use(now);
+        soci::use(now), soci::use(identifier.polymorphic, polymorphic);
 }
 
 void link_signal(soci::session& sql, const std::string& signal_id, const std::string& pupil_id, const std::string& rule,

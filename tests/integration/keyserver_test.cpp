@@ -132,7 +132,7 @@ SCENARIO("the key server converts only for known client certificates, to their o
         }
         THEN("the log and the metrics hold counts per client and domain, never a number or an encryption") {
             const std::string log = ks.log_text();
-            const HttpReply metrics = ask(ks, "", "GET", "/metrics");
+            const HttpReply metrics = ask(ks, "hub", "GET", "/metrics");
             REQUIRE(metrics.status == 200);
             CHECK_THAT(metrics.body,
                        Catch::Contains(R"(eenplan_keyserver_conversions_total{client="hub",domain="hub"} 3)"));
@@ -169,6 +169,50 @@ SCENARIO("the key server converts only for known client certificates, to their o
     WHEN("the health and readiness endpoints are asked") {
         CHECK(ask(ks, "", "GET", "/healthz").status == 200);
         CHECK(ask(ks, "", "GET", "/readyz").status == 200);
+    }
+    WHEN("the metrics are asked without a certificate, or by a client not allowed to read them") {
+        CHECK(ask(ks, "", "GET", "/metrics").status == 401);
+        CHECK(ask(ks, "stranger", "GET", "/metrics").status == 403);
+        CHECK(ask(ks, "org-a", "GET", "/metrics").status == 403);
+        CHECK(ask(ks, "hub", "GET", "/metrics").status == 200);
+    }
+}
+
+SCENARIO("a client certificate revoked with eenplan-keys is refused by a key server reading the CRL",
+         "[identity][tls]") {
+    TempDir dir;
+    KeyServerProcess ks(dir.path());
+    const std::vector<std::string> one{encrypt(ks.public_key(), eenplan::simulators::synthetic_bsn(33))};
+    REQUIRE(ask(ks, "org-a", "POST", "/v1/convert", conversion("org:org-a", one)).status == 200);
+    const std::string keys = "'" + keys_binary() + "' ";
+    const auto at = [&](const std::string& name) { return "'" + ks.file(name).string() + "' "; };
+    run_command(keys + "revoke " + at("clients-ca.key") + at("clients-ca.crt") + at("crl.pem") + at("org-a.crt"));
+    ks.stop();
+    ks.use_crl("crl.pem");
+    ks.start();
+
+    THEN("the revoked certificate fails the handshake; the others still convert") {
+        const HttpReply refused = ask(ks, "org-a", "POST", "/v1/convert", conversion("org:org-a", one));
+        CHECK(refused.status == 0);
+        CHECK(ask(ks, "hub", "POST", "/v1/convert", conversion("hub", one)).status == 200);
+    }
+    WHEN("the list is signed anew without adding anything") {
+        run_command(keys + "crl " + at("clients-ca.key") + at("clients-ca.crt") + at("crl.pem"));
+        ks.stop();
+        ks.start();
+        THEN("the revocation stays") {
+            CHECK(ask(ks, "org-a", "POST", "/v1/convert", conversion("org:org-a", one)).status == 0);
+            CHECK(ask(ks, "hub", "POST", "/v1/convert", conversion("hub", one)).status == 200);
+        }
+    }
+    WHEN("a certificate of another CA is to be revoked") {
+        TempDir other;
+        const auto in = [&](const std::string& name) { return "'" + (other.path() / name).string() + "' "; };
+        run_command(keys + "ca " + in("ca.key") + in("ca.crt") + "'CN=other CA'");
+        THEN("eenplan-keys refuses") {
+            CHECK_THROWS(run_command(keys + "revoke " + in("ca.key") + in("ca.crt") + in("crl.pem") + at("hub.crt") +
+                                     "2>/dev/null"));
+        }
     }
 }
 
@@ -254,6 +298,71 @@ SCENARIO("the hub without master keys links plain and encrypted numbers through 
                 REQUIRE(subjects.size() == 5);
                 CHECK(subjects[4].second == subjects[0].second);
             }
+        }
+    }
+}
+
+SCENARIO("the hub's recipient key is rotated while the hub keeps linking to the same pupils", "[identity]") {
+    TempDir ks_dir;
+    KeyServerProcess ks(ks_dir.path());
+    TempDir dir;
+    TestStore store(dir.path());
+    ServiceOptions options;
+    options.keys_extra = ks.hub_keys_yaml();
+    ServiceProcess service(store, dir.path(), options);
+    int sent = 0;
+    const std::string bsn = eenplan::simulators::synthetic_bsn(61);
+    auto send = [&] {
+        // On the port the hub listens on now (a restart may move it).
+        WebhookSender sender({service.signals_url("school-a"), std::nullopt, std::chrono::seconds(10)});
+        return sender
+            .post("msg_rot_" + std::to_string(++sent), Poco::Timestamp().epochTime(),
+                  enrolment(R"({"bsn":")" + bsn + R"("})"), school_a().secret_bytes())
+            .status;
+    };
+    REQUIRE(send() == 202);
+    const std::string old_key = ks.file("hub-recipient.key").string();
+    const std::string new_key = ks.file("hub-recipient-2.key").string();
+    write_secret_file(
+        new_key, run_command("'" + keys_binary() + "' recipient-key '" + ks.file("master.yaml").string() + "' hub 2"));
+    CHECK(read_file(new_key) != read_file(old_key));
+    const std::string settings = read_file(service.config_file());
+    const auto with_keys = [&](const std::string& current, const std::string& previous) {
+        std::string text = settings;
+        const std::string line = "recipient_key_file: " + old_key + "\n";
+        REQUIRE(text.find(line) != std::string::npos);
+        text.replace(text.find(line), line.size(),
+                     "recipient_key_file: " + current + "\n" +
+                         (previous.empty() ? std::string() : "    previous_recipient_key_files: [" + previous + "]\n"));
+        service.stop();
+        write_file(service.config_file(), text);
+        service.start();
+    };
+
+    WHEN("the hub is given the new key with the old one beside it, and then the key server moves to version 2") {
+        with_keys(new_key, old_key);
+        CHECK(send() == 202);  // the key server still converts for version 1
+        ks.stop();
+        ks.use_key_versions("{hub: 2}");
+        ks.start();
+        CHECK(send() == 202);  // now for version 2
+        AND_WHEN("the old key is removed from the hub") {
+            with_keys(new_key, "");
+            CHECK(send() == 202);
+            THEN("every signal landed on the one pupil") {
+                const auto subjects = stored_subjects(store);
+                REQUIRE(subjects.size() == 4);
+                for (const auto& s : subjects) CHECK(s.second == subjects[0].second);
+            }
+        }
+    }
+    WHEN("the key server moves to version 2 while the hub holds only the old key") {
+        ks.stop();
+        ks.use_key_versions("{hub: 2}");
+        ks.start();
+        THEN("the hub cannot open the conversions: 503, to come again, and nothing is stored") {
+            CHECK(send() == 503);
+            CHECK(stored_subjects(store).size() == 1);
         }
     }
 }

@@ -63,11 +63,15 @@ void KeyServerProcess::write_config() const {
     write_file(dir_ / "keyserver.yaml",
                "listen:\n  address: 127.0.0.1\n  threads: 2\n  port: " + std::to_string(port_) +
                    "\n  tls: {certificate: keyserver-tls.crt, private_key: keyserver-tls.key, "
-                   "client_ca_file: clients-ca.crt}\n"
-                   "master_key_file: master.yaml\nmax_batch: 100\n"
+                   "client_ca_file: clients-ca.crt" +
+                   (crl_.empty() ? std::string() : ", client_crl_file: " + crl_) +
+                   "}\n"
+                   "master_key_file: master.yaml\nmax_batch: 100\n" +
+                   (key_versions_.empty() ? std::string() : "key_versions: " + key_versions_ + "\n") +
                    "clients:\n"
-                   "  - {id: hub, certificate: {subject: \"CN=hub,O=eenplan test\"}, domains: [hub],"
-                   " rate_limit: {enabled: false}}\n"
+                   "  - {id: hub, certificate: {subject: \"CN=hub,O=eenplan test\"}, domains: [hub, \"org:org-a\", "
+                   "\"org:org-b\"],"
+                   " rate_limit: {enabled: false}, metrics: true}\n"
                    "  - {id: org-a, certificate: {subject: \"CN=org-a,O=eenplan test\"}, domains: [\"org:org-a\"],"
                    " rate_limit: {per_second: 1, burst: 3}}\n"
                    "logging: {level: information, file: keyserver.log}\n");

@@ -140,6 +140,26 @@ SCENARIO("a pseudonym travels from source to recipient", "[identity]") {
     }
 }
 
+SCENARIO("a recipient key is rotated to a new version without changing the pseudonym", "[identity]") {
+    const auto master = PolymorphicMasterKeys::generate();
+    const auto child = bsn("111222333");
+    const auto first = RecipientKey::issue(master, "hub");
+    const auto second = RecipientKey::issue(master, "hub", 2);
+    const auto at_source = encrypt_at_source(master.public_key(), child);
+    const auto for_first = reshuffle_rekey_for(master, at_source, "hub").value();
+    const auto for_second = reshuffle_rekey_for(master, at_source, "hub", 2).value();
+
+    THEN("version 1 is the key issued without a version, and version 2 is another key") {
+        CHECK(RecipientKey::issue(master, "hub", 1).to_bytes() == first.to_bytes());
+        CHECK(second.to_bytes() != first.to_bytes());
+    }
+    THEN("each version opens its own conversions to the same pseudonym, and not the other's") {
+        CHECK(decrypt(second, for_second).value() == decrypt(first, for_first).value());
+        CHECK_FALSE(decrypt(first, for_second).ok());
+        CHECK_FALSE(decrypt(second, for_first).ok());
+    }
+}
+
 SCENARIO("garbled and tampered ciphertexts are refused", "[identity]") {
     const auto master = PolymorphicMasterKeys::generate();
     const auto hub = RecipientKey::issue(master, "hub");

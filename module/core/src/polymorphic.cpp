@@ -110,11 +110,17 @@ PolymorphicCiphertext rekey(const PolymorphicCiphertext& ciphertext, const p256:
 
 Result<PolymorphicCiphertext> reshuffle_rekey_for(const PolymorphicMasterKeys& master,
                                                   const PolymorphicCiphertext& ciphertext, std::string_view domain) {
+    return reshuffle_rekey_for(master, ciphertext, domain, 1);
+}
+
+Result<PolymorphicCiphertext> reshuffle_rekey_for(const PolymorphicMasterKeys& master,
+                                                  const PolymorphicCiphertext& ciphertext, std::string_view domain,
+                                                  std::uint32_t key_version) {
     if (!(ciphertext.public_key() == master.public_key())) {
         return Problem{"", "is not encrypted under this key server's public key"};
     }
     const p256::Scalar s = master.reshuffle_factor(domain);
-    const p256::Scalar k = master.rekey_factor(domain);
+    const p256::Scalar k = master.rekey_factor(domain, key_version);
     // Same result as rekey(reshuffle(ct, s), k), in two variable-base multiplications instead of
     // three: k·Y is computed as (k·y)·G on the generator table, since the key server knows y.
     return PolymorphicCiphertext(ciphertext.b().times(s * k.inverse()), ciphertext.c().times(s),

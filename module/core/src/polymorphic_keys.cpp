@@ -111,6 +111,11 @@ p256::Scalar PolymorphicMasterKeys::rekey_factor(std::string_view domain) const 
     return derive_factor(rekey_secret_, domain);
 }
 
+p256::Scalar PolymorphicMasterKeys::rekey_factor(std::string_view domain, std::uint32_t key_version) const {
+    if (key_version <= 1) return rekey_factor(domain);
+    return derive_factor(rekey_secret_, std::string(domain) + "#" + std::to_string(key_version));
+}
+
 // ---- RecipientKey ------------------------------------------------------------------------------
 
 RecipientKey::RecipientKey(std::string domain, p256::Scalar key)
@@ -118,6 +123,11 @@ RecipientKey::RecipientKey(std::string domain, p256::Scalar key)
 
 RecipientKey RecipientKey::issue(const PolymorphicMasterKeys& master, std::string_view domain) {
     return RecipientKey(std::string(domain), master.rekey_factor(domain) * master.private_key());
+}
+
+RecipientKey RecipientKey::issue(const PolymorphicMasterKeys& master, std::string_view domain,
+                                 std::uint32_t key_version) {
+    return RecipientKey(std::string(domain), master.rekey_factor(domain, key_version) * master.private_key());
 }
 
 Result<RecipientKey> RecipientKey::from_bytes(std::string domain, std::span<const std::uint8_t> key,

@@ -71,6 +71,10 @@ public:
     [[nodiscard]] const PolymorphicPublicKey& public_key() const noexcept { return public_key_; }
     [[nodiscard]] p256::Scalar reshuffle_factor(std::string_view domain) const;  // s_d
     [[nodiscard]] p256::Scalar rekey_factor(std::string_view domain) const;      // k_d
+    // k_d of one version of the domain's recipient key: version 1 is rekey_factor(domain) (every
+    // key issued before versions existed), version v > 1 that of the label "<domain>#<v>". A new
+    // version gives the recipient a new decryption key and leaves its pseudonyms (s_d·P) unchanged.
+    [[nodiscard]] p256::Scalar rekey_factor(std::string_view domain, std::uint32_t key_version) const;
     [[nodiscard]] const p256::Scalar& private_key() const noexcept { return y_; }
 
 private:
@@ -88,6 +92,8 @@ public:
     RecipientKey(std::string domain, p256::Scalar key);
     // Issued by the key server: x_d = k_d·y.
     static RecipientKey issue(const PolymorphicMasterKeys& master, std::string_view domain);
+    // Version `key_version` of the domain's key (rotation): x_d,v = k_d,v·y.
+    static RecipientKey issue(const PolymorphicMasterKeys& master, std::string_view domain, std::uint32_t key_version);
     // Loaded by the recipient from its configuration: 32 bytes.
     static Result<RecipientKey> from_bytes(std::string domain, std::span<const std::uint8_t> key, std::string pointer);
 
@@ -148,6 +154,11 @@ PolymorphicCiphertext rekey(const PolymorphicCiphertext& ciphertext, const p256:
 // Refuses a ciphertext that is not under the master public key.
 Result<PolymorphicCiphertext> reshuffle_rekey_for(const PolymorphicMasterKeys& master,
                                                   const PolymorphicCiphertext& ciphertext, std::string_view domain);
+// The same for version `key_version` of the domain's recipient key: the same pseudonym, under
+// that version's key.
+Result<PolymorphicCiphertext> reshuffle_rekey_for(const PolymorphicMasterKeys& master,
+                                                  const PolymorphicCiphertext& ciphertext, std::string_view domain,
+                                                  std::uint32_t key_version);
 
 // At the recipient: C - x_d·B = s_d·P, rendered by render_pseudonym. Refuses a ciphertext whose Y'
 // is not this recipient's public key (not rekeyed for this domain, or tampered with).
