@@ -394,6 +394,9 @@ void parse_files_and_limits(YAML::Node root, const std::string& base_dir, Config
     if (const YAML::Node privacy = root["privacy"]; privacy && privacy["agreements_file"]) {
         config.privacy.agreements_file = resolve(privacy["agreements_file"].as<std::string>(), base_dir);
     }
+    if (const YAML::Node console = root["console"]; console && console["assets_dir"]) {
+        config.console.assets_dir = resolve(console["assets_dir"].as<std::string>(), base_dir);
+    }
     if (const YAML::Node routeboek = root["routeboek"])
         config.routeboek = resolve(routeboek.as<std::string>(), base_dir);
     if (const YAML::Node c = root["school_calendar"]) config.school_calendar = resolve(c.as<std::string>(), base_dir);

@@ -186,6 +186,12 @@ struct PrivacyConfig {
     std::optional<std::string> agreements_file;
 };
 
+// The web console's built assets (console/, served at /console/). Without assets_dir the service
+// looks in the build tree's console output, then in the installed layout (<prefix>/share/eenplan/console).
+struct ConsoleConfig {
+    std::optional<std::string> assets_dir;
+};
+
 // How long what the hub stores is kept (docs/retention.md). Defaults follow the Verwijsindex
 // (Jeugdwet 7.1.4.5-6): a signal is active 2 years, then archived 5 years, then removed.
 struct RetentionTerm {
@@ -232,6 +238,7 @@ struct Config {
     TestingConfig testing;
     RetentionConfig retention;
     PrivacyConfig privacy;
+    ConsoleConfig console;
 };
 
 // Reads and validates a YAML configuration file. Relative file paths inside it are resolved

@@ -4,6 +4,7 @@
 #include <string_view>
 
 #include "http/audit_handlers.hpp"
+#include "http/console_assets.hpp"
 #include "http/delivery_handlers.hpp"
 #include "http/health_handlers.hpp"
 #include "http/inbound_handlers.hpp"
@@ -151,6 +152,14 @@ const Route table[] = {
      [](ServiceContext& c, const Params& p) -> RouteHandler* {
          return new PrivacyHandler(c, PrivacyHandler::Action::subject_access, p[0]);
      }},
+    // The web console's assets (http/console_assets.hpp): open, as the data behind them is not.
+    // Last in the table, so every /console/api/... and /console/oidc/... route above wins.
+    {"GET", "/console", Access::open,
+     [](ServiceContext& c, const Params&) -> RouteHandler* { return new ConsoleAssetsHandler(c, {}); }},
+    {"GET", "/console/{asset}", Access::open,
+     [](ServiceContext& c, const Params& p) -> RouteHandler* { return new ConsoleAssetsHandler(c, p); }},
+    {"GET", "/console/{dir}/{asset}", Access::open,
+     [](ServiceContext& c, const Params& p) -> RouteHandler* { return new ConsoleAssetsHandler(c, p); }},
 };
 
 }  // namespace

@@ -35,8 +35,11 @@ Answer fetch(const ServiceProcess& service, const std::string& path, const std::
     session.sendRequest(request);
     Poco::Net::HTTPResponse response;
     std::istream& in = session.receiveResponse(response);
-    Answer answer{static_cast<int>(response.getStatus()), response.getContentType(),
-                  response.get("Cache-Control", ""), response.get("Location", ""), {}};
+    Answer answer{static_cast<int>(response.getStatus()),
+                  response.getContentType(),
+                  response.get("Cache-Control", ""),
+                  response.get("Location", ""),
+                  {}};
     Poco::StreamCopier::copyToString(in, answer.body);
     return answer;
 }
