@@ -60,7 +60,8 @@ export function table(caption, columns, rows, { empty = 'Niets gevonden.', capti
   if (!rows || rows.length === 0) return h('p', { class: 'empty' }, empty);
   return h(
     'div',
-    { class: 'table-wrap' },
+    // Focusable, so a keyboard can scroll a wide table sideways.
+    { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': caption },
     h(
       'table',
       {},

@@ -172,7 +172,7 @@ export async function dashboardPage(main, params) {
         ? h('p', { class: 'empty' }, 'Nog geen leerlingen in deze periode.')
         : h(
             'div',
-            { class: 'table-wrap' },
+            { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': 'Grensverkeer' },
             h(
               'table',
               { class: 'matrix' },
