@@ -50,6 +50,7 @@
 #include "ingest/notification_inbox.hpp"
 #include "plan/plan_keeper.hpp"
 #include "plan/plan_views.hpp"
+#include "console/console_store.hpp"
 #include "plan/reconciler.hpp"
 #include "record/record_admin.hpp"
 #include "record/record_keeper.hpp"
@@ -346,6 +347,7 @@ struct RunningService {
           notifications(database, authenticator, ingest, logger),
           notification_worker(notifications, zaken_api, [this] { return clock.now_us(); }),
           delivery{outbox, outbox_store, dispatcher},
+          console(database, startup.config),
           rate_limits(startup.config),
           retention_schedule(retention, anchor, startup.config.retention, clock, logger),
           context{startup.config, database,     [&database] { return database.ready(); },
@@ -360,6 +362,7 @@ struct RunningService {
         context.rate_limits = &rate_limits;
         context.retention = &retention;
         context.privacy = &privacy;
+        context.console = &console;
         stored_signals.subscribe(consent_signals);
         notifications.on_accepted([this] { notification_worker.wake(); });
         if (startup.routeboek) {
@@ -436,6 +439,7 @@ struct RunningService {
     NotificationInbox notifications;
     inbound::ZgwNotificationWorker notification_worker;
     DeliveryServices delivery;
+    ConsoleStore console;  // the console's data views (GET /v1/console/...)
     SourceRateLimits rate_limits;
     RetentionScheduler retention_schedule;  // the scheduled purge and the audit trail's anchor
     ServiceContext context;
