@@ -93,6 +93,7 @@ const stateLabels = {
   dead_lettered: 'mislukt',
   blocked: 'geblokkeerd',
   cancelled: 'geannuleerd',
+  retry: 'mislukt, volgt opnieuw',
   succeeded: 'geslaagd',
   success: 'geslaagd',
   accepted: 'geaccepteerd',
@@ -123,6 +124,7 @@ export function badge(state) {
       failed: 'bad',
       dead_lettered: 'bad',
       refused: 'bad',
+      retry: 'warn',
     }[state] ?? 'neutral';
   return h('span', { class: `badge badge-${tone}` }, stateLabel(state));
 }

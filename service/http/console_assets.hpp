@@ -1,5 +1,5 @@
 // GET /console/ and /console/<asset>: the web console's built assets (console/, built by the CMake
-// target eenplan_console) from one directory. Only names of letters, digits, '.', '-' and '_' that
+// target eenplan_console_assets) from one directory. Only names of letters, digits, '.', '-' and '_' that
 // do not start with a dot are looked up (no "..", no hidden files), only regular files are sent
 // (never a directory listing), and a path of one segment without an extension is a page of the
 // console itself (/console/storingen): it gets index.html, so a reload stays on its page.
