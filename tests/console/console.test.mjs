@@ -37,18 +37,17 @@ async function signInLocally(page, user) {
   await page.getByRole('heading', { level: 1, name: 'Dashboard' }).waitFor();
 }
 
-// Through the organisation's identity provider when the test IdP is there, else a local account.
+// Through the organisation's identity provider (tests/oidc/idp.js: its own login form, no consent
+// page for the hub) when it is there, else with a local account.
 async function signIn(page, user, idpUser) {
   if (!hub.oidc) return signInLocally(page, user);
   await page.goto(`${hub.url}/console/aanmelden`);
   await page.getByRole('link', { name: 'Aanmelden via organisatie' }).click();
-  await page.waitForURL((url) => url.origin === hub.oidc.issuer || url.href.startsWith(hub.oidc.issuer));
-  await page.locator('input[name="login"]').fill(idpUser);
-  await page.locator('input[name="password"]').fill(idpUser);
-  await page.locator('button[type="submit"]').click();
-  // oidc-provider asks for consent once per client and user.
-  const consent = page.locator('button[type="submit"]');
-  if (await page.waitForURL(/\/console\//, { timeout: 3000 }).then(() => false, () => true)) await consent.click();
+  await page.waitForURL((url) => url.href.startsWith(hub.oidc.issuer));
+  await page.locator('#username').fill(idpUser);
+  await page.locator('#password').fill(idpUser);
+  await page.getByRole('button', { name: 'Aanmelden' }).click();
+  await page.waitForURL((url) => url.href.startsWith(`${hub.url}/console/`));
   await page.getByRole('heading', { level: 1, name: 'Dashboard' }).waitFor();
 }
 

@@ -137,7 +137,8 @@ export class Hub {
     this.oidc = null;
     const idp = path.join(sourceDir, 'tests/oidc/idp.js');
     const oidcLines = [];
-    if (existsSync(idp) && existsSync(path.join(sourceDir, 'tests/oidc/node_modules'))) {
+    if (existsSync(idp)) {
+      if (!existsSync(path.join(sourceDir, 'tests/oidc/node_modules'))) throw new Error('run npm ci in tests/oidc first');
       this.port = await freePort();
       const idpPort = await freePort();
       const issuer = `http://127.0.0.1:${idpPort}`;
