@@ -4,6 +4,7 @@
 #include <string_view>
 
 #include "http/audit_handlers.hpp"
+#include "http/console_handlers.hpp"
 #include "http/delivery_handlers.hpp"
 #include "http/health_handlers.hpp"
 #include "http/inbound_handlers.hpp"
@@ -28,6 +29,31 @@ const Route table[] = {
      [](ServiceContext& c, const Params&) -> RouteHandler* { return new ReadyHandler(c); }},
     {"GET", "/metrics", Access::open,
      [](ServiceContext& c, const Params&) -> RouteHandler* { return new MetricsHandler(c); }},
+    // The console's sign-in (http/console_handlers.hpp): open routes that check their own session.
+    {"GET", "/console/api/config", Access::open,
+     [](ServiceContext& c, const Params&) -> RouteHandler* {
+         return new ConsoleHandler(c, ConsoleHandler::Action::config);
+     }},
+    {"POST", "/console/api/login", Access::open,
+     [](ServiceContext& c, const Params&) -> RouteHandler* {
+         return new ConsoleHandler(c, ConsoleHandler::Action::login);
+     }},
+    {"GET", "/console/api/session", Access::open,
+     [](ServiceContext& c, const Params&) -> RouteHandler* {
+         return new ConsoleHandler(c, ConsoleHandler::Action::session);
+     }},
+    {"POST", "/console/api/logout", Access::open,
+     [](ServiceContext& c, const Params&) -> RouteHandler* {
+         return new ConsoleHandler(c, ConsoleHandler::Action::logout);
+     }},
+    {"GET", "/console/oidc/login", Access::open,
+     [](ServiceContext& c, const Params&) -> RouteHandler* {
+         return new ConsoleHandler(c, ConsoleHandler::Action::oidc_login);
+     }},
+    {"GET", "/console/oidc/callback", Access::open,
+     [](ServiceContext& c, const Params&) -> RouteHandler* {
+         return new ConsoleHandler(c, ConsoleHandler::Action::oidc_callback);
+     }},
     {"POST", "/v1/sources/{sourceId}/signals", Access::source,
      [](ServiceContext& c, const Params& p) -> RouteHandler* { return new IngestHandler(c, p[0]); }},
     {"POST", "/v1/sources/{sourceId}/las/{vendor}", Access::source,
@@ -132,21 +158,18 @@ const Route table[] = {
          return new PrivacyHandler(c, PrivacyHandler::Action::put_activity);
      }},
     {"GET", "/v1/privacy/consents", Access::audit_read,
-     [](ServiceContext& c, const Params&) -> RouteHandler* {
-         return new PrivacyHandler(c, PrivacyHandler::Action::list_consents);
-     }},
+     [](ServiceContext& c,
+        const Params&) -> RouteHandler* { return new PrivacyHandler(c, PrivacyHandler::Action::list_consents); }},
     {"POST", "/v1/privacy/consents", Access::privacy_officer,
-     [](ServiceContext& c, const Params&) -> RouteHandler* {
-         return new PrivacyHandler(c, PrivacyHandler::Action::give_consent);
-     }},
+     [](ServiceContext& c,
+        const Params&) -> RouteHandler* { return new PrivacyHandler(c, PrivacyHandler::Action::give_consent); }},
     {"POST", "/v1/privacy/consents/{consentId}/withdraw", Access::privacy_officer,
      [](ServiceContext& c, const Params& p) -> RouteHandler* {
          return new PrivacyHandler(c, PrivacyHandler::Action::withdraw_consent, p[0]);
      }},
     {"GET", "/v1/privacy/disclosures", Access::audit_read,
-     [](ServiceContext& c, const Params&) -> RouteHandler* {
-         return new PrivacyHandler(c, PrivacyHandler::Action::list_disclosures);
-     }},
+     [](ServiceContext& c,
+        const Params&) -> RouteHandler* { return new PrivacyHandler(c, PrivacyHandler::Action::list_disclosures); }},
     {"GET", "/v1/privacy/subjects/{subjectId}/access", Access::privacy_officer,
      [](ServiceContext& c, const Params& p) -> RouteHandler* {
          return new PrivacyHandler(c, PrivacyHandler::Action::subject_access, p[0]);

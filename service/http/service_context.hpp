@@ -25,6 +25,7 @@ class Reconciliation;     // common/reconciliation.hpp
 class SourceRateLimits;   // http/source_rate_limits.hpp
 class Retention;          // retention/retention.hpp
 class PrivacyStore;       // privacy/privacy_store.hpp
+class ConsoleAuth;        // console_auth/console_auth.hpp
 
 struct ServiceContext {
     const Config& config;
@@ -47,6 +48,7 @@ struct ServiceContext {
     SourceRateLimits* rate_limits = nullptr;       // per-source token buckets; null: no limits
     Retention* retention = nullptr;                // purge runs and family erasure (docs/retention.md)
     PrivacyStore* privacy = nullptr;               // agreements, consents, the register, the disclosure log
+    ConsoleAuth* console = nullptr;                // the console's sign-in; admin routes also take its session cookie
 };
 
 }  // namespace eenplan::service
