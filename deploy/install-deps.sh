@@ -10,6 +10,7 @@ packages=(
   libsoci-dev libboost-dev        # database access; Debian's SOCI headers include Boost
   libpq-dev libsqlite3-dev        # the PostgreSQL and SQLite client libraries behind SOCI
   libvalijson-dev                 # JSON Schema (draft-07) validation
+  libargon2-dev                   # argon2id password hashes of the console's local accounts
   libre2-dev                      # linear-time regexes for schema "pattern" (std::regex recurses per character)
   libyaml-cpp-dev                 # the YAML configuration file
   prometheus-cpp-dev              # metrics registry and text exposition

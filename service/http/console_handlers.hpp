@@ -1,4 +1,4 @@
-// The console's data API (docs/console.md): the integration log, one correlation id's path,
+// The console's data API (docs/console-api.md): the integration log, one correlation id's path,
 // delivery issues with bulk retry and cancel, the health of sources and recipients, and the
 // dashboard's suppressed aggregates. Authenticated and audited by the route handler like every
 // admin route: reading needs admin_read, the retry and cancel of an issue admin_write.

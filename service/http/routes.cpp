@@ -6,6 +6,7 @@
 #include "http/audit_handlers.hpp"
 #include "http/console_assets.hpp"
 #include "http/console_handlers.hpp"
+#include "http/console_session_handlers.hpp"
 #include "http/delivery_handlers.hpp"
 #include "http/health_handlers.hpp"
 #include "http/inbound_handlers.hpp"
@@ -30,6 +31,31 @@ const Route table[] = {
      [](ServiceContext& c, const Params&) -> RouteHandler* { return new ReadyHandler(c); }},
     {"GET", "/metrics", Access::open,
      [](ServiceContext& c, const Params&) -> RouteHandler* { return new MetricsHandler(c); }},
+    // The console's sign-in (http/console_session_handlers.hpp): open routes that check their own session.
+    {"GET", "/console/api/config", Access::open,
+     [](ServiceContext& c, const Params&) -> RouteHandler* {
+         return new ConsoleSessionHandler(c, ConsoleSessionHandler::Action::config);
+     }},
+    {"POST", "/console/api/login", Access::open,
+     [](ServiceContext& c, const Params&) -> RouteHandler* {
+         return new ConsoleSessionHandler(c, ConsoleSessionHandler::Action::login);
+     }},
+    {"GET", "/console/api/session", Access::open,
+     [](ServiceContext& c, const Params&) -> RouteHandler* {
+         return new ConsoleSessionHandler(c, ConsoleSessionHandler::Action::session);
+     }},
+    {"POST", "/console/api/logout", Access::open,
+     [](ServiceContext& c, const Params&) -> RouteHandler* {
+         return new ConsoleSessionHandler(c, ConsoleSessionHandler::Action::logout);
+     }},
+    {"GET", "/console/oidc/login", Access::open,
+     [](ServiceContext& c, const Params&) -> RouteHandler* {
+         return new ConsoleSessionHandler(c, ConsoleSessionHandler::Action::oidc_login);
+     }},
+    {"GET", "/console/oidc/callback", Access::open,
+     [](ServiceContext& c, const Params&) -> RouteHandler* {
+         return new ConsoleSessionHandler(c, ConsoleSessionHandler::Action::oidc_callback);
+     }},
     {"POST", "/v1/sources/{sourceId}/signals", Access::source,
      [](ServiceContext& c, const Params& p) -> RouteHandler* { return new IngestHandler(c, p[0]); }},
     {"POST", "/v1/sources/{sourceId}/las/{vendor}", Access::source,
@@ -140,13 +166,11 @@ const Route table[] = {
      [](ServiceContext& c, const Params&) -> RouteHandler* { return new ErasuresHandler(c, false); }},
     // Data sharing (docs/privacy.md): the privacy officer writes, the auditor reads.
     {"GET", "/v1/privacy/agreements", Access::audit_read,
-     [](ServiceContext& c, const Params&) -> RouteHandler* {
-         return new PrivacyHandler(c, PrivacyHandler::Action::list_agreements);
-     }},
+     [](ServiceContext& c,
+        const Params&) -> RouteHandler* { return new PrivacyHandler(c, PrivacyHandler::Action::list_agreements); }},
     {"POST", "/v1/privacy/agreements", Access::privacy_officer,
-     [](ServiceContext& c, const Params&) -> RouteHandler* {
-         return new PrivacyHandler(c, PrivacyHandler::Action::create_agreement);
-     }},
+     [](ServiceContext& c,
+        const Params&) -> RouteHandler* { return new PrivacyHandler(c, PrivacyHandler::Action::create_agreement); }},
     {"GET", "/v1/privacy/agreements/{agreementId}", Access::audit_read,
      [](ServiceContext& c, const Params& p) -> RouteHandler* {
          return new PrivacyHandler(c, PrivacyHandler::Action::get_agreement, p[0]);
