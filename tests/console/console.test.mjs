@@ -70,7 +70,7 @@ describe('the console in Chromium', { timeout: 110000 }, () => {
   let pupils;
   before(async () => {
     hub = await new Hub().start({ assetsDir });
-    browser = await chromium.launch({ executablePath: process.env.EENPLAN_CHROMIUM ?? '/usr/bin/chromium', args: ['--no-sandbox'] });
+    browser = await chromium.launch({ executablePath: process.env.EENPLAN_CHROMIUM ?? '/usr/bin/chromium', args: ['--no-sandbox', '--lang=nl-NL'] });
     // Twelve enrolments: enough for the dashboard to show a count instead of "<10".
     pupils = [];
     for (let n = 1; n <= 12; n++) pupils.push(await hub.enrol(n));
