@@ -1,4 +1,4 @@
--- The console's data API (docs/console.md): indexes for the integration log's keyset pages and
+-- The console's data API (docs/console-api.md): indexes for the integration log's keyset pages and
 -- filters, the correlation view and the health view, and the plan's aggregate facts in columns of
 -- their own so the dashboard counts them without opening the sealed plan state.
 -- Portable between PostgreSQL and SQLite: one statement per ";" at the end of a line.

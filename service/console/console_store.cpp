@@ -170,10 +170,11 @@ std::vector<LogRow> inbound_rows(soci::session& sql, const MessageFilter& f, con
         if (after->outbound) {
             q.where("received_at_us <= " + q.number(after->at_us));
         } else {
-            const std::string at1 = q.number(after->at_us);
-            const std::string at2 = q.number(after->at_us);
+            // A row-value comparison: the index on (received_at_us, signal_id) serves it as a range
+            // condition (an OR of the two would be a filter over every newer row).
+            const std::string at = q.number(after->at_us);
             const std::string id = q.text(after->id);
-            q.where("(received_at_us < " + at1 + " OR (received_at_us = " + at2 + " AND signal_id < " + id + "))");
+            q.where("(received_at_us, signal_id) < (" + at + ", " + id + ")");
         }
     }
     q.tail(" ORDER BY received_at_us DESC, signal_id DESC LIMIT " + std::to_string(limit));
@@ -219,13 +220,10 @@ std::vector<LogRow> outbound_rows(soci::session& sql, const MessageFilter& f, co
         if (!after->outbound) {
             q.where("a.started_at_us < " + q.number(after->at_us));
         } else {
-            const std::string at1 = q.number(after->at_us);
-            const std::string at2 = q.number(after->at_us);
-            const std::string d1 = q.text(after->id);
-            const std::string d2 = q.text(after->id);
+            const std::string at = q.number(after->at_us);
+            const std::string id = q.text(after->id);
             const std::string n = q.number(after->attempt);
-            q.where("(a.started_at_us < " + at1 + " OR (a.started_at_us = " + at2 + " AND (a.delivery_id < " + d1 +
-                    " OR (a.delivery_id = " + d2 + " AND a.attempt < " + n + "))))");
+            q.where("(a.started_at_us, a.delivery_id, a.attempt) < (" + at + ", " + id + ", " + n + ")");
         }
     }
     q.tail(" ORDER BY a.started_at_us DESC, a.delivery_id DESC, a.attempt DESC LIMIT " + std::to_string(limit));

@@ -1,4 +1,4 @@
-// What the HTTP room may ask for the console's data views (GET /v1/console/..., docs/console.md),
+// What the HTTP room may ask for the console's data views (GET /v1/console/..., docs/console-api.md),
 // as an interface the console room implements over the store (console/console_store.hpp). http/
 // links this header-only room and never console/ or store/; the application wires the two.
 // Every answer holds ids the hub made, configured party ids, codes, times and counts: never a

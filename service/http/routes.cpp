@@ -115,36 +115,6 @@ const Route table[] = {
      [](ServiceContext& c, const Params& p) -> RouteHandler* { return new DeliveryActionHandler(c, p[0], "retry"); }},
     {"POST", "/v1/deliveries/{deliveryId}/cancel", Access::admin_write,
      [](ServiceContext& c, const Params& p) -> RouteHandler* { return new DeliveryActionHandler(c, p[0], "cancel"); }},
-    // The console's data API (docs/console.md): reads for admin, privacy officer and auditor,
-    // the retry and cancel of a delivery issue for admin only.
-    {"GET", "/v1/console/messages", Access::admin_read,
-     [](ServiceContext& c, const Params&) -> RouteHandler* {
-         return new ConsoleHandler(c, ConsoleHandler::Action::messages);
-     }},
-    {"GET", "/v1/console/correlations/{correlationId}", Access::admin_read,
-     [](ServiceContext& c, const Params& p) -> RouteHandler* {
-         return new ConsoleHandler(c, ConsoleHandler::Action::correlation, p[0]);
-     }},
-    {"GET", "/v1/console/delivery-issues", Access::admin_read,
-     [](ServiceContext& c, const Params&) -> RouteHandler* {
-         return new ConsoleHandler(c, ConsoleHandler::Action::issues);
-     }},
-    {"POST", "/v1/console/delivery-issues/{issueId}/retry", Access::admin_write,
-     [](ServiceContext& c, const Params& p) -> RouteHandler* {
-         return new ConsoleHandler(c, ConsoleHandler::Action::retry_issue, p[0]);
-     }},
-    {"POST", "/v1/console/delivery-issues/{issueId}/cancel", Access::admin_write,
-     [](ServiceContext& c, const Params& p) -> RouteHandler* {
-         return new ConsoleHandler(c, ConsoleHandler::Action::cancel_issue, p[0]);
-     }},
-    {"GET", "/v1/console/health", Access::admin_read,
-     [](ServiceContext& c, const Params&) -> RouteHandler* {
-         return new ConsoleHandler(c, ConsoleHandler::Action::health);
-     }},
-    {"GET", "/v1/console/dashboard", Access::admin_read,
-     [](ServiceContext& c, const Params&) -> RouteHandler* {
-         return new ConsoleHandler(c, ConsoleHandler::Action::dashboard);
-     }},
     // Test-only (testing.manual_clock, loopback only): absent, so 404, on every other service.
     {"GET", "/v1/test/clock", Access::open,
      [](ServiceContext& c, const Params&) -> RouteHandler* {
@@ -180,28 +150,60 @@ const Route table[] = {
          return new PrivacyHandler(c, PrivacyHandler::Action::revoke_agreement, p[0]);
      }},
     {"GET", "/v1/privacy/activities", Access::audit_read,
-     [](ServiceContext& c,
-        const Params&) -> RouteHandler* { return new PrivacyHandler(c, PrivacyHandler::Action::list_activities); }},
+     [](ServiceContext& c, const Params&) -> RouteHandler* {
+         return new PrivacyHandler(c, PrivacyHandler::Action::list_activities);
+     }},
     {"POST", "/v1/privacy/activities", Access::privacy_officer,
-     [](ServiceContext& c,
-        const Params&) -> RouteHandler* { return new PrivacyHandler(c, PrivacyHandler::Action::put_activity); }},
+     [](ServiceContext& c, const Params&) -> RouteHandler* {
+         return new PrivacyHandler(c, PrivacyHandler::Action::put_activity);
+     }},
     {"GET", "/v1/privacy/consents", Access::audit_read,
-     [](ServiceContext& c,
-        const Params&) -> RouteHandler* { return new PrivacyHandler(c, PrivacyHandler::Action::list_consents); }},
+     [](ServiceContext& c, const Params&) -> RouteHandler* {
+         return new PrivacyHandler(c, PrivacyHandler::Action::list_consents);
+     }},
     {"POST", "/v1/privacy/consents", Access::privacy_officer,
-     [](ServiceContext& c,
-        const Params&) -> RouteHandler* { return new PrivacyHandler(c, PrivacyHandler::Action::give_consent); }},
+     [](ServiceContext& c, const Params&) -> RouteHandler* {
+         return new PrivacyHandler(c, PrivacyHandler::Action::give_consent);
+     }},
     {"POST", "/v1/privacy/consents/{consentId}/withdraw", Access::privacy_officer,
      [](ServiceContext& c, const Params& p) -> RouteHandler* {
          return new PrivacyHandler(c, PrivacyHandler::Action::withdraw_consent, p[0]);
      }},
     {"GET", "/v1/privacy/disclosures", Access::audit_read,
-     [](ServiceContext& c,
-        const Params&) -> RouteHandler* { return new PrivacyHandler(c, PrivacyHandler::Action::list_disclosures); }},
+     [](ServiceContext& c, const Params&) -> RouteHandler* {
+         return new PrivacyHandler(c, PrivacyHandler::Action::list_disclosures);
+     }},
     {"GET", "/v1/privacy/subjects/{subjectId}/access", Access::privacy_officer,
      [](ServiceContext& c, const Params& p) -> RouteHandler* {
          return new PrivacyHandler(c, PrivacyHandler::Action::subject_access, p[0]);
      }},
+    // The console's data API (docs/console-api.md): reads for admin, privacy officer and auditor,
+    // the retry and cancel of a delivery issue for admin only.
+    {"GET", "/v1/console/messages", Access::admin_read,
+     [](ServiceContext& c, const Params&) -> RouteHandler* {
+         return new ConsoleHandler(c, ConsoleHandler::Action::messages);
+     }},
+    {"GET", "/v1/console/correlations/{correlationId}", Access::admin_read,
+     [](ServiceContext& c, const Params& p) -> RouteHandler* {
+         return new ConsoleHandler(c, ConsoleHandler::Action::correlation, p[0]);
+     }},
+    {"GET", "/v1/console/delivery-issues", Access::admin_read,
+     [](ServiceContext& c,
+        const Params&) -> RouteHandler* { return new ConsoleHandler(c, ConsoleHandler::Action::issues); }},
+    {"POST", "/v1/console/delivery-issues/{issueId}/retry", Access::admin_write,
+     [](ServiceContext& c, const Params& p) -> RouteHandler* {
+         return new ConsoleHandler(c, ConsoleHandler::Action::retry_issue, p[0]);
+     }},
+    {"POST", "/v1/console/delivery-issues/{issueId}/cancel", Access::admin_write,
+     [](ServiceContext& c, const Params& p) -> RouteHandler* {
+         return new ConsoleHandler(c, ConsoleHandler::Action::cancel_issue, p[0]);
+     }},
+    {"GET", "/v1/console/health", Access::admin_read,
+     [](ServiceContext& c,
+        const Params&) -> RouteHandler* { return new ConsoleHandler(c, ConsoleHandler::Action::health); }},
+    {"GET", "/v1/console/dashboard", Access::admin_read,
+     [](ServiceContext& c,
+        const Params&) -> RouteHandler* { return new ConsoleHandler(c, ConsoleHandler::Action::dashboard); }},
     // The web console's assets (http/console_assets.hpp): open, as the data behind them is not.
     // Last in the table, so every /console/api/... and /console/oidc/... route above wins.
     {"GET", "/console", Access::open,

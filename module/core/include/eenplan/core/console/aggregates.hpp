@@ -1,7 +1,7 @@
 // The console's aggregate rules, kept pure so they can be tested without a store: small-cell
 // suppression (with complementary suppression, so a hidden cell cannot be recovered from a total
 // shown elsewhere), percentiles, the normalised cause of a failed delivery, and the keyset cursor
-// of the integration log. docs/console.md states the suppression rule in words.
+// of the integration log. docs/console-api.md states the suppression rule in words.
 #pragma once
 
 #include <cstdint>
