@@ -541,6 +541,7 @@ TEST_CASE("ID tokens that must not sign anyone in", "[console]") {
     const Reply good = attempt("good");
     INFO(good.body);
     CHECK(good.status == 302);  // the simulator itself is right: only the defects below are refused
+    CHECK(attempt("es256").status == 302);
     for (const std::string mode :
          {"expired", "wrong-signature", "wrong-issuer", "wrong-audience", "wrong-nonce", "alg-none", "hs256"}) {
         const Reply r = attempt(mode);
