@@ -1,6 +1,6 @@
 // A misbehaving identity provider for the console's refusal tests: discovery, a JWKS and a token
 // endpoint like a real one, but the ID token is crafted as the authorization request's `mode` asks:
-// good, expired, wrong-signature, wrong-issuer, wrong-audience, wrong-nonce, alg-none, hs256, no-roles.
+// good, es256 (a good token signed with the EC P-256 key), expired, wrong-signature, wrong-issuer, wrong-audience, wrong-nonce, alg-none, hs256, no-roles.
 //
 //   node tests/oidc/fake_idp.js --port P --client-id ID --client-secret-file F
 //
@@ -20,6 +20,7 @@ const secret = fs.readFileSync(options['client-secret-file'], 'utf8').trim();
 const key = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 });
 const other = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 });
 const kid = 'fake-1';
+const ec = crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' });
 
 const b64url = (buffer) => Buffer.from(buffer).toString('base64url');
 
@@ -34,6 +35,10 @@ function token(mode, nonce) {
     nonce: mode === 'wrong-nonce' ? 'not-the-nonce' : nonce,
     roles: mode === 'no-roles' ? [] : ['admin'],
   };
+  if (mode === 'es256') {
+    const input = `${b64url(JSON.stringify({ alg: 'ES256', kid: 'fake-ec', typ: 'JWT' }))}.${b64url(JSON.stringify(claims))}`;
+    return `${input}.${b64url(crypto.sign('sha256', Buffer.from(input), { key: ec.privateKey, dsaEncoding: 'ieee-p1363' }))}`;
+  }
   const alg = mode === 'alg-none' ? 'none' : mode === 'hs256' ? 'HS256' : 'RS256';
   const input = `${b64url(JSON.stringify({ alg, kid, typ: 'JWT' }))}.${b64url(JSON.stringify(claims))}`;
   if (alg === 'none') return `${input}.`;
@@ -55,7 +60,12 @@ const server = http.createServer(async (req, res) => {
     });
   }
   if (url.pathname === '/jwks') {
-    return json(res, 200, { keys: [{ ...key.publicKey.export({ format: 'jwk' }), kid, use: 'sig', alg: 'RS256' }] });
+    return json(res, 200, {
+      keys: [
+        { ...key.publicKey.export({ format: 'jwk' }), kid, use: 'sig', alg: 'RS256' },
+        { ...ec.publicKey.export({ format: 'jwk' }), kid: 'fake-ec', use: 'sig', alg: 'ES256' },
+      ],
+    });
   }
   if (url.pathname === '/authorize') {
     const code = b64url(JSON.stringify({ mode: url.searchParams.get('mode') || 'good', nonce: url.searchParams.get('nonce') }));
