@@ -136,11 +136,13 @@ const Route table[] = {
      [](ServiceContext& c, const Params&) -> RouteHandler* { return new ErasuresHandler(c, false); }},
     // Data sharing (docs/privacy.md): the privacy officer writes, the auditor reads.
     {"GET", "/v1/privacy/agreements", Access::audit_read,
-     [](ServiceContext& c,
-        const Params&) -> RouteHandler* { return new PrivacyHandler(c, PrivacyHandler::Action::list_agreements); }},
+     [](ServiceContext& c, const Params&) -> RouteHandler* {
+         return new PrivacyHandler(c, PrivacyHandler::Action::list_agreements);
+     }},
     {"POST", "/v1/privacy/agreements", Access::privacy_officer,
-     [](ServiceContext& c,
-        const Params&) -> RouteHandler* { return new PrivacyHandler(c, PrivacyHandler::Action::create_agreement); }},
+     [](ServiceContext& c, const Params&) -> RouteHandler* {
+         return new PrivacyHandler(c, PrivacyHandler::Action::create_agreement);
+     }},
     {"GET", "/v1/privacy/agreements/{agreementId}", Access::audit_read,
      [](ServiceContext& c, const Params& p) -> RouteHandler* {
          return new PrivacyHandler(c, PrivacyHandler::Action::get_agreement, p[0]);
@@ -158,21 +160,18 @@ const Route table[] = {
          return new PrivacyHandler(c, PrivacyHandler::Action::put_activity);
      }},
     {"GET", "/v1/privacy/consents", Access::audit_read,
-     [](ServiceContext& c, const Params&) -> RouteHandler* {
-         return new PrivacyHandler(c, PrivacyHandler::Action::list_consents);
-     }},
+     [](ServiceContext& c,
+        const Params&) -> RouteHandler* { return new PrivacyHandler(c, PrivacyHandler::Action::list_consents); }},
     {"POST", "/v1/privacy/consents", Access::privacy_officer,
-     [](ServiceContext& c, const Params&) -> RouteHandler* {
-         return new PrivacyHandler(c, PrivacyHandler::Action::give_consent);
-     }},
+     [](ServiceContext& c,
+        const Params&) -> RouteHandler* { return new PrivacyHandler(c, PrivacyHandler::Action::give_consent); }},
     {"POST", "/v1/privacy/consents/{consentId}/withdraw", Access::privacy_officer,
      [](ServiceContext& c, const Params& p) -> RouteHandler* {
          return new PrivacyHandler(c, PrivacyHandler::Action::withdraw_consent, p[0]);
      }},
     {"GET", "/v1/privacy/disclosures", Access::audit_read,
-     [](ServiceContext& c, const Params&) -> RouteHandler* {
-         return new PrivacyHandler(c, PrivacyHandler::Action::list_disclosures);
-     }},
+     [](ServiceContext& c,
+        const Params&) -> RouteHandler* { return new PrivacyHandler(c, PrivacyHandler::Action::list_disclosures); }},
     {"GET", "/v1/privacy/subjects/{subjectId}/access", Access::privacy_officer,
      [](ServiceContext& c, const Params& p) -> RouteHandler* {
          return new PrivacyHandler(c, PrivacyHandler::Action::subject_access, p[0]);
@@ -180,9 +179,8 @@ const Route table[] = {
     // The console's data API (docs/console-api.md): reads for admin, privacy officer and auditor,
     // the retry and cancel of a delivery issue for admin only.
     {"GET", "/v1/console/messages", Access::admin_read,
-     [](ServiceContext& c, const Params&) -> RouteHandler* {
-         return new ConsoleHandler(c, ConsoleHandler::Action::messages);
-     }},
+     [](ServiceContext& c,
+        const Params&) -> RouteHandler* { return new ConsoleHandler(c, ConsoleHandler::Action::messages); }},
     {"GET", "/v1/console/correlations/{correlationId}", Access::admin_read,
      [](ServiceContext& c, const Params& p) -> RouteHandler* {
          return new ConsoleHandler(c, ConsoleHandler::Action::correlation, p[0]);
