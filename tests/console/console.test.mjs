@@ -167,6 +167,28 @@ describe('the console in Chromium', { timeout: 110000 }, () => {
     await admin.context().close();
   });
 
+  test('an auditor is shown no action', async () => {
+    const blocked = await hub.task('lt-rijswijk', 'thuiszitters.overleg', pupils[6]);
+    await hub.until(blocked.delivery_id, 'blocked');
+    const page = await newPage();
+    await signIn(page, users.auditor, 'auditor1');
+    await page.goto(`${hub.url}/console/storingen`);
+    await page.getByRole('row').filter({ hasText: 'lt-rijswijk' }).first().waitFor();
+    await page.goto(`${hub.url}/console/afspraken`);
+    await page.getByRole('row').filter({ hasText: 'leerplicht-haaglanden' }).first().waitFor();
+    await page.goto(`${hub.url}/console/correlatie?id=${encodeURIComponent(blocked.correlation_id)}`);
+    await page.locator('.step-delivery').first().waitFor();
+    assert.equal(await page.locator('button[data-delivery]').count(), 0, 'an auditor retries nothing');
+    for (const name of ['storingen', 'afspraken', 'correlatie', 'geparkeerd', 'bewaartermijnen']) {
+      await page.goto(`${hub.url}/console/${name}`);
+      await page.locator('main h1').waitFor();
+      await page.waitForLoadState('networkidle');
+      assert.equal(await page.locator('main button:not([type="submit"])').count(), 0, `no action on ${name}`);
+      assert.equal(await page.getByRole('button', { name: /vastleggen|Intrekken|opnieuw|Opschonen|Annuleren/i }).count(), 0, name);
+    }
+    await page.context().close();
+  });
+
   test('axe-core finds no serious or critical violation on any page', async () => {
     const page = await newPage();
     await signInLocally(page, users.all);

@@ -24,6 +24,7 @@ export const password = 'console-test-wachtwoord';
 export const users = {
   admin: { name: 'beheerder', roles: ['admin'] },
   officer: { name: 'functionaris', roles: ['privacy_officer'] },
+  auditor: { name: 'lezer', roles: ['auditor'] },
   all: { name: 'overzicht', roles: ['admin', 'privacy_officer'] },
 };
 
