@@ -54,7 +54,7 @@ demo_user=demo
 demo_password="$(openssl rand -base64 15 | tr -d '/+=')"
 (umask 077 && printf '%s\n' "$demo_password" > console-password)
 demo_login=""
-if "$build/service/eenplan-service" --help 2>&1 | grep -q -- '--add-user'; then
+if "$build/service/eenplan-service" --help 2>&1 | grep -- '--add-user' >/dev/null; then
   "$build/service/eenplan-service" --config eenplan.yaml --add-user "$demo_user" --role admin --role privacy_officer \
     --password-file console-password >/dev/null && demo_login=yes
 fi
