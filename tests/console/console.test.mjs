@@ -66,7 +66,7 @@ async function failedDelivery(recipient, type, pupil) {
   return created;
 }
 
-describe('the console in Chromium', { timeout: 110000 }, () => {
+describe('the console in Chromium', { timeout: 200000 }, () => {
   let pupils;
   before(async () => {
     hub = await new Hub().start({ assetsDir });
