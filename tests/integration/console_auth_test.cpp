@@ -226,6 +226,10 @@ TEST_CASE("local console accounts sign in, keep a session and sign out", "[conso
         CHECK(hash.find(password_admin) == std::string::npos);
     }
 
+    CHECK(call(hub.url("/console/api/login"), "POST",
+               R"({"username":"beheerder","password":")" + password_admin + "\"}", {{"Content-Type", "text/plain"}})
+              .status == 415);
+    CHECK(call(hub.url("/console/api/login"), "POST", R"({"username":"beheerder"})").status == 422);
     const Reply config = call(hub.url("/console/api/config"), "GET");
     REQUIRE(config.status == 200);
     CHECK(config.body == R"({"local_login":true,"oidc":false})");
@@ -531,13 +535,15 @@ TEST_CASE("ID tokens that must not sign anyone in", "[console]") {
     NodeIdp idp("fake_idp.js", {"--port", std::to_string(port), "--client-id", "eenplan-console",
                                 "--client-secret-file", secret_file.string()});
     ConsoleHub hub(oidc_options(port, secret_file));
-    const auto attempt = [&](const std::string& mode) {
+    const auto attempt = [&](const std::string& mode, const std::string& extra = "") {
         const Reply start = call(hub.url("/console/oidc/login"), "GET");
         REQUIRE(start.status == 302);
         const Reply authorized = call(start.header("location") + "&mode=" + mode, "GET");
         REQUIRE(authorized.status == 302);
-        return call(on_service(hub, authorized.header("location")), "GET");
+        return call(on_service(hub, authorized.header("location") + extra), "GET");
     };
+    // A callback naming another issuer (RFC 9207 mix-up) is refused before any token is asked for.
+    CHECK(attempt("good", "&iss=http%3A%2F%2Fevil.example").status == 401);
     const Reply good = attempt("good");
     INFO(good.body);
     CHECK(good.status == 302);  // the simulator itself is right: only the defects below are refused
