@@ -11,9 +11,12 @@
 #include <map>
 #include <thread>
 
+#include <Poco/Net/Context.h>
 #include <Poco/Net/HTTPClientSession.h>
 #include <Poco/Net/HTTPRequest.h>
 #include <Poco/Net/HTTPResponse.h>
+#include <Poco/Net/HTTPSClientSession.h>
+#include <Poco/Net/SSLManager.h>
 #include <Poco/Net/ServerSocket.h>
 #include <Poco/StreamCopier.h>
 #include <Poco/URI.h>
@@ -409,6 +412,28 @@ TEST_CASE("every answer carries the security headers", "[console]") {
         CHECK(r.header("referrer-policy") == "no-referrer");
         CHECK(r.header("strict-transport-security").empty());  // plain http: no HSTS
     }
+}
+
+TEST_CASE("over TLS the answers also carry HSTS", "[console]") {
+    Poco::Net::initializeSSL();
+    {
+        ServiceOptions options;
+        options.tls = true;
+        ConsoleHub hub(options);
+        Poco::Net::Context::Params params;
+        params.verificationMode = Poco::Net::Context::VERIFY_NONE;  // only the headers are looked at
+        Poco::Net::Context::Ptr context = new Poco::Net::Context(Poco::Net::Context::TLS_CLIENT_USE, params);
+        Poco::Net::HTTPSClientSession session("127.0.0.1", static_cast<Poco::UInt16>(hub.service.port()), context);
+        Poco::Net::HTTPRequest request("GET", "/console/api/config", Poco::Net::HTTPMessage::HTTP_1_1);
+        session.sendRequest(request);
+        Poco::Net::HTTPResponse response;
+        std::string body;
+        Poco::StreamCopier::copyToString(session.receiveResponse(response), body);
+        CHECK(response.getStatus() == Poco::Net::HTTPResponse::HTTP_OK);
+        CHECK(response.get("Strict-Transport-Security", "") == "max-age=31536000; includeSubDomains");
+        CHECK(response.get("X-Content-Type-Options", "") == "nosniff");
+    }
+    Poco::Net::uninitializeSSL();
 }
 
 namespace {
