@@ -235,7 +235,7 @@ std::string ConsoleAuth::oidc_authorization_url() {
     return endpoint + (endpoint.find('?') == std::string::npos ? "?" : "&") + query;
 }
 
-OidcOutcome ConsoleAuth::oidc_callback(const std::string& code, const std::string& state) {
+OidcOutcome ConsoleAuth::oidc_callback(const std::string& code, const std::string& state, const std::string& iss) {
     if (!oidc_) throw std::logic_error("OpenID Connect is not configured");
     const auto refuse = [](int status, std::string detail) { return OidcOutcome{status, std::move(detail), {}, {}}; };
     if (code.empty() || state.empty() || code.size() > 4096 || state.size() > 256) {
@@ -256,6 +256,8 @@ OidcOutcome ConsoleAuth::oidc_callback(const std::string& code, const std::strin
     if (nonce.empty() || clock_.now_us() - created > oidc_login_lifetime_us) {
         return refuse(401, "this login is unknown or has expired (state); start again");
     }
+    // A mix-up defence (RFC 9207): the answer must come from the provider the login went to.
+    if (!iss.empty() && iss != oidc_->config().issuer) return refuse(401, "the callback names another issuer (iss)");
     auto token = oidc_->exchange(code, verifier);
     if (!token) return refuse(401, token.problems()[0].detail);
     const OidcConfig& c = oidc_->config();

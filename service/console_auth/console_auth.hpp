@@ -79,8 +79,9 @@ public:
     // OIDC: the identity provider's authorization URL for a new login (its state, nonce and PKCE
     // verifier are kept for the callback). Throws std::runtime_error when discovery fails.
     std::string oidc_authorization_url();
-    // The callback: takes the state (once), exchanges the code, verifies the ID token.
-    OidcOutcome oidc_callback(const std::string& code, const std::string& state);
+    // The callback: takes the state (once), exchanges the code, verifies the ID token. `iss`: the
+    // callback's iss parameter when the provider sends one (RFC 9207), which must be the issuer.
+    OidcOutcome oidc_callback(const std::string& code, const std::string& state, const std::string& iss = {});
 
     // Set-Cookie values: the session cookie, and one that clears it.
     [[nodiscard]] std::string session_cookie(const std::string& value) const;

@@ -4,6 +4,7 @@
 #include <Poco/JSON/Object.h>
 #include <Poco/Message.h>
 #include <Poco/Net/NameValueCollection.h>
+#include <Poco/String.h>
 #include <Poco/URI.h>
 
 #include "audit/audit_trail.hpp"
@@ -96,6 +97,12 @@ void ConsoleSessionHandler::audit(const Poco::Net::HTTPServerRequest& request,
 void ConsoleSessionHandler::login(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response) {
     if (!context_.console->local_login()) {
         send_not_found(response, "local sign-in is turned off on this service (console.local_login)");
+        return;
+    }
+    // Only JSON: a cross-site form can send text/plain or a form, never application/json without
+    // the browser asking first (CORS), so no other site can sign a browser in (login CSRF).
+    if (Poco::icompare(request.getContentType().substr(0, 16), "application/json") != 0) {
+        send_problem(response, ProblemType::unsupported_media_type, "a login is sent as application/json");
         return;
     }
     const auto body = read_body(request, 8192);
@@ -219,7 +226,7 @@ void ConsoleSessionHandler::oidc_callback(Poco::Net::HTTPServerRequest& request,
     }
     OidcOutcome outcome;
     try {
-        outcome = context_.console->oidc_callback(field("code"), field("state"));
+        outcome = context_.console->oidc_callback(field("code"), field("state"), field("iss"));
     } catch (const std::runtime_error& error) {
         log_event(context_.logger, Poco::Message::PRIO_WARNING, "console", "console.oidc_unavailable",
                   "the identity provider cannot be used", {{"error", error.what()}});

@@ -11,9 +11,12 @@
 #include <map>
 #include <thread>
 
+#include <Poco/Net/Context.h>
 #include <Poco/Net/HTTPClientSession.h>
 #include <Poco/Net/HTTPRequest.h>
 #include <Poco/Net/HTTPResponse.h>
+#include <Poco/Net/HTTPSClientSession.h>
+#include <Poco/Net/SSLManager.h>
 #include <Poco/Net/ServerSocket.h>
 #include <Poco/StreamCopier.h>
 #include <Poco/URI.h>
@@ -226,6 +229,10 @@ TEST_CASE("local console accounts sign in, keep a session and sign out", "[conso
         CHECK(hash.find(password_admin) == std::string::npos);
     }
 
+    CHECK(call(hub.url("/console/api/login"), "POST",
+               R"({"username":"beheerder","password":")" + password_admin + "\"}", {{"Content-Type", "text/plain"}})
+              .status == 415);
+    CHECK(call(hub.url("/console/api/login"), "POST", R"({"username":"beheerder"})").status == 422);
     const Reply config = call(hub.url("/console/api/config"), "GET");
     REQUIRE(config.status == 200);
     CHECK(config.body == R"({"local_login":true,"oidc":false})");
@@ -407,6 +414,28 @@ TEST_CASE("every answer carries the security headers", "[console]") {
     }
 }
 
+TEST_CASE("over TLS the answers also carry HSTS", "[console]") {
+    Poco::Net::initializeSSL();
+    {
+        ServiceOptions options;
+        options.tls = true;
+        ConsoleHub hub(options);
+        Poco::Net::Context::Params params;
+        params.verificationMode = Poco::Net::Context::VERIFY_NONE;  // only the headers are looked at
+        Poco::Net::Context::Ptr context = new Poco::Net::Context(Poco::Net::Context::TLS_CLIENT_USE, params);
+        Poco::Net::HTTPSClientSession session("127.0.0.1", static_cast<Poco::UInt16>(hub.service.port()), context);
+        Poco::Net::HTTPRequest request("GET", "/console/api/config", Poco::Net::HTTPMessage::HTTP_1_1);
+        session.sendRequest(request);
+        Poco::Net::HTTPResponse response;
+        std::string body;
+        Poco::StreamCopier::copyToString(session.receiveResponse(response), body);
+        CHECK(response.getStatus() == Poco::Net::HTTPResponse::HTTP_OK);
+        CHECK(response.get("Strict-Transport-Security", "") == "max-age=31536000; includeSubDomains");
+        CHECK(response.get("X-Content-Type-Options", "") == "nosniff");
+    }
+    Poco::Net::uninitializeSSL();
+}
+
 namespace {
 
 ServiceOptions oidc_options(int idp_port, const std::filesystem::path& secret_file) {
@@ -531,13 +560,15 @@ TEST_CASE("ID tokens that must not sign anyone in", "[console]") {
     NodeIdp idp("fake_idp.js", {"--port", std::to_string(port), "--client-id", "eenplan-console",
                                 "--client-secret-file", secret_file.string()});
     ConsoleHub hub(oidc_options(port, secret_file));
-    const auto attempt = [&](const std::string& mode) {
+    const auto attempt = [&](const std::string& mode, const std::string& extra = "") {
         const Reply start = call(hub.url("/console/oidc/login"), "GET");
         REQUIRE(start.status == 302);
         const Reply authorized = call(start.header("location") + "&mode=" + mode, "GET");
         REQUIRE(authorized.status == 302);
-        return call(on_service(hub, authorized.header("location")), "GET");
+        return call(on_service(hub, authorized.header("location") + extra), "GET");
     };
+    // A callback naming another issuer (RFC 9207 mix-up) is refused before any token is asked for.
+    CHECK(attempt("good", "&iss=http%3A%2F%2Fevil.example").status == 401);
     const Reply good = attempt("good");
     INFO(good.body);
     CHECK(good.status == 302);  // the simulator itself is right: only the defects below are refused
