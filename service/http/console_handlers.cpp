@@ -118,8 +118,8 @@ Result<std::pair<std::int64_t, std::int64_t>> parse_dashboard_range(const Query&
 }
 
 void ConsoleHandler::serve(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response) {
-    if (context_.console == nullptr) throw std::logic_error("the console API is not wired");
-    ConsoleApi& console = *context_.console;
+    if (context_.console_api == nullptr) throw std::logic_error("the console API is not wired");
+    ConsoleApi& console = *context_.console_api;
     if (action_ == Action::retry_issue || action_ == Action::cancel_issue) return issue_action(request, response);
     const auto query = parse_query(request.getURI());
     if (!query) return send_problem(response, ProblemType::invalid_query, "the query cannot be read", query.problems());
@@ -181,7 +181,7 @@ void ConsoleHandler::issue_action(Poco::Net::HTTPServerRequest& request, Poco::N
                                        "a retry runs with the count its preview showed",
                                        {Problem{"/expected_count", "is required unless preview is true"}}});
     }
-    const auto ids = context_.console->issue_deliveries(id_);
+    const auto ids = context_.console_api->issue_deliveries(id_);
     if (!ids) return send_not_found(response, "no delivery issue with this id");
     Object::Ptr out = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
     if (preview) {
