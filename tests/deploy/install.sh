@@ -7,8 +7,11 @@
 #   - the layout: bin/ holds eenplan-service, eenplan-keys, eenplan-keyserver and no simulator;
 #     share/eenplan/examples the example settings, routeboeken and calendar; share/eenplan/scripts
 #     the backup scripts; lib/systemd/system the units, whose ExecStart names the installed binary
-#     (and `systemd-analyze verify` accepts them, when it is there);
-#   - eenplan-keys prints its usage and generates master keys whose public key it prints again;
+#     (and `systemd-analyze verify` accepts them, when it is there), also /usr/bin when a package
+#     build installs the units with DESTDIR and --prefix /usr;
+#   - eenplan-keys prints its usage, generates master keys whose public key it prints again, a
+#     clients' CA and a client certificate; eenplan-keyserver starts on them and answers GET
+#     /healthz over TLS;
 #   - eenplan-service starts on SQLite with the installed routeboek and school calendar, takes one
 #     signed signal (202), answers GET /healthz, and serves the installed console's index.html at
 #     GET /console/ (when the build has the console's assets; if the build tree has them and the
@@ -21,9 +24,9 @@ build=$(cd "${1:-$root/build}" && pwd)
 work=$(mktemp -d /tmp/eenplan-install.XXXXXX)
 prefix="$work/prefix" run="$work/run"
 secret="whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
-service_pid=""
+service_pid="" keyserver_pid=""
 cleanup() {
-  if [[ -n $service_pid ]]; then kill "$service_pid" 2>/dev/null || true; wait "$service_pid" 2>/dev/null || true; fi
+  for pid in $service_pid $keyserver_pid; do kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -49,7 +52,8 @@ for var in ASAN_OPTIONS UBSAN_OPTIONS LSAN_OPTIONS; do
 done
 # installed <command...>: runs in $run with the trees hidden, an empty environment but for PATH,
 # HOME, LANG and the sanitizers' options, and dies with this script (setpriv --pdeathsig). Every
-# step execs the next, so `installed ... &` leaves the program's own pid in $!.
+# step execs the next, so `(installed ...) &` leaves the program's own pid in $!; it replaces the
+# shell it runs in, so call it in a subshell: `(installed ...)` or `$(installed ...)`.
 installed() {
   local inner=(env -i -C "$run" "${keep_env[@]}" setpriv --pdeathsig KILL -- "$@")
   if (( ${#hide[@]} )); then
@@ -81,6 +85,11 @@ grep -qx "ExecStart=$prefix/bin/eenplan-service --config /etc/eenplan/eenplan.ya
 grep -q "^ExecStart=$prefix/bin/eenplan-keyserver " "$units/eenplan-keyserver.service" ||
   fail "eenplan-keyserver.service: ExecStart does not name $prefix/bin/eenplan-keyserver"
 if grep -n '/usr/local' "$units"/*.service | grep -v ':#'; then fail "an installed unit still names /usr/local"; fi
+# A package build's install (DESTDIR, prefix /usr): the units name /usr/bin.
+DESTDIR="$work/stage" cmake --install "$build" --prefix /usr --component systemd > "$work/stage.log" ||
+  fail "cmake --install --component systemd: $(tail -3 "$work/stage.log")"
+grep -qx "ExecStart=/usr/bin/eenplan-service --config /etc/eenplan/eenplan.yaml" \
+  "$work/stage/usr/lib/systemd/system/eenplan-service.service" || fail "with DESTDIR and --prefix /usr, ExecStart is not /usr/bin/eenplan-service"
 if command -v systemd-analyze >/dev/null; then
   timeout 60 systemd-analyze verify "$units"/*.service || fail "systemd-analyze verify rejects the installed units"
   echo "systemd-analyze verify: ok"
@@ -99,9 +108,49 @@ public=$(installed "$prefix/bin/eenplan-keys" generate master.yaml) || fail "een
 [[ $(stat -c %a "$run/master.yaml") == 600 ]] || fail "master.yaml is not 0600"
 [[ $public =~ ^[0-9a-f]{66}$ ]] || fail "eenplan-keys generate printed no public key ($public)"
 [[ $(installed "$prefix/bin/eenplan-keys" public-key master.yaml) == "$public" ]] || fail "public-key differs from generate's"
+(installed "$prefix/bin/eenplan-keys" ca clients-ca.key clients-ca.crt 'CN=install test clients CA') > /dev/null ||
+  fail "eenplan-keys ca failed"
+(installed "$prefix/bin/eenplan-keys" client-certificate clients-ca.key clients-ca.crt 'CN=hub,O=install test' \
+  hub.key hub.crt) > /dev/null || fail "eenplan-keys client-certificate failed"
+echo "eenplan-keys: usage, generate, public-key, ca, client-certificate ok"
+
+# wait_for_port <log> <pid> <marker>: the port in the first line of <log> with <marker>"<digits>".
+wait_for_port() {
+  local p=""
+  for _ in $(seq 200); do
+    p=$(grep -o "$3\"[0-9]*\"" "$1" 2>/dev/null | head -1 | grep -o '[0-9]*' || true)
+    [[ -n $p ]] && break
+    kill -0 "$2" 2>/dev/null || break
+    sleep 0.05
+  done
+  echo "$p"
+}
+
+# eenplan-keyserver from the installed layout, on the keys just made: GET /healthz over TLS.
 keyserver_usage=$(installed "$prefix/bin/eenplan-keyserver" 2>&1) && fail "eenplan-keyserver without --config exited 0"
 grep -q 'usage: eenplan-keyserver' <<<"$keyserver_usage" || fail "eenplan-keyserver: no usage ($keyserver_usage)"
-echo "eenplan-keys, eenplan-keyserver: ok"
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1 -subj /CN=localhost \
+  -addext subjectAltName=DNS:localhost,IP:127.0.0.1 -keyout "$run/keyserver-tls.key" -out "$run/keyserver-tls.crt" 2>/dev/null
+cat > "$run/keyserver.yaml" <<YAML
+listen: {address: 127.0.0.1, port: 0, threads: 2,
+         tls: {certificate: keyserver-tls.crt, private_key: keyserver-tls.key, client_ca_file: clients-ca.crt}}
+master_key_file: master.yaml
+clients: [{id: hub, certificate: {subject: "CN=hub,O=install test"}, domains: [hub]}]
+logging: {level: information, file: keyserver.log}
+YAML
+(installed "$prefix/bin/eenplan-keyserver" --config keyserver.yaml > "$run/keyserver.stderr" 2>&1) &
+keyserver_pid=$!
+keyserver_port=$(wait_for_port "$run/keyserver.log" "$keyserver_pid" '"event":"keyserver.listening","port":')
+[[ -n $keyserver_port ]] || fail "the installed eenplan-keyserver did not start: $(tail -3 "$run/keyserver.stderr" "$run/keyserver.log" 2>&1)"
+health=$(curl -sS --cacert "$run/keyserver-tls.crt" --cert "$run/hub.crt" --key "$run/hub.key" -o /dev/null \
+  -w '%{http_code}' "https://127.0.0.1:$keyserver_port/healthz") || true
+[[ $health == 200 ]] || fail "eenplan-keyserver GET /healthz: $health"
+kill -TERM "$keyserver_pid"
+status=0
+wait "$keyserver_pid" || status=$?
+keyserver_pid=""
+(( status == 0 )) || fail "eenplan-keyserver exited $status on SIGTERM"
+echo "eenplan-keyserver: /healthz 200 over TLS, stopped cleanly"
 
 # eenplan-service from the installed layout, with the installed routeboek and calendar.
 openssl rand -hex 32 > "$run/hub.key"
@@ -119,13 +168,7 @@ YAML
   fail "--check-config: $(tail -3 "$run/check.log")"
 (installed "$prefix/bin/eenplan-service" --config eenplan.yaml > "$run/stderr.log" 2>&1) &
 service_pid=$!
-port=""
-for _ in $(seq 200); do
-  port=$(grep -o '"port":"[0-9]*"' "$run/service.log" 2>/dev/null | head -1 | grep -o '[0-9]*' || true)
-  [[ -n $port ]] && break
-  kill -0 "$service_pid" 2>/dev/null || break
-  sleep 0.05
-done
+port=$(wait_for_port "$run/service.log" "$service_pid" '"port":')
 [[ -n $port ]] || fail "the installed eenplan-service did not start"
 
 answer=$(python3 "$root/tests/faults/send.py" "$port" school-a "$secret" install 1 1 12AB) || true
