@@ -57,6 +57,7 @@ done
 installed() {
   local inner=(env -i -C "$run" "${keep_env[@]}" setpriv --pdeathsig KILL -- "$@")
   if (( ${#hide[@]} )); then
+    # shellcheck disable=SC2016 # the inner script's own arguments
     exec "${hide[@]}" -- bash -c 'for t in "$1" "$2"; do mount -t tmpfs -o size=64k,mode=000 eenplan-hidden "$t"; done
                                   exec "${@:3}"' _ "$build" "$root" "${inner[@]}"
   fi
