@@ -2,7 +2,7 @@
 # The main job: install what is needed, build eenplan-service, start it over HTTPS on loopback with
 # the embedded SQLite store, let two simulated schools send signed signals through it, and show
 # what the hub stored. EENPLAN_DEMO_PORT picks the port (default 8443); KEEP_RUNNING=1 leaves the
-# service running afterwards.
+# service running afterwards. It ends with the web console's address and a demo login.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build="$root/build-demo"
@@ -12,7 +12,9 @@ port="${EENPLAN_DEMO_PORT:-8443}"
 bash "$root/deploy/install-deps.sh"
 cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release \
   -DEENPLAN_BUILD_TESTS=OFF -DEENPLAN_BUILD_BENCHMARKS=OFF >/dev/null
+# eenplan-service brings the web console with it (console/: npm ci and esbuild, target eenplan_console_assets).
 cmake --build "$build" --target eenplan-service eenplan-school-sim eenplan-keys
+[[ -f "$build/console/dist/index.html" ]] || echo "note: the console was not built (node and npm are needed)"
 
 rm -rf "$work" && mkdir -p "$work/keys" "$work/tls" && chmod 700 "$work"
 cd "$work"
@@ -46,6 +48,16 @@ sources:
   - {id: cbs-het-kompas, name: "CBS Het Kompas, Rijswijk (Magister)", secrets: ["$secret_b"], allow: {brins: [34CD]}}
 YAML
 chmod 600 eenplan.yaml
+
+# A console account for the demo: both roles, so every page can be tried (docs: --add-user).
+demo_user=demo
+demo_password="$(openssl rand -base64 15 | tr -d '/+=')"
+(umask 077 && printf '%s\n' "$demo_password" > console-password)
+demo_login=""
+if "$build/service/eenplan-service" --help 2>&1 | grep -- '--add-user' >/dev/null; then
+  "$build/service/eenplan-service" --config eenplan.yaml --add-user "$demo_user" --role admin --role privacy_officer \
+    --password-file console-password >/dev/null && demo_login=yes
+fi
 
 "$build/service/eenplan-service" --config eenplan.yaml &
 service_pid=$!
@@ -114,3 +126,11 @@ curl -s --cacert tls/server.crt "https://127.0.0.1:$port/metrics" | grep -E '^ee
 if [[ "${KEEP_RUNNING:-0}" == 1 ]]; then
   echo; echo "eenplan-service keeps running as pid $service_pid; stop it with: kill $service_pid"
 fi
+echo
+echo "== The web console (Dutch): https://127.0.0.1:$port/console/  (self-signed certificate: $work/tls/server.crt)"
+if [[ -n "$demo_login" ]]; then
+  echo "   demo login: $demo_user / $demo_password  (roles admin and privacy_officer)"
+else
+  echo "   no demo login: this eenplan-service has no --add-user"
+fi
+[[ "${KEEP_RUNNING:-0}" == 1 ]] || echo "   (run with KEEP_RUNNING=1 to keep the service, and so the console, running)"

@@ -10,6 +10,7 @@ packages=(
   libsoci-dev libboost-dev        # database access; Debian's SOCI headers include Boost
   libpq-dev libsqlite3-dev        # the PostgreSQL and SQLite client libraries behind SOCI
   libvalijson-dev                 # JSON Schema (draft-07) validation
+  libargon2-dev                   # argon2id password hashes of the console's local accounts
   libre2-dev                      # linear-time regexes for schema "pattern" (std::regex recurses per character)
   libyaml-cpp-dev                 # the YAML configuration file
   prometheus-cpp-dev              # metrics registry and text exposition
@@ -25,6 +26,7 @@ if [[ "${1:-}" == "--test" ]]; then
     clang-14 libclang-rt-14-dev   # libFuzzer targets (tests/fuzz, EENPLAN_BUILD_FUZZERS)
     python3                       # the fault harness's signed load generator (tests/faults/load.py)
     clang-format-14               # the house style check (tests/format.sh, .clang-format)
+    chromium                      # the console's browser tests (tests/console, driven by playwright-core)
   )
 fi
 
@@ -39,9 +41,10 @@ if ((${#missing[@]})); then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-# The Node-RED plugin (module/) and its tests need Node.js (>= 18) with npm and its headers. A
-# machine that already has them (e.g. from NodeSource) keeps its own; otherwise Debian's.
-if [[ "${1:-}" == "--test" ]] && ! { command -v node && command -v npm; } >/dev/null 2>&1; then
+# The web console (console/, bundled by esbuild at build time), the Node-RED plugin (module/) and
+# their tests need Node.js (>= 18) with npm and its headers. A machine that already has them (e.g.
+# from NodeSource) keeps its own; otherwise Debian's.
+if ! { command -v node && command -v npm; } >/dev/null 2>&1; then
   echo "installing: nodejs npm"
   sudo=""; [[ $(id -u) -ne 0 ]] && sudo="sudo"
   $sudo apt-get update -qq

@@ -23,6 +23,12 @@ trap stop_clusters EXIT
 # The Node-RED plugin's dependencies (node-red, the test helper, mocha, node-addon-api), exactly as
 # locked; its addon is built by CMake below, so npm's own install script is not run.
 (cd "$root/module" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error)
+# The test identity provider of the console's sign-in tests (oidc-provider), exactly as locked.
+(cd "$root/tests/oidc" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error)
+# The console (esbuild, Chart.js; CMake's eenplan_console_assets bundles it) and its browser tests
+# (playwright-core drives Debian's Chromium: no browser is downloaded; axe-core).
+(cd "$root/console" && npm ci --no-audit --no-fund --loglevel=error)
+(cd "$root/tests/console" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error)
 
 echo "== pass 1: RelWithDebInfo, -Werror, with the Node-RED plugin"
 cmake -S "$root" -B "$root/build-ci" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DEENPLAN_WERROR=ON \

@@ -29,6 +29,7 @@
 #include "common/system_clock.hpp"
 #include "config/config.hpp"
 #include "config/secret_files.hpp"
+#include "console_auth/console_auth.hpp"
 #include "http/admin_auth.hpp"
 #include "http/http_server.hpp"
 #include "http/router.hpp"
@@ -50,6 +51,7 @@
 #include "ingest/notification_inbox.hpp"
 #include "plan/plan_keeper.hpp"
 #include "plan/plan_views.hpp"
+#include "console/console_store.hpp"
 #include "plan/reconciler.hpp"
 #include "record/record_admin.hpp"
 #include "record/record_keeper.hpp"
@@ -346,8 +348,10 @@ struct RunningService {
           notifications(database, authenticator, ingest, logger),
           notification_worker(notifications, zaken_api, [this] { return clock.now_us(); }),
           delivery{outbox, outbox_store, dispatcher},
+          console_store(database, startup.config),
           rate_limits(startup.config),
           retention_schedule(retention, anchor, startup.config.retention, clock, logger),
+          console(database, startup.config.console, clock),
           context{startup.config, database,     [&database] { return database.ready(); },
                   ingest,         metrics,      logger,
                   views,          record_admin, startup.auth,
@@ -360,6 +364,8 @@ struct RunningService {
         context.rate_limits = &rate_limits;
         context.retention = &retention;
         context.privacy = &privacy;
+        context.console_api = &console_store;
+        context.console = &console;
         stored_signals.subscribe(consent_signals);
         notifications.on_accepted([this] { notification_worker.wake(); });
         if (startup.routeboek) {
@@ -436,8 +442,10 @@ struct RunningService {
     NotificationInbox notifications;
     inbound::ZgwNotificationWorker notification_worker;
     DeliveryServices delivery;
+    ConsoleStore console_store;  // the console's data views (GET /v1/console/...)
     SourceRateLimits rate_limits;
     RetentionScheduler retention_schedule;  // the scheduled purge and the audit trail's anchor
+    ConsoleAuth console;                    // the console's sign-in: accounts, sessions, OpenID Connect
     ServiceContext context;
     std::optional<PlanKeeper> plans;
     std::optional<PlanViews> plan_views;
@@ -452,6 +460,7 @@ bool needs_ssl(const Config& config) {
     for (const SourceConfig& source : config.sources) {
         https = https || (source.notifications && source.notifications->zaken_api.starts_with("https"));
     }
+    https = https || (config.console.oidc && config.console.oidc->issuer.starts_with("https"));
     return https;
 }
 
@@ -528,6 +537,46 @@ int purge_once(Retention& retention, bool dry_run) {
     return Poco::Util::Application::EXIT_OK;
 }
 
+// --add-user: the account with its roles and a password from the file (mode 0600) or standard input
+// (one line). 64 (EX_USAGE) for a role that is not known or a password shorter than 12 characters.
+int add_console_user(Database& database, const std::string& name, const std::vector<std::string>& roles,
+                     const std::optional<std::string>& password_file) {
+    if (roles.empty()) {
+        std::cerr << "eenplan-service: --add-user needs at least one --role (admin, privacy_officer, auditor)\n";
+        return Poco::Util::Application::EXIT_USAGE;
+    }
+    for (const std::string& role : roles) {
+        if (!known_console_role(role)) {
+            std::cerr << "eenplan-service: --role " << role << " is not admin, privacy_officer or auditor\n";
+            return Poco::Util::Application::EXIT_USAGE;
+        }
+    }
+    if (name.size() > 200 || name.find_first_of(",\n\r\t ") != std::string::npos) {
+        std::cerr << "eenplan-service: --add-user takes a name of at most 200 characters without spaces or commas\n";
+        return Poco::Util::Application::EXIT_USAGE;
+    }
+    std::string password;
+    if (password_file) {
+        auto text = read_secret_file(*password_file, "--password-file");
+        if (!text) {
+            std::cerr << "eenplan-service: " << text.problems()[0].pointer << ": " << text.problems()[0].detail << "\n";
+            return Poco::Util::Application::EXIT_USAGE;
+        }
+        password = std::move(text).value();
+    } else {
+        std::getline(std::cin, password);
+        while (!password.empty() && (password.back() == '\r' || password.back() == '\n')) password.pop_back();
+    }
+    if (password.size() < 12) {
+        std::cerr << "eenplan-service: the password must hold at least 12 characters\n";
+        return Poco::Util::Application::EXIT_USAGE;
+    }
+    ConsoleAuth::put_account(database, name, roles, password, system_clock().now_us());
+    OPENSSL_cleanse(password.data(), password.size());
+    std::cout << "console account " << name << " saved\n";
+    return Poco::Util::Application::EXIT_OK;
+}
+
 }  // namespace
 
 void ServiceApplication::defineOptions(Poco::Util::OptionSet& options) {
@@ -559,6 +608,22 @@ void ServiceApplication::defineOptions(Poco::Util::OptionSet& options) {
         Option("dry-run", "", "with --purge: count what would be removed, remove nothing")
             .callback(Poco::Util::OptionCallback<ServiceApplication>(this, &ServiceApplication::handle_flag)));
     options.addOption(
+        Option(
+            "add-user", "",
+            "create a console account (or replace its password and roles), reading the password from --password-file "
+            "or standard input, then exit")
+            .argument("name")
+            .callback(Poco::Util::OptionCallback<ServiceApplication>(this, &ServiceApplication::handle_add_user)));
+    options.addOption(
+        Option("role", "", "with --add-user: admin, privacy_officer or auditor (repeat for several)")
+            .argument("role")
+            .repeatable(true)
+            .callback(Poco::Util::OptionCallback<ServiceApplication>(this, &ServiceApplication::handle_add_user)));
+    options.addOption(
+        Option("password-file", "", "with --add-user: the file holding the password (mode 0600)")
+            .argument("file")
+            .callback(Poco::Util::OptionCallback<ServiceApplication>(this, &ServiceApplication::handle_add_user)));
+    options.addOption(
         Option("check-routeboek", "",
                "dry run: run the scenario files of --scenarios through this routeboek, print what fired and why, "
                "exit non-zero when an expectation fails (no --config needed)")
@@ -580,6 +645,12 @@ void ServiceApplication::handle_routeboek_check(const std::string& name, const s
     if (name == "check-routeboek") check_routeboek_ = value;
     if (name == "scenarios") scenarios_dir_ = value;
     if (name == "school-calendar") check_calendar_ = value;
+}
+
+void ServiceApplication::handle_add_user(const std::string& name, const std::string& value) {
+    if (name == "add-user") add_user_ = value;
+    if (name == "role") add_user_roles_.push_back(value);
+    if (name == "password-file") password_file_ = value;
 }
 
 void ServiceApplication::handle_help(const std::string&, const std::string&) {
@@ -646,6 +717,7 @@ int ServiceApplication::main(const std::vector<std::string>&) {
         } uninstall;
         seal_stored_payloads_once(database, logger);
         if (migrate_only_) return EXIT_OK;
+        if (!add_user_.empty()) return add_console_user(database, add_user_, add_user_roles_, password_file_);
         AuditTrail audit(database, startup->data_keys.ring);
         std::optional<AuditAnchor> anchor;
         if (retention_config.anchor_file)

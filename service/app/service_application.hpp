@@ -5,6 +5,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <Poco/Util/ServerApplication.h>
 
@@ -20,6 +21,7 @@ private:
     void handle_config(const std::string& name, const std::string& value);
     void handle_flag(const std::string& name, const std::string& value);
     void handle_routeboek_check(const std::string& name, const std::string& value);
+    void handle_add_user(const std::string& name, const std::string& value);
 
     bool help_requested_ = false;
     bool check_only_ = false;
@@ -33,6 +35,10 @@ private:
     std::string check_routeboek_;
     std::string scenarios_dir_;
     std::optional<std::string> check_calendar_;
+    // --add-user NAME --role R [--role R2] [--password-file F]: a console account.
+    std::string add_user_;
+    std::vector<std::string> add_user_roles_;
+    std::optional<std::string> password_file_;
 };
 
 }  // namespace eenplan::service

@@ -394,6 +394,9 @@ void parse_files_and_limits(YAML::Node root, const std::string& base_dir, Config
     if (const YAML::Node privacy = root["privacy"]; privacy && privacy["agreements_file"]) {
         config.privacy.agreements_file = resolve(privacy["agreements_file"].as<std::string>(), base_dir);
     }
+    if (const YAML::Node console = root["console"]; console && console["assets_dir"]) {
+        config.console.assets_dir = resolve(console["assets_dir"].as<std::string>(), base_dir);
+    }
     if (const YAML::Node routeboek = root["routeboek"])
         config.routeboek = resolve(routeboek.as<std::string>(), base_dir);
     if (const YAML::Node c = root["school_calendar"]) config.school_calendar = resolve(c.as<std::string>(), base_dir);
@@ -412,6 +415,56 @@ void parse_files_and_limits(YAML::Node root, const std::string& base_dir, Config
             get_or(ingest, "timestamp_tolerance_seconds", config.ingest.timestamp_tolerance_seconds);
         config.ingest.rate_limit = parse_rate_limit(ingest["rate_limit"], config.ingest.rate_limit);
     }
+}
+
+// console: local login, session timeouts, login throttling and the OpenID Connect client.
+void parse_console(YAML::Node root, const std::string& base_dir, Config& config, Problems& problems) {
+    const YAML::Node console = root["console"];
+    if (!console) return;
+    ConsoleConfig& c = config.console;
+    c.local_login = get_or(console, "local_login", c.local_login);
+    if (const YAML::Node session = console["session"]) {
+        c.idle_timeout_minutes = get_or(session, "idle_timeout_minutes", c.idle_timeout_minutes);
+        c.absolute_timeout_hours = get_or(session, "absolute_timeout_hours", c.absolute_timeout_hours);
+    }
+    if (const YAML::Node throttle = console["login_throttle"]) {
+        c.free_attempts = get_or(throttle, "free_attempts", c.free_attempts);
+        c.max_lockout_seconds = get_or(throttle, "max_lockout_seconds", c.max_lockout_seconds);
+    }
+    const YAML::Node oidc = console["oidc"];
+    if (!oidc) return;
+    OidcConfig o;
+    o.issuer = oidc["issuer"].as<std::string>();
+    while (o.issuer.ends_with('/')) o.issuer.pop_back();
+    o.client_id = oidc["client_id"].as<std::string>();
+    o.redirect_uri = oidc["redirect_uri"].as<std::string>();
+    o.roles_claim = get_or(oidc, "roles_claim", o.roles_claim);
+    o.username_claim = get_or(oidc, "username_claim", o.username_claim);
+    if (oidc["scopes"]) o.scopes = oidc["scopes"].as<std::vector<std::string>>();
+    if (std::find(o.scopes.begin(), o.scopes.end(), "openid") == o.scopes.end())
+        o.scopes.insert(o.scopes.begin(), "openid");
+    if (oidc["ca_file"]) o.ca_file = resolve(oidc["ca_file"].as<std::string>(), base_dir);
+    o.client_secret_post =
+        get_or(oidc, "token_endpoint_auth_method", std::string("client_secret_basic")) == "client_secret_post";
+    o.timeout_ms = get_or(oidc, "timeout_ms", o.timeout_ms);
+    auto secret = read_secret_file(resolve(oidc["client_secret_file"].as<std::string>(), base_dir),
+                                   "/console/oidc/client_secret_file");
+    if (secret) {
+        o.client_secret = std::move(secret).value();
+    } else {
+        problems.push_back(secret.problems()[0]);
+    }
+    // The back channel carries the client secret and the ID token: plain http only to loopback (tests).
+    try {
+        const Poco::URI issuer(o.issuer);
+        if (issuer.getScheme() != "https" && !(issuer.getScheme() == "http" && loopback(issuer.getHost()))) {
+            problems.push_back(
+                {"/console/oidc/issuer", "must be an https URL (plain http only to loopback, for tests)"});
+        }
+    } catch (const Poco::Exception&) {
+        problems.push_back({"/console/oidc/issuer", "is not a URL"});
+    }
+    c.oidc = std::move(o);
 }
 
 // One entry of sources: its secrets (never repeated in a problem), school and ZGW notifications.
@@ -519,6 +572,7 @@ Result<Config> parse_valid_config(const std::string& yaml_text, const std::strin
     parse_sources(root, base_dir, config, problems);
     parse_delivery(root, base_dir, config, problems);
     parse_retention(root, base_dir, config, problems);
+    parse_console(root, base_dir, config, problems);
     check_plain_http(config, get_or(root, "allow_plain_http", false), problems);
 
     if (!problems.empty()) return problems;

@@ -203,6 +203,31 @@ struct RetentionConfig {
     int anchor_every_minutes = 60;
 };
 
+// The console's sign-in (console:, docs/security.md): local accounts, sessions and OpenID Connect.
+struct OidcConfig {
+    std::string issuer;  // discovery at {issuer}/.well-known/openid-configuration
+    std::string client_id;
+    std::string client_secret;  // read from client_secret_file
+    std::string redirect_uri;   // https://<hub>/console/oidc/callback, as registered at the IdP
+    std::string roles_claim = "roles";
+    std::string username_claim = "sub";  // who acts, in the audit trail
+    std::vector<std::string> scopes{"openid"};
+    std::optional<std::string> ca_file;  // the IdP's CA; the system's CAs when absent
+    bool client_secret_post = false;     // token_endpoint_auth_method; client_secret_basic by default
+    int timeout_ms = 5000;
+};
+struct ConsoleConfig {
+    bool local_login = true;
+    int idle_timeout_minutes = 30;
+    int absolute_timeout_hours = 12;
+    int free_attempts = 5;          // failed logins per account before delays begin (an address: 4x)
+    int max_lockout_seconds = 900;  // the longest delay a run of failures earns
+    std::optional<OidcConfig> oidc;
+    // The built assets (console/, served at /console/); without it the build tree's console
+    // output, then the installed layout (<prefix>/share/eenplan/console).
+    std::optional<std::string> assets_dir;
+};
+
 struct Config {
     ListenConfig listen;
     DatabaseConfig database;
@@ -232,6 +257,7 @@ struct Config {
     TestingConfig testing;
     RetentionConfig retention;
     PrivacyConfig privacy;
+    ConsoleConfig console;
 };
 
 // Reads and validates a YAML configuration file. Relative file paths inside it are resolved

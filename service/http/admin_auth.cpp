@@ -147,20 +147,26 @@ std::variant<AdminIdentity, AdminRefusal> AdminAuth::authenticate(const std::str
 
     const std::string on_behalf_of =
         claims->get("on_behalf_of").isString() ? claims->getValue<std::string>("on_behalf_of") : std::string();
+    std::vector<std::string> roles;
+    if (claims->isArray("roles")) {
+        const auto list = claims->getArray("roles");
+        for (std::size_t i = 0; i < list->size(); ++i) roles.push_back(list->get(static_cast<unsigned>(i)).toString());
+    }
+    return grant_access(subject, on_behalf_of, roles, access);
+}
+
+std::variant<AdminIdentity, AdminRefusal> grant_access(const std::string& subject, const std::string& on_behalf_of,
+                                                       const std::vector<std::string>& roles, AdminAccess access) {
     std::string roles_held;
     bool admin = false;
     bool privacy_officer = false;
     bool auditor = false;
-    if (claims->isArray("roles")) {
-        const auto roles = claims->getArray("roles");
-        for (std::size_t i = 0; i < roles->size(); ++i) {
-            const std::string role = roles->get(static_cast<unsigned>(i)).toString();
-            admin = admin || role == "admin";
-            privacy_officer = privacy_officer || role == "privacy_officer";
-            auditor = auditor || role == "auditor";
-            if (role == "admin" || role == "privacy_officer" || role == "auditor") {
-                roles_held += (roles_held.empty() ? "" : ",") + role;
-            }
+    for (const std::string& role : roles) {
+        admin = admin || role == "admin";
+        privacy_officer = privacy_officer || role == "privacy_officer";
+        auditor = auditor || role == "auditor";
+        if (role == "admin" || role == "privacy_officer" || role == "auditor") {
+            roles_held += (roles_held.empty() ? "" : ",") + role;
         }
     }
     const auto refuse = [&](std::string detail) {
@@ -173,7 +179,8 @@ std::variant<AdminIdentity, AdminRefusal> AdminAuth::authenticate(const std::str
         case AdminAccess::read:
             if (admin) return AdminIdentity{subject, on_behalf_of, "admin"};
             if (privacy_officer) return AdminIdentity{subject, on_behalf_of, "privacy_officer"};
-            return refuse("this needs the admin or privacy_officer role");
+            if (auditor) return AdminIdentity{subject, on_behalf_of, "auditor"};
+            return refuse("this needs the admin, privacy_officer or auditor role");
         case AdminAccess::audit:
             if (privacy_officer) return AdminIdentity{subject, on_behalf_of, "privacy_officer"};
             if (auditor) return AdminIdentity{subject, on_behalf_of, "auditor"};

@@ -2,8 +2,9 @@
 // admin.jwt_secret_file (RFC 7519, checked here rather than by Poco::JWT, whose signature
 // comparison is not constant-time): "iss" and "aud" as expected, a numeric "exp" in the future
 // and at most max_lifetime_s away, "nbf" (if present) not in the future, a "sub" (who acts,
-// recorded with every decision) and a "roles" claim. Reading records needs "admin" or "privacy_officer"; changing
-// them (decisions, merges) needs "admin"; reading the audit trail needs "privacy_officer" or "auditor".
+// recorded with every decision) and a "roles" claim. Reading records needs "admin", "privacy_officer" or
+// "auditor"; changing them (decisions, merges, retries) needs "admin"; reading the audit trail needs
+// "privacy_officer" or "auditor". The same rules grant a console session (grant_access).
 // An optional string claim "on_behalf_of" names whom the subject acts for (NEN 7513); it is recorded
 // in the audit trail with the subject.
 #pragma once
@@ -12,6 +13,7 @@
 #include <optional>
 #include <string>
 #include <variant>
+#include <vector>
 
 #include "eenplan/core/result.hpp"
 
@@ -51,6 +53,11 @@ struct AdminTokenRules {
     std::int64_t max_lifetime_s = 12 * 3600;  // "exp" at most this far from now
     std::int64_t leeway_s = 60;               // clock skew allowed for "nbf"
 };
+
+// What `roles` (of a token or a console session) allow for `access`: the identity with the role that
+// granted it, or a 403 refusal naming the subject and the roles held.
+std::variant<AdminIdentity, AdminRefusal> grant_access(const std::string& subject, const std::string& on_behalf_of,
+                                                       const std::vector<std::string>& roles, AdminAccess access);
 
 class AdminAuth {
 public:

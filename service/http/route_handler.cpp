@@ -8,7 +8,9 @@
 #include "common/log_event.hpp"
 #include "common/store_types.hpp"
 #include "audit/audit_trail.hpp"
+#include "console_auth/console_auth.hpp"
 #include "http/client_certificate.hpp"
+#include "http/console_session_handlers.hpp"
 #include "http/problem.hpp"
 #include "http/request_body.hpp"
 
@@ -48,9 +50,29 @@ bool RouteHandler::admit_source_connection(Poco::Net::HTTPServerRequest& request
     return false;
 }
 
+std::variant<AdminIdentity, AdminRefusal> RouteHandler::authenticate_session(
+    const Poco::Net::HTTPServerRequest& request, const std::string& cookie) {
+    const auto session = context_.console->session(cookie);
+    if (!session) return AdminRefusal{401, "the console session has ended; sign in again"};
+    auto result = grant_access(session->user, "", session->roles, admin_access_of(access_));
+    const std::string& method = request.getMethod();
+    if (std::holds_alternative<AdminIdentity>(result) && method != "GET" && method != "HEAD" &&
+        !ConsoleAuth::csrf_matches(*session, request.get("X-CSRF-Token", ""))) {
+        std::string roles;
+        for (const std::string& role : session->roles) roles += (roles.empty() ? "" : ",") + role;
+        return AdminRefusal{403, "a change made with a console session needs its X-CSRF-Token header", session->user,
+                            "", roles};
+    }
+    return result;
+}
+
 bool RouteHandler::authenticate_admin(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response) {
-    auto result =
-        context_.auth.authenticate(request.get("Authorization", ""), admin_access_of(access_), context_.clock->now_s());
+    // The Bearer token when there is one; else the console's session cookie.
+    const std::string authorization = request.get("Authorization", "");
+    const auto cookie =
+        authorization.empty() && context_.console != nullptr ? session_cookie_of(request) : std::nullopt;
+    auto result = cookie ? authenticate_session(request, *cookie)
+                         : context_.auth.authenticate(authorization, admin_access_of(access_), context_.clock->now_s());
     if (auto* identity = std::get_if<AdminIdentity>(&result)) {
         admin_ = std::move(*identity);
         return true;

@@ -9,6 +9,7 @@
 
 #include <optional>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include <Poco/Net/HTTPRequestHandler.h>
@@ -56,6 +57,9 @@ private:
     bool admit_source_connection(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response);
     // False when the request was refused (the answer is sent).
     bool authenticate_admin(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response);
+    // The console session's user and roles for this route, or why not (401, or 403 with who).
+    std::variant<AdminIdentity, AdminRefusal> authenticate_session(const Poco::Net::HTTPServerRequest& request,
+                                                                   const std::string& cookie);
     void write_audit(const Poco::Net::HTTPServerRequest& request, const Poco::Net::HTTPServerResponse& response,
                      long long started_us);
 

@@ -4,6 +4,9 @@
 #include <string_view>
 
 #include "http/audit_handlers.hpp"
+#include "http/console_assets.hpp"
+#include "http/console_handlers.hpp"
+#include "http/console_session_handlers.hpp"
 #include "http/delivery_handlers.hpp"
 #include "http/health_handlers.hpp"
 #include "http/inbound_handlers.hpp"
@@ -28,6 +31,31 @@ const Route table[] = {
      [](ServiceContext& c, const Params&) -> RouteHandler* { return new ReadyHandler(c); }},
     {"GET", "/metrics", Access::open,
      [](ServiceContext& c, const Params&) -> RouteHandler* { return new MetricsHandler(c); }},
+    // The console's sign-in (http/console_session_handlers.hpp): open routes that check their own session.
+    {"GET", "/console/api/config", Access::open,
+     [](ServiceContext& c, const Params&) -> RouteHandler* {
+         return new ConsoleSessionHandler(c, ConsoleSessionHandler::Action::config);
+     }},
+    {"POST", "/console/api/login", Access::open,
+     [](ServiceContext& c, const Params&) -> RouteHandler* {
+         return new ConsoleSessionHandler(c, ConsoleSessionHandler::Action::login);
+     }},
+    {"GET", "/console/api/session", Access::open,
+     [](ServiceContext& c, const Params&) -> RouteHandler* {
+         return new ConsoleSessionHandler(c, ConsoleSessionHandler::Action::session);
+     }},
+    {"POST", "/console/api/logout", Access::open,
+     [](ServiceContext& c, const Params&) -> RouteHandler* {
+         return new ConsoleSessionHandler(c, ConsoleSessionHandler::Action::logout);
+     }},
+    {"GET", "/console/oidc/login", Access::open,
+     [](ServiceContext& c, const Params&) -> RouteHandler* {
+         return new ConsoleSessionHandler(c, ConsoleSessionHandler::Action::oidc_login);
+     }},
+    {"GET", "/console/oidc/callback", Access::open,
+     [](ServiceContext& c, const Params&) -> RouteHandler* {
+         return new ConsoleSessionHandler(c, ConsoleSessionHandler::Action::oidc_callback);
+     }},
     {"POST", "/v1/sources/{sourceId}/signals", Access::source,
      [](ServiceContext& c, const Params& p) -> RouteHandler* { return new IngestHandler(c, p[0]); }},
     {"POST", "/v1/sources/{sourceId}/las/{vendor}", Access::source,
@@ -132,25 +160,56 @@ const Route table[] = {
          return new PrivacyHandler(c, PrivacyHandler::Action::put_activity);
      }},
     {"GET", "/v1/privacy/consents", Access::audit_read,
-     [](ServiceContext& c, const Params&) -> RouteHandler* {
-         return new PrivacyHandler(c, PrivacyHandler::Action::list_consents);
-     }},
+     [](ServiceContext& c,
+        const Params&) -> RouteHandler* { return new PrivacyHandler(c, PrivacyHandler::Action::list_consents); }},
     {"POST", "/v1/privacy/consents", Access::privacy_officer,
-     [](ServiceContext& c, const Params&) -> RouteHandler* {
-         return new PrivacyHandler(c, PrivacyHandler::Action::give_consent);
-     }},
+     [](ServiceContext& c,
+        const Params&) -> RouteHandler* { return new PrivacyHandler(c, PrivacyHandler::Action::give_consent); }},
     {"POST", "/v1/privacy/consents/{consentId}/withdraw", Access::privacy_officer,
      [](ServiceContext& c, const Params& p) -> RouteHandler* {
          return new PrivacyHandler(c, PrivacyHandler::Action::withdraw_consent, p[0]);
      }},
     {"GET", "/v1/privacy/disclosures", Access::audit_read,
-     [](ServiceContext& c, const Params&) -> RouteHandler* {
-         return new PrivacyHandler(c, PrivacyHandler::Action::list_disclosures);
-     }},
+     [](ServiceContext& c,
+        const Params&) -> RouteHandler* { return new PrivacyHandler(c, PrivacyHandler::Action::list_disclosures); }},
     {"GET", "/v1/privacy/subjects/{subjectId}/access", Access::privacy_officer,
      [](ServiceContext& c, const Params& p) -> RouteHandler* {
          return new PrivacyHandler(c, PrivacyHandler::Action::subject_access, p[0]);
      }},
+    // The console's data API (docs/console-api.md): reads for admin, privacy officer and auditor,
+    // the retry and cancel of a delivery issue for admin only.
+    {"GET", "/v1/console/messages", Access::admin_read,
+     [](ServiceContext& c,
+        const Params&) -> RouteHandler* { return new ConsoleHandler(c, ConsoleHandler::Action::messages); }},
+    {"GET", "/v1/console/correlations/{correlationId}", Access::admin_read,
+     [](ServiceContext& c, const Params& p) -> RouteHandler* {
+         return new ConsoleHandler(c, ConsoleHandler::Action::correlation, p[0]);
+     }},
+    {"GET", "/v1/console/delivery-issues", Access::admin_read,
+     [](ServiceContext& c,
+        const Params&) -> RouteHandler* { return new ConsoleHandler(c, ConsoleHandler::Action::issues); }},
+    {"POST", "/v1/console/delivery-issues/{issueId}/retry", Access::admin_write,
+     [](ServiceContext& c, const Params& p) -> RouteHandler* {
+         return new ConsoleHandler(c, ConsoleHandler::Action::retry_issue, p[0]);
+     }},
+    {"POST", "/v1/console/delivery-issues/{issueId}/cancel", Access::admin_write,
+     [](ServiceContext& c, const Params& p) -> RouteHandler* {
+         return new ConsoleHandler(c, ConsoleHandler::Action::cancel_issue, p[0]);
+     }},
+    {"GET", "/v1/console/health", Access::admin_read,
+     [](ServiceContext& c,
+        const Params&) -> RouteHandler* { return new ConsoleHandler(c, ConsoleHandler::Action::health); }},
+    {"GET", "/v1/console/dashboard", Access::admin_read,
+     [](ServiceContext& c,
+        const Params&) -> RouteHandler* { return new ConsoleHandler(c, ConsoleHandler::Action::dashboard); }},
+    // The web console's assets (http/console_assets.hpp): open, as the data behind them is not.
+    // Last in the table, so every /console/api/... and /console/oidc/... route above wins.
+    {"GET", "/console", Access::open,
+     [](ServiceContext& c, const Params&) -> RouteHandler* { return new ConsoleAssetsHandler(c, {}); }},
+    {"GET", "/console/{asset}", Access::open,
+     [](ServiceContext& c, const Params& p) -> RouteHandler* { return new ConsoleAssetsHandler(c, p); }},
+    {"GET", "/console/{dir}/{asset}", Access::open,
+     [](ServiceContext& c, const Params& p) -> RouteHandler* { return new ConsoleAssetsHandler(c, p); }},
 };
 
 }  // namespace

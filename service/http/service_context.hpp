@@ -25,6 +25,8 @@ class Reconciliation;     // common/reconciliation.hpp
 class SourceRateLimits;   // http/source_rate_limits.hpp
 class Retention;          // retention/retention.hpp
 class PrivacyStore;       // privacy/privacy_store.hpp
+class ConsoleApi;         // console_api/console_api.hpp
+class ConsoleAuth;        // console_auth/console_auth.hpp
 
 struct ServiceContext {
     const Config& config;
@@ -47,6 +49,8 @@ struct ServiceContext {
     SourceRateLimits* rate_limits = nullptr;       // per-source token buckets; null: no limits
     Retention* retention = nullptr;                // purge runs and family erasure (docs/retention.md)
     PrivacyStore* privacy = nullptr;               // agreements, consents, the register, the disclosure log
+    ConsoleApi* console_api = nullptr;             // the console's data views (console/console_store.hpp)
+    ConsoleAuth* console = nullptr;                // the console's sign-in; admin routes also take its session cookie
 };
 
 }  // namespace eenplan::service

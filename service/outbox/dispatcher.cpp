@@ -102,6 +102,15 @@ void Dispatcher::wake() {
     wake_.notify_all();
 }
 
+std::map<std::string, delivery::BreakerState> Dispatcher::circuits(std::int64_t now_us) const {
+    std::map<std::string, delivery::BreakerState> out;
+    for (const auto& [id, recipient] : recipients_) {
+        std::lock_guard lock(recipient->mutex);
+        out.emplace(id, recipient->breaker.state(now_us));
+    }
+    return out;
+}
+
 void Dispatcher::run(unsigned seed) {
     Connectors connectors;
     std::uint64_t random_state = seed;

@@ -50,6 +50,9 @@ public:
     void stop();
     // Something was queued: look now instead of at the next poll.
     void wake();
+    // The circuit breaker of each configured recipient as this instance sees it at `now_us`
+    // (breakers live in each instance's memory: another instance may see another state).
+    [[nodiscard]] std::map<std::string, delivery::BreakerState> circuits(std::int64_t now_us) const;
 
 private:
     struct Recipient {

@@ -183,6 +183,35 @@ int adopt_sibling_plans(soci::session& sql, const TextSealer& sealer, Backend ba
     return adopted;
 }
 
+namespace {
+
+// The plan's facts the console's dashboard counts (schemas/sql/0020_console.sql): municipality
+// codes and a date, kept in plain columns so no sealed state is opened to count them.
+struct AggregateFacts {
+    std::string woongemeente, first_worrying, schools, escalated_school;
+    soci::indicator woongemeente_ind = soci::i_null, first_ind = soci::i_null, schools_ind = soci::i_null,
+                    escalated_ind = soci::i_null;
+};
+
+AggregateFacts aggregate_facts(const PlanState& plan) {
+    AggregateFacts f;
+    f.woongemeente = plan.woongemeente;
+    if (plan.escalated_since && plan.first_worrying) f.first_worrying = format_day(*plan.first_worrying);
+    for (const PupilInPlan& p : plan.pupils) {
+        if (!f.schools.empty()) f.schools += ',';
+        f.schools += p.school_gemeentecode;
+        if (plan.escalated_since && p.pupil == plan.escalated_pupil) f.escalated_school = p.school_gemeentecode;
+    }
+    if (plan.escalated_since && f.escalated_school.empty()) f.escalated_school = "?";
+    f.woongemeente_ind = f.woongemeente.empty() ? soci::i_null : soci::i_ok;
+    f.first_ind = f.first_worrying.empty() ? soci::i_null : soci::i_ok;
+    f.schools_ind = plan.pupils.empty() ? soci::i_null : soci::i_ok;
+    f.escalated_ind = f.escalated_school.empty() ? soci::i_null : soci::i_ok;
+    return f;
+}
+
+}  // namespace
+
 void save_plan(soci::session& sql, const TextSealer& sealer, const PlanState& plan, const std::string& routeboek_id,
                std::optional<Day> next_check, bool existed, std::int64_t now_us) {
     const std::string state = seal_payload(sql, family_owner(plan.family_id), "plans", plan.family_id, "state",
@@ -193,19 +222,26 @@ void save_plan(soci::session& sql, const TextSealer& sealer, const PlanState& pl
     soci::indicator table_ind = plan.table.empty() ? soci::i_null : soci::i_ok;
     soci::indicator next_ind = next.empty() ? soci::i_null : soci::i_ok;
     const long long now = now_us;
+    AggregateFacts facts = aggregate_facts(plan);
     if (existed) {
         sql << "UPDATE plans SET routeboek_id = :r, state = :s, escalated_since = :e, table_id = :t, next_check = :n, "
-               "updated_at_us = :u WHERE family_id = :f",
+               "updated_at_us = :u, woongemeente = :w, first_worrying = :fw, school_gemeenten = :sg, "
+               "escalated_schoolgemeente = :es WHERE family_id = :f",
             soci::use(routeboek_id), soci::use(state), soci::use(escalated, escalated_ind),
-            soci::use(plan.table, table_ind), soci::use(next, next_ind), soci::use(now), soci::use(plan.family_id);
+            soci::use(plan.table, table_ind), soci::use(next, next_ind), soci::use(now),
+            soci::use(facts.woongemeente, facts.woongemeente_ind), soci::use(facts.first_worrying, facts.first_ind),
+            soci::use(facts.schools, facts.schools_ind), soci::use(facts.escalated_school, facts.escalated_ind),
+            soci::use(plan.family_id);
     } else {
         // Two instances creating the same family's first plan: the second hits the primary key and
         // its transaction runs again, now finding the plan (write_transaction.hpp).
         sql << "INSERT INTO plans (family_id, routeboek_id, state, escalated_since, table_id, next_check, "
-               "updated_at_us) "
-               "VALUES (:f, :r, :s, :e, :t, :n, :u)",
+               "updated_at_us, woongemeente, first_worrying, school_gemeenten, escalated_schoolgemeente) "
+               "VALUES (:f, :r, :s, :e, :t, :n, :u, :w, :fw, :sg, :es)",
             soci::use(plan.family_id), soci::use(routeboek_id), soci::use(state), soci::use(escalated, escalated_ind),
-            soci::use(plan.table, table_ind), soci::use(next, next_ind), soci::use(now);
+            soci::use(plan.table, table_ind), soci::use(next, next_ind), soci::use(now),
+            soci::use(facts.woongemeente, facts.woongemeente_ind), soci::use(facts.first_worrying, facts.first_ind),
+            soci::use(facts.schools, facts.schools_ind), soci::use(facts.escalated_school, facts.escalated_ind);
     }
 }
 
