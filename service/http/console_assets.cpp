@@ -48,9 +48,15 @@ std::optional<std::string> read_file(const fs::path& file) {
 
 std::optional<fs::path> console_assets_dir(const Config& config) {
     if (config.console.assets_dir) return fs::path(*config.console.assets_dir);
-    for (const char* candidate : {EENPLAN_CONSOLE_BUILD_DIR, EENPLAN_CONSOLE_INSTALL_DIR}) {
-        if (has_index(candidate)) return fs::path(candidate);
+    std::error_code error;
+    const fs::path executable = fs::read_symlink("/proc/self/exe", error);
+    if (!error) {
+        for (const char* relative : {EENPLAN_CONSOLE_BUILD_RELATIVE, EENPLAN_CONSOLE_INSTALL_RELATIVE}) {
+            const fs::path candidate = (executable.parent_path() / relative).lexically_normal();
+            if (has_index(candidate)) return candidate;
+        }
     }
+    if (has_index(EENPLAN_CONSOLE_INSTALL_DIR)) return fs::path(EENPLAN_CONSOLE_INSTALL_DIR);
     return std::nullopt;
 }
 

@@ -15,8 +15,9 @@
 
 namespace eenplan::service {
 
-// The directory the assets come from: console.assets_dir when configured, else the first of the
-// build tree's output (baked in at compile time) and the installed layout that has an index.html.
+// The directory the assets come from: console.assets_dir when configured, else the first that has
+// an index.html of the build tree's output and the installed layout's share/eenplan/console, both
+// relative to the running executable (/proc/self/exe), then the configured prefix's.
 [[nodiscard]] std::optional<std::filesystem::path> console_assets_dir(const Config& config);
 
 // The Content-Type for a file name by its extension (application/octet-stream when unknown).
