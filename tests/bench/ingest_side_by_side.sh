@@ -13,9 +13,10 @@
 #      timestamps: signals.received_at_us is taken before the commit, so it precedes the 202 and
 #      the lags are, if anything, overstated).
 #   tests/bench/ingest_side_by_side.sh [peak seconds (10)] [connections (16)] [half-peak seconds (30)]
-# EENPLAN_BENCH_PERF=<dir>: also `perf record -g` the service during the PostgreSQL peak run and
-# write <dir>/perf-report.txt (perf report --no-children). EENPLAN_BENCH_ONLY=peak|half: one phase
-# (half needs EENPLAN_BENCH_RATE=<signals/s> then).
+# EENPLAN_BENCH_PERF=<dir>: also profile the service (`perf record -e cpu-clock -g`: this VM has
+# no hardware counters) during the PostgreSQL peak run and for 10 s of the PostgreSQL pipeline drain;
+# <dir>/perf-report.txt and perf-pipeline-report.txt (perf report --no-children).
+# EENPLAN_BENCH_ONLY=peak|half: one phase (half needs EENPLAN_BENCH_RATE=<signals/s> then).
 # Needs wrk, node/npm, PostgreSQL 15 and sqlite3 (deploy/install-deps.sh --test).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -145,7 +146,7 @@ if [[ $only != half ]]; then
     requests "$count" "$service_port" "$work/requests.lua"
     if [[ -n ${EENPLAN_BENCH_PERF:-} && $target == eenplan-postgresql ]]; then
       mkdir -p "$EENPLAN_BENCH_PERF"
-      perf record -g -o "$EENPLAN_BENCH_PERF/perf.data" -p "$service_pid" -- sleep "$seconds" >/dev/null 2>&1 &
+      perf record -e cpu-clock -g -o "$EENPLAN_BENCH_PERF/perf.data" -p "$service_pid" -- sleep "$seconds" >/dev/null 2>&1 &
       perf_pid=$!
     fi
     IFS='|' read -r rate[$target] summary <<<"$(load "$service_port" "$seconds" "$work/requests.lua")"
@@ -195,13 +196,19 @@ for store in postgresql sqlite; do
   first=$(( first + 1000000 ))
   IFS='|' read -r achieved summary <<<"$(load "$service_port" "$half_seconds" "$work/requests.lua" "$half")"
   rss=$(kb "$service_pid" VmRSS)
-  # Let the plan worker and the dispatcher finish what the load left (at most 120 s), then read the lags.
-  waited=0
-  for _ in $(seq 1200); do
+  if [[ -n ${EENPLAN_BENCH_PERF:-} && $store == postgresql ]]; then  # the plan worker and dispatcher at work
+    perf record -e cpu-clock -g -o "$EENPLAN_BENCH_PERF/perf-pipeline.data" -p "$service_pid" -- sleep 10 >/dev/null 2>&1 || true
+    perf report -i "$EENPLAN_BENCH_PERF/perf-pipeline.data" --no-children --stdio --percent-limit 0.7 \
+      >"$EENPLAN_BENCH_PERF/perf-pipeline-report.txt" 2>/dev/null || true
+  fi
+  # Let the plan worker and the dispatcher finish what the load left (at most 300 s), then read the lags.
+  drain_start=$(date +%s.%N)
+  for _ in $(seq 3000); do
     left=$(sql "SELECT (SELECT COUNT(*) FROM signals WHERE planned_at_us IS NULL) + (SELECT COUNT(*) FROM deliveries WHERE state = 'pending')")
     [[ $left == 0 ]] && break
-    sleep 0.1; waited=$(( waited + 1 ))
+    sleep 0.1
   done
+  waited=$(awk -v a="$drain_start" -v b="$(date +%s.%N)" 'BEGIN {printf "%.1f", b - a}')
   sql "SELECT MIN(d.decided_at_us) - s.received_at_us FROM plan_decisions d JOIN signals s ON s.signal_id = d.signal_id
        WHERE d.entry = 'decision' GROUP BY s.signal_id, s.received_at_us" >"$work/decision.lag"
   sql "SELECT MIN(a.started_at_us) - s.received_at_us FROM plan_decisions d JOIN signals s ON s.signal_id = d.signal_id
@@ -211,7 +218,7 @@ for store in postgresql sqlite; do
   printf '%-10s %8s signals/s   %s; RSS %s MB; load %s\n' "$store" "$achieved" "$summary" "$(mb "$rss")" \
     "$(cut -d' ' -f1 /proc/loadavg)"
   printf '           lag to plan decision:         %s of %s signals\n' "$(percentiles "$work/decision.lag")" "$signals"
-  printf '           lag to first delivery attempt: %s; drained %.1f s after the load\n' \
-    "$(percentiles "$work/attempt.lag")" "$(awk -v w=$waited 'BEGIN {print w / 10}')"
+  printf '           lag to first delivery attempt: %s; drained %s s after the load%s\n' \
+    "$(percentiles "$work/attempt.lag")" "$waited" "$([[ $left == 0 ]] || echo ", $left left")"
   stop_pid "$service_pid"
 done
