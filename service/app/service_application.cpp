@@ -375,6 +375,11 @@ struct RunningService {
             context.reconciliation = &reconciler.emplace(database, startup.pseudonymiser, *startup.routeboek,
                                                          startup.pseudonymiser.ring().current());
         }
+        if (!startup.config.testing.commit_hold_file.empty()) {
+            log_event(logger, Poco::Message::PRIO_WARNING, "eenplan", "service.commit_hold",
+                      "test-only commit hold: ingest batches wait before COMMIT while the hold file exists");
+            records.hold_commits_on(startup.config.testing.commit_hold_file);
+        }
         // Moving the test clock wakes whoever waits for time (from the first request on).
         if (manual_clock) {
             log_event(logger, Poco::Message::PRIO_WARNING, "eenplan", "service.manual_clock",

@@ -390,6 +390,13 @@ void parse_files_and_limits(YAML::Node root, const std::string& base_dir, Config
             problems.push_back({"/testing/manual_clock",
                                 "is for tests only: it is refused unless the service listens on loopback only"});
         }
+        if (const YAML::Node hold = testing["commit_hold_file"]) {
+            config.testing.commit_hold_file = resolve(hold.as<std::string>(), base_dir);
+            if (!loopback(config.listen.address)) {
+                problems.push_back({"/testing/commit_hold_file",
+                                    "is for tests only: it is refused unless the service listens on loopback only"});
+            }
+        }
     }
     if (const YAML::Node privacy = root["privacy"]; privacy && privacy["agreements_file"]) {
         config.privacy.agreements_file = resolve(privacy["agreements_file"].as<std::string>(), base_dir);

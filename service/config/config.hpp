@@ -177,6 +177,9 @@ struct TestingConfig {
     // category but the special ones (statutory basis "test"), so tests not about data sharing keep
     // delivering. Never in a deployed configuration.
     bool default_agreement = false;
+    // Ingest batches wait just before their COMMIT while this file exists (record_keeper.hpp), so a
+    // fault test can kill the service between a batch's writes and its commit. Loopback only.
+    std::string commit_hold_file;
 };
 
 // Data sharing (docs/privacy.md): the agreements file loaded at start-up (processing activities and

@@ -41,7 +41,7 @@ std::string primary_pseudonym(const RecordInput& input) {
 
 IngestPipeline::IngestPipeline(SignalStore& store, const HubPseudonymiser& pseudonymiser, RecordKeeper& records,
                                const linkage::RecordEncoder* encoder, const SignalStoredPublisher& events)
-    : store_(store), pseudonymiser_(pseudonymiser), records_(records), encoder_(encoder), events_(events) {}
+    : store_(store), pseudonymiser_(pseudonymiser), writer_(records), encoder_(encoder), events_(events) {}
 
 namespace {
 
@@ -197,7 +197,8 @@ IngestOutcome IngestPipeline::validate_and_store(const AuthenticatedSource& sour
     }
     row.envelope = signal_json::to_envelope_text(signal.value());
 
-    auto outcome = records_.record(row, input.value(), now_us);
+    // Returns once the batch holding this signal has committed.
+    auto outcome = writer_.write(row, input.value(), now_us);
     if (outcome.inserted) {
         events_.publish({outcome.ids.signal_id, outcome.ids.correlation_id, source.id(), signal->type()});
     }

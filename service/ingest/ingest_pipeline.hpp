@@ -1,7 +1,8 @@
 // The ingest pipeline, free of HTTP, for an authenticated source (ingest/authenticator.hpp):
 // deduplicate, parse, validate into the typed signal (codec/signal_json.hpp), pseudonymise (and encode linkage attributes), then store the signal and file it on its pupil and
-// family records in one transaction (record/record_keeper.hpp), and publish "signal stored". The
-// HTTP handler maps its outcome to a response.
+// family records in one transaction (record/record_keeper.hpp) shared with the signals other
+// threads are storing at the same time (group commit, ingest/batch_writer.hpp), and publish
+// "signal stored". The HTTP handler maps its outcome to a response.
 #pragma once
 
 #include <cstdint>
@@ -17,6 +18,7 @@
 #include "eenplan/core/linkage/linkage_index.hpp"
 #include "identity/hub_pseudonymiser.hpp"
 #include "ingest/authenticator.hpp"
+#include "ingest/batch_writer.hpp"
 #include "ingest/signal_stored.hpp"
 #include "record/record_input.hpp"
 #include "record/record_keeper.hpp"
@@ -70,7 +72,7 @@ private:
 
     SignalStore& store_;
     const HubPseudonymiser& pseudonymiser_;
-    RecordKeeper& records_;
+    mutable BatchWriter writer_;  // over the RecordKeeper
     const linkage::RecordEncoder* encoder_;
     const SignalStoredPublisher& events_;
 };

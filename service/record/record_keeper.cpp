@@ -3,10 +3,16 @@
 #include "store/database.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
+#include <fstream>
 #include <sstream>
+#include <thread>
+#include <unordered_map>
 
 #include <Poco/JSON/Array.h>
+#include <soci/sqlite3/soci-sqlite3.h>
+#include <sqlite3.h>
 #include <Poco/JSON/Object.h>
 
 #include "eenplan/core/linkage/dice.hpp"
@@ -17,6 +23,107 @@
 #include "store/write_transaction.hpp"
 
 namespace eenplan::service {
+
+// The owners of the identifiers a batch carries, read in one query before its first signal, and
+// kept current while the batch files its signals (an identifier added, a record created), so that
+// linking a batch costs no lookup per signal. A miss means "not stored" only for values the batch
+// asked for; anything else is read from the store. Roots are cached for records that were roots
+// when read or were created by this batch, and dropped after a merge.
+class LinkLookups {
+public:
+    LinkLookups() = default;  // caches nothing: every lookup reads the store
+    LinkLookups(soci::session& sql, const std::vector<BatchEntry*>& entries);
+
+    std::optional<std::string> owner(soci::session& sql, const HubPseudonym& id) {
+        if (auto found = owner_of(sql, id.pseudonym)) return found;
+        for (const std::string& value : id.earlier) {
+            if (auto found = owner_of(sql, value)) return found;
+        }
+        return std::nullopt;
+    }
+    std::string root(soci::session& sql, const std::string& pupil) {
+        if (const auto it = roots_.find(pupil); it != roots_.end()) return it->second;
+        return records::root_of(sql, pupil);
+    }
+    void added(const HubPseudonym& id, const std::string& pupil) { owners_[id.pseudonym] = pupil; }
+    void created(const std::string& pupil) { roots_[pupil] = pupil; }
+    void merged() { roots_.clear(); }
+
+private:
+    std::optional<std::string> owner_of(soci::session& sql, const std::string& value) {
+        if (const auto it = owners_.find(value); it != owners_.end()) return it->second;
+        return records::identifier_owner(sql, value);
+    }
+
+    std::unordered_map<std::string, std::optional<std::string>> owners_;
+    std::unordered_map<std::string, std::string> roots_;
+};
+
+namespace {
+
+// Runs `SELECT <columns> FROM <from> WHERE <key> IN (...)` for `values`, in chunks small enough for
+// any SQLite build, calling row(first, second) for each row; the second column may be NULL.
+template <typename Row>
+void select_in(soci::session& sql, const std::string& select, const std::vector<std::string>& values, Row&& row) {
+    constexpr std::size_t chunk = 400;
+    for (std::size_t start = 0; start < values.size(); start += chunk) {
+        const std::size_t n = std::min(chunk, values.size() - start);
+        std::string query = select + " IN (";
+        for (std::size_t i = 0; i < n; ++i) query += (i ? ",:v" : ":v") + std::to_string(i);
+        query += ")";
+        std::string first;
+        std::string second;
+        soci::indicator second_ind = soci::i_null;
+        soci::statement st(sql);
+        for (std::size_t i = 0; i < n; ++i) st.exchange(soci::use(values[start + i]));
+        st.exchange(soci::into(first));
+        st.exchange(soci::into(second, second_ind));
+        st.alloc();
+        st.prepare(query);
+        st.define_and_bind();
+        // One round trip: the PostgreSQL backend holds the whole result; fetch() reads it locally.
+        if (!st.execute(true)) continue;
+        do {
+            row(first, second_ind == soci::i_ok ? std::optional<std::string>(second) : std::nullopt);
+        } while (st.fetch());
+    }
+}
+
+void collect(const std::vector<HubPseudonym>& ids, std::vector<std::string>& values) {
+    for (const HubPseudonym& id : ids) {
+        values.push_back(id.pseudonym);
+        values.insert(values.end(), id.earlier.begin(), id.earlier.end());
+    }
+}
+
+}  // namespace
+
+LinkLookups::LinkLookups(soci::session& sql, const std::vector<BatchEntry*>& entries) {
+    std::vector<std::string> values;
+    for (const BatchEntry* entry : entries) {
+        collect(entry->input->identifiers, values);
+        if (entry->input->household) {
+            for (const HouseholdMember& member : entry->input->household->members) collect(member.identifiers, values);
+        }
+    }
+    std::sort(values.begin(), values.end());
+    values.erase(std::unique(values.begin(), values.end()), values.end());
+    if (values.empty()) return;
+    for (const std::string& value : values) owners_.emplace(value, std::nullopt);
+    std::vector<std::string> pupils;
+    select_in(sql, "SELECT pseudonym, pupil_id FROM pupil_identifiers WHERE pseudonym", values,
+              [&](const std::string& pseudonym, const std::optional<std::string>& pupil) {
+                  owners_[pseudonym] = pupil;
+                  if (pupil) pupils.push_back(*pupil);
+              });
+    std::sort(pupils.begin(), pupils.end());
+    pupils.erase(std::unique(pupils.begin(), pupils.end()), pupils.end());
+    select_in(sql, "SELECT pupil_id, merged_into FROM pupils WHERE pupil_id", pupils,
+              [&](const std::string& pupil, const std::optional<std::string>& merged_into) {
+                  if (!merged_into) roots_[pupil] = pupil;
+              });
+}
+
 namespace {
 
 using namespace records;
@@ -67,17 +174,22 @@ struct LinkedPupil {
 class Linker {
 public:
     Linker(soci::session& sql, Backend backend, const LinkageConfig& linkage, const TextSealer& sealer,
-           const std::string& signal_id, std::int64_t now_us)
-        : sql_(sql), backend_(backend), linkage_(linkage), sealer_(sealer), signal_id_(signal_id), now_us_(now_us) {}
+           const std::string& signal_id, std::int64_t now_us, LinkLookups& lookups)
+        : sql_(sql),
+          backend_(backend),
+          linkage_(linkage),
+          sealer_(sealer),
+          signal_id_(signal_id),
+          now_us_(now_us),
+          lookups_(lookups) {}
 
     // Files the signal's identifiers on a record: found, created (when `create`), or merged when
     // they were known on several. Nothing when no identifier is known and `create` is false.
     std::optional<LinkedPupil> link_identifiers(const std::vector<HubPseudonym>& identifiers, bool create) {
         std::vector<record::IdentifierSighting> sightings;
         for (const HubPseudonym& id : identifiers) {
-            record::IdentifierSighting s{id.kind, id.pseudonym, identifier_owner(sql_, id.pseudonym, id.earlier),
-                                         std::nullopt};
-            if (s.known_on) s.known_root = root_of(sql_, *s.known_on);
+            record::IdentifierSighting s{id.kind, id.pseudonym, lookups_.owner(sql_, id), std::nullopt};
+            if (s.known_on) s.known_root = lookups_.root(sql_, *s.known_on);
             sightings.push_back(std::move(s));
         }
         const record::LinkPlan plan = record::plan_deterministic_link(sightings);
@@ -88,11 +200,13 @@ public:
             if (!create) return std::nullopt;
             linked.pupil = new_id();
             create_pupil(sql_, linked.pupil, signal_id_, now_us_);
+            lookups_.created(linked.pupil);
         } else {
             linked.pupil = *plan.pupil;
             if (!plan.to_merge.empty()) {
                 // Roots are read again under the lock: another instance may have merged meanwhile.
                 lock_for_transaction(sql_, backend_, merge_lock_key);
+                lookups_.merged();
                 for (const std::string& other : plan.to_merge) {
                     const std::string survivor = root_of(sql_, linked.pupil);
                     const std::string absorbed = root_of(sql_, other);
@@ -105,8 +219,10 @@ public:
                 }
             }
         }
-        for (const std::size_t i : plan.new_identifiers)
+        for (const std::size_t i : plan.new_identifiers) {
             add_identifier(sql_, identifiers[i], linked.pupil, signal_id_, now_us_);
+            lookups_.added(identifiers[i], linked.pupil);
+        }
         return linked;
     }
 
@@ -233,39 +349,126 @@ private:
     const TextSealer& sealer_;
     const std::string& signal_id_;
     std::int64_t now_us_;
+    LinkLookups& lookups_;
 };
+
+// True when an error during one signal of a batch is the batch's (the connection, or SQLite busy),
+// not that signal's own.
+bool batch_wide(soci::session& sql, Backend backend, const soci::soci_error& error) {
+    if (!sql.is_connected() || error.get_error_category() == soci::soci_error::connection_error) return true;
+    if (backend == Backend::sqlite) {
+        const auto* e = dynamic_cast<const soci::sqlite3_soci_error*>(&error);
+        return e != nullptr && (e->result() == SQLITE_BUSY || e->result() == SQLITE_LOCKED);
+    }
+    return false;
+}
 
 }  // namespace
 
 InsertOutcome RecordKeeper::record(const NewSignal& signal, const RecordInput& input, std::int64_t now_us) {
     return database_.with_session([&](soci::session& sql) {
         return in_write_transaction(sql, database_.backend(), [&]() -> InsertOutcome {
-            const InsertOutcome stored = insert_signal(sql, signal);
-            if (!stored.inserted) return stored;
-            Linker linker(sql, database_.backend(), linkage_, sealer_, signal.ids.signal_id, now_us);
-            if (input.household) {
-                linker.file_household(*input.household);
-            } else if (input.move) {
-                // A move is kept by pseudonym for whichever family the person is in; it joins a
-                // pupil's record when the person is a known pupil, and creates none (it may be a parent).
-                for (const HubPseudonym& id : input.identifiers)
-                    add_move(sql, signal.ids.signal_id, id.pseudonym, *input.move, now_us);
-                if (const auto linked = linker.link_identifiers(input.identifiers, false)) {
-                    linker.link_signal_deterministically(*linked);
-                }
-            } else if (!input.identifiers.empty()) {
-                const auto linked = linker.link_identifiers(input.identifiers, true);
-                linker.link_signal_deterministically(*linked);
-                if (input.encoding) store_encoding(sql, signal.ids.signal_id, linked->pupil, *input.encoding, now_us);
-            } else if (input.encoding) {
-                linker.link_probabilistically(*input.encoding);
-            }
-            // Linked now, so its owner is known: the envelope goes under that owner's payload key
-            // before anything commits (retention/payload_keys.hpp).
-            seal_stored_signal(sql, signal.ids.signal_id);
-            return stored;
+            LinkLookups lookups;
+            return record_in(sql, signal, input, now_us, lookups);
         });
     });
+}
+
+void RecordKeeper::record_batch(const std::vector<BatchEntry*>& entries) {
+    database_.with_session([&](soci::session& sql) {
+        int conflicts = 0;
+        for (;;) {
+            std::vector<BatchEntry*> pending;
+            for (BatchEntry* entry : entries) {
+                entry->stored = false;
+                if (!entry->error) pending.push_back(entry);
+            }
+            if (pending.empty()) return;
+            constexpr std::size_t none = static_cast<std::size_t>(-1);
+            std::size_t at = none;  // the entry being stored when an error came
+            try {
+                WriteTransaction tx(sql, database_.backend());
+                // After a conflict with another instance, every lookup reads the store again.
+                LinkLookups lookups = conflicts == 0 ? LinkLookups(sql, pending) : LinkLookups();
+                std::vector<InsertOutcome> outcomes;
+                for (std::size_t i = 0; i < pending.size(); ++i) {
+                    at = i;
+                    outcomes.push_back(
+                        record_in(sql, *pending[i]->signal, *pending[i]->input, pending[i]->now_us, lookups));
+                }
+                at = none;
+                hold_before_commit(pending.size());
+                tx.commit();
+                for (std::size_t i = 0; i < pending.size(); ++i) {
+                    pending[i]->stored = true;
+                    pending[i]->inserted = outcomes[i].inserted;
+                    pending[i]->ids = std::move(outcomes[i].ids);
+                }
+                return;
+            } catch (const soci::soci_error& error) {
+                // BEGIN, the lookups or COMMIT failed, or the connection did: the batch's, not an entry's.
+                if (at == none || batch_wide(sql, database_.backend(), error)) throw;
+                // A race with another instance (write_transaction.hpp): run the batch again. An entry
+                // that keeps conflicting is that entry's problem, not the batch's.
+                if (is_retryable_conflict(error) && ++conflicts < 5) continue;
+                pending[at]->error = std::current_exception();
+            } catch (const StoreUnavailable&) {
+                throw;
+            } catch (const std::exception&) {
+                if (at == none) throw;
+                pending[at]->error = std::current_exception();
+            }
+            // The transaction has rolled back; the batch runs again without the entry that failed.
+        }
+    });
+}
+
+void RecordKeeper::hold_before_commit(std::size_t batch_size) const {
+    if (hold_file_.empty()) return;
+    std::error_code ec;
+    if (!std::filesystem::exists(hold_file_, ec)) return;
+    const auto content = [&] {
+        std::ifstream in(hold_file_);
+        std::ostringstream text;
+        text << in.rdbuf();
+        return text.str();
+    };
+    const std::string held = content();
+    std::ofstream(hold_file_.string() + ".held", std::ios::app) << batch_size << "\n" << std::flush;
+    while (std::filesystem::exists(hold_file_, ec) && content() == held) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+}
+
+InsertOutcome RecordKeeper::record_in(soci::session& sql, const NewSignal& signal, const RecordInput& input,
+                                      std::int64_t now_us, LinkLookups& lookups) {
+    const InsertOutcome stored = insert_signal(sql, signal);
+    if (!stored.inserted) return stored;
+    Linker linker(sql, database_.backend(), linkage_, sealer_, signal.ids.signal_id, now_us, lookups);
+    if (input.household) {
+        linker.file_household(*input.household);
+    } else if (input.move) {
+        // A move is kept by pseudonym for whichever family the person is in; it joins a
+        // pupil's record when the person is a known pupil, and creates none (it may be a parent).
+        for (const HubPseudonym& id : input.identifiers)
+            add_move(sql, signal.ids.signal_id, id.pseudonym, *input.move, now_us);
+        if (const auto linked = linker.link_identifiers(input.identifiers, false)) {
+            linker.link_signal_deterministically(*linked);
+        }
+    } else if (!input.identifiers.empty()) {
+        const auto linked = linker.link_identifiers(input.identifiers, true);
+        linker.link_signal_deterministically(*linked);
+        if (input.encoding) store_encoding(sql, signal.ids.signal_id, linked->pupil, *input.encoding, now_us);
+        // The common case: its owner is the pupil just linked, and the envelope the one just inserted.
+        seal_stored_signal(sql, signal.ids.signal_id, signal.envelope, pupil_owner(linked->pupil));
+        return stored;
+    } else if (input.encoding) {
+        linker.link_probabilistically(*input.encoding);
+    }
+    // Linked now, so its owner is known: the envelope goes under that owner's payload key
+    // before anything commits (retention/payload_keys.hpp).
+    seal_stored_signal(sql, signal.ids.signal_id);
+    return stored;
 }
 
 }  // namespace eenplan::service

@@ -4,6 +4,9 @@
 #pragma once
 
 #include <cstdint>
+#include <exception>
+#include <filesystem>
+#include <vector>
 
 #include "config/config.hpp"
 #include "record/record_input.hpp"
@@ -14,6 +17,20 @@ namespace eenplan::service {
 
 struct NewSignal;      // store/signal_store.hpp
 struct InsertOutcome;  // store/signal_store.hpp
+class LinkLookups;     // record_keeper.cpp: the batch's identifier owners, read at once
+
+// One signal of a batch (record_batch): what to store, and how it ended: stored (inserted, or found
+// stored before) with the row's ids once the batch committed, or its own error (the others are
+// stored without it).
+struct BatchEntry {
+    const NewSignal* signal = nullptr;
+    const RecordInput* input = nullptr;
+    std::int64_t now_us = 0;
+    bool stored = false;
+    bool inserted = false;
+    SignalIds ids;
+    std::exception_ptr error;
+};
 
 class RecordKeeper {
 public:
@@ -24,10 +41,27 @@ public:
     // Commits before returning. A duplicate (source, webhook-id) changes nothing.
     InsertOutcome record(const NewSignal& signal, const RecordInput& input, std::int64_t now_us);
 
+    // Group commit: stores and files every entry in ONE transaction, the identifiers of the whole
+    // batch looked up in one query. An entry whose own statements fail gets that error and the
+    // batch runs again without it; a duplicate (source, webhook-id), within the batch or stored
+    // before, gets the stored row's ids and `inserted` false. Throws (StoreUnavailable, or the SQL
+    // error) when the batch as a whole could not commit: then no entry is stored and no outcome set.
+    void record_batch(const std::vector<BatchEntry*>& entries);
+
+    // Test-only (testing.commit_hold_file): while this file exists, each batch waits just before
+    // its COMMIT until the file is removed or rewritten, after appending its size to
+    // "<file>.held"; the fault tests kill the service there.
+    void hold_commits_on(std::filesystem::path file) { hold_file_ = std::move(file); }
+
 private:
+    InsertOutcome record_in(soci::session& sql, const NewSignal& signal, const RecordInput& input, std::int64_t now_us,
+                            LinkLookups& lookups);
+    void hold_before_commit(std::size_t batch_size) const;
+
     Database& database_;
     const LinkageConfig& linkage_;
     const TextSealer& sealer_;
+    std::filesystem::path hold_file_;
 };
 
 }  // namespace eenplan::service

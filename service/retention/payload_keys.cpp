@@ -180,6 +180,13 @@ void seal_stored_signal(soci::session& sql, const std::string& signal_id) {
     sql << "UPDATE signals SET envelope = :e WHERE signal_id = :s", soci::use(sealed), soci::use(signal_id);
 }
 
+void seal_stored_signal(soci::session& sql, const std::string& signal_id, const std::string& envelope,
+                        const std::string& owner) {
+    if (installed.load() == nullptr || PayloadKeys::is_sealed(envelope)) return;
+    const std::string sealed = seal_payload(sql, owner, "signals", signal_id, "envelope", envelope);
+    sql << "UPDATE signals SET envelope = :e WHERE signal_id = :s", soci::use(sealed), soci::use(signal_id);
+}
+
 long long seal_stored_payloads(Database& database) {
     if (installed.load() == nullptr) return 0;
     long long sealed = 0;

@@ -86,6 +86,10 @@ std::optional<std::string> open_payload(soci::session& sql, std::string_view tab
 // A stored signal's envelope under the key of the record it landed on (its pupil; a household's
 // family; else its own), inside the transaction that stored and linked it.
 void seal_stored_signal(soci::session& sql, const std::string& signal_id);
+// The same for the envelope the caller has just inserted and the owner it has just linked it to,
+// without reading either back (ingest stores many signals per transaction).
+void seal_stored_signal(soci::session& sql, const std::string& signal_id, const std::string& envelope,
+                        const std::string& owner);
 
 // The data migration for rows stored before payload keys (run once at start-up, recorded in
 // data_migrations): every envelope and plan state not yet sealed is sealed under its owner's

@@ -136,10 +136,11 @@ void ServiceProcess::write_config() const {
             yaml << "    rate_limit: {enabled: false}\n";
         }
     }
-    if (options_.manual_clock || options_.default_agreement) {
+    if (options_.manual_clock || options_.default_agreement || !options_.commit_hold_file.empty()) {
         yaml << "testing:\n";
         if (options_.manual_clock) yaml << "  manual_clock: true\n";
         if (options_.default_agreement) yaml << "  default_agreement: true\n";
+        if (!options_.commit_hold_file.empty()) yaml << "  commit_hold_file: " << options_.commit_hold_file << "\n";
     }
     yaml << options_.extra_config;
     write_file(config_file_, yaml.str());

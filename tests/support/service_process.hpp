@@ -63,6 +63,8 @@ struct ServiceOptions {
     // and category but the special ones, so tests not about data sharing keep delivering. Tests
     // about agreements and consents turn it off and configure their own (privacy: in extra_config).
     bool default_agreement = true;
+    // testing.commit_hold_file: ingest batches wait before COMMIT while this file exists.
+    std::string commit_hold_file;
     int threads = 16;          // listen.threads: the worker threads
     std::string listen_extra;  // YAML appended under listen: (e.g. "  connections: {...}\n")
 };
