@@ -6,12 +6,13 @@
 #      rows stored, and eenplan's ratio to the flow. Idle RSS of the service (3 s after start, no
 #      request yet) and its peak RSS (VmHWM after the run).
 #   2. half of eenplan's PostgreSQL peak, paced (ingest.lua with EENPLAN_RATE), on PostgreSQL and
-#      on SQLite at the same rate, with the whole pipeline running: the shipped routeboek, the plan
-#      worker, the dispatcher and the webhook receiver simulator as recipient. Every signal is a
-#      new pupil's 30-day absence, which the routeboek plans a task for. p50/p99 of the answer, and
-#      the lag from receipt to plan decision and to the first delivery attempt (from the stored
-#      timestamps: signals.received_at_us is taken before the commit, so it precedes the 202 and
-#      the lags are, if anything, overstated).
+#      on SQLite at the same rate: p50/p99 of the answer.
+#   3. the whole pipeline at that rate on PostgreSQL: the shipped routeboek, the plan worker, the
+#      dispatcher and the webhook receiver simulator as recipient; every signal is a new pupil's
+#      30-day absence, which the routeboek plans a task for. The lag from receipt to plan decision
+#      and to the first delivery attempt, from the stored timestamps (signals.received_at_us is
+#      taken before the commit, so it precedes the 202 and the lags are, if anything, overstated;
+#      the plan worker stamps each batch of 50 with its start).
 #   tests/bench/ingest_side_by_side.sh [peak seconds (10)] [connections (16)] [half-peak seconds (30)]
 # EENPLAN_BENCH_PERF=<dir>: also profile the service (`perf record -e cpu-clock -g`: this VM has
 # no hardware counters) during the PostgreSQL peak run and for 10 s of the PostgreSQL pipeline drain;
@@ -172,14 +173,26 @@ fi
 
 [[ $only == peak ]] && exit 0
 half=${EENPLAN_BENCH_RATE:-$(awk -v e="${rate[eenplan-postgresql]}" 'BEGIN {printf "%d", e / 2}')}
-echo "-- half of peak: $half signals/s paced, wrk -t$threads -c$connections -d${half_seconds}s, new pupils (each planned" \
-  "and given a task), routeboek, plan worker, dispatcher and receiver running"
+echo "-- half of peak, ingest: $half signals/s paced, wrk -t$threads -c$connections -d${half_seconds}s, as in the peak runs"
+for store in postgresql sqlite; do
+  if [[ $store == postgresql ]]; then connection=$(new_pg_db half_ingest); else connection="db=$work/half.db"; fi
+  start_service "half-$store" "$store" "$connection"
+  requests $(( half * half_seconds * 12 / 10 + 1000 )) "$service_port" "$work/requests.lua"
+  IFS='|' read -r achieved summary <<<"$(load "$service_port" "$half_seconds" "$work/requests.lua" "$half")"
+  rss=$(kb "$service_pid" VmRSS)
+  printf '%-19s %8s signals/s   %s; RSS %s MB; load %s\n' "eenplan-$store" "$achieved" "$summary" "$(mb "$rss")" \
+    "$(cut -d' ' -f1 /proc/loadavg)"
+  stop_pid "$service_pid"
+done
+
+echo "-- half of peak, pipeline: $half signals/s paced for ${half_seconds}s on PostgreSQL, each a new pupil's absence that" \
+  "the routeboek plans a task for; plan worker, dispatcher (defaults) and the webhook receiver running"
 "$build/integration/simulators/eenplan-webhook-receiver" --secret "$receiver_secret" >"$work/receiver.out" 2>&1 &
 pids+=($!)
 for _ in $(seq 100); do grep -q port "$work/receiver.out" 2>/dev/null && break; sleep 0.05; done
 receiver_port=$(grep -o '"port": *[0-9]*' "$work/receiver.out" | grep -o '[0-9]*$')
 
-# percentiles <file of numbers>: "p50 X ms, p99 Y ms (n N)"
+# percentiles <file of microseconds>: "p50 X ms, p99 Y ms, max Z ms (n N)"
 percentiles() {
   sort -n "$1" | awk '{v[NR] = $1} END {
     if (NR == 0) { print "none"; exit }
@@ -187,38 +200,35 @@ percentiles() {
     printf "p50 %.0f ms, p99 %.0f ms, max %.0f ms (n %d)", v[i50] / 1000, v[i99] / 1000, v[NR] / 1000, NR }'
 }
 
-first=1000000
-for store in postgresql sqlite; do
-  if [[ $store == postgresql ]]; then connection=$(new_pg_db half_eenplan); else connection="db=$work/half.db"; fi
-  sql() { if [[ $store == postgresql ]]; then psql "$connection" -Atqc "$1"; else sqlite3 "${connection#db=}" "$1"; fi; }
-  start_service "half-$store" "$store" "$connection" pipeline
-  requests $(( half * half_seconds * 12 / 10 + 1000 )) "$service_port" "$work/requests.lua" --first-pupil "$first"
-  first=$(( first + 1000000 ))
-  IFS='|' read -r achieved summary <<<"$(load "$service_port" "$half_seconds" "$work/requests.lua" "$half")"
-  rss=$(kb "$service_pid" VmRSS)
-  if [[ -n ${EENPLAN_BENCH_PERF:-} && $store == postgresql ]]; then  # the plan worker and dispatcher at work
-    perf record -e cpu-clock -g -o "$EENPLAN_BENCH_PERF/perf-pipeline.data" -p "$service_pid" -- sleep 10 >/dev/null 2>&1 || true
-    perf report -i "$EENPLAN_BENCH_PERF/perf-pipeline.data" --no-children --stdio --percent-limit 0.7 \
-      >"$EENPLAN_BENCH_PERF/perf-pipeline-report.txt" 2>/dev/null || true
-  fi
-  # Let the plan worker and the dispatcher finish what the load left (at most 300 s), then read the lags.
-  drain_start=$(date +%s.%N)
-  for _ in $(seq 3000); do
-    left=$(sql "SELECT (SELECT COUNT(*) FROM signals WHERE planned_at_us IS NULL) + (SELECT COUNT(*) FROM deliveries WHERE state = 'pending')")
-    [[ $left == 0 ]] && break
-    sleep 0.1
-  done
-  waited=$(awk -v a="$drain_start" -v b="$(date +%s.%N)" 'BEGIN {printf "%.1f", b - a}')
-  sql "SELECT MIN(d.decided_at_us) - s.received_at_us FROM plan_decisions d JOIN signals s ON s.signal_id = d.signal_id
-       WHERE d.entry = 'decision' GROUP BY s.signal_id, s.received_at_us" >"$work/decision.lag"
-  sql "SELECT MIN(a.started_at_us) - s.received_at_us FROM plan_decisions d JOIN signals s ON s.signal_id = d.signal_id
-       JOIN delivery_attempts a ON a.delivery_id = d.delivery_id WHERE d.entry = 'decision'
-       GROUP BY s.signal_id, s.received_at_us" >"$work/attempt.lag"
-  signals=$(sql "SELECT COUNT(*) FROM signals")
-  printf '%-10s %8s signals/s   %s; RSS %s MB; load %s\n' "$store" "$achieved" "$summary" "$(mb "$rss")" \
-    "$(cut -d' ' -f1 /proc/loadavg)"
-  printf '           lag to plan decision:         %s of %s signals\n' "$(percentiles "$work/decision.lag")" "$signals"
-  printf '           lag to first delivery attempt: %s; drained %s s after the load%s\n' \
-    "$(percentiles "$work/attempt.lag")" "$waited" "$([[ $left == 0 ]] || echo ", $left left")"
-  stop_pid "$service_pid"
+connection=$(new_pg_db half_pipeline)
+sql() { psql "$connection" -Atqc "$1"; }
+start_service half-pipeline postgresql "$connection" pipeline
+requests $(( half * half_seconds * 12 / 10 + 1000 )) "$service_port" "$work/requests.lua" --first-pupil 1000000
+IFS='|' read -r achieved summary <<<"$(load "$service_port" "$half_seconds" "$work/requests.lua" "$half")"
+rss=$(kb "$service_pid" VmRSS)
+backlog=$(sql "SELECT COUNT(*) FROM signals WHERE planned_at_us IS NULL")
+if [[ -n ${EENPLAN_BENCH_PERF:-} ]]; then  # the plan worker and the dispatcher at work
+  perf record -e cpu-clock -g -o "$EENPLAN_BENCH_PERF/perf-pipeline.data" -p "$service_pid" -- sleep 10 >/dev/null 2>&1 || true
+  perf report -i "$EENPLAN_BENCH_PERF/perf-pipeline.data" --no-children --stdio --percent-limit 0.7 \
+    >"$EENPLAN_BENCH_PERF/perf-pipeline-report.txt" 2>/dev/null || true
+fi
+# Let the plan worker and the dispatcher finish what the load left (at most ~5 min), then read the lags.
+drain_start=$(date +%s.%N)
+for _ in $(seq 3000); do
+  left=$(sql "SELECT (SELECT COUNT(*) FROM signals WHERE planned_at_us IS NULL) + (SELECT COUNT(*) FROM deliveries WHERE state = 'pending')")
+  [[ $left == 0 ]] && break
+  sleep 0.1
 done
+waited=$(awk -v a="$drain_start" -v b="$(date +%s.%N)" 'BEGIN {printf "%.1f", b - a}')
+sql "SELECT MIN(d.decided_at_us) - s.received_at_us FROM plan_decisions d JOIN signals s ON s.signal_id = d.signal_id
+     WHERE d.entry = 'decision' GROUP BY s.signal_id, s.received_at_us" >"$work/decision.lag"
+sql "SELECT MIN(a.started_at_us) - s.received_at_us FROM plan_decisions d JOIN signals s ON s.signal_id = d.signal_id
+     JOIN delivery_attempts a ON a.delivery_id = d.delivery_id WHERE d.entry = 'decision'
+     GROUP BY s.signal_id, s.received_at_us" >"$work/attempt.lag"
+signals=$(sql "SELECT COUNT(*) FROM signals")
+printf '%-19s %8s signals/s   %s; RSS %s MB; unplanned at the end of the load %s; load %s\n' "eenplan-postgresql" \
+  "$achieved" "$summary" "$(mb "$rss")" "$backlog" "$(cut -d' ' -f1 /proc/loadavg)"
+printf '    lag to plan decision:          %s of %s signals\n' "$(percentiles "$work/decision.lag")" "$signals"
+printf '    lag to first delivery attempt: %s; drained %s s after the load%s\n' \
+  "$(percentiles "$work/attempt.lag")" "$waited" "$([[ $left == 0 ]] || echo ", $left left")"
+stop_pid "$service_pid"
