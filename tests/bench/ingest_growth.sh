@@ -101,9 +101,9 @@ for (( from = 0; from < signals; from += chunk )); do
   sql <<SQL
 SET synchronous_commit = off;
 CREATE UNLOGGED TABLE bulk_signals AS
-  SELECT g, gen_random_uuid()::text AS signal_id, b.pupil_id, b.pseudonym,
-         (extract(epoch FROM now()) * 1e6)::bigint - 86400000000 - ((g * 7919) % 31536000)::bigint * 1000000 AS received_at_us
-  FROM generate_series($from, $to - 1) g JOIN bulk_pupils b ON b.g = g % $pupils;
+  SELECT n AS g, gen_random_uuid()::text AS signal_id, b.pupil_id, b.pseudonym,
+         (extract(epoch FROM now()) * 1e6)::bigint - 86400000000 - ((n::bigint * 7919) % 31536000) * 1000000 AS received_at_us
+  FROM generate_series($from, $to - 1) AS series(n) JOIN bulk_pupils b ON b.g = n % $pupils;
 INSERT INTO signals (signal_id, source_id, webhook_id, correlation_id, type, occurred_at, received_at_us, subject_kind,
                      subject_pseudonym, school_brin, school_gemeentecode, envelope, planned_at_us)
   SELECT s.signal_id, t.source_id, 'bulk_' || s.g, gen_random_uuid()::text, t.type, t.occurred_at, s.received_at_us,
