@@ -15,7 +15,7 @@ pupils=${2:-1000000}
 seconds=${3:-10}
 connections=${4:-16}
 threads=2
-build="$root/build-bench"
+build=${EENPLAN_BENCH_BUILD:-$root/build-bench}
 work=$(mktemp -d /tmp/eenplan-growth.XXXXXX)
 chmod 755 "$work"
 CMAKE_CXX_COMPILER_LAUNCHER=${CMAKE_CXX_COMPILER_LAUNCHER:-$(command -v ccache || true)} \

@@ -26,7 +26,7 @@ connections=${2:-16}
 half_seconds=${3:-30}
 threads=2
 only=${EENPLAN_BENCH_ONLY:-}
-build="$root/build-bench"
+build=${EENPLAN_BENCH_BUILD:-$root/build-bench}
 peer="$root/tests/bench/nodered-peer"
 work=$(mktemp -d /tmp/eenplan-side.XXXXXX)
 chmod 755 "$work"
