@@ -14,15 +14,16 @@ InsertOutcome BatchWriter::write(const NewSignal& signal, const RecordInput& inp
     std::unique_lock lock(mutex_);
     waiting_.push_back(&self);
     while (!self.done) {
-        if (writing_) {
-            written_.wait(lock);
+        if (self.taken || writing_ >= writers_) {
+            self.wake.wait(lock);
             continue;
         }
-        // No commit in flight: this thread writes every signal waiting, in arrival order.
-        writing_ = true;
+        // A writer's place is free: this thread writes every signal waiting, in arrival order.
+        ++writing_;
         std::vector<Waiter*> batch;
         while (!waiting_.empty() && batch.size() < max_batch_) {
             batch.push_back(waiting_.front());
+            batch.back()->taken = true;
             waiting_.pop_front();
         }
         lock.unlock();
@@ -36,13 +37,16 @@ InsertOutcome BatchWriter::write(const NewSignal& signal, const RecordInput& inp
             failure = std::current_exception();
         }
         lock.lock();
+        --writing_;
+        // Wakes the callers of this batch (only them: a wake-up per waiting thread per batch
+        // would cost more than the batch saves), and the oldest waiting signal's caller, which
+        // becomes the next writer.
         for (Waiter* w : batch) {
             w->batch_error = failure;
             w->done = true;
+            if (w != &self) w->wake.notify_one();
         }
-        writing_ = false;
-        // Wakes the callers of this batch, and the next writer among those still waiting.
-        written_.notify_all();
+        if (!waiting_.empty()) waiting_.front()->wake.notify_one();
     }
     lock.unlock();
     if (self.batch_error) std::rethrow_exception(self.batch_error);

@@ -1,10 +1,12 @@
 // Group commit for ingest: the HTTP worker threads validate and pseudonymise their signals
-// concurrently, then hand the prepared signal here. Whoever finds no commit in flight becomes the
-// writer: it takes every signal waiting (its own among them) and stores them in one transaction
-// (RecordKeeper::record_batch); the signals that arrive meanwhile wait and form the next batch.
-// Each caller returns only once the batch holding its signal has committed, so a 202 still means
-// durable, while one fsync serves many signals. One writer at a time also means SQLite's write
-// lock is never queued on by ingest threads.
+// concurrently, then hand the prepared signal here. A caller that finds a writer's place free
+// becomes a writer: it takes every signal waiting (its own among them) and stores them in one
+// transaction (RecordKeeper::record_batch); the signals that arrive meanwhile wait and form the
+// next batch. Each caller returns only once the batch holding its signal has committed, so a 202
+// still means durable, while one commit serves many signals. SQLite gets one writer, so ingest
+// threads never queue on its write lock; PostgreSQL a few, so that the round trips of one batch
+// overlap another's commit (concurrent batches that touch the same pupil conflict and run again,
+// as concurrent transactions always did).
 #pragma once
 
 #include <condition_variable>
@@ -22,8 +24,12 @@ struct InsertOutcome;  // store/signal_store.hpp
 
 class BatchWriter {
 public:
-    explicit BatchWriter(RecordKeeper& records, std::size_t max_batch = 256)
-        : records_(records), max_batch_(max_batch) {}
+    // `writers`: how many batches may be in flight at once.
+    BatchWriter(RecordKeeper& records, std::size_t writers, std::size_t max_batch = 256)
+        : records_(records), writers_(writers), max_batch_(max_batch) {}
+
+    // One writer on SQLite (one write lock), a few on PostgreSQL.
+    static std::size_t writers_for(Backend backend) { return backend == Backend::sqlite ? 1 : 4; }
 
     // Stores and files one signal; returns after its batch committed. Throws what the batch threw
     // (StoreUnavailable: nothing of the batch is stored) or what this signal alone threw.
@@ -33,15 +39,17 @@ private:
     struct Waiter {
         BatchEntry entry;
         std::exception_ptr batch_error;
+        bool taken = false;  // by a writer
         bool done = false;
+        std::condition_variable wake;  // done, or a writer's place may be free
     };
 
     RecordKeeper& records_;
+    const std::size_t writers_;
     const std::size_t max_batch_;
     std::mutex mutex_;
-    std::condition_variable written_;
     std::deque<Waiter*> waiting_;
-    bool writing_ = false;
+    std::size_t writing_ = 0;  // batches in flight
 };
 
 }  // namespace eenplan::service

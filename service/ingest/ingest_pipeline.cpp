@@ -41,7 +41,11 @@ std::string primary_pseudonym(const RecordInput& input) {
 
 IngestPipeline::IngestPipeline(SignalStore& store, const HubPseudonymiser& pseudonymiser, RecordKeeper& records,
                                const linkage::RecordEncoder* encoder, const SignalStoredPublisher& events)
-    : store_(store), pseudonymiser_(pseudonymiser), writer_(records), encoder_(encoder), events_(events) {}
+    : store_(store),
+      pseudonymiser_(pseudonymiser),
+      writer_(records, BatchWriter::writers_for(records.backend())),
+      encoder_(encoder),
+      events_(events) {}
 
 namespace {
 

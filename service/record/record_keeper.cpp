@@ -374,6 +374,8 @@ InsertOutcome RecordKeeper::record(const NewSignal& signal, const RecordInput& i
     });
 }
 
+Backend RecordKeeper::backend() const { return database_.backend(); }
+
 void RecordKeeper::record_batch(const std::vector<BatchEntry*>& entries) {
     database_.with_session([&](soci::session& sql) {
         int conflicts = 0;

@@ -53,6 +53,8 @@ public:
     // "<file>.held"; the fault tests kill the service there.
     void hold_commits_on(std::filesystem::path file) { hold_file_ = std::move(file); }
 
+    [[nodiscard]] Backend backend() const;
+
 private:
     InsertOutcome record_in(soci::session& sql, const NewSignal& signal, const RecordInput& input, std::int64_t now_us,
                             LinkLookups& lookups);
