@@ -105,7 +105,8 @@ struct HeldFixture {
     }
 
     // Sends each (webhook-id, body) on its own thread while the first batch is held, so that all of
-    // them wait for the one batch after it; lets that batch commit and returns every answer.
+    // them wait for the one batch after it (on SQLite; PostgreSQL has a few batches in flight); lets
+    // the batches commit and returns every answer.
     std::vector<Answer> send_in_one_batch(const std::vector<std::pair<std::string, std::string>>& signals) {
         write_text(hold, "0");
         Answer first;
@@ -168,8 +169,13 @@ SCENARIO_METHOD(HeldFixture, "signals that arrive during a commit are stored tog
             THEN(
                 "they share one transaction; the duplicate is stored once (one 202, the repeat gets the duplicate "
                 "answer with the same ids); the refused signal fails alone; every other one is stored and linked") {
-                // The batch reached its COMMIT without the refused signal (it ran again without it).
-                CHECK(held_batches(hold).at(1) == static_cast<int>(signals.size()) - 1);
+                if (!store.is_postgresql()) {
+                    // One writer: the batch after the opener's held them all, and reached its
+                    // COMMIT without the refused signal (it ran again without it).
+                    CHECK(held_batches(hold).at(1) == static_cast<int>(signals.size()) - 1);
+                }
+                // On PostgreSQL a few batches are in flight at once (batch_writer.hpp), so the
+                // signals spread over them, and within-batch and across-batch duplicates both occur.
                 INFO(answers[0].body << " / " << answers[1].body);
                 CHECK(((answers[0].status == 202 && answers[1].status == 200) ||
                        (answers[0].status == 200 && answers[1].status == 202)));
