@@ -329,7 +329,13 @@ void PlanKeeper::run() {
         const std::int64_t now_us = now.time_since_epoch().count();
         const Day today = dutch_day(std::chrono::floor<std::chrono::seconds>(now));
         try {
-            while (!stopping_ && apply_pending_signals(today, 200, now_us) > 0) {
+            // The clock is read again for each batch of 50: under a backlog the decisions of later
+            // batches are stamped when they are made, not when the round began.
+            for (auto batch = now; !stopping_; batch = clock_.now()) {
+                if (apply_pending_signals(dutch_day(std::chrono::floor<std::chrono::seconds>(batch)), 50,
+                                          batch.time_since_epoch().count()) == 0) {
+                    break;
+                }
             }
             // A clock set back (the system's, by NTP) runs the schedule too rather than pausing it.
             if (!last_schedule || now - *last_schedule >= std::chrono::minutes(1) || now < *last_schedule) {
