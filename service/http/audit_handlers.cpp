@@ -87,4 +87,19 @@ void AuditTrailHandler::serve(Poco::Net::HTTPServerRequest& request, Poco::Net::
     send_json(response, out);
 }
 
+void AuditVerificationHandler::serve(Poco::Net::HTTPServerRequest&, Poco::Net::HTTPServerResponse& response) {
+    const AuditTrail::Verification result = context_.audit->verify();
+    Poco::JSON::Object::Ptr out = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+    out->set("intact", !result.broken.has_value());
+    out->set("checked", static_cast<Poco::Int64>(result.checked));
+    out->set("written", static_cast<Poco::Int64>(result.written));
+    if (result.broken) {
+        Poco::JSON::Object::Ptr broken = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+        broken->set("sequence", static_cast<Poco::Int64>(result.broken->sequence));
+        broken->set("detail", result.broken->detail);
+        out->set("broken", broken);
+    }
+    send_json(response, out);
+}
+
 }  // namespace eenplan::service

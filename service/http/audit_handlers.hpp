@@ -35,4 +35,16 @@ protected:
     void serve(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response) override;
 };
 
+// GET /v1/audit/verification: every link of the trail checked now, as --verify-audit does (the
+// anchor file stays a matter for the command line): {"intact", "checked", "written"} and, for a
+// broken trail, the first broken entry's sequence and what is wrong with it. Reads the whole
+// trail in batches, so it costs a scan of the audit table.
+class AuditVerificationHandler : public AdminHandler {
+public:
+    explicit AuditVerificationHandler(ServiceContext& context) : AdminHandler(context, AdminAccess::audit) {}
+
+protected:
+    void serve(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response) override;
+};
+
 }  // namespace eenplan::service

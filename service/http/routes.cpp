@@ -126,6 +126,8 @@ const Route table[] = {
      }},
     {"GET", "/v1/audit", Access::audit_read,
      [](ServiceContext& c, const Params&) -> RouteHandler* { return new AuditTrailHandler(c); }},
+    {"GET", "/v1/audit/verification", Access::audit_read,
+     [](ServiceContext& c, const Params&) -> RouteHandler* { return new AuditVerificationHandler(c); }},
     {"POST", "/v1/privacy/retention-runs", Access::privacy_officer,
      [](ServiceContext& c, const Params&) -> RouteHandler* { return new RetentionRunsHandler(c, true); }},
     {"GET", "/v1/privacy/retention-runs", Access::audit_read,
@@ -156,9 +158,8 @@ const Route table[] = {
          return new PrivacyHandler(c, PrivacyHandler::Action::list_activities);
      }},
     {"POST", "/v1/privacy/activities", Access::privacy_officer,
-     [](ServiceContext& c, const Params&) -> RouteHandler* {
-         return new PrivacyHandler(c, PrivacyHandler::Action::put_activity);
-     }},
+     [](ServiceContext& c,
+        const Params&) -> RouteHandler* { return new PrivacyHandler(c, PrivacyHandler::Action::put_activity); }},
     {"GET", "/v1/privacy/consents", Access::audit_read,
      [](ServiceContext& c,
         const Params&) -> RouteHandler* { return new PrivacyHandler(c, PrivacyHandler::Action::list_consents); }},

@@ -167,7 +167,7 @@ describe('the console in Chromium', { timeout: 200000 }, () => {
     await admin.context().close();
   });
 
-  test('an auditor is shown no action', async () => {
+  test('an auditor is shown no action and checks the audit chain', async () => {
     const blocked = await hub.task('lt-rijswijk', 'thuiszitters.overleg', pupils[6]);
     await hub.until(blocked.delivery_id, 'blocked');
     const page = await newPage();
@@ -186,6 +186,10 @@ describe('the console in Chromium', { timeout: 200000 }, () => {
       assert.equal(await page.locator('main button:not([type="submit"])').count(), 0, `no action on ${name}`);
       assert.equal(await page.getByRole('button', { name: /vastleggen|Intrekken|opnieuw|Opschonen|Annuleren/i }).count(), 0, name);
     }
+    // Reading is what an auditor does: the whole audit chain, checked on the server.
+    await page.goto(`${hub.url}/console/audit`);
+    await page.getByRole('button', { name: 'Keten controleren' }).click();
+    await page.getByText(/De keten is heel: \d+ vermeldingen gecontroleerd/).waitFor();
     await page.context().close();
   });
 

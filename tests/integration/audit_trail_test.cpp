@@ -220,6 +220,48 @@ SCENARIO("an altered, removed or truncated audit entry is found by --verify-audi
     }
 }
 
+SCENARIO("GET /v1/audit/verification checks the chain for privacy officers and auditors", "[audit][privacy]") {
+    AuditHub hub;
+    const std::string pupil = hub.enrol(synthetic_bsn(704));
+    for (int i = 0; i < 3; ++i) REQUIRE(hub.service.request("GET", "/v1/pupils/" + pupil, "", hub.admin).status == 200);
+
+    const auto verification = [&](const std::string& token) {
+        const auto r = hub.service.request("GET", "/v1/audit/verification", "", token);
+        INFO(r.body);
+        REQUIRE(r.status == 200);
+        return json_object(r.body);
+    };
+    const auto intact = verification(hub.officer);
+    CHECK(intact->getValue<bool>("intact"));
+    CHECK(intact->getValue<long long>("checked") >= 3);
+    CHECK(intact->getValue<long long>("checked") == intact->getValue<long long>("written"));
+    CHECK_FALSE(intact->has("broken"));
+    CHECK(verification(hub.auditor)->getValue<bool>("intact"));
+    // An admin operates the integrations; the trail of what admins did is not theirs to read.
+    CHECK(hub.service.request("GET", "/v1/audit/verification", "", hub.admin).status == 403);
+    // The check is itself in the trail, with who asked.
+    bool found = false;
+    const auto by_auditor = hub.trail("?actor=accountant@audit.example");
+    for (const auto& e : *by_auditor) {
+        found =
+            found || e.extract<Poco::JSON::Object::Ptr>()->getValue<std::string>("route") == "/v1/audit/verification";
+    }
+    CHECK(found);
+
+    auto sql = hub.store.session();
+    if (hub.store.is_postgresql()) {
+        *sql << "DROP TRIGGER audit_log_no_update ON audit_log";
+    } else {
+        *sql << "DROP TRIGGER audit_log_no_update";
+    }
+    *sql << "UPDATE audit_log SET outcome = 404 WHERE sequence = 2";
+    const auto broken = verification(hub.officer);
+    CHECK_FALSE(broken->getValue<bool>("intact"));
+    CHECK(broken->getValue<long long>("checked") == 1);
+    REQUIRE(broken->has("broken"));
+    CHECK(broken->getObject("broken")->getValue<long long>("sequence") == 2);
+}
+
 SCENARIO("no number or name a caller puts in a path or query reaches the audit trail", "[audit][privacy]") {
     AuditHub hub;
     const std::string bsn = synthetic_bsn(703);

@@ -1,5 +1,5 @@
 import { get, query } from '../api.js';
-import { h, button, field, pageHeader, table, timeElement } from '../ui.js';
+import { h, button, field, notice, pageHeader, table, timeElement } from '../ui.js';
 
 const roles = { admin: 'beheerder', privacy_officer: 'privacyfunctionaris', auditor: 'auditor' };
 
@@ -32,6 +32,18 @@ export async function auditPage(main, params) {
         pages[page + 1] !== undefined ? button('Volgende pagina', () => load(page + 1), { kind: 'secondary' }) : null),
     );
   };
+  const verification = h('div', { 'aria-live': 'polite' });
+  const verify = async () => {
+    verification.replaceChildren(notice('info', 'De keten wordt gecontroleerd…'));
+    try {
+      const v = await get('/v1/audit/verification');
+      verification.replaceChildren(v.intact
+        ? notice('ok', `De keten is heel: ${v.checked} vermeldingen gecontroleerd.`)
+        : notice('error', `De keten is gebroken bij vermelding ${v.broken.sequence} (${v.broken.detail}); ${v.checked} van ${v.written} vermeldingen kloppen daarvoor.`));
+    } catch (error) {
+      verification.replaceChildren(notice('error', `Controleren lukte niet: ${error.message}`));
+    }
+  };
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     pages.length = 1;
@@ -39,7 +51,9 @@ export async function auditPage(main, params) {
   });
   main.append(
     ...pageHeader('Audittrail', 'Elke handeling van beheerders, privacyfunctionarissen en auditors, ook het inzien.'),
-    h('p', { class: 'hint' }, 'Elke vermelding bevat de hash van de vorige; de hele keten controleren kan op de server met ', h('code', {}, 'eenplan-service --verify-audit'), '.'),
+    h('p', { class: 'hint' }, 'Elke vermelding bevat de hash van de vorige. De controle leest de hele keten op de server; het ankerbestand controleert ', h('code', {}, 'eenplan-service --verify-audit'), '.'),
+    h('div', { class: 'filter-actions' }, button('Keten controleren', verify, { kind: 'secondary' })),
+    verification,
     form,
     results,
   );
