@@ -581,7 +581,8 @@ void RecordKeeper::record_batch(const std::vector<BatchEntry*>& entries) {
                             continue;
                         }
                         if (const auto it = first.find(key); it != first.end()) {
-                            outcomes.push_back(InsertOutcome{false, pending[it->second]->signal->ids});
+                            // The ids of the row the first one stored, or found stored.
+                            outcomes.push_back(InsertOutcome{false, outcomes[it->second].ids});
                             continue;
                         }
                         first.emplace(key, i);
