@@ -6,9 +6,12 @@
 #include <chrono>
 #include <cmath>
 #include <fstream>
+#include <map>
 #include <sstream>
 #include <thread>
+#include <array>
 #include <unordered_map>
+#include <unordered_set>
 
 #include <Poco/JSON/Array.h>
 #include <soci/sqlite3/soci-sqlite3.h>
@@ -23,6 +26,30 @@
 #include "store/write_transaction.hpp"
 
 namespace eenplan::service {
+
+// The rows a PostgreSQL batch writes, kept until it writes each table's rows in one multi-row
+// statement (flush): the batch's round trips then no longer grow with its signals. Only the common
+// signal (identifiers, no household, no move) is filed this way; any signal that needs to read what
+// the batch wrote before it (a merge, a household) flushes first.
+// A row the batch meant to insert was stored meanwhile by another writer.
+struct StoredMeanwhile : std::runtime_error {
+    StoredMeanwhile() : std::runtime_error("a signal of the batch was stored meanwhile") {}
+};
+
+struct BatchRows {
+    struct Signal {
+        const NewSignal* signal;
+        std::string envelope;  // sealed
+    };
+    std::vector<Signal> signals;
+    std::vector<std::array<std::string, 3>> pupils;       // pupil_id, created_at_us, created_by_signal
+    std::vector<std::array<std::string, 5>> identifiers;  // pseudonym, kind, pupil_id, signal_id, added_at_us
+    std::vector<std::array<std::string, 5>> links;        // signal_id, pupil_id, rule, evidence, linked_at_us
+    std::vector<std::array<std::string, 3>> keys;         // owner, wrapped, created_at_us
+    std::unordered_map<std::string, Bytes> new_keys;      // by owner: keys made by this batch
+
+    void flush(soci::session& sql);
+};
 
 // The owners of the identifiers a batch carries, read in one query before its first signal, and
 // kept current while the batch files its signals (an identifier added, a record created), so that
@@ -48,6 +75,10 @@ public:
     void added(const HubPseudonym& id, const std::string& pupil) { owners_[id.pseudonym] = pupil; }
     void created(const std::string& pupil) { roots_[pupil] = pupil; }
     void merged() { roots_.clear(); }
+    [[nodiscard]] bool created_here(const std::string& pupil) const { return created_.contains(pupil); }
+    void created_by_batch(const std::string& pupil) { created_.insert(pupil); }
+
+    BatchRows* rows = nullptr;  // set: writes wait in these rows (PostgreSQL batches)
 
 private:
     std::optional<std::string> owner_of(soci::session& sql, const std::string& value) {
@@ -57,6 +88,7 @@ private:
 
     std::unordered_map<std::string, std::optional<std::string>> owners_;
     std::unordered_map<std::string, std::string> roots_;
+    std::unordered_set<std::string> created_;
 };
 
 namespace {
@@ -86,6 +118,30 @@ void select_in(soci::session& sql, const std::string& select, const std::vector<
         do {
             row(first, second_ind == soci::i_ok ? std::optional<std::string>(second) : std::nullopt);
         } while (st.fetch());
+    }
+}
+
+// `INSERT INTO <into> VALUES (...),(...) <tail>` for `rows` of N text values each (PostgreSQL casts
+// them to the column types), in chunks well below PostgreSQL's 65 535 parameters.
+template <std::size_t N>
+void insert_rows(soci::session& sql, const std::string& into, const std::vector<std::array<std::string, N>>& rows) {
+    constexpr std::size_t chunk = 1000;
+    for (std::size_t start = 0; start < rows.size(); start += chunk) {
+        const std::size_t n = std::min(chunk, rows.size() - start);
+        std::string query = "INSERT INTO " + into + " VALUES ";
+        soci::statement st(sql);
+        for (std::size_t i = 0; i < n; ++i) {
+            query += i ? ",(" : "(";
+            for (std::size_t c = 0; c < N; ++c) {
+                query += (c ? ",:v" : ":v") + std::to_string(i * N + c);
+                st.exchange(soci::use(rows[start + i][c]));
+            }
+            query += ")";
+        }
+        st.alloc();
+        st.prepare(query);
+        st.define_and_bind();
+        st.execute(true);
     }
 }
 
@@ -122,6 +178,64 @@ LinkLookups::LinkLookups(soci::session& sql, const std::vector<BatchEntry*>& ent
               [&](const std::string& pupil, const std::optional<std::string>& merged_into) {
                   if (!merged_into) roots_[pupil] = pupil;
               });
+}
+
+// Signals first, so that a (source, webhook-id) another instance stored meanwhile shows before
+// anything of it: ON CONFLICT leaves such a row out, and the batch runs again row by row.
+void BatchRows::flush(soci::session& sql) {
+    if (!signals.empty()) {
+        std::vector<std::array<std::string, 12>> rows;
+        rows.reserve(signals.size());
+        for (const Signal& s : signals) {
+            const NewSignal& n = *s.signal;
+            rows.push_back({n.ids.signal_id, n.source_id, n.webhook_id, n.ids.correlation_id, n.type, n.occurred_at,
+                            std::to_string(n.received_at_us), n.subject_kind, n.subject_pseudonym,
+                            n.school_brin.value_or(""), n.school_gemeentecode.value_or(""), s.envelope});
+        }
+        const std::size_t expected = rows.size();
+        long long inserted = 0;
+        constexpr std::size_t chunk = 400;
+        for (std::size_t start = 0; start < rows.size(); start += chunk) {
+            const std::size_t n = std::min(chunk, rows.size() - start);
+            std::string query =
+                "INSERT INTO signals (signal_id, source_id, webhook_id, correlation_id, type, occurred_at, "
+                "received_at_us, subject_kind, subject_pseudonym, school_brin, school_gemeentecode, envelope) VALUES ";
+            soci::statement st(sql);
+            for (std::size_t i = 0; i < n; ++i) {
+                query += i ? ",(" : "(";
+                for (std::size_t c = 0; c < 12; ++c) {
+                    const std::string p = ":v" + std::to_string(i * 12 + c);
+                    // NULL for a school without BRIN or gemeentecode, as insert_signal stores it.
+                    if (c == 9 || c == 10) {
+                        const auto& value = c == 9 ? signals[start + i].signal->school_brin
+                                                   : signals[start + i].signal->school_gemeentecode;
+                        query += (c ? "," : "") + (value ? p : std::string("NULL"));
+                        if (value) st.exchange(soci::use(rows[start + i][c]));
+                        continue;
+                    }
+                    query += (c ? "," : "") + p;
+                    st.exchange(soci::use(rows[start + i][c]));
+                }
+                query += ")";
+            }
+            query += " ON CONFLICT (source_id, webhook_id) DO NOTHING";
+            st.alloc();
+            st.prepare(query);
+            st.define_and_bind();
+            st.execute(true);
+            inserted += st.get_affected_rows();
+        }
+        if (static_cast<std::size_t>(inserted) != expected) throw StoredMeanwhile();
+    }
+    insert_rows(sql, "pupils (pupil_id, created_at_us, created_by_signal)", pupils);
+    insert_rows(sql, "pupil_identifiers (pseudonym, kind, pupil_id, signal_id, added_at_us)", identifiers);
+    insert_rows(sql, "signal_links (signal_id, pupil_id, rule, evidence, linked_at_us)", links);
+    insert_rows(sql, "payload_keys (owner, wrapped, created_at_us)", keys);
+    signals.clear();
+    pupils.clear();
+    identifiers.clear();
+    links.clear();
+    keys.clear();
 }
 
 namespace {
@@ -199,11 +313,18 @@ public:
         if (plan.action == record::LinkAction::create_pupil) {
             if (!create) return std::nullopt;
             linked.pupil = new_id();
-            create_pupil(sql_, linked.pupil, signal_id_, now_us_);
+            if (lookups_.rows != nullptr) {
+                lookups_.rows->pupils.push_back({linked.pupil, std::to_string(now_us_), signal_id_});
+            } else {
+                create_pupil(sql_, linked.pupil, signal_id_, now_us_);
+            }
             lookups_.created(linked.pupil);
+            lookups_.created_by_batch(linked.pupil);
         } else {
             linked.pupil = *plan.pupil;
             if (!plan.to_merge.empty()) {
+                // A merge reads the records: what the batch holds is written first.
+                if (lookups_.rows != nullptr) lookups_.rows->flush(sql_);
                 // Roots are read again under the lock: another instance may have merged meanwhile.
                 lock_for_transaction(sql_, backend_, merge_lock_key);
                 lookups_.merged();
@@ -220,7 +341,12 @@ public:
             }
         }
         for (const std::size_t i : plan.new_identifiers) {
-            add_identifier(sql_, identifiers[i], linked.pupil, signal_id_, now_us_);
+            if (lookups_.rows != nullptr) {
+                lookups_.rows->identifiers.push_back(
+                    {identifiers[i].pseudonym, identifiers[i].kind, linked.pupil, signal_id_, std::to_string(now_us_)});
+            } else {
+                add_identifier(sql_, identifiers[i], linked.pupil, signal_id_, now_us_);
+            }
             lookups_.added(identifiers[i], linked.pupil);
         }
         return linked;
@@ -237,7 +363,12 @@ public:
             for (const auto& m : linked.merges) merges->add(m);
             evidence.set("merges", merges);
         }
-        link_signal(sql_, signal_id_, linked.pupil, linked.rule, std::nullopt, to_json(evidence), now_us_);
+        if (lookups_.rows != nullptr) {
+            lookups_.rows->links.push_back(
+                {signal_id_, linked.pupil, linked.rule, to_json(evidence), std::to_string(now_us_)});
+        } else {
+            link_signal(sql_, signal_id_, linked.pupil, linked.rule, std::nullopt, to_json(evidence), now_us_);
+        }
     }
 
     // No usable number: the CLK against the stored encodings that share a blocking key.
@@ -376,9 +507,52 @@ InsertOutcome RecordKeeper::record(const NewSignal& signal, const RecordInput& i
 
 Backend RecordKeeper::backend() const { return database_.backend(); }
 
+namespace {
+
+// The signals of `entries` stored before, by (source, webhook-id), in one query.
+std::map<std::pair<std::string, std::string>, SignalIds> stored_signals(soci::session& sql,
+                                                                        const std::vector<BatchEntry*>& entries) {
+    std::map<std::pair<std::string, std::string>, SignalIds> stored;
+    constexpr std::size_t chunk = 400;
+    for (std::size_t start = 0; start < entries.size(); start += chunk) {
+        const std::size_t n = std::min(chunk, entries.size() - start);
+        std::string query =
+            "SELECT source_id, webhook_id, signal_id, correlation_id FROM signals WHERE (source_id, webhook_id) IN (";
+        soci::statement st(sql);
+        for (std::size_t i = 0; i < n; ++i) {
+            query += (i ? ",(:s" : "(:s") + std::to_string(i) + ",:w" + std::to_string(i) + ")";
+            st.exchange(soci::use(entries[start + i]->signal->source_id));
+            st.exchange(soci::use(entries[start + i]->signal->webhook_id));
+        }
+        query += ")";
+        std::string source, webhook;
+        SignalIds ids;
+        st.exchange(soci::into(source));
+        st.exchange(soci::into(webhook));
+        st.exchange(soci::into(ids.signal_id));
+        st.exchange(soci::into(ids.correlation_id));
+        st.alloc();
+        st.prepare(query);
+        st.define_and_bind();
+        if (!st.execute(true)) continue;
+        do {
+            stored.emplace(std::make_pair(source, webhook), ids);
+        } while (st.fetch());
+    }
+    return stored;
+}
+
+// A signal that record_deferred files: identifiers to link, no household or move to read records for.
+bool files_deferred(const RecordInput& input) { return !input.household && !input.move && !input.identifiers.empty(); }
+
+}  // namespace
+
 void RecordKeeper::record_batch(const std::vector<BatchEntry*>& entries) {
     database_.with_session([&](soci::session& sql) {
         int conflicts = 0;
+        // PostgreSQL: the batch's rows in a few multi-row statements (BatchRows). After a conflict
+        // or an error, the batch runs again row by row, where an error is a signal's own.
+        bool multi_row = database_.backend() == Backend::postgresql;
         for (;;) {
             std::vector<BatchEntry*> pending;
             for (BatchEntry* entry : entries) {
@@ -388,17 +562,50 @@ void RecordKeeper::record_batch(const std::vector<BatchEntry*>& entries) {
             if (pending.empty()) return;
             constexpr std::size_t none = static_cast<std::size_t>(-1);
             std::size_t at = none;  // the entry being stored when an error came
+            const bool deferred = multi_row && conflicts == 0;
             try {
                 WriteTransaction tx(sql, database_.backend());
                 // After a conflict with another instance, every lookup reads the store again.
                 LinkLookups lookups = conflicts == 0 ? LinkLookups(sql, pending) : LinkLookups();
                 std::vector<InsertOutcome> outcomes;
-                for (std::size_t i = 0; i < pending.size(); ++i) {
-                    at = i;
-                    outcomes.push_back(
-                        record_in(sql, *pending[i]->signal, *pending[i]->input, pending[i]->now_us, lookups));
+                if (deferred) {
+                    BatchRows rows;
+                    lookups.rows = &rows;
+                    const auto stored = stored_signals(sql, pending);
+                    std::map<std::pair<std::string, std::string>, std::size_t> first;
+                    for (std::size_t i = 0; i < pending.size(); ++i) {
+                        const NewSignal& signal = *pending[i]->signal;
+                        const auto key = std::make_pair(signal.source_id, signal.webhook_id);
+                        if (const auto it = stored.find(key); it != stored.end()) {
+                            outcomes.push_back(InsertOutcome{false, it->second});
+                            continue;
+                        }
+                        if (const auto it = first.find(key); it != first.end()) {
+                            // The ids of the row the first one stored, or found stored.
+                            outcomes.push_back(InsertOutcome{false, outcomes[it->second].ids});
+                            continue;
+                        }
+                        first.emplace(key, i);
+                        if (files_deferred(*pending[i]->input)) {
+                            outcomes.push_back(
+                                record_deferred(sql, signal, *pending[i]->input, pending[i]->now_us, lookups));
+                        } else {
+                            // It reads records: what the batch holds is written first.
+                            rows.flush(sql);
+                            lookups.rows = nullptr;
+                            outcomes.push_back(record_in(sql, signal, *pending[i]->input, pending[i]->now_us, lookups));
+                            lookups.rows = &rows;
+                        }
+                    }
+                    rows.flush(sql);
+                } else {
+                    for (std::size_t i = 0; i < pending.size(); ++i) {
+                        at = i;
+                        outcomes.push_back(
+                            record_in(sql, *pending[i]->signal, *pending[i]->input, pending[i]->now_us, lookups));
+                    }
+                    at = none;
                 }
-                at = none;
                 hold_before_commit(pending.size());
                 tx.commit();
                 for (std::size_t i = 0; i < pending.size(); ++i) {
@@ -408,21 +615,63 @@ void RecordKeeper::record_batch(const std::vector<BatchEntry*>& entries) {
                 }
                 return;
             } catch (const soci::soci_error& error) {
-                // BEGIN, the lookups or COMMIT failed, or the connection did: the batch's, not an entry's.
-                if (at == none || batch_wide(sql, database_.backend(), error)) throw;
+                if (batch_wide(sql, database_.backend(), error)) throw;
+                if (deferred) {
+                    // Which signal failed is not known from a multi-row statement: row by row again.
+                    if (is_retryable_conflict(error)) ++conflicts;
+                    multi_row = false;
+                    continue;
+                }
+                // BEGIN, the lookups or COMMIT failed: the batch's, not an entry's.
+                if (at == none) throw;
                 // A race with another instance (write_transaction.hpp): run the batch again. An entry
                 // that keeps conflicting is that entry's problem, not the batch's.
                 if (is_retryable_conflict(error) && ++conflicts < 5) continue;
                 pending[at]->error = std::current_exception();
             } catch (const StoreUnavailable&) {
                 throw;
+            } catch (const StoredMeanwhile&) {
+                ++conflicts;
+                continue;
             } catch (const std::exception&) {
+                if (deferred) {
+                    multi_row = false;
+                    continue;
+                }
                 if (at == none) throw;
                 pending[at]->error = std::current_exception();
             }
             // The transaction has rolled back; the batch runs again without the entry that failed.
         }
     });
+}
+
+InsertOutcome RecordKeeper::record_deferred(soci::session& sql, const NewSignal& signal, const RecordInput& input,
+                                            std::int64_t now_us, LinkLookups& lookups) {
+    BatchRows& rows = *lookups.rows;
+    Linker linker(sql, database_.backend(), linkage_, sealer_, signal.ids.signal_id, now_us, lookups);
+    const auto linked = linker.link_identifiers(input.identifiers, true);
+    linker.link_signal_deterministically(*linked);
+    if (input.encoding) store_encoding(sql, signal.ids.signal_id, linked->pupil, *input.encoding, now_us);
+    std::string envelope = signal.envelope;
+    const PayloadKeys* keys = installed_payload_keys();
+    if (keys != nullptr && !PayloadKeys::is_sealed(envelope)) {
+        // Under the key of the pupil just linked; a record this batch created has none yet, so its
+        // key is made here and inserted with the batch's rows instead of looked up.
+        const std::string owner = pupil_owner(linked->pupil);
+        auto key = rows.new_keys.find(owner);
+        if (key == rows.new_keys.end() && lookups.created_here(linked->pupil) && !keys->separate_store()) {
+            Bytes fresh;
+            rows.keys.push_back({owner, keys->new_key(owner, fresh), std::to_string(now_us)});
+            key = rows.new_keys.emplace(owner, std::move(fresh)).first;
+        }
+        envelope =
+            key != rows.new_keys.end()
+                ? PayloadKeys::seal_under(owner, key->second, "signals", signal.ids.signal_id, "envelope", envelope)
+                : keys->seal(sql, owner, "signals", signal.ids.signal_id, "envelope", envelope);
+    }
+    rows.signals.push_back({&signal, std::move(envelope)});
+    return InsertOutcome{true, signal.ids};
 }
 
 void RecordKeeper::hold_before_commit(std::size_t batch_size) const {

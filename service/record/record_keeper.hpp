@@ -58,6 +58,9 @@ public:
 private:
     InsertOutcome record_in(soci::session& sql, const NewSignal& signal, const RecordInput& input, std::int64_t now_us,
                             LinkLookups& lookups);
+    // The common signal of a PostgreSQL batch, its rows kept in lookups.rows (record_keeper.cpp).
+    InsertOutcome record_deferred(soci::session& sql, const NewSignal& signal, const RecordInput& input,
+                                  std::int64_t now_us, LinkLookups& lookups);
     void hold_before_commit(std::size_t batch_size) const;
 
     Database& database_;

@@ -98,6 +98,22 @@ std::string PayloadKeys::seal(soci::session& sql, const std::string& owner, std:
     return out;
 }
 
+std::string PayloadKeys::new_key(const std::string& owner, Bytes& key) const {
+    key.assign(32, 0);
+    if (RAND_bytes(key.data(), static_cast<int>(key.size())) != 1)
+        throw std::runtime_error("no random bytes for a payload key");
+    return encrypt_field(tenant_keys_, hex_encode(key), key_binding(owner));
+}
+
+std::string PayloadKeys::seal_under(const std::string& owner, const Bytes& key, std::string_view table,
+                                    std::string_view row, std::string_view column, std::string_view plaintext) {
+    auto ring = KeyRing::create({VersionedKey(1, key)}, 1);
+    std::string out(prefix);
+    out.append(owner).append("|").append(
+        encrypt_field(ring.value(), plaintext, payload_binding(owner, table, row, column)));
+    return out;
+}
+
 std::optional<std::string> PayloadKeys::open(soci::session& sql, std::string_view table, std::string_view row,
                                              std::string_view column, std::string_view stored) const {
     if (!is_sealed(stored)) return std::string(stored);

@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "common/store_types.hpp"
+#include "eenplan/core/encoding.hpp"
 #include "eenplan/core/key_ring.hpp"
 
 namespace eenplan::service {
@@ -49,6 +50,13 @@ public:
     // `sql` is the caller's session on the main store (used when the keys live there).
     [[nodiscard]] std::string seal(soci::session& sql, const std::string& owner, std::string_view table,
                                    std::string_view row, std::string_view column, std::string_view plaintext) const;
+    // For an owner that has no key yet (a record this transaction created): a fresh key in `key`,
+    // and its payload_keys.wrapped value, which the caller stores. Reads and writes nothing.
+    [[nodiscard]] std::string new_key(const std::string& owner, Bytes& key) const;
+    // Seals under a key of new_key(), without reading it from the store.
+    [[nodiscard]] static std::string seal_under(const std::string& owner, const Bytes& key, std::string_view table,
+                                                std::string_view row, std::string_view column,
+                                                std::string_view plaintext);
     // The plaintext; a value that is not "pk1|" (stored before, or by a test) as it is; nullopt
     // when the owner's key is gone (erased) or the value does not open for this place.
     [[nodiscard]] std::optional<std::string> open(soci::session& sql, std::string_view table, std::string_view row,

@@ -19,6 +19,7 @@
 
 #include "outbound/webhook_sender.hpp"
 #include "support/service_process.hpp"
+#include "support/stored_payloads.hpp"
 #include "synthetic_people.hpp"
 
 using namespace eenplan::testing;
@@ -131,6 +132,22 @@ struct HeldFixture {
         return answers;
     }
 
+    // Every stored envelope is sealed under the key of the pupil its signal is linked to, and opens
+    // (a batch makes a new pupil's key once, however many of its signals land on that pupil).
+    void check_envelopes_open() const {
+        const StoredPayloads payloads(service.config_file());
+        auto sql = store.session();
+        soci::rowset<soci::row> rows = (sql->prepare << "SELECT s.signal_id, s.envelope, l.pupil_id FROM signals s "
+                                                        "JOIN signal_links l ON l.signal_id = s.signal_id");
+        for (const soci::row& row : rows) {
+            const auto id = row.get<std::string>(0);
+            const auto envelope = row.get<std::string>(1);
+            INFO(id);
+            CHECK(envelope.starts_with("pk1|pupil/" + row.get<std::string>(2) + "|"));
+            CHECK(payloads.open(*sql, "signals", id, "envelope", envelope).has_value());
+        }
+    }
+
     // Makes the store refuse to insert the signal with this webhook-id, as a constraint would.
     void refuse_webhook_id(const std::string& webhook_id) const {
         auto sql = store.session();
@@ -201,6 +218,8 @@ SCENARIO_METHOD(HeldFixture, "signals that arrive during a commit are stored tog
                 // known, opener, dup, known again and the eight.
                 CHECK(store.count("signals") == 12);
                 CHECK(store.count("signal_links") == 12);
+                CHECK(store.count("payload_keys") == 4);
+                check_envelopes_open();
             }
             AND_WHEN("the duplicate is sent once more, in a later batch") {
                 const auto again = send("msg_dup", absence(synthetic_bsn(902)));
