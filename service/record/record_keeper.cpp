@@ -42,11 +42,12 @@ struct BatchRows {
         std::string envelope;  // sealed
     };
     std::vector<Signal> signals;
-    std::vector<std::array<std::string, 3>> pupils;       // pupil_id, created_at_us, created_by_signal
-    std::vector<std::array<std::string, 5>> identifiers;  // pseudonym, kind, pupil_id, signal_id, added_at_us
-    std::vector<std::array<std::string, 5>> links;        // signal_id, pupil_id, rule, evidence, linked_at_us
-    std::vector<std::array<std::string, 3>> keys;         // owner, wrapped, created_at_us
-    std::unordered_map<std::string, Bytes> new_keys;      // by owner: keys made by this batch
+    std::vector<std::array<std::string, 3>> pupils;  // pupil_id, created_at_us, created_by_signal
+    // pseudonym, kind, pupil_id, signal_id, added_at_us, polymorphic (empty: none, stored as NULL)
+    std::vector<std::array<std::string, 6>> identifiers;
+    std::vector<std::array<std::string, 5>> links;    // signal_id, pupil_id, rule, evidence, linked_at_us
+    std::vector<std::array<std::string, 3>> keys;     // owner, wrapped, created_at_us
+    std::unordered_map<std::string, Bytes> new_keys;  // by owner: keys made by this batch
 
     void flush(soci::session& sql);
 };
@@ -122,9 +123,11 @@ void select_in(soci::session& sql, const std::string& select, const std::vector<
 }
 
 // `INSERT INTO <into> VALUES (...),(...) <tail>` for `rows` of N text values each (PostgreSQL casts
-// them to the column types), in chunks well below PostgreSQL's 65 535 parameters.
+// them to the column types), in chunks well below PostgreSQL's 65 535 parameters. With
+// `last_nullable`, an empty last value is stored as NULL.
 template <std::size_t N>
-void insert_rows(soci::session& sql, const std::string& into, const std::vector<std::array<std::string, N>>& rows) {
+void insert_rows(soci::session& sql, const std::string& into, const std::vector<std::array<std::string, N>>& rows,
+                 bool last_nullable = false) {
     constexpr std::size_t chunk = 1000;
     for (std::size_t start = 0; start < rows.size(); start += chunk) {
         const std::size_t n = std::min(chunk, rows.size() - start);
@@ -133,7 +136,9 @@ void insert_rows(soci::session& sql, const std::string& into, const std::vector<
         for (std::size_t i = 0; i < n; ++i) {
             query += i ? ",(" : "(";
             for (std::size_t c = 0; c < N; ++c) {
-                query += (c ? ",:v" : ":v") + std::to_string(i * N + c);
+                const std::string p = ":v" + std::to_string(i * N + c);
+                query += c ? "," : "";
+                query += last_nullable && c == N - 1 ? "NULLIF(" + p + ", '')" : p;
                 st.exchange(soci::use(rows[start + i][c]));
             }
             query += ")";
@@ -228,7 +233,8 @@ void BatchRows::flush(soci::session& sql) {
         if (static_cast<std::size_t>(inserted) != expected) throw StoredMeanwhile();
     }
     insert_rows(sql, "pupils (pupil_id, created_at_us, created_by_signal)", pupils);
-    insert_rows(sql, "pupil_identifiers (pseudonym, kind, pupil_id, signal_id, added_at_us)", identifiers);
+    insert_rows(sql, "pupil_identifiers (pseudonym, kind, pupil_id, signal_id, added_at_us, polymorphic)", identifiers,
+                true);
     insert_rows(sql, "signal_links (signal_id, pupil_id, rule, evidence, linked_at_us)", links);
     insert_rows(sql, "payload_keys (owner, wrapped, created_at_us)", keys);
     signals.clear();
@@ -342,8 +348,8 @@ public:
         }
         for (const std::size_t i : plan.new_identifiers) {
             if (lookups_.rows != nullptr) {
-                lookups_.rows->identifiers.push_back(
-                    {identifiers[i].pseudonym, identifiers[i].kind, linked.pupil, signal_id_, std::to_string(now_us_)});
+                lookups_.rows->identifiers.push_back({identifiers[i].pseudonym, identifiers[i].kind, linked.pupil,
+                                                      signal_id_, std::to_string(now_us_), identifiers[i].polymorphic});
             } else {
                 add_identifier(sql_, identifiers[i], linked.pupil, signal_id_, now_us_);
             }
