@@ -189,30 +189,11 @@ std::optional<std::string> percent_decode(std::string_view text) {
 
 }  // namespace
 
-std::string base64url(std::string_view bytes) {
-    std::string text = base64_encode(as_bytes(bytes));
-    while (!text.empty() && text.back() == '=') text.pop_back();
-    for (char& c : text) {
-        if (c == '+') c = '-';
-        if (c == '/') c = '_';
-    }
-    return text;
-}
+std::string base64url(std::string_view bytes) { return base64url_encode(as_bytes(bytes)); }
 
 std::optional<std::string> base64url_decode(std::string_view text) {
-    std::string standard(text);
-    for (char& c : standard) {
-        if (c == '-')
-            c = '+';
-        else if (c == '_')
-            c = '/';
-        else if (c == '+' || c == '/' || c == '=')
-            return std::nullopt;
-    }
-    while (standard.size() % 4 != 0) standard += '=';
-    const auto bytes = base64_decode(standard);
-    // Only the canonical encoding: one token, one spelling.
-    if (!bytes || base64_encode(*bytes) != standard) return std::nullopt;
+    const auto bytes = eenplan::base64url_decode(text);
+    if (!bytes) return std::nullopt;
     return std::string(bytes->begin(), bytes->end());
 }
 

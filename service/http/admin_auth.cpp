@@ -33,20 +33,10 @@ namespace {
 
 constexpr std::size_t max_token_size = 8192;
 
+// JOSE's base64url, canonical spelling only (eenplan/core/encoding.hpp), as text.
 std::optional<std::string> base64url_decode(std::string_view text) {
-    std::string standard(text);
-    for (char& c : standard) {
-        if (c == '-')
-            c = '+';
-        else if (c == '_')
-            c = '/';
-        else if (c == '+' || c == '/' || c == '=')
-            return std::nullopt;
-    }
-    while (standard.size() % 4 != 0) standard += '=';
-    const auto bytes = base64_decode(standard);
-    // Only the canonical encoding: unused low bits must be zero, so one token has one spelling.
-    if (!bytes || base64_encode(*bytes) != standard) return std::nullopt;
+    const auto bytes = eenplan::base64url_decode(text);
+    if (!bytes) return std::nullopt;
     return std::string(bytes->begin(), bytes->end());
 }
 

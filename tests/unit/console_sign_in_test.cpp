@@ -54,3 +54,17 @@ TEST_CASE("a callback's query is decoded strictly", "[console]") {
     CHECK(oidc::code_challenge("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOSjXk") ==
           "KnzveAyQMhNA_iUwGLkrbZAyXEfR1Ef_lfJqfPWkmvU");
 }
+
+TEST_CASE("base64url takes one spelling of each value: no padding, no '+' or '/', no stray low bits", "[console]") {
+    // RFC 7515 appendix C's example, and the three lengths of a last group.
+    const std::string bytes("\x03\xec\xff\xe0\x01", 5);
+    CHECK(oidc::base64url(bytes) == "A-z_4AE");
+    CHECK(oidc::base64url_decode("A-z_4AE") == bytes);
+    for (const std::string& value : {std::string(), std::string("f"), std::string("fo"), std::string("foo")}) {
+        CHECK(oidc::base64url_decode(oidc::base64url(value)) == value);
+    }
+    CHECK_FALSE(oidc::base64url_decode("A-z_4AE=").has_value());  // padded
+    CHECK_FALSE(oidc::base64url_decode("A+z/4AE").has_value());   // base64, not base64url
+    CHECK_FALSE(oidc::base64url_decode("A-z_4AF").has_value());   // a low bit the value does not have
+    CHECK_FALSE(oidc::base64url_decode("A").has_value());         // no whole byte
+}

@@ -25,6 +25,34 @@ std::optional<Bytes> base64_decode(std::string_view text) {
     return out;
 }
 
+std::string base64url_encode(std::span<const std::uint8_t> bytes) {
+    std::string text = base64_encode(bytes);
+    while (!text.empty() && text.back() == '=') text.pop_back();
+    for (char& c : text) {
+        if (c == '+')
+            c = '-';
+        else if (c == '/')
+            c = '_';
+    }
+    return text;
+}
+
+std::optional<Bytes> base64url_decode(std::string_view text) {
+    std::string standard(text);
+    for (char& c : standard) {
+        if (c == '-')
+            c = '+';
+        else if (c == '_')
+            c = '/';
+        else if (c == '+' || c == '/' || c == '=')
+            return std::nullopt;
+    }
+    while (standard.size() % 4 != 0) standard += '=';
+    auto bytes = base64_decode(standard);
+    if (!bytes || base64_encode(*bytes) != standard) return std::nullopt;
+    return bytes;
+}
+
 std::string base32_encode(std::span<const std::uint8_t> bytes) {
     static constexpr char alphabet[] = "abcdefghijklmnopqrstuvwxyz234567";
     std::string out;
