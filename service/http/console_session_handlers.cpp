@@ -18,6 +18,20 @@
 namespace eenplan::service {
 namespace {
 
+// 503 with Retry-After when the identity provider cannot be reached (discovery, JWKS or token
+// request failed); what failed goes to the log, not to the caller.
+void send_provider_unavailable(Poco::Logger& logger, Poco::Net::HTTPServerResponse& response,
+                               const std::runtime_error& error) {
+    log_event(logger, Poco::Message::PRIO_WARNING, "console", "console.oidc_unavailable",
+              "the identity provider cannot be used", {{"error", error.what()}});
+    response.set("Retry-After", "30");
+    send_problem(response, {Poco::Net::HTTPResponse::HTTP_SERVICE_UNAVAILABLE,
+                            "identity-provider-unavailable",
+                            "The identity provider is unavailable",
+                            "sign-in through the organisation's identity provider is not possible right now",
+                            {}});
+}
+
 std::string json_text(const Poco::JSON::Object& object) {
     std::ostringstream out;
     object.stringify(out);
@@ -187,14 +201,7 @@ void ConsoleSessionHandler::oidc_login(Poco::Net::HTTPServerResponse& response) 
     try {
         url = context_.console->oidc_authorization_url();
     } catch (const std::runtime_error& error) {
-        log_event(context_.logger, Poco::Message::PRIO_WARNING, "console", "console.oidc_unavailable",
-                  "the identity provider cannot be used", {{"error", error.what()}});
-        response.set("Retry-After", "30");
-        send_problem(response, {Poco::Net::HTTPResponse::HTTP_SERVICE_UNAVAILABLE,
-                                "identity-provider-unavailable",
-                                "The identity provider is unavailable",
-                                "sign-in through the organisation's identity provider is not possible right now",
-                                {}});
+        send_provider_unavailable(context_.logger, response, error);
         return;
     }
     response.redirect(url, Poco::Net::HTTPResponse::HTTP_FOUND);
@@ -228,14 +235,7 @@ void ConsoleSessionHandler::oidc_callback(Poco::Net::HTTPServerRequest& request,
     try {
         outcome = context_.console->oidc_callback(field("code"), field("state"), field("iss"));
     } catch (const std::runtime_error& error) {
-        log_event(context_.logger, Poco::Message::PRIO_WARNING, "console", "console.oidc_unavailable",
-                  "the identity provider cannot be used", {{"error", error.what()}});
-        response.set("Retry-After", "30");
-        send_problem(response, {Poco::Net::HTTPResponse::HTTP_SERVICE_UNAVAILABLE,
-                                "identity-provider-unavailable",
-                                "The identity provider is unavailable",
-                                "sign-in through the organisation's identity provider is not possible right now",
-                                {}});
+        send_provider_unavailable(context_.logger, response, error);
         return;
     }
     if (!outcome.sign_in) {
