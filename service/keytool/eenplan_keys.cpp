@@ -41,18 +41,19 @@ namespace {
 
 using namespace eenplan;
 
-int usage() {
-    std::cerr << "usage:\n"
-                 "  eenplan-keys generate <master.yaml>\n"
-                 "  eenplan-keys public-key <master.yaml>\n"
-                 "  eenplan-keys recipient-key <master.yaml> <domain> [version]\n"
-                 "  eenplan-keys encrypt <public-key-hex> bsn|onderwijsnummer   (number on stdin)\n"
-                 "  eenplan-keys decrypt <recipient-key-file> <domain>   (pp1:... lines on stdin)\n"
-                 "  eenplan-keys ca <ca.key> <ca.crt> <subject> [days]\n"
-                 "  eenplan-keys client-certificate <ca.key> <ca.crt> <subject> <client.key> <client.crt> [days]\n"
-                 "  eenplan-keys revoke <ca.key> <ca.crt> <crl.pem> <client.crt> [days]\n"
-                 "  eenplan-keys crl <ca.key> <ca.crt> <crl.pem> [days]\n";
-    return 64;
+// The usage on `out`; 0 when it was asked for (--help), else 64 (EX_USAGE).
+int usage(std::ostream& out = std::cerr, int status = 64) {
+    out << "usage:\n"
+           "  eenplan-keys generate <master.yaml>\n"
+           "  eenplan-keys public-key <master.yaml>\n"
+           "  eenplan-keys recipient-key <master.yaml> <domain> [version]\n"
+           "  eenplan-keys encrypt <public-key-hex> bsn|onderwijsnummer   (number on stdin)\n"
+           "  eenplan-keys decrypt <recipient-key-file> <domain>   (pp1:... lines on stdin)\n"
+           "  eenplan-keys ca <ca.key> <ca.crt> <subject> [days]\n"
+           "  eenplan-keys client-certificate <ca.key> <ca.crt> <subject> <client.key> <client.crt> [days]\n"
+           "  eenplan-keys revoke <ca.key> <ca.crt> <crl.pem> <client.crt> [days]\n"
+           "  eenplan-keys crl <ca.key> <ca.crt> <crl.pem> [days]\n";
+    return status;
 }
 
 int fail(const std::string& what, const Problems& problems) {
@@ -127,6 +128,7 @@ int main(int argc, char** argv) {
     const std::vector<std::string> args(argv + 1, argv + argc);
     if (args.empty()) return usage();
     const std::string& command = args[0];
+    if (args.size() == 1 && (command == "--help" || command == "-h" || command == "help")) return usage(std::cout, 0);
     if (command == "ca" && (args.size() == 4 || args.size() == 5)) {
         const int days = days_or(args, 4, 3650);
         if (days < 0) return usage();

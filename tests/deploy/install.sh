@@ -9,9 +9,9 @@
 #     the backup scripts; lib/systemd/system the units, whose ExecStart names the installed binary
 #     (and `systemd-analyze verify` accepts them, when it is there), also /usr/bin when a package
 #     build installs the units with DESTDIR and --prefix /usr;
-#   - eenplan-keys prints its usage, generates master keys whose public key it prints again, a
-#     clients' CA and a client certificate; eenplan-keyserver starts on them and answers GET
-#     /healthz over TLS;
+#   - eenplan-keys prints its usage (--help: on stdout, exit 0; no command: exit 64), generates
+#     master keys whose public key it prints again, a clients' CA and a client certificate;
+#     eenplan-keyserver starts on them and answers GET /healthz over TLS;
 #   - eenplan-service starts on SQLite with the installed routeboek and school calendar, takes one
 #     signed signal (202), answers GET /healthz, and serves the installed console's index.html at
 #     GET /console/ (when the build has the console's assets; if the build tree has them and the
@@ -103,8 +103,11 @@ if (( ${#hide[@]} )) && (installed cat "$build/CMakeCache.txt" "$root/CMakeLists
   fail "the source and build trees are not hidden from the installed programs"
 fi
 # eenplan-keys from the installed layout.
-usage=$(installed "$prefix/bin/eenplan-keys" --help 2>&1) && fail "eenplan-keys --help exited 0 without doing anything"
-grep -q 'eenplan-keys generate <master.yaml>' <<<"$usage" || fail "eenplan-keys --help: no usage ($usage)"
+usage=$(installed "$prefix/bin/eenplan-keys" --help 2>/dev/null) || fail "eenplan-keys --help did not exit 0"
+grep -q 'eenplan-keys generate <master.yaml>' <<<"$usage" || fail "eenplan-keys --help: no usage on stdout ($usage)"
+status=0
+(installed "$prefix/bin/eenplan-keys") >/dev/null 2>&1 || status=$?
+[[ $status == 64 ]] || fail "eenplan-keys without a command did not exit 64 (EX_USAGE)"
 public=$(installed "$prefix/bin/eenplan-keys" generate master.yaml) || fail "eenplan-keys generate failed"
 [[ $(stat -c %a "$run/master.yaml") == 600 ]] || fail "master.yaml is not 0600"
 [[ $public =~ ^[0-9a-f]{66}$ ]] || fail "eenplan-keys generate printed no public key ($public)"
