@@ -340,6 +340,16 @@ TEST_CASE("local console accounts sign in, keep a session and sign out", "[conso
         hub.service.advance_clock(31 * 60);
         CHECK(call(hub.url("/console/api/session"), "GET", "", fresh.headers(false)).status == 401);
     }
+    // A session in use ends after its absolute time (12 hours here), however often it is used.
+    {
+        const Session busy = hub.session_of("beheerder", password_admin);
+        for (int used = 0; used < 24; ++used) {  // every 29 minutes: 11 h 36 min in all
+            hub.service.advance_clock(29 * 60);
+            REQUIRE(call(hub.url("/console/api/session"), "GET", "", busy.headers(false)).status == 200);
+        }
+        hub.service.advance_clock(25 * 60);  // 12 h 1 min after sign-in, used 25 minutes ago
+        CHECK(call(hub.url("/console/api/session"), "GET", "", busy.headers(false)).status == 401);
+    }
     // Logout ends the session on the server and clears the cookie.
     {
         const Session fresh = hub.session_of("beheerder", password_admin);
@@ -550,6 +560,24 @@ TEST_CASE("sign-in through a real OpenID Connect provider", "[console]") {
 
     // A callback replayed (its state is used up) is refused.
     CHECK(call(hub.url("/console/oidc/callback?code=x&state=y"), "GET").status == 401);
+}
+
+TEST_CASE("an identity provider that cannot be reached gives 503 and no sign-in", "[console]") {
+    TempDir idp_dir;
+    const auto secret_file = idp_dir.path() / "client.secret";
+    write_private(secret_file, client_secret);
+    const int port = free_port();  // nothing listens there
+    ConsoleHub hub(oidc_options(port, secret_file));
+    const Reply r = call(hub.url("/console/oidc/login"), "GET");
+    INFO(r.body);
+    CHECK(r.status == 503);
+    CHECK(r.header("retry-after") == "30");
+    CHECK(r.header("content-type").starts_with("application/problem+json"));
+    CHECK(r.header("location").empty());
+    CHECK(r.body.find("identity-provider-unavailable") != std::string::npos);
+    // A callback without a sign-in this service began is refused before the provider is asked.
+    CHECK(call(hub.url("/console/oidc/callback?code=x&state=y"), "GET").status == 401);
+    CHECK(hub.store.count("console_sessions") == 0);
 }
 
 TEST_CASE("ID tokens that must not sign anyone in", "[console]") {
