@@ -64,6 +64,19 @@ loadavg() { cut -d' ' -f1-3 /proc/loadavg; }
 secret="whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
 (umask 077 && openssl rand -hex 32 >"$work/hub.key")
 
+# pg_stat <db>: block reads (outside shared_buffers) and hits per table and index since the last
+# pg_stat_reset(), and rows written per table.
+pg_stat() {
+  echo "blocks read from outside shared_buffers / found in them, per table (heap) and index"
+  sql "$1" -F ' ' -c "SELECT * FROM (
+      SELECT relname, '(heap)' AS index, heap_blks_read AS read, heap_blks_hit AS hit FROM pg_statio_user_tables
+      UNION ALL SELECT relname, indexrelname, idx_blks_read, idx_blks_hit FROM pg_statio_user_indexes) s
+    WHERE read + hit > 0 ORDER BY read DESC, hit DESC" | column -t
+  echo; echo "rows written per table (inserted, updated), index and sequential scans"
+  sql "$1" -F ' ' -c "SELECT relname, n_tup_ins, n_tup_upd, idx_scan, seq_scan FROM pg_stat_user_tables
+                      WHERE n_tup_ins + n_tup_upd > 0 ORDER BY n_tup_ins DESC" | column -t
+}
+
 run=0
 rate=""
 # measure <db> <build> <seconds> [perf]: one wrk run against a fresh service process; sets rate.
@@ -104,7 +117,9 @@ YAML
   for p in "${perf_pids[@]}"; do wait "$p" || true; done
   rate=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
   kill "$service_pid"; wait "$service_pid" 2>/dev/null || true; service_pid=""
-  sql "$db" -c "UPDATE signals SET webhook_id = 'run${run}_' || webhook_id WHERE webhook_id LIKE 'msg_load_%'"
+  if [[ -n $profile ]]; then sleep 1; pg_stat "$db" >"$perf_dir/pg-stat.txt"; fi  # before the rename below
+  sql "$db" -c "UPDATE signals SET webhook_id = 'run${run}_' || webhook_id
+                WHERE source_id = 'school-a' AND webhook_id LIKE 'msg_load_%'"
   result="$(grep '^requests ' <<<"$out"); load average $(loadavg)"
 }
 
@@ -216,36 +231,48 @@ done
 # --- the profile ------------------------------------------------------------------------------
 if [[ -n $perf_dir ]]; then
   mkdir -p "$perf_dir"
-  stat_query="SELECT relname, indexrelname, heap_blks_read, heap_blks_hit, idx_blks_read, idx_blks_hit FROM (
-      SELECT relname, '(heap)' AS indexrelname, heap_blks_read, heap_blks_hit, 0 AS idx_blks_read, 0 AS idx_blks_hit FROM pg_statio_user_tables
-      UNION ALL SELECT relname, indexrelname, 0, 0, idx_blks_read, idx_blks_hit FROM pg_statio_user_indexes) s"
   sql grown -c "SELECT pg_stat_reset()" >/dev/null
   measure grown "$build" "$seconds" perf
   echo "profiled grown run: $rate signals/s   $result"
-  sleep 1  # the statistics collector's last report
-  { echo "blocks read from outside shared_buffers / found in them, per table (heap) and index, during one grown run"
-    sql grown -F ' ' -c "$stat_query WHERE heap_blks_read + heap_blks_hit + idx_blks_read + idx_blks_hit > 0
-                          ORDER BY heap_blks_read + idx_blks_read DESC" | column -t
-    echo; echo "rows written per table"
-    sql grown -F ' ' -c "SELECT relname, n_tup_ins, n_tup_upd, n_tup_hot_upd, idx_scan, seq_scan FROM pg_stat_user_tables
-                         WHERE n_tup_ins + n_tup_upd > 0 ORDER BY n_tup_ins DESC" | column -t
-  } >"$perf_dir/pg-stat.txt"
   perf report --no-children --percent-limit 1.5 --stdio -i "$perf_dir/perf-service.data" >"$perf_dir/perf-service.txt" 2>/dev/null || true
   [[ -f $perf_dir/perf-postgres.data ]] &&
     { perf report --no-children --sort dso,symbol --percent-limit 1 --stdio -g none -i "$perf_dir/perf-postgres.data" \
         >"$perf_dir/perf-postgres.txt" 2>/dev/null || true; }
-  # Ingest's statements on the grown database, for 64 new signals of existing pupils, rolled back.
-  sql grown >"$perf_dir/explain.txt" <<SQL
+  # Ingest's statements on the grown database, each for 64 new signals of 64 pupils on record
+  # (random ones of the million), rolled back: the pseudonym lookup, then the signal and link
+  # inserts with random (version 4) ids as the hub made them before 0017 and with time-ordered
+  # (version 7) ids, on different pupils so that neither finds the other's leaves in the buffers.
+  explain_insert() {  # explain_insert <id expression over g> <pupil offset> <label>
+    cat <<SQL
 BEGIN;
-EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) SELECT pseudonym, pupil_id FROM pupil_identifiers
-  WHERE pseudonym IN (SELECT encode(sha256(('bulk-pupil-' || g * 7919 % $pupils)::bytea), 'hex') FROM generate_series(1, 64) g);
-EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) INSERT INTO signals (signal_id, source_id, webhook_id, correlation_id, type, occurred_at,
-    received_at_us, subject_kind, subject_pseudonym, school_brin, school_gemeentecode, envelope)
-  SELECT gen_random_uuid()::text, source_id, 'explain_' || g, gen_random_uuid()::text, type, occurred_at, received_at_us, subject_kind,
-         encode(sha256(('bulk-pupil-' || g * 7919 % $pupils)::bytea), 'hex'), school_brin, school_gemeentecode, envelope
-  FROM signals, generate_series(1, 64) g WHERE signal_id = '$template'
+CREATE TEMP TABLE new_rows AS
+  SELECT $1 AS signal_id, g, encode(sha256(('bulk-pupil-' || (g * 7919 + $2) % $pupils)::bytea), 'hex') AS pseudonym,
+         md5('p' || (g * 7919 + $2) % $pupils)::uuid::text AS pupil
+  FROM generate_series(1, 64) g;
+\\echo --- $3: INSERT INTO signals (64 rows)
+EXPLAIN (ANALYZE, BUFFERS, COSTS OFF, TIMING OFF) INSERT INTO signals (signal_id, source_id, webhook_id, correlation_id,
+    type, occurred_at, received_at_us, subject_kind, subject_pseudonym, school_brin, school_gemeentecode, envelope)
+  SELECT n.signal_id, source_id, 'explain_' || n.g, n.signal_id, type, occurred_at, received_at_us, subject_kind,
+         n.pseudonym, school_brin, school_gemeentecode, envelope
+  FROM signals, new_rows n WHERE signals.signal_id = '$template'
   ON CONFLICT (source_id, webhook_id) DO NOTHING;
+\\echo --- $3: INSERT INTO signal_links (64 rows)
+EXPLAIN (ANALYZE, BUFFERS, COSTS OFF, TIMING OFF) INSERT INTO signal_links (signal_id, pupil_id, rule, evidence, linked_at_us)
+  SELECT n.signal_id, n.pupil, 'identifier', '{}', 0 FROM new_rows n;
 ROLLBACK;
 SQL
+  }
+  v7="lpad(to_hex((extract(epoch FROM clock_timestamp()) * 1000)::bigint), 12, '0') || substr(md5(random()::text), 1, 20)"
+  v7="substr($v7, 1, 8) || '-' || substr($v7, 9, 4) || '-7' || substr($v7, 14, 3) || '-8' || substr($v7, 18, 3) || '-' || substr(md5(random()::text), 1, 12)"
+  { cat <<SQL
+\\echo --- the pseudonym lookup (64 pupils on record)
+EXPLAIN (ANALYZE, BUFFERS, COSTS OFF, TIMING OFF) SELECT pseudonym, pupil_id FROM pupil_identifiers
+  WHERE pseudonym IN (SELECT encode(sha256(('bulk-pupil-' || g * 7919 % $pupils)::bytea), 'hex') FROM generate_series(1, 64) g);
+SQL
+    explain_insert "gen_random_uuid()::text" 1 "version 4 ids"
+    explain_insert "$v7" 2 "version 7 ids"
+    explain_insert "gen_random_uuid()::text" 3 "version 4 ids, again"
+    explain_insert "$v7" 4 "version 7 ids, again"
+  } | sql grown >"$perf_dir/explain.txt" 2>&1
   echo "profile in $perf_dir"
 fi
