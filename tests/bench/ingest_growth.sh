@@ -12,7 +12,9 @@
 # like autovacuum would, all in backends reniced to 10; it then checks that the grown database's
 # schema (`pg_dump --schema-only`) is the one the migrations made in "empty".
 # Then, for each build: rounds of wrk (-t2 -c16, <seconds> each, a fresh service process per run)
-# alternating empty, grown, empty, grown …; every run, the ratio of the medians, load averages.
+# alternating empty, grown, empty, grown …; every run (with the time from the service's launch to
+# its listening port: migrations and the work done at every start), the ratio of the medians,
+# load averages.
 #   tests/bench/ingest_growth.sh [signals (10000000)] [pupils (1000000)] [rounds (3)] [seconds (10)] [connections (16)]
 # EENPLAN_BENCH_BUILD: the build measured (default <root>/build-bench, built here as Release).
 # EENPLAN_BENCH_BEFORE=<build dir>: measure that build first (e.g. main's Release build), then
@@ -92,14 +94,16 @@ sources: [{id: school-a, secrets: ["$secret"]}]
 ingest: {rate_limit: {enabled: false}}   # one source at full speed
 YAML
   : >"$work/service.log"
+  local started=$EPOCHREALTIME
   "$bin" --config "$work/eenplan.yaml" >"$work/stderr.log" 2>&1 &
   service_pid=$!
   local port=""
-  for _ in $(seq 1200); do
+  for _ in $(seq 6000); do
     port=$(grep -o '"port":"[0-9]*"' "$work/service.log" 2>/dev/null | head -1 | grep -o '[0-9]*' || true)
     [[ -n $port ]] && break
     sleep 0.05
   done
+  startup=$(awk -v a="$started" -v b="$EPOCHREALTIME" 'BEGIN {printf "%.1f", b - a}')
   [[ -n $port ]] || { echo "eenplan-service did not start" >&2; tail -5 "$work/service.log" "$work/stderr.log" >&2; exit 1; }
   # The generator's signals for its pool of 5 000 pupils, ids msg_load_<i>, signed now; after the
   # run the stored ones are renamed (run<r>_msg_load_<i>), so that no later run is a replay.
@@ -120,7 +124,7 @@ YAML
   if [[ -n $profile ]]; then sleep 1; pg_stat "$db" >"$perf_dir/pg-stat.txt"; fi  # before the rename below
   sql "$db" -c "UPDATE signals SET webhook_id = 'run${run}_' || webhook_id
                 WHERE source_id = 'school-a' AND webhook_id LIKE 'msg_load_%'"
-  result="$(grep '^requests ' <<<"$out"); load average $(loadavg)"
+  result="$(grep '^requests ' <<<"$out"); start ${startup} s; load average $(loadavg)"
 }
 
 echo "eenplan ingest growth: $(date -u +%Y-%m-%dT%H:%MZ), $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) cores;" \
