@@ -1,0 +1,75 @@
+// Migration 0017 (docs/benchmarks/ingest.md, "Growth"): the query every start runs over the stored
+// consent signals reads their index, not every signal; signals_received_idx is gone, and the
+// queries on received_at_us read signals_log_idx instead.
+#include <catch2/catch.hpp>
+
+#include <string>
+
+#include "store/database.hpp"
+#include "support/service_process.hpp"
+
+using namespace eenplan::service;
+using namespace eenplan::testing;
+
+namespace {
+
+// The plan of `query` as one text: EXPLAIN on PostgreSQL (sequential scans off, so that the
+// answer does not depend on the size of the table), EXPLAIN QUERY PLAN on SQLite.
+std::string plan_of(Database& database, const std::string& query) {
+    return database.with_session([&](soci::session& sql) {
+        std::string plan;
+        if (database.backend() == Backend::postgresql) {
+            sql << "SET enable_seqscan = off";
+            soci::rowset<std::string> rows = sql.prepare << "EXPLAIN " + query;
+            for (const std::string& line : rows) plan += line + "\n";
+            sql << "RESET enable_seqscan";
+        } else {
+            soci::rowset<soci::row> rows = sql.prepare << "EXPLAIN QUERY PLAN " + query;
+            for (const soci::row& row : rows) plan += row.get<std::string>(3) + "\n";
+        }
+        return plan;
+    });
+}
+
+bool has_index(Database& database, const std::string& name) {
+    return database.with_session([&](soci::session& sql) {
+        long long count = 0;
+        if (database.backend() == Backend::postgresql) {
+            sql << "SELECT COUNT(*) FROM pg_indexes WHERE indexname = :n", soci::use(name), soci::into(count);
+        } else {
+            sql << "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name = :n", soci::use(name),
+                soci::into(count);
+        }
+        return count > 0;
+    });
+}
+
+}  // namespace
+
+SCENARIO("a start does not read every stored signal to find the consent signals", "[record][store]") {
+    TempDir dir;
+    TestStore store(dir.path());
+    DatabaseConfig config;
+    config.backend = store.is_postgresql() ? Backend::postgresql : Backend::sqlite;
+    config.connection = store.connection();
+    config.pool_size = 1;
+    Database database(config);
+    database.migrate();
+
+    GIVEN("a migrated store") {
+        THEN("the consent signals are found through their own index") {
+            const std::string plan =
+                plan_of(database,
+                        "SELECT signal_id FROM signals WHERE type IN ('consent.given', 'consent.withdrawn') "
+                        "ORDER BY received_at_us, signal_id");
+            INFO(plan);
+            CHECK(plan.find("signals_consent_idx") != std::string::npos);
+        }
+        THEN("received_at_us has one index, the console's log index") {
+            CHECK_FALSE(has_index(database, "signals_received_idx"));
+            const std::string plan = plan_of(database, "SELECT COUNT(*) FROM signals WHERE received_at_us < 5");
+            INFO(plan);
+            CHECK(plan.find("signals_log_idx") != std::string::npos);
+        }
+    }
+}
