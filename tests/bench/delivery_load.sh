@@ -82,8 +82,11 @@ echo "receiver: $(curl -s "http://127.0.0.1:$port/stats")"
 if [[ -n $counting && $backend == postgresql ]]; then
   psql "$admin" -qc "ALTER SYSTEM RESET log_min_duration_statement" -c "SELECT pg_reload_conf()" >/dev/null
   commits=$(( $(psql "$admin" -Atc "SELECT xact_commit FROM pg_stat_database WHERE datname = 'eenplan_bench'") - commits_before ))
-  # The bench program's own statements (inserts, the polling COUNT) are counted too.
-  tail -n +"$((lines_before + 1))" "$pgdir/server.log" | grep -o 'duration: [0-9.]* ms  [a-z]*[^:]*: *[A-Za-z]*' |
-    awk '{print $NF}' | sort | uniq -c | sort -rn | awk -v c="$commits" '
-      {printf "%s %s, ", $2, $1} END {printf "commits %d\n", c}' | sed 's/^/statements: /'
+  # Statements as executed (not parsed or bound), less the bench program's own (the tasks it
+  # inserts, its polling COUNT), by their first word.
+  tail -n +"$((lines_before + 1))" "$pgdir/server.log" | grep -E 'duration: [0-9.]+ ms  (execute [^:]*|statement): ' |
+    grep -vE 'INSERT INTO (tasks|deliveries) |SELECT COUNT' | sed -E 's/.*(execute [^:]*|statement): *([A-Za-z]+).*/\2/' |
+    sort | uniq -c | sort -rn | awk -v c="$commits" '
+      {printf "%s %s, ", $2, $1; t += $1} END {printf "in all %d; commits %d (the bench program\x27s included)\n", t, c}' |
+    sed 's/^/statements: /'
 fi
