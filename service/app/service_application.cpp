@@ -381,6 +381,7 @@ struct RunningService {
         context.console = &console;
         stored_signals.subscribe(consent_signals);
         notifications.on_accepted([this] { notification_worker.wake(); });
+        outbox.on_queued([this] { dispatcher.wake(); });  // after a queueing commit: no poll to wait for
         if (startup.routeboek) {
             plans.emplace(database,
                           routeboek::Engine(startup.all_routeboeken(), startup.calendar.get(),

@@ -34,6 +34,11 @@ double next_unit(std::uint64_t& state) {
 // path should take, far shorter than a connector's timeout.
 constexpr auto stall_after = std::chrono::milliseconds(500);
 
+// Sent deliveries are recorded in one transaction per group, or sooner once the oldest of them
+// has waited this long: a crash between a send and its record means a second send after the lease
+// (at least once; the receiver drops a webhook-id it has seen), so few sends should wait.
+constexpr auto flush_after = std::chrono::milliseconds(100);
+
 // Whether an answer says the receiver is unwell (for the breaker), as opposed to alive but
 // refusing this one task.
 bool receiver_failing(int status) { return status == 0 || status == 408 || status == 429 || status >= 500; }
@@ -109,7 +114,10 @@ void Dispatcher::wake() {
         std::lock_guard lock(wake_mutex_);
         ++wake_generation_;
     }
-    wake_.notify_all();
+    // One sleeping thread claims what was queued; a thread busy with a batch sees the new
+    // generation when it is done and claims again. A thread that claims a full batch wakes the
+    // next one, so a backlog spreads over the threads while a trickle does not wake them all.
+    wake_.notify_one();
 }
 
 std::map<std::string, delivery::BreakerState> Dispatcher::circuits(std::int64_t now_us) const {
@@ -139,7 +147,11 @@ void Dispatcher::run(unsigned seed) {
             log_event(logger_, Poco::Message::PRIO_WARNING, "delivery", "delivery.store_unavailable",
                       "dispatcher could not reach the store", {{"error", loggable_error(error)}});
         }
-        if (claimed == static_cast<std::size_t>(config_.delivery.batch_size)) continue;  // more may be due
+        if (claimed == static_cast<std::size_t>(config_.delivery.batch_size)) {
+            // More may be due: this thread claims again at once, and another one joins in.
+            wake();
+            continue;
+        }
         std::unique_lock lock(wake_mutex_);
         wake_.wait_for(lock, poll, [&] { return stopping_ || wake_generation_ != generation; });
     }
@@ -156,12 +168,12 @@ std::size_t Dispatcher::dispatch_batch(Connectors& connectors, std::uint64_t& ra
     if (converter_) {
         for (const std::size_t i : convert_subjects(batch)) waiting[i] = true;
     }
-    // Deliveries that were not sent (unknown recipient, open circuit, stalled receiver) are only
-    // moved; they are recorded together at the end. Each sent one gets a lease of its own just
-    // before it is sent and its outcome is recorded right after, so neither the rows still waiting
-    // in the batch nor the ones already sent depend on how long the whole batch takes: a row whose
-    // claim ran out while it waited may be claimed by another dispatcher, and then this one leaves
-    // it alone.
+    // Deliveries that were not sent (unknown recipient, open circuit, stalled receiver, blocked) are
+    // only moved; they are recorded together at the end. Sent ones are recorded by their group in
+    // one transaction every flush_after (and at its end), under a lease the group renews in one
+    // statement whenever less than half of it is left: neither the rows still waiting in the batch
+    // nor the ones already sent depend on how long the whole batch takes. A row whose claim ran out
+    // while it waited may be claimed by another dispatcher, and then this one leaves it alone.
     std::vector<DeliveryOutcome> moved;
     auto move = [&](const ClaimedDelivery& claimed, std::int64_t next) {
         DeliveryOutcome out;
@@ -172,7 +184,7 @@ std::size_t Dispatcher::dispatch_batch(Connectors& connectors, std::uint64_t& ra
     };
     std::size_t handed_back = 0;
     // One group per recipient, in the order of the batch.
-    std::vector<std::vector<const ClaimedDelivery*>> groups;
+    std::vector<Group> groups;
     std::map<std::string, std::size_t> group_of;
     const int failures = keyserver_failures_.load();
     const std::int64_t keyserver_backoff_us =
@@ -205,22 +217,36 @@ std::size_t Dispatcher::dispatch_batch(Connectors& connectors, std::uint64_t& ra
         }
         const auto [slot, added] = group_of.try_emplace(claimed.recipient_id, groups.size());
         if (added) groups.emplace_back();
-        groups[slot->second].push_back(&claimed);
+        groups[slot->second].deliveries.push_back(&claimed);
         connectors.try_emplace(claimed.recipient_id);  // created here, so the group threads only read the map
+    }
+    if (!groups.empty()) {
+        // The sharing policy as it stands now, for every delivery of the batch: the agreements, and
+        // the pupils and consents behind the tasks, read once. A delivery is sent only if it allows.
+        const std::vector<policy::Agreement> agreements = gate_.agreements();
+        const std::int64_t checked_at = clock_.now_us();
+        const std::string today = date_time::format_full_date(std::chrono::year_month_day(clock_.today()));
+        std::vector<GateRequest> requests;
+        for (const Group& group : groups) {
+            for (const ClaimedDelivery* c : group.deliveries)
+                requests.push_back(
+                    {c->delivery_id, c->task_id, c->recipient_id, c->payload, c->correlation_id, today, checked_at});
+        }
+        std::vector<GateAnswer> answers = gate_.check(requests, agreements);
+        std::size_t next = 0;
+        for (Group& group : groups) {
+            for (std::size_t k = 0; k < group.deliveries.size(); ++k) group.gate.push_back(std::move(answers[next++]));
+        }
     }
     // Each recipient's deliveries in a thread of their own (the first in this one): a receiver that
     // answers slowly delays only its own tasks, not the rest of the batch.
-    // The agreements as they stand now: every send of this batch is checked against them.
-    const std::vector<policy::Agreement> agreements =
-        groups.empty() ? std::vector<policy::Agreement>{} : gate_.agreements();
     std::vector<std::vector<DeliveryOutcome>> group_moved(groups.size());
     std::vector<std::size_t> group_handed_back(groups.size(), 0);
     std::vector<std::thread> senders;
     for (std::size_t g = 1; g < groups.size(); ++g) {
         senders.emplace_back([&, g, state = random_state + g * 0x9e3779b97f4a7c15ULL] {
             try {
-                group_handed_back[g] =
-                    send_group(groups[g], token, lease, connectors, state, agreements, group_moved[g]);
+                group_handed_back[g] = send_group(groups[g], token, lease_until, connectors, state, group_moved[g]);
             } catch (const std::exception& error) {
                 // The store went away mid-group: what is left is due again after its lease.
                 log_event(logger_, Poco::Message::PRIO_WARNING, "delivery", "delivery.store_unavailable",
@@ -230,8 +256,7 @@ std::size_t Dispatcher::dispatch_batch(Connectors& connectors, std::uint64_t& ra
     }
     try {
         if (!groups.empty())
-            group_handed_back[0] =
-                send_group(groups[0], token, lease, connectors, random_state, agreements, group_moved[0]);
+            group_handed_back[0] = send_group(groups[0], token, lease_until, connectors, random_state, group_moved[0]);
     } catch (...) {
         for (std::thread& t : senders) t.join();
         throw;
@@ -246,13 +271,22 @@ std::size_t Dispatcher::dispatch_batch(Connectors& connectors, std::uint64_t& ra
     return batch.size() - handed_back;
 }
 
-std::size_t Dispatcher::send_group(const std::vector<const ClaimedDelivery*>& group, const std::string& token,
-                                   std::int64_t lease, Connectors& connectors, std::uint64_t random_state,
-                                   const std::vector<policy::Agreement>& agreements,
+std::size_t Dispatcher::send_group(Group& group, const std::string& token, std::int64_t lease_until,
+                                   Connectors& connectors, std::uint64_t random_state,
                                    std::vector<DeliveryOutcome>& moved) {
+    const auto lease = static_cast<std::int64_t>(config_.delivery.lease_seconds) * 1'000'000;
+    // Sent, not yet recorded; since when the oldest of them waits.
+    std::vector<DeliveryOutcome> sent;
+    auto oldest = std::chrono::steady_clock::now();
+    auto flush = [&] {
+        if (sent.empty()) return;
+        store_.record(sent, token, clock_.now_us());
+        sent.clear();
+    };
     bool slow = false;
     std::size_t handed_back = 0;
-    for (const ClaimedDelivery* claimed : group) {
+    for (std::size_t k = 0; k < group.deliveries.size(); ++k) {
+        const ClaimedDelivery* claimed = group.deliveries[k];
         if (stopping_ || slow) {
             // Shutting down, or the receiver took longer than stall_after to answer: hand the rest
             // back at once (due now, no attempt counted) instead of after the lease, so this thread
@@ -265,15 +299,38 @@ std::size_t Dispatcher::send_group(const std::vector<const ClaimedDelivery*>& gr
             ++handed_back;
             continue;
         }
+        if (clock_.now_us() + lease / 2 >= lease_until) {
+            // Less than half of the lease is left (a slow batch, or the clock moved): what was sent is
+            // recorded, and the rest of the group gets a new lease in one statement before any of it
+            // is sent. A row no longer held was claimed again elsewhere (or cancelled): not ours.
+            flush();
+            std::vector<std::string> rest;
+            for (std::size_t r = k; r < group.deliveries.size(); ++r) rest.push_back(group.deliveries[r]->delivery_id);
+            const std::int64_t renewed_until = clock_.now_us() + lease;
+            const std::vector<std::string> held = store_.renew(rest, token, renewed_until);
+            lease_until = renewed_until;
+            for (std::size_t r = k; r < group.deliveries.size(); ++r) {
+                const std::string& id = group.deliveries[r]->delivery_id;
+                if (std::find(held.begin(), held.end(), id) != held.end()) continue;
+                log_event(logger_, Poco::Message::PRIO_INFORMATION, "delivery", "delivery.lease_lost",
+                          "lease lost before sending", {{"delivery_id", id}});
+                metrics_.observe_delivery(group.deliveries[r]->recipient_id, "lease_lost", 0.0);
+                group.lost.insert(id);
+            }
+        }
+        if (group.lost.contains(claimed->delivery_id)) continue;
         Recipient& recipient = *recipients_.at(claimed->recipient_id);
-        DeliveryOutcome outcome = deliver(*claimed, token, lease, recipient, connectors, random_state, agreements);
+        DeliveryOutcome outcome = deliver(*claimed, group.gate[k], recipient, connectors, random_state);
         if (!outcome.attempted) {
-            if (!outcome.delivery_id.empty()) moved.push_back(std::move(outcome));
+            moved.push_back(std::move(outcome));
             continue;
         }
         slow = std::chrono::microseconds(outcome.latency_us) > stall_after;
-        store_.record({outcome}, token, clock_.now_us());
+        if (sent.empty()) oldest = std::chrono::steady_clock::now();
+        sent.push_back(std::move(outcome));
+        if (slow || stopping_ || std::chrono::steady_clock::now() - oldest >= flush_after) flush();
     }
+    flush();
     return handed_back;
 }
 
@@ -324,9 +381,8 @@ bool Dispatcher::stalled(Recipient& recipient) {
     return recipient.in_flight > 0 && std::chrono::steady_clock::now() - recipient.last_progress > stall_after;
 }
 
-DeliveryOutcome Dispatcher::deliver(const ClaimedDelivery& claimed, const std::string& token, std::int64_t lease,
-                                    Recipient& recipient, Connectors& connectors, std::uint64_t& random_state,
-                                    const std::vector<policy::Agreement>& agreements) {
+DeliveryOutcome Dispatcher::deliver(const ClaimedDelivery& claimed, GateAnswer& gate, Recipient& recipient,
+                                    Connectors& connectors, std::uint64_t& random_state) {
     DeliveryOutcome out;
     out.delivery_id = claimed.delivery_id;
     out.correlation_id = claimed.correlation_id;
@@ -361,23 +417,10 @@ DeliveryOutcome Dispatcher::deliver(const ClaimedDelivery& claimed, const std::s
         metrics_.observe_delivery(recipient.config->id, "dead", 0.0);
         return out;
     }
-    if (!store_.renew(claimed.delivery_id, token, clock_.now_us() + lease)) {
-        // Its claim ran out while it waited in the batch and another dispatcher has it now (or an
-        // admin cancelled it): not ours to send. Nothing to record either.
-        log_event(logger_, Poco::Message::PRIO_INFORMATION, "delivery", "delivery.lease_lost",
-                  "lease lost before sending", {{"delivery_id", claimed.delivery_id}});
-        metrics_.observe_delivery(recipient.config->id, "lease_lost", 0.0);
-        out.attempted = false;
-        out.delivery_id.clear();
-        return out;
-    }
-    // The sharing policy as it stands now: no agreement, no consent where one is needed, or a
-    // category the task cannot go without that is not allowed: nothing leaves.
+    // The sharing policy as it stood when the batch was claimed (dispatch_batch): no agreement, no
+    // consent where one is needed, or a category the task cannot go without that is not allowed:
+    // nothing leaves.
     const std::int64_t checked_at = clock_.now_us();
-    GateAnswer gate = gate_.check(
-        {claimed.delivery_id, claimed.task_id, claimed.recipient_id, claimed.payload, claimed.correlation_id,
-         date_time::format_full_date(std::chrono::year_month_day(clock_.today())), checked_at},
-        agreements);
     if (!gate.decision.allowed) {
         out.attempted = false;
         out.state = "blocked";

@@ -1,7 +1,10 @@
-// The outbox dispatcher: worker threads that claim due deliveries in batches, deliver each through
-// its recipient's connector over a keep-alive connection of their own under a lease renewed just
-// before the send, and record each outcome right after it. Several instances may run on one PostgreSQL database; on SQLite one
-// instance dispatches. A circuit breaker per recipient (shared by this instance's threads) holds
+// The outbox dispatcher: worker threads that claim due deliveries in batches, check the whole batch
+// against the sharing policy at once, deliver each through its recipient's connector over a
+// keep-alive connection of their own, and record the outcomes together (a transaction per
+// recipient per batch, or every 100 ms in a slow one). The claim's lease is renewed for the rest of
+// a batch in one statement when half of it is gone, so nothing is sent under a lease that ran out.
+// A thread sleeps until wake() (a task was queued) or the poll interval. Several instances may run
+// on one PostgreSQL database; on SQLite one instance dispatches. A circuit breaker per recipient (shared by this instance's threads) holds
 // back deliveries to a receiver that keeps failing, so it does not slow the others down; a batch
 // sends to each of its recipients in a thread of its own, and rows for a receiver that is stuck in
 // a slow send elsewhere are handed back at once, so a slow receiver holds up only its own tasks.
@@ -13,6 +16,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -55,7 +59,8 @@ public:
     // Lets every thread finish the send in hand and record it, hands the rest of its batch back
     // (due at once), then joins them.
     void stop();
-    // Something was queued: look now instead of at the next poll.
+    // Something was queued (call it after the queueing transaction committed): one sleeping thread
+    // looks now instead of at the next poll.
     void wake();
     // The circuit breaker of each configured recipient as this instance sees it at `now_us`
     // (breakers live in each instance's memory: another instance may see another state).
@@ -73,24 +78,29 @@ private:
         std::chrono::steady_clock::time_point last_progress;
     };
     using Connectors = std::map<std::string, std::unique_ptr<integration::Connector>>;
+    // One recipient's share of a claimed batch, in order, with the sharing policy's answer for each.
+    struct Group {
+        std::vector<const ClaimedDelivery*> deliveries;
+        std::vector<GateAnswer> gate;
+        std::set<std::string> lost;  // leases lost before the send
+    };
 
     void run(unsigned seed);
     // One claimed batch: returns how many deliveries it claimed, less those handed back at once.
     std::size_t dispatch_batch(Connectors& connectors, std::uint64_t& random_state);
-    // The claimed deliveries of one recipient, in order; those not sent are added to `moved`. After
-    // a send slower than the stall threshold the rest is handed back at once: returns how many.
-    std::size_t send_group(const std::vector<const ClaimedDelivery*>& group, const std::string& token,
-                           std::int64_t lease, Connectors& connectors, std::uint64_t random_state,
-                           const std::vector<policy::Agreement>& agreements, std::vector<DeliveryOutcome>& moved);
+    // Sends the claimed deliveries of one recipient, in order, and records them; those not sent are
+    // added to `moved`. After a send slower than the stall threshold the rest is handed back at
+    // once: returns how many. `lease_until`: when the claim's lease ends.
+    std::size_t send_group(Group& group, const std::string& token, std::int64_t lease_until, Connectors& connectors,
+                           std::uint64_t random_state, std::vector<DeliveryOutcome>& moved);
     bool stalled(Recipient& recipient);
     // Converts the polymorphic subjects of the batch in place; returns the indexes of the
     // deliveries that must wait for the key server.
     std::vector<std::size_t> convert_subjects(std::vector<ClaimedDelivery>& batch);
-    // Renews the delivery's lease (`lease` microseconds from now) and sends it. An outcome with
-    // attempted false and an empty delivery_id: the lease was lost, nothing to record.
-    DeliveryOutcome deliver(const ClaimedDelivery& claimed, const std::string& token, std::int64_t lease,
-                            Recipient& recipient, Connectors& connectors, std::uint64_t& random_state,
-                            const std::vector<policy::Agreement>& agreements);
+    // Sends the delivery if its circuit and the sharing policy (`gate`) let it; attempted false:
+    // not sent (deferred, dead for an open circuit past its maximum age, or blocked).
+    DeliveryOutcome deliver(const ClaimedDelivery& claimed, GateAnswer& gate, Recipient& recipient,
+                            Connectors& connectors, std::uint64_t& random_state);
 
     const Config& config_;
     OutboxStore& store_;

@@ -2,6 +2,7 @@
 #include "store/database.hpp"
 #include "common/ids.hpp"
 
+#include "store/pg_arrays.hpp"
 #include "store/row_values.hpp"
 #include "store/write_transaction.hpp"
 
@@ -30,33 +31,6 @@ DeliveryView view_of(const soci::row& row) {
     v.changed_by = optional_text(row, 13);
     if (row.get_indicator(14) != soci::i_null) v.changed_at_us = integer_at(row, 14);
     return v;
-}
-
-// A PostgreSQL array literal of text values, for one bound parameter that carries a whole batch
-// (unnest() turns it back into rows): every element quoted, '"' and '\\' escaped; nullopt is NULL.
-std::string pg_text_array(const std::vector<std::optional<std::string>>& values) {
-    std::string out = "{";
-    for (std::size_t i = 0; i < values.size(); ++i) {
-        if (i > 0) out += ',';
-        if (!values[i]) {
-            out += "NULL";
-            continue;
-        }
-        out += '"';
-        for (char c : *values[i]) {
-            if (c == '"' || c == '\\') out += '\\';
-            out += c;
-        }
-        out += '"';
-    }
-    return out + "}";
-}
-
-template <typename Number>
-std::string pg_number_array(const std::vector<Number>& values) {
-    std::string out = "{";
-    for (std::size_t i = 0; i < values.size(); ++i) out += (i > 0 ? "," : "") + std::to_string(values[i]);
-    return out + "}";
 }
 
 }  // namespace
@@ -151,16 +125,34 @@ std::vector<ClaimedDelivery> OutboxStore::claim(int limit, std::int64_t now_us, 
     });
 }
 
-bool OutboxStore::renew(const std::string& delivery_id, const std::string& token, std::int64_t lease_until_us) {
+std::vector<std::string> OutboxStore::renew(const std::vector<std::string>& delivery_ids, const std::string& token,
+                                            std::int64_t lease_until_us) {
+    if (delivery_ids.empty()) return {};
     const long long lease = lease_until_us;
+    const Backend backend = database_.backend();
     return database_.with_session([&](soci::session& sql) {
-        // One autocommitted statement on both backends; on PostgreSQL the row lock it takes makes a
-        // concurrent claim skip the row (SKIP LOCKED), and a claim that came first changed the token.
-        soci::statement st = (sql.prepare << "UPDATE deliveries SET next_attempt_at_us = :lease "
-                                             "WHERE delivery_id = :id AND claim_token = :tok AND state = 'pending'",
-                              soci::use(lease), soci::use(delivery_id), soci::use(token));
-        st.execute(true);
-        return st.get_affected_rows() == 1;
+        // PostgreSQL: one autocommitted statement; the row locks it takes make a concurrent claim skip
+        // the rows (SKIP LOCKED), and a claim that came first changed the token.
+        if (backend == Backend::postgresql) {
+            std::vector<std::string> held(delivery_ids.size());
+            const std::string ids = pg_text_array(delivery_ids);
+            sql << "UPDATE deliveries SET next_attempt_at_us = :lease WHERE delivery_id = ANY(CAST(:ids AS text[])) "
+                   "AND claim_token = :tok AND state = 'pending' RETURNING delivery_id",
+                soci::use(lease), soci::use(ids), soci::use(token), soci::into(held);
+            return held;
+        }
+        return in_write_transaction(sql, backend, [&] {
+            std::vector<std::string> held;
+            for (const std::string& id : delivery_ids) {
+                soci::statement st =
+                    (sql.prepare << "UPDATE deliveries SET next_attempt_at_us = :lease "
+                                    "WHERE delivery_id = :id AND claim_token = :tok AND state = 'pending'",
+                     soci::use(lease), soci::use(id), soci::use(token));
+                st.execute(true);
+                if (st.get_affected_rows() == 1) held.push_back(id);
+            }
+            return held;
+        });
     });
 }
 
@@ -212,7 +204,8 @@ void collect(const std::vector<DeliveryOutcome>& outcomes, const std::string& to
     }
 }
 
-// PostgreSQL: the whole batch in two statements; each column travels as one array parameter.
+// PostgreSQL: the whole batch in one statement (the row updates and the attempt rows from one
+// unnest); each column travels as one array parameter.
 void record_attempts_postgresql(soci::session& sql, const AttemptColumns& a, const std::string& token,
                                 const std::string& instance_id, std::int64_t now_us) {
     std::vector<std::optional<std::string>> errors, refs;
@@ -220,34 +213,28 @@ void record_attempts_postgresql(soci::session& sql, const AttemptColumns& a, con
         errors.push_back(a.error_ind[i] == soci::i_ok ? std::optional(a.errors[i]) : std::nullopt);
         refs.push_back(a.ref_ind[i] == soci::i_ok ? std::optional(a.refs[i]) : std::nullopt);
     }
-    auto texts = [](const std::vector<std::string>& column) {
-        return pg_text_array(std::vector<std::optional<std::string>>(column.begin(), column.end()));
-    };
-    const std::string ids_a = texts(a.ids), states_a = texts(a.states), outcomes_a = texts(a.outcomes),
-                      corr_a = texts(a.correlations), errors_a = pg_text_array(errors), refs_a = pg_text_array(refs),
-                      next_a = pg_number_array(a.next), status_a = pg_number_array(a.status),
-                      attempt_a = pg_number_array(a.attempt), started_a = pg_number_array(a.started),
-                      latency_a = pg_number_array(a.latency);
+    const std::string ids_a = pg_text_array(a.ids), states_a = pg_text_array(a.states),
+                      outcomes_a = pg_text_array(a.outcomes), corr_a = pg_text_array(a.correlations),
+                      errors_a = pg_text_array(errors), refs_a = pg_text_array(refs), next_a = pg_number_array(a.next),
+                      status_a = pg_number_array(a.status), attempt_a = pg_number_array(a.attempt),
+                      started_a = pg_number_array(a.started), latency_a = pg_number_array(a.latency);
     const long long now = now_us;
-    sql << "UPDATE deliveries AS d SET state = u.state, attempts = d.attempts + 1, "
+    sql << "WITH u AS (SELECT * FROM unnest(CAST(:ids AS text[]), CAST(:states AS text[]), CAST(:nexts AS bigint[]), "
+           "CAST(:statuses AS integer[]), CAST(:errors AS text[]), CAST(:refs AS text[]), "
+           "CAST(:attempts AS integer[]), CAST(:started AS bigint[]), CAST(:latency AS bigint[]), "
+           "CAST(:outcomes AS text[]), CAST(:corr AS text[])) "
+           "AS u(id, state, next, status, error, ref, attempt, started, latency, outcome, corr)), "
+           "updated AS (UPDATE deliveries AS d SET state = u.state, attempts = d.attempts + 1, "
            "schedule_attempts = d.schedule_attempts + 1, next_attempt_at_us = u.next, claim_token = NULL, "
            "last_status = u.status, last_error = u.error, "
            "external_reference = COALESCE(u.ref, d.external_reference), updated_at_us = :now "
-           "FROM unnest(CAST(:ids AS text[]), CAST(:states AS text[]), CAST(:nexts AS bigint[]), "
-           "CAST(:statuses AS integer[]), CAST(:errors AS text[]), CAST(:refs AS text[])) "
-           "AS u(id, state, next, status, error, ref) "
-           "WHERE d.delivery_id = u.id AND d.claim_token = :tok",
-        soci::use(now), soci::use(ids_a), soci::use(states_a), soci::use(next_a), soci::use(status_a),
-        soci::use(errors_a), soci::use(refs_a), soci::use(token);
-    sql << "INSERT INTO delivery_attempts (delivery_id, attempt, started_at_us, latency_us, status, "
+           "FROM u WHERE d.delivery_id = u.id AND d.claim_token = :tok) "
+           "INSERT INTO delivery_attempts (delivery_id, attempt, started_at_us, latency_us, status, "
            "outcome, error, instance_id, correlation_id) "
-           "SELECT u.id, u.attempt, u.started, u.latency, u.status, u.outcome, u.error, :inst, u.corr "
-           "FROM unnest(CAST(:ids AS text[]), CAST(:attempts AS integer[]), CAST(:started AS bigint[]), "
-           "CAST(:latency AS bigint[]), CAST(:statuses AS integer[]), CAST(:outcomes AS text[]), "
-           "CAST(:errors AS text[]), CAST(:corr AS text[])) "
-           "AS u(id, attempt, started, latency, status, outcome, error, corr)",
-        soci::use(instance_id), soci::use(ids_a), soci::use(attempt_a), soci::use(started_a), soci::use(latency_a),
-        soci::use(status_a), soci::use(outcomes_a), soci::use(errors_a), soci::use(corr_a);
+           "SELECT u.id, u.attempt, u.started, u.latency, u.status, u.outcome, u.error, :inst, u.corr FROM u",
+        soci::use(ids_a), soci::use(states_a), soci::use(next_a), soci::use(status_a), soci::use(errors_a),
+        soci::use(refs_a), soci::use(attempt_a), soci::use(started_a), soci::use(latency_a), soci::use(outcomes_a),
+        soci::use(corr_a), soci::use(now), soci::use(token), soci::use(instance_id);
 }
 
 // SQLite: one bulk-bound statement each for the row updates and the attempt rows.
@@ -268,9 +255,27 @@ void record_attempts_sqlite(soci::session& sql, AttemptColumns& a) {
         soci::use(a.outcomes), soci::use(errors, error_ind), soci::use(a.instances), soci::use(a.correlations);
 }
 
-// Deliveries not attempted (the circuit was open): moved to their next attempt, or to dead letter
-// when the circuit stays open past their maximum age.
-void release_unattempted(soci::session& sql, UnattemptedColumns& d) {
+// Deliveries not attempted (an open circuit, a blocked or waiting one): moved to their next
+// attempt, or to their final state (dead letter when the circuit stays open past their maximum
+// age, blocked by the sharing policy).
+void release_unattempted(soci::session& sql, Backend backend, const std::string& token, std::int64_t now_us,
+                         UnattemptedColumns& d) {
+    if (backend == Backend::postgresql) {
+        std::vector<std::optional<std::string>> errors;
+        for (std::size_t i = 0; i < d.ids.size(); ++i)
+            errors.push_back(d.error_ind[i] == soci::i_ok ? std::optional(d.errors[i]) : std::nullopt);
+        const std::string ids_a = pg_text_array(d.ids), states_a = pg_text_array(d.states),
+                          errors_a = pg_text_array(errors), next_a = pg_number_array(d.next);
+        const long long now = now_us;
+        sql << "UPDATE deliveries AS d SET state = u.state, last_error = COALESCE(u.error, d.last_error), "
+               "next_attempt_at_us = u.next, claim_token = NULL, updated_at_us = :now "
+               "FROM unnest(CAST(:ids AS text[]), CAST(:states AS text[]), CAST(:errors AS text[]), "
+               "CAST(:nexts AS bigint[])) AS u(id, state, error, next) "
+               "WHERE d.delivery_id = u.id AND d.claim_token = :tok",
+            soci::use(now), soci::use(ids_a), soci::use(states_a), soci::use(errors_a), soci::use(next_a),
+            soci::use(token);
+        return;
+    }
     sql << "UPDATE deliveries SET state = :state, last_error = COALESCE(:error, last_error), "
            "next_attempt_at_us = :next, claim_token = NULL, updated_at_us = :now "
            "WHERE delivery_id = :id AND claim_token = :tok",
@@ -285,6 +290,10 @@ void OutboxStore::record(const std::vector<DeliveryOutcome>& outcomes, const std
     AttemptColumns attempted;
     UnattemptedColumns unattempted;
     collect(outcomes, token, instance_id_, now_us, attempted, unattempted);
+    std::vector<DisclosureRecord> disclosures;
+    for (const DeliveryOutcome& o : outcomes) {
+        if (o.attempted && o.state == "delivered" && o.disclosure) disclosures.push_back(*o.disclosure);
+    }
     const Backend backend = database_.backend();
     database_.with_session([&](soci::session& sql) {
         in_write_transaction(sql, backend, [&] {
@@ -295,12 +304,9 @@ void OutboxStore::record(const std::vector<DeliveryOutcome>& outcomes, const std
                     record_attempts_sqlite(sql, attempted);
                 }
             }
-            if (!unattempted.ids.empty()) release_unattempted(sql, unattempted);
+            if (!unattempted.ids.empty()) release_unattempted(sql, backend, token, now_us, unattempted);
             // Written even when the lease was lost meanwhile: the receiver took it, so it left.
-            for (const DeliveryOutcome& o : outcomes) {
-                if (o.attempted && o.state == "delivered" && o.disclosure)
-                    PrivacyStore::insert_disclosure(sql, *o.disclosure);
-            }
+            if (!disclosures.empty()) PrivacyStore::insert_disclosures(sql, backend, disclosures);
         });
     });
 }

@@ -100,12 +100,15 @@ public:
     // token (returned in `token`). On PostgreSQL rows another instance is claiming are skipped
     // (FOR UPDATE SKIP LOCKED), so several dispatchers never claim one delivery at once.
     std::vector<ClaimedDelivery> claim(int limit, std::int64_t now_us, std::int64_t lease_until_us, std::string& token);
-    // Extends the lease of one claimed delivery to `lease_until_us`, just before it is sent, so a
-    // delivery late in a long batch is never sent under a lease that has already run out. False
-    // when the lease was lost meanwhile (claimed again by another dispatcher, cancelled,
-    // delivered): the caller must not send it.
-    bool renew(const std::string& delivery_id, const std::string& token, std::int64_t lease_until_us);
-    // Records a batch's outcomes in one transaction. A delivery whose lease was lost meanwhile
+    // Extends the lease of claimed deliveries to `lease_until_us` (one statement), before any of
+    // them is sent once their claim's lease is running out, so a delivery late in a long batch is
+    // never sent under a lease that has already run out. Returns the ids still held: one missing
+    // lost its lease meanwhile (claimed again by another dispatcher, cancelled, delivered) and the
+    // caller must not send it.
+    std::vector<std::string> renew(const std::vector<std::string>& delivery_ids, const std::string& token,
+                                   std::int64_t lease_until_us);
+    // Records a batch's outcomes in one transaction (on PostgreSQL a statement for the attempts, one
+    // for the deliveries not attempted, one for the disclosures, whatever the batch's size). A delivery whose lease was lost meanwhile
     // (claimed again after its lease ran out, or cancelled) keeps the newer state; its attempt is
     // still logged.
     void record(const std::vector<DeliveryOutcome>& outcomes, const std::string& token, std::int64_t now_us);

@@ -94,9 +94,11 @@ Result<EnqueuedTask> TaskOutbox::enqueue(soci::session& sql, const delivery::Tas
 
 Result<EnqueuedTask> TaskOutbox::create(Database& database, const delivery::TaskDraft& draft,
                                         const std::string& created_by, std::int64_t now_us) const {
-    return database.with_session([&](soci::session& sql) {
+    auto task = database.with_session([&](soci::session& sql) {
         return in_write_transaction(sql, database.backend(), [&] { return enqueue(sql, draft, created_by, now_us); });
     });
+    if (task) queued();
+    return task;
 }
 
 }  // namespace eenplan::service

@@ -1,10 +1,12 @@
 // Where decisions become tasks: TaskOutbox::enqueue passes a draft through the sharing policy
 // (eenplan/core/policy/sharing_policy.hpp) and writes the task and its delivery on the caller's
 // session, inside the caller's transaction, so a task exists exactly when the decision that caused
-// it was committed. The dispatcher (outbox/dispatcher.hpp) delivers it afterwards.
+// it was committed. The dispatcher (outbox/dispatcher.hpp) delivers it afterwards: at once when the
+// caller says queued() after its commit, else at the dispatcher's next poll.
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 
 #include "config/config.hpp"
@@ -43,6 +45,15 @@ public:
     Result<EnqueuedTask> enqueue(soci::session& sql, const delivery::TaskDraft& draft, const std::string& created_by,
                                  std::int64_t now_us, const std::string& task_id = {}) const;
 
+    // After the transaction that called enqueue() committed: tells this instance's dispatcher that
+    // tasks are waiting, so the first attempt starts at once rather than at its next poll. Cheap;
+    // call it once per commit, not per task.
+    void queued() const {
+        if (on_queued_) on_queued_();
+    }
+    // What queued() calls (the service wires it to Dispatcher::wake).
+    void on_queued(std::function<void()> callback) { on_queued_ = std::move(callback); }
+
     // enqueue() in a transaction of its own, for a task created by hand (POST /v1/tasks).
     Result<EnqueuedTask> create(Database& database, const delivery::TaskDraft& draft, const std::string& created_by,
                                 std::int64_t now_us) const;
@@ -52,6 +63,7 @@ private:
     KeyedPseudonymiser key_;
     const TextSealer& sealer_;
     bool polymorphic_subjects_;
+    std::function<void()> on_queued_;
 };
 
 const char* connector_name(ConnectorKind kind);

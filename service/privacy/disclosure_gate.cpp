@@ -12,6 +12,27 @@ std::vector<policy::Agreement> DisclosureGate::agreements() {
 }
 
 GateAnswer DisclosureGate::check(const GateRequest& request, const std::vector<policy::Agreement>& agreements) {
+    return check(std::vector<GateRequest>{request}, agreements).front();
+}
+
+std::vector<GateAnswer> DisclosureGate::check(const std::vector<GateRequest>& requests,
+                                              const std::vector<policy::Agreement>& agreements) {
+    std::vector<std::string> task_ids;
+    task_ids.reserve(requests.size());
+    for (const GateRequest& r : requests) task_ids.push_back(r.task_id);
+    // The pupil behind each task, and the consents of its record and every record it was merged into.
+    const std::map<std::string, TaskPupil> pupils = store_.task_pupils(task_ids);
+    std::vector<GateAnswer> answers;
+    answers.reserve(requests.size());
+    for (const GateRequest& r : requests) {
+        const auto found = pupils.find(r.task_id);
+        answers.push_back(decide(r, agreements, found == pupils.end() ? TaskPupil{} : found->second));
+    }
+    return answers;
+}
+
+GateAnswer DisclosureGate::decide(const GateRequest& request, const std::vector<policy::Agreement>& agreements,
+                                  const TaskPupil& pupil) {
     GateAnswer answer;
     auto task = integration::task_from_json(request.payload);
     if (!task) {
@@ -22,14 +43,9 @@ GateAnswer DisclosureGate::check(const GateRequest& request, const std::vector<p
     for (const RecipientConfig& r : config_.recipients) {
         if (r.id == request.recipient_id) kind = r.kind;
     }
-    // The pupil behind the task, and the consents of its record and every record it was merged into.
-    std::vector<std::string> chain;
-    if (const auto subject = store_.task(request.task_id))
-        chain = store_.pupil_chain_of_pseudonym(subject->subject_pseudonym);
+    const std::vector<std::string>& chain = pupil.chain;
     std::vector<policy::Consent> consents;
-    if (!chain.empty()) {
-        for (const StoredConsent& c : store_.consents_of(chain)) consents.push_back(c.value());
-    }
+    for (const StoredConsent& c : pupil.consents) consents.push_back(c.value());
     const policy::DisclosureRequest disclosure{
         request.recipient_id, kind, task->type, policy::carried_categories(task.value()), request.date, request.now_us};
     answer.decision = policy::decide_disclosure(disclosure, agreements, consents);

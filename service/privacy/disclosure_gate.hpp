@@ -1,5 +1,6 @@
-// The send-time check of every delivery: the dispatcher asks the gate right before each send
-// (also after a manual retry of a dead letter), with the agreements as they stand then. The gate
+// The send-time check of every delivery: the dispatcher asks the gate for each batch it claimed,
+// right before sending it (also after a manual retry of a dead letter), with the agreements and
+// consents as they stand then. The gate
 // finds the pupil behind the task and its consents, asks the core policy
 // (eenplan/core/policy/agreement.hpp) and returns the payload minimised to the allowed
 // categories, or the reason the delivery is blocked, and the disclosure to log once it is sent.
@@ -35,8 +36,15 @@ public:
     // Every agreement version, as stored now (read once per dispatcher batch).
     std::vector<policy::Agreement> agreements();
     GateAnswer check(const GateRequest& request, const std::vector<policy::Agreement>& agreements);
+    // check() for each request of a batch, the pupils and consents read for all of them at once
+    // (PrivacyStore::task_pupils); the answers in the order of the requests.
+    std::vector<GateAnswer> check(const std::vector<GateRequest>& requests,
+                                  const std::vector<policy::Agreement>& agreements);
 
 private:
+    GateAnswer decide(const GateRequest& request, const std::vector<policy::Agreement>& agreements,
+                      const TaskPupil& pupil);
+
     const Config& config_;
     PrivacyStore& store_;
 };

@@ -9,6 +9,7 @@
 #include "privacy/privacy_codec.hpp"
 #include "retention/payload_keys.hpp"
 #include "store/database.hpp"
+#include "store/pg_arrays.hpp"
 #include "store/row_values.hpp"
 #include "store/write_transaction.hpp"
 
@@ -366,6 +367,146 @@ std::optional<TaskSubject> PrivacyStore::task(const std::string& task_id) {
         if (!sql.got_data()) return std::nullopt;
         return t;
     });
+}
+
+std::map<std::string, TaskPupil> PrivacyStore::task_pupils(const std::vector<std::string>& task_ids) {
+    if (task_ids.empty()) return {};
+    const Backend backend = database_.backend();
+    return database_.with_session([&](soci::session& sql) {
+        std::map<std::string, TaskPupil> out;
+        if (backend == Backend::sqlite) {
+            // Function calls, not round trips: the same reads as one task at a time.
+            for (const std::string& task_id : task_ids) {
+                std::string subject, pupil;
+                sql << "SELECT subject_pseudonym FROM tasks WHERE task_id = :id", soci::use(task_id),
+                    soci::into(subject);
+                if (!sql.got_data()) continue;
+                TaskPupil& found = out[task_id];
+                sql << "SELECT pupil_id FROM pupil_identifiers WHERE pseudonym = :p", soci::use(subject),
+                    soci::into(pupil);
+                if (!sql.got_data()) continue;
+                found.chain = chain_up(sql, pupil);
+                for (const std::string& id : found.chain) {
+                    soci::rowset<soci::row> rows =
+                        (sql.prepare << std::string("SELECT ") + consent_columns +
+                                            " FROM consents WHERE pupil_id = :p ORDER BY given_at_us, consent_id",
+                         soci::use(id));
+                    for (const soci::row& row : rows) found.consents.push_back(consent_of(row));
+                }
+            }
+            return out;
+        }
+        // PostgreSQL: the tasks' records at once, then their merges one level at a time (a record
+        // is rarely merged at all), then every consent of every record involved.
+        const auto n = task_ids.size();
+        std::vector<std::string> tasks(n), pupils(n);
+        std::vector<soci::indicator> pupil_ind(n);
+        const std::string ids = pg_text_array(task_ids);
+        sql << "SELECT t.task_id, i.pupil_id FROM tasks t LEFT JOIN pupil_identifiers i "
+               "ON i.pseudonym = t.subject_pseudonym WHERE t.task_id = ANY(CAST(:ids AS text[]))",
+            soci::use(ids), soci::into(tasks), soci::into(pupils, pupil_ind);
+        std::map<std::string, std::string> merged_into;  // "" for a record not merged (or not found)
+        std::vector<std::string> frontier;
+        for (std::size_t i = 0; i < tasks.size(); ++i) {
+            out[tasks[i]];
+            if (pupil_ind[i] == soci::i_ok && merged_into.try_emplace(pupils[i]).second) frontier.push_back(pupils[i]);
+        }
+        for (int level = 0; level < 64 && !frontier.empty(); ++level) {
+            std::vector<std::string> ids_found(frontier.size()), parents(frontier.size());
+            std::vector<soci::indicator> parent_ind(frontier.size());
+            const std::string level_ids = pg_text_array(frontier);
+            sql << "SELECT pupil_id, merged_into FROM pupils WHERE pupil_id = ANY(CAST(:ids AS text[]))",
+                soci::use(level_ids), soci::into(ids_found), soci::into(parents, parent_ind);
+            frontier.clear();
+            for (std::size_t i = 0; i < ids_found.size(); ++i) {
+                if (parent_ind[i] != soci::i_ok) continue;
+                merged_into[ids_found[i]] = parents[i];
+                if (merged_into.try_emplace(parents[i]).second) frontier.push_back(parents[i]);
+            }
+        }
+        std::map<std::string, std::vector<StoredConsent>> consents;
+        if (!merged_into.empty()) {
+            std::vector<std::string> all;
+            for (const auto& [pupil, parent] : merged_into) all.push_back(pupil);
+            const std::string all_ids = pg_text_array(all);
+            soci::rowset<soci::row> rows =
+                (sql.prepare << std::string("SELECT ") + consent_columns +
+                                    " FROM consents WHERE pupil_id = ANY(CAST(:ids AS text[])) "
+                                    "ORDER BY given_at_us, consent_id",
+                 soci::use(all_ids));
+            for (const soci::row& row : rows) {
+                StoredConsent c = consent_of(row);
+                consents[c.pupil_id].push_back(std::move(c));
+            }
+        }
+        for (std::size_t i = 0; i < tasks.size(); ++i) {
+            if (pupil_ind[i] != soci::i_ok) continue;
+            TaskPupil& found = out[tasks[i]];
+            // As chain_up: the record, then what it was merged into, without going round a cycle.
+            for (std::string id = pupils[i];
+                 !id.empty() && found.chain.size() < 64 &&
+                 std::find(found.chain.begin(), found.chain.end(), id) == found.chain.end();) {
+                found.chain.push_back(id);
+                const auto parent = merged_into.find(id);
+                id = parent == merged_into.end() ? std::string() : parent->second;
+            }
+            for (const std::string& id : found.chain) {
+                if (const auto c = consents.find(id); c != consents.end())
+                    found.consents.insert(found.consents.end(), c->second.begin(), c->second.end());
+            }
+        }
+        return out;
+    });
+}
+
+void PrivacyStore::insert_disclosures(soci::session& sql, Backend backend,
+                                      const std::vector<DisclosureRecord>& records) {
+    if (backend == Backend::sqlite || records.size() == 1) {
+        for (const DisclosureRecord& d : records) insert_disclosure(sql, d);
+        return;
+    }
+    std::vector<std::string> ids, deliveries, tasks, types, recipients, agreements, bases, activities, purposes,
+        categories, correlations;
+    std::vector<std::optional<std::string>> pupils, articles, consents;
+    std::vector<int> versions;
+    std::vector<long long> at;
+    for (const DisclosureRecord& d : records) {
+        ids.push_back(d.disclosure_id);
+        deliveries.push_back(d.delivery_id);
+        tasks.push_back(d.task_id);
+        types.push_back(d.task_type);
+        recipients.push_back(d.recipient_id);
+        pupils.push_back(d.pupil_id);
+        agreements.push_back(d.agreement_id);
+        versions.push_back(d.agreement_version);
+        bases.push_back(d.legal_basis);
+        articles.push_back(d.basis_article);
+        activities.push_back(d.processing_activity);
+        purposes.push_back(d.purpose);
+        consents.push_back(d.consent_id);
+        categories.push_back(join(d.categories));
+        at.push_back(d.disclosed_at_us);
+        correlations.push_back(d.correlation_id);
+    }
+    const std::string ids_a = pg_text_array(ids), deliveries_a = pg_text_array(deliveries),
+                      tasks_a = pg_text_array(tasks), types_a = pg_text_array(types),
+                      recipients_a = pg_text_array(recipients), pupils_a = pg_text_array(pupils),
+                      agreements_a = pg_text_array(agreements), versions_a = pg_number_array(versions),
+                      bases_a = pg_text_array(bases), articles_a = pg_text_array(articles),
+                      activities_a = pg_text_array(activities), purposes_a = pg_text_array(purposes),
+                      consents_a = pg_text_array(consents), categories_a = pg_text_array(categories),
+                      at_a = pg_number_array(at), correlations_a = pg_text_array(correlations);
+    sql << "INSERT INTO disclosures (disclosure_id, delivery_id, task_id, task_type, recipient_id, pupil_id, "
+           "agreement_id, agreement_version, legal_basis, basis_article, processing_activity, purpose, consent_id, "
+           "categories, disclosed_at_us, correlation_id) SELECT * FROM unnest(CAST(:ids AS text[]), "
+           "CAST(:del AS text[]), CAST(:task AS text[]), CAST(:type AS text[]), CAST(:rcp AS text[]), "
+           "CAST(:pupil AS text[]), CAST(:agr AS text[]), CAST(:ver AS integer[]), CAST(:basis AS text[]), "
+           "CAST(:art AS text[]), CAST(:act AS text[]), CAST(:purpose AS text[]), CAST(:consent AS text[]), "
+           "CAST(:cats AS text[]), CAST(:at AS bigint[]), CAST(:corr AS text[]))",
+        soci::use(ids_a), soci::use(deliveries_a), soci::use(tasks_a), soci::use(types_a), soci::use(recipients_a),
+        soci::use(pupils_a), soci::use(agreements_a), soci::use(versions_a), soci::use(bases_a), soci::use(articles_a),
+        soci::use(activities_a), soci::use(purposes_a), soci::use(consents_a), soci::use(categories_a), soci::use(at_a),
+        soci::use(correlations_a);
 }
 
 void PrivacyStore::insert_disclosure(soci::session& sql, const DisclosureRecord& d) {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -11,6 +12,7 @@
 #include <Poco/JSON/Object.h>
 
 #include "common/store_types.hpp"
+#include "config/config.hpp"
 #include "eenplan/core/policy/agreement.hpp"
 
 namespace eenplan::service {
@@ -60,6 +62,14 @@ struct TaskSubject {
     std::string type;
 };
 
+// What the send-time check needs to know of a task's pupil: the record behind the task's subject
+// and every record it was merged into (nearest first), and the consents of all of them (per record
+// in that order, each record's by time given). Both empty when the task or its pupil is unknown.
+struct TaskPupil {
+    std::vector<std::string> chain;
+    std::vector<StoredConsent> consents;
+};
+
 enum class SeedOutcome { inserted, unchanged, differs };
 enum class WithdrawOutcome { done, not_found, already };
 
@@ -104,9 +114,14 @@ public:
     // Empty when the id names neither.
     std::vector<std::string> subject_pupils(const std::string& id, bool& is_family);
     std::optional<TaskSubject> task(const std::string& task_id);
+    // task() + pupil_chain_of_pseudonym() + consents_of() for a batch of tasks in a few statements
+    // (on PostgreSQL one per level of merges, not per task); tasks not found are left out.
+    std::map<std::string, TaskPupil> task_pupils(const std::vector<std::string>& task_ids);
 
     // The disclosure log. insert_disclosure runs on the caller's session, inside its transaction.
     static void insert_disclosure(soci::session& sql, const DisclosureRecord& record);
+    // A batch of them in one statement on PostgreSQL.
+    static void insert_disclosures(soci::session& sql, Backend backend, const std::vector<DisclosureRecord>& records);
     std::vector<DisclosureRecord> disclosures(const DisclosureFilter& filter);
 
     // What is held about these pupil records (no pseudonyms' inputs: those never existed here):

@@ -225,10 +225,14 @@ sql "SELECT MIN(d.decided_at_us) - s.received_at_us FROM plan_decisions d JOIN s
 sql "SELECT MIN(a.started_at_us) - s.received_at_us FROM plan_decisions d JOIN signals s ON s.signal_id = d.signal_id
      JOIN delivery_attempts a ON a.delivery_id = d.delivery_id WHERE d.entry = 'decision'
      GROUP BY s.signal_id, s.received_at_us" >"$work/attempt.lag"
+# The dispatcher's share: from the decision's stamp (the start of its plan batch) to the attempt.
+sql "SELECT MIN(a.started_at_us) - MIN(d.decided_at_us) FROM plan_decisions d JOIN delivery_attempts a
+     ON a.delivery_id = d.delivery_id WHERE d.entry = 'decision' GROUP BY d.delivery_id" >"$work/dispatch.lag"
 signals=$(sql "SELECT COUNT(*) FROM signals")
 printf '%-19s %8s signals/s   %s; RSS %s MB; unplanned at the end of the load %s; load %s\n' "eenplan-postgresql" \
   "$achieved" "$summary" "$(mb "$rss")" "$backlog" "$(cut -d' ' -f1 /proc/loadavg)"
 printf '    lag to plan decision:          %s of %s signals\n' "$(percentiles "$work/decision.lag")" "$signals"
 printf '    lag to first delivery attempt: %s; drained %s s after the load%s\n' \
   "$(percentiles "$work/attempt.lag")" "$waited" "$([[ $left == 0 ]] || echo ", $left left")"
+printf '    from plan decision to first attempt: %s\n' "$(percentiles "$work/dispatch.lag")"
 stop_pid "$service_pid"
