@@ -355,6 +355,19 @@ std::vector<std::string> unplanned_signals(soci::session& sql, int max) {
     return {rows.begin(), rows.end()};
 }
 
+std::vector<UnplannedSignal> unplanned_signals_by_family(soci::session& sql, int max) {
+    std::vector<UnplannedSignal> out;
+    soci::rowset<soci::row> rows =
+        (sql.prepare << "SELECT s.signal_id, COALESCE(p.family_id, l.pupil_id, s.signal_id) FROM signals s "
+                        "LEFT JOIN signal_links l ON l.signal_id = s.signal_id "
+                        "LEFT JOIN pupils p ON p.pupil_id = l.pupil_id "
+                        "WHERE s.planned_at_us IS NULL AND s.plan_parked_at_us IS NULL "
+                        "ORDER BY s.received_at_us, s.signal_id LIMIT :n",
+         soci::use(max));
+    for (const soci::row& row : rows) out.push_back({row.get<std::string>(0), row.get<std::string>(1)});
+    return out;
+}
+
 std::optional<ClaimedSignal> claim_signal(soci::session& sql, Backend backend, const std::string& signal_id) {
     const std::string lock = backend == Backend::postgresql ? " FOR UPDATE SKIP LOCKED" : "";
     ClaimedSignal claimed;

@@ -111,6 +111,13 @@ std::vector<routeboek::TimelineEntry> load_timeline(soci::session& sql, const Te
                                                     const std::string& family_id);
 
 std::vector<std::string> unplanned_signals(soci::session& sql, int max);
+// The oldest unplanned signals, each with the key its plan worker thread is chosen by: the pupil's
+// family as its record names it, else the pupil, else (no pupil linked) the signal itself.
+struct UnplannedSignal {
+    std::string signal_id;
+    std::string family_key;
+};
+std::vector<UnplannedSignal> unplanned_signals_by_family(soci::session& sql, int max);
 struct ClaimedSignal {
     StoredSignal signal;
     std::string correlation_id;
