@@ -60,6 +60,7 @@ static int record_outcome(soci::session& sql, const TextSealer& sealer, const En
                           std::size_t timeline_from) {
     int seq = 0;
     int queued = 0;
+    DecisionRows rows;  // written with one statement below
     std::size_t next_decision = 0;
     // The engine writes a decision's timeline line when it decides: the lines and the decisions
     // come in the same order, and a line is its decision's when kind, rule and reason agree.
@@ -72,7 +73,7 @@ static int record_outcome(soci::session& sql, const TextSealer& sealer, const En
         if (next_decision < decisions.size() && line_of(e, decisions[next_decision])) {
             decision_lines[next_decision++] = {seq++, e.ref};
         } else {
-            insert_timeline_note(sql, sealer, plan.family_id, e, context.signal_id, decided_by, now_us, seq++);
+            rows.note(sealer, plan.family_id, e, context.signal_id, decided_by, now_us, seq++);
         }
     }
     plan.timeline.resize(std::min(timeline_from, plan.timeline.size()));
@@ -118,8 +119,8 @@ static int record_outcome(soci::session& sql, const TextSealer& sealer, const En
                            {"error", enqueued.problems().front().pointer + " " + enqueued.problems().front().detail}});
             }
         }
-        insert_decision(sql, sealer, plan.family_id, decision, today, context.signal_id, delivery_id, decided_by,
-                        now_us, decision_lines[n].first, decision_lines[n].second);
+        rows.decision(sealer, plan.family_id, decision, today, context.signal_id, delivery_id, decided_by, now_us,
+                      decision_lines[n].first, decision_lines[n].second);
         log_event(logger, Poco::Message::PRIO_INFORMATION, "plan", "plan.decision", "plan decision",
                   {{"family_id", plan.family_id},
                    {"kind", std::string(to_string(decision.kind))},
@@ -127,6 +128,7 @@ static int record_outcome(soci::session& sql, const TextSealer& sealer, const En
                    {"task_id", decision.task ? decision.task->id : std::string()},
                    {"correlation_id", context.correlation_id}});
     }
+    rows.insert(sql);
     save_plan(sql, sealer, plan, engine.routeboek().id, engine.next_check(plan, today), existed, now_us);
     return queued;
 }
