@@ -18,6 +18,7 @@
 # no hardware counters) during the PostgreSQL peak run and for 10 s of the PostgreSQL pipeline drain;
 # <dir>/perf-report.txt and perf-pipeline-report.txt (perf report --no-children).
 # EENPLAN_BENCH_ONLY=peak|half: one phase (half needs EENPLAN_BENCH_RATE=<signals/s> then).
+# EENPLAN_BENCH_PLAN_WORKERS=<n>: the pipeline's plan.workers (else the default).
 # EENPLAN_BENCH_NO_BUILD=1: use EENPLAN_BENCH_BUILD as it is (another tree's build, for an A/B).
 # The pipeline phase also prints the plan worker's drain rate: the backlog it had at the end of the
 # load over the time it took to plan it.
@@ -83,6 +84,7 @@ start_service() {
       cat <<YAML
 routeboek: $root/deploy/config/routeboek-haaglanden-po.yaml
 testing: {default_agreement: true}   # one agreement over every recipient: this is not about data sharing
+${EENPLAN_BENCH_PLAN_WORKERS:+plan: {workers: $EENPLAN_BENCH_PLAN_WORKERS\}}
 recipients:
   - id: school-12ab
     name: OBS De Regenboog
