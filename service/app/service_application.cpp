@@ -389,6 +389,11 @@ struct RunningService {
                                                                      startup.config.school_sectors.end())),
                           &outbox, clock, sealer, logger);
             plans->set_metrics(&metrics);
+            // 0: two threads on PostgreSQL; SQLite has one writer, which more threads only wait for.
+            const int workers = startup.config.plan.workers > 0             ? startup.config.plan.workers
+                                : database.backend() == Backend::postgresql ? 2
+                                                                            : 1;
+            plans->set_workers(workers, startup.config.plan.batch_size);
             plan_views.emplace(*plans);
             context.plans = &*plan_views;
             stored_signals.subscribe(*plans);  // before the server takes its first request

@@ -407,6 +407,10 @@ void parse_files_and_limits(YAML::Node root, const std::string& base_dir, Config
     if (const YAML::Node console = root["console"]; console && console["assets_dir"]) {
         config.console.assets_dir = resolve(console["assets_dir"].as<std::string>(), base_dir);
     }
+    if (const YAML::Node plan = root["plan"]) {
+        config.plan.workers = get_or(plan, "workers", config.plan.workers);
+        config.plan.batch_size = get_or(plan, "batch_size", config.plan.batch_size);
+    }
     if (const YAML::Node routeboek = root["routeboek"])
         config.routeboek = resolve(routeboek.as<std::string>(), base_dir);
     if (const YAML::Node c = root["school_calendar"]) config.school_calendar = resolve(c.as<std::string>(), base_dir);

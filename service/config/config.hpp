@@ -171,6 +171,18 @@ struct DeliveryConfig {
     int breaker_open_seconds = 30;
 };
 
+// plan: the plan worker (docs/routeboek.md): threads applying stored signals, each a batch of
+// pending signals per transaction.
+struct PlanConfig {
+    // Worker threads; 0 means the store's default: 2 on PostgreSQL, 1 on SQLite (one writer, so
+    // more threads only wait for its lock). The signals of one family are always on one thread.
+    int workers = 0;
+    // Pending signals applied in one transaction (each in a savepoint of its own): one commit,
+    // one fsync, per batch. Up to 50 keeps a batch's savepoints within PostgreSQL's cache of 64
+    // subtransactions per connection (beyond it every snapshot of the database gets slower).
+    int batch_size = 50;
+};
+
 // Test-only settings (never in a deployed configuration).
 struct TestingConfig {
     // The service's clock stands still at its start and only POST /v1/test/clock moves it, so tests
@@ -259,6 +271,7 @@ struct Config {
     std::optional<std::string> school_calendar;  // path of the school calendar; without it calendar days
     std::vector<SourceConfig> sources;
     DeliveryConfig delivery;
+    PlanConfig plan;
     std::vector<RecipientConfig> recipients;
     TestingConfig testing;
     RetentionConfig retention;

@@ -1,14 +1,18 @@
 // Runs the routeboek engine for the service: on every stored signal (oldest first, each once) and
-// on the durable schedule (plans whose next_check day has come), one family at a time, each in a
-// transaction that reads the plan, applies the engine, writes the plan and its decisions, and
-// queues the tasks in the outbox. A crash leaves either all of it or none; the signal stays
-// unplanned and is applied after the restart. Several instances may run: on PostgreSQL the
-// signal row and the plan row are locked, and a conflict runs the transaction again.
+// on the durable schedule (plans whose next_check day has come). Signals are applied in batches:
+// one transaction per batch of pending signals, each signal in a savepoint of its own, so a signal
+// that fails is rolled back alone (counted, parked after repeated failures) and the others commit
+// together, with one commit (one fsync) for the batch. A crash leaves the whole batch or none of
+// it; its signals stay unplanned and are applied after the restart. On PostgreSQL several worker
+// threads apply signals side by side, each the families whose key hashes to it, so a family's
+// signals are applied by one thread, in order. Several instances may run: the signal row and the
+// plan row are locked, and a conflict runs the batch again.
 #pragma once
 
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -43,8 +47,9 @@ public:
     PlanKeeper(const PlanKeeper&) = delete;
     PlanKeeper& operator=(const PlanKeeper&) = delete;
 
-    // Applies up to `max` signals the engine has not seen, oldest first; returns how many.
-    int apply_pending_signals(routeboek::Day today, int max, std::int64_t now_us);
+    // Applies up to `max` signals the engine has not seen, oldest first, in one transaction;
+    // returns how many. Each decision is stamped with the clock's time when its signal is applied.
+    int apply_pending_signals(routeboek::Day today, int max);
     // Gives every plan whose next_check is on or before `today` its clock tick; returns how many.
     int apply_due(routeboek::Day today, int max, std::int64_t now_us);
     // A professional's deviation, with its reason. Problems: "/" when there is no such plan, or
@@ -54,21 +59,22 @@ public:
                                                            std::int64_t now_us);
     std::optional<routeboek::PlanState> plan(const std::string& family_id);
 
-    // The background worker: pending signals every second (and at once when woken), the schedule
-    // every minute of the clock (a test moves the clock and wakes the worker instead of waiting).
-    // Also runs both once at start, so plans due while the service was down are handled first.
+    // Worker threads (at least 1) and the signals per transaction (at least 1; at most 50 keeps a
+    // batch's savepoints within PostgreSQL's cache of 64 subtransactions per backend). Before start().
+    void set_workers(int workers, int batch_size);
+
+    // The background workers: pending signals every second (and at once when woken), the schedule
+    // every minute of the clock on the first thread (a test moves the clock and wakes the worker
+    // instead of waiting). Also run both once at start, so plans due while the service was down are
+    // handled first.
     void start();
     void stop();
-    // Wakes the worker now (after ingest stored a signal).
+    // Wakes the workers now (after ingest stored a signal).
     void wake();
     // "signal stored": the new signal is applied now rather than on the next round.
     void signal_stored(const SignalStored&) noexcept override { wake(); }
 
     [[nodiscard]] const routeboek::Engine& engine() const noexcept { return engine_; }
-    // How often a signal's family was found in the round's cache, and read from the records.
-    [[nodiscard]] std::pair<std::uint64_t, std::uint64_t> residence_cache_counts() const noexcept {
-        return {residence_cache_.hits, residence_cache_.misses};
-    }
 
     // Failures: a signal or plan that failed `max_attempts` times is parked (passed over) until
     // an admin retries it; counted in the metrics when set.
@@ -78,22 +84,48 @@ public:
     int retry_parked();
 
 private:
-    void run();
+    // One worker thread: its share of the families, and its own cache of their records.
+    struct Worker {
+        int index = 0;
+        // The families' children and residence for one batch of signals (this thread's only).
+        ResidenceCache cache;
+        std::thread thread;
+        std::uint64_t seen_wake = 0;
+    };
+    // What one batch did, for after its commit.
+    struct BatchOutcome {
+        int applied = 0;
+        int queued = 0;                                    // deliveries queued
+        std::vector<std::pair<std::string, bool>> failed;  // signal, parked now
+    };
+    enum class Applied { skipped, applied };
+
+    void run(Worker& worker);
+    // The pending signals of worker `index` of `of`, up to `max`, applied in one transaction.
+    int apply_pending(ResidenceCache& cache, int index, int of, routeboek::Day today, int max);
+    BatchOutcome apply_batch(ResidenceCache& cache, const std::vector<std::string>& signal_ids, routeboek::Day today);
+    Applied apply_signal(soci::session& sql, ResidenceCache& cache, const std::string& signal_id, routeboek::Day today,
+                         int& queued);
     void note_failure(ParkedKind kind, const std::string& id, std::int64_t now_us);
+    void report_failure(ParkedKind kind, const std::string& id, bool parked);
+    // After a commit that queued deliveries: the outbox tells the dispatcher (TaskOutbox::queued).
+    void queued(int deliveries) const {
+        if (deliveries > 0 && outbox_ != nullptr) outbox_->queued();
+    }
 
     Database& database_;
     routeboek::Engine engine_;
-    // The families' children and residence for one round of signals (the worker thread's only).
-    ResidenceCache residence_cache_;
     const TaskOutbox* outbox_;
     const Clock& clock_;
     const TextSealer& sealer_;
     Poco::Logger& logger_;
     Metrics* metrics_ = nullptr;
-    std::thread thread_;
+    int worker_count_ = 1;
+    int batch_size_ = 50;
+    std::vector<std::unique_ptr<Worker>> workers_;
     std::mutex mutex_;
     std::condition_variable wakeup_;
-    bool woken_ = false;
+    std::uint64_t wake_generation_ = 0;
     std::atomic<bool> stopping_{false};
 };
 

@@ -282,51 +282,96 @@ long long seal_stored_plans(Database& database, const TextSealer& sealer) {
     return changed;
 }
 
-void insert_decision(soci::session& sql, const TextSealer& sealer, const std::string& family_id,
-                     const Decision& decision, Day today, const std::string& signal_id,
-                     const std::optional<std::string>& delivery_id, const std::string& decided_by, std::int64_t now_us,
-                     int seq, const std::string& ref) {
-    const std::string id = records::new_id();
-    const std::string kind(to_string(decision.kind));
-    const std::string on = format_day(today);
-    const std::string task_id = decision.task ? decision.task->id : std::string();
-    const std::string recipient = decision.task ? decision.task->recipient : std::string();
-    const std::string due = decision.task ? format_day(decision.task->due) : std::string();
-    const std::string delivery = delivery_id.value_or("");
+void DecisionRows::decision(const TextSealer& sealer, const std::string& family_id, const Decision& decision, Day today,
+                            const std::string& signal_id, const std::optional<std::string>& delivery_id,
+                            const std::string& decided_by, std::int64_t now_us, int seq, const std::string& ref) {
     auto null_if_empty = [](const std::string& s) { return s.empty() ? soci::i_null : soci::i_ok; };
-    soci::indicator table_ind = null_if_empty(decision.table);
-    soci::indicator task_ind = null_if_empty(task_id);
-    soci::indicator recipient_ind = null_if_empty(recipient);
-    soci::indicator due_ind = null_if_empty(due);
-    soci::indicator signal_ind = null_if_empty(signal_id);
-    soci::indicator delivery_ind = null_if_empty(delivery);
-    const long long now = now_us;
-    const std::string reason = sealer.seal("plan_decisions", id, "reason", decision.reason);
+    Row row;
+    row.id = records::new_id();
+    row.family_id = family_id;
+    row.on = format_day(today);
+    row.kind = std::string(to_string(decision.kind));
+    row.rule = decision.rule;
+    row.reason = sealer.seal("plan_decisions", row.id, "reason", decision.reason);
+    row.table = decision.table;
+    row.task_id = decision.task ? decision.task->id : std::string();
+    row.recipient = decision.task ? decision.task->recipient : std::string();
+    row.due = decision.task ? format_day(decision.task->due) : std::string();
+    row.signal_id = signal_id;
+    row.delivery_id = delivery_id.value_or("");
+    row.decided_by = decided_by;
+    row.at = now_us;
+    row.entry = "decision";
+    row.seq = seq;
     // The timeline's reference: the task's id, else the table (as the engine's timeline line has it).
-    const std::string line_ref = !ref.empty() ? ref : !task_id.empty() ? task_id : decision.table;
-    sql << "INSERT INTO plan_decisions (decision_id, family_id, decided_on, kind, rule, reason, table_id, task_id, "
-           "recipient, due_date, signal_id, delivery_id, decided_by, decided_at_us, entry, seq, ref) "
-           "VALUES (:id, :f, :on, :k, :r, :why, :t, :task, :rc, :due, :s, :d, :by, :at, 'decision', :seq, :ref)",
-        soci::use(id), soci::use(family_id), soci::use(on), soci::use(kind), soci::use(decision.rule),
-        soci::use(reason), soci::use(decision.table, table_ind), soci::use(task_id, task_ind),
-        soci::use(recipient, recipient_ind), soci::use(due, due_ind), soci::use(signal_id, signal_ind),
-        soci::use(delivery, delivery_ind), soci::use(decided_by), soci::use(now), soci::use(seq), soci::use(line_ref);
+    row.ref = !ref.empty() ? ref : !row.task_id.empty() ? row.task_id : decision.table;
+    row.table_ind = null_if_empty(row.table);
+    row.task_ind = null_if_empty(row.task_id);
+    row.recipient_ind = null_if_empty(row.recipient);
+    row.due_ind = null_if_empty(row.due);
+    row.signal_ind = null_if_empty(row.signal_id);
+    row.delivery_ind = null_if_empty(row.delivery_id);
+    rows_.push_back(std::move(row));
 }
 
-void insert_timeline_note(soci::session& sql, const TextSealer& sealer, const std::string& family_id,
-                          const TimelineEntry& entry, const std::string& signal_id, const std::string& decided_by,
-                          std::int64_t now_us, int seq) {
-    const std::string id = records::new_id();
-    const std::string on = format_day(entry.at);
-    soci::indicator signal_ind = signal_id.empty() ? soci::i_null : soci::i_ok;
-    const long long now = now_us;
-    const std::string reason = sealer.seal("plan_decisions", id, "reason", entry.reason);
-    sql << "INSERT INTO plan_decisions (decision_id, family_id, decided_on, kind, rule, reason, signal_id, decided_by, "
-           "decided_at_us, entry, seq, ref) "
-           "VALUES (:id, :f, :on, :k, :r, :why, :s, :by, :at, 'note', :seq, :ref)",
-        soci::use(id), soci::use(family_id), soci::use(on), soci::use(entry.kind), soci::use(entry.rule),
-        soci::use(reason), soci::use(signal_id, signal_ind), soci::use(decided_by), soci::use(now), soci::use(seq),
-        soci::use(entry.ref);
+void DecisionRows::note(const TextSealer& sealer, const std::string& family_id, const TimelineEntry& entry,
+                        const std::string& signal_id, const std::string& decided_by, std::int64_t now_us, int seq) {
+    Row row;
+    row.id = records::new_id();
+    row.family_id = family_id;
+    row.on = format_day(entry.at);
+    row.kind = entry.kind;
+    row.rule = entry.rule;
+    row.reason = sealer.seal("plan_decisions", row.id, "reason", entry.reason);
+    row.signal_id = signal_id;
+    row.signal_ind = signal_id.empty() ? soci::i_null : soci::i_ok;
+    row.decided_by = decided_by;
+    row.at = now_us;
+    row.entry = "note";
+    row.seq = seq;
+    row.ref = entry.ref;
+    rows_.push_back(std::move(row));
+}
+
+void DecisionRows::insert(soci::session& sql) {
+    // 17 values a row: 50 rows stay below the 999 parameters of the oldest SQLite builds.
+    constexpr std::size_t chunk = 50;
+    for (std::size_t start = 0; start < rows_.size(); start += chunk) {
+        const std::size_t n = std::min(chunk, rows_.size() - start);
+        std::string query =
+            "INSERT INTO plan_decisions (decision_id, family_id, decided_on, kind, rule, reason, table_id, task_id, "
+            "recipient, due_date, signal_id, delivery_id, decided_by, decided_at_us, entry, seq, ref) VALUES ";
+        soci::statement st(sql);
+        for (std::size_t i = 0; i < n; ++i) {
+            Row& row = rows_[start + i];
+            const std::string p = ":r" + std::to_string(i) + "_";
+            query += (i ? ", (" : "(");
+            for (int column = 0; column < 17; ++column) query += (column ? ", " : "") + p + std::to_string(column);
+            query += ")";
+            st.exchange(soci::use(row.id));
+            st.exchange(soci::use(row.family_id));
+            st.exchange(soci::use(row.on));
+            st.exchange(soci::use(row.kind));
+            st.exchange(soci::use(row.rule));
+            st.exchange(soci::use(row.reason));
+            st.exchange(soci::use(row.table, row.table_ind));
+            st.exchange(soci::use(row.task_id, row.task_ind));
+            st.exchange(soci::use(row.recipient, row.recipient_ind));
+            st.exchange(soci::use(row.due, row.due_ind));
+            st.exchange(soci::use(row.signal_id, row.signal_ind));
+            st.exchange(soci::use(row.delivery_id, row.delivery_ind));
+            st.exchange(soci::use(row.decided_by));
+            st.exchange(soci::use(row.at));
+            st.exchange(soci::use(row.entry));
+            st.exchange(soci::use(row.seq));
+            st.exchange(soci::use(row.ref));
+        }
+        st.alloc();
+        st.prepare(query);
+        st.define_and_bind();
+        st.execute(true);
+    }
+    rows_.clear();
 }
 
 std::vector<TimelineEntry> load_timeline(soci::session& sql, const TextSealer& sealer, const std::string& family_id) {
@@ -353,6 +398,19 @@ std::vector<std::string> unplanned_signals(soci::session& sql, int max) {
                         "LIMIT :n",
          soci::use(max));
     return {rows.begin(), rows.end()};
+}
+
+std::vector<UnplannedSignal> unplanned_signals_by_family(soci::session& sql, int max) {
+    std::vector<UnplannedSignal> out;
+    soci::rowset<soci::row> rows =
+        (sql.prepare << "SELECT s.signal_id, COALESCE(p.family_id, l.pupil_id, s.signal_id) FROM signals s "
+                        "LEFT JOIN signal_links l ON l.signal_id = s.signal_id "
+                        "LEFT JOIN pupils p ON p.pupil_id = l.pupil_id "
+                        "WHERE s.planned_at_us IS NULL AND s.plan_parked_at_us IS NULL "
+                        "ORDER BY s.received_at_us, s.signal_id LIMIT :n",
+         soci::use(max));
+    for (const soci::row& row : rows) out.push_back({row.get<std::string>(0), row.get<std::string>(1)});
+    return out;
 }
 
 std::optional<ClaimedSignal> claim_signal(soci::session& sql, Backend backend, const std::string& signal_id) {

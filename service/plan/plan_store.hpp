@@ -95,22 +95,47 @@ void save_plan(soci::session& sql, const TextSealer& sealer, const routeboek::Pl
 // yet is stored again sealed (only if it is still the state read). Returns how many plans changed.
 long long seal_stored_plans(Database& database, const TextSealer& sealer);
 
-// A decision, and with it its line of the timeline (`seq`: its place among the rows of one
-// application; `ref`: the line's reference).
-void insert_decision(soci::session& sql, const TextSealer& sealer, const std::string& family_id,
-                     const routeboek::Decision& decision, routeboek::Day today, const std::string& signal_id,
-                     const std::optional<std::string>& delivery_id, const std::string& decided_by, std::int64_t now_us,
-                     int seq = 0, const std::string& ref = {});
-// A line of the timeline that is no decision (a signal received, a rule that decided nothing).
-void insert_timeline_note(soci::session& sql, const TextSealer& sealer, const std::string& family_id,
-                          const routeboek::TimelineEntry& entry, const std::string& signal_id,
-                          const std::string& decided_by, std::int64_t now_us, int seq);
+// The rows of plan_decisions one application writes, collected and then inserted with one
+// statement (a few rows per signal: one round trip instead of one each).
+class DecisionRows {
+public:
+    // A decision, and with it its line of the timeline (`seq`: its place among the rows of one
+    // application; `ref`: the line's reference).
+    void decision(const TextSealer& sealer, const std::string& family_id, const routeboek::Decision& decision,
+                  routeboek::Day today, const std::string& signal_id, const std::optional<std::string>& delivery_id,
+                  const std::string& decided_by, std::int64_t now_us, int seq = 0, const std::string& ref = {});
+    // A line of the timeline that is no decision (a signal received, a rule that decided nothing).
+    void note(const TextSealer& sealer, const std::string& family_id, const routeboek::TimelineEntry& entry,
+              const std::string& signal_id, const std::string& decided_by, std::int64_t now_us, int seq);
+    // Inserts the rows collected so far and forgets them.
+    void insert(soci::session& sql);
+
+private:
+    struct Row {
+        std::string id, family_id, on, kind, rule, reason, table, task_id, recipient, due, signal_id, delivery_id,
+            decided_by;
+        long long at = 0;
+        std::string entry;
+        int seq = 0;
+        std::string ref;
+        soci::indicator table_ind = soci::i_null, task_ind = soci::i_null, recipient_ind = soci::i_null,
+                        due_ind = soci::i_null, signal_ind = soci::i_null, delivery_ind = soci::i_null;
+    };
+    std::vector<Row> rows_;
+};
 // The family's timeline as plan_decisions holds it (rows from before 0015 excluded: their lines
 // are in the plan's JSON), in order.
 std::vector<routeboek::TimelineEntry> load_timeline(soci::session& sql, const TextSealer& sealer,
                                                     const std::string& family_id);
 
 std::vector<std::string> unplanned_signals(soci::session& sql, int max);
+// The oldest unplanned signals, each with the key its plan worker thread is chosen by: the pupil's
+// family as its record names it, else the pupil, else (no pupil linked) the signal itself.
+struct UnplannedSignal {
+    std::string signal_id;
+    std::string family_key;
+};
+std::vector<UnplannedSignal> unplanned_signals_by_family(soci::session& sql, int max);
 struct ClaimedSignal {
     StoredSignal signal;
     std::string correlation_id;

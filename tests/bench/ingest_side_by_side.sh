@@ -18,6 +18,10 @@
 # no hardware counters) during the PostgreSQL peak run and for 10 s of the PostgreSQL pipeline drain;
 # <dir>/perf-report.txt and perf-pipeline-report.txt (perf report --no-children).
 # EENPLAN_BENCH_ONLY=peak|half: one phase (half needs EENPLAN_BENCH_RATE=<signals/s> then).
+# EENPLAN_BENCH_PLAN_WORKERS=<n>: the pipeline's plan.workers (else the default).
+# EENPLAN_BENCH_NO_BUILD=1: use EENPLAN_BENCH_BUILD as it is (another tree's build, for an A/B).
+# The pipeline phase also prints the plan worker's drain rate: the backlog it had at the end of the
+# load over the time it took to plan it.
 # Needs wrk, node/npm, PostgreSQL 15 and sqlite3 (deploy/install-deps.sh --test).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -31,9 +35,11 @@ peer="$root/tests/bench/nodered-peer"
 work=$(mktemp -d /tmp/eenplan-side.XXXXXX)
 chmod 755 "$work"
 
-CMAKE_CXX_COMPILER_LAUNCHER=${CMAKE_CXX_COMPILER_LAUNCHER:-$(command -v ccache || true)} \
-  cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
-cmake --build "$build" -j2 --target eenplan-service eenplan-ingest-requests eenplan-webhook-receiver >/dev/null
+if [[ -z ${EENPLAN_BENCH_NO_BUILD:-} ]]; then
+  CMAKE_CXX_COMPILER_LAUNCHER=${CMAKE_CXX_COMPILER_LAUNCHER:-$(command -v ccache || true)} \
+    cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
+  cmake --build "$build" -j2 --target eenplan-service eenplan-ingest-requests eenplan-webhook-receiver >/dev/null
+fi
 if ! cmp -s "$peer/package-lock.json" "$peer/node_modules/.package-lock.json" 2>/dev/null; then
   (cd "$peer" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error >/dev/null)
 fi
@@ -78,6 +84,7 @@ start_service() {
       cat <<YAML
 routeboek: $root/deploy/config/routeboek-haaglanden-po.yaml
 testing: {default_agreement: true}   # one agreement over every recipient: this is not about data sharing
+${EENPLAN_BENCH_PLAN_WORKERS:+plan: {workers: $EENPLAN_BENCH_PLAN_WORKERS\}}
 recipients:
   - id: school-12ab
     name: OBS De Regenboog
@@ -213,9 +220,13 @@ if [[ -n ${EENPLAN_BENCH_PERF:-} ]]; then  # the plan worker and the dispatcher 
     >"$EENPLAN_BENCH_PERF/perf-pipeline-report.txt" 2>/dev/null || true
 fi
 # Let the plan worker and the dispatcher finish what the load left (at most ~5 min), then read the lags.
+# The plan worker's drain rate: the backlog it had at the end of the load over the time it took.
 drain_start=$(date +%s.%N)
+planned_in=""
 for _ in $(seq 3000); do
-  left=$(sql "SELECT (SELECT COUNT(*) FROM signals WHERE planned_at_us IS NULL) + (SELECT COUNT(*) FROM deliveries WHERE state = 'pending')")
+  IFS='|' read -r unplanned pending <<<"$(sql "SELECT (SELECT COUNT(*) FROM signals WHERE planned_at_us IS NULL), (SELECT COUNT(*) FROM deliveries WHERE state = 'pending')")"
+  [[ -z $planned_in && $unplanned == 0 ]] && planned_in=$(awk -v a="$drain_start" -v b="$(date +%s.%N)" 'BEGIN {printf "%.2f", b - a}')
+  left=$(( unplanned + pending ))
   [[ $left == 0 ]] && break
   sleep 0.1
 done
@@ -235,4 +246,8 @@ printf '    lag to plan decision:          %s of %s signals\n' "$(percentiles "$
 printf '    lag to first delivery attempt: %s; drained %s s after the load%s\n' \
   "$(percentiles "$work/attempt.lag")" "$waited" "$([[ $left == 0 ]] || echo ", $left left")"
 printf '    from plan decision to first attempt: %s\n' "$(percentiles "$work/dispatch.lag")"
+if [[ $backlog -gt 0 && -n $planned_in ]]; then
+  printf '    plan worker drain:             %s unplanned signals in %s s after the load, %s signals/s\n' "$backlog" \
+    "$planned_in" "$(awk -v n="$backlog" -v t="$planned_in" 'BEGIN {printf "%.0f", n / (t > 0.05 ? t : 0.05)}')"
+fi
 stop_pid "$service_pid"

@@ -82,8 +82,14 @@ ServiceProcess::ServiceProcess(const TestStore& store, const std::filesystem::pa
       store_backend_(store.backend()),
       store_connection_(store.connection()) {
     for (int v = 1; v <= options_.key_versions; ++v) {
-        run_command("openssl rand -hex 32 > '" + (dir_ / ("hub-v" + std::to_string(v) + ".key")).string() + "'");
-        make_private(dir_ / ("hub-v" + std::to_string(v) + ".key"));
+        const std::string name = "hub-v" + std::to_string(v) + ".key";
+        if (!options_.keys_from.empty()) {
+            std::filesystem::copy_file(options_.keys_from / name, dir_ / name,
+                                       std::filesystem::copy_options::overwrite_existing);
+        } else {
+            run_command("openssl rand -hex 32 > '" + (dir_ / name).string() + "'");
+        }
+        make_private(dir_ / name);
     }
     if (tls_) {
         run_command(

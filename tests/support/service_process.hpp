@@ -50,6 +50,8 @@ struct ServiceOptions {
     int pool_size = 8;
     bool polymorphic = false;  // generate master keys with eenplan-keys and configure them
     int key_versions = 1;      // hub pseudonym key versions 1..n; n is current
+    // Another service's directory whose hub keys this one uses (it then reads what that one stored).
+    std::filesystem::path keys_from;
     bool linkage = true;       // configure a linkage key (a fixed one, so scores repeat across runs)
     bool admin = true;         // configure the admin API's JWT secret (admin_secret())
     bool data_keys = false;    // configure keys.data_keys (a random key); without, the hub derives them
