@@ -1,16 +1,27 @@
 #include "http/request_body.hpp"
 
+#include <algorithm>
 #include <array>
+#include <cstdint>
 #include <istream>
 
 namespace eenplan::service {
 
 std::optional<std::string> read_body(Poco::Net::HTTPServerRequest& request, std::size_t limit) {
-    // One byte more than allowed, so an oversized chunked body is noticed without reading it all.
-    std::string body(limit + 1, '\0');
+    // Read in pieces as it arrives, up to one byte more than allowed, so an oversized chunked body
+    // is noticed without reading it all, and a small body costs no buffer of the limit's size.
+    std::string body;
+    if (request.hasContentLength() && request.getContentLength64() >= 0 &&
+        static_cast<std::uint64_t>(request.getContentLength64()) <= limit) {
+        body.reserve(static_cast<std::size_t>(request.getContentLength64()) + 1);
+    }
     std::istream& in = request.stream();
-    in.read(body.data(), static_cast<std::streamsize>(body.size()));
-    body.resize(static_cast<std::size_t>(in.gcount()));
+    char piece[16 * 1024];  // NOLINT: filled by read, no need to clear it
+    while (body.size() <= limit && in) {
+        const std::size_t want = std::min(sizeof piece, limit + 1 - body.size());
+        in.read(piece, static_cast<std::streamsize>(want));
+        body.append(piece, static_cast<std::size_t>(in.gcount()));
+    }
     if (body.size() > limit) return std::nullopt;
     return body;
 }

@@ -135,15 +135,23 @@ Result<RecordInput> IngestPipeline::record_input(const Poco::JSON::Object& reque
     return input;
 }
 
-IngestOutcome IngestPipeline::ingest(const AuthenticatedSource& source, std::string_view body,
-                                     std::int64_t now_us) const {
-    if (auto ids = store_.find(source.id(), source.webhook_id())) {
+// A webhook-id stored before is acknowledged as a duplicate whatever its body now holds. The
+// batch that stores a signal finds a stored one (record_batch, with the other signals of the batch,
+// in the same query), so an accepted signal costs no lookup of its own; a refused one is looked up
+// here, so that a resend of a stored signal is still answered as a duplicate.
+IngestOutcome IngestPipeline::refused_unless_stored(const AuthenticatedSource& source,
+                                                    const std::string& idempotency_key, IngestOutcome refused) const {
+    if (auto ids = store_.find(source.id(), idempotency_key)) {
         return {IngestStatus::duplicate, std::move(ids), "this webhook-id was received before", {}, {}};
     }
+    return refused;
+}
 
+IngestOutcome IngestPipeline::ingest(const AuthenticatedSource& source, std::string_view body,
+                                     std::int64_t now_us) const {
     // Bounds before the parser: depth, string and number sizes, UTF-8, no NUL (core/json_bounds).
     if (const auto exceeded = json_bounds::check(body)) {
-        return {IngestStatus::malformed, {}, *exceeded, {}, {}};
+        return refused_unless_stored(source, source.webhook_id(), {IngestStatus::malformed, {}, *exceeded, {}, {}});
     }
     Poco::Dynamic::Var document;
     try {
@@ -151,20 +159,25 @@ IngestOutcome IngestPipeline::ingest(const AuthenticatedSource& source, std::str
         document = parser.parse(std::string(body));
     } catch (const Poco::Exception&) {
         // The parser's message may quote the body; say only that it is not JSON.
-        return {IngestStatus::malformed, {}, "the body is not valid JSON", {}, {}};
+        return refused_unless_stored(source, source.webhook_id(),
+                                     {IngestStatus::malformed, {}, "the body is not valid JSON", {}, {}});
     }
     return validate_and_store(source, source.webhook_id(), document, now_us);
 }
 
 IngestOutcome IngestPipeline::ingest(const AuthenticatedSource& source, const std::string& idempotency_key,
                                      const Poco::JSON::Object::Ptr& request, std::int64_t now_us) const {
-    if (auto ids = store_.find(source.id(), idempotency_key)) {
-        return {IngestStatus::duplicate, std::move(ids), "this webhook-id was received before", {}, {}};
-    }
     return validate_and_store(source, idempotency_key, Poco::Dynamic::Var(request), now_us);
 }
 
 IngestOutcome IngestPipeline::validate_and_store(const AuthenticatedSource& source, const std::string& webhook_id,
+                                                 const Poco::Dynamic::Var& document, std::int64_t now_us) const {
+    IngestOutcome outcome = validate_and_write(source, webhook_id, document, now_us);
+    if (outcome.status == IngestStatus::accepted || outcome.status == IngestStatus::duplicate) return outcome;
+    return refused_unless_stored(source, webhook_id, std::move(outcome));
+}
+
+IngestOutcome IngestPipeline::validate_and_write(const AuthenticatedSource& source, const std::string& webhook_id,
                                                  const Poco::Dynamic::Var& document, std::int64_t now_us) const {
     Problems problems = JsonSchema::embedded("signals/signal.schema.json").validate(document);
     if (!problems.empty()) {

@@ -64,6 +64,10 @@ public:
                          const Poco::JSON::Object::Ptr& request, std::int64_t now_us) const;
 
 private:
+    IngestOutcome refused_unless_stored(const AuthenticatedSource& source, const std::string& idempotency_key,
+                                        IngestOutcome refused) const;
+    IngestOutcome validate_and_write(const AuthenticatedSource& source, const std::string& idempotency_key,
+                                     const Poco::Dynamic::Var& document, std::int64_t now_us) const;
     IngestOutcome validate_and_store(const AuthenticatedSource& source, const std::string& idempotency_key,
                                      const Poco::Dynamic::Var& document, std::int64_t now_us) const;
     // The subject, household or move of a schema-valid signal, pseudonymised (every identity of

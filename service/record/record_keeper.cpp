@@ -4,6 +4,9 @@
 
 #include <algorithm>
 #include <chrono>
+#include <deque>
+#include <functional>
+#include <optional>
 #include <cmath>
 #include <fstream>
 #include <map>
@@ -47,9 +50,21 @@ struct BatchRows {
     std::vector<std::array<std::string, 6>> identifiers;
     std::vector<std::array<std::string, 5>> links;    // signal_id, pupil_id, rule, evidence, linked_at_us
     std::vector<std::array<std::string, 3>> keys;     // owner, wrapped, created_at_us
-    std::unordered_map<std::string, Bytes> new_keys;  // by owner: keys made by this batch
+    std::unordered_map<std::string, Bytes> new_keys;  // by owner: keys made by this batch, or read with it
 
+    // Opens the batch's transaction, before anything is written other than through these rows (a
+    // merge, a household, a stored encoding). A batch that needs none writes its rows in one
+    // statement (write_all), which commits on its own.
+    std::function<void()> begin;
+
+    // The rows in a few multi-row statements, inside the batch's transaction.
     void flush(soci::session& sql);
+    // Every row in ONE statement (data-modifying CTEs): one round trip, atomic by itself. Throws a
+    // soci_error, having written nothing, when a signal of the batch was stored meanwhile.
+    void write_all(soci::session& sql);
+    [[nodiscard]] std::size_t parameters() const {
+        return signals.size() * 12 + pupils.size() * 3 + identifiers.size() * 6 + links.size() * 5 + keys.size() * 3;
+    }
 };
 
 // The owners of the identifiers a batch carries, read in one query before its first signal, and
@@ -78,6 +93,15 @@ public:
     void merged() { roots_.clear(); }
     [[nodiscard]] bool created_here(const std::string& pupil) const { return created_.contains(pupil); }
     void created_by_batch(const std::string& pupil) { created_.insert(pupil); }
+
+    // PostgreSQL: what the batch's one query read (read_batch) about the owners of its identifiers.
+    void found(const std::string& pseudonym, const std::optional<std::string>& pupil, bool root) {
+        owners_[pseudonym] = pupil;
+        if (pupil && root) roots_[*pupil] = *pupil;
+    }
+    void expect(const std::string& pseudonym) { owners_.emplace(pseudonym, std::nullopt); }
+    // The wrapped payload key of a record that held an identifier of the batch, when it was read.
+    std::unordered_map<std::string, std::string> wrapped_keys;  // by pupil id
 
     BatchRows* rows = nullptr;  // set: writes wait in these rows (PostgreSQL batches)
 
@@ -112,7 +136,7 @@ void select_in(soci::session& sql, const std::string& select, const std::vector<
         st.exchange(soci::into(first));
         st.exchange(soci::into(second, second_ind));
         st.alloc();
-        st.prepare(query);
+        st.prepare(query, soci::details::st_one_time_query);
         st.define_and_bind();
         // One round trip: the PostgreSQL backend holds the whole result; fetch() reads it locally.
         if (!st.execute(true)) continue;
@@ -144,7 +168,7 @@ void insert_rows(soci::session& sql, const std::string& into, const std::vector<
             query += ")";
         }
         st.alloc();
-        st.prepare(query);
+        st.prepare(query, soci::details::st_one_time_query);
         st.define_and_bind();
         st.execute(true);
     }
@@ -225,7 +249,7 @@ void BatchRows::flush(soci::session& sql) {
             }
             query += " ON CONFLICT (source_id, webhook_id) DO NOTHING";
             st.alloc();
-            st.prepare(query);
+            st.prepare(query, soci::details::st_one_time_query);
             st.define_and_bind();
             st.execute(true);
             inserted += st.get_affected_rows();
@@ -237,6 +261,74 @@ void BatchRows::flush(soci::session& sql) {
                 true);
     insert_rows(sql, "signal_links (signal_id, pupil_id, rule, evidence, linked_at_us)", links);
     insert_rows(sql, "payload_keys (owner, wrapped, created_at_us)", keys);
+    signals.clear();
+    pupils.clear();
+    identifiers.clear();
+    links.clear();
+    keys.clear();
+}
+
+void BatchRows::write_all(soci::session& sql) {
+    if (signals.empty()) return;     // no signal, no row of it
+    std::deque<std::string> values;  // what the statement binds, by reference: kept in place
+    soci::statement st(sql);
+    std::size_t next = 0;
+    std::string query;
+    const auto param = [&](const std::string& value) {
+        st.exchange(soci::use(value));
+        return ":v" + std::to_string(next++);
+    };
+    const auto kept = [&](std::string value) -> const std::string& { return values.emplace_back(std::move(value)); };
+    query =
+        "WITH s AS (INSERT INTO signals (signal_id, source_id, webhook_id, correlation_id, type, occurred_at, "
+        "received_at_us, subject_kind, subject_pseudonym, school_brin, school_gemeentecode, envelope) VALUES ";
+    for (std::size_t i = 0; i < signals.size(); ++i) {
+        const NewSignal& n = *signals[i].signal;
+        // One value at a time: the placeholders must appear in the order of the exchanges. NULL for a
+        // school without BRIN or gemeentecode, as insert_signal stores it.
+        const std::string& received = kept(std::to_string(n.received_at_us));
+        for (const auto* value : {&n.ids.signal_id, &n.source_id, &n.webhook_id, &n.ids.correlation_id, &n.type,
+                                  &n.occurred_at, &received, &n.subject_kind, &n.subject_pseudonym}) {
+            query += value == &n.ids.signal_id ? (i ? ",(" : "(") : ",";
+            query += param(*value);
+        }
+        for (const auto* school : {&n.school_brin, &n.school_gemeentecode}) {
+            query += ",";
+            query += *school ? param(**school) : std::string("NULL");
+        }
+        query += ",";
+        query += param(signals[i].envelope);
+        query += ")";
+    }
+    query += " ON CONFLICT (source_id, webhook_id) DO NOTHING RETURNING 1)";
+    const auto table = [&](const char* name, const std::string& into, const auto& rows, bool last_nullable) {
+        if (rows.empty()) return;
+        query += std::string(", ") + name + " AS (INSERT INTO " + into + " VALUES ";
+        for (std::size_t i = 0; i < rows.size(); ++i) {
+            query += i ? ",(" : "(";
+            for (std::size_t c = 0; c < rows[i].size(); ++c) {
+                const std::string p = param(rows[i][c]);
+                query += c ? "," : "";
+                query += last_nullable && c == rows[i].size() - 1 ? "NULLIF(" + p + ", '')" : p;
+            }
+            query += ")";
+        }
+        query += ")";
+    };
+    table("p", "pupils (pupil_id, created_at_us, created_by_signal)", pupils, false);
+    table("i", "pupil_identifiers (pseudonym, kind, pupil_id, signal_id, added_at_us, polymorphic)", identifiers, true);
+    table("l", "signal_links (signal_id, pupil_id, rule, evidence, linked_at_us)", links, false);
+    table("k", "payload_keys (owner, wrapped, created_at_us)", keys, false);
+    // A signal another writer stored meanwhile is left out by ON CONFLICT; then the division by zero
+    // fails the whole statement, so that none of that signal's other rows is stored without it.
+    query +=
+        " SELECT 1 / (CASE WHEN (SELECT COUNT(*) FROM s) = " + std::to_string(signals.size()) + " THEN 1 ELSE 0 END)";
+    int one = 0;
+    st.exchange(soci::into(one));
+    st.alloc();
+    st.prepare(query, soci::details::st_one_time_query);
+    st.define_and_bind();
+    st.execute(true);
     signals.clear();
     pupils.clear();
     identifiers.clear();
@@ -330,7 +422,10 @@ public:
             linked.pupil = *plan.pupil;
             if (!plan.to_merge.empty()) {
                 // A merge reads the records: what the batch holds is written first.
-                if (lookups_.rows != nullptr) lookups_.rows->flush(sql_);
+                if (lookups_.rows != nullptr) {
+                    lookups_.rows->begin();
+                    lookups_.rows->flush(sql_);
+                }
                 // Roots are read again under the lock: another instance may have merged meanwhile.
                 lock_for_transaction(sql_, backend_, merge_lock_key);
                 lookups_.merged();
@@ -502,15 +597,6 @@ bool batch_wide(soci::session& sql, Backend backend, const soci::soci_error& err
 
 }  // namespace
 
-InsertOutcome RecordKeeper::record(const NewSignal& signal, const RecordInput& input, std::int64_t now_us) {
-    return database_.with_session([&](soci::session& sql) {
-        return in_write_transaction(sql, database_.backend(), [&]() -> InsertOutcome {
-            LinkLookups lookups;
-            return record_in(sql, signal, input, now_us, lookups);
-        });
-    });
-}
-
 Backend RecordKeeper::backend() const { return database_.backend(); }
 
 namespace {
@@ -538,13 +624,85 @@ std::map<std::pair<std::string, std::string>, SignalIds> stored_signals(soci::se
         st.exchange(soci::into(ids.signal_id));
         st.exchange(soci::into(ids.correlation_id));
         st.alloc();
-        st.prepare(query);
+        st.prepare(query, soci::details::st_one_time_query);
         st.define_and_bind();
         if (!st.execute(true)) continue;
         do {
             stored.emplace(std::make_pair(source, webhook), ids);
         } while (st.fetch());
     }
+    return stored;
+}
+
+// PostgreSQL, in ONE query: the signals of `entries` stored before (by source and webhook-id), and
+// the records holding their identifiers, whether each is a root, and its wrapped payload key (when
+// the keys live in the main store). Fills `lookups` as LinkLookups(sql, entries) would. Nullopt
+// when the batch is too large for one statement's parameters.
+std::optional<std::map<std::pair<std::string, std::string>, SignalIds>> read_batch(
+    soci::session& sql, const std::vector<BatchEntry*>& entries, LinkLookups& lookups, bool keys_here) {
+    std::vector<std::string> values;
+    for (const BatchEntry* entry : entries) {
+        collect(entry->input->identifiers, values);
+        if (entry->input->household) {
+            for (const HouseholdMember& member : entry->input->household->members) collect(member.identifiers, values);
+        }
+    }
+    std::sort(values.begin(), values.end());
+    values.erase(std::unique(values.begin(), values.end()), values.end());
+    if (entries.size() * 2 + values.size() > 30000) return std::nullopt;
+    soci::statement st(sql);
+    std::size_t next = 0;
+    const auto param = [&](const std::string& value) {
+        st.exchange(soci::use(value));
+        return ":v" + std::to_string(next++);
+    };
+    std::string query =
+        "SELECT 0, source_id, webhook_id, signal_id, correlation_id FROM signals WHERE (source_id, "
+        "webhook_id) IN (";
+    for (std::size_t i = 0; i < entries.size(); ++i) {
+        query += i ? ",(" : "(";
+        query += param(entries[i]->signal->source_id);
+        query += ",";
+        query += param(entries[i]->signal->webhook_id);
+        query += ")";
+    }
+    query += ")";
+    if (!values.empty()) {
+        query += std::string(
+                     " UNION ALL SELECT 1, i.pseudonym, i.pupil_id, CASE WHEN p.pupil_id IS NOT NULL AND "
+                     "p.merged_into IS NULL THEN '1' END, ") +
+                 (keys_here ? "k.wrapped" : "NULL") +
+                 " FROM pupil_identifiers i LEFT JOIN pupils p ON p.pupil_id = i.pupil_id" +
+                 (keys_here ? " LEFT JOIN payload_keys k ON k.owner = 'pupil/' || i.pupil_id" : "") +
+                 " WHERE i.pseudonym IN (";
+        for (std::size_t i = 0; i < values.size(); ++i) {
+            query += i ? "," : "";
+            query += param(values[i]);
+        }
+        query += ")";
+        for (const std::string& value : values) lookups.expect(value);
+    }
+    int kind = 0;
+    std::string a, b, c, d;
+    soci::indicator c_ind = soci::i_null, d_ind = soci::i_null;
+    st.exchange(soci::into(kind));
+    st.exchange(soci::into(a));
+    st.exchange(soci::into(b));
+    st.exchange(soci::into(c, c_ind));
+    st.exchange(soci::into(d, d_ind));
+    st.alloc();
+    st.prepare(query, soci::details::st_one_time_query);
+    st.define_and_bind();
+    std::map<std::pair<std::string, std::string>, SignalIds> stored;
+    if (!st.execute(true)) return stored;
+    do {
+        if (kind == 0) {
+            stored.emplace(std::make_pair(a, b), SignalIds{c, d});
+        } else {
+            lookups.found(a, b, c_ind == soci::i_ok);
+            if (d_ind == soci::i_ok) lookups.wrapped_keys.emplace(b, d);
+        }
+    } while (st.fetch());
     return stored;
 }
 
@@ -570,14 +728,24 @@ void RecordKeeper::record_batch(const std::vector<BatchEntry*>& entries) {
             std::size_t at = none;  // the entry being stored when an error came
             const bool deferred = multi_row && conflicts == 0;
             try {
-                WriteTransaction tx(sql, database_.backend());
-                // After a conflict with another instance, every lookup reads the store again.
-                LinkLookups lookups = conflicts == 0 ? LinkLookups(sql, pending) : LinkLookups();
                 std::vector<InsertOutcome> outcomes;
                 if (deferred) {
+                    // No transaction unless a signal needs one: the common batch is one query that
+                    // reads and one statement that writes (and commits) every row.
+                    std::optional<WriteTransaction> tx;
                     BatchRows rows;
+                    rows.begin = [&] {
+                        if (!tx) tx.emplace(sql, database_.backend());
+                    };
+                    LinkLookups lookups;
+                    const PayloadKeys* keys = installed_payload_keys();
+                    auto read = read_batch(sql, pending, lookups, keys != nullptr && !keys->separate_store());
+                    if (!read) {
+                        lookups = LinkLookups(sql, pending);
+                        read = stored_signals(sql, pending);
+                    }
+                    const auto& stored = *read;
                     lookups.rows = &rows;
-                    const auto stored = stored_signals(sql, pending);
                     std::map<std::pair<std::string, std::string>, std::size_t> first;
                     for (std::size_t i = 0; i < pending.size(); ++i) {
                         const NewSignal& signal = *pending[i]->signal;
@@ -597,23 +765,37 @@ void RecordKeeper::record_batch(const std::vector<BatchEntry*>& entries) {
                                 record_deferred(sql, signal, *pending[i]->input, pending[i]->now_us, lookups));
                         } else {
                             // It reads records: what the batch holds is written first.
+                            rows.begin();
                             rows.flush(sql);
                             lookups.rows = nullptr;
                             outcomes.push_back(record_in(sql, signal, *pending[i]->input, pending[i]->now_us, lookups));
                             lookups.rows = &rows;
                         }
                     }
-                    rows.flush(sql);
+                    if (tx || rows.parameters() > 30000) {
+                        rows.begin();
+                        rows.flush(sql);
+                        hold_before_commit(pending.size());
+                        tx->commit();
+                    } else {
+                        // One statement: its writes and its commit are one step, so the hold (and a
+                        // kill -9 there) comes before it.
+                        hold_before_commit(pending.size());
+                        rows.write_all(sql);
+                    }
                 } else {
+                    WriteTransaction tx(sql, database_.backend());
+                    // After a conflict with another instance, every lookup reads the store again.
+                    LinkLookups lookups = conflicts == 0 ? LinkLookups(sql, pending) : LinkLookups();
                     for (std::size_t i = 0; i < pending.size(); ++i) {
                         at = i;
                         outcomes.push_back(
                             record_in(sql, *pending[i]->signal, *pending[i]->input, pending[i]->now_us, lookups));
                     }
                     at = none;
+                    hold_before_commit(pending.size());
+                    tx.commit();
                 }
-                hold_before_commit(pending.size());
-                tx.commit();
                 for (std::size_t i = 0; i < pending.size(); ++i) {
                     pending[i]->stored = true;
                     pending[i]->inserted = outcomes[i].inserted;
@@ -658,19 +840,29 @@ InsertOutcome RecordKeeper::record_deferred(soci::session& sql, const NewSignal&
     Linker linker(sql, database_.backend(), linkage_, sealer_, signal.ids.signal_id, now_us, lookups);
     const auto linked = linker.link_identifiers(input.identifiers, true);
     linker.link_signal_deterministically(*linked);
-    if (input.encoding) store_encoding(sql, signal.ids.signal_id, linked->pupil, *input.encoding, now_us);
+    if (input.encoding) {
+        rows.begin();
+        store_encoding(sql, signal.ids.signal_id, linked->pupil, *input.encoding, now_us);
+    }
     std::string envelope = signal.envelope;
     const PayloadKeys* keys = installed_payload_keys();
     if (keys != nullptr && !PayloadKeys::is_sealed(envelope)) {
         // Under the key of the pupil just linked; a record this batch created has none yet, so its
-        // key is made here and inserted with the batch's rows instead of looked up.
+        // key is made here and inserted with the batch's rows instead of looked up; a record stored
+        // before has its key read with the batch's identifiers (read_batch).
         const std::string owner = pupil_owner(linked->pupil);
         auto key = rows.new_keys.find(owner);
-        if (key == rows.new_keys.end() && lookups.created_here(linked->pupil) && !keys->separate_store()) {
-            Bytes fresh;
-            rows.keys.push_back({owner, keys->new_key(owner, fresh), std::to_string(now_us)});
-            key = rows.new_keys.emplace(owner, std::move(fresh)).first;
+        if (key == rows.new_keys.end() && !keys->separate_store()) {
+            if (lookups.created_here(linked->pupil)) {
+                Bytes fresh;
+                rows.keys.push_back({owner, keys->new_key(owner, fresh), std::to_string(now_us)});
+                key = rows.new_keys.emplace(owner, std::move(fresh)).first;
+            } else if (const auto wrapped = lookups.wrapped_keys.find(linked->pupil);
+                       wrapped != lookups.wrapped_keys.end()) {
+                key = rows.new_keys.emplace(owner, keys->open_key(owner, wrapped->second)).first;
+            }
         }
+        if (key == rows.new_keys.end()) rows.begin();  // seal() may make the key
         envelope =
             key != rows.new_keys.end()
                 ? PayloadKeys::seal_under(owner, key->second, "signals", signal.ids.signal_id, "envelope", envelope)

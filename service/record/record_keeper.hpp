@@ -38,19 +38,20 @@ public:
     RecordKeeper(Database& database, const LinkageConfig& linkage, const TextSealer& sealer)
         : database_(database), linkage_(linkage), sealer_(sealer) {}
 
-    // Commits before returning. A duplicate (source, webhook-id) changes nothing.
-    InsertOutcome record(const NewSignal& signal, const RecordInput& input, std::int64_t now_us);
-
     // Group commit: stores and files every entry in ONE transaction, the identifiers of the whole
-    // batch looked up in one query. An entry whose own statements fail gets that error and the
+    // batch looked up in one query. On PostgreSQL the common batch (signals with identifiers, no
+    // household or move) is two round trips whatever its size: one query reads the signals stored
+    // before, the records of its identifiers and their payload keys, and one statement writes every
+    // row (and commits); a batch with a signal that reads records runs in a transaction. An entry whose own statements fail gets that error and the
     // batch runs again without it; a duplicate (source, webhook-id), within the batch or stored
     // before, gets the stored row's ids and `inserted` false. Throws (StoreUnavailable, or the SQL
     // error) when the batch as a whole could not commit: then no entry is stored and no outcome set.
     void record_batch(const std::vector<BatchEntry*>& entries);
 
     // Test-only (testing.commit_hold_file): while this file exists, each batch waits just before
-    // its COMMIT until the file is removed or rewritten, after appending its size to
-    // "<file>.held"; the fault tests kill the service there.
+    // its COMMIT (before its one writing statement, when that is its commit) until the file is
+    // removed or rewritten, after appending its size to "<file>.held"; the fault tests kill the
+    // service there.
     void hold_commits_on(std::filesystem::path file) { hold_file_ = std::move(file); }
 
     [[nodiscard]] Backend backend() const;

@@ -105,6 +105,12 @@ std::string PayloadKeys::new_key(const std::string& owner, Bytes& key) const {
     return encrypt_field(tenant_keys_, hex_encode(key), key_binding(owner));
 }
 
+Bytes PayloadKeys::open_key(const std::string& owner, const std::string& wrapped) const {
+    auto hex = decrypt_field(tenant_keys_, wrapped, key_binding(owner));
+    if (!hex) throw std::runtime_error("a payload key does not open under the tenant data key");
+    return *hex_decode(hex.value());
+}
+
 std::string PayloadKeys::seal_under(const std::string& owner, const Bytes& key, std::string_view table,
                                     std::string_view row, std::string_view column, std::string_view plaintext) {
     auto ring = KeyRing::create({VersionedKey(1, key)}, 1);

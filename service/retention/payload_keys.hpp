@@ -53,7 +53,10 @@ public:
     // For an owner that has no key yet (a record this transaction created): a fresh key in `key`,
     // and its payload_keys.wrapped value, which the caller stores. Reads and writes nothing.
     [[nodiscard]] std::string new_key(const std::string& owner, Bytes& key) const;
-    // Seals under a key of new_key(), without reading it from the store.
+    // The key a payload_keys.wrapped value of this owner holds (read by the caller). Throws when it
+    // does not open under the tenant data key.
+    [[nodiscard]] Bytes open_key(const std::string& owner, const std::string& wrapped) const;
+    // Seals under a key of new_key() or open_key(), without reading it from the store.
     [[nodiscard]] static std::string seal_under(const std::string& owner, const Bytes& key, std::string_view table,
                                                 std::string_view row, std::string_view column,
                                                 std::string_view plaintext);
