@@ -181,9 +181,8 @@ void collect(const std::vector<HubPseudonym>& ids, std::vector<std::string>& val
     }
 }
 
-}  // namespace
-
-LinkLookups::LinkLookups(soci::session& sql, const std::vector<BatchEntry*>& entries) {
+// Every identifier pseudonym of `entries` (their household members' too), sorted, once each.
+std::vector<std::string> identifier_values(const std::vector<BatchEntry*>& entries) {
     std::vector<std::string> values;
     for (const BatchEntry* entry : entries) {
         collect(entry->input->identifiers, values);
@@ -193,6 +192,13 @@ LinkLookups::LinkLookups(soci::session& sql, const std::vector<BatchEntry*>& ent
     }
     std::sort(values.begin(), values.end());
     values.erase(std::unique(values.begin(), values.end()), values.end());
+    return values;
+}
+
+}  // namespace
+
+LinkLookups::LinkLookups(soci::session& sql, const std::vector<BatchEntry*>& entries) {
+    const std::vector<std::string> values = identifier_values(entries);
     if (values.empty()) return;
     for (const std::string& value : values) owners_.emplace(value, std::nullopt);
     std::vector<std::string> pupils;
@@ -640,15 +646,7 @@ std::map<std::pair<std::string, std::string>, SignalIds> stored_signals(soci::se
 // when the batch is too large for one statement's parameters.
 std::optional<std::map<std::pair<std::string, std::string>, SignalIds>> read_batch(
     soci::session& sql, const std::vector<BatchEntry*>& entries, LinkLookups& lookups, bool keys_here) {
-    std::vector<std::string> values;
-    for (const BatchEntry* entry : entries) {
-        collect(entry->input->identifiers, values);
-        if (entry->input->household) {
-            for (const HouseholdMember& member : entry->input->household->members) collect(member.identifiers, values);
-        }
-    }
-    std::sort(values.begin(), values.end());
-    values.erase(std::unique(values.begin(), values.end()), values.end());
+    const std::vector<std::string> values = identifier_values(entries);
     if (entries.size() * 2 + values.size() > 30000) return std::nullopt;
     soci::statement st(sql);
     std::size_t next = 0;
