@@ -13,17 +13,13 @@
 #include "delivery_fixture.hpp"
 #include "eenplan/core/routeboek/calendar.hpp"
 #include "record_fixture.hpp"
+#include "support/dutch_days.hpp"
 #include "support/files.hpp"
 
 using namespace eenplan;
 using namespace eenplan::testing;
 
 namespace {
-
-std::string day_offset(int days) {
-    const auto today = routeboek::dutch_day(std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()));
-    return routeboek::format_day(routeboek::add_days(today, days));
-}
 
 std::string text_of(const Poco::Dynamic::Var& value) { return value.isEmpty() ? std::string() : value.toString(); }
 

@@ -12,18 +12,13 @@
 
 #include "delivery_fixture.hpp"
 #include "eenplan/core/routeboek/calendar.hpp"
+#include "support/dutch_days.hpp"
 #include "support/files.hpp"
 
 using namespace eenplan;
 using namespace eenplan::testing;
 
 namespace {
-
-std::string day_offset(int days) {
-    // The plan worker's today is the Dutch date.
-    const auto today = routeboek::dutch_day(std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()));
-    return routeboek::format_day(routeboek::add_days(today, days));
-}
 
 // An ongeoorloofd absence of pupil `pupil` from `from_days_ago` days ago to today.
 std::string absence(int pupil, int from_days_ago) {

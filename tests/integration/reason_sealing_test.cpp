@@ -9,6 +9,7 @@
 
 #include "eenplan/core/routeboek/calendar.hpp"
 #include "integration/record_fixture.hpp"
+#include "support/dutch_days.hpp"
 #include "support/files.hpp"
 #include "support/stored_payloads.hpp"
 #include "support/simulator_process.hpp"
@@ -17,11 +18,6 @@ using namespace eenplan;
 using namespace eenplan::testing;
 
 namespace {
-
-std::string day_offset(int days) {
-    const auto today = routeboek::dutch_day(std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()));
-    return routeboek::format_day(routeboek::add_days(today, days));
-}
 
 std::string absence(const std::string& subject, int from_days_ago) {
     return R"({"type":"absence.reported","occurred_at":")" + day_offset(0) + R"(T08:00:00Z","subject":)" + subject +

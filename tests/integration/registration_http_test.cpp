@@ -15,18 +15,13 @@
 #include "eenplan/core/routeboek/calendar.hpp"
 #include "eenplan/core/standard_webhooks.hpp"
 #include "record_fixture.hpp"
+#include "support/dutch_days.hpp"
 #include "support/files.hpp"
 
 using namespace eenplan;
 using namespace eenplan::testing;
 
 namespace {
-
-std::string day_offset(int days) {
-    // The plan worker's today is the Dutch date.
-    const auto today = routeboek::dutch_day(std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()));
-    return routeboek::format_day(routeboek::add_days(today, days));
-}
 
 // The municipality of Rijswijk, which may reconcile its register of children with the hub.
 const TestSource& rijswijk() {

@@ -9,6 +9,7 @@
 #include "delivery_fixture.hpp"
 #include "eenplan/core/routeboek/calendar.hpp"
 #include "record_fixture.hpp"
+#include "support/dutch_days.hpp"
 #include "support/files.hpp"
 #include "support/stored_payloads.hpp"
 
@@ -16,12 +17,6 @@ using namespace eenplan;
 using namespace eenplan::testing;
 
 namespace {
-
-std::string day_offset(int days) {
-    // The plan worker's today is the Dutch date.
-    const auto today = routeboek::dutch_day(std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()));
-    return routeboek::format_day(routeboek::add_days(today, days));
-}
 
 std::string absence(const std::string& subject, const std::string& kind, int from_days_ago,
                     const std::string& brin = "12AB", const std::string& gemeente = "GM0518") {
