@@ -33,6 +33,10 @@ double next_unit(std::uint64_t& state) {
 // A receiver slower than this to answer is stalled: longer than a healthy receiver on a network
 // path should take, far shorter than a connector's timeout.
 constexpr auto stall_after = std::chrono::milliseconds(500);
+// A group's sharing decisions are made for the whole group when its batch is claimed and made
+// again for the rest of it once they are older than this: a consent withdrawn or an agreement
+// ended stops disclosures within a second, however long a batch keeps sending.
+constexpr std::int64_t recheck_after_us = 1'000'000;
 
 // Sent deliveries are recorded in one transaction per group, or sooner once the oldest of them
 // has waited this long: a crash between a send and its record means a second send after the lease
@@ -221,22 +225,9 @@ std::size_t Dispatcher::dispatch_batch(Connectors& connectors, std::uint64_t& ra
         connectors.try_emplace(claimed.recipient_id);  // created here, so the group threads only read the map
     }
     if (!groups.empty()) {
-        // The sharing policy as it stands now, for every delivery of the batch: the agreements, and
-        // the pupils and consents behind the tasks, read once. A delivery is sent only if it allows.
-        const std::vector<policy::Agreement> agreements = gate_.agreements();
-        const std::int64_t checked_at = clock_.now_us();
-        const std::string today = date_time::format_full_date(std::chrono::year_month_day(clock_.today()));
-        std::vector<GateRequest> requests;
-        for (const Group& group : groups) {
-            for (const ClaimedDelivery* c : group.deliveries)
-                requests.push_back(
-                    {c->delivery_id, c->task_id, c->recipient_id, c->payload, c->correlation_id, today, checked_at});
-        }
-        std::vector<GateAnswer> answers = gate_.check(requests, agreements);
-        std::size_t next = 0;
-        for (Group& group : groups) {
-            for (std::size_t k = 0; k < group.deliveries.size(); ++k) group.gate.push_back(std::move(answers[next++]));
-        }
+        std::vector<Group*> all;
+        for (Group& group : groups) all.push_back(&group);
+        check_sharing(all, 0);
     }
     // Each recipient's deliveries in a thread of their own (the first in this one): a receiver that
     // answers slowly delays only its own tasks, not the rest of the batch.
@@ -269,6 +260,27 @@ std::size_t Dispatcher::dispatch_batch(Connectors& connectors, std::uint64_t& ra
     // Rows handed back for a stalled receiver do not count: a batch of only those waits for the
     // next poll instead of claiming them again at once.
     return batch.size() - handed_back;
+}
+
+void Dispatcher::check_sharing(std::vector<Group*> groups, std::size_t from) {
+    const std::vector<policy::Agreement> agreements = gate_.agreements();
+    const std::int64_t checked_at = clock_.now_us();
+    const std::string today = date_time::format_full_date(std::chrono::year_month_day(clock_.today()));
+    std::vector<GateRequest> requests;
+    for (const Group* group : groups) {
+        for (std::size_t k = from; k < group->deliveries.size(); ++k) {
+            const ClaimedDelivery* c = group->deliveries[k];
+            requests.push_back(
+                {c->delivery_id, c->task_id, c->recipient_id, c->payload, c->correlation_id, today, checked_at});
+        }
+    }
+    std::vector<GateAnswer> answers = gate_.check(requests, agreements);
+    std::size_t next = 0;
+    for (Group* group : groups) {
+        group->gate.resize(group->deliveries.size());
+        for (std::size_t k = from; k < group->deliveries.size(); ++k) group->gate[k] = std::move(answers[next++]);
+        group->checked_at_us = checked_at;
+    }
 }
 
 std::size_t Dispatcher::send_group(Group& group, const std::string& token, std::int64_t lease_until,
@@ -319,6 +331,11 @@ std::size_t Dispatcher::send_group(Group& group, const std::string& token, std::
             }
         }
         if (group.lost.contains(claimed->delivery_id)) continue;
+        if (clock_.now_us() - group.checked_at_us > recheck_after_us) {
+            // The group has been sending for a while: a consent withdrawn or an agreement ended
+            // meanwhile applies to the rest of it from now on, not from the next batch.
+            check_sharing({&group}, k);
+        }
         Recipient& recipient = *recipients_.at(claimed->recipient_id);
         DeliveryOutcome outcome = deliver(*claimed, group.gate[k], recipient, connectors, random_state);
         if (!outcome.attempted) {

@@ -82,8 +82,12 @@ private:
     struct Group {
         std::vector<const ClaimedDelivery*> deliveries;
         std::vector<GateAnswer> gate;
-        std::set<std::string> lost;  // leases lost before the send
+        std::int64_t checked_at_us = 0;  // when `gate` was decided
+        std::set<std::string> lost;      // leases lost before the send
     };
+    // The sharing policy as it stands now for deliveries [from, end) of each group: the
+    // agreements, and the pupils and consents behind the tasks, read once for all of them.
+    void check_sharing(std::vector<Group*> groups, std::size_t from);
 
     void run(unsigned seed);
     // One claimed batch: returns how many deliveries it claimed, less those handed back at once.

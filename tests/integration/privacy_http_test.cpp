@@ -9,6 +9,8 @@
 #include <chrono>
 #include <fstream>
 #include <sstream>
+#include <thread>
+#include <vector>
 
 #include "delivery_fixture.hpp"
 #include "eenplan/core/routeboek/calendar.hpp"
@@ -70,8 +72,8 @@ std::string consent_agreement() {
 // recipients on one receiver: Rijswijk's leerplicht office (kind leerplicht) and Rijswijk's local
 // team (kind local_team). No default agreement: each scenario brings its own agreements file.
 struct PrivacyHub {
-    explicit PrivacyHub(std::string agreements, bool manual_clock = false)
-        : agreements_(std::move(agreements)), manual_clock_(manual_clock) {
+    explicit PrivacyHub(std::string agreements, bool manual_clock = false, int dispatcher_threads = 2)
+        : agreements_(std::move(agreements)), manual_clock_(manual_clock), dispatcher_threads_(dispatcher_threads) {
         if (!agreements_.empty()) {
             std::ofstream(dir.path() / "agreements.yaml") << agreements_;
         }
@@ -80,6 +82,7 @@ struct PrivacyHub {
 
     std::string agreements_;
     bool manual_clock_;
+    int dispatcher_threads_;
     TempDir dir;
     TestStore store{dir.path()};
     // The test clock may run weeks ahead: the receiver takes any webhook-timestamp within 60 days.
@@ -102,7 +105,8 @@ struct PrivacyHub {
                    "\"\n    timeout_ms: 2000\n    retry: {schedule_seconds: [1, 1], max_age_seconds: 60}\n";
         };
         o.extra_config = "routeboek: " + shipped_routeboek_path() + "\n" +
-                         "delivery:\n  dispatcher_threads: 2\n  poll_interval_ms: 50\n"
+                         "delivery:\n  dispatcher_threads: " + std::to_string(dispatcher_threads_) +
+                         "\n  poll_interval_ms: 50\n"
                          "  circuit_breaker: {failure_threshold: 100, open_seconds: 1}\n"
                          "recipients:\n" +
                          webhook("gm0603-leerplicht", "leerplicht") + webhook("lt-rijswijk", "local_team");
@@ -392,6 +396,66 @@ SCENARIO("a withdrawn consent blocks the next consent-based disclosure but not a
             }
             CHECK(found);
         }
+    }
+}
+
+SCENARIO("a consent withdrawn while a batch is being sent stops the rest of it within a second", "[privacy]") {
+    // One dispatcher thread and a receiver that takes 400 ms a task: the tasks queued while the
+    // first is sent go out as one batch of about 4.5 s, whose sharing decisions were made when it
+    // was claimed. They are made again for the rest of the batch once they are a second old.
+    PrivacyHub hub(register_yaml() + "agreements:\n" + consent_agreement(), false, 1);
+    const std::string pupil = hub.enrolled_rijswijk_pupil(805);
+    const std::string pseudonym = hub.pseudonym_of(pupil);
+    const auto given = hub.svc().request(
+        "POST", "/v1/privacy/consents",
+        R"({"pupil":")" + pupil +
+            R"(","purpose":"jeugdhulp-afstemming","recipient_kind":"local_team","categories":["recipient_pseudonym",)"
+            R"("task_type","due_date"],"valid_from":"2020-01-01","given_by":["parent","young_person"],"age_band":"12_to_15"})",
+        hub.officer);
+    REQUIRE(given.status == 201);
+    const std::string consent = parse_object(given.body)->getValue<std::string>("consent_id");
+    REQUIRE(http_call(hub.receiver.port(), "POST", "/control", R"({"delay_ms": 400})").status == 200);
+    std::vector<std::string> deliveries;
+    for (int i = 0; i < 12; ++i) deliveries.push_back(hub.task_delivery("lt-rijswijk", "mdo.uitnodiging", pseudonym));
+    // Withdrawn once the batch is under way: two tasks have reached the receiver.
+    REQUIRE(eventually(
+        [&] {
+            return parse_object(http_call(hub.receiver.port(), "GET", "/stats").body)
+                       ->getValue<long long>("accepted") >= 2;
+        },
+        30));
+    const auto withdrawn = hub.svc().request("POST", "/v1/privacy/consents/" + consent + "/withdraw", "", hub.officer);
+    REQUIRE(withdrawn.status == 200);
+    const auto withdrawn_at_us = parse_object(withdrawn.body)->getValue<std::int64_t>("withdrawn_at_us");
+
+    int delivered = 0;
+    int blocked = 0;
+    CHECK(eventually(
+        [&] {
+            delivered = blocked = 0;
+            for (const std::string& id : deliveries) {
+                const std::string state = hub.delivery(id)->getValue<std::string>("state");
+                delivered += state == "delivered" ? 1 : 0;
+                blocked += state == "blocked" ? 1 : 0;
+            }
+            return delivered + blocked == 12;
+        },
+        30));
+    CHECK(delivered >= 2);
+    CHECK(blocked >= 1);
+    // Sent after the withdrawal: at most the sends that start within a second of the batch's
+    // check (400 ms each), not the rest of the batch.
+    long long sent_after = 0;
+    auto sql = hub.store.session();
+    *sql << "SELECT COUNT(*) FROM delivery_attempts a JOIN deliveries d ON d.delivery_id = a.delivery_id "
+            "WHERE d.recipient_id = 'lt-rijswijk' AND a.outcome = 'delivered' AND a.started_at_us > :at",
+        soci::use(static_cast<long long>(withdrawn_at_us)), soci::into(sent_after);
+    INFO("delivered " << delivered << ", blocked " << blocked << ", sent after the withdrawal " << sent_after);
+    CHECK(sent_after <= 4);
+    for (const std::string& id : deliveries) {
+        const auto d = hub.delivery(id);
+        if (d->getValue<std::string>("state") == "blocked")
+            CHECK(d->getValue<std::string>("last_error") == "blocked: consent_withdrawn");
     }
 }
 
