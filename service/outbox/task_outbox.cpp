@@ -50,17 +50,22 @@ TaskOutbox::TaskOutbox(const Config& config, const VersionedKey& pseudonym_key, 
 Result<EnqueuedTask> TaskOutbox::enqueue(soci::session& sql, const delivery::TaskDraft& draft,
                                          const std::string& created_by, std::int64_t now_us,
                                          const std::string& stable_id) const {
-    const RecipientConfig* recipient = nullptr;
-    for (const RecipientConfig& r : config_.recipients) {
-        if (r.id == draft.recipient_id) recipient = &r;
-    }
-    if (recipient == nullptr) return Problem{"/recipient", "is not a recipient configured on this hub"};
     if (!stable_id.empty()) {
         std::string delivery_id;
         sql << "SELECT delivery_id FROM deliveries WHERE task_id = :t", soci::use(stable_id), soci::into(delivery_id);
         if (sql.got_data()) return EnqueuedTask{stable_id, delivery_id};
     }
-    const std::string task_id = stable_id.empty() ? new_uuid() : stable_id;
+    return enqueue_new(sql, draft, created_by, now_us, stable_id.empty() ? new_uuid() : stable_id);
+}
+
+Result<EnqueuedTask> TaskOutbox::enqueue_new(soci::session& sql, const delivery::TaskDraft& draft,
+                                             const std::string& created_by, std::int64_t now_us,
+                                             const std::string& task_id) const {
+    const RecipientConfig* recipient = nullptr;
+    for (const RecipientConfig& r : config_.recipients) {
+        if (r.id == draft.recipient_id) recipient = &r;
+    }
+    if (recipient == nullptr) return Problem{"/recipient", "is not a recipient configured on this hub"};
     auto shared = policy::share_task(draft, task_id, key_);
     if (!shared) return shared.problems();
     if (polymorphic_subjects_) {

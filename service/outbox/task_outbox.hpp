@@ -44,6 +44,11 @@ public:
     // (in_write_transaction in store/write_transaction.hpp does), after which it finds the first.
     Result<EnqueuedTask> enqueue(soci::session& sql, const delivery::TaskDraft& draft, const std::string& created_by,
                                  std::int64_t now_us, const std::string& task_id = {}) const;
+    // enqueue() under a task id the caller has just made (new_uuid()): no task can hold it yet, so
+    // it is not looked up first.
+    Result<EnqueuedTask> enqueue_new(soci::session& sql, const delivery::TaskDraft& draft,
+                                     const std::string& created_by, std::int64_t now_us,
+                                     const std::string& task_id) const;
 
     // After the transaction that called enqueue() committed: tells this instance's dispatcher that
     // tasks are waiting, so the first attempt starts at once rather than at its next poll. Cheap;

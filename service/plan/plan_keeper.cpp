@@ -106,7 +106,7 @@ static int record_outcome(soci::session& sql, const TextSealer& sealer, const En
                                       "eenplan:task:" + task_id,
                                       context.correlation_id,
                                       task.facts};
-            auto enqueued = outbox->enqueue(sql, draft, decided_by, now_us, task_id);
+            auto enqueued = outbox->enqueue_new(sql, draft, decided_by, now_us, task_id);
             if (enqueued) {
                 delivery_id = enqueued.value().delivery_id;
                 ++queued;
