@@ -99,10 +99,10 @@ for _ in $(seq 100); do
   sleep 0.1
 done
 sqlite3 -column -header eenplan.db \
-  "SELECT substr(family_id, 1, 14) AS plan, escalated_since, next_check FROM plans WHERE escalated_since IS NOT NULL"
+  "SELECT '…' || substr(family_id, -12) AS plan, escalated_since, next_check FROM plans WHERE escalated_since IS NOT NULL"
 echo
 sqlite3 -column -header eenplan.db \
-  "SELECT substr(family_id, 1, 14) AS plan, kind, replace(rule, 'haaglanden-po/', '') AS rule, recipient, due_date
+  "SELECT '…' || substr(family_id, -12) AS plan, kind, replace(rule, 'haaglanden-po/', '') AS rule, recipient, due_date
    FROM plan_decisions WHERE entry = 'decision' AND kind IN ('escalate', 'task') ORDER BY decided_at_us"
 echo
 echo "== Enrolment sync: every in- and uitschrijving is a notification for the leerplicht office of the"
@@ -115,7 +115,7 @@ sqlite3 -column -header eenplan.db \
 echo
 echo "== The pupil without a school, found: the plan's absoluut-verzuim task (pseudonymous plan id only)"
 sqlite3 -column -header eenplan.db \
-  "SELECT substr(family_id, 1, 14) AS plan, replace(rule, 'haaglanden-po/', '') AS rule, recipient, due_date
+  "SELECT '…' || substr(family_id, -12) AS plan, replace(rule, 'haaglanden-po/', '') AS rule, recipient, due_date
    FROM plan_decisions WHERE entry = 'decision' AND rule LIKE '%registration/absoluut_verzuim' AND kind = 'task'"
 echo
 echo "== A log line (JSON, no personal data)"
