@@ -211,6 +211,16 @@ struct PrivacyHub {
             .extract<Poco::JSON::Array::Ptr>();
     }
 
+    // The parents' and the young person's consent to share with the local team (jeugdhulp-afstemming).
+    HttpAnswer give_consent(const std::string& pupil) {
+        return svc().request(
+            "POST", "/v1/privacy/consents",
+            R"({"pupil":")" + pupil +
+                R"(","purpose":"jeugdhulp-afstemming","recipient_kind":"local_team","categories":["recipient_pseudonym",)"
+                R"("task_type","due_date"],"valid_from":"2020-01-01","given_by":["parent","young_person"],"age_band":"12_to_15"})",
+            officer);
+    }
+
     Poco::JSON::Array::Ptr disclosures(const std::string& query) {
         const auto answer = svc().request("GET", "/v1/privacy/disclosures" + query, "", officer);
         INFO(answer.body);
@@ -352,12 +362,7 @@ SCENARIO("a withdrawn consent blocks the next consent-based disclosure but not a
     REQUIRE(hub.reaches(before, "blocked"));
     CHECK(hub.delivery(before)->getValue<std::string>("last_error") == "blocked: no_consent");
 
-    const auto given = hub.svc().request(
-        "POST", "/v1/privacy/consents",
-        R"({"pupil":")" + pupil +
-            R"(","purpose":"jeugdhulp-afstemming","recipient_kind":"local_team","categories":["recipient_pseudonym",)"
-            R"("task_type","due_date"],"valid_from":"2020-01-01","given_by":["parent","young_person"],"age_band":"12_to_15"})",
-        hub.officer);
+    const auto given = hub.give_consent(pupil);
     INFO(given.body);
     REQUIRE(given.status == 201);
     const std::string consent = parse_object(given.body)->getValue<std::string>("consent_id");
@@ -406,12 +411,7 @@ SCENARIO("a consent withdrawn while a batch is being sent stops the rest of it w
     PrivacyHub hub(register_yaml() + "agreements:\n" + consent_agreement(), false, 1);
     const std::string pupil = hub.enrolled_rijswijk_pupil(805);
     const std::string pseudonym = hub.pseudonym_of(pupil);
-    const auto given = hub.svc().request(
-        "POST", "/v1/privacy/consents",
-        R"({"pupil":")" + pupil +
-            R"(","purpose":"jeugdhulp-afstemming","recipient_kind":"local_team","categories":["recipient_pseudonym",)"
-            R"("task_type","due_date"],"valid_from":"2020-01-01","given_by":["parent","young_person"],"age_band":"12_to_15"})",
-        hub.officer);
+    const auto given = hub.give_consent(pupil);
     REQUIRE(given.status == 201);
     const std::string consent = parse_object(given.body)->getValue<std::string>("consent_id");
     REQUIRE(http_call(hub.receiver.port(), "POST", "/control", R"({"delay_ms": 400})").status == 200);
