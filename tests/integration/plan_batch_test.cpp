@@ -146,11 +146,15 @@ SCENARIO("a signal that fails inside a batch is rolled back alone; the others co
                 }
                 REQUIRE(instants.size() == 8);
                 for (std::size_t i = 1; i < instants.size(); ++i) CHECK(instants[i] > instants[i - 1]);
-                const std::string metrics = service.request("GET", "/metrics").body;
-                const std::string failures = "eenplan_plan_failures_total{kind=\"signal\"} ";
-                const auto at = metrics.find(failures);
-                REQUIRE(at != std::string::npos);
-                CHECK(std::stod(metrics.substr(at + failures.size())) >= 1);
+                // The metrics count a failure after its batch's commit.
+                CHECK(eventually(
+                    [&] {
+                        const std::string metrics = service.request("GET", "/metrics").body;
+                        const std::string failures = "eenplan_plan_failures_total{kind=\"signal\"} ";
+                        const auto at = metrics.find(failures);
+                        return at != std::string::npos && std::stod(metrics.substr(at + failures.size())) >= 1;
+                    },
+                    10));
             }
         }
     }

@@ -67,13 +67,22 @@ SCENARIO("failing signals and plans are parked instead of holding up the plan wo
             REQUIRE(r.status == 202);
             const std::string signal_id = parse_object(r.body)->getValue<std::string>("signal_id");
 
+            // The metric of signals parked, summed over the service's life, has reached `n`.
+            const auto parked_total = [&](int n) {
+                return service.request("GET", "/metrics")
+                           .body.find("eenplan_plan_parked_total{kind=\"signal\"} " + std::to_string(n)) !=
+                       std::string::npos;
+            };
             THEN("the poisoned ones are parked after five attempts and the new one is planned") {
                 // (With several worker threads the new one, of another family, need not wait for them.)
                 CHECK(service.advance_until(
                     [&] {
+                        // The metrics count a failure after its batch's commit: wait for them too.
                         return count(store, "SELECT COUNT(*) FROM signals WHERE signal_id = '" + signal_id +
                                                 "' AND planned_at_us IS NOT NULL") == 1 &&
-                               count(store, "SELECT COUNT(*) FROM signals WHERE plan_parked_at_us IS NOT NULL") == 200;
+                               count(store, "SELECT COUNT(*) FROM signals WHERE plan_parked_at_us IS NOT NULL") ==
+                                   200 &&
+                               parked_total(200);
                     },
                     1, 200));
                 CHECK(count(store,
@@ -99,7 +108,9 @@ SCENARIO("failing signals and plans are parked instead of holding up the plan wo
                         CHECK(service.advance_until(
                             [&] {
                                 return count(store,
-                                             "SELECT COUNT(*) FROM signals WHERE plan_parked_at_us IS NOT NULL") == 200;
+                                             "SELECT COUNT(*) FROM signals WHERE plan_parked_at_us IS NOT NULL") ==
+                                           200 &&
+                                       parked_total(400);
                             },
                             1, 200));
                         const std::string again = service.request("GET", "/metrics").body;
