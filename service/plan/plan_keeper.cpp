@@ -188,6 +188,7 @@ PlanKeeper::BatchOutcome PlanKeeper::apply_batch(ResidenceCache& cache, const st
             cache.clear();
             for (const std::string& signal_id : signal_ids) {
                 sql << "SAVEPOINT plan_signal";
+                bool failed = false;
                 try {
                     int queued = 0;
                     if (apply_signal(sql, cache, signal_id, today, queued) == Applied::applied) ++outcome.applied;
@@ -196,19 +197,19 @@ PlanKeeper::BatchOutcome PlanKeeper::apply_batch(ResidenceCache& cache, const st
                 } catch (const soci::soci_error& error) {
                     // Another instance's plan or lock: the whole batch runs again (write_transaction.hpp).
                     if (is_retryable_conflict(error)) throw;
-                    outcome.failed.emplace_back(signal_id, false);
+                    failed = true;
                 } catch (const std::exception&) {
-                    outcome.failed.emplace_back(signal_id, false);
+                    failed = true;
                 }
-                if (!outcome.failed.empty() && outcome.failed.back().first == signal_id) {
+                if (failed) {
                     // Nothing of this signal stays (a lost connection fails here and the batch with
                     // it); it stays unplanned and is tried again next round, until it is parked. The
                     // signals after it go on: one bad signal must not hold up every family.
                     sql << "ROLLBACK TO SAVEPOINT plan_signal";
                     sql << "RELEASE SAVEPOINT plan_signal";
                     cache.clear();  // it may hold what the rolled-back part read
-                    outcome.failed.back().second =
-                        count_failure(sql, ParkedKind::signal, signal_id, max_attempts, clock_.now_us());
+                    outcome.failed.emplace_back(
+                        signal_id, count_failure(sql, ParkedKind::signal, signal_id, max_attempts, clock_.now_us()));
                 }
             }
             return outcome;
