@@ -71,31 +71,18 @@ std::string PayloadKeys::owner_of(std::string_view stored) {
 std::string PayloadKeys::seal(soci::session& sql, const std::string& owner, std::string_view table,
                               std::string_view row, std::string_view column, std::string_view plaintext) const {
     const Bytes key = on_key_store(sql, [&](soci::session& keys) -> Bytes {
-        if (auto wrapped = select_wrapped(keys, owner)) {
-            auto hex = decrypt_field(tenant_keys_, *wrapped, key_binding(owner));
-            if (!hex) throw std::runtime_error("a payload key does not open under the tenant data key");
-            return *hex_decode(hex.value());
-        }
-        Bytes fresh(32);
-        if (RAND_bytes(fresh.data(), static_cast<int>(fresh.size())) != 1)
-            throw std::runtime_error("no random bytes for a payload key");
-        const std::string wrapped = encrypt_field(tenant_keys_, hex_encode(fresh), key_binding(owner));
+        if (auto wrapped = select_wrapped(keys, owner)) return open_key(owner, *wrapped);
+        Bytes fresh;
+        const std::string wrapped = new_key(owner, fresh);
         const long long at = now_us();
         // Two writers making the first key of one owner at once: the second inserts nothing and
         // uses the first one's key.
         keys << "INSERT INTO payload_keys (owner, wrapped, created_at_us) VALUES (:o, :w, :t) "
                 "ON CONFLICT (owner) DO NOTHING",
             soci::use(owner), soci::use(wrapped), soci::use(at);
-        auto stored = select_wrapped(keys, owner);
-        auto hex = decrypt_field(tenant_keys_, stored.value_or(""), key_binding(owner));
-        if (!hex) throw std::runtime_error("a payload key does not open under the tenant data key");
-        return *hex_decode(hex.value());
+        return open_key(owner, select_wrapped(keys, owner).value_or(""));
     });
-    auto ring = KeyRing::create({VersionedKey(1, key)}, 1);
-    std::string out(prefix);
-    out.append(owner).append("|").append(
-        encrypt_field(ring.value(), plaintext, payload_binding(owner, table, row, column)));
-    return out;
+    return seal_under(owner, key, table, row, column, plaintext);
 }
 
 std::string PayloadKeys::new_key(const std::string& owner, Bytes& key) const {
