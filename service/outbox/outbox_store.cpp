@@ -2,6 +2,7 @@
 #include "store/database.hpp"
 #include "common/ids.hpp"
 
+#include "store/batch_sql.hpp"
 #include "store/pg_arrays.hpp"
 #include "store/row_values.hpp"
 #include "store/write_transaction.hpp"
@@ -36,19 +37,34 @@ DeliveryView view_of(const soci::row& row) {
 }  // namespace
 
 void OutboxStore::insert(soci::session& sql, const TaskRow& t, const DeliveryRow& d) {
-    const long long created = t.created_at_us;
-    sql << "INSERT INTO tasks (task_id, type, recipient_id, subject_pseudonym, due_date, reason, reference, "
-           "correlation_id, created_by, created_at_us) VALUES (:id, :type, :rcp, :subj, :due, :reason, :ref, "
-           ":corr, :by, :at)",
-        soci::use(t.task_id), soci::use(t.type), soci::use(t.recipient_id), soci::use(t.subject_pseudonym),
-        soci::use(t.due_date), soci::use(t.reason), soci::use(t.reference), soci::use(t.correlation_id),
-        soci::use(t.created_by), soci::use(created);
-    const long long at = d.created_at_us;
-    sql << "INSERT INTO deliveries (delivery_id, task_id, recipient_id, connector, payload, state, attempts, "
-           "schedule_attempts, schedule_started_at_us, next_attempt_at_us, correlation_id, created_at_us, "
-           "updated_at_us) VALUES (:id, :task, :rcp, :conn, :payload, 'pending', 0, 0, :s, :n, :corr, :c, :u)",
-        soci::use(d.delivery_id), soci::use(d.task_id), soci::use(d.recipient_id), soci::use(d.connector),
-        soci::use(d.payload), soci::use(at), soci::use(at), soci::use(d.correlation_id), soci::use(at), soci::use(at);
+    NewTasks rows{{t}, {d}};
+    insert(sql, rows);
+}
+
+void OutboxStore::insert(soci::session& sql, NewTasks& rows) {
+    std::vector<CellRow> tasks;
+    tasks.reserve(rows.tasks.size());
+    for (const TaskRow& t : rows.tasks) {
+        tasks.push_back({t.task_id, t.type, t.recipient_id, t.subject_pseudonym, t.due_date, t.reason, t.reference,
+                         t.correlation_id, t.created_by, std::to_string(t.created_at_us)});
+    }
+    insert_rows(sql,
+                "tasks (task_id, type, recipient_id, subject_pseudonym, due_date, reason, reference, correlation_id, "
+                "created_by, created_at_us)",
+                tasks);
+    std::vector<CellRow> deliveries;
+    deliveries.reserve(rows.deliveries.size());
+    for (const DeliveryRow& d : rows.deliveries) {
+        const std::string at = std::to_string(d.created_at_us);
+        deliveries.push_back({d.delivery_id, d.task_id, d.recipient_id, d.connector, d.payload, "pending", "0", "0", at,
+                              at, d.correlation_id, at, at});
+    }
+    insert_rows(sql,
+                "deliveries (delivery_id, task_id, recipient_id, connector, payload, state, attempts, "
+                "schedule_attempts, schedule_started_at_us, next_attempt_at_us, correlation_id, created_at_us, "
+                "updated_at_us)",
+                deliveries);
+    rows = {};
 }
 
 namespace {

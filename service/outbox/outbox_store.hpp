@@ -36,6 +36,13 @@ struct DeliveryRow {
     std::int64_t created_at_us = 0;
 };
 
+// Tasks and their first deliveries to be inserted together: one statement per table for a batch.
+struct NewTasks {
+    std::vector<TaskRow> tasks;
+    std::vector<DeliveryRow> deliveries;
+    [[nodiscard]] bool empty() const noexcept { return tasks.empty() && deliveries.empty(); }
+};
+
 // A delivery a dispatcher holds the lease of.
 struct ClaimedDelivery {
     std::string delivery_id;
@@ -95,6 +102,8 @@ public:
 
     // Inside the caller's transaction.
     static void insert(soci::session& sql, const TaskRow& task, const DeliveryRow& delivery);
+    // Every task and delivery of `rows` (one statement per table), then forgets them.
+    static void insert(soci::session& sql, NewTasks& rows);
 
     // Claims up to `limit` pending deliveries due at `now_us` until `lease_until_us` under a fresh
     // token (returned in `token`). On PostgreSQL rows another instance is claiming are skipped

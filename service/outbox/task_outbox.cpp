@@ -61,6 +61,15 @@ Result<EnqueuedTask> TaskOutbox::enqueue(soci::session& sql, const delivery::Tas
 Result<EnqueuedTask> TaskOutbox::enqueue_new(soci::session& sql, const delivery::TaskDraft& draft,
                                              const std::string& created_by, std::int64_t now_us,
                                              const std::string& task_id) const {
+    NewTasks rows;
+    auto enqueued = enqueue_new(sql, draft, created_by, now_us, task_id, rows);
+    if (enqueued) OutboxStore::insert(sql, rows);
+    return enqueued;
+}
+
+Result<EnqueuedTask> TaskOutbox::enqueue_new(soci::session& sql, const delivery::TaskDraft& draft,
+                                             const std::string& created_by, std::int64_t now_us,
+                                             const std::string& task_id, NewTasks& rows) const {
     const RecipientConfig* recipient = nullptr;
     for (const RecipientConfig& r : config_.recipients) {
         if (r.id == draft.recipient_id) recipient = &r;
@@ -93,8 +102,10 @@ Result<EnqueuedTask> TaskOutbox::enqueue_new(soci::session& sql, const delivery:
                                integration::task_to_json(shared.value()),
                                draft.correlation_id,
                                now_us};
-    OutboxStore::insert(sql, task, delivery);
-    return EnqueuedTask{task_id, delivery.delivery_id};
+    EnqueuedTask enqueued{task_id, delivery.delivery_id};
+    rows.tasks.push_back(task);
+    rows.deliveries.push_back(delivery);
+    return enqueued;
 }
 
 Result<EnqueuedTask> TaskOutbox::create(Database& database, const delivery::TaskDraft& draft,

@@ -18,6 +18,8 @@
 
 namespace eenplan::service {
 
+struct NewTasks;  // outbox/outbox_store.hpp
+
 struct EnqueuedTask {
     std::string task_id;
     std::string delivery_id;  // also the webhook-id every attempt carries
@@ -49,6 +51,11 @@ public:
     Result<EnqueuedTask> enqueue_new(soci::session& sql, const delivery::TaskDraft& draft,
                                      const std::string& created_by, std::int64_t now_us,
                                      const std::string& task_id) const;
+    // enqueue_new() whose rows join `rows`, which the caller inserts (OutboxStore::insert) inside
+    // the same transaction: a batch of decisions queues its tasks with one statement per table.
+    Result<EnqueuedTask> enqueue_new(soci::session& sql, const delivery::TaskDraft& draft,
+                                     const std::string& created_by, std::int64_t now_us, const std::string& task_id,
+                                     NewTasks& rows) const;
 
     // After the transaction that called enqueue() committed: tells this instance's dispatcher that
     // tasks are waiting, so the first attempt starts at once rather than at its next poll. Cheap;

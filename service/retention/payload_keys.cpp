@@ -1,5 +1,6 @@
 #include "retention/payload_keys.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <stdexcept>
 
@@ -8,6 +9,7 @@
 
 #include "eenplan/core/encoding.hpp"
 #include "eenplan/core/field_encryption.hpp"
+#include "store/batch_sql.hpp"
 #include "store/database.hpp"
 #include "store/write_transaction.hpp"
 
@@ -107,6 +109,76 @@ std::string PayloadKeys::seal_under(const std::string& owner, const Bytes& key, 
     return out;
 }
 
+std::optional<std::string> PayloadKeys::open_under(const std::string& owner, const Bytes& key, std::string_view table,
+                                                   std::string_view row, std::string_view column,
+                                                   std::string_view stored) {
+    if (!is_sealed(stored) || owner_of(stored) != owner || key.size() != 32) return std::nullopt;
+    auto ring = KeyRing::create({VersionedKey(1, key)}, 1);
+    const std::string_view sealed = stored.substr(prefix.size() + owner.size() + 1);
+    auto text = decrypt_field(ring.value(), sealed, payload_binding(owner, table, row, column));
+    if (!text) return std::nullopt;
+    return std::move(text).value();
+}
+
+namespace {
+
+// The key in a payload_keys.wrapped value, or nullopt when it does not open.
+std::optional<Bytes> unwrap(const KeyRing& tenant_keys, const std::string& owner, const std::string& wrapped) {
+    auto hex = decrypt_field(tenant_keys, wrapped, key_binding(owner));
+    if (!hex) return std::nullopt;
+    auto key = hex_decode(hex.value());
+    if (!key || key->size() != 32) return std::nullopt;
+    return std::move(*key);
+}
+
+}  // namespace
+
+void PayloadKeys::keys_of(soci::session& sql, const std::vector<std::string>& owners,
+                          std::map<std::string, Bytes>& held, bool make) const {
+    std::vector<std::string> wanted;
+    for (const std::string& owner : owners) {
+        if (!owner.empty() && !held.contains(owner) &&
+            std::find(wanted.begin(), wanted.end(), owner) == wanted.end())
+            wanted.push_back(owner);
+    }
+    if (wanted.empty()) return;
+    on_key_store(sql, [&](soci::session& keys) {
+        const auto read = [&](const std::vector<std::string>& which) {
+            select_in(keys, "SELECT owner, wrapped FROM payload_keys WHERE owner", 2, which, {},
+                      [&](const CellRow& row) {
+                          if (!row[0] || !row[1]) return;
+                          if (auto key = unwrap(tenant_keys_, *row[0], *row[1])) held[*row[0]] = std::move(*key);
+                      });
+        };
+        read(wanted);
+        if (!make) return 0;
+        std::vector<std::string> missing;
+        std::map<std::string, Bytes> fresh;
+        std::vector<CellRow> rows;
+        const std::string at = std::to_string(now_us());
+        for (const std::string& owner : wanted) {
+            if (held.contains(owner)) continue;
+            rows.push_back({owner, new_key(owner, fresh[owner]), at});
+            missing.push_back(owner);
+        }
+        if (missing.empty()) return 0;
+        // Two writers making the first key of one owner at once: the second inserts nothing and
+        // reads the first one's key.
+        const long long inserted =
+            insert_rows(keys, "payload_keys (owner, wrapped, created_at_us)", rows, "ON CONFLICT (owner) DO NOTHING");
+        if (inserted == static_cast<long long>(missing.size())) {
+            held.merge(fresh);
+            return 0;
+        }
+        read(missing);
+        for (const std::string& owner : missing) {
+            if (!held.contains(owner))
+                throw std::runtime_error("a payload key does not open under the tenant data key");
+        }
+        return 0;
+    });
+}
+
 std::optional<std::string> PayloadKeys::open(soci::session& sql, std::string_view table, std::string_view row,
                                              std::string_view column, std::string_view stored) const {
     if (!is_sealed(stored)) return std::string(stored);
@@ -114,15 +186,9 @@ std::optional<std::string> PayloadKeys::open(soci::session& sql, std::string_vie
     if (owner.empty()) return std::nullopt;
     const auto wrapped = on_key_store(sql, [&](soci::session& keys) { return select_wrapped(keys, owner); });
     if (!wrapped) return std::nullopt;
-    auto hex = decrypt_field(tenant_keys_, *wrapped, key_binding(owner));
-    if (!hex) return std::nullopt;
-    const auto key = hex_decode(hex.value());
-    if (!key || key->size() != 32) return std::nullopt;
-    auto ring = KeyRing::create({VersionedKey(1, *key)}, 1);
-    const std::string_view sealed = stored.substr(prefix.size() + owner.size() + 1);
-    auto text = decrypt_field(ring.value(), sealed, payload_binding(owner, table, row, column));
-    if (!text) return std::nullopt;
-    return std::move(text).value();
+    const auto key = unwrap(tenant_keys_, owner, *wrapped);
+    if (!key) return std::nullopt;
+    return open_under(owner, *key, table, row, column, stored);
 }
 
 long long PayloadKeys::destroy(soci::session& sql, const std::vector<std::string>& owners) const {
@@ -151,6 +217,35 @@ long long PayloadKeys::count(soci::session& sql, const std::vector<std::string>&
 
 void install_payload_keys(const PayloadKeys* keys) { installed.store(keys); }
 const PayloadKeys* installed_payload_keys() { return installed.load(); }
+
+void PayloadBatch::read(soci::session& sql, const std::vector<std::string>& stored) {
+    if (keys_ == nullptr) return;
+    std::vector<std::string> owners;
+    for (const std::string& value : stored) owners.push_back(PayloadKeys::owner_of(value));
+    keys_->keys_of(sql, owners, held_, false);
+}
+
+void PayloadBatch::make(soci::session& sql, const std::vector<std::string>& owners) {
+    if (keys_ != nullptr) keys_->keys_of(sql, owners, held_, true);
+}
+
+std::optional<std::string> PayloadBatch::open(std::string_view table, std::string_view row, std::string_view column,
+                                              std::string_view stored) const {
+    if (!PayloadKeys::is_sealed(stored)) return std::string(stored);
+    if (keys_ == nullptr) return std::nullopt;
+    const std::string owner = PayloadKeys::owner_of(stored);
+    const auto key = held_.find(owner);
+    if (key == held_.end()) return std::nullopt;  // erased (or not read: a caller's mistake, which fails to open)
+    return PayloadKeys::open_under(owner, key->second, table, row, column, stored);
+}
+
+std::string PayloadBatch::seal(const std::string& owner, std::string_view table, std::string_view row,
+                               std::string_view column, std::string_view plaintext) const {
+    if (keys_ == nullptr) return std::string(plaintext);
+    const auto key = held_.find(owner);
+    if (key == held_.end()) throw std::logic_error("a payload sealed for an owner whose key was not made");
+    return PayloadKeys::seal_under(owner, key->second, table, row, column, plaintext);
+}
 
 std::string seal_payload(soci::session& sql, const std::string& owner, std::string_view table, std::string_view row,
                          std::string_view column, std::string_view plaintext) {

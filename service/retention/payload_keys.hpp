@@ -18,6 +18,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -60,6 +61,16 @@ public:
     [[nodiscard]] static std::string seal_under(const std::string& owner, const Bytes& key, std::string_view table,
                                                 std::string_view row, std::string_view column,
                                                 std::string_view plaintext);
+    // Opens what seal_under sealed with this owner's key; nullopt when it does not open for this place.
+    [[nodiscard]] static std::optional<std::string> open_under(const std::string& owner, const Bytes& key,
+                                                               std::string_view table, std::string_view row,
+                                                               std::string_view column, std::string_view stored);
+    // The keys of many owners with one query each way: `held` gets the key of every owner in
+    // `owners` that has one and is not held yet (a key that does not open under the tenant data key
+    // is left out, as open() treats it). With `make`, the owners without a key get one, inserted
+    // with one statement; an owner another writer gave a key meanwhile keeps that writer's key.
+    void keys_of(soci::session& sql, const std::vector<std::string>& owners, std::map<std::string, Bytes>& held,
+                 bool make) const;
     // The plaintext; a value that is not "pk1|" (stored before, or by a test) as it is; nullopt
     // when the owner's key is gone (erased) or the value does not open for this place.
     [[nodiscard]] std::optional<std::string> open(soci::session& sql, std::string_view table, std::string_view row,
@@ -87,6 +98,27 @@ private:
 // installed, payloads are stored and read as they are (tools, unit tests).
 void install_payload_keys(const PayloadKeys* keys);
 const PayloadKeys* installed_payload_keys();
+
+// The payloads of a batch through the installed keys: the keys of their owners read (and made)
+// with one statement each, then every payload opened or sealed without a round trip. Without
+// installed keys, payloads are as they are (as seal_payload and open_payload treat them).
+class PayloadBatch {
+public:
+    // Reads the keys of the owners of these stored values (PayloadKeys::owner_of), for open().
+    void read(soci::session& sql, const std::vector<std::string>& stored);
+    // Reads the keys of these owners and makes the missing ones, for seal().
+    void make(soci::session& sql, const std::vector<std::string>& owners);
+    // As open_payload, for a value whose owner's key read() was given.
+    [[nodiscard]] std::optional<std::string> open(std::string_view table, std::string_view row,
+                                                  std::string_view column, std::string_view stored) const;
+    // As seal_payload, for an owner make() was given; throws for one it was not.
+    [[nodiscard]] std::string seal(const std::string& owner, std::string_view table, std::string_view row,
+                                   std::string_view column, std::string_view plaintext) const;
+
+private:
+    const PayloadKeys* keys_ = installed_payload_keys();
+    std::map<std::string, Bytes> held_;
+};
 
 // seal/open through the installed keys, or the plaintext when none is installed.
 std::string seal_payload(soci::session& sql, const std::string& owner, std::string_view table, std::string_view row,
