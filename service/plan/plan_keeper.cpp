@@ -49,18 +49,19 @@ PlanKeeper::PlanKeeper(Database& database, Engine engine, const TaskOutbox* outb
 
 PlanKeeper::~PlanKeeper() { stop(); }
 
-// Writes the decisions of one application: the plan, each decision, and a delivery for every new
-// or handed-over task. Runs inside the caller's transaction; returns how many deliveries it queued.
+// Collects the rows of one application's decisions in `writes`: each decision, and a task and its
+// delivery for every new or handed-over task; the caller saves the plan and writes them, inside its
+// transaction. Returns how many deliveries it queued.
 // The timeline's new lines (from `timeline_from` on) become rows of plan_decisions — a decision's
 // line its decision's row, every other line a note — and leave the plan's JSON, which no longer
 // grows with the timeline (the plan API reads it back with load_timeline).
-static int record_outcome(soci::session& sql, const TextSealer& sealer, const Engine& engine, const TaskOutbox* outbox,
-                          Poco::Logger& logger, PlanState& plan, bool existed, const std::vector<Decision>& decisions,
-                          const PlanContext& context, const std::string& decided_by, Day today, std::int64_t now_us,
-                          std::size_t timeline_from) {
+static int record_outcome(soci::session& sql, const TextSealer& sealer, const TaskOutbox* outbox, Poco::Logger& logger,
+                          PlanState& plan, const std::vector<Decision>& decisions, const PlanContext& context,
+                          const std::string& decided_by, Day today, std::int64_t now_us, std::size_t timeline_from,
+                          PlanWrites& writes) {
     int seq = 0;
     int queued = 0;
-    DecisionRows rows;  // written with one statement below
+    DecisionRows& rows = writes.decisions;
     std::size_t next_decision = 0;
     // The engine writes a decision's timeline line when it decides: the lines and the decisions
     // come in the same order, and a line is its decision's when kind, rule and reason agree.
@@ -106,7 +107,7 @@ static int record_outcome(soci::session& sql, const TextSealer& sealer, const En
                                       "eenplan:task:" + task_id,
                                       context.correlation_id,
                                       task.facts};
-            auto enqueued = outbox->enqueue_new(sql, draft, decided_by, now_us, task_id);
+            auto enqueued = outbox->enqueue_new(sql, draft, decided_by, now_us, task_id, writes.tasks);
             if (enqueued) {
                 delivery_id = enqueued.value().delivery_id;
                 ++queued;
@@ -128,8 +129,6 @@ static int record_outcome(soci::session& sql, const TextSealer& sealer, const En
                    {"task_id", decision.task ? decision.task->id : std::string()},
                    {"correlation_id", context.correlation_id}});
     }
-    rows.insert(sql);
-    save_plan(sql, sealer, plan, engine.routeboek().id, engine.next_check(plan, today), existed, now_us);
     return queued;
 }
 
@@ -186,71 +185,157 @@ PlanKeeper::BatchOutcome PlanKeeper::apply_batch(ResidenceCache& cache, const st
             // Run again after a conflict: nothing of the last attempt stands, nor may its cache.
             BatchOutcome outcome;
             cache.clear();
-            for (const std::string& signal_id : signal_ids) {
-                sql << "SAVEPOINT plan_signal";
-                bool failed = false;
-                try {
-                    int queued = 0;
-                    if (apply_signal(sql, cache, signal_id, today, queued) == Applied::applied) ++outcome.applied;
-                    sql << "RELEASE SAVEPOINT plan_signal";
-                    outcome.queued += queued;
-                } catch (const soci::soci_error& error) {
-                    // Another instance's plan or lock: the whole batch runs again (write_transaction.hpp).
-                    if (is_retryable_conflict(error)) throw;
-                    failed = true;
-                } catch (const std::exception&) {
-                    failed = true;
+            Batch batch;
+            // Read: the signals (locked), their pupils' records, their families' plans (locked).
+            const std::vector<ClaimedSignal> claimed = claim_signals(sql, database_.backend(), signal_ids);
+            std::vector<std::string> pupils;
+            for (const ClaimedSignal& signal : claimed) {
+                if (!signal.signal.pupil_id.empty()) pupils.push_back(signal.signal.pupil_id);
+            }
+            const std::map<std::string, PlanContext> contexts = plan_contexts(sql, pupils, today, &cache);
+            std::vector<std::string> families;
+            for (const auto& [pupil, context] : contexts) families.push_back(context.family_id);
+            StoredPlans stored = load_plans(sql, sealer_, database_.backend(), families, true);
+            for (auto& [family, plan] : stored.plans) {
+                batch.plans[family].plan = std::move(plan);
+                batch.plans[family].existed = true;
+            }
+            for (auto& [family, why] : stored.unreadable) {
+                batch.plans[family].existed = true;
+                batch.plans[family].unreadable = why;
+            }
+            for (const std::string& family : families) batch.plans.try_emplace(family);
+
+            // Apply, in the order the signals came.
+            std::vector<std::string> planned;
+            for (const ClaimedSignal& signal : claimed) {
+                const std::string& signal_id = signal.signal.signal_id;
+                if (signal.signal.pupil_id.empty()) {
+                    planned.push_back(signal_id);
+                    ++outcome.applied;
+                    continue;
                 }
-                if (failed) {
-                    // Nothing of this signal stays (a lost connection fails here and the batch with
-                    // it); it stays unplanned and is tried again next round, until it is parked. The
-                    // signals after it go on: one bad signal must not hold up every family.
-                    sql << "ROLLBACK TO SAVEPOINT plan_signal";
-                    sql << "RELEASE SAVEPOINT plan_signal";
-                    cache.clear();  // it may hold what the rolled-back part read
+                PlanWrites writes;
+                int queued = 0;
+                bool stored_anything = false;
+                try {
+                    apply_signal(sql, cache, batch, signal, contexts.at(signal.signal.pupil_id), today,
+                                 clock_.now_us(), writes, queued, stored_anything);
+                } catch (const soci::soci_error&) {
+                    throw;  // the transaction is spoilt on PostgreSQL (a conflict runs the batch again)
+                } catch (const StoreUnavailable&) {
+                    throw;
+                } catch (const std::exception&) {
+                    if (stored_anything) throw;  // not to be undone alone: the batch runs signal by signal
+                    // Nothing of this signal stays: its family's plan is as the one before left it,
+                    // its rows are dropped. It stays unplanned and is tried again next round, until
+                    // it is parked. The signals after it go on: one bad signal must not hold up every family.
+                    cache.clear();  // it may hold what the failed part read
                     outcome.failed.emplace_back(
                         signal_id, count_failure(sql, ParkedKind::signal, signal_id, max_attempts, clock_.now_us()));
+                    continue;
                 }
+                batch.writes.append(std::move(writes));
+                planned.push_back(signal_id);
+                ++outcome.applied;
+                outcome.queued += queued;
             }
+
+            // Write: the plans, the decisions and tasks, the signals planned.
+            PlanRows plans;
+            for (const auto& [family, entry] : batch.plans) {
+                if (!entry.changed || !entry.plan) continue;
+                plans.save(*entry.plan, engine_.routeboek().id, engine_.next_check(*entry.plan, today), entry.existed,
+                           entry.changed_at_us);
+            }
+            plans.write(sql, sealer_);
+            batch.writes.insert(sql);
+            mark_planned(sql, planned, clock_.now_us());
             return outcome;
         });
     });
 }
 
-PlanKeeper::Applied PlanKeeper::apply_signal(soci::session& sql, ResidenceCache& cache, const std::string& signal_id,
-                                             Day today, int& queued) {
-    // The decisions are stamped when their signal is applied, not when its batch began.
-    const std::int64_t now_us = clock_.now_us();
-    auto claimed = claim_signal(sql, database_.backend(), signal_id);
-    if (!claimed) return Applied::skipped;  // another instance applied it
-    if (claimed->signal.pupil_id.empty()) {
-        mark_planned(sql, signal_id, now_us);
-        return Applied::applied;
+void PlanKeeper::save(soci::session& sql, const PlanState& plan, Day today, std::int64_t now_us,
+                      PlanWrites& writes) const {
+    PlanRows rows;
+    rows.save(plan, engine_.routeboek().id, engine_.next_check(plan, today), true, now_us);
+    rows.write(sql, sealer_);
+    writes.insert(sql);
+}
+
+PlanKeeper::BatchPlan& PlanKeeper::plan_of(soci::session& sql, Batch& batch, const std::string& family_id) {
+    if (const auto it = batch.plans.find(family_id); it != batch.plans.end()) return it->second;
+    // A family the batch did not read at its start (records read again): read it now.
+    BatchPlan entry;
+    try {
+        entry.plan = load_plan(sql, sealer_, database_.backend(), family_id, true);
+        entry.existed = entry.plan.has_value();
+    } catch (const soci::soci_error&) {
+        throw;
+    } catch (const std::exception& unreadable) {
+        entry.existed = true;
+        entry.unreadable = unreadable.what();
     }
-    const std::string pupil_id = claimed->signal.pupil_id;
-    PlanContext context = plan_context(sql, pupil_id, today, &cache);
-    auto loaded = load_plan(sql, sealer_, database_.backend(), context.family_id, true);
+    return batch.plans.emplace(family_id, std::move(entry)).first->second;
+}
+
+void PlanKeeper::apply_signal(soci::session& sql, ResidenceCache& cache, Batch& batch, const ClaimedSignal& claimed,
+                              PlanContext context, Day today, std::int64_t now_us, PlanWrites& writes, int& queued,
+                              bool& stored) {
+    // The decisions are stamped when their signal is applied, not when its batch began.
+    const std::string& signal_id = claimed.signal.signal_id;
+    const std::string& pupil_id = claimed.signal.pupil_id;
+    BatchPlan* entry = &plan_of(sql, batch, context.family_id);
     // A cached woongemeente the plan disagrees with may be stale (a move applied by another
     // instance): read the records again.
-    if (context.from_cache && loaded && !loaded->woongemeente.empty() &&
-        context.woongemeente.value_or(loaded->woongemeente) != loaded->woongemeente) {
+    if (context.from_cache && entry->plan && !entry->plan->woongemeente.empty() &&
+        context.woongemeente.value_or(entry->plan->woongemeente) != entry->plan->woongemeente) {
         cache.drop(context.family_id);
         context = plan_context(sql, pupil_id, today, &cache);
+        entry = &plan_of(sql, batch, context.family_id);
     }
+    if (!entry->unreadable.empty()) throw std::runtime_error(entry->unreadable);
     context.signal_id = signal_id;
-    context.correlation_id = claimed->correlation_id;
-    claimed->signal.pupil_id = context.pupil_id;
-    const bool existed = loaded.has_value();
-    PlanState plan = loaded ? std::move(*loaded) : PlanState{};
+    context.correlation_id = claimed.correlation_id;
+    // The engine works on a copy: the family's plan in the batch changes only when the signal is applied whole.
+    PlanState plan = entry->plan ? *entry->plan : PlanState{};
     plan.family_id = context.family_id;
     // Children that had a plan of their own before a household named their family: the family's
-    // plan takes each of them over, not only the first (their rows go, their decisions follow; the
-    // family's row is written below).
-    adopt_sibling_plans(sql, sealer_, database_.backend(), context.family_id, plan,
-                        context.family_id.starts_with("pupil-") ? nullptr : &context.children);
+    // plan takes each of them over, not only the first (their rows go, their decisions follow).
+    // Those stored are looked for once a batch; one this batch made is taken from it.
+    bool siblings_read = entry->siblings_read;
+    if (!context.family_id.starts_with("pupil-")) {
+        for (const std::string& child : context.children) {
+            const std::string own = "pupil-" + child;
+            if (const auto it = batch.plans.find(own); it != batch.plans.end()) {
+                if (!it->second.plan) continue;
+                stored = true;
+                if (it->second.existed) {
+                    sql << "DELETE FROM plans WHERE family_id = :f", soci::use(own);
+                    sql << "UPDATE plan_decisions SET family_id = :n WHERE family_id = :o", soci::use(context.family_id),
+                        soci::use(own);
+                }
+                batch.writes.decisions.move_family(own, context.family_id);
+                PlanState sibling = std::move(*it->second.plan);
+                it->second = BatchPlan{};
+                it->second.siblings_read = true;
+                adopt_plan(plan, std::move(sibling));
+            } else if (!siblings_read) {
+                if (auto sibling = adopt_pupil_plan(sql, sealer_, database_.backend(), own, context.family_id)) {
+                    stored = true;
+                    adopt_plan(plan, std::move(*sibling));
+                }
+                batch.plans[own].siblings_read = true;  // none stored any more
+            }
+        }
+        siblings_read = true;
+    }
     // Lines from before the timeline moved to plan_decisions stay in the JSON.
     const std::size_t timeline_from = plan.timeline.size();
-    auto event = to_event(claimed->signal);
+    StoredSignal signal = claimed.signal;
+    signal.pupil_id = context.pupil_id;
+    auto event = to_event(signal);
     std::vector<Decision> decisions =
         refresh_residence(engine_, plan, context,
                           event && event->signal.school ? event->signal.school->gemeentecode : std::string(), today);
@@ -261,14 +346,16 @@ PlanKeeper::Applied PlanKeeper::apply_signal(soci::session& sql, ResidenceCache&
         log_event(logger_, Poco::Message::PRIO_WARNING, "plan", "plan.signal_unreadable",
                   "stored signal cannot be read by the engine", {{"signal_id", signal_id}});
     }
-    queued = record_outcome(sql, sealer_, engine_, outbox_, logger_, plan, existed, decisions, context, "routeboek",
-                            today, now_us, timeline_from);
-    mark_planned(sql, signal_id, now_us);
+    queued = record_outcome(sql, sealer_, outbox_, logger_, plan, decisions, context, "routeboek", today, now_us,
+                            timeline_from, writes);
+    entry->plan = std::move(plan);
+    entry->changed = true;
+    entry->siblings_read = siblings_read;
+    entry->changed_at_us = now_us;
     // A household or a move changes who belongs to a family and where it lives.
     if (event &&
         (event->signal.type() == SignalType::household_composition || event->signal.type() == SignalType::person_moved))
         cache.clear();
-    return Applied::applied;
 }
 
 int PlanKeeper::apply_due(Day today, int max, std::int64_t now_us) {
@@ -289,8 +376,10 @@ int PlanKeeper::apply_due(Day today, int max, std::int64_t now_us) {
                     std::vector<Decision> decisions = refresh_residence(engine_, plan, context, {}, today);
                     auto result = engine_.apply(plan, TickEvent{today}, today);
                     decisions.insert(decisions.end(), result.value().begin(), result.value().end());
-                    queued = record_outcome(sql, sealer_, engine_, outbox_, logger_, plan, true, decisions, context,
-                                            "routeboek", today, now_us, timeline_from);
+                    PlanWrites writes;
+                    queued = record_outcome(sql, sealer_, outbox_, logger_, plan, decisions, context, "routeboek", today,
+                                            now_us, timeline_from, writes);
+                    save(sql, plan, today, now_us, writes);
                     clear_failures(sql, ParkedKind::plan, family_id);
                     return true;
                 });
@@ -324,8 +413,10 @@ Result<std::vector<Decision>> PlanKeeper::override_plan(const std::string& famil
             auto result = engine_.apply(plan, OverrideEvent{deviation}, today);
             if (!result) return result.problems();
             PlanContext context = plan_context_of_plan(sql, plan, today);
-            queued_now = record_outcome(sql, sealer_, engine_, outbox_, logger_, plan, true, result.value(), context,
-                                        deviation.by, today, now_us, timeline_from);
+            PlanWrites writes;
+            queued_now = record_outcome(sql, sealer_, outbox_, logger_, plan, result.value(), context, deviation.by,
+                                        today, now_us, timeline_from, writes);
+            save(sql, plan, today, now_us, writes);
             return result.value();
         });
     });

@@ -1,15 +1,20 @@
 // Runs the routeboek engine for the service: on every stored signal (oldest first, each once) and
-// on the durable schedule (plans whose next_check day has come). Signals are applied in batches:
-// one transaction per batch of pending signals, each signal in a savepoint of its own, so a signal
-// that fails is rolled back alone (counted, parked after repeated failures) and the others commit
-// together, with one commit (one fsync) for the batch. A crash leaves the whole batch or none of
-// it; its signals stay unplanned and are applied after the restart. On PostgreSQL several worker
+// on the durable schedule (plans whose next_check day has come). Signals are applied in batches,
+// one transaction each, with a statement per step for the whole batch rather than per signal: the
+// signals, their pupils' records and the families' plans are read at the start, the engine runs on
+// them in memory (a family's signals in order, each seeing the plan as the one before left it), and
+// the plans, decisions, tasks and the signals' "planned" marks are written at the end, with one
+// commit (one fsync). A signal the engine fails on is left out alone (its family's plan as it was
+// before it; counted, parked after repeated failures); a failure in the store fails the batch, which
+// then runs signal by signal so that only the failing one is counted. A crash leaves the whole
+// batch or none of it; its signals stay unplanned and are applied after the restart. On PostgreSQL several worker
 // threads apply signals side by side, each the families whose key hashes to it, so a family's
 // signals are applied by one thread, in order. Several instances may run: the signal row and the
 // plan row are locked, and a conflict runs the batch again.
 #pragma once
 
 #include <atomic>
+#include <map>
 #include <condition_variable>
 #include <cstdint>
 #include <memory>
@@ -98,14 +103,34 @@ private:
         int queued = 0;                                    // deliveries queued
         std::vector<std::pair<std::string, bool>> failed;  // signal, parked now
     };
-    enum class Applied { skipped, applied };
+    // A family's plan as a batch has it: read at its start, written at its end.
+    struct BatchPlan {
+        std::optional<routeboek::PlanState> plan;  // none yet (or taken over by its family's plan)
+        bool existed = false;                      // stored before the batch
+        bool changed = false;
+        bool siblings_read = false;  // the stored plans of its children were looked for
+        std::string unreadable;      // why the stored plan cannot be read
+        std::int64_t changed_at_us = 0;
+    };
+    struct Batch {
+        std::map<std::string, BatchPlan> plans;  // by family id
+        PlanWrites writes;
+    };
 
     void run(Worker& worker);
     // The pending signals of worker `index` of `of`, up to `max`, applied in one transaction.
     int apply_pending(ResidenceCache& cache, int index, int of, routeboek::Day today, int max);
     BatchOutcome apply_batch(ResidenceCache& cache, const std::vector<std::string>& signal_ids, routeboek::Day today);
-    Applied apply_signal(soci::session& sql, ResidenceCache& cache, const std::string& signal_id, routeboek::Day today,
-                         int& queued);
+    // Applies one signal to its family's plan in `batch`, its rows into `writes`. `stored` is set
+    // once it has changed the store or another family's plan in the batch: a failure after that
+    // cannot be left out alone.
+    void apply_signal(soci::session& sql, ResidenceCache& cache, Batch& batch, const ClaimedSignal& claimed,
+                      PlanContext context, routeboek::Day today, std::int64_t now_us, PlanWrites& writes, int& queued,
+                      bool& stored);
+    BatchPlan& plan_of(soci::session& sql, Batch& batch, const std::string& family_id);
+    // A stored plan after a tick or an override, with the rows of its decisions.
+    void save(soci::session& sql, const routeboek::PlanState& plan, routeboek::Day today, std::int64_t now_us,
+              PlanWrites& writes) const;
     void note_failure(ParkedKind kind, const std::string& id, std::int64_t now_us);
     void report_failure(ParkedKind kind, const std::string& id, bool parked);
     // After a commit that queued deliveries: the outbox tells the dispatcher (TaskOutbox::queued).

@@ -3,6 +3,7 @@
 #include "eenplan/core/record/residence.hpp"
 #include "eenplan/core/field_encryption.hpp"
 #include "plan/plan_codec.hpp"
+#include "store/batch_sql.hpp"
 #include "store/database.hpp"
 #include "store/row_values.hpp"
 #include "store/write_transaction.hpp"
@@ -52,11 +53,11 @@ void residence_of(soci::session& sql, const std::string& family_root, Day today,
     }
 }
 
-PlanContext context_for(soci::session& sql, const std::string& root, const std::optional<std::string>& family,
-                        Day today, ResidenceCache* cache = nullptr) {
+PlanContext context_for(soci::session& sql, const std::string& root, std::string pseudonym,
+                        const std::optional<std::string>& family, Day today, ResidenceCache* cache = nullptr) {
     PlanContext context;
     context.pupil_id = root;
-    context.pupil_pseudonym = first_pseudonym(sql, records::record_nodes(sql, root));
+    context.pupil_pseudonym = std::move(pseudonym);
     if (family) {
         context.family_id = records::family_root(sql, *family);
         residence_of(sql, context.family_id, today, context, cache);
@@ -66,11 +67,54 @@ PlanContext context_for(soci::session& sql, const std::string& root, const std::
     return context;
 }
 
+PlanContext context_for(soci::session& sql, const std::string& root, const std::optional<std::string>& family, Day today,
+                        ResidenceCache* cache = nullptr) {
+    return context_for(sql, root, first_pseudonym(sql, records::record_nodes(sql, root)), family, today, cache);
+}
+
 }  // namespace
 
 PlanContext plan_context(soci::session& sql, const std::string& pupil_id, Day today, ResidenceCache* cache) {
     const std::string root = records::root_of(sql, pupil_id);
-    return context_for(sql, root, records::family_of_record(sql, records::record_nodes(sql, root)), today, cache);
+    const std::vector<std::string> nodes = records::record_nodes(sql, root);
+    return context_for(sql, root, first_pseudonym(sql, nodes), records::family_of_record(sql, nodes), today, cache);
+}
+
+std::map<std::string, PlanContext> plan_contexts(soci::session& sql, const std::vector<std::string>& pupil_ids,
+                                                 Day today, ResidenceCache* cache) {
+    // One statement for the records of the whole batch. A record that was merged, or that others were
+    // merged into, takes the walk of plan_context: its root and pseudonyms lie in other rows.
+    std::map<std::string, PlanContext> out;
+    std::vector<std::string> merged;
+    std::vector<std::string> wanted = pupil_ids;
+    std::sort(wanted.begin(), wanted.end());
+    wanted.erase(std::unique(wanted.begin(), wanted.end()), wanted.end());
+    struct Simple {
+        std::string pseudonym;
+        std::optional<std::string> family;
+    };
+    std::map<std::string, Simple> simple;
+    select_in(sql,
+              "SELECT p.pupil_id, p.merged_into, p.family_id, "
+              "(SELECT i.pseudonym FROM pupil_identifiers i WHERE i.pupil_id = p.pupil_id "
+              "ORDER BY i.added_at_us, i.pseudonym LIMIT 1), "
+              "CASE WHEN EXISTS (SELECT 1 FROM pupils c WHERE c.merged_into = p.pupil_id) THEN 'y' ELSE 'n' END "
+              "FROM pupils p WHERE p.pupil_id",
+              5, wanted, {}, [&](const CellRow& row) {
+                  if (row[1] || row[4] != "n") {
+                      merged.push_back(*row[0]);
+                  } else {
+                      simple[*row[0]] = {row[3].value_or(""), row[2]};
+                  }
+              });
+    for (const std::string& pupil : wanted) {
+        if (const auto it = simple.find(pupil); it != simple.end()) {
+            out[pupil] = context_for(sql, pupil, it->second.pseudonym, it->second.family, today, cache);
+        } else {
+            out[pupil] = plan_context(sql, pupil, today, cache);  // merged, or (gone meanwhile) as it reads now
+        }
+    }
+    return out;
 }
 
 std::string pupil_pseudonym(soci::session& sql, const std::string& pupil_id) {
@@ -142,20 +186,46 @@ static void open_plan(const TextSealer& sealer, PlanState& plan) {
     }
 }
 
+StoredPlans load_plans(soci::session& sql, const TextSealer& sealer, Backend backend,
+                       const std::vector<std::string>& family_ids, bool for_update) {
+    StoredPlans out;
+    std::vector<std::pair<std::string, std::string>> stored;  // family, state
+    // Locked in the order of their ids, so that two instances locking overlapping batches wait for
+    // each other rather than deadlock.
+    const std::string lock = for_update && backend == Backend::postgresql ? "ORDER BY family_id FOR UPDATE" : "";
+    select_in(sql, "SELECT family_id, state FROM plans WHERE family_id", 2, family_ids, lock, [&](const CellRow& row) {
+        if (row[1]) stored.emplace_back(*row[0], *row[1]);
+    });
+    // The states are encrypted under the plans' payload keys (retention/payload_keys.hpp).
+    PayloadBatch payloads;
+    std::vector<std::string> states;
+    for (const auto& [family, state] : stored) states.push_back(state);
+    payloads.read(sql, states);
+    for (const auto& [family, state] : stored) {
+        const auto opened = payloads.open("plans", family, "state", state);
+        if (!opened) {
+            out.unreadable[family] = "a stored plan's payload key is gone";
+            continue;
+        }
+        auto plan = decode_plan(*opened);
+        if (!plan) {
+            out.unreadable[family] = "a stored plan cannot be read";
+            continue;
+        }
+        open_plan(sealer, plan.value());
+        out.plans.emplace(family, std::move(plan).value());
+    }
+    return out;
+}
+
 std::optional<PlanState> load_plan(soci::session& sql, const TextSealer& sealer, Backend backend,
                                    const std::string& family_id, bool for_update) {
-    std::string state;
-    soci::indicator ind = soci::i_null;
-    const std::string lock = for_update && backend == Backend::postgresql ? " FOR UPDATE" : "";
-    sql << "SELECT state FROM plans WHERE family_id = :f" + lock, soci::use(family_id), soci::into(state, ind);
-    if (!sql.got_data() || ind != soci::i_ok) return std::nullopt;
-    // The state is encrypted under the plan's payload key (retention/payload_keys.hpp).
-    const auto opened = open_payload(sql, "plans", family_id, "state", state);
-    if (!opened) throw std::runtime_error("a stored plan's payload key is gone");
-    auto plan = decode_plan(*opened);
-    if (!plan) throw std::runtime_error("a stored plan cannot be read");
-    open_plan(sealer, plan.value());
-    return std::move(plan).value();
+    StoredPlans stored = load_plans(sql, sealer, backend, {family_id}, for_update);
+    if (const auto why = stored.unreadable.find(family_id); why != stored.unreadable.end())
+        throw std::runtime_error(why->second);
+    const auto it = stored.plans.find(family_id);
+    if (it == stored.plans.end()) return std::nullopt;
+    return std::move(it->second);
 }
 
 std::optional<PlanState> adopt_pupil_plan(soci::session& sql, const TextSealer& sealer, Backend backend,
@@ -169,80 +239,77 @@ std::optional<PlanState> adopt_pupil_plan(soci::session& sql, const TextSealer& 
     return plan;
 }
 
-int adopt_sibling_plans(soci::session& sql, const TextSealer& sealer, Backend backend, const std::string& family_id,
-                        PlanState& plan, const std::vector<std::string>* children) {
-    if (family_id.starts_with("pupil-")) return 0;
-    int adopted = 0;
-    const std::vector<std::string> roots = children ? *children : records::family_children(sql, family_id).roots;
-    for (const std::string& child : roots) {
-        auto sibling = adopt_pupil_plan(sql, sealer, backend, "pupil-" + child, family_id);
-        if (!sibling) continue;
-        adopt_plan(plan, std::move(*sibling));
-        ++adopted;
-    }
-    return adopted;
-}
-
 namespace {
 
 // The plan's facts the console's dashboard counts (schemas/sql/0020_console.sql): municipality
 // codes and a date, kept in plain columns so no sealed state is opened to count them.
 struct AggregateFacts {
-    std::string woongemeente, first_worrying, schools, escalated_school;
-    soci::indicator woongemeente_ind = soci::i_null, first_ind = soci::i_null, schools_ind = soci::i_null,
-                    escalated_ind = soci::i_null;
+    Cell woongemeente, first_worrying, schools, escalated_school;
 };
 
 AggregateFacts aggregate_facts(const PlanState& plan) {
+    const auto text_or_null = [](std::string value) { return value.empty() ? std::nullopt : Cell(std::move(value)); };
     AggregateFacts f;
-    f.woongemeente = plan.woongemeente;
+    f.woongemeente = text_or_null(plan.woongemeente);
     if (plan.escalated_since && plan.first_worrying) f.first_worrying = format_day(*plan.first_worrying);
+    std::string schools, escalated;
     for (const PupilInPlan& p : plan.pupils) {
-        if (!f.schools.empty()) f.schools += ',';
-        f.schools += p.school_gemeentecode;
-        if (plan.escalated_since && p.pupil == plan.escalated_pupil) f.escalated_school = p.school_gemeentecode;
+        if (!schools.empty()) schools += ',';
+        schools += p.school_gemeentecode;
+        if (plan.escalated_since && p.pupil == plan.escalated_pupil) escalated = p.school_gemeentecode;
     }
-    if (plan.escalated_since && f.escalated_school.empty()) f.escalated_school = "?";
-    f.woongemeente_ind = f.woongemeente.empty() ? soci::i_null : soci::i_ok;
-    f.first_ind = f.first_worrying.empty() ? soci::i_null : soci::i_ok;
-    f.schools_ind = plan.pupils.empty() ? soci::i_null : soci::i_ok;
-    f.escalated_ind = f.escalated_school.empty() ? soci::i_null : soci::i_ok;
+    if (plan.escalated_since && escalated.empty()) escalated = "?";
+    if (!plan.pupils.empty()) f.schools = schools;
+    f.escalated_school = text_or_null(escalated);
     return f;
 }
 
 }  // namespace
 
-void save_plan(soci::session& sql, const TextSealer& sealer, const PlanState& plan, const std::string& routeboek_id,
-               std::optional<Day> next_check, bool existed, std::int64_t now_us) {
-    const std::string state = seal_payload(sql, family_owner(plan.family_id), "plans", plan.family_id, "state",
-                                           encode_plan(sealed_plan(sealer, plan)));
-    const std::string escalated = plan.escalated_since ? format_day(*plan.escalated_since) : std::string();
-    const std::string next = next_check ? format_day(*next_check) : std::string();
-    soci::indicator escalated_ind = escalated.empty() ? soci::i_null : soci::i_ok;
-    soci::indicator table_ind = plan.table.empty() ? soci::i_null : soci::i_ok;
-    soci::indicator next_ind = next.empty() ? soci::i_null : soci::i_ok;
-    const long long now = now_us;
-    AggregateFacts facts = aggregate_facts(plan);
-    if (existed) {
-        sql << "UPDATE plans SET routeboek_id = :r, state = :s, escalated_since = :e, table_id = :t, next_check = :n, "
-               "updated_at_us = :u, woongemeente = :w, first_worrying = :fw, school_gemeenten = :sg, "
-               "escalated_schoolgemeente = :es WHERE family_id = :f",
-            soci::use(routeboek_id), soci::use(state), soci::use(escalated, escalated_ind),
-            soci::use(plan.table, table_ind), soci::use(next, next_ind), soci::use(now),
-            soci::use(facts.woongemeente, facts.woongemeente_ind), soci::use(facts.first_worrying, facts.first_ind),
-            soci::use(facts.schools, facts.schools_ind), soci::use(facts.escalated_school, facts.escalated_ind),
-            soci::use(plan.family_id);
-    } else {
-        // Two instances creating the same family's first plan: the second hits the primary key and
-        // its transaction runs again, now finding the plan (write_transaction.hpp).
-        sql << "INSERT INTO plans (family_id, routeboek_id, state, escalated_since, table_id, next_check, "
-               "updated_at_us, woongemeente, first_worrying, school_gemeenten, escalated_schoolgemeente) "
-               "VALUES (:f, :r, :s, :e, :t, :n, :u, :w, :fw, :sg, :es)",
-            soci::use(plan.family_id), soci::use(routeboek_id), soci::use(state), soci::use(escalated, escalated_ind),
-            soci::use(plan.table, table_ind), soci::use(next, next_ind), soci::use(now),
-            soci::use(facts.woongemeente, facts.woongemeente_ind), soci::use(facts.first_worrying, facts.first_ind),
-            soci::use(facts.schools, facts.schools_ind), soci::use(facts.escalated_school, facts.escalated_ind);
+void PlanRows::save(const PlanState& plan, const std::string& routeboek_id, std::optional<Day> next_check, bool existed,
+                    std::int64_t now_us) {
+    rows_.push_back({plan, routeboek_id, next_check, existed, now_us});
+}
+
+void PlanRows::write(soci::session& sql, const TextSealer& sealer) {
+    if (rows_.empty()) return;
+    PayloadBatch payloads;
+    std::vector<std::string> owners;
+    for (const Row& row : rows_) owners.push_back(family_owner(row.plan.family_id));
+    payloads.make(sql, owners);
+    std::vector<CellRow> created, updated;
+    for (const Row& row : rows_) {
+        const PlanState& plan = row.plan;
+        const AggregateFacts facts = aggregate_facts(plan);
+        CellRow cells{plan.family_id,
+                      row.routeboek_id,
+                      payloads.seal(family_owner(plan.family_id), "plans", plan.family_id, "state",
+                                    encode_plan(sealed_plan(sealer, plan))),
+                      plan.escalated_since ? Cell(format_day(*plan.escalated_since)) : std::nullopt,
+                      plan.table.empty() ? std::nullopt : Cell(plan.table),
+                      row.next_check ? Cell(format_day(*row.next_check)) : std::nullopt,
+                      std::to_string(row.now_us),
+                      facts.woongemeente,
+                      facts.first_worrying,
+                      facts.schools,
+                      facts.escalated_school};
+        (row.existed ? updated : created).push_back(std::move(cells));
     }
+    rows_.clear();
+    constexpr const char* into =
+        "plans (family_id, routeboek_id, state, escalated_since, table_id, next_check, updated_at_us, woongemeente, "
+        "first_worrying, school_gemeenten, escalated_schoolgemeente)";
+    // Two instances creating the same family's first plan: the second hits the primary key and its
+    // transaction runs again, now finding the plan (write_transaction.hpp).
+    insert_rows(sql, into, created);
+    // A stored plan was read locked (load_plans): it is written over in place.
+    insert_rows(sql, into, updated,
+                "ON CONFLICT (family_id) DO UPDATE SET routeboek_id = excluded.routeboek_id, state = excluded.state, "
+                "escalated_since = excluded.escalated_since, table_id = excluded.table_id, "
+                "next_check = excluded.next_check, updated_at_us = excluded.updated_at_us, "
+                "woongemeente = excluded.woongemeente, first_worrying = excluded.first_worrying, "
+                "school_gemeenten = excluded.school_gemeenten, "
+                "escalated_schoolgemeente = excluded.escalated_schoolgemeente");
 }
 
 long long seal_stored_plans(Database& database, const TextSealer& sealer) {
@@ -285,93 +352,57 @@ long long seal_stored_plans(Database& database, const TextSealer& sealer) {
 void DecisionRows::decision(const TextSealer& sealer, const std::string& family_id, const Decision& decision, Day today,
                             const std::string& signal_id, const std::optional<std::string>& delivery_id,
                             const std::string& decided_by, std::int64_t now_us, int seq, const std::string& ref) {
-    auto null_if_empty = [](const std::string& s) { return s.empty() ? soci::i_null : soci::i_ok; };
-    Row row;
-    row.id = records::new_id();
-    row.family_id = family_id;
-    row.on = format_day(today);
-    row.kind = std::string(to_string(decision.kind));
-    row.rule = decision.rule;
-    row.reason = sealer.seal("plan_decisions", row.id, "reason", decision.reason);
-    row.table = decision.table;
-    row.task_id = decision.task ? decision.task->id : std::string();
-    row.recipient = decision.task ? decision.task->recipient : std::string();
-    row.due = decision.task ? format_day(decision.task->due) : std::string();
-    row.signal_id = signal_id;
-    row.delivery_id = delivery_id.value_or("");
-    row.decided_by = decided_by;
-    row.at = now_us;
-    row.entry = "decision";
-    row.seq = seq;
-    // The timeline's reference: the task's id, else the table (as the engine's timeline line has it).
-    row.ref = !ref.empty() ? ref : !row.task_id.empty() ? row.task_id : decision.table;
-    row.table_ind = null_if_empty(row.table);
-    row.task_ind = null_if_empty(row.task_id);
-    row.recipient_ind = null_if_empty(row.recipient);
-    row.due_ind = null_if_empty(row.due);
-    row.signal_ind = null_if_empty(row.signal_id);
-    row.delivery_ind = null_if_empty(row.delivery_id);
-    rows_.push_back(std::move(row));
+    const auto text_or_null = [](std::string value) { return value.empty() ? std::nullopt : Cell(std::move(value)); };
+    const std::string id = records::new_id();
+    const std::string task_id = decision.task ? decision.task->id : std::string();
+    rows_.push_back({id, family_id, format_day(today), std::string(to_string(decision.kind)), decision.rule,
+                     sealer.seal("plan_decisions", id, "reason", decision.reason), text_or_null(decision.table),
+                     text_or_null(task_id), text_or_null(decision.task ? decision.task->recipient : std::string()),
+                     text_or_null(decision.task ? format_day(decision.task->due) : std::string()),
+                     text_or_null(signal_id), text_or_null(delivery_id.value_or("")), decided_by,
+                     std::to_string(now_us), "decision", std::to_string(seq),
+                     // The timeline's reference: the task's id, else the table (as the engine's line has it).
+                     !ref.empty() ? ref : !task_id.empty() ? task_id : decision.table});
 }
 
 void DecisionRows::note(const TextSealer& sealer, const std::string& family_id, const TimelineEntry& entry,
                         const std::string& signal_id, const std::string& decided_by, std::int64_t now_us, int seq) {
-    Row row;
-    row.id = records::new_id();
-    row.family_id = family_id;
-    row.on = format_day(entry.at);
-    row.kind = entry.kind;
-    row.rule = entry.rule;
-    row.reason = sealer.seal("plan_decisions", row.id, "reason", entry.reason);
-    row.signal_id = signal_id;
-    row.signal_ind = signal_id.empty() ? soci::i_null : soci::i_ok;
-    row.decided_by = decided_by;
-    row.at = now_us;
-    row.entry = "note";
-    row.seq = seq;
-    row.ref = entry.ref;
-    rows_.push_back(std::move(row));
+    const std::string id = records::new_id();
+    rows_.push_back({id, family_id, format_day(entry.at), entry.kind, entry.rule,
+                     sealer.seal("plan_decisions", id, "reason", entry.reason), std::nullopt, std::nullopt,
+                     std::nullopt, std::nullopt, signal_id.empty() ? std::nullopt : Cell(signal_id), std::nullopt,
+                     decided_by, std::to_string(now_us), "note", std::to_string(seq), entry.ref});
+}
+
+void DecisionRows::move_family(const std::string& from, const std::string& to) {
+    for (CellRow& row : rows_) {
+        if (row[1] == from) row[1] = to;
+    }
+}
+
+void DecisionRows::append(DecisionRows&& other) {
+    rows_.insert(rows_.end(), std::make_move_iterator(other.rows_.begin()), std::make_move_iterator(other.rows_.end()));
+    other.rows_.clear();
 }
 
 void DecisionRows::insert(soci::session& sql) {
-    // 17 values a row: 50 rows stay below the 999 parameters of the oldest SQLite builds.
-    constexpr std::size_t chunk = 50;
-    for (std::size_t start = 0; start < rows_.size(); start += chunk) {
-        const std::size_t n = std::min(chunk, rows_.size() - start);
-        std::string query =
-            "INSERT INTO plan_decisions (decision_id, family_id, decided_on, kind, rule, reason, table_id, task_id, "
-            "recipient, due_date, signal_id, delivery_id, decided_by, decided_at_us, entry, seq, ref) VALUES ";
-        soci::statement st(sql);
-        for (std::size_t i = 0; i < n; ++i) {
-            Row& row = rows_[start + i];
-            const std::string p = ":r" + std::to_string(i) + "_";
-            query += (i ? ", (" : "(");
-            for (int column = 0; column < 17; ++column) query += (column ? ", " : "") + p + std::to_string(column);
-            query += ")";
-            st.exchange(soci::use(row.id));
-            st.exchange(soci::use(row.family_id));
-            st.exchange(soci::use(row.on));
-            st.exchange(soci::use(row.kind));
-            st.exchange(soci::use(row.rule));
-            st.exchange(soci::use(row.reason));
-            st.exchange(soci::use(row.table, row.table_ind));
-            st.exchange(soci::use(row.task_id, row.task_ind));
-            st.exchange(soci::use(row.recipient, row.recipient_ind));
-            st.exchange(soci::use(row.due, row.due_ind));
-            st.exchange(soci::use(row.signal_id, row.signal_ind));
-            st.exchange(soci::use(row.delivery_id, row.delivery_ind));
-            st.exchange(soci::use(row.decided_by));
-            st.exchange(soci::use(row.at));
-            st.exchange(soci::use(row.entry));
-            st.exchange(soci::use(row.seq));
-            st.exchange(soci::use(row.ref));
-        }
-        st.alloc();
-        st.prepare(query);
-        st.define_and_bind();
-        st.execute(true);
-    }
+    insert_rows(sql,
+                "plan_decisions (decision_id, family_id, decided_on, kind, rule, reason, table_id, task_id, recipient, "
+                "due_date, signal_id, delivery_id, decided_by, decided_at_us, entry, seq, ref)",
+                rows_);
     rows_.clear();
+}
+
+void PlanWrites::append(PlanWrites&& other) {
+    decisions.append(std::move(other.decisions));
+    tasks.tasks.insert(tasks.tasks.end(), other.tasks.tasks.begin(), other.tasks.tasks.end());
+    tasks.deliveries.insert(tasks.deliveries.end(), other.tasks.deliveries.begin(), other.tasks.deliveries.end());
+    other.tasks = {};
+}
+
+void PlanWrites::insert(soci::session& sql) {
+    OutboxStore::insert(sql, tasks);
+    decisions.insert(sql);
 }
 
 std::vector<TimelineEntry> load_timeline(soci::session& sql, const TextSealer& sealer, const std::string& family_id) {
@@ -391,48 +422,64 @@ std::vector<TimelineEntry> load_timeline(soci::session& sql, const TextSealer& s
     return out;
 }
 
-std::vector<std::string> unplanned_signals(soci::session& sql, int max) {
-    soci::rowset<std::string> rows =
-        (sql.prepare << "SELECT signal_id FROM signals WHERE planned_at_us IS NULL AND plan_parked_at_us IS NULL "
-                        "ORDER BY received_at_us, signal_id "
-                        "LIMIT :n",
-         soci::use(max));
-    return {rows.begin(), rows.end()};
-}
-
 std::vector<UnplannedSignal> unplanned_signals_by_family(soci::session& sql, int max) {
+    // One round trip (a rowset would prepare, run and deallocate): the whole result comes back with
+    // the first row and fetch() reads the rest locally.
     std::vector<UnplannedSignal> out;
-    soci::rowset<soci::row> rows =
-        (sql.prepare << "SELECT s.signal_id, COALESCE(p.family_id, l.pupil_id, s.signal_id) FROM signals s "
-                        "LEFT JOIN signal_links l ON l.signal_id = s.signal_id "
-                        "LEFT JOIN pupils p ON p.pupil_id = l.pupil_id "
-                        "WHERE s.planned_at_us IS NULL AND s.plan_parked_at_us IS NULL "
-                        "ORDER BY s.received_at_us, s.signal_id LIMIT :n",
-         soci::use(max));
-    for (const soci::row& row : rows) out.push_back({row.get<std::string>(0), row.get<std::string>(1)});
+    UnplannedSignal row;
+    soci::statement st(sql);
+    st.exchange(soci::use(max));
+    st.exchange(soci::into(row.signal_id));
+    st.exchange(soci::into(row.family_key));
+    st.alloc();
+    st.prepare(
+        "SELECT s.signal_id, COALESCE(p.family_id, l.pupil_id, s.signal_id) FROM signals s "
+        "LEFT JOIN signal_links l ON l.signal_id = s.signal_id LEFT JOIN pupils p ON p.pupil_id = l.pupil_id "
+        "WHERE s.planned_at_us IS NULL AND s.plan_parked_at_us IS NULL ORDER BY s.received_at_us, s.signal_id "
+        "LIMIT :n",
+        soci::details::st_one_time_query);
+    st.define_and_bind();
+    if (!st.execute(true)) return out;
+    do {
+        out.push_back(row);
+    } while (st.fetch());
     return out;
 }
 
-std::optional<ClaimedSignal> claim_signal(soci::session& sql, Backend backend, const std::string& signal_id) {
-    const std::string lock = backend == Backend::postgresql ? " FOR UPDATE SKIP LOCKED" : "";
-    ClaimedSignal claimed;
-    claimed.signal.signal_id = signal_id;
-    sql << "SELECT envelope, correlation_id FROM signals WHERE signal_id = :s AND planned_at_us IS NULL" + lock,
-        soci::use(signal_id), soci::into(claimed.signal.envelope), soci::into(claimed.correlation_id);
-    if (!sql.got_data()) return std::nullopt;
-    // An envelope whose key is gone reads as empty: it fails to decode and is parked.
-    claimed.signal.envelope =
-        open_payload(sql, "signals", signal_id, "envelope", claimed.signal.envelope).value_or(std::string());
-    std::string pupil;
-    soci::indicator ind = soci::i_null;
-    sql << "SELECT pupil_id FROM signal_links WHERE signal_id = :s", soci::use(signal_id), soci::into(pupil, ind);
-    if (sql.got_data() && ind == soci::i_ok) claimed.signal.pupil_id = pupil;
-    return claimed;
+std::vector<ClaimedSignal> claim_signals(soci::session& sql, Backend backend, const std::vector<std::string>& ids) {
+    std::map<std::string, ClaimedSignal> found;
+    select_in(sql,
+              "SELECT s.signal_id, s.envelope, s.correlation_id, l.pupil_id FROM signals s "
+              "LEFT JOIN signal_links l ON l.signal_id = s.signal_id WHERE s.planned_at_us IS NULL AND s.signal_id",
+              4, ids, backend == Backend::postgresql ? "FOR UPDATE OF s SKIP LOCKED" : "", [&](const CellRow& row) {
+                  ClaimedSignal& claimed = found[*row[0]];
+                  claimed.signal.signal_id = *row[0];
+                  claimed.signal.envelope = row[1].value_or("");
+                  claimed.correlation_id = row[2].value_or("");
+                  claimed.signal.pupil_id = row[3].value_or("");
+              });
+    PayloadBatch payloads;
+    std::vector<std::string> envelopes;
+    for (const auto& [id, claimed] : found) envelopes.push_back(claimed.signal.envelope);
+    payloads.read(sql, envelopes);
+    std::vector<ClaimedSignal> out;
+    for (const std::string& id : ids) {
+        const auto it = found.find(id);
+        if (it == found.end()) continue;
+        ClaimedSignal claimed = std::move(it->second);
+        found.erase(it);
+        // An envelope whose key is gone reads as empty: it fails to decode and is parked.
+        claimed.signal.envelope =
+            payloads.open("signals", claimed.signal.signal_id, "envelope", claimed.signal.envelope).value_or("");
+        out.push_back(std::move(claimed));
+    }
+    return out;
 }
 
-void mark_planned(soci::session& sql, const std::string& signal_id, std::int64_t now_us) {
-    const long long now = now_us;
-    sql << "UPDATE signals SET planned_at_us = :t WHERE signal_id = :s", soci::use(now), soci::use(signal_id);
+void mark_planned(soci::session& sql, const std::vector<std::string>& signal_ids, std::int64_t now_us) {
+    if (signal_ids.empty()) return;
+    // One statement for a batch: its signals are planned at the stamp of its write.
+    execute_in(sql, "UPDATE signals SET planned_at_us = :t WHERE signal_id", {std::to_string(now_us)}, signal_ids);
 }
 
 std::vector<std::string> due_plans(soci::session& sql, Day today, int max) {

@@ -16,6 +16,7 @@
 #include "eenplan/core/routeboek/engine.hpp"
 #include "eenplan/core/sealed_text.hpp"
 #include "plan/signal_events.hpp"
+#include "outbox/outbox_store.hpp"
 #include "plan_api/plan_api.hpp"
 
 namespace eenplan::service {
@@ -63,6 +64,10 @@ private:
 
 PlanContext plan_context(soci::session& sql, const std::string& pupil_id, routeboek::Day today,
                          ResidenceCache* cache = nullptr);
+// plan_context for every pupil of a batch (by pupil id), with one statement for their records
+// (records that were merged take plan_context's walk).
+std::map<std::string, PlanContext> plan_contexts(soci::session& sql, const std::vector<std::string>& pupil_ids,
+                                                 routeboek::Day today, ResidenceCache* cache = nullptr);
 // A hub pseudonym of a pupil record (of its root, following merges), to address a task about a
 // child other than the signal's; empty when there is none.
 std::string pupil_pseudonym(soci::session& sql, const std::string& pupil_id);
@@ -80,22 +85,44 @@ std::vector<routeboek::Decision> refresh_residence(const routeboek::Engine& engi
 // opened on loading (core/sealed_text.hpp); decisions' reasons likewise (plan_decisions|<id>|reason).
 std::optional<routeboek::PlanState> load_plan(soci::session& sql, const TextSealer& sealer, Backend backend,
                                               const std::string& family_id, bool for_update);
+// The stored plans of these families with one statement (and one for their payload keys), locked
+// for update on PostgreSQL. A plan that cannot be read (its key gone, its state broken) is not in
+// `plans` but in `unreadable`, with why, so that only its family's signals fail.
+struct StoredPlans {
+    std::map<std::string, routeboek::PlanState> plans;
+    std::map<std::string, std::string> unreadable;
+};
+StoredPlans load_plans(soci::session& sql, const TextSealer& sealer, Backend backend,
+                       const std::vector<std::string>& family_ids, bool for_update);
 // Moves the plan of a pupil without a family to its family: returns it with the family's id, and
 // removes the old row (its decisions follow); nullopt when there is none.
 std::optional<routeboek::PlanState> adopt_pupil_plan(soci::session& sql, const TextSealer& sealer, Backend backend,
                                                      const std::string& pupil_plan_id, const std::string& family_id);
-// Every child of the family whose plan still runs under its own id ("pupil-<root>") joins the
-// family's plan (routeboek::adopt_plan: both timelines, their decisions follow); the number adopted.
-int adopt_sibling_plans(soci::session& sql, const TextSealer& sealer, Backend backend, const std::string& family_id,
-                        routeboek::PlanState& plan, const std::vector<std::string>* children = nullptr);
-void save_plan(soci::session& sql, const TextSealer& sealer, const routeboek::PlanState& plan,
-               const std::string& routeboek_id, std::optional<routeboek::Day> next_check, bool existed,
-               std::int64_t now_us);
+
+// Plans to be written together: one statement for the new ones and one for the stored ones
+// (which were read locked), their payload keys read and made with one statement each.
+class PlanRows {
+public:
+    void save(const routeboek::PlanState& plan, const std::string& routeboek_id,
+              std::optional<routeboek::Day> next_check, bool existed, std::int64_t now_us);
+    // Writes the plans saved so far and forgets them.
+    void write(soci::session& sql, const TextSealer& sealer);
+
+private:
+    struct Row {
+        routeboek::PlanState plan;
+        std::string routeboek_id;
+        std::optional<routeboek::Day> next_check;
+        bool existed = false;
+        std::int64_t now_us = 0;
+    };
+    std::vector<Row> rows_;
+};
 // The data migration for plans stored before sealing began: every plan with a reason not sealed
 // yet is stored again sealed (only if it is still the state read). Returns how many plans changed.
 long long seal_stored_plans(Database& database, const TextSealer& sealer);
 
-// The rows of plan_decisions one application writes, collected and then inserted with one
+// The rows of plan_decisions a batch of applications writes, collected and then inserted with one
 // statement (a few rows per signal: one round trip instead of one each).
 class DecisionRows {
 public:
@@ -107,28 +134,30 @@ public:
     // A line of the timeline that is no decision (a signal received, a rule that decided nothing).
     void note(const TextSealer& sealer, const std::string& family_id, const routeboek::TimelineEntry& entry,
               const std::string& signal_id, const std::string& decided_by, std::int64_t now_us, int seq);
+    // The rows of a plan another one adopted follow it (as adopt_pupil_plan moves the stored ones).
+    void move_family(const std::string& from, const std::string& to);
+    void append(DecisionRows&& other);
     // Inserts the rows collected so far and forgets them.
     void insert(soci::session& sql);
 
 private:
-    struct Row {
-        std::string id, family_id, on, kind, rule, reason, table, task_id, recipient, due, signal_id, delivery_id,
-            decided_by;
-        long long at = 0;
-        std::string entry;
-        int seq = 0;
-        std::string ref;
-        soci::indicator table_ind = soci::i_null, task_ind = soci::i_null, recipient_ind = soci::i_null,
-                        due_ind = soci::i_null, signal_ind = soci::i_null, delivery_ind = soci::i_null;
-    };
-    std::vector<Row> rows_;
+    std::vector<std::vector<std::optional<std::string>>> rows_;  // store/batch_sql.hpp's rows
 };
+// The rows applications of the engine write besides their plans — decisions, and tasks with their
+// deliveries — collected over a batch and written with one statement per table.
+struct PlanWrites {
+    DecisionRows decisions;
+    NewTasks tasks;
+    void append(PlanWrites&& other);
+    // Inserts the rows collected so far and forgets them.
+    void insert(soci::session& sql);
+};
+
 // The family's timeline as plan_decisions holds it (rows from before 0015 excluded: their lines
 // are in the plan's JSON), in order.
 std::vector<routeboek::TimelineEntry> load_timeline(soci::session& sql, const TextSealer& sealer,
                                                     const std::string& family_id);
 
-std::vector<std::string> unplanned_signals(soci::session& sql, int max);
 // The oldest unplanned signals, each with the key its plan worker thread is chosen by: the pupil's
 // family as its record names it, else the pupil, else (no pupil linked) the signal itself.
 struct UnplannedSignal {
@@ -140,9 +169,11 @@ struct ClaimedSignal {
     StoredSignal signal;
     std::string correlation_id;
 };
-// The signal if it is still unplanned (locked on PostgreSQL, skipped when another instance holds it).
-std::optional<ClaimedSignal> claim_signal(soci::session& sql, Backend backend, const std::string& signal_id);
-void mark_planned(soci::session& sql, const std::string& signal_id, std::int64_t now_us);
+// The signals of `ids` that are still unplanned, in that order, with their envelopes opened and
+// their pupils: one statement for the batch and one for its payload keys. Locked on PostgreSQL; a
+// signal another instance holds is passed over.
+std::vector<ClaimedSignal> claim_signals(soci::session& sql, Backend backend, const std::vector<std::string>& ids);
+void mark_planned(soci::session& sql, const std::vector<std::string>& signal_ids, std::int64_t now_us);
 
 std::vector<std::string> due_plans(soci::session& sql, routeboek::Day today, int max);
 bool plan_is_due(soci::session& sql, const std::string& family_id, routeboek::Day today);

@@ -208,3 +208,65 @@ SCENARIO("several plan worker threads apply every signal once, a pupil's in orde
         }
     }
 }
+
+namespace {
+
+// What the plan worker decided, by the signal each row came from (its webhook-id, the same in every
+// store the backlog went to) and its place among that signal's rows; the tasks' types and due dates.
+std::vector<std::string> decided(const TestStore& store) {
+    std::vector<std::string> out;
+    auto sql = store.session();
+    soci::rowset<soci::row> rows =
+        (sql->prepare << "SELECT s.webhook_id, d.entry, d.kind, d.rule, d.seq, COALESCE(d.due_date, ''), "
+                         "COALESCE(d.table_id, '') FROM plan_decisions d JOIN signals s ON s.signal_id = d.signal_id "
+                         "ORDER BY s.webhook_id, d.seq");
+    for (const soci::row& row : rows) {
+        out.push_back(row.get<std::string>(0) + " " + row.get<std::string>(1) + " " + row.get<std::string>(2) + " " +
+                      row.get<std::string>(3) + " " + std::to_string(integer(row, 4)) + " " +
+                      row.get<std::string>(5) + " " + row.get<std::string>(6));
+    }
+    soci::rowset<soci::row> tasks = (sql->prepare << "SELECT type, due_date FROM tasks ORDER BY type, due_date");
+    for (const soci::row& row : tasks) out.push_back("task " + row.get<std::string>(0) + " " + row.get<std::string>(1));
+    return out;
+}
+
+}  // namespace
+
+SCENARIO("a batch decides what applying its signals one at a time decides", "[plan][routeboek]") {
+    GIVEN("the same backlog of 3 pupils' growing absences, 5 each and interleaved, in two stores") {
+        std::vector<std::pair<int, int>> backlog;
+        for (const int days : {20, 30, 45, 60, 90}) {
+            for (int pupil = 0; pupil < 3; ++pupil) backlog.emplace_back(pupil, days);
+        }
+        TempDir batched_dir, single_dir, batched_backlog, single_backlog;
+        TestStore batched(batched_dir.path());
+        TestStore single(single_dir.path());
+        store_backlog(batched, batched_backlog.path(), backlog);
+        store_backlog(single, single_backlog.path(), backlog);
+        WHEN("one store's worker applies all 15 in one batch and the other's one signal per batch") {
+            {
+                TempDir service_dir;
+                ServiceProcess service(batched, service_dir.path(), planning(batched_backlog, 1, 50));
+                REQUIRE(eventually(
+                    [&] { return count(batched, "SELECT COUNT(*) FROM signals WHERE planned_at_us IS NULL") == 0; },
+                    30));
+            }
+            {
+                TempDir service_dir;
+                ServiceProcess service(single, service_dir.path(), planning(single_backlog, 1, 1));
+                const bool done = eventually(
+                    [&] { return count(single, "SELECT COUNT(*) FROM signals WHERE planned_at_us IS NULL") == 0; },
+                    30);
+                if (!done) FAIL(service.log_text());
+            }
+            THEN("both hold the same decisions, timeline lines and tasks, and one plan per pupil") {
+                const std::vector<std::string> in_batch = decided(batched);
+                CHECK(in_batch.size() > 15);  // every signal's line, and the decisions of the growing absences
+                CHECK(count(batched, "SELECT COUNT(*) FROM plan_decisions WHERE kind = 'task'") >= 3);
+                CHECK(in_batch == decided(single));
+                CHECK(count(batched, "SELECT COUNT(*) FROM plans") == 3);
+                CHECK(count(single, "SELECT COUNT(*) FROM plans") == 3);
+            }
+        }
+    }
+}
