@@ -48,9 +48,9 @@ void OutboxStore::insert(soci::session& sql, NewTasks& rows) {
         tasks.push_back({t.task_id, t.type, t.recipient_id, t.subject_pseudonym, t.due_date, t.reason, t.reference,
                          t.correlation_id, t.created_by, std::to_string(t.created_at_us)});
     }
-    insert_rows(sql,
-                "tasks (task_id, type, recipient_id, subject_pseudonym, due_date, reason, reference, correlation_id, "
-                "created_by, created_at_us)",
+    insert_rows(sql, "tasks",
+                "task_id text, type text, recipient_id text, subject_pseudonym text, due_date text, reason text, "
+                "reference text, correlation_id text, created_by text, created_at_us bigint",
                 tasks);
     std::vector<CellRow> deliveries;
     deliveries.reserve(rows.deliveries.size());
@@ -59,10 +59,10 @@ void OutboxStore::insert(soci::session& sql, NewTasks& rows) {
         deliveries.push_back({d.delivery_id, d.task_id, d.recipient_id, d.connector, d.payload, "pending", "0", "0", at,
                               at, d.correlation_id, at, at});
     }
-    insert_rows(sql,
-                "deliveries (delivery_id, task_id, recipient_id, connector, payload, state, attempts, "
-                "schedule_attempts, schedule_started_at_us, next_attempt_at_us, correlation_id, created_at_us, "
-                "updated_at_us)",
+    insert_rows(sql, "deliveries",
+                "delivery_id text, task_id text, recipient_id text, connector text, payload text, state text, "
+                "attempts integer, schedule_attempts integer, schedule_started_at_us bigint, "
+                "next_attempt_at_us bigint, correlation_id text, created_at_us bigint, updated_at_us bigint",
                 deliveries);
     rows = {};
 }

@@ -296,14 +296,15 @@ void PlanRows::write(soci::session& sql, const TextSealer& sealer) {
         (row.existed ? updated : created).push_back(std::move(cells));
     }
     rows_.clear();
-    constexpr const char* into =
-        "plans (family_id, routeboek_id, state, escalated_since, table_id, next_check, updated_at_us, woongemeente, "
-        "first_worrying, school_gemeenten, escalated_schoolgemeente)";
+    constexpr const char* columns =
+        "family_id text, routeboek_id text, state text, escalated_since text, table_id text, next_check text, "
+        "updated_at_us bigint, woongemeente text, first_worrying text, school_gemeenten text, "
+        "escalated_schoolgemeente text";
     // Two instances creating the same family's first plan: the second hits the primary key and its
     // transaction runs again, now finding the plan (write_transaction.hpp).
-    insert_rows(sql, into, created);
+    insert_rows(sql, "plans", columns, created);
     // A stored plan was read locked (load_plans): it is written over in place.
-    insert_rows(sql, into, updated,
+    insert_rows(sql, "plans", columns, updated,
                 "ON CONFLICT (family_id) DO UPDATE SET routeboek_id = excluded.routeboek_id, state = excluded.state, "
                 "escalated_since = excluded.escalated_since, table_id = excluded.table_id, "
                 "next_check = excluded.next_check, updated_at_us = excluded.updated_at_us, "
@@ -386,9 +387,10 @@ void DecisionRows::append(DecisionRows&& other) {
 }
 
 void DecisionRows::insert(soci::session& sql) {
-    insert_rows(sql,
-                "plan_decisions (decision_id, family_id, decided_on, kind, rule, reason, table_id, task_id, recipient, "
-                "due_date, signal_id, delivery_id, decided_by, decided_at_us, entry, seq, ref)",
+    insert_rows(sql, "plan_decisions",
+                "decision_id text, family_id text, decided_on text, kind text, rule text, reason text, table_id text, "
+                "task_id text, recipient text, due_date text, signal_id text, delivery_id text, decided_by text, "
+                "decided_at_us bigint, entry text, seq integer, ref text",
                 rows_);
     rows_.clear();
 }

@@ -165,7 +165,8 @@ void PayloadKeys::keys_of(soci::session& sql, const std::vector<std::string>& ow
         // Two writers making the first key of one owner at once: the second inserts nothing and
         // reads the first one's key.
         const long long inserted =
-            insert_rows(keys, "payload_keys (owner, wrapped, created_at_us)", rows, "ON CONFLICT (owner) DO NOTHING");
+            insert_rows(keys, "payload_keys", "owner text, wrapped text, created_at_us bigint", rows,
+                        "ON CONFLICT (owner) DO NOTHING");
         if (inserted == static_cast<long long>(missing.size())) {
             held.merge(fresh);
             return 0;

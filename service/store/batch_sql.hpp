@@ -1,8 +1,7 @@
 // Statements for a batch of rows, one round trip where a statement per row would cost one each
 // (PostgreSQL parses, plans and answers every statement; on the plan worker those round trips were
-// most of the time). Values travel as text parameters, which both stores convert to the column's
-// type; NULL travels as the literal NULL in the statement's text. Statements are sent unprepared
-// (SOCI's prepare and DEALLOCATE would cost two more round trips each).
+// most of the time). Statements are sent unprepared (SOCI's prepare and DEALLOCATE would cost two
+// more round trips each).
 #pragma once
 
 #include <cstddef>
@@ -20,10 +19,14 @@ namespace eenplan::service {
 using Cell = std::optional<std::string>;
 using CellRow = std::vector<Cell>;
 
-// INSERT INTO <into> VALUES (...), (...) <tail> for `rows` (each as many cells as <into> names
-// columns), in chunks below the store's limit of parameters. Returns the rows inserted.
-long long insert_rows(soci::session& sql, std::string_view into, const std::vector<CellRow>& rows,
-                      std::string_view tail = {});
+// INSERT INTO <table> (<columns>) ... <tail> for `rows`, each a cell per column; `columns` names
+// each column with its type, "owner text, created_at_us bigint". On PostgreSQL one statement
+// whatever the number of rows, a column's values one array parameter (unnest, cast to the column's
+// type): a parameter per value would cost SOCI and the server more than the rows themselves. On
+// SQLite multi-row VALUES of text parameters (which the columns' affinity converts), NULL as the
+// literal NULL, in chunks below its limit of parameters. Returns the rows inserted.
+long long insert_rows(soci::session& sql, std::string_view table, std::string_view columns,
+                      const std::vector<CellRow>& rows, std::string_view tail = {});
 
 // <select> IN (:v0, :v1, ...) <tail> for `values`, in chunks: `row` is called for each row of the
 // result with its `columns` columns as text (NULL as nullopt). <select> ends with the key column.
