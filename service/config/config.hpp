@@ -177,10 +177,10 @@ struct PlanConfig {
     // Worker threads; 0 means the store's default: 2 on PostgreSQL, 1 on SQLite (one writer, so
     // more threads only wait for its lock). The signals of one family are always on one thread.
     int workers = 0;
-    // Pending signals applied in one transaction (each in a savepoint of its own): one commit,
-    // one fsync, per batch. Up to 50 keeps a batch's savepoints within PostgreSQL's cache of 64
-    // subtransactions per connection (beyond it every snapshot of the database gets slower).
-    int batch_size = 50;
+    // Pending signals applied in one transaction: one commit, one fsync, and a statement per table
+    // per batch. 200 kept the pipeline's lag under a second at what the machine of
+    // docs/benchmarks/ingest.md carries, where 50 fell behind.
+    int batch_size = 200;
 };
 
 // Test-only settings (never in a deployed configuration).

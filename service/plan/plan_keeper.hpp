@@ -64,8 +64,7 @@ public:
                                                            std::int64_t now_us);
     std::optional<routeboek::PlanState> plan(const std::string& family_id);
 
-    // Worker threads (at least 1) and the signals per transaction (at least 1; at most 50 keeps a
-    // batch's savepoints within PostgreSQL's cache of 64 subtransactions per backend). Before start().
+    // Worker threads (at least 1) and the signals per transaction (at least 1). Before start().
     void set_workers(int workers, int batch_size);
 
     // The background workers: pending signals every second (and at once when woken), the schedule
@@ -146,7 +145,7 @@ private:
     Poco::Logger& logger_;
     Metrics* metrics_ = nullptr;
     int worker_count_ = 1;
-    int batch_size_ = 50;
+    int batch_size_ = 200;
     std::vector<std::unique_ptr<Worker>> workers_;
     std::mutex mutex_;
     std::condition_variable wakeup_;

@@ -12,13 +12,14 @@
 #      30-day absence, which the routeboek plans a task for. The lag from receipt to plan decision
 #      and to the first delivery attempt, from the stored timestamps (signals.received_at_us is
 #      taken before the commit, so it precedes the 202 and the lags are, if anything, overstated;
-#      the plan worker stamps each batch of 50 with its start).
+#      the plan worker stamps each decision when it applies its signal).
 #   tests/bench/ingest_side_by_side.sh [peak seconds (10)] [connections (16)] [half-peak seconds (30)]
 # EENPLAN_BENCH_PERF=<dir>: also profile the service (`perf record -e cpu-clock -g`: this VM has
 # no hardware counters) during the PostgreSQL peak run and for 10 s of the PostgreSQL pipeline drain;
 # <dir>/perf-report.txt and perf-pipeline-report.txt (perf report --no-children).
 # EENPLAN_BENCH_ONLY=peak|half: one phase (half needs EENPLAN_BENCH_RATE=<signals/s> then).
-# EENPLAN_BENCH_PLAN_WORKERS=<n>: the pipeline's plan.workers (else the default).
+# EENPLAN_BENCH_PLAN_WORKERS=<n>, EENPLAN_BENCH_PLAN_BATCH=<n>: the pipeline's plan.workers and
+# plan.batch_size (else the defaults).
 # EENPLAN_BENCH_NO_BUILD=1: use EENPLAN_BENCH_BUILD as it is (another tree's build, for an A/B).
 # The pipeline phase also prints the plan worker's drain rate: the backlog it had at the end of the
 # load over the time it took to plan it.
@@ -84,7 +85,7 @@ start_service() {
       cat <<YAML
 routeboek: $root/deploy/config/routeboek-haaglanden-po.yaml
 testing: {default_agreement: true}   # one agreement over every recipient: this is not about data sharing
-${EENPLAN_BENCH_PLAN_WORKERS:+plan: {workers: $EENPLAN_BENCH_PLAN_WORKERS\}}
+plan: {$(plan_settings)}
 recipients:
   - id: school-12ab
     name: OBS De Regenboog
@@ -104,6 +105,14 @@ YAML
     sleep 0.05
   done
   [[ -n $service_port ]] || { echo "eenplan-service ($name) did not start:" >&2; tail -5 "$dir/service.log" "$dir/stderr.log" >&2; exit 1; }
+}
+
+plan_settings() {  # the pipeline's plan settings from EENPLAN_BENCH_PLAN_WORKERS and _BATCH, if set
+  local settings=()
+  [[ -n ${EENPLAN_BENCH_PLAN_WORKERS:-} ]] && settings+=("workers: $EENPLAN_BENCH_PLAN_WORKERS")
+  [[ -n ${EENPLAN_BENCH_PLAN_BATCH:-} ]] && settings+=("batch_size: $EENPLAN_BENCH_PLAN_BATCH")
+  local IFS=,
+  echo "${settings[*]}"
 }
 
 stop_pid() { kill "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true; }

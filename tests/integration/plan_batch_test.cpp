@@ -1,8 +1,10 @@
-// The plan worker applies a batch of pending signals in one transaction, each signal in a savepoint
-// of its own, on one or more threads: a signal that fails inside a batch is rolled back alone and
-// counted while the others are planned; with several worker threads (and on PostgreSQL two
-// instances) every signal is applied exactly once, a pupil's signals in the order they arrived,
-// and each decision is stamped when its signal was applied. The signals wait as a backlog first
+// The plan worker applies a batch of pending signals in one transaction, reading and writing each
+// table once for the whole batch, on one or more threads: a signal that fails inside a batch is
+// left out alone and counted while the others are planned; a batch decides what applying its
+// signals one at a time decides (a family's signals each see the plan as the one before left it);
+// with several worker threads (and on PostgreSQL two instances) every signal is applied exactly
+// once, a pupil's signals in the order they arrived, and each decision is stamped when its signal
+// was applied. The signals wait as a backlog first
 // (stored by a service without a routeboek), so the workers start on many at once.
 #include <catch2/catch.hpp>
 
@@ -95,7 +97,7 @@ Applications applications(const TestStore& store) {
 
 }  // namespace
 
-SCENARIO("a signal that fails inside a batch is rolled back alone; the others commit", "[plan][routeboek]") {
+SCENARIO("a signal that fails inside a batch is left out alone; the others commit", "[plan][routeboek]") {
     TempDir dir;
     TestStore store(dir.path());
     TempDir backlog_dir;
