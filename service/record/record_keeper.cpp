@@ -1,5 +1,6 @@
 #include "record/record_keeper.hpp"
 #include "store/signal_store.hpp"
+#include "store/batch_sql.hpp"
 #include "store/database.hpp"
 
 #include <algorithm>
@@ -118,60 +119,17 @@ private:
 
 namespace {
 
-// Runs `SELECT <columns> FROM <from> WHERE <key> IN (...)` for `values`, in chunks small enough for
-// any SQLite build, calling row(first, second) for each row; the second column may be NULL.
-template <typename Row>
-void select_in(soci::session& sql, const std::string& select, const std::vector<std::string>& values, Row&& row) {
-    constexpr std::size_t chunk = 400;
-    for (std::size_t start = 0; start < values.size(); start += chunk) {
-        const std::size_t n = std::min(chunk, values.size() - start);
-        std::string query = select + " IN (";
-        for (std::size_t i = 0; i < n; ++i) query += (i ? ",:v" : ":v") + std::to_string(i);
-        query += ")";
-        std::string first;
-        std::string second;
-        soci::indicator second_ind = soci::i_null;
-        soci::statement st(sql);
-        for (std::size_t i = 0; i < n; ++i) st.exchange(soci::use(values[start + i]));
-        st.exchange(soci::into(first));
-        st.exchange(soci::into(second, second_ind));
-        st.alloc();
-        st.prepare(query, soci::details::st_one_time_query);
-        st.define_and_bind();
-        // One round trip: the PostgreSQL backend holds the whole result; fetch() reads it locally.
-        if (!st.execute(true)) continue;
-        do {
-            row(first, second_ind == soci::i_ok ? std::optional<std::string>(second) : std::nullopt);
-        } while (st.fetch());
-    }
-}
-
-// `INSERT INTO <into> VALUES (...),(...) <tail>` for `rows` of N text values each (PostgreSQL casts
-// them to the column types), in chunks well below PostgreSQL's 65 535 parameters. With
-// `last_nullable`, an empty last value is stored as NULL.
+// The rows of one table of a BatchRows as store/batch_sql.hpp takes them; with `last_nullable`, an
+// empty last value is NULL.
 template <std::size_t N>
-void insert_rows(soci::session& sql, const std::string& into, const std::vector<std::array<std::string, N>>& rows,
-                 bool last_nullable = false) {
-    constexpr std::size_t chunk = 1000;
-    for (std::size_t start = 0; start < rows.size(); start += chunk) {
-        const std::size_t n = std::min(chunk, rows.size() - start);
-        std::string query = "INSERT INTO " + into + " VALUES ";
-        soci::statement st(sql);
-        for (std::size_t i = 0; i < n; ++i) {
-            query += i ? ",(" : "(";
-            for (std::size_t c = 0; c < N; ++c) {
-                const std::string p = ":v" + std::to_string(i * N + c);
-                query += c ? "," : "";
-                query += last_nullable && c == N - 1 ? "NULLIF(" + p + ", '')" : p;
-                st.exchange(soci::use(rows[start + i][c]));
-            }
-            query += ")";
-        }
-        st.alloc();
-        st.prepare(query, soci::details::st_one_time_query);
-        st.define_and_bind();
-        st.execute(true);
+std::vector<CellRow> cells(const std::vector<std::array<std::string, N>>& rows, bool last_nullable = false) {
+    std::vector<CellRow> out;
+    out.reserve(rows.size());
+    for (const auto& row : rows) {
+        CellRow& cells = out.emplace_back(row.begin(), row.end());
+        if (last_nullable && row[N - 1].empty()) cells[N - 1] = std::nullopt;
     }
+    return out;
 }
 
 void collect(const std::vector<HubPseudonym>& ids, std::vector<std::string>& values) {
@@ -202,71 +160,46 @@ LinkLookups::LinkLookups(soci::session& sql, const std::vector<BatchEntry*>& ent
     if (values.empty()) return;
     for (const std::string& value : values) owners_.emplace(value, std::nullopt);
     std::vector<std::string> pupils;
-    select_in(sql, "SELECT pseudonym, pupil_id FROM pupil_identifiers WHERE pseudonym", values,
-              [&](const std::string& pseudonym, const std::optional<std::string>& pupil) {
-                  owners_[pseudonym] = pupil;
-                  if (pupil) pupils.push_back(*pupil);
+    select_in(sql, "SELECT pseudonym, pupil_id FROM pupil_identifiers WHERE pseudonym", 2, values, {},
+              [&](const CellRow& row) {
+                  owners_[*row[0]] = row[1];
+                  if (row[1]) pupils.push_back(*row[1]);
               });
     std::sort(pupils.begin(), pupils.end());
     pupils.erase(std::unique(pupils.begin(), pupils.end()), pupils.end());
-    select_in(sql, "SELECT pupil_id, merged_into FROM pupils WHERE pupil_id", pupils,
-              [&](const std::string& pupil, const std::optional<std::string>& merged_into) {
-                  if (!merged_into) roots_[pupil] = pupil;
-              });
+    select_in(sql, "SELECT pupil_id, merged_into FROM pupils WHERE pupil_id", 2, pupils, {}, [&](const CellRow& row) {
+        if (!row[1]) roots_[*row[0]] = *row[0];
+    });
 }
 
 // Signals first, so that a (source, webhook-id) another instance stored meanwhile shows before
 // anything of it: ON CONFLICT leaves such a row out, and the batch runs again row by row.
 void BatchRows::flush(soci::session& sql) {
     if (!signals.empty()) {
-        std::vector<std::array<std::string, 12>> rows;
+        std::vector<CellRow> rows;
         rows.reserve(signals.size());
         for (const Signal& s : signals) {
             const NewSignal& n = *s.signal;
+            // NULL for a school without BRIN or gemeentecode, as insert_signal stores it.
             rows.push_back({n.ids.signal_id, n.source_id, n.webhook_id, n.ids.correlation_id, n.type, n.occurred_at,
-                            std::to_string(n.received_at_us), n.subject_kind, n.subject_pseudonym,
-                            n.school_brin.value_or(""), n.school_gemeentecode.value_or(""), s.envelope});
+                            std::to_string(n.received_at_us), n.subject_kind, n.subject_pseudonym, n.school_brin,
+                            n.school_gemeentecode, s.envelope});
         }
-        const std::size_t expected = rows.size();
-        long long inserted = 0;
-        constexpr std::size_t chunk = 400;
-        for (std::size_t start = 0; start < rows.size(); start += chunk) {
-            const std::size_t n = std::min(chunk, rows.size() - start);
-            std::string query =
-                "INSERT INTO signals (signal_id, source_id, webhook_id, correlation_id, type, occurred_at, "
-                "received_at_us, subject_kind, subject_pseudonym, school_brin, school_gemeentecode, envelope) VALUES ";
-            soci::statement st(sql);
-            for (std::size_t i = 0; i < n; ++i) {
-                query += i ? ",(" : "(";
-                for (std::size_t c = 0; c < 12; ++c) {
-                    const std::string p = ":v" + std::to_string(i * 12 + c);
-                    // NULL for a school without BRIN or gemeentecode, as insert_signal stores it.
-                    if (c == 9 || c == 10) {
-                        const auto& value = c == 9 ? signals[start + i].signal->school_brin
-                                                   : signals[start + i].signal->school_gemeentecode;
-                        query += (c ? "," : "") + (value ? p : std::string("NULL"));
-                        if (value) st.exchange(soci::use(rows[start + i][c]));
-                        continue;
-                    }
-                    query += (c ? "," : "") + p;
-                    st.exchange(soci::use(rows[start + i][c]));
-                }
-                query += ")";
-            }
-            query += " ON CONFLICT (source_id, webhook_id) DO NOTHING";
-            st.alloc();
-            st.prepare(query, soci::details::st_one_time_query);
-            st.define_and_bind();
-            st.execute(true);
-            inserted += st.get_affected_rows();
-        }
-        if (static_cast<std::size_t>(inserted) != expected) throw StoredMeanwhile();
+        const long long inserted =
+            insert_rows(sql, "signals",
+                        "signal_id text, source_id text, webhook_id text, correlation_id text, type text, "
+                        "occurred_at text, received_at_us bigint, subject_kind text, subject_pseudonym text, "
+                        "school_brin text, school_gemeentecode text, envelope text",
+                        rows, "ON CONFLICT (source_id, webhook_id) DO NOTHING");
+        if (static_cast<std::size_t>(inserted) != rows.size()) throw StoredMeanwhile();
     }
-    insert_rows(sql, "pupils (pupil_id, created_at_us, created_by_signal)", pupils);
-    insert_rows(sql, "pupil_identifiers (pseudonym, kind, pupil_id, signal_id, added_at_us, polymorphic)", identifiers,
-                true);
-    insert_rows(sql, "signal_links (signal_id, pupil_id, rule, evidence, linked_at_us)", links);
-    insert_rows(sql, "payload_keys (owner, wrapped, created_at_us)", keys);
+    insert_rows(sql, "pupils", "pupil_id text, created_at_us bigint, created_by_signal text", cells(pupils));
+    insert_rows(sql, "pupil_identifiers",
+                "pseudonym text, kind text, pupil_id text, signal_id text, added_at_us bigint, polymorphic text",
+                cells(identifiers, true));
+    insert_rows(sql, "signal_links", "signal_id text, pupil_id text, rule text, evidence text, linked_at_us bigint",
+                cells(links));
+    insert_rows(sql, "payload_keys", "owner text, wrapped text, created_at_us bigint", cells(keys));
     signals.clear();
     pupils.clear();
     identifiers.clear();
