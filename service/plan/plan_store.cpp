@@ -425,23 +425,18 @@ std::vector<TimelineEntry> load_timeline(soci::session& sql, const TextSealer& s
 }
 
 std::vector<UnplannedSignal> unplanned_signals_by_family(soci::session& sql, int max) {
-    // One round trip (a rowset would prepare, run and deallocate): the whole result comes back with
-    // the first row and fetch() reads the rest locally.
+    // One round trip (a rowset would prepare, run and deallocate).
     std::vector<UnplannedSignal> out;
     UnplannedSignal row;
     soci::statement st(sql);
     st.exchange(soci::use(max));
     st.exchange(soci::into(row.signal_id));
     st.exchange(soci::into(row.family_key));
-    st.alloc();
-    st.prepare(
-        "SELECT s.signal_id, COALESCE(p.family_id, l.pupil_id, s.signal_id) FROM signals s "
-        "LEFT JOIN signal_links l ON l.signal_id = s.signal_id LEFT JOIN pupils p ON p.pupil_id = l.pupil_id "
-        "WHERE s.planned_at_us IS NULL AND s.plan_parked_at_us IS NULL ORDER BY s.received_at_us, s.signal_id "
-        "LIMIT :n",
-        soci::details::st_one_time_query);
-    st.define_and_bind();
-    if (!st.execute(true)) return out;
+    if (!run_once(st, "SELECT s.signal_id, COALESCE(p.family_id, l.pupil_id, s.signal_id) FROM signals s "
+                      "LEFT JOIN signal_links l ON l.signal_id = s.signal_id LEFT JOIN pupils p ON p.pupil_id = "
+                      "l.pupil_id WHERE s.planned_at_us IS NULL AND s.plan_parked_at_us IS NULL "
+                      "ORDER BY s.received_at_us, s.signal_id LIMIT :n"))
+        return out;
     do {
         out.push_back(row);
     } while (st.fetch());

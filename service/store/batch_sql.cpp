@@ -55,10 +55,7 @@ long long insert_postgresql(soci::session& sql, std::string_view table, const st
     if (!tail.empty()) query.append(" ").append(tail);
     soci::statement st(sql);
     for (const std::string& array : arrays) st.exchange(soci::use(array));
-    st.alloc();
-    st.prepare(query, soci::details::st_one_time_query);
-    st.define_and_bind();
-    st.execute(true);
+    run_once(st, query);
     return st.get_affected_rows();
 }
 
@@ -90,16 +87,20 @@ long long insert_values(soci::session& sql, std::string_view table, const std::v
             query += ')';
         }
         if (!tail.empty()) query.append(" ").append(tail);
-        st.alloc();
-        st.prepare(query, soci::details::st_one_time_query);
-        st.define_and_bind();
-        st.execute(true);
+        run_once(st, query);
         inserted += st.get_affected_rows();
     }
     return inserted;
 }
 
 }  // namespace
+
+bool run_once(soci::statement& st, const std::string& query) {
+    st.alloc();
+    st.prepare(query, soci::details::st_one_time_query);
+    st.define_and_bind();
+    return st.execute(true);
+}
 
 long long insert_rows(soci::session& sql, std::string_view table, std::string_view columns,
                       const std::vector<CellRow>& rows, std::string_view tail) {
@@ -127,11 +128,8 @@ void select_in(soci::session& sql, std::string_view select, std::size_t columns,
         soci::statement st(sql);
         for (std::size_t i = 0; i < n; ++i) st.exchange(soci::use(values[start + i]));
         for (std::size_t c = 0; c < columns; ++c) st.exchange(soci::into(text[c], ind[c]));
-        st.alloc();
-        st.prepare(query, soci::details::st_one_time_query);
-        st.define_and_bind();
-        // One round trip: the PostgreSQL backend holds the whole result; fetch() reads it locally.
-        if (!st.execute(true)) continue;
+        // fetch() reads the rest of the result locally.
+        if (!run_once(st, query)) continue;
         CellRow cells(columns);
         do {
             for (std::size_t c = 0; c < columns; ++c) {
@@ -157,10 +155,7 @@ long long execute_in(soci::session& sql, std::string_view statement, const std::
             st.exchange(soci::use(values[start + i]));
         }
         query += ')';
-        st.alloc();
-        st.prepare(query, soci::details::st_one_time_query);
-        st.define_and_bind();
-        st.execute(true);
+        run_once(st, query);
         changed += st.get_affected_rows();
     }
     return changed;

@@ -15,6 +15,10 @@
 
 namespace eenplan::service {
 
+// Runs `query` once with the statement's exchanges, unprepared: one round trip on PostgreSQL, which
+// hands the whole result back at once (fetch() reads the rest locally). True when it gave a row.
+bool run_once(soci::statement& st, const std::string& query);
+
 // A value of a row: text, or NULL.
 using Cell = std::optional<std::string>;
 using CellRow = std::vector<Cell>;
