@@ -219,8 +219,8 @@ PlanKeeper::BatchOutcome PlanKeeper::apply_batch(ResidenceCache& cache, const st
                 int queued = 0;
                 bool stored_anything = false;
                 try {
-                    apply_signal(sql, cache, batch, signal, contexts.at(signal.signal.pupil_id), today,
-                                 clock_.now_us(), writes, queued, stored_anything);
+                    apply_signal(sql, cache, batch, signal, contexts.at(signal.signal.pupil_id), today, clock_.now_us(),
+                                 writes, queued, stored_anything);
                 } catch (const soci::soci_error&) {
                     throw;  // the transaction is spoilt on PostgreSQL (a conflict runs the batch again)
                 } catch (const StoreUnavailable&) {
@@ -313,8 +313,8 @@ void PlanKeeper::apply_signal(soci::session& sql, ResidenceCache& cache, Batch& 
                 stored = true;
                 if (it->second.existed) {
                     sql << "DELETE FROM plans WHERE family_id = :f", soci::use(own);
-                    sql << "UPDATE plan_decisions SET family_id = :n WHERE family_id = :o", soci::use(context.family_id),
-                        soci::use(own);
+                    sql << "UPDATE plan_decisions SET family_id = :n WHERE family_id = :o",
+                        soci::use(context.family_id), soci::use(own);
                 }
                 batch.writes.decisions.move_family(own, context.family_id);
                 PlanState sibling = std::move(*it->second.plan);
@@ -377,8 +377,8 @@ int PlanKeeper::apply_due(Day today, int max, std::int64_t now_us) {
                     auto result = engine_.apply(plan, TickEvent{today}, today);
                     decisions.insert(decisions.end(), result.value().begin(), result.value().end());
                     PlanWrites writes;
-                    queued = record_outcome(sql, sealer_, outbox_, logger_, plan, decisions, context, "routeboek", today,
-                                            now_us, timeline_from, writes);
+                    queued = record_outcome(sql, sealer_, outbox_, logger_, plan, decisions, context, "routeboek",
+                                            today, now_us, timeline_from, writes);
                     save(sql, plan, today, now_us, writes);
                     clear_failures(sql, ParkedKind::plan, family_id);
                     return true;

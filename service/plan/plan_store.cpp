@@ -67,8 +67,8 @@ PlanContext context_for(soci::session& sql, const std::string& root, std::string
     return context;
 }
 
-PlanContext context_for(soci::session& sql, const std::string& root, const std::optional<std::string>& family, Day today,
-                        ResidenceCache* cache = nullptr) {
+PlanContext context_for(soci::session& sql, const std::string& root, const std::optional<std::string>& family,
+                        Day today, ResidenceCache* cache = nullptr) {
     return context_for(sql, root, first_pseudonym(sql, records::record_nodes(sql, root)), family, today, cache);
 }
 
@@ -85,7 +85,6 @@ std::map<std::string, PlanContext> plan_contexts(soci::session& sql, const std::
     // One statement for the records of the whole batch. A record that was merged, or that others were
     // merged into, takes the walk of plan_context: its root and pseudonyms lie in other rows.
     std::map<std::string, PlanContext> out;
-    std::vector<std::string> merged;
     std::vector<std::string> wanted = pupil_ids;
     std::sort(wanted.begin(), wanted.end());
     wanted.erase(std::unique(wanted.begin(), wanted.end()), wanted.end());
@@ -101,11 +100,7 @@ std::map<std::string, PlanContext> plan_contexts(soci::session& sql, const std::
               "CASE WHEN EXISTS (SELECT 1 FROM pupils c WHERE c.merged_into = p.pupil_id) THEN 'y' ELSE 'n' END "
               "FROM pupils p WHERE p.pupil_id",
               5, wanted, {}, [&](const CellRow& row) {
-                  if (row[1] || row[4] != "n") {
-                      merged.push_back(*row[0]);
-                  } else {
-                      simple[*row[0]] = {row[3].value_or(""), row[2]};
-                  }
+                  if (!row[1] && row[4] == "n") simple[*row[0]] = {row[3].value_or(""), row[2]};
               });
     for (const std::string& pupil : wanted) {
         if (const auto it = simple.find(pupil); it != simple.end()) {
@@ -192,8 +187,11 @@ StoredPlans load_plans(soci::session& sql, const TextSealer& sealer, Backend bac
     std::vector<std::pair<std::string, std::string>> stored;  // family, state
     // Locked in the order of their ids, so that two instances locking overlapping batches wait for
     // each other rather than deadlock.
+    std::vector<std::string> ids = family_ids;
+    std::sort(ids.begin(), ids.end());
+    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
     const std::string lock = for_update && backend == Backend::postgresql ? "ORDER BY family_id FOR UPDATE" : "";
-    select_in(sql, "SELECT family_id, state FROM plans WHERE family_id", 2, family_ids, lock, [&](const CellRow& row) {
+    select_in(sql, "SELECT family_id, state FROM plans WHERE family_id", 2, ids, lock, [&](const CellRow& row) {
         if (row[1]) stored.emplace_back(*row[0], *row[1]);
     });
     // The states are encrypted under the plans' payload keys (retention/payload_keys.hpp).
@@ -363,7 +361,9 @@ void DecisionRows::decision(const TextSealer& sealer, const std::string& family_
                      text_or_null(signal_id), text_or_null(delivery_id.value_or("")), decided_by,
                      std::to_string(now_us), "decision", std::to_string(seq),
                      // The timeline's reference: the task's id, else the table (as the engine's line has it).
-                     !ref.empty() ? ref : !task_id.empty() ? task_id : decision.table});
+                     !ref.empty()       ? ref
+                     : !task_id.empty() ? task_id
+                                        : decision.table});
 }
 
 void DecisionRows::note(const TextSealer& sealer, const std::string& family_id, const TimelineEntry& entry,
@@ -432,10 +432,11 @@ std::vector<UnplannedSignal> unplanned_signals_by_family(soci::session& sql, int
     st.exchange(soci::use(max));
     st.exchange(soci::into(row.signal_id));
     st.exchange(soci::into(row.family_key));
-    if (!run_once(st, "SELECT s.signal_id, COALESCE(p.family_id, l.pupil_id, s.signal_id) FROM signals s "
-                      "LEFT JOIN signal_links l ON l.signal_id = s.signal_id LEFT JOIN pupils p ON p.pupil_id = "
-                      "l.pupil_id WHERE s.planned_at_us IS NULL AND s.plan_parked_at_us IS NULL "
-                      "ORDER BY s.received_at_us, s.signal_id LIMIT :n"))
+    if (!run_once(st,
+                  "SELECT s.signal_id, COALESCE(p.family_id, l.pupil_id, s.signal_id) FROM signals s "
+                  "LEFT JOIN signal_links l ON l.signal_id = s.signal_id LEFT JOIN pupils p ON p.pupil_id = "
+                  "l.pupil_id WHERE s.planned_at_us IS NULL AND s.plan_parked_at_us IS NULL "
+                  "ORDER BY s.received_at_us, s.signal_id LIMIT :n"))
         return out;
     do {
         out.push_back(row);

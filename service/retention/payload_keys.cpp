@@ -137,8 +137,7 @@ void PayloadKeys::keys_of(soci::session& sql, const std::vector<std::string>& ow
                           std::map<std::string, Bytes>& held, bool make) const {
     std::vector<std::string> wanted;
     for (const std::string& owner : owners) {
-        if (!owner.empty() && !held.contains(owner) &&
-            std::find(wanted.begin(), wanted.end(), owner) == wanted.end())
+        if (!owner.empty() && !held.contains(owner) && std::find(wanted.begin(), wanted.end(), owner) == wanted.end())
             wanted.push_back(owner);
     }
     if (wanted.empty()) return;
@@ -164,9 +163,8 @@ void PayloadKeys::keys_of(soci::session& sql, const std::vector<std::string>& ow
         if (missing.empty()) return 0;
         // Two writers making the first key of one owner at once: the second inserts nothing and
         // reads the first one's key.
-        const long long inserted =
-            insert_rows(keys, "payload_keys", "owner text, wrapped text, created_at_us bigint", rows,
-                        "ON CONFLICT (owner) DO NOTHING");
+        const long long inserted = insert_rows(keys, "payload_keys", "owner text, wrapped text, created_at_us bigint",
+                                               rows, "ON CONFLICT (owner) DO NOTHING");
         if (inserted == static_cast<long long>(missing.size())) {
             held.merge(fresh);
             return 0;

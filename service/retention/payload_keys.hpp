@@ -109,8 +109,8 @@ public:
     // Reads the keys of these owners and makes the missing ones, for seal().
     void make(soci::session& sql, const std::vector<std::string>& owners);
     // As open_payload, for a value whose owner's key read() was given.
-    [[nodiscard]] std::optional<std::string> open(std::string_view table, std::string_view row,
-                                                  std::string_view column, std::string_view stored) const;
+    [[nodiscard]] std::optional<std::string> open(std::string_view table, std::string_view row, std::string_view column,
+                                                  std::string_view stored) const;
     // As seal_payload, for an owner make() was given; throws for one it was not.
     [[nodiscard]] std::string seal(const std::string& owner, std::string_view table, std::string_view row,
                                    std::string_view column, std::string_view plaintext) const;

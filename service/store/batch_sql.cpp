@@ -9,9 +9,7 @@ namespace eenplan::service {
 namespace {
 
 // PostgreSQL takes 65 535 parameters in one statement; the SQLite of older builds 999.
-std::size_t parameter_limit(soci::session& sql) {
-    return sql.get_backend_name() == "postgresql" ? 30000 : 900;
-}
+std::size_t parameter_limit(soci::session& sql) { return sql.get_backend_name() == "postgresql" ? 30000 : 900; }
 
 struct Column {
     std::string name, type;

@@ -224,8 +224,8 @@ std::vector<std::string> decided(const TestStore& store) {
                          "ORDER BY s.webhook_id, d.seq");
     for (const soci::row& row : rows) {
         out.push_back(row.get<std::string>(0) + " " + row.get<std::string>(1) + " " + row.get<std::string>(2) + " " +
-                      row.get<std::string>(3) + " " + std::to_string(integer(row, 4)) + " " +
-                      row.get<std::string>(5) + " " + row.get<std::string>(6));
+                      row.get<std::string>(3) + " " + std::to_string(integer(row, 4)) + " " + row.get<std::string>(5) +
+                      " " + row.get<std::string>(6));
     }
     soci::rowset<soci::row> tasks = (sql->prepare << "SELECT type, due_date FROM tasks ORDER BY type, due_date");
     for (const soci::row& row : tasks) out.push_back("task " + row.get<std::string>(0) + " " + row.get<std::string>(1));
@@ -257,8 +257,7 @@ SCENARIO("a batch decides what applying its signals one at a time decides", "[pl
                 TempDir service_dir;
                 ServiceProcess service(single, service_dir.path(), planning(single_backlog, 1, 1));
                 const bool done = eventually(
-                    [&] { return count(single, "SELECT COUNT(*) FROM signals WHERE planned_at_us IS NULL") == 0; },
-                    30);
+                    [&] { return count(single, "SELECT COUNT(*) FROM signals WHERE planned_at_us IS NULL") == 0; }, 30);
                 if (!done) FAIL(service.log_text());
             }
             THEN("both hold the same decisions, timeline lines and tasks, and one plan per pupil") {
