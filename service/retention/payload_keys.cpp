@@ -39,6 +39,15 @@ std::optional<std::string> select_wrapped(soci::session& sql, const std::string&
     return wrapped;
 }
 
+// The key in a payload_keys.wrapped value, or nullopt when it does not open.
+std::optional<Bytes> unwrap(const KeyRing& tenant_keys, const std::string& owner, const std::string& wrapped) {
+    auto hex = decrypt_field(tenant_keys, wrapped, key_binding(owner));
+    if (!hex) return std::nullopt;
+    auto key = hex_decode(hex.value());
+    if (!key || key->size() != 32) return std::nullopt;
+    return std::move(*key);
+}
+
 std::atomic<const PayloadKeys*> installed{nullptr};
 
 }  // namespace
@@ -72,19 +81,9 @@ std::string PayloadKeys::owner_of(std::string_view stored) {
 
 std::string PayloadKeys::seal(soci::session& sql, const std::string& owner, std::string_view table,
                               std::string_view row, std::string_view column, std::string_view plaintext) const {
-    const Bytes key = on_key_store(sql, [&](soci::session& keys) -> Bytes {
-        if (auto wrapped = select_wrapped(keys, owner)) return open_key(owner, *wrapped);
-        Bytes fresh;
-        const std::string wrapped = new_key(owner, fresh);
-        const long long at = now_us();
-        // Two writers making the first key of one owner at once: the second inserts nothing and
-        // uses the first one's key.
-        keys << "INSERT INTO payload_keys (owner, wrapped, created_at_us) VALUES (:o, :w, :t) "
-                "ON CONFLICT (owner) DO NOTHING",
-            soci::use(owner), soci::use(wrapped), soci::use(at);
-        return open_key(owner, select_wrapped(keys, owner).value_or(""));
-    });
-    return seal_under(owner, key, table, row, column, plaintext);
+    std::map<std::string, Bytes> held;
+    keys_of(sql, {owner}, held, true);
+    return seal_under(owner, held.at(owner), table, row, column, plaintext);
 }
 
 std::string PayloadKeys::new_key(const std::string& owner, Bytes& key) const {
@@ -95,9 +94,9 @@ std::string PayloadKeys::new_key(const std::string& owner, Bytes& key) const {
 }
 
 Bytes PayloadKeys::open_key(const std::string& owner, const std::string& wrapped) const {
-    auto hex = decrypt_field(tenant_keys_, wrapped, key_binding(owner));
-    if (!hex) throw std::runtime_error("a payload key does not open under the tenant data key");
-    return *hex_decode(hex.value());
+    auto key = unwrap(tenant_keys_, owner, wrapped);
+    if (!key) throw std::runtime_error("a payload key does not open under the tenant data key");
+    return std::move(*key);
 }
 
 std::string PayloadKeys::seal_under(const std::string& owner, const Bytes& key, std::string_view table,
@@ -119,19 +118,6 @@ std::optional<std::string> PayloadKeys::open_under(const std::string& owner, con
     if (!text) return std::nullopt;
     return std::move(text).value();
 }
-
-namespace {
-
-// The key in a payload_keys.wrapped value, or nullopt when it does not open.
-std::optional<Bytes> unwrap(const KeyRing& tenant_keys, const std::string& owner, const std::string& wrapped) {
-    auto hex = decrypt_field(tenant_keys, wrapped, key_binding(owner));
-    if (!hex) return std::nullopt;
-    auto key = hex_decode(hex.value());
-    if (!key || key->size() != 32) return std::nullopt;
-    return std::move(*key);
-}
-
-}  // namespace
 
 void PayloadKeys::keys_of(soci::session& sql, const std::vector<std::string>& owners,
                           std::map<std::string, Bytes>& held, bool make) const {
