@@ -195,16 +195,7 @@ PlanKeeper::BatchOutcome PlanKeeper::apply_batch(ResidenceCache& cache, const st
             const std::map<std::string, PlanContext> contexts = plan_contexts(sql, pupils, today, &cache);
             std::vector<std::string> families;
             for (const auto& [pupil, context] : contexts) families.push_back(context.family_id);
-            StoredPlans stored = load_plans(sql, sealer_, database_.backend(), families, true);
-            for (auto& [family, plan] : stored.plans) {
-                batch.plans[family].plan = std::move(plan);
-                batch.plans[family].existed = true;
-            }
-            for (auto& [family, why] : stored.unreadable) {
-                batch.plans[family].existed = true;
-                batch.plans[family].unreadable = why;
-            }
-            for (const std::string& family : families) batch.plans.try_emplace(family);
+            read_plans(sql, batch, families);
 
             // Apply, in the order the signals came.
             std::vector<std::string> planned;
@@ -264,20 +255,24 @@ void PlanKeeper::save(soci::session& sql, const PlanState& plan, Day today, std:
     writes.insert(sql);
 }
 
-PlanKeeper::BatchPlan& PlanKeeper::plan_of(soci::session& sql, Batch& batch, const std::string& family_id) {
-    if (const auto it = batch.plans.find(family_id); it != batch.plans.end()) return it->second;
-    // A family the batch did not read at its start (records read again): read it now.
-    BatchPlan entry;
-    try {
-        entry.plan = load_plan(sql, sealer_, database_.backend(), family_id, true);
-        entry.existed = entry.plan.has_value();
-    } catch (const soci::soci_error&) {
-        throw;
-    } catch (const std::exception& unreadable) {
-        entry.existed = true;
-        entry.unreadable = unreadable.what();
+void PlanKeeper::read_plans(soci::session& sql, Batch& batch, const std::vector<std::string>& families) {
+    StoredPlans stored = load_plans(sql, sealer_, database_.backend(), families, true);
+    for (const std::string& family : families) {
+        BatchPlan& entry = batch.plans[family];
+        if (auto it = stored.plans.find(family); it != stored.plans.end()) {
+            entry.plan = std::move(it->second);
+            entry.existed = true;
+        } else if (auto why = stored.unreadable.find(family); why != stored.unreadable.end()) {
+            entry.existed = true;
+            entry.unreadable = why->second;
+        }
     }
-    return batch.plans.emplace(family_id, std::move(entry)).first->second;
+}
+
+PlanKeeper::BatchPlan& PlanKeeper::plan_of(soci::session& sql, Batch& batch, const std::string& family_id) {
+    // A family the batch did not read at its start (records read again): read it now.
+    if (!batch.plans.contains(family_id)) read_plans(sql, batch, {family_id});
+    return batch.plans.at(family_id);
 }
 
 void PlanKeeper::apply_signal(soci::session& sql, ResidenceCache& cache, Batch& batch, const ClaimedSignal& claimed,

@@ -126,6 +126,8 @@ private:
     void apply_signal(soci::session& sql, ResidenceCache& cache, Batch& batch, const ClaimedSignal& claimed,
                       PlanContext context, routeboek::Day today, std::int64_t now_us, PlanWrites& writes, int& queued,
                       bool& stored);
+    // The stored plans of these families (locked) into the batch.
+    void read_plans(soci::session& sql, Batch& batch, const std::vector<std::string>& families);
     BatchPlan& plan_of(soci::session& sql, Batch& batch, const std::string& family_id);
     // A stored plan after a tick or an override, with the rows of its decisions.
     void save(soci::session& sql, const routeboek::PlanState& plan, routeboek::Day today, std::int64_t now_us,
