@@ -40,7 +40,6 @@ struct DeliveryRow {
 struct NewTasks {
     std::vector<TaskRow> tasks;
     std::vector<DeliveryRow> deliveries;
-    [[nodiscard]] bool empty() const noexcept { return tasks.empty() && deliveries.empty(); }
 };
 
 // A delivery a dispatcher holds the lease of.
