@@ -115,6 +115,13 @@ SCENARIO("at 23:30 UTC the service's today is already the Dutch tomorrow", "[clo
     const std::int64_t now = service.clock_now();
     std::int64_t evening = now / 86400 * 86400 + 23 * 3600 + 30 * 60;
     if (evening <= now) evening += 86400;
+    // Between 23:00 (22:00 in summer) and 23:30 UTC the Dutch date is already that of the evening
+    // after: then the move would be today already. Take the next evening instead.
+    const auto dutch_today = [](std::int64_t epoch_s) {
+        return eenplan::routeboek::format_day(
+            eenplan::routeboek::dutch_day(std::chrono::sys_seconds(std::chrono::seconds(epoch_s))));
+    };
+    if (dutch_today(now) >= day_of(evening + 86400)) evening += 86400;
     const std::string utc_date = day_of(evening);
     const std::string dutch_date = day_of(evening + 86400);
 
