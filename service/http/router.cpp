@@ -1,7 +1,9 @@
 #include "http/router.hpp"
 
+#include <string_view>
 #include <vector>
 
+#include <Poco/Net/HTTPRequest.h>
 #include <Poco/URI.h>
 
 #include "http/problem.hpp"
@@ -45,14 +47,17 @@ Poco::Net::HTTPRequestHandler* Router::createRequestHandler(const Poco::Net::HTT
     } catch (const Poco::Exception&) {
         return new FallbackHandler(context_, "");
     }
-    const std::string& method = request.getMethod();
+    // HEAD is GET without the body (RFC 9110 §9.3.2): Poco's response sends the headers, with the
+    // body's Content-Length, and leaves the body out when the request was a HEAD.
+    const bool head = request.getMethod() == Poco::Net::HTTPRequest::HTTP_HEAD;
+    const std::string& method = head ? Poco::Net::HTTPRequest::HTTP_GET : request.getMethod();
     std::vector<std::string> params;
     std::string allow;  // the methods the path takes, when not this one
     for (const Route& route : routes()) {
         if (!match_pattern(route.pattern, segments, params)) continue;
         if (method != route.method) {
-            if (allow.find(route.method) == std::string::npos)
-                allow += (allow.empty() ? "" : ", ") + std::string(route.method);
+            const std::string allowed = route.method == std::string_view("GET") ? "GET, HEAD" : route.method;
+            if (allow.find(allowed) == std::string::npos) allow += (allow.empty() ? "" : ", ") + allowed;
             continue;
         }
         RouteHandler* handler = route.make(context_, params);

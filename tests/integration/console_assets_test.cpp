@@ -24,6 +24,8 @@ struct Answer {
     std::string content_type;
     std::string cache_control;
     std::string location;
+    std::string allow;
+    std::streamsize content_length = -1;
     std::string body;
 };
 
@@ -39,6 +41,8 @@ Answer fetch(const ServiceProcess& service, const std::string& path, const std::
                   response.getContentType(),
                   response.get("Cache-Control", ""),
                   response.get("Location", ""),
+                  response.get("Allow", ""),
+                  response.getContentLength64(),
                   {}};
     Poco::StreamCopier::copyToString(in, answer.body);
     return answer;
@@ -104,7 +108,31 @@ SCENARIO("the service serves the console's assets and nothing else", "[console][
             CHECK(listing.status == 404);
             CHECK_THAT(listing.body, !Catch::Contains("main-ABC123"));
             CHECK(fetch(service, "/console/assets/").status == 404);
-            CHECK(fetch(service, "/console/", "POST").status == 405);
+            const auto post = fetch(service, "/console/", "POST");
+            CHECK(post.status == 405);
+            CHECK(post.allow == "GET, HEAD");
+        }
+    }
+    WHEN("a page and a file are asked for with HEAD") {
+        const auto index = fetch(service, "/console/");
+        const auto head = fetch(service, "/console/", "HEAD");
+        const auto script = fetch(service, "/console/assets/main-ABC123.js", "HEAD");
+        THEN("the headers are those of the GET, with the length of its body, and no body follows") {
+            CHECK(head.status == 200);
+            CHECK(head.content_type == index.content_type);
+            CHECK(head.content_length == static_cast<std::streamsize>(index.body.size()));
+            CHECK(head.body.empty());
+            CHECK(script.status == 200);
+            CHECK(script.cache_control == "public, max-age=31536000, immutable");
+            CHECK(script.content_length == static_cast<std::streamsize>(std::string("console.log('bundle')").size()));
+            CHECK(script.body.empty());
+            CHECK(fetch(service, "/console/missing.js", "HEAD").status == 404);
+        }
+        THEN("a resource that takes POST only answers HEAD as any other method it does not take") {
+            const auto ingest = fetch(service, "/v1/sources/school-a/signals", "HEAD");
+            CHECK(ingest.status == 405);
+            CHECK(ingest.allow == "POST");
+            CHECK(ingest.body.empty());
         }
     }
     WHEN("a path tries to leave the assets directory or reach a hidden file") {
