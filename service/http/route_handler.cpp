@@ -178,8 +178,12 @@ void RouteHandler::handleRequest(Poco::Net::HTTPServerRequest& request, Poco::Ne
         response.setKeepAlive(false);  // the connection broke while draining: nothing more on it
     }
     const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - started;
-    context_.metrics.observe_request(route_, request.getMethod(), static_cast<int>(response.getStatus()),
-                                     elapsed.count());
+    const int status = static_cast<int>(response.getStatus());
+    context_.metrics.observe_request(route_, request.getMethod(), status, elapsed.count());
+    if (access_ == Access::source && !params_.empty()) {
+        if (const SourceConfig* source = find_source(context_.config, params_.front()))
+            context_.metrics.observe_source_request(source->id, route_, status);
+    }
 }
 
 }  // namespace eenplan::service

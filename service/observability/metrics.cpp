@@ -48,6 +48,10 @@ Metrics::Metrics()
                           .Help("Admin requests answered but not written to the audit trail (the store refused)")
                           .Register(*registry_)
                           .Add({})),
+      source_requests_(prometheus::BuildCounter()
+                           .Name("eenplan_source_requests_total")
+                           .Help("Requests on a source's routes by configured source id, route pattern and status code")
+                           .Register(*registry_)),
       rate_limited_(prometheus::BuildCounter()
                         .Name("eenplan_rate_limited_total")
                         .Help("Requests refused with 429 by their source's rate limit, by source id")
@@ -87,6 +91,10 @@ std::string Metrics::method_label(std::string_view method) {
 void Metrics::observe_request(const std::string& route, const std::string& method, int status, double seconds) {
     requests_.Add({{"route", route}, {"method", method_label(method)}, {"status", std::to_string(status)}}).Increment();
     request_duration_.Add({{"route", route}}, latency_buckets).Observe(seconds);
+}
+
+void Metrics::observe_source_request(const std::string& source, const std::string& route, int status) {
+    source_requests_.Add({{"source", source}, {"route", route}, {"status", std::to_string(status)}}).Increment();
 }
 
 void Metrics::observe_ingest(const std::string& outcome, double seconds) {

@@ -1,5 +1,6 @@
 // Prometheus metrics through prometheus-cpp's registry; served as text by the /metrics handler.
-// Labels are route patterns and status codes only: never a path, an id or a pseudonym.
+// Labels are route patterns, status codes and the ids of configured sources and recipients: never a
+// path, an id a request chose, a pupil's id or a pseudonym.
 #pragma once
 
 #include <memory>
@@ -32,6 +33,11 @@ public:
     // An admin request was answered but could not be written to the audit trail.
     void count_audit_failure();
 
+    // A request on one of a source's routes (/v1/sources/{sourceId}/…), by the configured source it
+    // named, so an admin sees which system's messages are refused and why. A request naming no
+    // configured source is not counted here (its id is the sender's choice).
+    void observe_source_request(const std::string& source, const std::string& route, int status);
+
     // A request refused with 429 by its source's rate limit (`source` is a configured source id).
     void count_rate_limited(const std::string& source);
     // A connection the server closed to protect its workers (http/http_server.hpp): `reason` is one
@@ -51,6 +57,7 @@ private:
     prometheus::Family<prometheus::Counter>& plan_failures_;
     prometheus::Family<prometheus::Counter>& plan_parked_;
     prometheus::Counter& audit_failures_;
+    prometheus::Family<prometheus::Counter>& source_requests_;
     prometheus::Family<prometheus::Counter>& rate_limited_;
     prometheus::Family<prometheus::Counter>& connections_closed_;
 };

@@ -246,6 +246,8 @@ SCENARIO_METHOD(Fixture, "an acknowledged signal survives the process being kill
 SCENARIO_METHOD(Fixture, "health, readiness and metrics", "[ingest]") {
     REQUIRE(send("msg_m", absence(eenplan::simulators::synthetic_bsn(7))).status == 202);
     send("msg_m2", "not json");
+    CHECK(service.request("POST", "/v1/sources/school-a/signals", "{}").status == 401);
+    CHECK(service.request("POST", "/v1/sources/no-such-source/signals", "{}").status == 404);
     CHECK(service.get("/healthz").status == 200);
     const auto ready = service.get("/readyz");
     CHECK(ready.status == 200);
@@ -264,6 +266,12 @@ SCENARIO_METHOD(Fixture, "health, readiness and metrics", "[ingest]") {
     CHECK_THAT(metrics.body, Catch::Contains(R"(eenplan_ingest_duration_seconds_count{outcome="accepted"} 1)"));
     CHECK_THAT(metrics.body,
                Catch::Contains(R"(eenplan_ingest_duration_seconds_bucket{outcome="accepted",le="+Inf"} 1)"));
+    // By source, for the sources configured: which system's messages are refused, and why.
+    const std::string signals = R"(eenplan_source_requests_total{route="/v1/sources/{sourceId}/signals",source=)";
+    CHECK_THAT(metrics.body, Catch::Contains(signals + R"("school-a",status="202"} 1)"));
+    CHECK_THAT(metrics.body, Catch::Contains(signals + R"("school-a",status="400"} 1)"));
+    CHECK_THAT(metrics.body, Catch::Contains(signals + R"("school-a",status="401"} 1)"));
+    CHECK_THAT(metrics.body, !Catch::Contains("no-such-source"));
     CHECK(service.get("/nowhere").status == 404);
     CHECK(service.get("/v1/sources/school-a/signals").status == 405);
 }
