@@ -17,6 +17,9 @@
 # EENPLAN_BENCH_PERF=<dir>: also profile the service (`perf record -e cpu-clock -g`: this VM has
 # no hardware counters) during the PostgreSQL peak run and for 10 s of the PostgreSQL pipeline drain;
 # <dir>/perf-report.txt and perf-pipeline-report.txt (perf report --no-children).
+# EENPLAN_BENCH_PG_STATEMENTS=<file>: load pg_stat_statements and append to <file> the statements
+# of the PostgreSQL peak run and of the pipeline phase (load and drain) by total time, planning
+# included: what PostgreSQL spends its time on.
 # EENPLAN_BENCH_ONLY=peak|half: one phase (half needs EENPLAN_BENCH_RATE=<signals/s> then).
 # EENPLAN_BENCH_PLAN_WORKERS=<n>, EENPLAN_BENCH_PLAN_BATCH=<n>: the pipeline's plan.workers and
 # plan.batch_size (else the defaults).
@@ -53,9 +56,30 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
+if [[ -n ${EENPLAN_BENCH_PG_STATEMENTS:-} ]]; then
+  export EENPLAN_PG_OPTIONS="-c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.max=1000 -c pg_stat_statements.track_planning=on"
+fi
 bash "$root/tests/support/postgres.sh" start "$pg_state" >/dev/null
 pg_base=$(cat "$pg_state")
 pg_port=$(grep -o 'port=[0-9]*' <<<"$pg_base" | cut -d= -f2)
+# With EENPLAN_BENCH_PG_STATEMENTS: statements_reset <connection> before a run, statements_dump
+# <connection> <run> after it (the statements of that database by total time, planning included).
+statements_reset() {
+  [[ -n ${EENPLAN_BENCH_PG_STATEMENTS:-} ]] || return 0
+  psql "$1" -Atqc "CREATE EXTENSION IF NOT EXISTS pg_stat_statements; SELECT pg_stat_statements_reset()" >/dev/null
+}
+statements_dump() {
+  [[ -n ${EENPLAN_BENCH_PG_STATEMENTS:-} ]] || return 0
+  {
+    echo "-- $2"
+    psql "$1" -qc "SELECT round((total_plan_time + total_exec_time)::numeric, 0) AS total_ms,
+        round((100 * (total_plan_time + total_exec_time) / SUM(total_plan_time + total_exec_time) OVER ())::numeric, 1) AS pct,
+        round(total_plan_time::numeric, 0) AS plan_ms, calls, rows,
+        left(regexp_replace(query, '\s+', ' ', 'g'), 160) AS query
+      FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
+      ORDER BY total_plan_time + total_exec_time DESC LIMIT 30"
+  } >>"$EENPLAN_BENCH_PG_STATEMENTS"
+}
 new_pg_db() {  # new_pg_db <name>: prints its connection string
   psql "$pg_base" -qc "CREATE DATABASE $1" >/dev/null
   sed "s/dbname=postgres/dbname=$1/" <<<"$pg_base"
@@ -140,7 +164,11 @@ if [[ $only != half ]]; then
   count=$(( seconds * 12000 ))
   for target in eenplan-postgresql eenplan-sqlite nodered-postgresql; do
     case $target in
-    eenplan-postgresql) connection=$(new_pg_db peak_eenplan); start_service peak-pg postgresql "$connection" ;;
+    eenplan-postgresql)
+      connection=$(new_pg_db peak_eenplan)
+      statements_reset "$connection"
+      start_service peak-pg postgresql "$connection"
+      ;;
     eenplan-sqlite) connection="db=$work/peak.db"; start_service peak-sqlite sqlite "$connection" ;;
     nodered-postgresql)
       new_pg_db peak_peer >/dev/null
@@ -169,7 +197,10 @@ if [[ $only != half ]]; then
     IFS='|' read -r rate[$target] summary <<<"$(load "$service_port" "$seconds" "$work/requests.lua")"
     peak=$(kb "$service_pid" VmHWM)
     case $target in
-    eenplan-postgresql) stored=$(psql "$connection" -Atc "SELECT COUNT(*) FROM signals") ;;
+    eenplan-postgresql)
+      stored=$(psql "$connection" -Atc "SELECT COUNT(*) FROM signals")
+      statements_dump "$connection" "peak, eenplan-postgresql"
+      ;;
     eenplan-sqlite) stored=$(sqlite3 "$work/peak.db" "SELECT COUNT(*) FROM signals") ;;
     nodered-postgresql) stored=$(psql "$(sed 's/dbname=postgres/dbname=peak_peer/' <<<"$pg_base")" -Atc "SELECT COUNT(*) FROM signals") ;;
     esac
@@ -220,6 +251,7 @@ connection=$(new_pg_db half_pipeline)
 sql() { psql "$connection" -Atqc "$1"; }
 start_service half-pipeline postgresql "$connection" pipeline
 requests $(( half * half_seconds * 12 / 10 + 1000 )) "$service_port" "$work/requests.lua" --first-pupil 1000000
+statements_reset "$connection"
 IFS='|' read -r achieved summary <<<"$(load "$service_port" "$half_seconds" "$work/requests.lua" "$half")"
 rss=$(kb "$service_pid" VmRSS)
 backlog=$(sql "SELECT COUNT(*) FROM signals WHERE planned_at_us IS NULL")
@@ -259,4 +291,5 @@ if [[ $backlog -gt 0 && -n $planned_in ]]; then
   printf '    plan worker drain:             %s unplanned signals in %s s after the load, %s signals/s\n' "$backlog" \
     "$planned_in" "$(awk -v n="$backlog" -v t="$planned_in" 'BEGIN {printf "%.0f", n / (t > 0.05 ? t : 0.05)}')"
 fi
+statements_dump "$connection" pipeline
 stop_pid "$service_pid"

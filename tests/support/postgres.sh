@@ -3,6 +3,7 @@
 # listening on a free loopback port, run as a non-root user (postgres when started by root).
 #   postgres.sh start <state-file>   writes "host=127.0.0.1 port=N user=eenplan dbname=postgres" to it
 #   postgres.sh stop <state-file>    stops the cluster and removes its directory
+# EENPLAN_PG_OPTIONS: more server options for the start, e.g. "-c shared_preload_libraries=…".
 set -euo pipefail
 action=$1 state=$2
 bindir=$(ls -d /usr/lib/postgresql/15/bin 2>/dev/null || dirname "$(command -v pg_ctl)")
@@ -20,7 +21,7 @@ start)
   for attempt in 1 2 3 4 5 6 7 8; do
     port=$(( 20000 + RANDOM % 30000 ))
     if as_owner "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 30 start \
-        -o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c max_connections=200" >/dev/null; then
+        -o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c max_connections=200 ${EENPLAN_PG_OPTIONS:-}" >/dev/null; then
       echo "dir=$dir" >"$state.dir"
       echo "host=127.0.0.1 port=$port user=eenplan dbname=postgres" >"$state"
       echo "PostgreSQL $("$bindir/postgres" --version | awk '{print $3}') on 127.0.0.1:$port ($dir)"
