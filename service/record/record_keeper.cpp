@@ -2,6 +2,8 @@
 #include "store/signal_store.hpp"
 #include "store/batch_sql.hpp"
 #include "store/database.hpp"
+#include "store/pg_arrays.hpp"
+#include "store/pg_prepared.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -63,9 +65,6 @@ struct BatchRows {
     // Every row in ONE statement (data-modifying CTEs): one round trip, atomic by itself. Throws a
     // soci_error, having written nothing, when a signal of the batch was stored meanwhile.
     void write_all(soci::session& sql);
-    [[nodiscard]] std::size_t parameters() const {
-        return signals.size() * 12 + pupils.size() * 3 + identifiers.size() * 6 + links.size() * 5 + keys.size() * 3;
-    }
 };
 
 // The owners of the identifiers a batch carries, read in one query before its first signal, and
@@ -207,67 +206,80 @@ void BatchRows::flush(soci::session& sql) {
     keys.clear();
 }
 
-void BatchRows::write_all(soci::session& sql) {
-    if (signals.empty()) return;     // no signal, no row of it
-    std::deque<std::string> values;  // what the statement binds, by reference: kept in place
-    soci::statement st(sql);
-    std::size_t next = 0;
-    std::string query;
-    const auto param = [&](const std::string& value) {
-        st.exchange(soci::use(value));
-        return ":v" + std::to_string(next++);
-    };
-    const auto kept = [&](std::string value) -> const std::string& { return values.emplace_back(std::move(value)); };
-    query =
-        "WITH s AS (INSERT INTO signals (signal_id, source_id, webhook_id, correlation_id, type, occurred_at, "
-        "received_at_us, subject_kind, subject_pseudonym, school_brin, school_gemeentecode, envelope) VALUES ";
-    for (std::size_t i = 0; i < signals.size(); ++i) {
-        const NewSignal& n = *signals[i].signal;
-        // One value at a time: the placeholders must appear in the order of the exchanges. NULL for a
-        // school without BRIN or gemeentecode, as insert_signal stores it.
-        const std::string& received = kept(std::to_string(n.received_at_us));
-        for (const auto* value : {&n.ids.signal_id, &n.source_id, &n.webhook_id, &n.ids.correlation_id, &n.type,
-                                  &n.occurred_at, &received, &n.subject_kind, &n.subject_pseudonym}) {
-            query += value == &n.ids.signal_id ? (i ? ",(" : "(") : ",";
-            query += param(*value);
-        }
-        for (const auto* school : {&n.school_brin, &n.school_gemeentecode}) {
-            query += ",";
-            query += *school ? param(**school) : std::string("NULL");
-        }
-        query += ",";
-        query += param(signals[i].envelope);
-        query += ")";
-    }
-    query += " ON CONFLICT (source_id, webhook_id) DO NOTHING RETURNING 1)";
-    const auto table = [&](const char* name, const std::string& into, const auto& rows, bool last_nullable) {
-        if (rows.empty()) return;
-        query += std::string(", ") + name + " AS (INSERT INTO " + into + " VALUES ";
-        for (std::size_t i = 0; i < rows.size(); ++i) {
-            query += i ? ",(" : "(";
-            for (std::size_t c = 0; c < rows[i].size(); ++c) {
-                const std::string p = param(rows[i][c]);
-                query += c ? "," : "";
-                query += last_nullable && c == rows[i].size() - 1 ? "NULLIF(" + p + ", '')" : p;
+namespace {
+
+// Every row of a batch in one statement, its tables' columns as array parameters, so one text
+// serves every batch and the server parses it once per connection. A signal another writer stored
+// meanwhile is left out by ON CONFLICT; then the division by zero fails the whole statement, so
+// that none of that signal's other rows is stored without it.
+constexpr PgStatement write_batch_statement{
+    "eenplan_ingest_write",
+    "WITH s AS (INSERT INTO signals (signal_id, source_id, webhook_id, correlation_id, type, occurred_at, "
+    "received_at_us, subject_kind, subject_pseudonym, school_brin, school_gemeentecode, envelope) "
+    "SELECT * FROM unnest(CAST($1 AS text[]), CAST($2 AS text[]), CAST($3 AS text[]), CAST($4 AS text[]), "
+    "CAST($5 AS text[]), CAST($6 AS text[]), CAST($7 AS bigint[]), CAST($8 AS text[]), CAST($9 AS text[]), "
+    "CAST($10 AS text[]), CAST($11 AS text[]), CAST($12 AS text[])) "
+    "ON CONFLICT (source_id, webhook_id) DO NOTHING RETURNING 1), "
+    "p AS (INSERT INTO pupils (pupil_id, created_at_us, created_by_signal) "
+    "SELECT * FROM unnest(CAST($13 AS text[]), CAST($14 AS bigint[]), CAST($15 AS text[]))), "
+    "i AS (INSERT INTO pupil_identifiers (pseudonym, kind, pupil_id, signal_id, added_at_us, polymorphic) "
+    "SELECT * FROM unnest(CAST($16 AS text[]), CAST($17 AS text[]), CAST($18 AS text[]), CAST($19 AS text[]), "
+    "CAST($20 AS bigint[]), CAST($21 AS text[]))), "
+    "l AS (INSERT INTO signal_links (signal_id, pupil_id, rule, evidence, linked_at_us) "
+    "SELECT * FROM unnest(CAST($22 AS text[]), CAST($23 AS text[]), CAST($24 AS text[]), CAST($25 AS text[]), "
+    "CAST($26 AS bigint[]))), "
+    "k AS (INSERT INTO payload_keys (owner, wrapped, created_at_us) "
+    "SELECT * FROM unnest(CAST($27 AS text[]), CAST($28 AS text[]), CAST($29 AS bigint[]))) "
+    "SELECT 1 / (CASE WHEN (SELECT COUNT(*) FROM s) = CAST($30 AS bigint) THEN 1 ELSE 0 END)"};
+
+// One array literal per column of `rows`; with `last_nullable`, an empty last value is NULL.
+template <std::size_t N>
+void append_columns(std::vector<std::optional<std::string>>& parameters,
+                    const std::vector<std::array<std::string, N>>& rows, bool last_nullable = false) {
+    for (std::size_t c = 0; c < N; ++c) {
+        std::vector<std::optional<std::string>> column;
+        column.reserve(rows.size());
+        for (const auto& row : rows) {
+            if (last_nullable && c == N - 1 && row[c].empty()) {
+                column.emplace_back(std::nullopt);
+            } else {
+                column.emplace_back(row[c]);
             }
-            query += ")";
         }
-        query += ")";
-    };
-    table("p", "pupils (pupil_id, created_at_us, created_by_signal)", pupils, false);
-    table("i", "pupil_identifiers (pseudonym, kind, pupil_id, signal_id, added_at_us, polymorphic)", identifiers, true);
-    table("l", "signal_links (signal_id, pupil_id, rule, evidence, linked_at_us)", links, false);
-    table("k", "payload_keys (owner, wrapped, created_at_us)", keys, false);
-    // A signal another writer stored meanwhile is left out by ON CONFLICT; then the division by zero
-    // fails the whole statement, so that none of that signal's other rows is stored without it.
-    query +=
-        " SELECT 1 / (CASE WHEN (SELECT COUNT(*) FROM s) = " + std::to_string(signals.size()) + " THEN 1 ELSE 0 END)";
-    int one = 0;
-    st.exchange(soci::into(one));
-    st.alloc();
-    st.prepare(query, soci::details::st_one_time_query);
-    st.define_and_bind();
-    st.execute(true);
+        parameters.emplace_back(pg_text_array(column));
+    }
+}
+
+}  // namespace
+
+void BatchRows::write_all(soci::session& sql) {
+    if (signals.empty()) return;  // no signal, no row of it
+    std::array<std::vector<std::optional<std::string>>, 12> columns;
+    for (const Signal& signal : signals) {
+        const NewSignal& n = *signal.signal;
+        // NULL for a school without BRIN or gemeentecode, as insert_signal stores it.
+        const std::optional<std::string> values[] = {n.ids.signal_id,
+                                                     n.source_id,
+                                                     n.webhook_id,
+                                                     n.ids.correlation_id,
+                                                     n.type,
+                                                     n.occurred_at,
+                                                     std::to_string(n.received_at_us),
+                                                     n.subject_kind,
+                                                     n.subject_pseudonym,
+                                                     n.school_brin,
+                                                     n.school_gemeentecode,
+                                                     signal.envelope};
+        for (std::size_t c = 0; c < columns.size(); ++c) columns[c].push_back(values[c]);
+    }
+    std::vector<std::optional<std::string>> parameters;
+    for (const auto& column : columns) parameters.emplace_back(pg_text_array(column));
+    append_columns(parameters, pupils);
+    append_columns(parameters, identifiers, true);
+    append_columns(parameters, links);
+    append_columns(parameters, keys);
+    parameters.emplace_back(std::to_string(signals.size()));
+    execute_prepared(sql, write_batch_statement, parameters);
     signals.clear();
     pupils.clear();
     identifiers.clear();
@@ -540,100 +552,45 @@ Backend RecordKeeper::backend() const { return database_.backend(); }
 
 namespace {
 
-// The signals of `entries` stored before, by (source, webhook-id), in one query.
-std::map<std::pair<std::string, std::string>, SignalIds> stored_signals(soci::session& sql,
-                                                                        const std::vector<BatchEntry*>& entries) {
-    std::map<std::pair<std::string, std::string>, SignalIds> stored;
-    constexpr std::size_t chunk = 400;
-    for (std::size_t start = 0; start < entries.size(); start += chunk) {
-        const std::size_t n = std::min(chunk, entries.size() - start);
-        std::string query =
-            "SELECT source_id, webhook_id, signal_id, correlation_id FROM signals WHERE (source_id, webhook_id) IN (";
-        soci::statement st(sql);
-        for (std::size_t i = 0; i < n; ++i) {
-            query += (i ? ",(:s" : "(:s") + std::to_string(i) + ",:w" + std::to_string(i) + ")";
-            st.exchange(soci::use(entries[start + i]->signal->source_id));
-            st.exchange(soci::use(entries[start + i]->signal->webhook_id));
-        }
-        query += ")";
-        std::string source, webhook;
-        SignalIds ids;
-        st.exchange(soci::into(source));
-        st.exchange(soci::into(webhook));
-        st.exchange(soci::into(ids.signal_id));
-        st.exchange(soci::into(ids.correlation_id));
-        st.alloc();
-        st.prepare(query, soci::details::st_one_time_query);
-        st.define_and_bind();
-        if (!st.execute(true)) continue;
-        do {
-            stored.emplace(std::make_pair(source, webhook), ids);
-        } while (st.fetch());
-    }
-    return stored;
-}
-
 // PostgreSQL, in ONE query: the signals of `entries` stored before (by source and webhook-id), and
 // the records holding their identifiers, whether each is a root, and its wrapped payload key (when
-// the keys live in the main store). Fills `lookups` as LinkLookups(sql, entries) would. Nullopt
-// when the batch is too large for one statement's parameters.
-std::optional<std::map<std::pair<std::string, std::string>, SignalIds>> read_batch(
-    soci::session& sql, const std::vector<BatchEntry*>& entries, LinkLookups& lookups, bool keys_here) {
+// the keys live in the main store). Fills `lookups` as LinkLookups(sql, entries) would. A prepared
+// statement (store/pg_prepared.hpp): parsed once per connection, its values three arrays.
+constexpr PgStatement read_batch_statement{
+    "eenplan_ingest_read",
+    "SELECT 0, s.source_id, s.webhook_id, s.signal_id, s.correlation_id "
+    "FROM unnest(CAST($1 AS text[]), CAST($2 AS text[])) AS b(source_id, webhook_id) "
+    "JOIN signals s ON s.source_id = b.source_id AND s.webhook_id = b.webhook_id "
+    "UNION ALL SELECT 1, i.pseudonym, i.pupil_id, "
+    "CASE WHEN p.pupil_id IS NOT NULL AND p.merged_into IS NULL THEN '1' END, "
+    "CASE WHEN CAST($4 AS boolean) THEN k.wrapped END "
+    "FROM pupil_identifiers i LEFT JOIN pupils p ON p.pupil_id = i.pupil_id "
+    "LEFT JOIN payload_keys k ON k.owner = 'pupil/' || i.pupil_id "
+    "WHERE i.pseudonym = ANY(CAST($3 AS text[]))"};
+
+std::map<std::pair<std::string, std::string>, SignalIds> read_batch(soci::session& sql,
+                                                                    const std::vector<BatchEntry*>& entries,
+                                                                    LinkLookups& lookups, bool keys_here) {
     const std::vector<std::string> values = identifier_values(entries);
-    if (entries.size() * 2 + values.size() > 30000) return std::nullopt;
-    soci::statement st(sql);
-    std::size_t next = 0;
-    const auto param = [&](const std::string& value) {
-        st.exchange(soci::use(value));
-        return ":v" + std::to_string(next++);
-    };
-    std::string query =
-        "SELECT 0, source_id, webhook_id, signal_id, correlation_id FROM signals WHERE (source_id, "
-        "webhook_id) IN (";
-    for (std::size_t i = 0; i < entries.size(); ++i) {
-        query += i ? ",(" : "(";
-        query += param(entries[i]->signal->source_id);
-        query += ",";
-        query += param(entries[i]->signal->webhook_id);
-        query += ")";
+    std::vector<std::string> sources, webhooks;
+    for (const BatchEntry* entry : entries) {
+        sources.push_back(entry->signal->source_id);
+        webhooks.push_back(entry->signal->webhook_id);
     }
-    query += ")";
-    if (!values.empty()) {
-        query += std::string(
-                     " UNION ALL SELECT 1, i.pseudonym, i.pupil_id, CASE WHEN p.pupil_id IS NOT NULL AND "
-                     "p.merged_into IS NULL THEN '1' END, ") +
-                 (keys_here ? "k.wrapped" : "NULL") +
-                 " FROM pupil_identifiers i LEFT JOIN pupils p ON p.pupil_id = i.pupil_id" +
-                 (keys_here ? " LEFT JOIN payload_keys k ON k.owner = 'pupil/' || i.pupil_id" : "") +
-                 " WHERE i.pseudonym IN (";
-        for (std::size_t i = 0; i < values.size(); ++i) {
-            query += i ? "," : "";
-            query += param(values[i]);
-        }
-        query += ")";
-        for (const std::string& value : values) lookups.expect(value);
-    }
-    int kind = 0;
-    std::string a, b, c, d;
-    soci::indicator c_ind = soci::i_null, d_ind = soci::i_null;
-    st.exchange(soci::into(kind));
-    st.exchange(soci::into(a));
-    st.exchange(soci::into(b));
-    st.exchange(soci::into(c, c_ind));
-    st.exchange(soci::into(d, d_ind));
-    st.alloc();
-    st.prepare(query, soci::details::st_one_time_query);
-    st.define_and_bind();
+    for (const std::string& value : values) lookups.expect(value);
+    const PgRows rows = execute_prepared(
+        sql, read_batch_statement,
+        {pg_text_array(sources), pg_text_array(webhooks), pg_text_array(values), keys_here ? "true" : "false"});
     std::map<std::pair<std::string, std::string>, SignalIds> stored;
-    if (!st.execute(true)) return stored;
-    do {
-        if (kind == 0) {
-            stored.emplace(std::make_pair(a, b), SignalIds{c, d});
+    for (int r = 0; r < rows.size(); ++r) {
+        const std::string a = rows.at(r, 1).value_or(""), b = rows.at(r, 2).value_or("");
+        if (rows.at(r, 0) == "0") {
+            stored.emplace(std::make_pair(a, b), SignalIds{rows.at(r, 3).value_or(""), rows.at(r, 4).value_or("")});
         } else {
-            lookups.found(a, b, c_ind == soci::i_ok);
-            if (d_ind == soci::i_ok) lookups.wrapped_keys.emplace(b, d);
+            lookups.found(a, b, rows.at(r, 3).has_value());
+            if (auto wrapped = rows.at(r, 4)) lookups.wrapped_keys.emplace(b, std::move(*wrapped));
         }
-    } while (st.fetch());
+    }
     return stored;
 }
 
@@ -670,12 +627,7 @@ void RecordKeeper::record_batch(const std::vector<BatchEntry*>& entries) {
                     };
                     LinkLookups lookups;
                     const PayloadKeys* keys = installed_payload_keys();
-                    auto read = read_batch(sql, pending, lookups, keys != nullptr && !keys->separate_store());
-                    if (!read) {
-                        lookups = LinkLookups(sql, pending);
-                        read = stored_signals(sql, pending);
-                    }
-                    const auto& stored = *read;
+                    const auto stored = read_batch(sql, pending, lookups, keys != nullptr && !keys->separate_store());
                     lookups.rows = &rows;
                     std::map<std::pair<std::string, std::string>, std::size_t> first;
                     for (std::size_t i = 0; i < pending.size(); ++i) {
@@ -703,7 +655,7 @@ void RecordKeeper::record_batch(const std::vector<BatchEntry*>& entries) {
                             lookups.rows = &rows;
                         }
                     }
-                    if (tx || rows.parameters() > 30000) {
+                    if (tx) {
                         rows.begin();
                         rows.flush(sql);
                         hold_before_commit(pending.size());

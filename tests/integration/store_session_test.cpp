@@ -6,6 +6,9 @@
 #include <string>
 
 #include "store/database.hpp"
+#include "store/pg_arrays.hpp"
+#include "store/pg_prepared.hpp"
+#include "store/write_transaction.hpp"
 #include "support/service_process.hpp"
 
 using namespace eenplan::service;
@@ -72,5 +75,81 @@ SCENARIO("every session of the store commits durably and bounds its statements",
                 CHECK(synchronous == 2);  // FULL
             }
         }
+    }
+}
+
+SCENARIO("a prepared statement is planned once per connection and survives what makes the server forget it",
+         "[store][ingest]") {
+    TempDir dir;
+    TestStore store(dir.path());
+    if (!store.is_postgresql()) return;  // PostgreSQL's named statements; SQLite has none of this
+    Database database(database_config(store, 7));
+    database.with_session(
+        [](soci::session& sql) { sql << "CREATE TABLE prepared_probe (id text PRIMARY KEY, note text)"; });
+    const PgStatement insert{"eenplan_test_probe_insert",
+                             "INSERT INTO prepared_probe SELECT * FROM unnest(CAST($1 AS text[]), CAST($2 AS text[])) "
+                             "RETURNING id"};
+    const auto run = [&](soci::session& sql, const std::vector<std::string>& ids) {
+        std::vector<std::optional<std::string>> notes(ids.size(), std::nullopt);
+        return execute_prepared(sql, insert, {pg_text_array(ids), pg_text_array(notes)}).size();
+    };
+    const auto statements = [](soci::session& sql) {
+        int n = 0;
+        sql << "SELECT COUNT(*) FROM pg_prepared_statements WHERE name = 'eenplan_test_probe_insert'", soci::into(n);
+        return n;
+    };
+    WHEN("one session runs it with one row, then with three") {
+        database.with_session([&](soci::session& sql) {
+            THEN("both insert, with one statement prepared on the connection, and NULLs stay NULL") {
+                CHECK(run(sql, {"a"}) == 1);
+                CHECK(run(sql, {"b", "c", "d"}) == 3);
+                CHECK(statements(sql) == 1);
+                int nulls = 0;
+                sql << "SELECT COUNT(*) FROM prepared_probe WHERE note IS NULL", soci::into(nulls);
+                CHECK(nulls == 4);
+            }
+        });
+    }
+    WHEN("a connection runs it more than a hundred times") {
+        database.with_session([&](soci::session& sql) {
+            const auto prepared_at = [&] {
+                std::string at;
+                sql << "SELECT CAST(prepare_time AS text) FROM pg_prepared_statements "
+                       "WHERE name = 'eenplan_test_probe_insert'",
+                    soci::into(at);
+                return at;
+            };
+            CHECK(run(sql, {"r0"}) == 1);
+            const std::string first = prepared_at();
+            for (int i = 1; i <= 101; ++i) REQUIRE(run(sql, {"r" + std::to_string(i)}) == 1);
+            THEN("it was prepared afresh once, so its plan follows the tables' growth") {
+                CHECK(prepared_at() != first);
+                CHECK(statements(sql) == 1);
+            }
+        });
+    }
+    WHEN("the server forgets it between two runs (DEALLOCATE ALL, as a pooler's reset does)") {
+        database.with_session([&](soci::session& sql) {
+            CHECK(run(sql, {"e"}) == 1);
+            sql << "DEALLOCATE ALL";
+            THEN("the next run prepares it again") { CHECK(run(sql, {"f"}) == 1); }
+        });
+    }
+    WHEN("a row breaks a constraint") {
+        database.with_session([&](soci::session& sql) {
+            CHECK(run(sql, {"g-secret-value"}) == 1);
+            THEN("a soci error with the SQLSTATE is thrown, without the values the server's detail quotes") {
+                try {
+                    run(sql, {"g-secret-value"});
+                    FAIL("no error");
+                } catch (const soci::soci_error& error) {
+                    const std::string message = error.what();
+                    CHECK(message.find("duplicate key") != std::string::npos);
+                    CHECK(message.find("g-secret-value") == std::string::npos);
+                    CHECK(is_retryable_conflict(error));  // 23505, as SOCI's own errors carry it
+                }
+                CHECK(run(sql, {"h"}) == 1);  // the connection goes on
+            }
+        });
     }
 }
