@@ -116,9 +116,7 @@ PgRows execute_prepared(soci::session& sql, const PgStatement& statement,
         return Result(PQexecPrepared(conn, statement.name, count, values.data(), nullptr, nullptr, 0), &PQclear);
     };
     switch (prepared().state(key)) {
-        case Prepared::State::absent:
-            prepare();
-            break;
+        case Prepared::State::absent: prepare(); break;
         case Prepared::State::stale:
             // Not inside a transaction block, where a failed DEALLOCATE (a name the server forgot)
             // would abort the transaction; the next run outside one replans.
@@ -127,8 +125,7 @@ PgRows execute_prepared(soci::session& sql, const PgStatement& statement,
                 prepare();
             }
             break;
-        case Prepared::State::ready:
-            break;
+        case Prepared::State::ready: break;
     }
     Result result = execute();
     // 26000: the server does not know the name (a pooler between, or a DISCARD ALL). Prepared again
