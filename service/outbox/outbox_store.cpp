@@ -112,30 +112,34 @@ std::vector<ClaimedDelivery> OutboxStore::claim(int limit, std::int64_t now_us, 
             soci::use(due), soci::into(any);
         if (!sql.got_data()) return std::vector<ClaimedDelivery>{};
         return in_write_transaction(sql, backend, [&] {
-            const auto n = static_cast<std::size_t>(limit);
-            std::vector<std::string> ids(n), tasks(n), recipients(n), payloads(n), correlations(n);
-            std::vector<int> attempts(n), schedule_attempts(n);
-            std::vector<long long> started(n);
             const long long now = now_us;
             const int lim = limit;
-            // SQLite: BEGIN IMMEDIATE already holds the one write lock, so select, then mark.
-            sql << "SELECT delivery_id, task_id, recipient_id, payload, correlation_id, attempts, schedule_attempts, "
-                   "schedule_started_at_us FROM deliveries WHERE state = 'pending' AND next_attempt_at_us <= :now "
-                   "ORDER BY next_attempt_at_us LIMIT :lim",
-                soci::use(now), soci::use(lim), soci::into(ids), soci::into(tasks), soci::into(recipients),
-                soci::into(payloads), soci::into(correlations), soci::into(attempts), soci::into(schedule_attempts),
-                soci::into(started);
+            // SQLite: BEGIN IMMEDIATE already holds the one write lock, so select, then mark. Row by
+            // row (local to SQLite): SOCI reads into vectors of one element as no row at all when the
+            // query has exactly one, which made a batch_size of 1 deliver nothing.
             std::vector<ClaimedDelivery> claimed;
-            if (ids.empty()) return claimed;
+            ClaimedDelivery row;
+            long long started = 0;
+            soci::statement st =
+                (sql.prepare << "SELECT delivery_id, task_id, recipient_id, payload, correlation_id, attempts, "
+                                "schedule_attempts, schedule_started_at_us FROM deliveries WHERE state = 'pending' "
+                                "AND next_attempt_at_us <= :now ORDER BY next_attempt_at_us LIMIT :lim",
+                 soci::use(now), soci::use(lim), soci::into(row.delivery_id), soci::into(row.task_id),
+                 soci::into(row.recipient_id), soci::into(row.payload), soci::into(row.correlation_id),
+                 soci::into(row.attempts), soci::into(row.schedule_attempts), soci::into(started));
+            if (st.execute(true)) {
+                do {
+                    row.schedule_started_at_us = started;
+                    claimed.push_back(row);
+                } while (st.fetch());
+            }
+            if (claimed.empty()) return claimed;
+            std::vector<std::string> ids;
+            for (const ClaimedDelivery& c : claimed) ids.push_back(c.delivery_id);
             std::vector<long long> leases(ids.size(), lease_until_us);
             std::vector<std::string> tokens(ids.size(), token);
             sql << "UPDATE deliveries SET next_attempt_at_us = :lease, claim_token = :tok WHERE delivery_id = :id",
                 soci::use(leases), soci::use(tokens), soci::use(ids);
-            claimed.reserve(ids.size());
-            for (std::size_t i = 0; i < ids.size(); ++i) {
-                claimed.push_back({ids[i], tasks[i], recipients[i], payloads[i], correlations[i], attempts[i],
-                                   schedule_attempts[i], started[i]});
-            }
             return claimed;
         });
     });

@@ -29,11 +29,12 @@ inline Poco::JSON::Object::Ptr parse_object(const std::string& body) {
     return Poco::JSON::Parser().parse(body).extract<Poco::JSON::Object::Ptr>();
 }
 
-inline std::string delivery_config(int receiver_port, int zgw_port, int threads = 2) {
+inline std::string delivery_config(int receiver_port, int zgw_port, int threads = 2, int batch_size = 50) {
     const std::string receiver = "http://127.0.0.1:" + std::to_string(receiver_port) + "/eenplan/tasks";
     const std::string zgw = "http://127.0.0.1:" + std::to_string(zgw_port);
     return "delivery:\n  dispatcher_threads: " + std::to_string(threads) +
-           "\n  batch_size: 50\n  poll_interval_ms: 50\n"
+           "\n  batch_size: " + std::to_string(batch_size) +
+           "\n  poll_interval_ms: 50\n"
            "  circuit_breaker: {failure_threshold: 3, open_seconds: 1}\n"
            "recipients:\n"
            "  - id: gm0518\n    name: Gemeente Den Haag\n    connector: webhook\n    url: " +
@@ -62,6 +63,11 @@ inline std::string delivery_config(int receiver_port, int zgw_port, int threads 
 }
 
 struct DeliveryHub {
+    DeliveryHub() = default;
+    // A dispatcher that claims `batch_size` deliveries at a time (50 otherwise).
+    explicit DeliveryHub(int batch_size) : batch_size_(batch_size) {}
+
+    int batch_size_ = 50;
     TempDir dir;
     TestStore store{dir.path()};
     SimulatorProcess receiver{EENPLAN_WEBHOOK_RECEIVER, {"--secret", receiver_secret}};
@@ -71,7 +77,7 @@ struct DeliveryHub {
 
     ServiceOptions options() const {
         ServiceOptions o;
-        o.extra_config = delivery_config(receiver.port(), zgw.port());
+        o.extra_config = delivery_config(receiver.port(), zgw.port(), 2, batch_size_);
         o.manual_clock = true;
         return o;
     }

@@ -122,6 +122,15 @@ SCENARIO_METHOD(DeliveryHub, "a receiver down for a while gets every task exactl
     CHECK(retried > 0);
 }
 
+SCENARIO("a dispatcher that claims one delivery at a time delivers every task", "[delivery]") {
+    // A claim of one row reads into vectors of one: the store must still see that row.
+    DeliveryHub hub(1);
+    const std::string p = hub.pupil(4);
+    for (int i = 0; i < 5; ++i) REQUIRE(hub.create_task("gm0518", p, "plan/4/task-" + std::to_string(i)).status == 201);
+    CHECK(eventually([&] { return hub.accepted() == 5; }, 20));
+    CHECK(hub.receiver_stats()->getValue<long long>("duplicates") == 0);
+}
+
 SCENARIO_METHOD(DeliveryHub, "a permanently failing receiver ends in dead letter and a manual retry delivers it",
                 "[delivery]") {
     tell_receiver(R"({"always": true, "status": 500})");
