@@ -4,7 +4,9 @@
 # PostgreSQL 15, over loopback, all on this machine:
 #   1. peak: eenplan on PostgreSQL, eenplan on SQLite, the Node-RED flow; signals/s, p50, p99,
 #      rows stored, and eenplan's ratio to the flow. Idle RSS of the service (3 s after start, no
-#      request yet) and its peak RSS (VmHWM after the run).
+#      request yet) and its peak RSS (VmHWM after the run). Then the ceiling: the same load against
+#      the service's HTTP server with no work behind it and against a bare epoll server
+#      (eenplan-http-ceiling), and their ratios to the flow: no design goes faster here.
 #   2. half of eenplan's PostgreSQL peak, paced (ingest.lua with EENPLAN_RATE), on PostgreSQL and
 #      on SQLite at the same rate: p50/p99 of the answer.
 #   3. the whole pipeline at that rate on PostgreSQL: the shipped routeboek, the plan worker, the
@@ -14,9 +16,11 @@
 #      taken before the commit, so it precedes the 202 and the lags are, if anything, overstated;
 #      the plan worker stamps each decision when it applies its signal).
 #   tests/bench/ingest_side_by_side.sh [peak seconds (10)] [connections (16)] [half-peak seconds (30)]
-# EENPLAN_BENCH_PERF=<dir>: also profile the service (`perf record -e cpu-clock -g`: this VM has
-# no hardware counters) during the PostgreSQL peak run and for 10 s of the PostgreSQL pipeline drain;
-# <dir>/perf-report.txt and perf-pipeline-report.txt (perf report --no-children).
+# EENPLAN_BENCH_PERF=<dir>: also profile (`perf record -e cpu-clock -g`: this VM has no hardware
+# counters) the whole machine during the PostgreSQL peak run, and the service for 10 s of the
+# PostgreSQL pipeline drain; <dir>/perf-report.txt (the service at peak), perf-postgres-report.txt
+# (PostgreSQL's processes at peak), perf-machine-report.txt (the peak's samples by process) and
+# perf-pipeline-report.txt (perf report --no-children).
 # EENPLAN_BENCH_PG_STATEMENTS=<file>: load pg_stat_statements and append to <file> the statements
 # of the PostgreSQL peak run and of the pipeline phase (load and drain) by total time, planning
 # included: what PostgreSQL spends its time on.
@@ -42,7 +46,8 @@ chmod 755 "$work"
 if [[ -z ${EENPLAN_BENCH_NO_BUILD:-} ]]; then
   CMAKE_CXX_COMPILER_LAUNCHER=${CMAKE_CXX_COMPILER_LAUNCHER:-$(command -v ccache || true)} \
     cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
-  cmake --build "$build" -j2 --target eenplan-service eenplan-ingest-requests eenplan-webhook-receiver >/dev/null
+  cmake --build "$build" -j2 --target eenplan-service eenplan-ingest-requests eenplan-webhook-receiver \
+    eenplan-http-ceiling >/dev/null
 fi
 if ! cmp -s "$peer/package-lock.json" "$peer/node_modules/.package-lock.json" 2>/dev/null; then
   (cd "$peer" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error >/dev/null)
@@ -141,6 +146,27 @@ plan_settings() {  # the pipeline's plan settings from EENPLAN_BENCH_PLAN_WORKER
 
 stop_pid() { kill "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true; }
 
+# CPU time in clock ticks: of one process, of every PostgreSQL process (the bench's cluster is the
+# only one expected), of the whole machine (busy, all cores). per_signal <ticks> <count>: µs each.
+ticks=$(getconf CLK_TCK)
+cpu_pid() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; }
+cpu_postgres() {
+  local total=0 p
+  for p in /proc/[0-9]*; do
+    [[ $(cat "$p/comm" 2>/dev/null) == postgres ]] && total=$(( total + $(awk '{print $14 + $15}' "$p/stat" 2>/dev/null || echo 0) ))
+  done
+  echo "$total"
+}
+cpu_machine() { awk '/^cpu / {print $2 + $3 + $4 + $7 + $8 + $9}' /proc/stat; }
+per_signal() { awk -v t="$1" -v n="$2" -v hz="$ticks" 'BEGIN {printf "%.0f", (n > 0 ? t * 1e6 / hz / n : 0)}'; }
+cpu_start() { cpu0=($(cpu_machine) $(cpu_pid "$1") $(cpu_postgres)); }
+# cpu_line <pid> <count>: "CPU per request: machine M µs, server S µs, PostgreSQL P µs"
+cpu_line() {
+  local now=($(cpu_machine) $(cpu_pid "$1") $(cpu_postgres))
+  printf 'CPU per request: machine %s µs, server %s µs, PostgreSQL %s µs' "$(per_signal $(( now[0] - cpu0[0] )) "$2")" \
+    "$(per_signal $(( now[1] - cpu0[1] )) "$2")" "$(per_signal $(( now[2] - cpu0[2] )) "$2")"
+}
+
 # load <port> <seconds> <requests.lua> [rate]: wrk's summary line "rate|requests …|p50|p99".
 load() {
   local out
@@ -191,10 +217,12 @@ if [[ $only != half ]]; then
     requests "$count" "$service_port" "$work/requests.lua"
     if [[ -n ${EENPLAN_BENCH_PERF:-} && $target == eenplan-postgresql ]]; then
       mkdir -p "$EENPLAN_BENCH_PERF"
-      perf record -e cpu-clock -g -o "$EENPLAN_BENCH_PERF/perf.data" -p "$service_pid" -- sleep "$seconds" >/dev/null 2>&1 &
+      perf record -a -e cpu-clock -g -o "$EENPLAN_BENCH_PERF/perf.data" -- sleep "$seconds" >/dev/null 2>&1 &
       perf_pid=$!
     fi
+    cpu_start "$service_pid"
     IFS='|' read -r rate[$target] summary <<<"$(load "$service_port" "$seconds" "$work/requests.lua")"
+    cpu=$(cpu_line "$service_pid" "$(grep -o 'requests [0-9]*' <<<"$summary" | cut -d' ' -f2)")
     peak=$(kb "$service_pid" VmHWM)
     case $target in
     eenplan-postgresql)
@@ -204,18 +232,43 @@ if [[ $only != half ]]; then
     eenplan-sqlite) stored=$(sqlite3 "$work/peak.db" "SELECT COUNT(*) FROM signals") ;;
     nodered-postgresql) stored=$(psql "$(sed 's/dbname=postgres/dbname=peak_peer/' <<<"$pg_base")" -Atc "SELECT COUNT(*) FROM signals") ;;
     esac
-    printf '%-19s %8s signals/s   %s, stored %s; RSS idle %s MB, peak %s MB; load %s\n' "$target" \
-      "${rate[$target]}" "$summary" "$stored" "$(mb "$idle")" "$(mb "$peak")" "$(cut -d' ' -f1 /proc/loadavg)"
+    printf '%-19s %8s signals/s   %s, stored %s; RSS idle %s MB, peak %s MB; load %s\n%19s %s\n' "$target" \
+      "${rate[$target]}" "$summary" "$stored" "$(mb "$idle")" "$(mb "$peak")" "$(cut -d' ' -f1 /proc/loadavg)" "" "$cpu"
     stop_pid "$service_pid"
     if [[ -n ${perf_pid:-} ]]; then
       wait "$perf_pid" || true
-      perf report -i "$EENPLAN_BENCH_PERF/perf.data" --no-children --stdio --percent-limit 0.7 \
+      perf report -i "$EENPLAN_BENCH_PERF/perf.data" --no-children --stdio --percent-limit 0.7 --comm eenplan-service \
         >"$EENPLAN_BENCH_PERF/perf-report.txt" 2>/dev/null || true
+      perf report -i "$EENPLAN_BENCH_PERF/perf.data" --no-children --stdio --percent-limit 0.7 --comm postgres \
+        >"$EENPLAN_BENCH_PERF/perf-postgres-report.txt" 2>/dev/null || true
+      perf report -i "$EENPLAN_BENCH_PERF/perf.data" --no-children --stdio --sort comm \
+        >"$EENPLAN_BENCH_PERF/perf-machine-report.txt" 2>/dev/null || true
       perf_pid=""
     fi
   done
   awk -v e="${rate[eenplan-postgresql]}" -v s="${rate[eenplan-sqlite]}" -v n="${rate[nodered-postgresql]}" \
     'BEGIN {printf "eenplan/Node-RED: PostgreSQL %.2fx, SQLite %.2fx\n", e / n, s / n}'
+  # The ceiling: the same load against servers that do no work at all (tests/bench/http_ceiling.cpp).
+  # What wrk and the loopback allow on this machine, and what the service's HTTP layer alone allows:
+  # no ingest design goes faster than these in this bench.
+  echo "-- ceiling: the same load, each request read whole and answered 202 with no work behind it"
+  for mode in service raw; do
+    "$build/tests/bench/eenplan-http-ceiling" "$mode" >"$work/ceiling.out" 2>&1 &
+    service_pid=$!
+    pids+=("$service_pid")
+    for _ in $(seq 100); do grep -q port "$work/ceiling.out" 2>/dev/null && break; sleep 0.05; done
+    service_port=$(grep -o '"port": *[0-9]*' "$work/ceiling.out" | grep -o '[0-9]*$')
+    requests "$count" "$service_port" "$work/requests.lua"
+    cpu_start "$service_pid"
+    IFS='|' read -r rate[ceiling-$mode] summary <<<"$(load "$service_port" "$seconds" "$work/requests.lua")"
+    cpu=$(cpu_line "$service_pid" "$(grep -o 'requests [0-9]*' <<<"$summary" | cut -d' ' -f2)")
+    printf '%-19s %8s requests/s  %s; load %s\n%19s %s\n' "ceiling-$mode" "${rate[ceiling-$mode]}" "$summary" \
+      "$(cut -d' ' -f1 /proc/loadavg)" "" "$cpu"
+    stop_pid "$service_pid"
+  done
+  awk -v c="${rate[ceiling-service]}" -v r="${rate[ceiling-raw]}" -v n="${rate[nodered-postgresql]}" -v cores="$(nproc)" \
+    'BEGIN {printf "ceiling/Node-RED: the service'"'"'s HTTP server with no work %.2fx, a bare epoll server %.2fx;" \
+      " 5x the flow is %.0f signals/s, %.0f µs of the machine'"'"'s CPU per signal\n", c / n, r / n, 5 * n, cores * 1e6 / (5 * n)}'
 fi
 
 [[ $only == peak ]] && exit 0
