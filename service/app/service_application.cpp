@@ -379,6 +379,7 @@ struct RunningService {
         context.privacy = &privacy;
         context.console_api = &console_store;
         context.console = &console;
+        records.set_metrics(&metrics);
         stored_signals.subscribe(consent_signals);
         notifications.on_accepted([this] { notification_worker.wake(); });
         outbox.on_queued([this] { dispatcher.wake(); });  // after a queueing commit: no poll to wait for

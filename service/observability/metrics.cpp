@@ -59,7 +59,13 @@ Metrics::Metrics()
       connections_closed_(prometheus::BuildCounter()
                               .Name("eenplan_connections_closed_total")
                               .Help("Connections closed to protect the workers (slow, idle or too many), by reason")
-                              .Register(*registry_)) {
+                              .Register(*registry_)),
+      ingest_row_by_row_(prometheus::BuildCounter()
+                             .Name("eenplan_ingest_batches_row_by_row_total")
+                             .Help("Ingest batches written again row by row after their batch statements failed, by "
+                                   "reason (conflict with a concurrent batch, or error)")
+                             .Register(*registry_)) {
+    for (const char* reason : {"conflict", "error"}) ingest_row_by_row_.Add({{"reason", reason}});
     for (const char* kind : {"signal", "plan"}) {
         plan_failures_.Add({{"kind", kind}});
         plan_parked_.Add({{"kind", kind}});
@@ -72,6 +78,10 @@ void Metrics::count_rate_limited(const std::string& source) { rate_limited_.Add(
 
 void Metrics::count_connection_closed(const std::string& reason) {
     connections_closed_.Add({{"reason", reason}}).Increment();
+}
+
+void Metrics::count_ingest_row_by_row(const std::string& reason) {
+    ingest_row_by_row_.Add({{"reason", reason}}).Increment();
 }
 
 void Metrics::observe_plan_failure(const std::string& kind, bool parked) {

@@ -44,6 +44,11 @@ public:
     // of a fixed set (header_timeout, idle_timeout, read_timeout, pending_full, queue_full).
     void count_connection_closed(const std::string& reason);
 
+    // An ingest batch on PostgreSQL written again row by row (record/record_keeper.hpp): `reason`
+    // "conflict" (a race with a batch in flight, of this instance or another, over a new record) or
+    // "error" (a statement failed: a signal the store refused, or a defect in the batch's statements).
+    void count_ingest_row_by_row(const std::string& reason);
+
     // The Prometheus text exposition format, version 0.0.4.
     [[nodiscard]] std::string render() const;
 
@@ -60,6 +65,7 @@ private:
     prometheus::Family<prometheus::Counter>& source_requests_;
     prometheus::Family<prometheus::Counter>& rate_limited_;
     prometheus::Family<prometheus::Counter>& connections_closed_;
+    prometheus::Family<prometheus::Counter>& ingest_row_by_row_;
 };
 
 }  // namespace eenplan::service

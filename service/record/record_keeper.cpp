@@ -3,6 +3,7 @@
 #include "store/batch_sql.hpp"
 #include "store/database.hpp"
 #include "store/pg_arrays.hpp"
+#include "observability/metrics.hpp"
 #include "store/pg_prepared.hpp"
 
 #include <algorithm>
@@ -693,7 +694,9 @@ void RecordKeeper::record_batch(const std::vector<BatchEntry*>& entries) {
                 if (batch_wide(sql, database_.backend(), error)) throw;
                 if (deferred) {
                     // Which signal failed is not known from a multi-row statement: row by row again.
-                    if (is_retryable_conflict(error)) ++conflicts;
+                    const bool conflict = is_retryable_conflict(error);
+                    if (conflict) ++conflicts;
+                    if (metrics_ != nullptr) metrics_->count_ingest_row_by_row(conflict ? "conflict" : "error");
                     multi_row = false;
                     continue;
                 }
@@ -706,10 +709,12 @@ void RecordKeeper::record_batch(const std::vector<BatchEntry*>& entries) {
             } catch (const StoreUnavailable&) {
                 throw;
             } catch (const StoredMeanwhile&) {
+                if (deferred && metrics_ != nullptr) metrics_->count_ingest_row_by_row("conflict");
                 ++conflicts;
                 continue;
             } catch (const std::exception&) {
                 if (deferred) {
+                    if (metrics_ != nullptr) metrics_->count_ingest_row_by_row("error");
                     multi_row = false;
                     continue;
                 }

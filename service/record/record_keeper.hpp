@@ -17,6 +17,7 @@ namespace eenplan::service {
 
 struct NewSignal;      // store/signal_store.hpp
 struct InsertOutcome;  // store/signal_store.hpp
+class Metrics;         // observability/metrics.hpp
 class LinkLookups;     // record_keeper.cpp: the batch's identifier owners, read at once
 
 // One signal of a batch (record_batch): what to store, and how it ended: stored (inserted, or found
@@ -54,6 +55,9 @@ public:
     // service there.
     void hold_commits_on(std::filesystem::path file) { hold_file_ = std::move(file); }
 
+    // Counts the batches written again row by row (Metrics::count_ingest_row_by_row).
+    void set_metrics(Metrics* metrics) { metrics_ = metrics; }
+
     [[nodiscard]] Backend backend() const;
 
 private:
@@ -68,6 +72,7 @@ private:
     const LinkageConfig& linkage_;
     const TextSealer& sealer_;
     std::filesystem::path hold_file_;
+    Metrics* metrics_ = nullptr;
 };
 
 }  // namespace eenplan::service
