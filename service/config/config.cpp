@@ -428,6 +428,7 @@ void parse_files_and_limits(YAML::Node root, const std::string& base_dir, Config
         config.ingest.timestamp_tolerance_seconds =
             get_or(ingest, "timestamp_tolerance_seconds", config.ingest.timestamp_tolerance_seconds);
         config.ingest.rate_limit = parse_rate_limit(ingest["rate_limit"], config.ingest.rate_limit);
+        config.ingest.batch_writers = get_or(ingest, "batch_writers", config.ingest.batch_writers);
     }
 }
 

@@ -4,9 +4,9 @@
 // transaction (RecordKeeper::record_batch); the signals that arrive meanwhile wait and form the
 // next batch. Each caller returns only once the batch holding its signal has committed, so a 202
 // still means durable, while one commit serves many signals. SQLite gets one writer, so ingest
-// threads never queue on its write lock; PostgreSQL a few, so that the round trips of one batch
-// overlap another's commit (concurrent batches that touch the same pupil conflict and run again,
-// as concurrent transactions always did).
+// threads never queue on its write lock; PostgreSQL two by default (ingest.batch_writers), so that
+// the round trips of one batch overlap another's commit (concurrent batches that touch the same
+// pupil conflict and run again, as concurrent transactions always did).
 #pragma once
 
 #include <condition_variable>
@@ -28,8 +28,14 @@ public:
     BatchWriter(RecordKeeper& records, std::size_t writers, std::size_t max_batch = 256)
         : records_(records), writers_(writers), max_batch_(max_batch) {}
 
-    // One writer on SQLite (one write lock), a few on PostgreSQL.
-    static std::size_t writers_for(Backend backend) { return backend == Backend::sqlite ? 1 : 4; }
+    // One writer on SQLite, whatever is configured: more would queue on its one write lock, past
+    // its busy timeout under load. On PostgreSQL `configured` (ingest.batch_writers), else two,
+    // whose batches hold more signals each than four's (docs/benchmarks/ingest.md: the server's
+    // CPU per signal).
+    static std::size_t writers_for(Backend backend, std::size_t configured) {
+        if (backend == Backend::sqlite) return 1;
+        return configured > 0 ? configured : 2;
+    }
 
     // Stores and files one signal; returns after its batch committed. Throws what the batch threw
     // (StoreUnavailable: nothing of the batch is stored) or what this signal alone threw.

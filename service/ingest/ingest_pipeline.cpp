@@ -40,10 +40,11 @@ std::string primary_pseudonym(const RecordInput& input) {
 }  // namespace
 
 IngestPipeline::IngestPipeline(SignalStore& store, const HubPseudonymiser& pseudonymiser, RecordKeeper& records,
-                               const linkage::RecordEncoder* encoder, const SignalStoredPublisher& events)
+                               const linkage::RecordEncoder* encoder, const SignalStoredPublisher& events,
+                               std::size_t batch_writers)
     : store_(store),
       pseudonymiser_(pseudonymiser),
-      writer_(records, BatchWriter::writers_for(records.backend())),
+      writer_(records, BatchWriter::writers_for(records.backend(), batch_writers)),
       encoder_(encoder),
       events_(events) {}
 

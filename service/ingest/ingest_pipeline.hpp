@@ -49,8 +49,11 @@ struct IngestOutcome {
 class IngestPipeline {
 public:
     // `encoder` is null when no linkage key is configured: subject.attributes are then refused.
+    // `batch_writers`: how many ingest batches may be in flight at once on PostgreSQL
+    // (ingest.batch_writers; 0: the default; BatchWriter::writers_for).
     IngestPipeline(SignalStore& store, const HubPseudonymiser& pseudonymiser, RecordKeeper& records,
-                   const linkage::RecordEncoder* encoder, const SignalStoredPublisher& events);
+                   const linkage::RecordEncoder* encoder, const SignalStoredPublisher& events,
+                   std::size_t batch_writers = 0);
 
     // A signal as its source sent it: the body is the canonical envelope as JSON text, and the
     // verified webhook-id deduplicates. Throws StoreUnavailable when the database cannot take the

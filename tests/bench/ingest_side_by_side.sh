@@ -26,7 +26,7 @@
 # included: what PostgreSQL spends its time on.
 # EENPLAN_BENCH_ONLY=peak|half: one phase (half needs EENPLAN_BENCH_RATE=<signals/s> then).
 # EENPLAN_BENCH_PLAN_WORKERS=<n>, EENPLAN_BENCH_PLAN_BATCH=<n>: the pipeline's plan.workers and
-# plan.batch_size (else the defaults).
+# plan.batch_size (else the defaults). EENPLAN_BENCH_BATCH_WRITERS=<n>: ingest.batch_writers.
 # EENPLAN_BENCH_NO_BUILD=1: use EENPLAN_BENCH_BUILD as it is (another tree's build, for an A/B).
 # The pipeline phase also prints the plan worker's drain rate: the backlog it had at the end of the
 # load over the time it took to plan it.
@@ -109,7 +109,7 @@ start_service() {
     echo "keys: {pseudonym_keys: [{version: 1, file: $work/hub.key}]}"
     echo "logging: {level: notice, file: $dir/service.log}"
     echo "sources: [{id: school-a, secrets: [\"$secret\"]}]"
-    echo "ingest: {rate_limit: {enabled: false}}   # one source at full speed"
+    echo "ingest: {rate_limit: {enabled: false}, batch_writers: ${EENPLAN_BENCH_BATCH_WRITERS:-0}}   # one source at full speed"
     if [[ -n $pipeline ]]; then
       cat <<YAML
 routeboek: $root/deploy/config/routeboek-haaglanden-po.yaml

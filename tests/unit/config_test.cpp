@@ -35,6 +35,14 @@ SCENARIO("a valid configuration becomes a typed value", "[config]") {
     CHECK(config->sources.at(0).secrets.size() == 2);
     CHECK(config->ingest.max_body_bytes == 1024 * 1024);
     CHECK(config->ingest.timestamp_tolerance_seconds == 300);
+    CHECK(config->ingest.batch_writers == 0);  // the store's default
+}
+
+SCENARIO("ingest's group commit takes a number of batch writers", "[config][ingest]") {
+    CHECK(parse_config(valid + "ingest: {batch_writers: 3}\n", "/etc")->ingest.batch_writers == 3);
+    const auto too_many = parse_config(valid + "ingest: {batch_writers: 65}\n", "/etc");
+    REQUIRE_FALSE(too_many.ok());
+    CHECK(too_many.problems().at(0).pointer == "/ingest/batch_writers");
 }
 
 SCENARIO("a bad configuration is refused with every problem located", "[config]") {
