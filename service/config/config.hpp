@@ -87,7 +87,7 @@ struct IngestConfig {
     // Every source's rate limit unless it sets its own (ingest.rate_limit); none when disabled.
     std::optional<policy::RateLimit> rate_limit = policy::RateLimit{};
     // Group commit (ingest/batch_writer.hpp): how many batches may be in flight at once on
-    // PostgreSQL; 0 is the default, two. SQLite always has one (its one write lock).
+    // PostgreSQL; 0 is the default, one. SQLite always has one (its one write lock).
     int batch_writers = 0;
 };
 

@@ -4,9 +4,11 @@
 // transaction (RecordKeeper::record_batch); the signals that arrive meanwhile wait and form the
 // next batch. Each caller returns only once the batch holding its signal has committed, so a 202
 // still means durable, while one commit serves many signals. SQLite gets one writer, so ingest
-// threads never queue on its write lock; PostgreSQL two by default (ingest.batch_writers), so that
-// the round trips of one batch overlap another's commit (concurrent batches that touch the same
-// pupil conflict and run again, as concurrent transactions always did).
+// threads never queue on its write lock. PostgreSQL one as well by default (ingest.batch_writers):
+// the batch grows with the load instead, and each batch costs the server about the same whatever
+// its size; more writers overlap one batch's round trips with another's commit (for a database far
+// away), at the price of smaller batches and of concurrent batches that touch the same new pupil
+// conflicting and running again row by row.
 #pragma once
 
 #include <condition_variable>
@@ -29,12 +31,12 @@ public:
         : records_(records), writers_(writers), max_batch_(max_batch) {}
 
     // One writer on SQLite, whatever is configured: more would queue on its one write lock, past
-    // its busy timeout under load. On PostgreSQL `configured` (ingest.batch_writers), else two,
-    // whose batches hold more signals each than four's (docs/benchmarks/ingest.md: the server's
-    // CPU per signal).
+    // its busy timeout under load. On PostgreSQL `configured` (ingest.batch_writers), else one,
+    // the cheapest per signal and the shortest pipeline lag of one, two and four in the same window
+    // (docs/benchmarks/ingest.md, "The ceiling, the read's plan, and one batch writer").
     static std::size_t writers_for(Backend backend, std::size_t configured) {
         if (backend == Backend::sqlite) return 1;
-        return configured > 0 ? configured : 2;
+        return configured > 0 ? configured : 1;
     }
 
     // Stores and files one signal; returns after its batch committed. Throws what the batch threw
