@@ -307,7 +307,7 @@ requests $(( half * half_seconds * 12 / 10 + 1000 )) "$service_port" "$work/requ
 statements_reset "$connection"
 IFS='|' read -r achieved summary <<<"$(load "$service_port" "$half_seconds" "$work/requests.lua" "$half")"
 rss=$(kb "$service_pid" VmRSS)
-backlog=$(sql "SELECT COUNT(*) FROM signals WHERE planned_at_us IS NULL")
+backlog=$(sql "SELECT COUNT(*) FROM signals WHERE planned_at_us IS NULL AND plan_parked_at_us IS NULL")
 if [[ -n ${EENPLAN_BENCH_PERF:-} ]]; then  # the plan worker and the dispatcher at work
   perf record -e cpu-clock -g -o "$EENPLAN_BENCH_PERF/perf-pipeline.data" -p "$service_pid" -- sleep 10 >/dev/null 2>&1 || true
   perf report -i "$EENPLAN_BENCH_PERF/perf-pipeline.data" --no-children --stdio --percent-limit 0.7 \
@@ -318,7 +318,7 @@ fi
 drain_start=$(date +%s.%N)
 planned_in=""
 for _ in $(seq 3000); do
-  IFS='|' read -r unplanned pending <<<"$(sql "SELECT (SELECT COUNT(*) FROM signals WHERE planned_at_us IS NULL), (SELECT COUNT(*) FROM deliveries WHERE state = 'pending')")"
+  IFS='|' read -r unplanned pending <<<"$(sql "SELECT (SELECT COUNT(*) FROM signals WHERE planned_at_us IS NULL AND plan_parked_at_us IS NULL), (SELECT COUNT(*) FROM deliveries WHERE state = 'pending')")"
   [[ -z $planned_in && $unplanned == 0 ]] && planned_in=$(awk -v a="$drain_start" -v b="$(date +%s.%N)" 'BEGIN {printf "%.2f", b - a}')
   left=$(( unplanned + pending ))
   [[ $left == 0 ]] && break

@@ -1,6 +1,7 @@
 // Migration 0017 (docs/benchmarks/ingest.md, "Growth"): the query every start runs over the stored
 // consent signals reads their index, not every signal; signals_received_idx is gone, and the
-// queries on received_at_us read signals_log_idx instead.
+// queries on received_at_us read signals_log_idx instead. Migration 0021: the indexes the pipeline
+// wrote for no query are gone, and the queries they served read the remaining ones.
 #include <catch2/catch.hpp>
 
 #include <string>
@@ -70,6 +71,39 @@ SCENARIO("a start does not read every stored signal to find the consent signals"
             const std::string plan = plan_of(database, "SELECT COUNT(*) FROM signals WHERE received_at_us < 5");
             INFO(plan);
             CHECK(plan.find("signals_log_idx") != std::string::npos);
+        }
+    }
+}
+
+SCENARIO("the pipeline writes no index entry that no query reads", "[record][store]") {
+    TempDir dir;
+    TestStore store(dir.path());
+    DatabaseConfig config;
+    config.backend = store.is_postgresql() ? Backend::postgresql : Backend::sqlite;
+    config.connection = store.connection();
+    config.pool_size = 1;
+    Database database(config);
+    database.migrate();
+
+    GIVEN("a migrated store") {
+        THEN("a family's decisions are read through the timeline index, the only one on family_id") {
+            CHECK_FALSE(has_index(database, "plan_decisions_family_idx"));
+            for (const char* query :
+                 {"SELECT task_id FROM plan_decisions WHERE family_id = 'f'",
+                  "SELECT decision_id FROM plan_decisions WHERE family_id = 'f' AND ref IS NOT NULL "
+                  "ORDER BY decided_on, decided_at_us, seq, decision_id"}) {
+                const std::string plan = plan_of(database, query);
+                INFO(query << "\n" << plan);
+                CHECK(plan.find("plan_decisions_timeline_idx") != std::string::npos);
+            }
+        }
+        THEN("the parked list reads an index of the parked signals alone; a new signal enters none of it") {
+            CHECK_FALSE(has_index(database, "signals_unplanned_idx"));
+            const std::string plan = plan_of(database,
+                                             "SELECT signal_id FROM signals WHERE planned_at_us IS NULL "
+                                             "AND plan_parked_at_us IS NOT NULL ORDER BY plan_parked_at_us, signal_id");
+            INFO(plan);
+            CHECK(plan.find("signals_parked_idx") != std::string::npos);
         }
     }
 }
