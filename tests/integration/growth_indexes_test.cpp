@@ -45,17 +45,28 @@ bool has_index(Database& database, const std::string& name) {
     });
 }
 
+// A store of the kind under test, migrated, with one connection.
+struct MigratedStore {
+    TempDir dir;
+    TestStore store{dir.path()};
+    Database database{config_for(store)};
+
+    MigratedStore() { database.migrate(); }
+
+    static DatabaseConfig config_for(const TestStore& store) {
+        DatabaseConfig config;
+        config.backend = store.is_postgresql() ? Backend::postgresql : Backend::sqlite;
+        config.connection = store.connection();
+        config.pool_size = 1;
+        return config;
+    }
+};
+
 }  // namespace
 
 SCENARIO("a start does not read every stored signal to find the consent signals", "[record][store]") {
-    TempDir dir;
-    TestStore store(dir.path());
-    DatabaseConfig config;
-    config.backend = store.is_postgresql() ? Backend::postgresql : Backend::sqlite;
-    config.connection = store.connection();
-    config.pool_size = 1;
-    Database database(config);
-    database.migrate();
+    MigratedStore migrated;
+    Database& database = migrated.database;
 
     GIVEN("a migrated store") {
         THEN("the consent signals are found through their own index") {
@@ -76,14 +87,8 @@ SCENARIO("a start does not read every stored signal to find the consent signals"
 }
 
 SCENARIO("the pipeline writes no index entry that no query reads", "[record][store]") {
-    TempDir dir;
-    TestStore store(dir.path());
-    DatabaseConfig config;
-    config.backend = store.is_postgresql() ? Backend::postgresql : Backend::sqlite;
-    config.connection = store.connection();
-    config.pool_size = 1;
-    Database database(config);
-    database.migrate();
+    MigratedStore migrated;
+    Database& database = migrated.database;
 
     GIVEN("a migrated store") {
         THEN("a family's decisions are read through the timeline index, the only one on family_id") {
