@@ -33,7 +33,7 @@ public:
     // One writer on SQLite, whatever is configured: more would queue on its one write lock, past
     // its busy timeout under load. On PostgreSQL `configured` (ingest.batch_writers), else one,
     // the cheapest per signal and the shortest pipeline lag of one, two and four in the same window
-    // (docs/benchmarks/ingest.md, "The ceiling, the read's plan, and one batch writer").
+    // (docs/benchmarks/ingest.md, "The ceiling, the read's plan, one batch writer, ...").
     static std::size_t writers_for(Backend backend, std::size_t configured) {
         if (backend == Backend::sqlite) return 1;
         return configured > 0 ? configured : 1;

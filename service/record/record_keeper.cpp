@@ -1,9 +1,9 @@
 #include "record/record_keeper.hpp"
+#include "observability/metrics.hpp"
 #include "store/signal_store.hpp"
 #include "store/batch_sql.hpp"
 #include "store/database.hpp"
 #include "store/pg_arrays.hpp"
-#include "observability/metrics.hpp"
 #include "store/pg_prepared.hpp"
 
 #include <algorithm>
