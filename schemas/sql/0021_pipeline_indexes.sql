@@ -1,4 +1,4 @@
--- The pipeline (docs/benchmarks/ingest.md, "Fewer index entries in the pipeline"): each stored
+-- The pipeline (docs/benchmarks/ingest.md, first section, item 3: fewer index entries): each stored
 -- signal and each plan decision writes an entry into every index of its table.
 --
 -- plan_decisions_family_idx (family_id, decided_at_us): every query of plan_decisions by family
